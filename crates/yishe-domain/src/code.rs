@@ -1,0 +1,27 @@
+//! The error vocabulary every Yishe crate maps its errors onto; the runtime turns a
+//! `Code` into a gRPC status in exactly one place.
+
+/// What kind of failure an error is, as a caller should understand it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// The request is malformed; the offending fields are named.
+    InvalidArgument,
+    /// The record's current state does not allow the change.
+    FailedPrecondition,
+    /// No such record, or the caller may not know it exists.
+    NotFound,
+    /// A record with the same identity exists already.
+    AlreadyExists,
+    /// The record changed since the caller read it (stale etag).
+    Aborted,
+    /// The caller is known but may not do this.
+    PermissionDenied,
+    /// The caller could not be identified.
+    Unauthenticated,
+    /// The server is overloaded; retry later.
+    ResourceExhausted,
+    /// A dependency (the database) is not reachable right now; retry later.
+    Unavailable,
+    /// A bug or an unexpected failure; details are logged, never sent.
+    Internal,
+}

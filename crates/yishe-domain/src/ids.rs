@@ -1,0 +1,131 @@
+//! Identifiers, parsed once at the edge. Record ids are UUIDv7 (time-ordered, made in
+//! the application); hospital and station ids are the codes an installation chooses.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new time-ordered id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Parses the canonical text form; `None` for anything else.
+            pub fn parse(text: &str) -> Option<Self> {
+                Uuid::try_parse(text.trim()).ok().map(Self)
+            }
+
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// A referral.
+    ReferralId
+);
+uuid_id!(
+    /// A hospital department.
+    DepartmentId
+);
+uuid_id!(
+    /// A social worker of a station.
+    SocialWorkerId
+);
+uuid_id!(
+    /// An API key.
+    ApiKeyId
+);
+
+macro_rules! code_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        pub struct $name(String);
+
+        impl $name {
+            /// 1 to 64 characters of ASCII letters, digits, `-`, `_` and `.`.
+            pub fn parse(text: &str) -> Option<Self> {
+                let text = text.trim();
+                let valid = !text.is_empty()
+                    && text.len() <= 64
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                valid.then(|| Self(text.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+code_id!(
+    /// A hospital, by the code the installation gives it (for example `h1` or `pumch`).
+    HospitalId
+);
+code_id!(
+    /// A social-work station, by its code.
+    StationId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_ids_round_trip_and_refuse_garbage() {
+        let id = ReferralId::new();
+        assert_eq!(ReferralId::parse(&id.to_string()), Some(id));
+        assert_eq!(ReferralId::parse("not-a-uuid"), None);
+        assert_eq!(ReferralId::parse(""), None);
+    }
+
+    #[test]
+    fn new_ids_are_time_ordered() {
+        let a = ReferralId::new();
+        let b = ReferralId::new();
+        assert!(a < b);
+    }
+
+    #[test]
+    fn code_ids_accept_codes_only() {
+        assert!(HospitalId::parse("pumch-1").is_some());
+        assert!(HospitalId::parse("").is_none());
+        assert!(HospitalId::parse("has space").is_none());
+        assert!(HospitalId::parse(&"x".repeat(65)).is_none());
+    }
+}

@@ -1,0 +1,17 @@
+//! Yishe's domain: ids, the referral state machine, acceptance deadlines, consent and
+//! assignment rules, and validation that names every offending field. Pure: no I/O,
+//! no tokio, no sqlx, no tonic.
+
+pub mod caller;
+pub mod code;
+pub mod directory;
+pub mod ids;
+pub mod priority;
+pub mod referral;
+pub mod validation;
+
+pub use caller::{Caller, Role};
+pub use code::Code;
+pub use ids::{DepartmentId, HospitalId, ReferralId, SocialWorkerId, StationId};
+pub use priority::{AcceptanceDeadlines, Priority};
+pub use validation::{FieldViolation, Violations};

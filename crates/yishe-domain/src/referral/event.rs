@@ -1,0 +1,75 @@
+//! What goes into the referral feed. Events carry statuses and ids, never patient data.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::ids::{DepartmentId, HospitalId, ReferralId, SocialWorkerId, StationId};
+use crate::priority::Priority;
+use crate::referral::reason::named_enum;
+use crate::referral::{Referral, RejectionReason, Status};
+
+named_enum!(
+    /// What happened to a referral.
+    EventType {
+        Created => "CREATED",
+        Accepted => "ACCEPTED",
+        Rejected => "REJECTED",
+        Assigned => "ASSIGNED",
+        Held => "HELD",
+        Resumed => "RESUMED",
+        Cancelled => "CANCELLED",
+        EnteredInError => "ENTERED_IN_ERROR",
+        SlaBreached => "SLA_BREACHED",
+    }
+);
+
+/// One event, as appended in the transaction of the change. `sequence` is given when
+/// the relay moves it into the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralEvent {
+    pub sequence: Option<u64>,
+    pub id: Uuid,
+    pub event_type: EventType,
+    pub referral: ReferralId,
+    pub hospital: HospitalId,
+    pub department: DepartmentId,
+    pub station: StationId,
+    pub status: Status,
+    pub priority: Priority,
+    pub assigned_worker: Option<SocialWorkerId>,
+    pub rejection_reason: Option<RejectionReason>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl ReferralEvent {
+    /// The event describing `referral` as it stands after a change.
+    pub fn of(event_type: EventType, referral: &Referral, at: DateTime<Utc>) -> Self {
+        Self {
+            sequence: None,
+            id: Uuid::now_v7(),
+            event_type,
+            referral: referral.id,
+            hospital: referral.hospital.clone(),
+            department: referral.department,
+            station: referral.station.clone(),
+            status: referral.status,
+            priority: referral.priority,
+            assigned_worker: referral.assigned_worker,
+            rejection_reason: referral.status_reason.rejection_reason,
+            occurred_at: at,
+        }
+    }
+}
+
+impl ReferralEvent {
+    /// What decides who may see this event: the referral as it stood after the event.
+    pub fn scope(&self) -> crate::referral::RecordScope<'_> {
+        crate::referral::RecordScope {
+            hospital: &self.hospital,
+            department: &self.department,
+            station: &self.station,
+            assigned_worker: self.assigned_worker.as_ref(),
+        }
+    }
+}

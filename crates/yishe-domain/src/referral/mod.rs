@@ -1,0 +1,18 @@
+//! The referral aggregate: content, status machine, intake validation, events, who may
+//! see what.
+
+pub(crate) mod access;
+mod event;
+mod filter;
+mod intake;
+mod model;
+mod reason;
+mod status;
+
+pub use access::{ListScope, RecordScope, can_see};
+pub use event::{EventType, ReferralEvent};
+pub use filter::ListFilter;
+pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
+pub use model::{Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason, truncate_to_micros};
+pub use reason::{ReferralReason, RejectionReason};
+pub use status::{Command, Status, TransitionError};

@@ -1,0 +1,153 @@
+//! What a referral holds.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{DepartmentId, HospitalId, ReferralId, SocialWorkerId, StationId};
+use crate::priority::Priority;
+use crate::referral::{ReferralReason, RejectionReason, Status};
+
+/// The patient's sex as the HIS records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Sex {
+    #[default]
+    Unspecified,
+    Female,
+    Male,
+    Other,
+}
+
+/// Who the referral is about. Sensitive personal information throughout: it never
+/// goes into logs, events or metrics, so `Debug` prints no field.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Patient {
+    pub his_patient_id: String,
+    pub encounter_id: String,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: String,
+    pub ward: String,
+    pub bed: String,
+    pub clinical_summary: String,
+}
+
+impl std::fmt::Debug for Patient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Patient { <redacted> }")
+    }
+}
+
+/// The clinician who made the referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clinician {
+    pub name: String,
+    pub staff_id: String,
+    pub contact: String,
+}
+
+/// How consent was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsentKind {
+    Given,
+    Overridden,
+}
+
+/// The patient's consent, or the justified override.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub kind: ConsentKind,
+    pub given_by: String,
+    pub justification: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Why a referral is in its status.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StatusReason {
+    pub rejection_reason: Option<RejectionReason>,
+    pub note: String,
+}
+
+/// A referral as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub id: ReferralId,
+    pub request_id: String,
+    /// The credential that created it (idempotency keys are scoped to it).
+    pub created_by: String,
+    pub hospital: HospitalId,
+    pub department: DepartmentId,
+    pub clinician: Clinician,
+    pub patient: Patient,
+    pub reasons: Vec<ReferralReason>,
+    pub note: String,
+    pub priority: Priority,
+    pub consent: Consent,
+    pub status: Status,
+    pub status_reason: StatusReason,
+    pub station: StationId,
+    pub assigned_worker: Option<SocialWorkerId>,
+    pub assigned_worker_name: Option<String>,
+    pub acceptance_deadline: DateTime<Utc>,
+    pub sla_breached: bool,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Increases with every change; the etag is derived from it.
+    pub version: i64,
+}
+
+impl Referral {
+    /// The opaque etag clients send back with a change.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.version)
+    }
+
+    /// Whether `etag` is the current one.
+    pub fn etag_matches(&self, etag: &str) -> bool {
+        etag.trim() == self.etag()
+    }
+}
+
+/// Timestamps are kept to the microsecond: PostgreSQL's precision, so a value reads
+/// back equal on both engines.
+pub fn truncate_to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    at.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patient_debug_output_redacts_everything() {
+        let p = Patient {
+            his_patient_id: "MRN-SECRET".into(),
+            encounter_id: "E1".into(),
+            name: "王秘密".into(),
+            sex: Sex::Female,
+            birth_date: None,
+            phone: "13800000000".into(),
+            ward: "W".into(),
+            bed: "B".into(),
+            clinical_summary: "summary".into(),
+        };
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("MRN-SECRET") && !shown.contains("王秘密") && !shown.contains("138"));
+    }
+}
+
+impl Referral {
+    /// What decides who may see this referral.
+    pub fn scope(&self) -> crate::referral::RecordScope<'_> {
+        crate::referral::RecordScope {
+            hospital: &self.hospital,
+            department: &self.department,
+            station: &self.station,
+            assigned_worker: self.assigned_worker.as_ref(),
+        }
+    }
+}
