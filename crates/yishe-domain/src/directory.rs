@@ -180,3 +180,76 @@ mod tests {
         assert_eq!(check_assignment(&w, &t), Ok(()));
     }
 }
+
+/// A hospital department that refers patients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Department {
+    pub id: crate::DepartmentId,
+    pub hospital: crate::HospitalId,
+    pub code: String,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A social worker of a station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocialWorker {
+    pub id: crate::SocialWorkerId,
+    pub station: StationId,
+    pub display_name: String,
+    pub level: CertificationLevel,
+    pub caseload_limit: i32,
+    pub active: bool,
+    /// Open referrals assigned now (derived, not stored).
+    pub open_cases: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub version: i64,
+}
+
+impl SocialWorker {
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", self.version)
+    }
+
+    /// The load an assignment check sees, not counting `already_assigned` (a
+    /// reassignment to the same worker does not add a case).
+    pub fn load(&self, already_assigned: bool) -> WorkerLoad {
+        WorkerLoad {
+            station: self.station.clone(),
+            level: self.level,
+            active: self.active,
+            caseload_limit: self.caseload_limit,
+            open_cases: self.open_cases - i32::from(already_assigned),
+        }
+    }
+}
+
+/// An API key as stored: its scope and the hash of its secret, never the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: crate::ids::ApiKeyId,
+    pub display_name: String,
+    pub role: crate::Role,
+    pub hospital: Option<crate::HospitalId>,
+    pub departments: Vec<crate::DepartmentId>,
+    pub station: Option<StationId>,
+    pub worker: Option<crate::SocialWorkerId>,
+    pub secret_hash: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ApiKey {
+    /// The caller this key authenticates.
+    pub fn caller(&self) -> crate::Caller {
+        crate::Caller {
+            subject: self.id.to_string(),
+            role: self.role,
+            hospital: self.hospital.clone(),
+            departments: self.departments.clone(),
+            station: self.station.clone(),
+            worker: self.worker,
+        }
+    }
+}

@@ -1,1 +1,25 @@
-//! stub
+//! Yishe storage: one trait per aggregate (referrals, directory, events, audit), each
+//! implemented once in SQL and instantiated for embedded SQLite and for PostgreSQL, with
+//! the migrations of both engines. Services open a transaction, do their reads and
+//! writes through the traits, and commit: the change, its event and its audit row land
+//! together or not at all.
+
+mod audit;
+mod database;
+mod directory;
+mod error;
+mod events;
+mod postgres;
+mod referrals;
+mod rows;
+mod sql;
+mod sqlite;
+
+pub use audit::{AuditEntry, AuditLog};
+pub use database::{Database, Engine, Store, Tx, connect};
+pub use directory::DirectoryRepo;
+pub use error::{Error, Result};
+pub use events::EventLog;
+pub use postgres::PostgresDatabase;
+pub use referrals::{Created, ReferralPage, ReferralRepo};
+pub use sqlite::SqliteDatabase;

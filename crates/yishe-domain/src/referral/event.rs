@@ -26,8 +26,9 @@ named_enum!(
 
 /// One event, as appended in the transaction of the change. `sequence` is given when
 /// the relay moves it into the feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralEvent {
+    #[serde(skip)]
     pub sequence: Option<u64>,
     pub id: Uuid,
     pub event_type: EventType,

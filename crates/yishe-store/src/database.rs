@@ -1,0 +1,68 @@
+//! The database handle the services hold, whichever engine is behind it.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use yishe_domain::directory::ApiKey;
+use yishe_domain::referral::{ReferralEvent, Status};
+
+use crate::{AuditLog, DirectoryRepo, EventLog, ReferralRepo, Result};
+
+/// Which engine a database runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// One write transaction: every aggregate's reads and writes, then `commit`. Dropping
+/// it without committing rolls everything back.
+#[async_trait]
+pub trait Tx: ReferralRepo + DirectoryRepo + EventLog + AuditLog + Send {
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// A connected database.
+#[async_trait]
+pub trait Database: Send + Sync + std::fmt::Debug {
+    fn engine(&self) -> Engine;
+
+    /// Starts a write transaction.
+    async fn begin(&self) -> Result<Box<dyn Tx>>;
+
+    /// Moves up to `limit` committed outbox events into the feed, in the order they
+    /// became visible, giving each the next sequence. Only one relay works at a time
+    /// (on PostgreSQL, the holder of an advisory lock); returns how many it moved, or
+    /// 0 when another relay holds the lock.
+    async fn relay_events(&self, limit: u32) -> Result<usize>;
+
+    /// Feed events with a sequence greater than `after`, in order.
+    async fn feed_after(&self, after: u64, limit: u32) -> Result<Vec<ReferralEvent>>;
+
+    /// The key whose secret hashes to `secret_hash`, revoked or not.
+    async fn find_api_key(&self, secret_hash: &str) -> Result<Option<ApiKey>>;
+
+    /// How many referrals are in each non-terminal status (for the ops gauge).
+    async fn open_referrals_by_status(&self) -> Result<Vec<(Status, i64)>>;
+
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    async fn close(&self);
+}
+
+/// What the services hold.
+pub type Store = Arc<dyn Database>;
+
+/// Connects to `url` (`sqlite:` or `postgres:`), applying the migrations of its engine.
+pub async fn connect(url: &str) -> Result<Store> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(crate::SqliteDatabase::connect(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(crate::PostgresDatabase::connect(url).await?))
+    } else {
+        Err(crate::Error::Config(
+            "database_url must start with sqlite: or postgres:".into(),
+        ))
+    }
+}

@@ -1,0 +1,61 @@
+//! `AuditLog` and `EventLog` in SQL: both only append.
+
+macro_rules! impl_audit_and_events {
+    ($tx:ident) => {
+        #[::async_trait::async_trait]
+        impl crate::AuditLog for $tx {
+            async fn append_audit(&mut self, e: &crate::AuditEntry) -> crate::Result<()> {
+                ::sqlx::query(
+                    "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
+                     resource_id, request_id, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(e.id)
+                .bind(e.occurred_at)
+                .bind(&e.subject)
+                .bind(&e.role)
+                .bind(&e.action)
+                .bind(&e.resource_kind)
+                .bind(&e.resource_id)
+                .bind(&e.request_id)
+                .bind(&e.outcome)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_of(
+                &mut self,
+                resource_kind: &str,
+                resource_id: &str,
+            ) -> crate::Result<Vec<crate::AuditEntry>> {
+                let rows: Vec<crate::rows::AuditRow> = ::sqlx::query_as(
+                    "SELECT id, occurred_at, subject, role, action, resource_kind, resource_id, \
+                     request_id, outcome FROM audit_log \
+                     WHERE resource_kind = $1 AND resource_id = $2 ORDER BY id",
+                )
+                .bind(resource_kind)
+                .bind(resource_id)
+                .fetch_all(&mut *self.tx)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+        }
+
+        #[::async_trait::async_trait]
+        impl crate::EventLog for $tx {
+            async fn append_event(
+                &mut self,
+                event: &::yishe_domain::referral::ReferralEvent,
+            ) -> crate::Result<()> {
+                ::sqlx::query("INSERT INTO referral_outbox (event_id, payload) VALUES ($1, $2)")
+                    .bind(event.id)
+                    .bind(crate::rows::to_json(event))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_audit_and_events;

@@ -1,0 +1,62 @@
+//! The SQL behind the store traits, written once and instantiated for each engine by
+//! the macros below. Both engines take the same `$n` placeholders and the same SQL;
+//! what differs (row locks, the relay's advisory lock, the pool layout) comes in as a
+//! macro argument or lives in `sqlite.rs` and `postgres.rs`. A macro rather than
+//! generic code because sqlx's trait bounds for "any database" would drown the SQL.
+
+mod audit;
+mod directory;
+mod feed;
+mod referrals;
+
+pub(crate) use audit::impl_audit_and_events;
+pub(crate) use directory::impl_directory_repo;
+pub(crate) use feed::impl_feed;
+pub(crate) use referrals::impl_referral_repo;
+
+/// The columns of a referral, with the assigned worker's name joined in.
+pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.fingerprint, \
+     r.hospital_id, r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, \
+     r.priority, r.consent, r.status, r.rejection_reason, r.status_note, r.assigned_worker_id, \
+     w.display_name AS assigned_worker_name, r.acceptance_deadline, r.sla_breached, \
+     r.accepted_at, r.created_at, r.updated_at, r.version \
+     FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id";
+
+/// The columns of a social worker, with their open caseload counted.
+pub(crate) const SELECT_WORKER: &str = "SELECT w.id, w.station_id, w.display_name, w.level, \
+     w.caseload_limit, w.active, w.created_at, w.updated_at, w.version, \
+     (SELECT COUNT(*) FROM referrals r WHERE r.assigned_worker_id = w.id \
+        AND r.status IN ('ACCEPTED', 'IN_PROGRESS', 'ON_HOLD')) AS open_cases \
+     FROM social_workers w";
+
+pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital_id, \
+     department_ids, station_id, social_worker_id, secret_hash, created_at, revoked_at FROM api_keys";
+
+/// Instantiates every repository trait and `Tx` for one engine's transaction type.
+macro_rules! impl_tx {
+    ($tx:ident, $db:ty, lock_worker = $lock_worker:literal) => {
+        /// A write transaction on this engine.
+        pub(crate) struct $tx {
+            tx: ::sqlx::Transaction<'static, $db>,
+        }
+
+        impl ::std::fmt::Debug for $tx {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(stringify!($tx))
+            }
+        }
+
+        #[::async_trait::async_trait]
+        impl crate::Tx for $tx {
+            async fn commit(self: Box<Self>) -> crate::Result<()> {
+                self.tx.commit().await.map_err(crate::Error::from)
+            }
+        }
+
+        crate::sql::impl_referral_repo!($tx, $db);
+        crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
+        crate::sql::impl_audit_and_events!($tx);
+    };
+}
+
+pub(crate) use impl_tx;

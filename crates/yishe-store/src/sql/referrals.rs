@@ -1,0 +1,192 @@
+//! `ReferralRepo` in SQL.
+
+macro_rules! impl_referral_repo {
+    ($tx:ident, $db:ty) => {
+        #[::async_trait::async_trait]
+        impl crate::ReferralRepo for $tx {
+            async fn get_referral(
+                &mut self,
+                id: ::yishe_domain::ReferralId,
+            ) -> crate::Result<Option<::yishe_domain::referral::Referral>> {
+                let sql = format!("{} WHERE r.id = $1", crate::sql::SELECT_REFERRAL);
+                let row: Option<crate::rows::ReferralRow> = ::sqlx::query_as(&sql)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn insert_referral(
+                &mut self,
+                r: &::yishe_domain::referral::Referral,
+                fingerprint: &str,
+            ) -> crate::Result<crate::Created> {
+                let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
+                    "INSERT INTO referrals (id, created_by, request_id, fingerprint, hospital_id, \
+                     department_id, station_id, clinician, patient, reasons, note, priority, consent, \
+                     status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, \
+                     sla_breached, accepted_at, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                     $17, $18, $19, $20, $21, $22, $23) \
+                     ON CONFLICT (created_by, request_id) DO NOTHING RETURNING id",
+                )
+                .bind(r.id.as_uuid())
+                .bind(&r.created_by)
+                .bind(&r.request_id)
+                .bind(fingerprint)
+                .bind(r.hospital.as_str())
+                .bind(r.department.as_uuid())
+                .bind(r.station.as_str())
+                .bind(crate::rows::to_json(&r.clinician))
+                .bind(crate::rows::to_json(&r.patient))
+                .bind(crate::rows::reasons_json(&r.reasons))
+                .bind(&r.note)
+                .bind(r.priority.as_str())
+                .bind(crate::rows::to_json(&r.consent))
+                .bind(r.status.as_str())
+                .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
+                .bind(&r.status_reason.note)
+                .bind(r.assigned_worker.map(|w| w.as_uuid()))
+                .bind(r.acceptance_deadline)
+                .bind(r.sla_breached)
+                .bind(r.accepted_at)
+                .bind(r.created_at)
+                .bind(r.updated_at)
+                .bind(r.version)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
+                if inserted.is_some() {
+                    return Ok(crate::Created::Inserted);
+                }
+                let sql = format!(
+                    "{} WHERE r.created_by = $1 AND r.request_id = $2",
+                    crate::sql::SELECT_REFERRAL
+                );
+                let row: crate::rows::ReferralRow = ::sqlx::query_as(&sql)
+                    .bind(&r.created_by)
+                    .bind(&r.request_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                let fingerprint = row.fingerprint.clone();
+                Ok(crate::Created::Existing(Box::new(row.try_into()?), fingerprint))
+            }
+
+            async fn update_referral(
+                &mut self,
+                r: &::yishe_domain::referral::Referral,
+            ) -> crate::Result<()> {
+                let done = ::sqlx::query(
+                    "UPDATE referrals SET priority = $1, status = $2, rejection_reason = $3, \
+                     status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
+                     updated_at = $8, version = $9, station_id = $10 \
+                     WHERE id = $11 AND version = $12",
+                )
+                .bind(r.priority.as_str())
+                .bind(r.status.as_str())
+                .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
+                .bind(&r.status_reason.note)
+                .bind(r.assigned_worker.map(|w| w.as_uuid()))
+                .bind(r.sla_breached)
+                .bind(r.accepted_at)
+                .bind(r.updated_at)
+                .bind(r.version)
+                .bind(r.station.as_str())
+                .bind(r.id.as_uuid())
+                .bind(r.version - 1)
+                .execute(&mut *self.tx)
+                .await?;
+                if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
+            }
+
+            async fn list_referrals(
+                &mut self,
+                scope: &::yishe_domain::referral::ListScope,
+                filter: &::yishe_domain::referral::ListFilter,
+                after: Option<::yishe_domain::ReferralId>,
+                limit: u32,
+            ) -> crate::Result<crate::ReferralPage> {
+                use ::yishe_domain::referral::ListScope;
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::sql::SELECT_REFERRAL);
+                q.push(" WHERE 1 = 1");
+                match scope {
+                    ListScope::Departments { hospital, departments } if !departments.is_empty() => {
+                        q.push(" AND r.hospital_id = ").push_bind(hospital.as_str().to_owned());
+                        q.push(" AND r.department_id IN (");
+                        let mut list = q.separated(", ");
+                        for d in departments {
+                            list.push_bind(d.as_uuid());
+                        }
+                        q.push(")");
+                    }
+                    ListScope::Station(station) => {
+                        q.push(" AND r.station_id = ").push_bind(station.as_str().to_owned());
+                    }
+                    ListScope::Caseload { station, worker } => {
+                        q.push(" AND r.station_id = ").push_bind(station.as_str().to_owned());
+                        q.push(" AND (r.assigned_worker_id IS NULL");
+                        if let Some(worker) = worker {
+                            q.push(" OR r.assigned_worker_id = ").push_bind(worker.as_uuid());
+                        }
+                        q.push(")");
+                    }
+                    ListScope::Departments { .. } | ListScope::Nothing => {
+                        q.push(" AND 1 = 0");
+                    }
+                }
+                if let Some(status) = filter.status {
+                    q.push(" AND r.status = ").push_bind(status.as_str());
+                }
+                if let Some(priority) = filter.priority {
+                    q.push(" AND r.priority = ").push_bind(priority.as_str());
+                }
+                if let Some(department) = filter.department {
+                    q.push(" AND r.department_id = ").push_bind(department.as_uuid());
+                }
+                match filter.assigned_worker {
+                    Some(Some(worker)) => {
+                        q.push(" AND r.assigned_worker_id = ").push_bind(worker.as_uuid());
+                    }
+                    Some(None) => {
+                        q.push(" AND r.assigned_worker_id IS NULL");
+                    }
+                    None => {}
+                }
+                if let Some(after) = after {
+                    q.push(" AND r.id < ").push_bind(after.as_uuid());
+                }
+                q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+                let rows: Vec<crate::rows::ReferralRow> =
+                    q.build_query_as().fetch_all(&mut *self.tx).await?;
+                let mut referrals: Vec<::yishe_domain::referral::Referral> = rows
+                    .into_iter()
+                    .map(TryInto::try_into)
+                    .collect::<crate::Result<_>>()?;
+                let more = referrals.len() > limit as usize;
+                referrals.truncate(limit as usize);
+                let next_after = if more { referrals.last().map(|r| r.id) } else { None };
+                Ok(crate::ReferralPage { referrals, next_after })
+            }
+
+            async fn overdue_referrals(
+                &mut self,
+                now: ::chrono::DateTime<::chrono::Utc>,
+                limit: u32,
+            ) -> crate::Result<Vec<::yishe_domain::referral::Referral>> {
+                let sql = format!(
+                    "{} WHERE r.status = 'REQUESTED' AND r.sla_breached = FALSE \
+                     AND r.acceptance_deadline < $1 ORDER BY r.id LIMIT $2",
+                    crate::sql::SELECT_REFERRAL
+                );
+                let rows: Vec<crate::rows::ReferralRow> = ::sqlx::query_as(&sql)
+                    .bind(now)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_referral_repo;
