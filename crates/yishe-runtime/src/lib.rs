@@ -1,1 +1,19 @@
-//! stub
+//! What every Yishe process shares: layered configuration, telemetry, the API-key
+//! authentication layer and the policy table, gRPC and domain metrics, load shedding,
+//! the mapping of error codes to gRPC statuses, and the server builder with health,
+//! reflection and graceful shutdown.
+
+pub mod auth;
+pub mod config;
+pub mod grpc_metrics;
+pub mod http;
+pub mod load_shed;
+pub mod metrics;
+pub mod server;
+pub mod shutdown;
+pub mod status;
+pub mod telemetry;
+
+pub use config::Config;
+pub use metrics::Metrics;
+pub use shutdown::Shutdown;

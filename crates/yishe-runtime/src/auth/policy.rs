@@ -1,0 +1,89 @@
+//! The policy table: which roles may call which method, keyed by the full method path
+//! exactly as it arrives on the wire. A method missing from the table is denied, and
+//! so is any path that is not spelled exactly as here.
+
+use yishe_domain::Role;
+
+/// Who may call a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, unauthenticated: health checks and reflection (the contract is public).
+    Public,
+    /// Authenticated callers with one of these roles.
+    Roles(&'static [Role]),
+}
+
+use Role::{HisIntegration as HIS, SocialWorker as SW, StationAdmin as ADMIN, Supervisor as SUP};
+
+const REFERRAL: &str = "/yishe.referral.v1.ReferralService/";
+const DIRECTORY: &str = "/yishe.directory.v1.DirectoryService/";
+
+/// Every method of every service, once.
+pub static POLICY: &[(&str, &str, Access)] = &[
+    (REFERRAL, "CreateReferral", Access::Roles(&[HIS])),
+    (REFERRAL, "GetReferral", Access::Roles(&[HIS, SW, SUP])),
+    (REFERRAL, "ListReferrals", Access::Roles(&[HIS, SW, SUP])),
+    (REFERRAL, "AcceptReferral", Access::Roles(&[SW, SUP])),
+    (REFERRAL, "RejectReferral", Access::Roles(&[SW, SUP])),
+    (REFERRAL, "AssignReferral", Access::Roles(&[SUP])),
+    (REFERRAL, "HoldReferral", Access::Roles(&[SW, SUP])),
+    (REFERRAL, "ResumeReferral", Access::Roles(&[SW, SUP])),
+    (REFERRAL, "CancelReferral", Access::Roles(&[HIS, SUP])),
+    (REFERRAL, "WatchReferralEvents", Access::Roles(&[HIS, SW, SUP])),
+    (DIRECTORY, "CreateDepartment", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "ListDepartments", Access::Roles(&[HIS, SW, SUP, ADMIN])),
+    (DIRECTORY, "CreateSocialWorker", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "UpdateSocialWorker", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "ListSocialWorkers", Access::Roles(&[SUP, ADMIN])),
+    (DIRECTORY, "CreateApiKey", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "ListApiKeys", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "RevokeApiKey", Access::Roles(&[ADMIN])),
+    ("/grpc.health.v1.Health/", "Check", Access::Public),
+    ("/grpc.health.v1.Health/", "Watch", Access::Public),
+    ("/grpc.reflection.v1.ServerReflection/", "ServerReflectionInfo", Access::Public),
+    ("/grpc.reflection.v1alpha.ServerReflection/", "ServerReflectionInfo", Access::Public),
+];
+
+/// The access rule for a request path; `None` (deny) unless it matches an entry
+/// byte for byte.
+pub fn lookup(path: &str) -> Option<Access> {
+    POLICY.iter().find_map(|(service, method, access)| {
+        let matches = path.len() == service.len() + method.len()
+            && path.starts_with(service)
+            && path.ends_with(method);
+        matches.then_some(*access)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_paths_only() {
+        assert_eq!(
+            lookup("/yishe.referral.v1.ReferralService/CreateReferral"),
+            Some(Access::Roles(&[HIS]))
+        );
+        for path in [
+            "yishe.referral.v1.ReferralService/CreateReferral",
+            "//yishe.referral.v1.ReferralService/CreateReferral",
+            "/yishe.referral.v1.ReferralService/CreateReferral/",
+            "/yishe.referral.v1.ReferralService/createreferral",
+            "/yishe.referral.v1.ReferralService/Create%52eferral",
+            "/yishe.referral.v1.ReferralService/NoSuchMethod",
+            "",
+        ] {
+            assert_eq!(lookup(path), None, "{path} must be denied");
+        }
+    }
+
+    #[test]
+    fn every_entry_is_listed_once() {
+        let mut paths: Vec<String> = POLICY.iter().map(|(s, m, _)| format!("{s}{m}")).collect();
+        let n = paths.len();
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), n);
+    }
+}

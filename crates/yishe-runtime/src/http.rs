@@ -1,0 +1,54 @@
+//! The HTTP side port: `/metrics` for Prometheus and `/healthz` for probes.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use yishe_store::Store;
+
+use crate::metrics::Metrics;
+use crate::shutdown::Shutdown;
+
+#[derive(Debug, Clone)]
+struct HttpState {
+    metrics: Metrics,
+    store: Store,
+}
+
+pub(crate) async fn serve(listener: tokio::net::TcpListener, metrics: Metrics, store: Store, shutdown: Shutdown) {
+    let app = Router::new()
+        .route("/metrics", get(render_metrics))
+        .route("/healthz", get(healthz))
+        .with_state(HttpState { metrics, store });
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.wait().await })
+        .await;
+    if let Err(error) = result {
+        tracing::error!(%error, "metrics listener failed");
+    }
+}
+
+async fn render_metrics(State(state): State<HttpState>) -> (StatusCode, [(&'static str, &'static str); 1], String) {
+    // The open-referral gauge is read fresh at each scrape.
+    match state.store.open_referrals_by_status().await {
+        Ok(counts) => {
+            state.metrics.open_referrals.reset();
+            for (status, n) in counts {
+                state.metrics.open_referrals.with_label_values(&[status.as_str()]).set(n);
+            }
+        }
+        Err(error) => tracing::warn!(%error, "cannot refresh open referral counts"),
+    }
+    (
+        StatusCode::OK,
+        [("content-type", "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(),
+    )
+}
+
+async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
+    }
+}

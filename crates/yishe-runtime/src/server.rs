@@ -1,0 +1,126 @@
+//! The gRPC server every Yishe binary runs: listeners bound first (tests use port 0),
+//! health and reflection beside the services, the layer stack (metrics, load shedding,
+//! authentication), per-call timeouts, and a graceful drain on shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tonic::service::RoutesBuilder;
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use yishe_store::Store;
+
+use crate::auth::{AuthLayer, Authenticator};
+use crate::grpc_metrics::GrpcMetricsLayer;
+use crate::load_shed::LoadShedLayer;
+use crate::metrics::Metrics;
+use crate::shutdown::Shutdown;
+
+/// What a binary hands to the server.
+#[derive(Debug)]
+pub struct App {
+    /// The services, already added.
+    pub routes: RoutesBuilder,
+    /// Their full names, for the health service (`yishe.referral.v1.ReferralService`).
+    pub service_names: Vec<&'static str>,
+    pub store: Store,
+    pub metrics: Metrics,
+    pub authenticator: Arc<dyn Authenticator>,
+    pub request_timeout: Duration,
+    pub max_concurrent_requests: usize,
+    pub shutdown_grace: Duration,
+    pub shutdown: Shutdown,
+}
+
+/// Bound listeners, ready to serve.
+#[derive(Debug)]
+pub struct Listeners {
+    grpc: TcpListener,
+    http: TcpListener,
+}
+
+impl Listeners {
+    pub async fn bind(grpc: SocketAddr, http: SocketAddr) -> std::io::Result<Self> {
+        Ok(Self {
+            grpc: TcpListener::bind(grpc).await?,
+            http: TcpListener::bind(http).await?,
+        })
+    }
+
+    pub fn grpc_addr(&self) -> SocketAddr {
+        self.grpc.local_addr().expect("bound listener")
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http.local_addr().expect("bound listener")
+    }
+
+    /// Serves until shutdown is triggered, then drains for at most the grace period.
+    pub async fn serve(self, app: App) -> Result<(), tonic::transport::Error> {
+        let App {
+            mut routes,
+            service_names,
+            store,
+            metrics,
+            authenticator,
+            request_timeout,
+            max_concurrent_requests,
+            shutdown_grace,
+            shutdown,
+        } = app;
+
+        let (reporter, health) = tonic_health::server::health_reporter();
+        for name in &service_names {
+            reporter.set_service_status(*name, ServingStatus::Serving).await;
+        }
+        let reflection_v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(yishe_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()
+            .expect("the descriptor sets are valid");
+        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(yishe_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()
+            .expect("the descriptor sets are valid");
+        routes.add_service(health).add_service(reflection_v1).add_service(reflection_v1alpha);
+
+        let layers = tower::ServiceBuilder::new()
+            .layer(GrpcMetricsLayer::new(metrics.clone()))
+            .layer(LoadShedLayer::new(max_concurrent_requests))
+            .layer(AuthLayer::new(authenticator));
+
+        let http_task = tokio::spawn(crate::http::serve(self.http, metrics, store, shutdown.clone()));
+
+        let drain_signal = {
+            let shutdown = shutdown.clone();
+            async move {
+                shutdown.wait().await;
+                // Probes see NOT_SERVING while in-flight calls finish.
+                reporter.set_service_status("", ServingStatus::NotServing).await;
+                for name in &service_names {
+                    reporter.set_service_status(*name, ServingStatus::NotServing).await;
+                }
+            }
+        };
+        let incoming = TcpIncoming::from(self.grpc).with_nodelay(Some(true));
+        let serving = tonic::transport::Server::builder()
+            .timeout(request_timeout)
+            .http2_keepalive_interval(Some(Duration::from_secs(30)))
+            .layer(layers)
+            .add_routes(routes.routes())
+            .serve_with_incoming_shutdown(incoming, drain_signal);
+
+        let result = tokio::select! {
+            result = serving => result,
+            _ = async { shutdown.wait().await; tokio::time::sleep(shutdown_grace).await } => {
+                tracing::warn!("grace period over; closing the calls still open");
+                Ok(())
+            }
+        };
+        let _ = http_task.await;
+        result
+    }
+}
