@@ -28,3 +28,5 @@ pub use generated::yishe::{common::v1 as common, directory::v1 as directory, ref
 /// checking the policy table against every method.
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/yishe_descriptor.bin"));
+
+pub mod convert;

@@ -9,6 +9,7 @@ pub mod grpc_metrics;
 pub mod http;
 pub mod load_shed;
 pub mod metrics;
+pub mod process;
 pub mod server;
 pub mod shutdown;
 pub mod status;
@@ -16,4 +17,5 @@ pub mod telemetry;
 
 pub use config::Config;
 pub use metrics::Metrics;
+pub use process::{Process, StartError};
 pub use shutdown::Shutdown;

@@ -1,1 +1,34 @@
-fn main() {}
+//! `yishe-server`: every Yishe service in one process.
+
+use std::process::ExitCode;
+
+use yishe_runtime::{Config, Shutdown, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::load_or_exit();
+    telemetry::init(&config);
+    let shutdown = Shutdown::new();
+    shutdown.trigger_on_signals();
+
+    let running = match yishe_server::start(config, shutdown).await {
+        Ok(running) => running,
+        Err(error) => {
+            eprintln!("yishe: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("yishe: gRPC on {} (reflection and grpc.health.v1 enabled)", running.grpc_addr);
+    println!("yishe: metrics on http://{}/metrics, health on http://{}/healthz", running.http_addr, running.http_addr);
+    if let Some(key) = &running.first_admin_key {
+        println!("yishe: first start: a station-admin key was created and written to {}", key.path.display());
+        println!("yishe: station-admin key (shown once): {}", key.secret);
+    }
+    match running.wait().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("yishe: server failed: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

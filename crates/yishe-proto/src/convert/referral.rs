@@ -1,0 +1,227 @@
+//! Referral messages.
+
+use yishe_domain::Priority;
+use yishe_domain::referral::{
+    self as domain, ConsentDraft, ConsentKind, EventType, PatientDraft, ReferralDraft, ReferralReason,
+    RejectionReason, Sex, Status,
+};
+
+use super::time::{from_timestamp, to_timestamp};
+use crate::common;
+use crate::referral as wire;
+
+pub fn priority(value: i32) -> Option<Priority> {
+    match common::Priority::try_from(value).ok()? {
+        common::Priority::Routine => Some(Priority::Routine),
+        common::Priority::Urgent => Some(Priority::Urgent),
+        common::Priority::Emergency => Some(Priority::Emergency),
+        common::Priority::Unspecified => None,
+    }
+}
+
+pub fn priority_to_proto(p: Priority) -> common::Priority {
+    match p {
+        Priority::Routine => common::Priority::Routine,
+        Priority::Urgent => common::Priority::Urgent,
+        Priority::Emergency => common::Priority::Emergency,
+    }
+}
+
+/// The wire enums share the domain's names behind a prefix, so the mapping goes by
+/// name: one table, no chance of the two lists drifting apart silently.
+fn reason(value: i32) -> Option<ReferralReason> {
+    let name = wire::ReferralReason::try_from(value).ok()?.as_str_name();
+    ReferralReason::parse(name.strip_prefix("REFERRAL_REASON_")?)
+}
+
+fn reason_to_proto(r: ReferralReason) -> i32 {
+    wire::ReferralReason::from_str_name(&format!("REFERRAL_REASON_{}", r.as_str()))
+        .expect("every domain reason is in the contract") as i32
+}
+
+pub fn rejection_reason(value: i32) -> Option<RejectionReason> {
+    let name = wire::RejectionReason::try_from(value).ok()?.as_str_name();
+    RejectionReason::parse(name.strip_prefix("REJECTION_REASON_")?)
+}
+
+fn rejection_reason_to_proto(r: Option<RejectionReason>) -> i32 {
+    r.map(|r| {
+        wire::RejectionReason::from_str_name(&format!("REJECTION_REASON_{}", r.as_str()))
+            .expect("every domain rejection reason is in the contract") as i32
+    })
+    .unwrap_or(0)
+}
+
+pub fn status_to_proto(s: Status) -> wire::ReferralStatus {
+    wire::ReferralStatus::from_str_name(&format!("REFERRAL_STATUS_{}", s.as_str()))
+        .expect("every domain status is in the contract")
+}
+
+fn event_type_to_proto(t: EventType) -> wire::ReferralEventType {
+    wire::ReferralEventType::from_str_name(&format!("REFERRAL_EVENT_TYPE_{}", t.as_str()))
+        .expect("every domain event type is in the contract")
+}
+
+fn sex(value: i32) -> Sex {
+    match wire::Sex::try_from(value) {
+        Ok(wire::Sex::Female) => Sex::Female,
+        Ok(wire::Sex::Male) => Sex::Male,
+        Ok(wire::Sex::Other) => Sex::Other,
+        _ => Sex::Unspecified,
+    }
+}
+
+fn sex_to_proto(s: Sex) -> wire::Sex {
+    match s {
+        Sex::Female => wire::Sex::Female,
+        Sex::Male => wire::Sex::Male,
+        Sex::Other => wire::Sex::Other,
+        Sex::Unspecified => wire::Sex::Unspecified,
+    }
+}
+
+/// The draft of a CreateReferral request; output-only fields are ignored.
+pub fn referral_draft(request: wire::CreateReferralRequest) -> ReferralDraft {
+    let r = request.referral.unwrap_or_default();
+    ReferralDraft {
+        request_id: request.request_id,
+        hospital_id: r.hospital_id,
+        department_id: r.department_id,
+        clinician: r.referring_clinician.map(|c| domain::Clinician {
+            name: c.name,
+            staff_id: c.staff_id,
+            contact: c.contact,
+        }),
+        patient: r.patient.map(|p| PatientDraft {
+            his_patient_id: p.his_patient_id,
+            encounter_id: p.encounter_id,
+            name: p.name,
+            sex: sex(p.sex),
+            birth_date: p.birth_date.map(|d| (d.year, d.month, d.day)),
+            phone: p.phone,
+            ward: p.ward,
+            bed: p.bed,
+            clinical_summary: p.clinical_summary,
+        }),
+        reasons: r.reasons.into_iter().map(reason).collect(),
+        note: r.note,
+        priority: priority(r.priority),
+        consent: r.consent.map(|c| ConsentDraft {
+            kind: match wire::ConsentKind::try_from(c.kind) {
+                Ok(wire::ConsentKind::Given) => Some(ConsentKind::Given),
+                Ok(wire::ConsentKind::Overridden) => Some(ConsentKind::Overridden),
+                _ => None,
+            },
+            given_by: c.given_by,
+            justification: c.justification,
+            recorded_by: c.recorded_by,
+            recorded_at: c.recorded_time.as_ref().and_then(from_timestamp),
+        }),
+        station_id: r.station_id,
+    }
+}
+
+pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
+    use chrono::Datelike;
+    wire::Referral {
+        id: r.id.to_string(),
+        request_id: r.request_id.clone(),
+        hospital_id: r.hospital.to_string(),
+        department_id: r.department.to_string(),
+        referring_clinician: Some(wire::Clinician {
+            name: r.clinician.name.clone(),
+            staff_id: r.clinician.staff_id.clone(),
+            contact: r.clinician.contact.clone(),
+        }),
+        patient: Some(wire::Patient {
+            his_patient_id: r.patient.his_patient_id.clone(),
+            encounter_id: r.patient.encounter_id.clone(),
+            name: r.patient.name.clone(),
+            sex: sex_to_proto(r.patient.sex) as i32,
+            birth_date: r.patient.birth_date.map(|d| common::Date {
+                year: d.year(),
+                month: d.month() as i32,
+                day: d.day() as i32,
+            }),
+            phone: r.patient.phone.clone(),
+            ward: r.patient.ward.clone(),
+            bed: r.patient.bed.clone(),
+            clinical_summary: r.patient.clinical_summary.clone(),
+        }),
+        reasons: r.reasons.iter().map(|x| reason_to_proto(*x)).collect(),
+        note: r.note.clone(),
+        priority: priority_to_proto(r.priority) as i32,
+        consent: Some(wire::Consent {
+            kind: match r.consent.kind {
+                ConsentKind::Given => wire::ConsentKind::Given,
+                ConsentKind::Overridden => wire::ConsentKind::Overridden,
+            } as i32,
+            given_by: r.consent.given_by.clone(),
+            justification: r.consent.justification.clone(),
+            recorded_by: r.consent.recorded_by.clone(),
+            recorded_time: Some(to_timestamp(r.consent.recorded_at)),
+        }),
+        status: status_to_proto(r.status) as i32,
+        status_reason: (r.status_reason != Default::default()).then(|| wire::StatusReason {
+            rejection_reason: rejection_reason_to_proto(r.status_reason.rejection_reason),
+            note: r.status_reason.note.clone(),
+        }),
+        station_id: r.station.to_string(),
+        assigned_worker_id: r.assigned_worker.map(|w| w.to_string()).unwrap_or_default(),
+        assigned_worker_name: r.assigned_worker_name.clone().unwrap_or_default(),
+        acceptance_deadline: Some(to_timestamp(r.acceptance_deadline)),
+        sla_breached: r.sla_breached,
+        create_time: Some(to_timestamp(r.created_at)),
+        update_time: Some(to_timestamp(r.updated_at)),
+        etag: r.etag(),
+    }
+}
+
+pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
+    wire::ReferralEvent {
+        sequence: e.sequence.unwrap_or_default(),
+        event_id: e.id.to_string(),
+        r#type: event_type_to_proto(e.event_type) as i32,
+        referral_id: e.referral.to_string(),
+        hospital_id: e.hospital.to_string(),
+        department_id: e.department.to_string(),
+        station_id: e.station.to_string(),
+        status: status_to_proto(e.status) as i32,
+        priority: priority_to_proto(e.priority) as i32,
+        assigned_worker_id: e.assigned_worker.map(|w| w.to_string()).unwrap_or_default(),
+        rejection_reason: rejection_reason_to_proto(e.rejection_reason),
+        occur_time: Some(to_timestamp(e.occurred_at)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_value_has_a_wire_twin() {
+        for r in ReferralReason::ALL {
+            assert_eq!(reason(reason_to_proto(*r)), Some(*r));
+        }
+        for r in RejectionReason::ALL {
+            assert_eq!(rejection_reason(rejection_reason_to_proto(Some(*r))), Some(*r));
+        }
+        for s in Status::ALL {
+            status_to_proto(*s);
+        }
+        for t in EventType::ALL {
+            event_type_to_proto(*t);
+        }
+        for p in Priority::ALL {
+            assert_eq!(priority(priority_to_proto(p) as i32), Some(p));
+        }
+    }
+
+    #[test]
+    fn unknown_and_unset_enum_values_become_none() {
+        assert_eq!(reason(0), None);
+        assert_eq!(reason(999), None);
+        assert_eq!(priority(0), None);
+        assert_eq!(rejection_reason(42), None);
+    }
+}

@@ -1,0 +1,82 @@
+//! The parts one Yishe process shares between its services: configuration, the
+//! database, metrics, the shutdown switch; and the serving of a set of services.
+
+use std::sync::Arc;
+
+use tonic::service::RoutesBuilder;
+use yishe_store::Store;
+
+use crate::auth::ApiKeyAuthenticator;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::server::{App, Listeners};
+use crate::shutdown::Shutdown;
+
+/// Why a process could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Database(#[from] yishe_store::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: String, source: std::io::Error },
+}
+
+/// What the services of one process share.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub config: Config,
+    pub store: Store,
+    pub metrics: Metrics,
+    pub shutdown: Shutdown,
+}
+
+impl Process {
+    /// Creates the data directory, opens (and migrates) the database.
+    pub async fn open(config: Config, shutdown: Shutdown) -> Result<Self, StartError> {
+        create_private_dir(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let store = yishe_store::connect(&config.effective_database_url()).await?;
+        tracing::info!(engine = ?store.engine(), "database ready");
+        Ok(Self { config, store, metrics: Metrics::new(), shutdown })
+    }
+
+    /// Binds the configured listeners (port 0 picks a free one).
+    pub async fn bind(&self) -> Result<Listeners, StartError> {
+        let c = &self.config;
+        Listeners::bind(c.grpc_listen, c.http_listen).await.map_err(|source| StartError::Listen {
+            addr: format!("{} / {}", c.grpc_listen, c.http_listen),
+            source,
+        })
+    }
+
+    /// The server description for `routes`.
+    pub fn app(&self, routes: RoutesBuilder, service_names: Vec<&'static str>) -> App {
+        App {
+            routes,
+            service_names,
+            store: self.store.clone(),
+            metrics: self.metrics.clone(),
+            authenticator: Arc::new(ApiKeyAuthenticator::new(self.store.clone())),
+            request_timeout: self.config.request_timeout(),
+            max_concurrent_requests: self.config.max_concurrent_requests,
+            shutdown_grace: self.config.shutdown_grace(),
+            shutdown: self.shutdown.clone(),
+        }
+    }
+}
+
+/// The data directory holds patient data and the admin key: owner access only.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let existed = dir.exists();
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    if !existed {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! The first start: with no station-admin key in the database, one is created, its
+//! secret written to a file only the server's user can read, so that a new
+//! installation can be used at once.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use yishe_domain::directory::ApiKey;
+use yishe_domain::ids::ApiKeyId;
+use yishe_domain::referral::truncate_to_micros;
+use yishe_domain::{Role, StationId};
+use yishe_runtime::auth::secrets;
+use yishe_store::{AuditEntry, Store};
+
+use crate::error::Result;
+
+/// The name of the admin key file inside the data directory.
+pub const ADMIN_KEY_FILE: &str = "admin.key";
+
+/// The key made on first start: where its secret was written, and the secret.
+#[derive(Debug)]
+pub struct FirstAdminKey {
+    pub path: PathBuf,
+    pub secret: String,
+}
+
+/// Creates the first station-admin key unless a valid one exists.
+pub async fn ensure_admin_key(store: &Store, station: &StationId, data_dir: &Path) -> Result<Option<FirstAdminKey>> {
+    let mut tx = store.begin().await?;
+    if tx.has_valid_key(Role::StationAdmin.as_str()).await? {
+        return Ok(None);
+    }
+    let secret = secrets::generate();
+    let at = truncate_to_micros(Utc::now());
+    let key = ApiKey {
+        id: ApiKeyId::new(),
+        display_name: "station admin (created on first start)".into(),
+        role: Role::StationAdmin,
+        hospital: None,
+        departments: Vec::new(),
+        station: Some(station.clone()),
+        worker: None,
+        secret_hash: secrets::hash(&secret),
+        created_at: at,
+        revoked_at: None,
+    };
+    tx.insert_api_key(&key).await?;
+    tx.append_audit(&AuditEntry {
+        id: uuid::Uuid::now_v7(),
+        occurred_at: at,
+        subject: "system".into(),
+        role: "system".into(),
+        action: "api_key.bootstrap".into(),
+        resource_kind: "api_key".into(),
+        resource_id: key.id.to_string(),
+        request_id: String::new(),
+        outcome: "ok".into(),
+    })
+    .await?;
+    // The file first: a key nobody can read would be worse than no key.
+    let path = data_dir.join(ADMIN_KEY_FILE);
+    write_private(&path, &secret)?;
+    tx.commit().await?;
+    Ok(Some(FirstAdminKey { path, secret }))
+}
+
+/// Writes `secret` to `path`, readable and writable by the owner only.
+fn write_private(path: &Path, secret: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        writeln!(file, "{secret}")?;
+        file.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut file = options.open(path)?;
+        writeln!(file, "{secret}")?;
+        file.sync_all()
+    }
+}

@@ -1,0 +1,42 @@
+//! The directory service's errors and the code each one is answered with.
+
+use yishe_domain::{Code, Violations};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(Violations),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("the etag does not match: the record changed since it was read; read it again")]
+    StaleEtag,
+    #[error(transparent)]
+    Store(#[from] yishe_store::Error),
+    #[error("cannot write the admin key file: {0}")]
+    KeyFile(#[from] std::io::Error),
+}
+
+impl Error {
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Invalid(_) => Code::InvalidArgument,
+            Error::NotFound(_) => Code::NotFound,
+            Error::StaleEtag | Error::Store(yishe_store::Error::Stale) => Code::Aborted,
+            Error::Store(e) => e.code(),
+            Error::KeyFile(_) => Code::Internal,
+        }
+    }
+
+    pub fn into_status(self) -> tonic::Status {
+        match &self {
+            Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
+            Error::Store(cause) if cause.code() == Code::Internal => {
+                let detail = format!("{cause}: {:?}", std::error::Error::source(cause));
+                yishe_runtime::status::to_status(Code::Internal, detail)
+            }
+            _ => yishe_runtime::status::to_status(self.code(), &self),
+        }
+    }
+}
+
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

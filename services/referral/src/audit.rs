@@ -1,0 +1,36 @@
+//! Audit rows for referral reads and writes.
+
+use chrono::Utc;
+use yishe_domain::ReferralId;
+use yishe_runtime::auth::RequestContext;
+use yishe_store::AuditEntry;
+
+/// The row recording that the caller of `ctx` did `action` to `referral`.
+pub(crate) fn entry(ctx: &RequestContext, action: &str, referral: Option<ReferralId>, outcome: &str) -> AuditEntry {
+    AuditEntry {
+        id: uuid::Uuid::now_v7(),
+        occurred_at: yishe_domain::referral::truncate_to_micros(Utc::now()),
+        subject: ctx.caller.subject.clone(),
+        role: ctx.caller.role.as_str().to_owned(),
+        action: action.to_owned(),
+        resource_kind: "referral".to_owned(),
+        resource_id: referral.map(|r| r.to_string()).unwrap_or_default(),
+        request_id: ctx.request_id.clone(),
+        outcome: outcome.to_owned(),
+    }
+}
+
+/// The row for a change the system made on its own (an SLA breach).
+pub(crate) fn system_entry(action: &str, referral: ReferralId) -> AuditEntry {
+    AuditEntry {
+        id: uuid::Uuid::now_v7(),
+        occurred_at: yishe_domain::referral::truncate_to_micros(Utc::now()),
+        subject: "system".to_owned(),
+        role: "system".to_owned(),
+        action: action.to_owned(),
+        resource_kind: "referral".to_owned(),
+        resource_id: referral.to_string(),
+        request_id: String::new(),
+        outcome: "ok".to_owned(),
+    }
+}

@@ -1,0 +1,78 @@
+//! The referral service's errors and the code each one is answered with.
+
+use yishe_domain::directory::AssignmentError;
+use yishe_domain::referral::TransitionError;
+use yishe_domain::{Code, Violations};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(Violations),
+    /// Not found, or not visible to the caller: the two are answered alike so that a
+    /// caller cannot probe for referrals it may not see.
+    #[error("referral not found")]
+    NotFound,
+    #[error("social worker not found")]
+    WorkerNotFound,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    #[error("{0}")]
+    Assignment(#[from] AssignmentError),
+    #[error("{0}")]
+    Precondition(String),
+    #[error("the etag does not match: the referral changed since it was read; read it again")]
+    StaleEtag,
+    #[error("this request_id was already used for a different referral")]
+    RequestIdReused,
+    #[error(transparent)]
+    Store(#[from] yishe_store::Error),
+}
+
+impl Error {
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Invalid(_) => Code::InvalidArgument,
+            Error::NotFound | Error::WorkerNotFound => Code::NotFound,
+            Error::Forbidden(_) => Code::PermissionDenied,
+            Error::Transition(TransitionError::RoleNotAllowed { .. }) => Code::PermissionDenied,
+            Error::Transition(TransitionError::NotAllowed { .. }) => Code::FailedPrecondition,
+            Error::Assignment(_) | Error::Precondition(_) => Code::FailedPrecondition,
+            Error::StaleEtag => Code::Aborted,
+            Error::RequestIdReused => Code::AlreadyExists,
+            Error::Store(yishe_store::Error::Stale) => Code::Aborted,
+            Error::Store(e) => e.code(),
+        }
+    }
+
+    /// The outcome recorded in the audit row.
+    pub(crate) fn outcome(&self) -> &'static str {
+        match self.code() {
+            Code::InvalidArgument => "invalid_argument",
+            Code::FailedPrecondition => "failed_precondition",
+            Code::NotFound => "not_found",
+            Code::AlreadyExists => "already_exists",
+            Code::Aborted => "aborted",
+            Code::PermissionDenied => "permission_denied",
+            Code::Unauthenticated => "unauthenticated",
+            Code::ResourceExhausted => "resource_exhausted",
+            Code::Unavailable => "unavailable",
+            Code::Internal => "internal",
+        }
+    }
+
+    pub fn into_status(self) -> tonic::Status {
+        match &self {
+            Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
+            Error::Store(cause) => {
+                // The cause (with its SQL) goes to the log, never to the caller.
+                let detail = format!("{cause}: {:?}", std::error::Error::source(cause));
+                yishe_runtime::status::to_status(self.code(), detail)
+            }
+            _ => yishe_runtime::status::to_status(self.code(), &self),
+        }
+    }
+}
+
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

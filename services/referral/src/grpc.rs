@@ -1,0 +1,152 @@
+//! The thin tonic adapter: wire messages in, use-cases called in tasks of their own
+//! (so a cancelled call never stops a transaction halfway), wire messages out.
+
+use std::pin::Pin;
+
+use tokio_stream::{Stream, StreamExt};
+use tonic::{Request, Response, Status};
+use yishe_domain::{ReferralId, Violations};
+use yishe_proto::convert;
+use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
+use yishe_proto::referral::*;
+use yishe_runtime::auth::{RequestContext, context};
+
+use crate::error::Error;
+use crate::feed::Feed;
+use crate::service::{Change, ReferralService};
+
+/// The gRPC face of the referral service.
+#[derive(Debug, Clone)]
+pub struct ReferralGrpc {
+    service: ReferralService,
+    feed: Feed,
+}
+
+impl ReferralGrpc {
+    pub fn new(service: ReferralService, feed: Feed) -> Self {
+        Self { service, feed }
+    }
+}
+
+fn referral_id(text: &str) -> Result<ReferralId, Status> {
+    ReferralId::parse(text).ok_or_else(|| {
+        Error::Invalid(Violations::one("referral_id", "must be a referral id (a UUID)")).into_status()
+    })
+}
+
+/// Runs a use-case to completion in its own task, whatever happens to the call.
+async fn run<T, F>(work: F) -> Result<T, Status>
+where
+    F: std::future::Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::spawn(work).await {
+        Ok(result) => result.map_err(Error::into_status),
+        Err(join) => {
+            tracing::error!(error = %join, "use-case task failed");
+            Err(Status::internal("internal error; the server log has the details"))
+        }
+    }
+}
+
+impl ReferralGrpc {
+    async fn change(&self, ctx: RequestContext, id: &str, etag: String, change: Change) -> Result<Option<Referral>, Status> {
+        let id = referral_id(id)?;
+        let service = self.service.clone();
+        let referral = run(async move { service.change(&ctx, id, &etag, change).await }).await?;
+        Ok(Some(convert::referral_to_proto(&referral)))
+    }
+}
+
+type EventStream = Pin<Box<dyn Stream<Item = Result<WatchReferralEventsResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl Rpc for ReferralGrpc {
+    async fn create_referral(&self, request: Request<CreateReferralRequest>) -> Result<Response<CreateReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let draft = convert::referral_draft(request.into_inner());
+        let service = self.service.clone();
+        let referral = run(async move { service.create(&ctx, draft).await }).await?;
+        Ok(Response::new(CreateReferralResponse { referral: Some(convert::referral_to_proto(&referral)) }))
+    }
+
+    async fn get_referral(&self, request: Request<GetReferralRequest>) -> Result<Response<GetReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let id = referral_id(&request.get_ref().referral_id)?;
+        let service = self.service.clone();
+        let referral = run(async move { service.get(&ctx, id).await }).await?;
+        Ok(Response::new(GetReferralResponse { referral: Some(convert::referral_to_proto(&referral)) }))
+    }
+
+    async fn list_referrals(&self, request: Request<ListReferralsRequest>) -> Result<Response<ListReferralsResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let service = self.service.clone();
+        let page = run(async move { service.list(&ctx, &r.filter, r.page_size, &r.page_token).await }).await?;
+        Ok(Response::new(ListReferralsResponse {
+            referrals: page.referrals.iter().map(convert::referral_to_proto).collect(),
+            next_page_token: page.next_page_token,
+        }))
+    }
+
+    async fn accept_referral(&self, request: Request<AcceptReferralRequest>) -> Result<Response<AcceptReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let referral = self.change(ctx, &r.referral_id, r.etag, Change::Accept).await?;
+        Ok(Response::new(AcceptReferralResponse { referral }))
+    }
+
+    async fn reject_referral(&self, request: Request<RejectReferralRequest>) -> Result<Response<RejectReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let change = Change::Reject { reason: convert::rejection_reason(r.reason), note: r.note };
+        let referral = self.change(ctx, &r.referral_id, r.etag, change).await?;
+        Ok(Response::new(RejectReferralResponse { referral }))
+    }
+
+    async fn assign_referral(&self, request: Request<AssignReferralRequest>) -> Result<Response<AssignReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let id = referral_id(&r.referral_id)?;
+        let service = self.service.clone();
+        let referral = run(async move { service.assign(&ctx, id, &r.etag, &r.social_worker_id).await }).await?;
+        Ok(Response::new(AssignReferralResponse { referral: Some(convert::referral_to_proto(&referral)) }))
+    }
+
+    async fn hold_referral(&self, request: Request<HoldReferralRequest>) -> Result<Response<HoldReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let referral = self.change(ctx, &r.referral_id, r.etag, Change::Hold { note: r.note }).await?;
+        Ok(Response::new(HoldReferralResponse { referral }))
+    }
+
+    async fn resume_referral(&self, request: Request<ResumeReferralRequest>) -> Result<Response<ResumeReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let referral = self.change(ctx, &r.referral_id, r.etag, Change::Resume { note: r.note }).await?;
+        Ok(Response::new(ResumeReferralResponse { referral }))
+    }
+
+    async fn cancel_referral(&self, request: Request<CancelReferralRequest>) -> Result<Response<CancelReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let change = Change::Cancel { note: r.note, entered_in_error: r.entered_in_error };
+        let referral = self.change(ctx, &r.referral_id, r.etag, change).await?;
+        Ok(Response::new(CancelReferralResponse { referral }))
+    }
+
+    type WatchReferralEventsStream = EventStream;
+
+    async fn watch_referral_events(
+        &self,
+        request: Request<WatchReferralEventsRequest>,
+    ) -> Result<Response<Self::WatchReferralEventsStream>, Status> {
+        let ctx = context(&request)?;
+        tracing::info!(request_id = %ctx.request_id, role = ctx.caller.role.as_str(), "watch started");
+        let events = self.feed.watch(ctx.caller, request.get_ref().after_sequence).map(|item| {
+            item.map(|event| WatchReferralEventsResponse { event: Some(convert::event_to_proto(&event)) })
+                .map_err(Error::into_status)
+        });
+        Ok(Response::new(Box::pin(events)))
+    }
+}

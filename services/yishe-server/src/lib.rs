@@ -1,0 +1,66 @@
+//! Yishe all-in-one: the referral and directory services in one process over one
+//! database (embedded SQLite by default), as started by `cargo run --release`.
+
+use std::net::SocketAddr;
+
+use tokio::task::JoinHandle;
+use yishe_directory::FirstAdminKey;
+use yishe_runtime::{Config, Process, Shutdown, StartError};
+
+/// A running server.
+#[derive(Debug)]
+pub struct Running {
+    pub grpc_addr: SocketAddr,
+    pub http_addr: SocketAddr,
+    /// The station-admin key made on first start, if this was one.
+    pub first_admin_key: Option<FirstAdminKey>,
+    pub process: Process,
+    serving: JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+impl Running {
+    /// Waits until the server has shut down and drained.
+    pub async fn wait(self) -> Result<(), tonic::transport::Error> {
+        let result = match self.serving.await {
+            Ok(result) => result,
+            Err(join) => {
+                tracing::error!(error = %join, "server task failed");
+                Ok(())
+            }
+        };
+        self.process.store.close().await;
+        result
+    }
+}
+
+/// Opens the database, makes the first admin key if needed, binds the listeners and
+/// starts serving every service.
+pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartError> {
+    let process = Process::open(config, shutdown.clone()).await?;
+    let c = &process.config;
+    let first_admin_key = yishe_directory::ensure_admin_key(&process.store, &c.station(), &c.data_dir)
+        .await
+        .map_err(|e| match e {
+            yishe_directory::Error::Store(s) => StartError::Database(s),
+            other => StartError::DataDir { path: c.data_dir.display().to_string(), source: std::io::Error::other(other.to_string()) },
+        })?;
+    let referrals = yishe_referral::start(yishe_referral::Options {
+        store: process.store.clone(),
+        metrics: process.metrics.clone(),
+        default_station: c.station(),
+        deadlines: c.acceptance_deadlines,
+        sla_check_interval: std::time::Duration::from_secs(c.sla_check_interval_secs),
+        shutdown,
+    });
+    let directory = yishe_directory::start(process.store.clone());
+    let mut routes = tonic::service::RoutesBuilder::default();
+    routes.add_service(referrals).add_service(directory);
+    let app = process.app(routes, vec![yishe_referral::SERVICE_NAME, yishe_directory::SERVICE_NAME]);
+
+    let listeners = process.bind().await?;
+    let grpc_addr = listeners.grpc_addr();
+    let http_addr = listeners.http_addr();
+    let serving = tokio::spawn(listeners.serve(app));
+    tracing::info!(%grpc_addr, %http_addr, "yishe is serving");
+    Ok(Running { grpc_addr, http_addr, first_admin_key, process, serving })
+}
