@@ -2,10 +2,14 @@
 //! that runs one test body on each engine, and a real server on an ephemeral port
 //! (`TestApp`).
 
+mod app;
 mod cluster;
 mod database;
+mod seed;
 
+pub use app::{Bearer, Directory, Referrals, TestApp, http_get};
 pub use database::{Engine, TestDatabase};
+pub use seed::Station;
 
 /// Runs each named `async fn(TestDatabase)` once on SQLite and once on PostgreSQL, as
 /// `sqlite::name` and `postgres::name`.

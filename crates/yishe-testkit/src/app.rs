@@ -1,0 +1,130 @@
+//! `TestApp::spawn`: a real Yishe server on 127.0.0.1 with ephemeral ports over a
+//! fresh database, and typed clients that authenticate with a key.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tonic::metadata::MetadataValue;
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::Channel;
+use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
+use yishe_proto::referral::referral_service_client::ReferralServiceClient;
+use yishe_runtime::config::Config;
+use yishe_runtime::{Process, Shutdown};
+
+use crate::{Engine, TestDatabase};
+
+/// Adds `authorization: Bearer <key>` to every call (or nothing, for no key).
+#[derive(Debug, Clone)]
+pub struct Bearer(Option<MetadataValue<tonic::metadata::Ascii>>);
+
+impl Bearer {
+    pub fn new(key: Option<&str>) -> Self {
+        Self(key.map(|k| format!("Bearer {k}").parse().expect("ascii key")))
+    }
+}
+
+impl Interceptor for Bearer {
+    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(value) = &self.0 {
+            request.metadata_mut().insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+pub type Referrals = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Directory = DirectoryServiceClient<InterceptedService<Channel, Bearer>>;
+
+/// A running server for one test.
+#[derive(Debug)]
+pub struct TestApp {
+    pub engine: Engine,
+    pub grpc_addr: SocketAddr,
+    pub http_addr: SocketAddr,
+    /// The station-admin key made on first start.
+    pub admin_key: String,
+    pub process: Process,
+    pub channel: Channel,
+    pub shutdown: Shutdown,
+    pub db: TestDatabase,
+    /// Keeps the data directory alive.
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Starts a server on `engine`; `None` when that engine is unavailable (PostgreSQL
+    /// without a server, after a loud warning).
+    pub async fn spawn(engine: Engine) -> Option<Self> {
+        Self::spawn_with(engine, |_| {}).await
+    }
+
+    /// Like `spawn`, with the configuration adjusted by `configure` first.
+    pub async fn spawn_with(engine: Engine, configure: impl FnOnce(&mut Config)) -> Option<Self> {
+        init_test_logging();
+        let db = TestDatabase::create(engine).await?;
+        let data_dir = tempfile::tempdir().expect("temporary directory");
+        let mut config = Config {
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: db.url.clone(),
+            grpc_listen: ([127, 0, 0, 1], 0).into(),
+            http_listen: ([127, 0, 0, 1], 0).into(),
+            station_id: "s1".into(),
+            sla_check_interval_secs: 1,
+            shutdown_grace_secs: 2,
+            ..Config::default()
+        };
+        configure(&mut config);
+        config.validate().expect("test configuration is valid");
+        let shutdown = Shutdown::new();
+        let running = yishe_server::start(config, shutdown.clone()).await.expect("server starts");
+        let admin_key = running.first_admin_key.as_ref().expect("a fresh database gets an admin key").secret.clone();
+        let channel = Channel::from_shared(format!("http://{}", running.grpc_addr))
+            .expect("valid uri")
+            .connect_timeout(Duration::from_secs(5))
+            .connect()
+            .await
+            .expect("connect to the test server");
+        let (grpc_addr, http_addr, process) = (running.grpc_addr, running.http_addr, running.process.clone());
+        tokio::spawn(running.wait());
+        Some(Self { engine, grpc_addr, http_addr, admin_key, process, channel, shutdown, db, _data_dir: data_dir })
+    }
+
+    pub fn referrals(&self, key: Option<&str>) -> Referrals {
+        ReferralServiceClient::with_interceptor(self.channel.clone(), Bearer::new(key))
+    }
+
+    pub fn directory(&self, key: Option<&str>) -> Directory {
+        DirectoryServiceClient::with_interceptor(self.channel.clone(), Bearer::new(key))
+    }
+
+    /// The text of `/metrics`.
+    pub async fn metrics(&self) -> String {
+        http_get(self.http_addr, "/metrics").await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+    }
+}
+
+/// A bare HTTP/1.1 GET on loopback (enough for the metrics port, no client crate).
+pub async fn http_get(addr: SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect to the http port");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    response
+}
+
+/// Silent unless `TEST_LOG` is set.
+fn init_test_logging() {
+    if std::env::var_os("TEST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
+    }
+}

@@ -1,0 +1,151 @@
+//! A seeded station for end-to-end tests: two departments of hospital `h1`, an HIS key
+//! for each, a supervisor, an intermediate and a junior social worker with their keys,
+//! and keys for the roles that see no referrals.
+
+use yishe_proto::common;
+use yishe_proto::directory::{self as dir, ApiKey, CreateApiKeyRequest, Role};
+use yishe_proto::referral::{
+    Clinician, Consent, ConsentKind, CreateReferralRequest, Patient, Referral, ReferralReason, Sex,
+};
+
+use crate::TestApp;
+
+/// Everything a test needs to act as each kind of caller.
+#[derive(Debug, Clone)]
+pub struct Station {
+    pub admin_key: String,
+    pub department: String,
+    pub other_department: String,
+    /// HIS of `department` only.
+    pub his_key: String,
+    /// HIS of `other_department` only.
+    pub other_his_key: String,
+    pub supervisor_key: String,
+    pub worker: String,
+    pub worker_key: String,
+    pub junior_worker: String,
+    pub junior_key: String,
+    pub auditor_key: String,
+    pub ops_key: String,
+}
+
+impl Station {
+    pub async fn seed(app: &TestApp) -> Self {
+        let admin = app.admin_key.clone();
+        let directory = app.directory(Some(&admin));
+        let department = |code: &'static str| {
+            let mut directory = directory.clone();
+            async move {
+                directory
+                    .create_department(dir::CreateDepartmentRequest {
+                        department: Some(dir::Department {
+                            hospital_id: "h1".into(),
+                            code: code.into(),
+                            name: format!("{code} department"),
+                            ..Default::default()
+                        }),
+                    })
+                    .await
+                    .expect("create department")
+                    .into_inner()
+                    .department
+                    .unwrap()
+                    .id
+            }
+        };
+        let onc = department("onc").await;
+        let ped = department("ped").await;
+        let worker = |name: &'static str, level: dir::CertificationLevel| {
+            let mut directory = directory.clone();
+            async move {
+                directory
+                    .create_social_worker(dir::CreateSocialWorkerRequest {
+                        social_worker: Some(dir::SocialWorker {
+                            display_name: name.into(),
+                            certification_level: level as i32,
+                            caseload_limit: 10,
+                            ..Default::default()
+                        }),
+                    })
+                    .await
+                    .expect("create worker")
+                    .into_inner()
+                    .social_worker
+                    .unwrap()
+                    .id
+            }
+        };
+        let worker_id = worker("Wang Fang", dir::CertificationLevel::Intermediate).await;
+        let junior_id = worker("Li Lei", dir::CertificationLevel::Assistant).await;
+        let key = |role: Role, departments: Vec<String>, worker: String| {
+            let mut directory = directory.clone();
+            async move {
+                let his = role == Role::HisIntegration;
+                directory
+                    .create_api_key(CreateApiKeyRequest {
+                        api_key: Some(ApiKey {
+                            display_name: format!("{} key", role.as_str_name()),
+                            role: role as i32,
+                            hospital_id: if his { "h1".into() } else { String::new() },
+                            department_ids: departments,
+                            social_worker_id: worker,
+                            ..Default::default()
+                        }),
+                    })
+                    .await
+                    .expect("create key")
+                    .into_inner()
+                    .secret
+            }
+        };
+        let station = Station {
+            his_key: key(Role::HisIntegration, vec![onc.clone()], String::new()).await,
+            other_his_key: key(Role::HisIntegration, vec![ped.clone()], String::new()).await,
+            supervisor_key: key(Role::Supervisor, vec![], String::new()).await,
+            worker_key: key(Role::SocialWorker, vec![], worker_id.clone()).await,
+            junior_key: key(Role::SocialWorker, vec![], junior_id.clone()).await,
+            auditor_key: key(Role::Auditor, vec![], String::new()).await,
+            ops_key: key(Role::Ops, vec![], String::new()).await,
+            admin_key: admin,
+            department: onc,
+            other_department: ped,
+            worker: worker_id,
+            junior_worker: junior_id,
+        };
+        station
+    }
+
+    /// A complete, valid referral from `department`.
+    pub fn referral_request(&self, department: &str, request_id: &str) -> CreateReferralRequest {
+        CreateReferralRequest {
+            request_id: request_id.into(),
+            referral: Some(Referral {
+                hospital_id: "h1".into(),
+                department_id: department.into(),
+                referring_clinician: Some(Clinician { name: "Dr Zhao".into(), staff_id: "D042".into(), contact: "ext 8042".into() }),
+                patient: Some(Patient {
+                    his_patient_id: "MRN-000123".into(),
+                    encounter_id: "ZY-2026-0456".into(),
+                    name: "陈建国".into(),
+                    sex: Sex::Male as i32,
+                    birth_date: Some(common::Date { year: 1948, month: 3, day: 14 }),
+                    phone: "+86 139 0000 0000".into(),
+                    ward: "Oncology 5A".into(),
+                    bed: "12".into(),
+                    clinical_summary: "metastatic gastric cancer, family cannot cover treatment".into(),
+                }),
+                reasons: vec![ReferralReason::FinancialHardship as i32, ReferralReason::EndOfLifeCare as i32],
+                note: "family asks about medical assistance".into(),
+                priority: common::Priority::Urgent as i32,
+                consent: Some(Consent {
+                    kind: ConsentKind::Given as i32,
+                    given_by: "patient".into(),
+                    recorded_by: "Dr Zhao".into(),
+                    recorded_time: Some(prost_types::Timestamp { seconds: 1_764_000_000, nanos: 0 }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The referral feed as a watcher sees it: ordered, filtered to what it may see, and
+//! exactly once across a disconnect and a resume.
+
+use std::time::Duration;
+
+use tokio_stream::StreamExt;
+use yishe_e2e::{Station, TestApp, create_referral, e2e};
+use yishe_proto::referral::*;
+
+type Events = tonic::Streaming<WatchReferralEventsResponse>;
+
+async fn watch(app: &TestApp, key: &str, after: u64) -> Events {
+    app.referrals(Some(key))
+        .watch_referral_events(WatchReferralEventsRequest { after_sequence: after })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+async fn next(events: &mut Events) -> ReferralEvent {
+    tokio::time::timeout(Duration::from_secs(10), events.next())
+        .await
+        .expect("an event within 10 s")
+        .expect("the stream is open")
+        .expect("no error")
+        .event
+        .unwrap()
+}
+
+async fn a_resumed_watcher_sees_every_event_exactly_once(app: TestApp, station: Station) {
+    let mut his = app.referrals(Some(&station.his_key));
+    let mut worker = app.referrals(Some(&station.worker_key));
+    let mut events = watch(&app, &station.his_key, 0).await;
+
+    let a = create_referral(&app, &station, "a").await;
+    let first = next(&mut events).await;
+    assert_eq!((first.r#type(), first.referral_id.as_str()), (ReferralEventType::Created, a.id.as_str()));
+    let accepted = worker
+        .accept_referral(AcceptReferralRequest { referral_id: a.id.clone(), etag: a.etag.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    let second = next(&mut events).await;
+    assert_eq!(second.r#type(), ReferralEventType::Accepted);
+    assert_eq!(second.status(), ReferralStatus::Accepted);
+    assert!(second.sequence > first.sequence);
+
+    // The watcher goes away; the world moves on.
+    drop(events);
+    let cursor = second.sequence;
+    let b = create_referral(&app, &station, "b").await;
+    his.cancel_referral(CancelReferralRequest {
+        referral_id: a.id.clone(),
+        etag: accepted.etag,
+        note: "transferred to another hospital".into(),
+        entered_in_error: false,
+    })
+    .await
+    .unwrap();
+    let c = create_referral(&app, &station, "c").await;
+
+    let mut resumed = watch(&app, &station.his_key, cursor).await;
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        let e = next(&mut resumed).await;
+        got.push((e.r#type(), e.referral_id.clone(), e.sequence));
+    }
+    assert_eq!(
+        got.iter().map(|(t, id, _)| (*t, id.clone())).collect::<Vec<_>>(),
+        vec![
+            (ReferralEventType::Created, b.id.clone()),
+            (ReferralEventType::Cancelled, a.id.clone()),
+            (ReferralEventType::Created, c.id.clone()),
+        ]
+    );
+    assert!(got.windows(2).all(|w| w[0].2 < w[1].2), "strictly increasing sequences");
+    assert!(got[0].2 > cursor, "nothing at or before the cursor is repeated");
+    // Nothing more is pending.
+    let more = tokio::time::timeout(Duration::from_millis(600), resumed.next()).await;
+    assert!(more.is_err(), "no further event: {more:?}");
+}
+
+async fn watchers_see_only_their_own_referrals(app: TestApp, station: Station) {
+    let mut mine = watch(&app, &station.his_key, 0).await;
+    let mut theirs = watch(&app, &station.other_his_key, 0).await;
+    let mut supervisor = watch(&app, &station.supervisor_key, 0).await;
+
+    let own = create_referral(&app, &station, "own").await;
+    let other = app
+        .referrals(Some(&station.other_his_key))
+        .create_referral(station.referral_request(&station.other_department, "theirs"))
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+
+    assert_eq!(next(&mut mine).await.referral_id, own.id);
+    assert_eq!(next(&mut theirs).await.referral_id, other.id);
+    let seen: Vec<_> = vec![next(&mut supervisor).await.referral_id, next(&mut supervisor).await.referral_id];
+    assert_eq!(seen, vec![own.id, other.id]);
+    let extra = tokio::time::timeout(Duration::from_millis(600), mine.next()).await;
+    assert!(extra.is_err(), "the HIS sees no other department's event");
+}
+
+e2e!(a_resumed_watcher_sees_every_event_exactly_once, watchers_see_only_their_own_referrals);

@@ -1,0 +1,104 @@
+//! What ops sees: RED metrics per method, domain metrics, health, and the SLA watch.
+
+use std::time::Duration;
+
+use tokio_stream::StreamExt;
+use yishe_e2e::{Engine, Station, TestApp, create_referral, e2e};
+use yishe_proto::referral::*;
+use yishe_testkit::http_get;
+
+async fn metrics_show_calls_and_referrals_but_no_patient(app: TestApp, station: Station) {
+    let created = create_referral(&app, &station, "m1").await;
+    let mut his = app.referrals(Some(&station.his_key));
+    his.get_referral(GetReferralRequest { referral_id: created.id.clone() }).await.unwrap();
+    let _ = his.get_referral(GetReferralRequest { referral_id: "bad".into() }).await;
+    let _ = app.referrals(None).list_referrals(ListReferralsRequest::default()).await;
+
+    let text = app.metrics().await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    for expected in [
+        r#"grpc_server_started_total{grpc_method="CreateReferral",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
+        r#"grpc_server_handled_total{grpc_code="OK",grpc_method="GetReferral",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
+        r#"grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",grpc_method="GetReferral",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
+        r#"grpc_server_handled_total{grpc_code="UNAUTHENTICATED",grpc_method="ListReferrals",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
+        r#"grpc_server_handling_seconds_count{grpc_method="CreateReferral",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
+        r#"yishe_referrals_created_total{priority="URGENT",reason="FINANCIAL_HARDSHIP"} 1"#,
+        r#"yishe_referrals_open{status="REQUESTED"} 1"#,
+    ] {
+        assert!(text.contains(expected), "missing {expected}");
+    }
+    let patient = station.referral_request(&station.department, "x").referral.unwrap().patient.unwrap();
+    for secret in [&patient.name, &patient.his_patient_id, &patient.phone, &created.id] {
+        assert!(!text.contains(secret.as_str()), "metrics must not carry {secret}");
+    }
+
+    let health = http_get(app.http_addr, "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+}
+
+async fn accepting_records_the_time_to_accept(app: TestApp, station: Station) {
+    let created = create_referral(&app, &station, "m1").await;
+    app.referrals(Some(&station.worker_key))
+        .accept_referral(AcceptReferralRequest { referral_id: created.id, etag: created.etag })
+        .await
+        .unwrap();
+    let text = app.metrics().await;
+    assert!(text.contains(r#"yishe_referral_time_to_accept_seconds_count{priority="URGENT"} 1"#), "{text}");
+    assert!(text.contains(r#"yishe_referrals_open{status="ACCEPTED"} 1"#));
+}
+
+e2e!(metrics_show_calls_and_referrals_but_no_patient, accepting_records_the_time_to_accept);
+
+/// A referral still REQUESTED at its deadline is marked breached once: an event on the
+/// feed and a metric.
+async fn sla_breach(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |c| {
+        c.acceptance_deadlines.emergency = Duration::from_secs(1);
+        c.acceptance_deadlines.urgent = Duration::from_secs(1);
+        c.acceptance_deadlines.routine = Duration::from_secs(3600);
+    })
+    .await
+    else {
+        return;
+    };
+    let station = Station::seed(&app).await;
+    let mut events = app
+        .referrals(Some(&station.his_key))
+        .watch_referral_events(WatchReferralEventsRequest { after_sequence: 0 })
+        .await
+        .unwrap()
+        .into_inner();
+    let created = create_referral(&app, &station, "late").await;
+    let mut types = Vec::new();
+    while types.len() < 2 {
+        let e = tokio::time::timeout(Duration::from_secs(10), events.next()).await.unwrap().unwrap().unwrap().event.unwrap();
+        assert_eq!(e.referral_id, created.id);
+        types.push(e.r#type());
+    }
+    assert_eq!(types, vec![ReferralEventType::Created, ReferralEventType::SlaBreached]);
+    let read = app
+        .referrals(Some(&station.his_key))
+        .get_referral(GetReferralRequest { referral_id: created.id })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert!(read.sla_breached);
+    assert_eq!(read.status(), ReferralStatus::Requested);
+    let text = app.metrics().await;
+    assert!(text.contains(r#"yishe_referral_sla_breaches_total{priority="URGENT"} 1"#));
+    // Breached once, not at every check.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(app.metrics().await.contains(r#"yishe_referral_sla_breaches_total{priority="URGENT"} 1"#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_sla_breach() {
+    sla_breach(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sla_breach() {
+    sla_breach(Engine::Postgres).await
+}

@@ -1,0 +1,136 @@
+//! The permission matrix: every method of the contract × every role, through the real
+//! server, plus methods missing from the policy table and malformed paths. The expected
+//! matrix is written out here, apart from the server's policy table, so a change to
+//! either shows up as a failure.
+
+use prost::Message;
+use tonic::codegen::http::uri::PathAndQuery;
+use tonic::metadata::MetadataValue;
+use yishe_e2e::{Station, TestApp, e2e};
+
+const REFERRAL: &str = "yishe.referral.v1.ReferralService";
+const DIRECTORY: &str = "yishe.directory.v1.DirectoryService";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    His,
+    Worker,
+    Supervisor,
+    Admin,
+    Auditor,
+    Ops,
+}
+
+const ALL: [Role; 6] = [Role::His, Role::Worker, Role::Supervisor, Role::Admin, Role::Auditor, Role::Ops];
+
+/// Who may call what, per the domain's roles.
+fn allowed(service: &str, method: &str) -> &'static [Role] {
+    use Role::*;
+    match (service, method) {
+        (REFERRAL, "CreateReferral") => &[His],
+        (REFERRAL, "GetReferral" | "ListReferrals" | "WatchReferralEvents") => &[His, Worker, Supervisor],
+        (REFERRAL, "AcceptReferral" | "RejectReferral" | "HoldReferral" | "ResumeReferral") => &[Worker, Supervisor],
+        (REFERRAL, "AssignReferral") => &[Supervisor],
+        (REFERRAL, "CancelReferral") => &[His, Supervisor],
+        (DIRECTORY, "ListDepartments") => &[His, Worker, Supervisor, Admin],
+        (DIRECTORY, "ListSocialWorkers") => &[Supervisor, Admin],
+        (DIRECTORY, _) => &[Admin],
+        _ => panic!("a method the matrix does not know: {service}/{method}; decide who may call it"),
+    }
+}
+
+fn key(station: &Station, role: Role) -> &str {
+    match role {
+        Role::His => &station.his_key,
+        Role::Worker => &station.worker_key,
+        Role::Supervisor => &station.supervisor_key,
+        Role::Admin => &station.admin_key,
+        Role::Auditor => &station.auditor_key,
+        Role::Ops => &station.ops_key,
+    }
+}
+
+/// Every (service, method, server-streaming) of our services, from the descriptor set.
+fn methods() -> Vec<(String, String, bool)> {
+    let set = prost_types::FileDescriptorSet::decode(yishe_proto::FILE_DESCRIPTOR_SET).unwrap();
+    let mut out = Vec::new();
+    for file in set.file {
+        for service in &file.service {
+            for method in &service.method {
+                let full = format!("{}.{}", file.package(), service.name());
+                out.push((full, method.name().to_owned(), method.server_streaming()));
+            }
+        }
+    }
+    out
+}
+
+/// Calls `path` with an empty message: enough to pass or fail authorization, whatever
+/// the method then makes of the empty request.
+async fn call(app: &TestApp, path: &str, streaming: bool, key: Option<&str>) -> tonic::Code {
+    let mut grpc = tonic::client::Grpc::new(app.channel.clone());
+    grpc.ready().await.unwrap();
+    let mut request = tonic::Request::new(());
+    if let Some(key) = key {
+        let value: MetadataValue<_> = format!("Bearer {key}").parse().unwrap();
+        request.metadata_mut().insert("authorization", value);
+    }
+    let codec = tonic_prost::ProstCodec::<(), ()>::default();
+    let path = PathAndQuery::try_from(path.to_owned()).unwrap();
+    let result = if streaming {
+        grpc.server_streaming(request, path, codec).await.map(|_| ())
+    } else {
+        grpc.unary(request, path, codec).await.map(|_| ())
+    };
+    match result {
+        Ok(()) => tonic::Code::Ok,
+        Err(status) => status.code(),
+    }
+}
+
+async fn every_method_for_every_role(app: TestApp, station: Station) {
+    let methods = methods();
+    assert_eq!(methods.len(), 18, "the matrix covers every method of the contract");
+    for (service, method, streaming) in methods {
+        let path = format!("/{service}/{method}");
+        let allowed = allowed(&service, &method);
+        for role in ALL {
+            let got = call(&app, &path, streaming, Some(key(&station, role))).await;
+            if allowed.contains(&role) {
+                assert!(
+                    !matches!(got, tonic::Code::PermissionDenied | tonic::Code::Unauthenticated),
+                    "{role:?} may call {path} but got {got:?}"
+                );
+            } else {
+                assert_eq!(got, tonic::Code::PermissionDenied, "{role:?} must not call {path}");
+            }
+        }
+        assert_eq!(call(&app, &path, streaming, None).await, tonic::Code::Unauthenticated, "{path} without a key");
+    }
+}
+
+async fn methods_missing_from_the_table_and_odd_paths_are_denied(app: TestApp, station: Station) {
+    for path in [
+        "/yishe.referral.v1.ReferralService/DeleteReferral",
+        "/yishe.referral.v1.ReferralService/createreferral",
+        "/yishe.referral.v1.ReferralService/CreateReferral/",
+        "/yishe.referral.v1.ReferralService/Create%52eferral",
+        "/yishe.audit.v1.AuditService/ListAuditEvents",
+    ] {
+        for role in ALL {
+            let got = call(&app, path, false, Some(key(&station, role))).await;
+            assert_eq!(got, tonic::Code::PermissionDenied, "{role:?} on {path}");
+        }
+    }
+}
+
+async fn health_and_reflection_need_no_key(app: TestApp, _station: Station) {
+    let health = call(&app, "/grpc.health.v1.Health/Check", false, None).await;
+    assert_eq!(health, tonic::Code::Ok);
+}
+
+e2e!(
+    every_method_for_every_role,
+    methods_missing_from_the_table_and_odd_paths_are_denied,
+    health_and_reflection_need_no_key,
+);

@@ -1,0 +1,193 @@
+//! Every refusal an integrator can meet, with its code.
+
+use yishe_e2e::{Station, TestApp, bad_fields, code, create_referral, e2e};
+use yishe_proto::common::Priority;
+use yishe_proto::directory::{ListApiKeysRequest, RevokeApiKeyRequest};
+use yishe_proto::referral::*;
+
+async fn a_resent_referral_is_never_created_twice(app: TestApp, station: Station) {
+    let first = create_referral(&app, &station, "msg-42").await;
+    let again = create_referral(&app, &station, "msg-42").await;
+    assert_eq!(again.id, first.id);
+    assert_eq!(again.etag, first.etag);
+
+    // The same id with a different payload is refused.
+    let mut changed = station.referral_request(&station.department, "msg-42");
+    changed.referral.as_mut().unwrap().note = "something else".into();
+    let refused = app.referrals(Some(&station.his_key)).create_referral(changed).await;
+    assert_eq!(code(&refused), tonic::Code::AlreadyExists);
+
+    // Twenty replays at once still make exactly one.
+    let mut calls = Vec::new();
+    for _ in 0..20 {
+        let mut client = app.referrals(Some(&station.his_key));
+        let request = station.referral_request(&station.department, "burst");
+        calls.push(tokio::spawn(async move { client.create_referral(request).await.unwrap().into_inner().referral.unwrap().id }));
+    }
+    let mut ids = Vec::new();
+    for call in calls {
+        ids.push(call.await.unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1);
+    let all = app
+        .referrals(Some(&station.supervisor_key))
+        .list_referrals(ListReferralsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(all.referrals.len(), 2);
+}
+
+async fn a_stale_etag_is_aborted(app: TestApp, station: Station) {
+    let created = create_referral(&app, &station, "m1").await;
+    let mut worker = app.referrals(Some(&station.worker_key));
+    worker
+        .accept_referral(AcceptReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone() })
+        .await
+        .unwrap();
+    let stale = app
+        .referrals(Some(&station.supervisor_key))
+        .hold_referral(HoldReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone(), note: "n".into() })
+        .await;
+    assert_eq!(code(&stale), tonic::Code::Aborted);
+}
+
+async fn a_forbidden_transition_fails_its_precondition(app: TestApp, station: Station) {
+    let created = create_referral(&app, &station, "m1").await;
+    let mut worker = app.referrals(Some(&station.worker_key));
+    let resumed = worker
+        .resume_referral(ResumeReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone(), note: String::new() })
+        .await;
+    assert_eq!(code(&resumed), tonic::Code::FailedPrecondition);
+    // Nothing changed.
+    let now = worker.get_referral(GetReferralRequest { referral_id: created.id }).await.unwrap().into_inner().referral.unwrap();
+    assert_eq!(now.status(), ReferralStatus::Requested);
+    assert_eq!(now.etag, created.etag);
+}
+
+async fn missing_and_malformed_fields_are_named(app: TestApp, station: Station) {
+    let mut his = app.referrals(Some(&station.his_key));
+    let mut request = station.referral_request(&station.department, "m1");
+    {
+        let r = request.referral.as_mut().unwrap();
+        r.patient.as_mut().unwrap().name.clear();
+        r.priority = Priority::Unspecified as i32;
+        r.reasons.push(999);
+        r.consent = None;
+    }
+    let status = his.create_referral(request).await.unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    let fields = bad_fields(&status);
+    for field in ["referral.patient.name", "referral.priority", "referral.reasons[2]", "referral.consent"] {
+        assert!(fields.contains(&field.to_string()), "{field} not in {fields:?}");
+    }
+    assert!(!status.message().contains("陈建国"), "errors never echo patient data");
+
+    let bad_id = his.get_referral(GetReferralRequest { referral_id: "nope".into() }).await.unwrap_err();
+    assert_eq!(bad_id.code(), tonic::Code::InvalidArgument);
+    assert_eq!(bad_fields(&bad_id), vec!["referral_id".to_string()]);
+
+    let created = create_referral(&app, &station, "m2").await;
+    let no_reason = app
+        .referrals(Some(&station.supervisor_key))
+        .reject_referral(RejectReferralRequest { referral_id: created.id, etag: created.etag, reason: 0, note: String::new() })
+        .await
+        .unwrap_err();
+    assert_eq!(bad_fields(&no_reason), vec!["reason".to_string()]);
+}
+
+async fn consent_is_required_unless_justified(app: TestApp, station: Station) {
+    let mut his = app.referrals(Some(&station.his_key));
+    let mut request = station.referral_request(&station.department, "m1");
+    request.referral.as_mut().unwrap().consent.as_mut().unwrap().kind = ConsentKind::Overridden as i32;
+    request.referral.as_mut().unwrap().consent.as_mut().unwrap().justification = "no family reachable".into();
+    let refused = his.create_referral(request.clone()).await.unwrap_err();
+    assert!(bad_fields(&refused).contains(&"referral.consent.kind".to_string()));
+
+    request.referral.as_mut().unwrap().reasons.push(ReferralReason::ChildProtection as i32);
+    let created = his.create_referral(request).await.unwrap().into_inner().referral.unwrap();
+    assert_eq!(created.consent.unwrap().kind(), ConsentKind::Overridden);
+}
+
+async fn an_his_key_stays_within_its_departments(app: TestApp, station: Station) {
+    let created = create_referral(&app, &station, "m1").await;
+    let mut other = app.referrals(Some(&station.other_his_key));
+    let read = other.get_referral(GetReferralRequest { referral_id: created.id.clone() }).await;
+    assert_eq!(code(&read), tonic::Code::NotFound);
+    let cancel = other
+        .cancel_referral(CancelReferralRequest { referral_id: created.id, etag: created.etag, note: "x".into(), entered_in_error: false })
+        .await;
+    assert_eq!(code(&cancel), tonic::Code::NotFound);
+    let foreign = other.create_referral(station.referral_request(&station.department, "m2")).await;
+    assert_eq!(code(&foreign), tonic::Code::PermissionDenied);
+}
+
+async fn callers_without_a_valid_key_are_unauthenticated(app: TestApp, station: Station) {
+    for key in [None, Some("ysk_0000"), Some("not-even-a-key")] {
+        let result = app.referrals(key).list_referrals(ListReferralsRequest::default()).await;
+        assert_eq!(code(&result), tonic::Code::Unauthenticated, "key {key:?}");
+    }
+    // A revoked key stops working at once.
+    let mut admin = app.directory(Some(&station.admin_key));
+    let keys = admin.list_api_keys(ListApiKeysRequest::default()).await.unwrap().into_inner().api_keys;
+    let supervisor = keys.iter().find(|k| k.display_name == "ROLE_SUPERVISOR key").unwrap();
+    admin.revoke_api_key(RevokeApiKeyRequest { api_key_id: supervisor.id.clone() }).await.unwrap();
+    let result = app.referrals(Some(&station.supervisor_key)).list_referrals(ListReferralsRequest::default()).await;
+    assert_eq!(code(&result), tonic::Code::Unauthenticated);
+}
+
+async fn assignments_follow_the_rules(app: TestApp, station: Station) {
+    let mut his = app.referrals(Some(&station.his_key));
+    let mut supervisor = app.referrals(Some(&station.supervisor_key));
+    let mut request = station.referral_request(&station.department, "child");
+    request.referral.as_mut().unwrap().reasons = vec![ReferralReason::ChildProtection as i32];
+    let created = his.create_referral(request).await.unwrap().into_inner().referral.unwrap();
+
+    let early = supervisor
+        .assign_referral(AssignReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone(), social_worker_id: station.worker.clone() })
+        .await;
+    assert_eq!(code(&early), tonic::Code::FailedPrecondition, "accept before assigning");
+
+    let accepted = supervisor
+        .accept_referral(AcceptReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone() })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    let junior = supervisor
+        .assign_referral(AssignReferralRequest { referral_id: created.id.clone(), etag: accepted.etag.clone(), social_worker_id: station.junior_worker.clone() })
+        .await
+        .unwrap_err();
+    assert_eq!(junior.code(), tonic::Code::FailedPrecondition);
+    assert!(junior.message().contains("intermediate"));
+    let nobody = supervisor
+        .assign_referral(AssignReferralRequest {
+            referral_id: created.id.clone(),
+            etag: accepted.etag.clone(),
+            social_worker_id: "01890000-0000-7000-8000-000000000000".into(),
+        })
+        .await;
+    assert_eq!(code(&nobody), tonic::Code::NotFound);
+    let by_worker = app
+        .referrals(Some(&station.worker_key))
+        .assign_referral(AssignReferralRequest { referral_id: created.id.clone(), etag: accepted.etag.clone(), social_worker_id: station.worker.clone() })
+        .await;
+    assert_eq!(code(&by_worker), tonic::Code::PermissionDenied);
+    let ok = supervisor
+        .assign_referral(AssignReferralRequest { referral_id: created.id, etag: accepted.etag, social_worker_id: station.worker.clone() })
+        .await;
+    assert_eq!(code(&ok), tonic::Code::Ok);
+}
+
+e2e!(
+    a_resent_referral_is_never_created_twice,
+    a_stale_etag_is_aborted,
+    a_forbidden_transition_fails_its_precondition,
+    missing_and_malformed_fields_are_named,
+    consent_is_required_unless_justified,
+    an_his_key_stays_within_its_departments,
+    callers_without_a_valid_key_are_unauthenticated,
+    assignments_follow_the_rules,
+);
