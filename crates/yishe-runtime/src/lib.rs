@@ -17,5 +17,5 @@ pub mod telemetry;
 
 pub use config::Config;
 pub use metrics::Metrics;
-pub use process::{Process, StartError};
+pub use process::{Process, StartError, run_standalone};
 pub use shutdown::Shutdown;

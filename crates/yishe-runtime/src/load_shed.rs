@@ -64,3 +64,44 @@ where
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tokio::sync::Notify;
+    use tower::{Layer, Service, ServiceExt};
+
+    use super::LoadShedLayer;
+
+    #[tokio::test]
+    async fn past_the_limit_calls_are_refused_at_once() {
+        let release = Arc::new(Notify::new());
+        let gate = release.clone();
+        let inner = tower::service_fn(move |_: http::Request<()>| {
+            let gate = gate.clone();
+            async move {
+                gate.notified().await;
+                Ok::<_, std::convert::Infallible>(http::Response::new(tonic::body::Body::default()))
+            }
+        });
+        let mut service = LoadShedLayer::new(1).layer(inner);
+        let first = service.ready().await.unwrap().call(http::Request::new(()));
+        let first = tokio::spawn(first);
+        tokio::task::yield_now().await;
+
+        let refused = service.ready().await.unwrap().call(http::Request::new(())).await.unwrap();
+        let status = tonic::Status::from_header_map(refused.headers()).expect("a grpc status");
+        assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+
+        release.notify_one();
+        let answered = first.await.unwrap().unwrap();
+        assert!(tonic::Status::from_header_map(answered.headers()).is_none());
+        // The slot is free again.
+        let again = tokio::spawn(service.ready().await.unwrap().call(http::Request::new(())));
+        tokio::task::yield_now().await;
+        release.notify_one();
+        let again = again.await.unwrap().unwrap();
+        assert!(tonic::Status::from_header_map(again.headers()).is_none());
+    }
+}

@@ -80,3 +80,38 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The whole life of a single-service binary (a split deployment): configuration,
+/// telemetry, database, the services `build` returns, serving until a signal, drain.
+pub async fn run_standalone<F>(name: &str, build: F) -> std::process::ExitCode
+where
+    F: FnOnce(&Process) -> (tonic::service::RoutesBuilder, Vec<&'static str>),
+{
+    let config = Config::load_or_exit();
+    crate::telemetry::init(&config);
+    let shutdown = Shutdown::new();
+    shutdown.trigger_on_signals();
+    let started = async {
+        let process = Process::open(config, shutdown).await?;
+        let listeners = process.bind().await?;
+        Ok::<_, StartError>((process, listeners))
+    };
+    let (process, listeners) = match started.await {
+        Ok(parts) => parts,
+        Err(error) => {
+            eprintln!("{name}: cannot start: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let (routes, names) = build(&process);
+    println!("{name}: gRPC on {}, metrics on http://{}/metrics", listeners.grpc_addr(), listeners.http_addr());
+    let result = listeners.serve(process.app(routes, names)).await;
+    process.store.close().await;
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{name}: server failed: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -78,6 +78,32 @@ mod tests {
         }
     }
 
+    /// Every method of the contract has exactly one entry, and every entry for our
+    /// services names a method that exists.
+    #[test]
+    fn the_table_matches_the_contract() {
+        use prost::Message;
+        let set = prost_types::FileDescriptorSet::decode(yishe_proto::FILE_DESCRIPTOR_SET).unwrap();
+        let mut contract = Vec::new();
+        for file in &set.file {
+            for service in &file.service {
+                for method in &service.method {
+                    contract.push(format!("/{}.{}/{}", file.package(), service.name(), method.name()));
+                }
+            }
+        }
+        for path in &contract {
+            let entries = POLICY.iter().filter(|(s, m, _)| format!("{s}{m}") == *path).count();
+            assert_eq!(entries, 1, "{path} must appear exactly once in the policy table");
+        }
+        for (service, method, _) in POLICY {
+            let path = format!("{service}{method}");
+            if path.starts_with("/yishe.") {
+                assert!(contract.contains(&path), "{path} is not in the contract");
+            }
+        }
+    }
+
     #[test]
     fn every_entry_is_listed_once() {
         let mut paths: Vec<String> = POLICY.iter().map(|(s, m, _)| format!("{s}{m}")).collect();

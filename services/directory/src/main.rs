@@ -1,0 +1,22 @@
+//! `yishe-directory`: the directory service alone, for a split deployment. Like the
+//! all-in-one server it makes the first station-admin key of a new database.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    yishe_runtime::run_standalone("yishe-directory", |process| {
+        let store = process.store.clone();
+        let station = process.config.station();
+        let data_dir = process.config.data_dir.clone();
+        tokio::spawn(async move {
+            match yishe_directory::ensure_admin_key(&store, &station, &data_dir).await {
+                Ok(Some(key)) => println!("yishe-directory: station-admin key written to {}", key.path.display()),
+                Ok(None) => {}
+                Err(error) => eprintln!("yishe-directory: cannot create the first admin key: {error}"),
+            }
+        });
+        let mut routes = tonic::service::RoutesBuilder::default();
+        routes.add_service(yishe_directory::start(process.store.clone()));
+        (routes, vec![yishe_directory::SERVICE_NAME])
+    })
+    .await
+}

@@ -1,0 +1,78 @@
+//! The `yishe-server` binary as an operator runs it: bad configuration exits 64 with a
+//! clear message; a first start prints where it listens and the admin key file; SIGTERM
+//! drains and exits 0.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn server() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_yishe-server"));
+    // Nothing from the developer's environment leaks into the run.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("YISHE_") || key == "DATABASE_URL" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+#[test]
+fn bad_configuration_exits_64_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    for (key, value) in [
+        ("YISHE_STATION_ID", "not a code"),
+        ("YISHE_GRPC_LISTEN", "nowhere"),
+        ("YISHE_DATABASE_URL", "mysql://x"),
+        ("YISHE_ACCEPTANCE_DEADLINES__EMERGENCY", "0"),
+    ] {
+        let out = server().current_dir(dir.path()).env(key, value).output().unwrap();
+        assert_eq!(out.status.code(), Some(64), "{key}={value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("configuration"), "{key}: {stderr}");
+    }
+    let out = server().current_dir(dir.path()).env("YISHE_CONFIG", "/nonexistent/yishe.toml").output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+}
+
+#[test]
+fn first_start_prints_the_admin_key_and_sigterm_drains() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server()
+        .current_dir(dir.path())
+        .env("YISHE_GRPC_LISTEN", "127.0.0.1:0")
+        .env("YISHE_HTTP_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    while printed.len() < 4 {
+        printed.push(lines.next().expect("the server prints its start-up lines").unwrap());
+    }
+    let text = printed.join("\n");
+    assert!(text.contains("gRPC on 127.0.0.1:"), "{text}");
+    assert!(text.contains("admin.key"), "{text}");
+    let key_file = dir.path().join("yishe-data/admin.key");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    assert!(text.contains(key.trim()), "the printed key is the one in the file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit after draining: {status}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "the server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
