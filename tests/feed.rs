@@ -11,7 +11,9 @@ type Events = tonic::Streaming<WatchReferralEventsResponse>;
 
 async fn watch(app: &TestApp, key: &str, after: u64) -> Events {
     app.referrals(Some(key))
-        .watch_referral_events(WatchReferralEventsRequest { after_sequence: after })
+        .watch_referral_events(WatchReferralEventsRequest {
+            after_sequence: after,
+        })
         .await
         .unwrap()
         .into_inner()
@@ -34,9 +36,15 @@ async fn a_resumed_watcher_sees_every_event_exactly_once(app: TestApp, station: 
 
     let a = create_referral(&app, &station, "a").await;
     let first = next(&mut events).await;
-    assert_eq!((first.r#type(), first.referral_id.as_str()), (ReferralEventType::Created, a.id.as_str()));
+    assert_eq!(
+        (first.r#type(), first.referral_id.as_str()),
+        (ReferralEventType::Created, a.id.as_str())
+    );
     let accepted = worker
-        .accept_referral(AcceptReferralRequest { referral_id: a.id.clone(), etag: a.etag.clone() })
+        .accept_referral(AcceptReferralRequest {
+            referral_id: a.id.clone(),
+            etag: a.etag.clone(),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -68,15 +76,23 @@ async fn a_resumed_watcher_sees_every_event_exactly_once(app: TestApp, station: 
         got.push((e.r#type(), e.referral_id.clone(), e.sequence));
     }
     assert_eq!(
-        got.iter().map(|(t, id, _)| (*t, id.clone())).collect::<Vec<_>>(),
+        got.iter()
+            .map(|(t, id, _)| (*t, id.clone()))
+            .collect::<Vec<_>>(),
         vec![
             (ReferralEventType::Created, b.id.clone()),
             (ReferralEventType::Cancelled, a.id.clone()),
             (ReferralEventType::Created, c.id.clone()),
         ]
     );
-    assert!(got.windows(2).all(|w| w[0].2 < w[1].2), "strictly increasing sequences");
-    assert!(got[0].2 > cursor, "nothing at or before the cursor is repeated");
+    assert!(
+        got.windows(2).all(|w| w[0].2 < w[1].2),
+        "strictly increasing sequences"
+    );
+    assert!(
+        got[0].2 > cursor,
+        "nothing at or before the cursor is repeated"
+    );
     // Nothing more is pending.
     let more = tokio::time::timeout(Duration::from_millis(600), resumed.next()).await;
     assert!(more.is_err(), "no further event: {more:?}");
@@ -99,10 +115,16 @@ async fn watchers_see_only_their_own_referrals(app: TestApp, station: Station) {
 
     assert_eq!(next(&mut mine).await.referral_id, own.id);
     assert_eq!(next(&mut theirs).await.referral_id, other.id);
-    let seen: Vec<_> = vec![next(&mut supervisor).await.referral_id, next(&mut supervisor).await.referral_id];
+    let seen: Vec<_> = vec![
+        next(&mut supervisor).await.referral_id,
+        next(&mut supervisor).await.referral_id,
+    ];
     assert_eq!(seen, vec![own.id, other.id]);
     let extra = tokio::time::timeout(Duration::from_millis(600), mine.next()).await;
     assert!(extra.is_err(), "the HIS sees no other department's event");
 }
 
-e2e!(a_resumed_watcher_sees_every_event_exactly_once, watchers_see_only_their_own_referrals);
+e2e!(
+    a_resumed_watcher_sees_every_event_exactly_once,
+    watchers_see_only_their_own_referrals
+);

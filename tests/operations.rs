@@ -10,9 +10,20 @@ use yishe_testkit::http_get;
 async fn metrics_show_calls_and_referrals_but_no_patient(app: TestApp, station: Station) {
     let created = create_referral(&app, &station, "m1").await;
     let mut his = app.referrals(Some(&station.his_key));
-    his.get_referral(GetReferralRequest { referral_id: created.id.clone() }).await.unwrap();
-    let _ = his.get_referral(GetReferralRequest { referral_id: "bad".into() }).await;
-    let _ = app.referrals(None).list_referrals(ListReferralsRequest::default()).await;
+    his.get_referral(GetReferralRequest {
+        referral_id: created.id.clone(),
+    })
+    .await
+    .unwrap();
+    let _ = his
+        .get_referral(GetReferralRequest {
+            referral_id: "bad".into(),
+        })
+        .await;
+    let _ = app
+        .referrals(None)
+        .list_referrals(ListReferralsRequest::default())
+        .await;
 
     let text = app.metrics().await;
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
@@ -27,9 +38,22 @@ async fn metrics_show_calls_and_referrals_but_no_patient(app: TestApp, station: 
     ] {
         assert!(text.contains(expected), "missing {expected}");
     }
-    let patient = station.referral_request(&station.department, "x").referral.unwrap().patient.unwrap();
-    for secret in [&patient.name, &patient.his_patient_id, &patient.phone, &created.id] {
-        assert!(!text.contains(secret.as_str()), "metrics must not carry {secret}");
+    let patient = station
+        .referral_request(&station.department, "x")
+        .referral
+        .unwrap()
+        .patient
+        .unwrap();
+    for secret in [
+        &patient.name,
+        &patient.his_patient_id,
+        &patient.phone,
+        &created.id,
+    ] {
+        assert!(
+            !text.contains(secret.as_str()),
+            "metrics must not carry {secret}"
+        );
     }
 
     let health = http_get(app.http_addr, "/healthz").await;
@@ -39,15 +63,24 @@ async fn metrics_show_calls_and_referrals_but_no_patient(app: TestApp, station: 
 async fn accepting_records_the_time_to_accept(app: TestApp, station: Station) {
     let created = create_referral(&app, &station, "m1").await;
     app.referrals(Some(&station.worker_key))
-        .accept_referral(AcceptReferralRequest { referral_id: created.id, etag: created.etag })
+        .accept_referral(AcceptReferralRequest {
+            referral_id: created.id,
+            etag: created.etag,
+        })
         .await
         .unwrap();
     let text = app.metrics().await;
-    assert!(text.contains(r#"yishe_referral_time_to_accept_seconds_count{priority="URGENT"} 1"#), "{text}");
+    assert!(
+        text.contains(r#"yishe_referral_time_to_accept_seconds_count{priority="URGENT"} 1"#),
+        "{text}"
+    );
     assert!(text.contains(r#"yishe_referrals_open{status="ACCEPTED"} 1"#));
 }
 
-e2e!(metrics_show_calls_and_referrals_but_no_patient, accepting_records_the_time_to_accept);
+e2e!(
+    metrics_show_calls_and_referrals_but_no_patient,
+    accepting_records_the_time_to_accept
+);
 
 /// A referral still REQUESTED at its deadline is marked breached once: an event on the
 /// feed and a metric.
@@ -71,14 +104,25 @@ async fn sla_breach(engine: Engine) {
     let created = create_referral(&app, &station, "late").await;
     let mut types = Vec::new();
     while types.len() < 2 {
-        let e = tokio::time::timeout(Duration::from_secs(10), events.next()).await.unwrap().unwrap().unwrap().event.unwrap();
+        let e = tokio::time::timeout(Duration::from_secs(10), events.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap()
+            .event
+            .unwrap();
         assert_eq!(e.referral_id, created.id);
         types.push(e.r#type());
     }
-    assert_eq!(types, vec![ReferralEventType::Created, ReferralEventType::SlaBreached]);
+    assert_eq!(
+        types,
+        vec![ReferralEventType::Created, ReferralEventType::SlaBreached]
+    );
     let read = app
         .referrals(Some(&station.his_key))
-        .get_referral(GetReferralRequest { referral_id: created.id })
+        .get_referral(GetReferralRequest {
+            referral_id: created.id,
+        })
         .await
         .unwrap()
         .into_inner()
@@ -90,7 +134,11 @@ async fn sla_breach(engine: Engine) {
     assert!(text.contains(r#"yishe_referral_sla_breaches_total{priority="URGENT"} 1"#));
     // Breached once, not at every check.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert!(app.metrics().await.contains(r#"yishe_referral_sla_breaches_total{priority="URGENT"} 1"#));
+    assert!(
+        app.metrics()
+            .await
+            .contains(r#"yishe_referral_sla_breaches_total{priority="URGENT"} 1"#)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,21 +21,34 @@ enum Role {
     Ops,
 }
 
-const ALL: [Role; 6] = [Role::His, Role::Worker, Role::Supervisor, Role::Admin, Role::Auditor, Role::Ops];
+const ALL: [Role; 6] = [
+    Role::His,
+    Role::Worker,
+    Role::Supervisor,
+    Role::Admin,
+    Role::Auditor,
+    Role::Ops,
+];
 
 /// Who may call what, per the domain's roles.
 fn allowed(service: &str, method: &str) -> &'static [Role] {
     use Role::*;
     match (service, method) {
         (REFERRAL, "CreateReferral") => &[His],
-        (REFERRAL, "GetReferral" | "ListReferrals" | "WatchReferralEvents") => &[His, Worker, Supervisor],
-        (REFERRAL, "AcceptReferral" | "RejectReferral" | "HoldReferral" | "ResumeReferral") => &[Worker, Supervisor],
+        (REFERRAL, "GetReferral" | "ListReferrals" | "WatchReferralEvents") => {
+            &[His, Worker, Supervisor]
+        }
+        (REFERRAL, "AcceptReferral" | "RejectReferral" | "HoldReferral" | "ResumeReferral") => {
+            &[Worker, Supervisor]
+        }
         (REFERRAL, "AssignReferral") => &[Supervisor],
         (REFERRAL, "CancelReferral") => &[His, Supervisor],
         (DIRECTORY, "ListDepartments") => &[His, Worker, Supervisor, Admin],
         (DIRECTORY, "ListSocialWorkers") => &[Supervisor, Admin],
         (DIRECTORY, _) => &[Admin],
-        _ => panic!("a method the matrix does not know: {service}/{method}; decide who may call it"),
+        _ => {
+            panic!("a method the matrix does not know: {service}/{method}; decide who may call it")
+        }
     }
 }
 
@@ -78,7 +91,9 @@ async fn call(app: &TestApp, path: &str, streaming: bool, key: Option<&str>) -> 
     let codec = tonic_prost::ProstCodec::<(), ()>::default();
     let path = PathAndQuery::try_from(path.to_owned()).unwrap();
     let result = if streaming {
-        grpc.server_streaming(request, path, codec).await.map(|_| ())
+        grpc.server_streaming(request, path, codec)
+            .await
+            .map(|_| ())
     } else {
         grpc.unary(request, path, codec).await.map(|_| ())
     };
@@ -90,7 +105,11 @@ async fn call(app: &TestApp, path: &str, streaming: bool, key: Option<&str>) -> 
 
 async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
-    assert_eq!(methods.len(), 18, "the matrix covers every method of the contract");
+    assert_eq!(
+        methods.len(),
+        18,
+        "the matrix covers every method of the contract"
+    );
     for (service, method, streaming) in methods {
         let path = format!("/{service}/{method}");
         let allowed = allowed(&service, &method);
@@ -98,14 +117,25 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
             let got = call(&app, &path, streaming, Some(key(&station, role))).await;
             if allowed.contains(&role) {
                 assert!(
-                    !matches!(got, tonic::Code::PermissionDenied | tonic::Code::Unauthenticated),
+                    !matches!(
+                        got,
+                        tonic::Code::PermissionDenied | tonic::Code::Unauthenticated
+                    ),
                     "{role:?} may call {path} but got {got:?}"
                 );
             } else {
-                assert_eq!(got, tonic::Code::PermissionDenied, "{role:?} must not call {path}");
+                assert_eq!(
+                    got,
+                    tonic::Code::PermissionDenied,
+                    "{role:?} must not call {path}"
+                );
             }
         }
-        assert_eq!(call(&app, &path, streaming, None).await, tonic::Code::Unauthenticated, "{path} without a key");
+        assert_eq!(
+            call(&app, &path, streaming, None).await,
+            tonic::Code::Unauthenticated,
+            "{path} without a key"
+        );
     }
 }
 

@@ -14,7 +14,10 @@ async fn a_resent_referral_is_never_created_twice(app: TestApp, station: Station
     // The same id with a different payload is refused.
     let mut changed = station.referral_request(&station.department, "msg-42");
     changed.referral.as_mut().unwrap().note = "something else".into();
-    let refused = app.referrals(Some(&station.his_key)).create_referral(changed).await;
+    let refused = app
+        .referrals(Some(&station.his_key))
+        .create_referral(changed)
+        .await;
     assert_eq!(code(&refused), tonic::Code::AlreadyExists);
 
     // Twenty replays at once still make exactly one.
@@ -22,7 +25,16 @@ async fn a_resent_referral_is_never_created_twice(app: TestApp, station: Station
     for _ in 0..20 {
         let mut client = app.referrals(Some(&station.his_key));
         let request = station.referral_request(&station.department, "burst");
-        calls.push(tokio::spawn(async move { client.create_referral(request).await.unwrap().into_inner().referral.unwrap().id }));
+        calls.push(tokio::spawn(async move {
+            client
+                .create_referral(request)
+                .await
+                .unwrap()
+                .into_inner()
+                .referral
+                .unwrap()
+                .id
+        }));
     }
     let mut ids = Vec::new();
     for call in calls {
@@ -43,12 +55,19 @@ async fn a_stale_etag_is_aborted(app: TestApp, station: Station) {
     let created = create_referral(&app, &station, "m1").await;
     let mut worker = app.referrals(Some(&station.worker_key));
     worker
-        .accept_referral(AcceptReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone() })
+        .accept_referral(AcceptReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+        })
         .await
         .unwrap();
     let stale = app
         .referrals(Some(&station.supervisor_key))
-        .hold_referral(HoldReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone(), note: "n".into() })
+        .hold_referral(HoldReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+            note: "n".into(),
+        })
         .await;
     assert_eq!(code(&stale), tonic::Code::Aborted);
 }
@@ -57,11 +76,23 @@ async fn a_forbidden_transition_fails_its_precondition(app: TestApp, station: St
     let created = create_referral(&app, &station, "m1").await;
     let mut worker = app.referrals(Some(&station.worker_key));
     let resumed = worker
-        .resume_referral(ResumeReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone(), note: String::new() })
+        .resume_referral(ResumeReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+            note: String::new(),
+        })
         .await;
     assert_eq!(code(&resumed), tonic::Code::FailedPrecondition);
     // Nothing changed.
-    let now = worker.get_referral(GetReferralRequest { referral_id: created.id }).await.unwrap().into_inner().referral.unwrap();
+    let now = worker
+        .get_referral(GetReferralRequest {
+            referral_id: created.id,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
     assert_eq!(now.status(), ReferralStatus::Requested);
     assert_eq!(now.etag, created.etag);
 }
@@ -79,19 +110,40 @@ async fn missing_and_malformed_fields_are_named(app: TestApp, station: Station) 
     let status = his.create_referral(request).await.unwrap_err();
     assert_eq!(status.code(), tonic::Code::InvalidArgument);
     let fields = bad_fields(&status);
-    for field in ["referral.patient.name", "referral.priority", "referral.reasons[2]", "referral.consent"] {
-        assert!(fields.contains(&field.to_string()), "{field} not in {fields:?}");
+    for field in [
+        "referral.patient.name",
+        "referral.priority",
+        "referral.reasons[2]",
+        "referral.consent",
+    ] {
+        assert!(
+            fields.contains(&field.to_string()),
+            "{field} not in {fields:?}"
+        );
     }
-    assert!(!status.message().contains("陈建国"), "errors never echo patient data");
+    assert!(
+        !status.message().contains("陈建国"),
+        "errors never echo patient data"
+    );
 
-    let bad_id = his.get_referral(GetReferralRequest { referral_id: "nope".into() }).await.unwrap_err();
+    let bad_id = his
+        .get_referral(GetReferralRequest {
+            referral_id: "nope".into(),
+        })
+        .await
+        .unwrap_err();
     assert_eq!(bad_id.code(), tonic::Code::InvalidArgument);
     assert_eq!(bad_fields(&bad_id), vec!["referral_id".to_string()]);
 
     let created = create_referral(&app, &station, "m2").await;
     let no_reason = app
         .referrals(Some(&station.supervisor_key))
-        .reject_referral(RejectReferralRequest { referral_id: created.id, etag: created.etag, reason: 0, note: String::new() })
+        .reject_referral(RejectReferralRequest {
+            referral_id: created.id,
+            etag: created.etag,
+            reason: 0,
+            note: String::new(),
+        })
         .await
         .unwrap_err();
     assert_eq!(bad_fields(&no_reason), vec!["reason".to_string()]);
@@ -100,40 +152,95 @@ async fn missing_and_malformed_fields_are_named(app: TestApp, station: Station) 
 async fn consent_is_required_unless_justified(app: TestApp, station: Station) {
     let mut his = app.referrals(Some(&station.his_key));
     let mut request = station.referral_request(&station.department, "m1");
-    request.referral.as_mut().unwrap().consent.as_mut().unwrap().kind = ConsentKind::Overridden as i32;
-    request.referral.as_mut().unwrap().consent.as_mut().unwrap().justification = "no family reachable".into();
+    request
+        .referral
+        .as_mut()
+        .unwrap()
+        .consent
+        .as_mut()
+        .unwrap()
+        .kind = ConsentKind::Overridden as i32;
+    request
+        .referral
+        .as_mut()
+        .unwrap()
+        .consent
+        .as_mut()
+        .unwrap()
+        .justification = "no family reachable".into();
     let refused = his.create_referral(request.clone()).await.unwrap_err();
     assert!(bad_fields(&refused).contains(&"referral.consent.kind".to_string()));
 
-    request.referral.as_mut().unwrap().reasons.push(ReferralReason::ChildProtection as i32);
-    let created = his.create_referral(request).await.unwrap().into_inner().referral.unwrap();
+    request
+        .referral
+        .as_mut()
+        .unwrap()
+        .reasons
+        .push(ReferralReason::ChildProtection as i32);
+    let created = his
+        .create_referral(request)
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
     assert_eq!(created.consent.unwrap().kind(), ConsentKind::Overridden);
 }
 
 async fn an_his_key_stays_within_its_departments(app: TestApp, station: Station) {
     let created = create_referral(&app, &station, "m1").await;
     let mut other = app.referrals(Some(&station.other_his_key));
-    let read = other.get_referral(GetReferralRequest { referral_id: created.id.clone() }).await;
+    let read = other
+        .get_referral(GetReferralRequest {
+            referral_id: created.id.clone(),
+        })
+        .await;
     assert_eq!(code(&read), tonic::Code::NotFound);
     let cancel = other
-        .cancel_referral(CancelReferralRequest { referral_id: created.id, etag: created.etag, note: "x".into(), entered_in_error: false })
+        .cancel_referral(CancelReferralRequest {
+            referral_id: created.id,
+            etag: created.etag,
+            note: "x".into(),
+            entered_in_error: false,
+        })
         .await;
     assert_eq!(code(&cancel), tonic::Code::NotFound);
-    let foreign = other.create_referral(station.referral_request(&station.department, "m2")).await;
+    let foreign = other
+        .create_referral(station.referral_request(&station.department, "m2"))
+        .await;
     assert_eq!(code(&foreign), tonic::Code::PermissionDenied);
 }
 
 async fn callers_without_a_valid_key_are_unauthenticated(app: TestApp, station: Station) {
     for key in [None, Some("ysk_0000"), Some("not-even-a-key")] {
-        let result = app.referrals(key).list_referrals(ListReferralsRequest::default()).await;
+        let result = app
+            .referrals(key)
+            .list_referrals(ListReferralsRequest::default())
+            .await;
         assert_eq!(code(&result), tonic::Code::Unauthenticated, "key {key:?}");
     }
     // A revoked key stops working at once.
     let mut admin = app.directory(Some(&station.admin_key));
-    let keys = admin.list_api_keys(ListApiKeysRequest::default()).await.unwrap().into_inner().api_keys;
-    let supervisor = keys.iter().find(|k| k.display_name == "ROLE_SUPERVISOR key").unwrap();
-    admin.revoke_api_key(RevokeApiKeyRequest { api_key_id: supervisor.id.clone() }).await.unwrap();
-    let result = app.referrals(Some(&station.supervisor_key)).list_referrals(ListReferralsRequest::default()).await;
+    let keys = admin
+        .list_api_keys(ListApiKeysRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .api_keys;
+    let supervisor = keys
+        .iter()
+        .find(|k| k.display_name == "ROLE_SUPERVISOR key")
+        .unwrap();
+    admin
+        .revoke_api_key(RevokeApiKeyRequest {
+            api_key_id: supervisor.id.clone(),
+        })
+        .await
+        .unwrap();
+    let result = app
+        .referrals(Some(&station.supervisor_key))
+        .list_referrals(ListReferralsRequest::default())
+        .await;
     assert_eq!(code(&result), tonic::Code::Unauthenticated);
 }
 
@@ -142,22 +249,43 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
     let mut request = station.referral_request(&station.department, "child");
     request.referral.as_mut().unwrap().reasons = vec![ReferralReason::ChildProtection as i32];
-    let created = his.create_referral(request).await.unwrap().into_inner().referral.unwrap();
+    let created = his
+        .create_referral(request)
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
 
     let early = supervisor
-        .assign_referral(AssignReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone(), social_worker_id: station.worker.clone() })
+        .assign_referral(AssignReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+            social_worker_id: station.worker.clone(),
+        })
         .await;
-    assert_eq!(code(&early), tonic::Code::FailedPrecondition, "accept before assigning");
+    assert_eq!(
+        code(&early),
+        tonic::Code::FailedPrecondition,
+        "accept before assigning"
+    );
 
     let accepted = supervisor
-        .accept_referral(AcceptReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone() })
+        .accept_referral(AcceptReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+        })
         .await
         .unwrap()
         .into_inner()
         .referral
         .unwrap();
     let junior = supervisor
-        .assign_referral(AssignReferralRequest { referral_id: created.id.clone(), etag: accepted.etag.clone(), social_worker_id: station.junior_worker.clone() })
+        .assign_referral(AssignReferralRequest {
+            referral_id: created.id.clone(),
+            etag: accepted.etag.clone(),
+            social_worker_id: station.junior_worker.clone(),
+        })
         .await
         .unwrap_err();
     assert_eq!(junior.code(), tonic::Code::FailedPrecondition);
@@ -172,11 +300,19 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
     assert_eq!(code(&nobody), tonic::Code::NotFound);
     let by_worker = app
         .referrals(Some(&station.worker_key))
-        .assign_referral(AssignReferralRequest { referral_id: created.id.clone(), etag: accepted.etag.clone(), social_worker_id: station.worker.clone() })
+        .assign_referral(AssignReferralRequest {
+            referral_id: created.id.clone(),
+            etag: accepted.etag.clone(),
+            social_worker_id: station.worker.clone(),
+        })
         .await;
     assert_eq!(code(&by_worker), tonic::Code::PermissionDenied);
     let ok = supervisor
-        .assign_referral(AssignReferralRequest { referral_id: created.id, etag: accepted.etag, social_worker_id: station.worker.clone() })
+        .assign_referral(AssignReferralRequest {
+            referral_id: created.id,
+            etag: accepted.etag,
+            social_worker_id: station.worker.clone(),
+        })
         .await;
     assert_eq!(code(&ok), tonic::Code::Ok);
 }

@@ -13,22 +13,41 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
     assert_eq!(created.station_id, "s1", "the default station");
     let create = created.create_time.unwrap();
     let deadline = created.acceptance_deadline.unwrap();
-    assert_eq!(deadline.seconds - create.seconds, 24 * 3600, "URGENT: 24 hours");
+    assert_eq!(
+        deadline.seconds - create.seconds,
+        24 * 3600,
+        "URGENT: 24 hours"
+    );
     assert_eq!(created.patient.as_ref().unwrap().name, "陈建国");
 
     // Both sides read the same referral.
-    let read = his.get_referral(GetReferralRequest { referral_id: created.id.clone() }).await.unwrap().into_inner();
-    assert_eq!(read.referral.as_ref(), Some(&created));
-    let inbox = worker
-        .list_referrals(ListReferralsRequest { filter: "status=REQUESTED".into(), ..Default::default() })
+    let read = his
+        .get_referral(GetReferralRequest {
+            referral_id: created.id.clone(),
+        })
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(inbox.referrals.iter().map(|r| &r.id).collect::<Vec<_>>(), vec![&created.id]);
+    assert_eq!(read.referral.as_ref(), Some(&created));
+    let inbox = worker
+        .list_referrals(ListReferralsRequest {
+            filter: "status=REQUESTED".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        inbox.referrals.iter().map(|r| &r.id).collect::<Vec<_>>(),
+        vec![&created.id]
+    );
 
     // The station takes it (接单) and a supervisor assigns it.
     let accepted = worker
-        .accept_referral(AcceptReferralRequest { referral_id: created.id.clone(), etag: created.etag.clone() })
+        .accept_referral(AcceptReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -63,9 +82,16 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
         .referral
         .unwrap();
     assert_eq!(held.status(), ReferralStatus::OnHold);
-    assert_eq!(held.status_reason.as_ref().unwrap().note, "patient transferred to ICU");
+    assert_eq!(
+        held.status_reason.as_ref().unwrap().note,
+        "patient transferred to ICU"
+    );
     let resumed = worker
-        .resume_referral(ResumeReferralRequest { referral_id: created.id.clone(), etag: held.etag.clone(), note: String::new() })
+        .resume_referral(ResumeReferralRequest {
+            referral_id: created.id.clone(),
+            etag: held.etag.clone(),
+            note: String::new(),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -75,7 +101,11 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
 
     // Another social worker no longer sees it once it is someone's case.
     let mut junior = app.referrals(Some(&station.junior_key));
-    let hidden = junior.get_referral(GetReferralRequest { referral_id: created.id.clone() }).await;
+    let hidden = junior
+        .get_referral(GetReferralRequest {
+            referral_id: created.id.clone(),
+        })
+        .await;
     assert_eq!(code(&hidden), tonic::Code::NotFound);
 
     // The department withdraws it; a closed referral never moves again.
@@ -93,7 +123,11 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
         .unwrap();
     assert_eq!(cancelled.status(), ReferralStatus::Cancelled);
     let again = supervisor
-        .hold_referral(HoldReferralRequest { referral_id: created.id.clone(), etag: cancelled.etag.clone(), note: "x".into() })
+        .hold_referral(HoldReferralRequest {
+            referral_id: created.id.clone(),
+            etag: cancelled.etag.clone(),
+            note: "x".into(),
+        })
         .await;
     assert_eq!(code(&again), tonic::Code::FailedPrecondition);
 }
@@ -116,7 +150,10 @@ async fn a_station_rejects_and_the_department_retracts(app: TestApp, station: St
         .referral
         .unwrap();
     assert_eq!(rejected.status(), ReferralStatus::Rejected);
-    assert_eq!(rejected.status_reason.unwrap().rejection_reason(), RejectionReason::NoCapacity);
+    assert_eq!(
+        rejected.status_reason.unwrap().rejection_reason(),
+        RejectionReason::NoCapacity
+    );
 
     let second = create_referral(&app, &station, "m-retract").await;
     // Only the department may retract, and only while REQUESTED.
@@ -149,32 +186,56 @@ async fn lists_page_through_what_the_caller_may_see(app: TestApp, station: Stati
         create_referral(&app, &station, &format!("m{i}")).await;
     }
     let mut other = app.referrals(Some(&station.other_his_key));
-    other.create_referral(station.referral_request(&station.other_department, "ped-1")).await.unwrap();
+    other
+        .create_referral(station.referral_request(&station.other_department, "ped-1"))
+        .await
+        .unwrap();
 
     let mut his = app.referrals(Some(&station.his_key));
     let mut seen = Vec::new();
     let mut token = String::new();
     loop {
         let page = his
-            .list_referrals(ListReferralsRequest { page_size: 2, page_token: token.clone(), filter: String::new() })
+            .list_referrals(ListReferralsRequest {
+                page_size: 2,
+                page_token: token.clone(),
+                filter: String::new(),
+            })
             .await
             .unwrap()
             .into_inner();
         assert!(page.referrals.len() <= 2);
-        seen.extend(page.referrals.into_iter().map(|r| (r.request_id, r.department_id)));
+        seen.extend(
+            page.referrals
+                .into_iter()
+                .map(|r| (r.request_id, r.department_id)),
+        );
         if page.next_page_token.is_empty() {
             break;
         }
         token = page.next_page_token;
     }
-    let expected: Vec<_> = (0..5).rev().map(|i| (format!("m{i}"), station.department.clone())).collect();
-    assert_eq!(seen, expected, "newest first, own department only, nothing twice");
+    let expected: Vec<_> = (0..5)
+        .rev()
+        .map(|i| (format!("m{i}"), station.department.clone()))
+        .collect();
+    assert_eq!(
+        seen, expected,
+        "newest first, own department only, nothing twice"
+    );
 
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
-    let all = supervisor.list_referrals(ListReferralsRequest::default()).await.unwrap().into_inner();
+    let all = supervisor
+        .list_referrals(ListReferralsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(all.referrals.len(), 6);
     let bad = supervisor
-        .list_referrals(ListReferralsRequest { filter: "colour=red".into(), ..Default::default() })
+        .list_referrals(ListReferralsRequest {
+            filter: "colour=red".into(),
+            ..Default::default()
+        })
         .await;
     assert_eq!(code(&bad), tonic::Code::InvalidArgument);
 }

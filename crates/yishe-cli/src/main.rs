@@ -1,1 +1,34 @@
-fn main() {}
+//! `yishe`, the thin client: station staff and admins talk to Yishe through the gRPC
+//! contract only. Tables for people, `--output json` for scripts; a refused call
+//! prints the server's message and offending fields and exits non-zero.
+
+mod args;
+mod client;
+mod directory;
+mod enums;
+mod failure;
+mod output;
+mod referral;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = async {
+        let connection = client::Connection::open(&cli.global).await?;
+        match cli.command {
+            args::Command::Referral(command) => referral::run(command, &connection).await,
+            args::Command::Department(command) => directory::department(command, &connection).await,
+            args::Command::Worker(command) => directory::worker(command, &connection).await,
+            args::Command::Key(command) => directory::key(command, &connection).await,
+        }
+    }
+    .await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}

@@ -130,8 +130,16 @@ mod tests {
         }
     }
 
-    fn target<'a>(s: &'a StationId, priority: Priority, reasons: &'a [ReferralReason]) -> AssignmentTarget<'a> {
-        AssignmentTarget { station: s, priority, reasons }
+    fn target<'a>(
+        s: &'a StationId,
+        priority: Priority,
+        reasons: &'a [ReferralReason],
+    ) -> AssignmentTarget<'a> {
+        AssignmentTarget {
+            station: s,
+            priority,
+            reasons,
+        }
     }
 
     #[test]
@@ -139,7 +147,10 @@ mod tests {
         let s = station();
         let reasons = [ReferralReason::FinancialHardship];
         assert_eq!(
-            check_assignment(&worker(CertificationLevel::Assistant), &target(&s, Priority::Routine, &reasons)),
+            check_assignment(
+                &worker(CertificationLevel::Assistant),
+                &target(&s, Priority::Routine, &reasons)
+            ),
             Ok(())
         );
     }
@@ -149,16 +160,28 @@ mod tests {
         let s = station();
         let junior = worker(CertificationLevel::Assistant);
         let plain = [ReferralReason::FinancialHardship];
-        let child = [ReferralReason::FinancialHardship, ReferralReason::ChildProtection];
+        let child = [
+            ReferralReason::FinancialHardship,
+            ReferralReason::ChildProtection,
+        ];
         let abuse = [ReferralReason::AbuseOrNeglect];
         for t in [
             target(&s, Priority::Emergency, &plain),
             target(&s, Priority::Routine, &child),
             target(&s, Priority::Urgent, &abuse),
         ] {
-            assert_eq!(check_assignment(&junior, &t), Err(AssignmentError::LevelTooLow));
-            assert_eq!(check_assignment(&worker(CertificationLevel::Intermediate), &t), Ok(()));
-            assert_eq!(check_assignment(&worker(CertificationLevel::Senior), &t), Ok(()));
+            assert_eq!(
+                check_assignment(&junior, &t),
+                Err(AssignmentError::LevelTooLow)
+            );
+            assert_eq!(
+                check_assignment(&worker(CertificationLevel::Intermediate), &t),
+                Ok(())
+            );
+            assert_eq!(
+                check_assignment(&worker(CertificationLevel::Senior), &t),
+                Ok(())
+            );
         }
     }
 
@@ -175,7 +198,10 @@ mod tests {
         assert_eq!(check_assignment(&w, &t), Err(AssignmentError::OtherStation));
         let mut w = worker(CertificationLevel::Senior);
         w.open_cases = 2;
-        assert_eq!(check_assignment(&w, &t), Err(AssignmentError::CaseloadFull { limit: 2 }));
+        assert_eq!(
+            check_assignment(&w, &t),
+            Err(AssignmentError::CaseloadFull { limit: 2 })
+        );
         w.open_cases = 1;
         assert_eq!(check_assignment(&w, &t), Ok(()));
     }

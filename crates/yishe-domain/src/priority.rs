@@ -63,9 +63,11 @@ impl AcceptanceDeadlines {
 
     /// The deadline for a referral of `priority` received at `received`.
     pub fn deadline(&self, priority: Priority, received: DateTime<Utc>) -> DateTime<Utc> {
-        let window = chrono::Duration::from_std(self.window(priority))
-            .unwrap_or(chrono::Duration::MAX);
-        received.checked_add_signed(window).unwrap_or(DateTime::<Utc>::MAX_UTC)
+        let window =
+            chrono::Duration::from_std(self.window(priority)).unwrap_or(chrono::Duration::MAX);
+        received
+            .checked_add_signed(window)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Each window must be positive, and a more urgent priority may not have a longer
@@ -105,9 +107,18 @@ mod tests {
     fn default_deadlines_follow_the_domain() {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
         let d = AcceptanceDeadlines::default();
-        assert_eq!(d.deadline(Priority::Emergency, at), at + chrono::Duration::hours(1));
-        assert_eq!(d.deadline(Priority::Urgent, at), at + chrono::Duration::hours(24));
-        assert_eq!(d.deadline(Priority::Routine, at), at + chrono::Duration::hours(72));
+        assert_eq!(
+            d.deadline(Priority::Emergency, at),
+            at + chrono::Duration::hours(1)
+        );
+        assert_eq!(
+            d.deadline(Priority::Urgent, at),
+            at + chrono::Duration::hours(24)
+        );
+        assert_eq!(
+            d.deadline(Priority::Routine, at),
+            at + chrono::Duration::hours(72)
+        );
     }
 
     #[test]

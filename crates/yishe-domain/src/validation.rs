@@ -48,7 +48,11 @@ impl Violations {
 
     /// `Ok(value)` when nothing was found, else the violations.
     pub fn into_result<T>(self, value: T) -> Result<T, Self> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     /// A required text of at most `max` characters; returns it trimmed.
@@ -73,7 +77,10 @@ impl Violations {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
         }
-        if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
             self.add(field, "must not contain control characters");
         }
     }

@@ -22,7 +22,9 @@ mod generated {
     }
 }
 
-pub use generated::yishe::{common::v1 as common, directory::v1 as directory, referral::v1 as referral};
+pub use generated::yishe::{
+    common::v1 as common, directory::v1 as directory, referral::v1 as referral,
+};
 
 /// The encoded `FileDescriptorSet` of the whole contract, for gRPC reflection and for
 /// checking the policy table against every method.

@@ -107,7 +107,10 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = file {
             if !file.exists() {
-                return Err(ConfigError::Invalid(format!("config file {} does not exist", file.display())));
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} does not exist",
+                    file.display()
+                )));
             }
             figment = figment.merge(Toml::file(file));
         }
@@ -119,10 +122,21 @@ impl Config {
         // key, the test suite's database) may share the environment.
         figment = figment.merge(
             Env::prefixed("YISHE_")
-                .filter(|key| SETTINGS.contains(&key.as_str().split("__").next().unwrap_or("").to_ascii_lowercase().as_str()))
+                .filter(|key| {
+                    SETTINGS.contains(
+                        &key.as_str()
+                            .split("__")
+                            .next()
+                            .unwrap_or("")
+                            .to_ascii_lowercase()
+                            .as_str(),
+                    )
+                })
                 .split("__"),
         );
-        let config: Config = figment.extract().map_err(|e| ConfigError::Load(Box::new(e)))?;
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError::Load(Box::new(e)))?;
         config.validate()?;
         Ok(config)
     }
@@ -131,7 +145,10 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |m: String| Err(ConfigError::Invalid(m));
         if StationId::parse(&self.station_id).is_none() {
-            return invalid(format!("station_id {:?} must be 1 to 64 letters, digits, '-', '_' or '.'", self.station_id));
+            return invalid(format!(
+                "station_id {:?} must be 1 to 64 letters, digits, '-', '_' or '.'",
+                self.station_id
+            ));
         }
         let url = self.database_url.trim();
         if !(url.is_empty()
@@ -139,18 +156,29 @@ impl Config {
             || url.starts_with("postgres:")
             || url.starts_with("postgresql:"))
         {
-            return invalid("database_url must be empty (embedded SQLite) or start with sqlite: or postgres:".into());
+            return invalid(
+                "database_url must be empty (embedded SQLite) or start with sqlite: or postgres:"
+                    .into(),
+            );
         }
-        if self.request_timeout_secs == 0 || self.shutdown_grace_secs == 0 || self.sla_check_interval_secs == 0 {
+        if self.request_timeout_secs == 0
+            || self.shutdown_grace_secs == 0
+            || self.sla_check_interval_secs == 0
+        {
             return invalid("request_timeout_secs, shutdown_grace_secs and sla_check_interval_secs must be positive".into());
         }
         if self.max_concurrent_requests == 0 {
             return invalid("max_concurrent_requests must be positive".into());
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
-            return invalid(format!("log_level {:?} is not a valid filter", self.log_level));
+            return invalid(format!(
+                "log_level {:?} is not a valid filter",
+                self.log_level
+            ));
         }
-        self.acceptance_deadlines.validate().map_err(ConfigError::Invalid)
+        self.acceptance_deadlines
+            .validate()
+            .map_err(ConfigError::Invalid)
     }
 
     /// The database to use: the configured URL, or the SQLite file in `data_dir`.
@@ -211,9 +239,15 @@ mod tests {
         assert_eq!(c.acceptance_deadlines.emergency, Duration::from_secs(600));
 
         std::fs::write(&file, "station_id = \"has space\"\n").unwrap();
-        assert!(matches!(Config::load_from(Some(&file)), Err(ConfigError::Invalid(_))));
+        assert!(matches!(
+            Config::load_from(Some(&file)),
+            Err(ConfigError::Invalid(_))
+        ));
         std::fs::write(&file, "no_such_setting = 1\n").unwrap();
-        assert!(matches!(Config::load_from(Some(&file)), Err(ConfigError::Load(_))));
+        assert!(matches!(
+            Config::load_from(Some(&file)),
+            Err(ConfigError::Load(_))
+        ));
         assert!(Config::load_from(Some(&dir.join("missing.toml"))).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -25,7 +25,10 @@ impl<S> Layer<S> for GrpcMetricsLayer {
     type Service = GrpcMetrics<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        GrpcMetrics { inner, metrics: self.metrics.clone() }
+        GrpcMetrics {
+            inner,
+            metrics: self.metrics.clone(),
+        }
     }
 }
 
@@ -71,7 +74,10 @@ where
         let metrics = self.metrics.clone();
         let (service, method) = labels(request.uri().path());
         Box::pin(async move {
-            metrics.grpc_started.with_label_values(&[&service, &method]).inc();
+            metrics
+                .grpc_started
+                .with_label_values(&[&service, &method])
+                .inc();
             let started = Instant::now();
             let response = inner.call(request).await;
             metrics
@@ -106,8 +112,14 @@ mod tests {
     fn unknown_paths_share_one_label() {
         assert_eq!(
             labels("/yishe.referral.v1.ReferralService/GetReferral"),
-            ("yishe.referral.v1.ReferralService".into(), "GetReferral".into())
+            (
+                "yishe.referral.v1.ReferralService".into(),
+                "GetReferral".into()
+            )
         );
-        assert_eq!(labels("/random/junk-123"), ("unknown".into(), "unknown".into()));
+        assert_eq!(
+            labels("/random/junk-123"),
+            ("unknown".into(), "unknown".into())
+        );
     }
 }

@@ -15,7 +15,12 @@ struct HttpState {
     store: Store,
 }
 
-pub(crate) async fn serve(listener: tokio::net::TcpListener, metrics: Metrics, store: Store, shutdown: Shutdown) {
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    metrics: Metrics,
+    store: Store,
+    shutdown: Shutdown,
+) {
     let app = Router::new()
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(healthz))
@@ -28,13 +33,19 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, metrics: Metrics, s
     }
 }
 
-async fn render_metrics(State(state): State<HttpState>) -> (StatusCode, [(&'static str, &'static str); 1], String) {
+async fn render_metrics(
+    State(state): State<HttpState>,
+) -> (StatusCode, [(&'static str, &'static str); 1], String) {
     // The open-referral gauge is read fresh at each scrape.
     match state.store.open_referrals_by_status().await {
         Ok(counts) => {
             state.metrics.open_referrals.reset();
             for (status, n) in counts {
-                state.metrics.open_referrals.with_label_values(&[status.as_str()]).set(n);
+                state
+                    .metrics
+                    .open_referrals
+                    .with_label_values(&[status.as_str()])
+                    .set(n);
             }
         }
         Err(error) => tracing::warn!(%error, "cannot refresh open referral counts"),

@@ -15,7 +15,9 @@ pub struct LoadShedLayer {
 
 impl LoadShedLayer {
     pub fn new(max_in_flight: usize) -> Self {
-        Self { permits: Arc::new(Semaphore::new(max_in_flight)) }
+        Self {
+            permits: Arc::new(Semaphore::new(max_in_flight)),
+        }
     }
 }
 
@@ -23,7 +25,10 @@ impl<S> Layer<S> for LoadShedLayer {
     type Service = LoadShed<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        LoadShed { inner, permits: self.permits.clone() }
+        LoadShed {
+            inner,
+            permits: self.permits.clone(),
+        }
     }
 }
 
@@ -37,7 +42,10 @@ type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send
 
 impl<S, B> Service<http::Request<B>> for LoadShed<S>
 where
-    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>>
+        + Clone
+        + Send
+        + 'static,
     S::Future: Send,
     B: Send + 'static,
 {
@@ -55,7 +63,8 @@ where
         let permit = self.permits.clone().try_acquire_owned();
         Box::pin(async move {
             let Ok(_permit) = permit else {
-                let status = tonic::Status::resource_exhausted("server overloaded; retry with backoff");
+                let status =
+                    tonic::Status::resource_exhausted("server overloaded; retry with backoff");
                 return Ok(status.into_http());
             };
             // The permit is held until the response starts: a long-lived stream does
@@ -90,7 +99,13 @@ mod tests {
         let first = tokio::spawn(first);
         tokio::task::yield_now().await;
 
-        let refused = service.ready().await.unwrap().call(http::Request::new(())).await.unwrap();
+        let refused = service
+            .ready()
+            .await
+            .unwrap()
+            .call(http::Request::new(()))
+            .await
+            .unwrap();
         let status = tonic::Status::from_header_map(refused.headers()).expect("a grpc status");
         assert_eq!(status.code(), tonic::Code::ResourceExhausted);
 

@@ -39,7 +39,10 @@ impl Metrics {
         )
         .expect("valid metric");
         let grpc_handled = IntCounterVec::new(
-            Opts::new("grpc_server_handled_total", "RPCs completed on the server, by code."),
+            Opts::new(
+                "grpc_server_handled_total",
+                "RPCs completed on the server, by code.",
+            ),
             &["grpc_service", "grpc_method", "grpc_code"],
         )
         .expect("valid metric");
@@ -48,12 +51,17 @@ impl Metrics {
                 "grpc_server_handling_seconds",
                 "Time until the server answered an RPC (for streams: until the stream opened).",
             )
-            .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
             method,
         )
         .expect("valid metric");
         let referrals_created = IntCounterVec::new(
-            Opts::new("yishe_referrals_created_total", "Referrals created, by priority and reason."),
+            Opts::new(
+                "yishe_referrals_created_total",
+                "Referrals created, by priority and reason.",
+            ),
             &["priority", "reason"],
         )
         .expect("valid metric");
@@ -62,12 +70,26 @@ impl Metrics {
                 "yishe_referral_time_to_accept_seconds",
                 "Seconds from a referral's creation to its acceptance.",
             )
-            .buckets(vec![60.0, 300.0, 900.0, 1800.0, 3600.0, 4.0 * 3600.0, 12.0 * 3600.0, 24.0 * 3600.0, 72.0 * 3600.0, 7.0 * 24.0 * 3600.0]),
+            .buckets(vec![
+                60.0,
+                300.0,
+                900.0,
+                1800.0,
+                3600.0,
+                4.0 * 3600.0,
+                12.0 * 3600.0,
+                24.0 * 3600.0,
+                72.0 * 3600.0,
+                7.0 * 24.0 * 3600.0,
+            ]),
             &["priority"],
         )
         .expect("valid metric");
         let sla_breaches = IntCounterVec::new(
-            Opts::new("yishe_referral_sla_breaches_total", "Referrals not accepted by their deadline."),
+            Opts::new(
+                "yishe_referral_sla_breaches_total",
+                "Referrals not accepted by their deadline.",
+            ),
             &["priority"],
         )
         .expect("valid metric");
@@ -77,7 +99,10 @@ impl Metrics {
         )
         .expect("valid metric");
         let feed_events_relayed = IntCounterVec::new(
-            Opts::new("yishe_feed_events_relayed_total", "Events moved from the outbox into the feed."),
+            Opts::new(
+                "yishe_feed_events_relayed_total",
+                "Events moved from the outbox into the feed.",
+            ),
             &["feed"],
         )
         .expect("valid metric");
@@ -91,7 +116,9 @@ impl Metrics {
             Box::new(open_referrals.clone()),
             Box::new(feed_events_relayed.clone()),
         ] {
-            registry.register(collector).expect("metric registered once");
+            registry
+                .register(collector)
+                .expect("metric registered once");
         }
         Self {
             registry,

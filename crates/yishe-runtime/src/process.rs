@@ -16,11 +16,17 @@ use crate::shutdown::Shutdown;
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Database(#[from] yishe_store::Error),
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: String, source: std::io::Error },
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 /// What the services of one process share.
@@ -41,16 +47,23 @@ impl Process {
         })?;
         let store = yishe_store::connect(&config.effective_database_url()).await?;
         tracing::info!(engine = ?store.engine(), "database ready");
-        Ok(Self { config, store, metrics: Metrics::new(), shutdown })
+        Ok(Self {
+            config,
+            store,
+            metrics: Metrics::new(),
+            shutdown,
+        })
     }
 
     /// Binds the configured listeners (port 0 picks a free one).
     pub async fn bind(&self) -> Result<Listeners, StartError> {
         let c = &self.config;
-        Listeners::bind(c.grpc_listen, c.http_listen).await.map_err(|source| StartError::Listen {
-            addr: format!("{} / {}", c.grpc_listen, c.http_listen),
-            source,
-        })
+        Listeners::bind(c.grpc_listen, c.http_listen)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: format!("{} / {}", c.grpc_listen, c.http_listen),
+                source,
+            })
     }
 
     /// The server description for `routes`.
@@ -104,7 +117,11 @@ where
         }
     };
     let (routes, names) = build(&process);
-    println!("{name}: gRPC on {}, metrics on http://{}/metrics", listeners.grpc_addr(), listeners.http_addr());
+    println!(
+        "{name}: gRPC on {}, metrics on http://{}/metrics",
+        listeners.grpc_addr(),
+        listeners.http_addr()
+    );
     let result = listeners.serve(process.app(routes, names)).await;
     process.store.close().await;
     match result {

@@ -73,7 +73,9 @@ impl Listeners {
 
         let (reporter, health) = tonic_health::server::health_reporter();
         for name in &service_names {
-            reporter.set_service_status(*name, ServingStatus::Serving).await;
+            reporter
+                .set_service_status(*name, ServingStatus::Serving)
+                .await;
         }
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(yishe_proto::FILE_DESCRIPTOR_SET)
@@ -85,23 +87,35 @@ impl Listeners {
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
             .build_v1alpha()
             .expect("the descriptor sets are valid");
-        routes.add_service(health).add_service(reflection_v1).add_service(reflection_v1alpha);
+        routes
+            .add_service(health)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha);
 
         let layers = tower::ServiceBuilder::new()
             .layer(GrpcMetricsLayer::new(metrics.clone()))
             .layer(LoadShedLayer::new(max_concurrent_requests))
             .layer(AuthLayer::new(authenticator));
 
-        let http_task = tokio::spawn(crate::http::serve(self.http, metrics, store, shutdown.clone()));
+        let http_task = tokio::spawn(crate::http::serve(
+            self.http,
+            metrics,
+            store,
+            shutdown.clone(),
+        ));
 
         let drain_signal = {
             let shutdown = shutdown.clone();
             async move {
                 shutdown.wait().await;
                 // Probes see NOT_SERVING while in-flight calls finish.
-                reporter.set_service_status("", ServingStatus::NotServing).await;
+                reporter
+                    .set_service_status("", ServingStatus::NotServing)
+                    .await;
                 for name in &service_names {
-                    reporter.set_service_status(*name, ServingStatus::NotServing).await;
+                    reporter
+                        .set_service_status(*name, ServingStatus::NotServing)
+                        .await;
                 }
             }
         };

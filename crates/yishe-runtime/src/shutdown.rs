@@ -21,7 +21,10 @@ impl Default for Shutdown {
 impl Shutdown {
     pub fn new() -> Self {
         let (sender, receiver) = watch::channel(false);
-        Self { sender: Arc::new(sender), receiver }
+        Self {
+            sender: Arc::new(sender),
+            receiver,
+        }
     }
 
     pub fn trigger(&self) {

@@ -35,7 +35,11 @@ pub fn invalid_argument(violations: &Violations) -> Status {
             .map(|v| FieldViolation::new(&v.field, &v.description))
             .collect::<Vec<_>>(),
     );
-    Status::with_error_details(tonic::Code::InvalidArgument, violations.to_string(), details)
+    Status::with_error_details(
+        tonic::Code::InvalidArgument,
+        violations.to_string(),
+        details,
+    )
 }
 
 /// The gRPC code name used in metric labels (`OK`, `NOT_FOUND`, ...).
@@ -81,8 +85,14 @@ mod tests {
         let status = invalid_argument(&v);
         assert_eq!(status.code(), tonic::Code::InvalidArgument);
         assert!(status.message().contains("referral.patient.name"));
-        let bad = status.get_details_bad_request().expect("bad request detail");
-        let fields: Vec<_> = bad.field_violations.iter().map(|f| f.field.as_str()).collect();
+        let bad = status
+            .get_details_bad_request()
+            .expect("bad request detail");
+        let fields: Vec<_> = bad
+            .field_violations
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect();
         assert_eq!(fields, vec!["referral.patient.name", "referral.priority"]);
     }
 }

@@ -26,5 +26,6 @@ pub struct AuditEntry {
 pub trait AuditLog {
     async fn append_audit(&mut self, entry: &AuditEntry) -> Result<()>;
     /// The audit rows about one record, oldest first.
-    async fn audit_of(&mut self, resource_kind: &str, resource_id: &str) -> Result<Vec<AuditEntry>>;
+    async fn audit_of(&mut self, resource_kind: &str, resource_id: &str)
+    -> Result<Vec<AuditEntry>>;
 }

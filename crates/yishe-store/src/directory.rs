@@ -22,7 +22,11 @@ pub trait DirectoryRepo {
     /// Reads the worker and locks the row until commit, so that two concurrent
     /// assignments cannot both pass the caseload check.
     async fn lock_worker(&mut self, id: SocialWorkerId) -> Result<Option<SocialWorker>>;
-    async fn list_workers(&mut self, station: &StationId, include_inactive: bool) -> Result<Vec<SocialWorker>>;
+    async fn list_workers(
+        &mut self,
+        station: &StationId,
+        include_inactive: bool,
+    ) -> Result<Vec<SocialWorker>>;
 
     async fn insert_api_key(&mut self, key: &ApiKey) -> Result<()>;
     async fn list_api_keys(&mut self, include_revoked: bool) -> Result<Vec<ApiKey>>;

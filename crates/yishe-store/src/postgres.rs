@@ -19,7 +19,10 @@ impl_tx!(
     lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE"
 );
 // The key is arbitrary but fixed: every Yishe process contends for the same lock.
-impl_feed!(Postgres, relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)");
+impl_feed!(
+    Postgres,
+    relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)"
+);
 
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -57,7 +60,11 @@ impl Database for PostgresDatabase {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        let tx = self.pool.begin().await.map_err(|e| Error::from_sqlx(e, "database"))?;
+        let tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| Error::from_sqlx(e, "database"))?;
         Ok(Box::new(PostgresTx { tx }))
     }
 

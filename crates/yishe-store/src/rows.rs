@@ -5,8 +5,12 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use yishe_domain::directory::{ApiKey, CertificationLevel, Department, SocialWorker};
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::referral::{Referral, ReferralEvent, ReferralReason, RejectionReason, Status, StatusReason};
-use yishe_domain::{DepartmentId, HospitalId, Priority, ReferralId, Role, SocialWorkerId, StationId};
+use yishe_domain::referral::{
+    Referral, ReferralEvent, ReferralReason, RejectionReason, Status, StatusReason,
+};
+use yishe_domain::{
+    DepartmentId, HospitalId, Priority, ReferralId, Role, SocialWorkerId, StationId,
+};
 
 use crate::{AuditEntry, Error, Result};
 
@@ -178,7 +182,10 @@ impl TryFrom<ApiKeyRow> for ApiKey {
                 .hospital_id
                 .map(|h| HospitalId::parse(&h).ok_or_else(|| corrupt("hospital id")))
                 .transpose()?,
-            departments: departments.into_iter().map(DepartmentId::from_uuid).collect(),
+            departments: departments
+                .into_iter()
+                .map(DepartmentId::from_uuid)
+                .collect(),
             station: row
                 .station_id
                 .map(|s| StationId::parse(&s).ok_or_else(|| corrupt("station id")))

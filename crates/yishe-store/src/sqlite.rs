@@ -14,7 +14,11 @@ use yishe_domain::referral::{ReferralEvent, Status};
 use crate::sql::{impl_feed, impl_tx};
 use crate::{Database, Engine, Error, Result, Tx};
 
-impl_tx!(SqliteTx, Sqlite, lock_worker = "SELECT id FROM social_workers WHERE id = $1");
+impl_tx!(
+    SqliteTx,
+    Sqlite,
+    lock_worker = "SELECT id FROM social_workers WHERE id = $1"
+);
 impl_feed!(Sqlite, relay_lock = "SELECT TRUE");
 
 /// A SQLite database file.
@@ -63,7 +67,11 @@ impl Database for SqliteDatabase {
     }
 
     async fn begin(&self) -> Result<Box<dyn Tx>> {
-        let tx = self.writer.begin().await.map_err(|e| Error::from_sqlx(e, "database"))?;
+        let tx = self
+            .writer
+            .begin()
+            .await
+            .map_err(|e| Error::from_sqlx(e, "database"))?;
         Ok(Box::new(SqliteTx { tx }))
     }
 

@@ -4,15 +4,19 @@ use chrono::{Duration, Utc};
 use yishe_domain::directory::{ApiKey, CertificationLevel, Department, SocialWorker};
 use yishe_domain::ids::ApiKeyId;
 use yishe_domain::referral::{
-    Clinician, Consent, ConsentKind, EventType, ListFilter, ListScope, Patient, Referral, ReferralEvent,
-    ReferralReason, Sex, Status, StatusReason, truncate_to_micros,
+    Clinician, Consent, ConsentKind, EventType, ListFilter, ListScope, Patient, Referral,
+    ReferralEvent, ReferralReason, Sex, Status, StatusReason, truncate_to_micros,
 };
-use yishe_domain::{DepartmentId, HospitalId, Priority, ReferralId, Role, SocialWorkerId, StationId};
+use yishe_domain::{
+    DepartmentId, HospitalId, Priority, ReferralId, Role, SocialWorkerId, StationId,
+};
 use yishe_store::{AuditEntry, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
 async fn open(db: &TestDatabase) -> Store {
-    yishe_store::connect(&db.url).await.expect("connect and migrate")
+    yishe_store::connect(&db.url)
+        .await
+        .expect("connect and migrate")
 }
 
 fn now() -> chrono::DateTime<Utc> {
@@ -68,7 +72,11 @@ fn referral(department: &Department, request_id: &str) -> Referral {
         created_by: "key-1".into(),
         hospital: department.hospital.clone(),
         department: department.id,
-        clinician: Clinician { name: "Dr Li".into(), staff_id: "D1".into(), contact: "8001".into() },
+        clinician: Clinician {
+            name: "Dr Li".into(),
+            staff_id: "D1".into(),
+            contact: "8001".into(),
+        },
         patient: Patient {
             his_patient_id: "MRN-1".into(),
             encounter_id: "ZY-1".into(),
@@ -80,7 +88,10 @@ fn referral(department: &Department, request_id: &str) -> Referral {
             bed: "12".into(),
             clinical_summary: "summary".into(),
         },
-        reasons: vec![ReferralReason::FinancialHardship, ReferralReason::EndOfLifeCare],
+        reasons: vec![
+            ReferralReason::FinancialHardship,
+            ReferralReason::EndOfLifeCare,
+        ],
         note: "note".into(),
         priority: Priority::Urgent,
         consent: Consent {
@@ -106,8 +117,13 @@ fn referral(department: &Department, request_id: &str) -> Referral {
 
 async fn insert(store: &Store, r: &Referral) {
     let mut tx = store.begin().await.unwrap();
-    assert!(matches!(tx.insert_referral(r, "fp").await.unwrap(), Created::Inserted));
-    tx.append_event(&ReferralEvent::of(EventType::Created, r, r.created_at)).await.unwrap();
+    assert!(matches!(
+        tx.insert_referral(r, "fp").await.unwrap(),
+        Created::Inserted
+    ));
+    tx.append_event(&ReferralEvent::of(EventType::Created, r, r.created_at))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -139,7 +155,10 @@ async fn a_replayed_request_returns_the_first_referral(db: TestDatabase) {
     // Another caller may use the same request id.
     let mut other_caller = referral(&d, "m1");
     other_caller.created_by = "key-2".into();
-    assert!(matches!(tx.insert_referral(&other_caller, "fp").await.unwrap(), Created::Inserted));
+    assert!(matches!(
+        tx.insert_referral(&other_caller, "fp").await.unwrap(),
+        Created::Inserted
+    ));
 }
 
 async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
@@ -167,7 +186,12 @@ async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
     assert_eq!(ids.len(), 1, "all replays see the same referral");
     let mut tx = store.begin().await.unwrap();
     let page = tx
-        .list_referrals(&ListScope::Station(station()), &ListFilter::default(), None, 100)
+        .list_referrals(
+            &ListScope::Station(station()),
+            &ListFilter::default(),
+            None,
+            100,
+        )
         .await
         .unwrap();
     assert_eq!(page.referrals.len(), 1);
@@ -190,10 +214,16 @@ async fn a_stale_update_is_refused(db: TestDatabase) {
     tx.update_referral(&accepted).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
-    assert!(matches!(tx.update_referral(&rejected).await, Err(Error::Stale)));
+    assert!(matches!(
+        tx.update_referral(&rejected).await,
+        Err(Error::Stale)
+    ));
     drop(tx);
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(tx.get_referral(r.id).await.unwrap().unwrap().status, Status::Accepted);
+    assert_eq!(
+        tx.get_referral(r.id).await.unwrap().unwrap().status,
+        Status::Accepted
+    );
 }
 
 async fn a_rolled_back_change_leaves_nothing(db: TestDatabase) {
@@ -203,14 +233,23 @@ async fn a_rolled_back_change_leaves_nothing(db: TestDatabase) {
     {
         let mut tx = store.begin().await.unwrap();
         tx.insert_referral(&r, "fp").await.unwrap();
-        tx.append_event(&ReferralEvent::of(EventType::Created, &r, r.created_at)).await.unwrap();
-        tx.append_audit(&audit(&r, "referral.create")).await.unwrap();
+        tx.append_event(&ReferralEvent::of(EventType::Created, &r, r.created_at))
+            .await
+            .unwrap();
+        tx.append_audit(&audit(&r, "referral.create"))
+            .await
+            .unwrap();
         // dropped without commit
     }
     assert_eq!(store.relay_events(100).await.unwrap(), 0);
     let mut tx = store.begin().await.unwrap();
     assert_eq!(tx.get_referral(r.id).await.unwrap(), None);
-    assert!(tx.audit_of("referral", &r.id.to_string()).await.unwrap().is_empty());
+    assert!(
+        tx.audit_of("referral", &r.id.to_string())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 fn audit(r: &Referral, action: &str) -> AuditEntry {
@@ -264,35 +303,108 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     let mut tx = store.begin().await.unwrap();
     // Newest first, in pages of two.
     let scope = ListScope::Station(station());
-    let p1 = tx.list_referrals(&scope, &ListFilter::default(), None, 2).await.unwrap();
-    let p2 = tx.list_referrals(&scope, &ListFilter::default(), p1.next_after, 2).await.unwrap();
-    let p3 = tx.list_referrals(&scope, &ListFilter::default(), p2.next_after, 2).await.unwrap();
-    let ids: Vec<_> = [p1.referrals, p2.referrals, p3.referrals.clone()].concat().iter().map(|r| r.id).collect();
+    let p1 = tx
+        .list_referrals(&scope, &ListFilter::default(), None, 2)
+        .await
+        .unwrap();
+    let p2 = tx
+        .list_referrals(&scope, &ListFilter::default(), p1.next_after, 2)
+        .await
+        .unwrap();
+    let p3 = tx
+        .list_referrals(&scope, &ListFilter::default(), p2.next_after, 2)
+        .await
+        .unwrap();
+    let ids: Vec<_> = [p1.referrals, p2.referrals, p3.referrals.clone()]
+        .concat()
+        .iter()
+        .map(|r| r.id)
+        .collect();
     let expected: Vec<_> = all.iter().rev().map(|r| r.id).collect();
     assert_eq!(ids, expected);
     assert!(p3.next_after.is_none());
     assert_eq!(p3.referrals.len(), 1);
 
-    let his = ListScope::Departments { hospital: hospital(), departments: vec![onc.id] };
-    let onc_only = tx.list_referrals(&his, &ListFilter::default(), None, 50).await.unwrap();
+    let his = ListScope::Departments {
+        hospital: hospital(),
+        departments: vec![onc.id],
+    };
+    let onc_only = tx
+        .list_referrals(&his, &ListFilter::default(), None, 50)
+        .await
+        .unwrap();
     assert_eq!(onc_only.referrals.len(), 3);
     assert!(onc_only.referrals.iter().all(|r| r.department == onc.id));
 
-    let other_hospital = ListScope::Departments { hospital: HospitalId::parse("h2").unwrap(), departments: vec![onc.id] };
-    assert!(tx.list_referrals(&other_hospital, &ListFilter::default(), None, 50).await.unwrap().referrals.is_empty());
+    let other_hospital = ListScope::Departments {
+        hospital: HospitalId::parse("h2").unwrap(),
+        departments: vec![onc.id],
+    };
+    assert!(
+        tx.list_referrals(&other_hospital, &ListFilter::default(), None, 50)
+            .await
+            .unwrap()
+            .referrals
+            .is_empty()
+    );
 
-    let someone_else = ListScope::Caseload { station: station(), worker: Some(SocialWorkerId::new()) };
-    assert_eq!(tx.list_referrals(&someone_else, &ListFilter::default(), None, 50).await.unwrap().referrals.len(), 4);
-    let mine = ListScope::Caseload { station: station(), worker: Some(w.id) };
-    assert_eq!(tx.list_referrals(&mine, &ListFilter::default(), None, 50).await.unwrap().referrals.len(), 5);
+    let someone_else = ListScope::Caseload {
+        station: station(),
+        worker: Some(SocialWorkerId::new()),
+    };
+    assert_eq!(
+        tx.list_referrals(&someone_else, &ListFilter::default(), None, 50)
+            .await
+            .unwrap()
+            .referrals
+            .len(),
+        4
+    );
+    let mine = ListScope::Caseload {
+        station: station(),
+        worker: Some(w.id),
+    };
+    assert_eq!(
+        tx.list_referrals(&mine, &ListFilter::default(), None, 50)
+            .await
+            .unwrap()
+            .referrals
+            .len(),
+        5
+    );
 
-    let accepted = ListFilter { status: Some(Status::Accepted), ..Default::default() };
-    let got = tx.list_referrals(&scope, &accepted, None, 50).await.unwrap();
+    let accepted = ListFilter {
+        status: Some(Status::Accepted),
+        ..Default::default()
+    };
+    let got = tx
+        .list_referrals(&scope, &accepted, None, 50)
+        .await
+        .unwrap();
     assert_eq!(got.referrals.len(), 1);
-    assert_eq!(got.referrals[0].assigned_worker_name.as_deref(), Some("Wang"));
-    let unassigned = ListFilter { assigned_worker: Some(None), ..Default::default() };
-    assert_eq!(tx.list_referrals(&scope, &unassigned, None, 50).await.unwrap().referrals.len(), 4);
-    assert!(tx.list_referrals(&ListScope::Nothing, &ListFilter::default(), None, 50).await.unwrap().referrals.is_empty());
+    assert_eq!(
+        got.referrals[0].assigned_worker_name.as_deref(),
+        Some("Wang")
+    );
+    let unassigned = ListFilter {
+        assigned_worker: Some(None),
+        ..Default::default()
+    };
+    assert_eq!(
+        tx.list_referrals(&scope, &unassigned, None, 50)
+            .await
+            .unwrap()
+            .referrals
+            .len(),
+        4
+    );
+    assert!(
+        tx.list_referrals(&ListScope::Nothing, &ListFilter::default(), None, 50)
+            .await
+            .unwrap()
+            .referrals
+            .is_empty()
+    );
 }
 
 async fn the_feed_is_ordered_and_gap_free(db: TestDatabase) {
@@ -308,7 +420,10 @@ async fn the_feed_is_ordered_and_gap_free(db: TestDatabase) {
     assert_eq!(store.relay_events(100).await.unwrap(), 1);
     assert_eq!(store.relay_events(100).await.unwrap(), 0);
     let feed = store.feed_after(0, 100).await.unwrap();
-    assert_eq!(feed.iter().map(|e| e.sequence.unwrap()).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert_eq!(
+        feed.iter().map(|e| e.sequence.unwrap()).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
     assert_eq!(feed.iter().map(|e| e.referral).collect::<Vec<_>>(), ids);
     let rest = store.feed_after(2, 100).await.unwrap();
     assert_eq!(rest.len(), 1);
@@ -321,11 +436,22 @@ async fn departments_are_unique_per_hospital(db: TestDatabase) {
     let mut again = d.clone();
     again.id = DepartmentId::new();
     let mut tx = store.begin().await.unwrap();
-    assert!(matches!(tx.insert_department(&again).await, Err(Error::AlreadyExists(_))));
+    assert!(matches!(
+        tx.insert_department(&again).await,
+        Err(Error::AlreadyExists(_))
+    ));
     drop(tx);
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(tx.list_departments(Some(&hospital())).await.unwrap(), vec![d.clone()]);
-    assert!(tx.list_departments(Some(&HospitalId::parse("h9").unwrap())).await.unwrap().is_empty());
+    assert_eq!(
+        tx.list_departments(Some(&hospital())).await.unwrap(),
+        vec![d.clone()]
+    );
+    assert!(
+        tx.list_departments(Some(&HospitalId::parse("h9").unwrap()))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(tx.get_department(d.id).await.unwrap(), Some(d));
 }
 
@@ -333,7 +459,10 @@ async fn workers_count_open_cases_and_refuse_stale_updates(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
     let w = worker(&store, "Li", 3).await;
-    for (i, status) in [Status::Accepted, Status::OnHold, Status::Completed].into_iter().enumerate() {
+    for (i, status) in [Status::Accepted, Status::OnHold, Status::Completed]
+        .into_iter()
+        .enumerate()
+    {
         let mut r = referral(&d, &format!("m{i}"));
         r.status = status;
         r.assigned_worker = Some(w.id);
@@ -346,7 +475,10 @@ async fn workers_count_open_cases_and_refuse_stale_updates(db: TestDatabase) {
     changed.active = false;
     changed.version += 1;
     tx.update_worker(&changed).await.unwrap();
-    assert!(matches!(tx.update_worker(&changed).await, Err(Error::Stale)));
+    assert!(matches!(
+        tx.update_worker(&changed).await,
+        Err(Error::Stale)
+    ));
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     assert!(tx.list_workers(&station(), false).await.unwrap().is_empty());
@@ -373,7 +505,10 @@ async fn api_keys_are_found_by_hash_and_revoked(db: TestDatabase) {
     assert!(tx.has_valid_key("his_integration").await.unwrap());
     assert!(!tx.has_valid_key("station_admin").await.unwrap());
     tx.commit().await.unwrap();
-    assert_eq!(store.find_api_key("abc123").await.unwrap(), Some(key.clone()));
+    assert_eq!(
+        store.find_api_key("abc123").await.unwrap(),
+        Some(key.clone())
+    );
     assert_eq!(store.find_api_key("nope").await.unwrap(), None);
 
     let mut tx = store.begin().await.unwrap();
@@ -381,7 +516,10 @@ async fn api_keys_are_found_by_hash_and_revoked(db: TestDatabase) {
     assert!(revoked.revoked_at.is_some());
     assert!(tx.list_api_keys(false).await.unwrap().is_empty());
     assert_eq!(tx.list_api_keys(true).await.unwrap().len(), 1);
-    assert_eq!(tx.revoke_api_key(ApiKeyId::new(), now()).await.unwrap(), None);
+    assert_eq!(
+        tx.revoke_api_key(ApiKeyId::new(), now()).await.unwrap(),
+        None
+    );
 }
 
 async fn overdue_referrals_are_found_once(db: TestDatabase) {
@@ -394,7 +532,10 @@ async fn overdue_referrals_are_found_once(db: TestDatabase) {
     insert(&store, &on_time).await;
     let mut tx = store.begin().await.unwrap();
     let overdue = tx.overdue_referrals(now(), 100).await.unwrap();
-    assert_eq!(overdue.iter().map(|r| r.id).collect::<Vec<_>>(), vec![late.id]);
+    assert_eq!(
+        overdue.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![late.id]
+    );
     let mut breached = overdue[0].clone();
     breached.sla_breached = true;
     breached.version += 1;
@@ -405,7 +546,15 @@ async fn overdue_referrals_are_found_once(db: TestDatabase) {
 async fn open_referrals_are_counted_by_status(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
-    for (i, status) in [Status::Requested, Status::Requested, Status::Accepted, Status::Rejected].into_iter().enumerate() {
+    for (i, status) in [
+        Status::Requested,
+        Status::Requested,
+        Status::Accepted,
+        Status::Rejected,
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let mut r = referral(&d, &format!("m{i}"));
         r.status = status;
         insert(&store, &r).await;
@@ -435,7 +584,9 @@ on_both_engines!(
 /// greater than my cursor" would skip the late one; the relay's feed must not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_out_of_order_commits_are_never_skipped() {
-    let Some(db) = TestDatabase::create(yishe_testkit::Engine::Postgres).await else { return };
+    let Some(db) = TestDatabase::create(yishe_testkit::Engine::Postgres).await else {
+        return;
+    };
     let store = open(&db).await;
     let d = department(&store, "onc").await;
     let early = referral(&d, "early");
@@ -444,7 +595,13 @@ async fn postgres_out_of_order_commits_are_never_skipped() {
     // `early` takes the lower outbox id but commits last.
     let mut slow = store.begin().await.unwrap();
     slow.insert_referral(&early, "fp").await.unwrap();
-    slow.append_event(&ReferralEvent::of(EventType::Created, &early, early.created_at)).await.unwrap();
+    slow.append_event(&ReferralEvent::of(
+        EventType::Created,
+        &early,
+        early.created_at,
+    ))
+    .await
+    .unwrap();
     insert(&store, &late).await;
 
     assert_eq!(store.relay_events(100).await.unwrap(), 1);
@@ -456,19 +613,28 @@ async fn postgres_out_of_order_commits_are_never_skipped() {
     slow.commit().await.unwrap();
     assert_eq!(store.relay_events(100).await.unwrap(), 1);
     let after = store.feed_after(cursor, 100).await.unwrap();
-    assert_eq!(after.len(), 1, "the late commit is delivered after the cursor");
+    assert_eq!(
+        after.len(),
+        1,
+        "the late commit is delivered after the cursor"
+    );
     assert_eq!(after[0].referral, early.id);
     assert_eq!(after[0].sequence, Some(cursor + 1));
     // Nothing is repeated from the start either.
     let all = store.feed_after(0, 100).await.unwrap();
-    assert_eq!(all.iter().map(|e| e.referral).collect::<Vec<_>>(), vec![late.id, early.id]);
+    assert_eq!(
+        all.iter().map(|e| e.referral).collect::<Vec<_>>(),
+        vec![late.id, early.id]
+    );
 }
 
 /// Two relays racing on PostgreSQL: the advisory lock lets one move events at a time,
 /// and the feed still has every event once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_racing_relays_keep_the_feed_exact() {
-    let Some(db) = TestDatabase::create(yishe_testkit::Engine::Postgres).await else { return };
+    let Some(db) = TestDatabase::create(yishe_testkit::Engine::Postgres).await else {
+        return;
+    };
     let store = open(&db).await;
     let d = department(&store, "onc").await;
     for i in 0..30 {
@@ -492,5 +658,8 @@ async fn postgres_racing_relays_keep_the_feed_exact() {
     moved += store.relay_events(100).await.unwrap();
     assert_eq!(moved, 30);
     let feed = store.feed_after(0, 100).await.unwrap();
-    assert_eq!(feed.iter().map(|e| e.sequence.unwrap()).collect::<Vec<_>>(), (1..=30).collect::<Vec<_>>());
+    assert_eq!(
+        feed.iter().map(|e| e.sequence.unwrap()).collect::<Vec<_>>(),
+        (1..=30).collect::<Vec<_>>()
+    );
 }

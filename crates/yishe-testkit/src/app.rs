@@ -26,9 +26,14 @@ impl Bearer {
 }
 
 impl Interceptor for Bearer {
-    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
         if let Some(value) = &self.0 {
-            request.metadata_mut().insert("authorization", value.clone());
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
         }
         Ok(request)
     }
@@ -78,17 +83,38 @@ impl TestApp {
         configure(&mut config);
         config.validate().expect("test configuration is valid");
         let shutdown = Shutdown::new();
-        let running = yishe_server::start(config, shutdown.clone()).await.expect("server starts");
-        let admin_key = running.first_admin_key.as_ref().expect("a fresh database gets an admin key").secret.clone();
+        let running = yishe_server::start(config, shutdown.clone())
+            .await
+            .expect("server starts");
+        let admin_key = running
+            .first_admin_key
+            .as_ref()
+            .expect("a fresh database gets an admin key")
+            .secret
+            .clone();
         let channel = Channel::from_shared(format!("http://{}", running.grpc_addr))
             .expect("valid uri")
             .connect_timeout(Duration::from_secs(5))
             .connect()
             .await
             .expect("connect to the test server");
-        let (grpc_addr, http_addr, process) = (running.grpc_addr, running.http_addr, running.process.clone());
+        let (grpc_addr, http_addr, process) = (
+            running.grpc_addr,
+            running.http_addr,
+            running.process.clone(),
+        );
         tokio::spawn(running.wait());
-        Some(Self { engine, grpc_addr, http_addr, admin_key, process, channel, shutdown, db, _data_dir: data_dir })
+        Some(Self {
+            engine,
+            grpc_addr,
+            http_addr,
+            admin_key,
+            process,
+            channel,
+            shutdown,
+            db,
+            _data_dir: data_dir,
+        })
     }
 
     pub fn referrals(&self, key: Option<&str>) -> Referrals {
@@ -114,7 +140,9 @@ impl Drop for TestApp {
 /// A bare HTTP/1.1 GET on loopback (enough for the metrics port, no client crate).
 pub async fn http_get(addr: SocketAddr, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect to the http port");
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connect to the http port");
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("send");
     let mut response = String::new();
@@ -125,6 +153,9 @@ pub async fn http_get(addr: SocketAddr, path: &str) -> String {
 /// Silent unless `TEST_LOG` is set.
 fn init_test_logging() {
     if std::env::var_os("TEST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info")
+            .with_test_writer()
+            .try_init();
     }
 }

@@ -43,15 +43,31 @@ impl Cluster {
             if out.status.success() {
                 Ok(())
             } else {
-                Err(format!("{} failed: {}", args[0], String::from_utf8_lossy(&out.stderr).trim()))
+                Err(format!(
+                    "{} failed: {}",
+                    args[0],
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ))
             }
         };
         let data_s = data.to_string_lossy().to_string();
         let dir_s = dir.to_string_lossy().to_string();
-        run(&["initdb", "-D", &data_s, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])?;
+        run(&[
+            "initdb",
+            "-D",
+            &data_s,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ])?;
         let opts = format!("-p {port} -k {dir_s} -c listen_addresses=127.0.0.1 -c fsync=off");
         let log = dir.join("log").to_string_lossy().to_string();
-        run(&["pg_ctl", "-D", &data_s, "-l", &log, "-o", &opts, "-w", "start"])?;
+        run(&[
+            "pg_ctl", "-D", &data_s, "-l", &log, "-o", &opts, "-w", "start",
+        ])?;
         spawn_watchdog(&bin, &data, &dir, as_root);
         Ok(Self { port })
     }
@@ -63,7 +79,8 @@ impl Cluster {
 
 fn find_bin_dir() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).find(|p| p.join("initdb").exists() && p.join("pg_ctl").exists())
+        std::env::split_paths(&paths)
+            .find(|p| p.join("initdb").exists() && p.join("pg_ctl").exists())
     });
     on_path.or_else(|| {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
@@ -89,21 +106,36 @@ fn chown_to_postgres(dir: &Path) -> Result<(), String> {
         .args(["postgres:", &dir.to_string_lossy()])
         .status()
         .map_err(|e| e.to_string())?;
-    if status.success() { Ok(()) } else { Err("cannot hand the cluster directory to postgres".into()) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err("cannot hand the cluster directory to postgres".into())
+    }
 }
 
 fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 /// Stops the cluster once this process is gone, whatever way it ends.
 fn spawn_watchdog(bin: &Path, data: &Path, dir: &Path, as_root: bool) {
     let pg_ctl = bin.join("pg_ctl");
     let stop = if as_root {
-        format!("runuser -u postgres -- {} -D {} stop -m immediate", pg_ctl.display(), data.display())
+        format!(
+            "runuser -u postgres -- {} -D {} stop -m immediate",
+            pg_ctl.display(),
+            data.display()
+        )
     } else {
-        format!("{} -D {} stop -m immediate", pg_ctl.display(), data.display())
+        format!(
+            "{} -D {} stop -m immediate",
+            pg_ctl.display(),
+            data.display()
+        )
     };
     let script = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {dir}",

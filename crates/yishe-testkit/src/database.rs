@@ -34,7 +34,12 @@ impl TestDatabase {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let url = format!("sqlite://{}/yishe.db", dir.path().display());
-                Some(Self { engine, url, dir: Some(dir), drop_via: None })
+                Some(Self {
+                    engine,
+                    url,
+                    dir: Some(dir),
+                    drop_via: None,
+                })
             }
             Engine::Postgres => {
                 let server = postgres_server()?;
@@ -48,7 +53,12 @@ impl TestDatabase {
                     .expect("create the test database");
                 let _ = admin.close().await;
                 let url = replace_database(&server, &name);
-                Some(Self { engine, url, dir: None, drop_via: Some((server, name)) })
+                Some(Self {
+                    engine,
+                    url,
+                    dir: None,
+                    drop_via: Some((server, name)),
+                })
             }
         }
     }
@@ -56,16 +66,21 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some((server, name)) = self.drop_via.take() else { return };
+        let Some((server, name)) = self.drop_via.take() else {
+            return;
+        };
         // Drop is synchronous and may run inside a runtime: use a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(rt) = rt {
                 rt.block_on(async {
                     if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut admin)
-                            .await;
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut admin)
+                                .await;
                     }
                 });
             }
@@ -79,10 +94,10 @@ impl Drop for TestDatabase {
 fn postgres_server() -> Option<String> {
     static SERVER: OnceLock<Option<String>> = OnceLock::new();
     let server = SERVER.get_or_init(|| {
-        if let Ok(url) = std::env::var("YISHE_TEST_DATABASE_URL") {
-            if !url.trim().is_empty() {
-                return Some(url);
-            }
+        if let Ok(url) = std::env::var("YISHE_TEST_DATABASE_URL")
+            && !url.trim().is_empty()
+        {
+            return Some(url);
         }
         match Cluster::start() {
             Ok(cluster) => Some(cluster.url()),

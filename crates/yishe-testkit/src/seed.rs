@@ -98,7 +98,7 @@ impl Station {
                     .secret
             }
         };
-        let station = Station {
+        Station {
             his_key: key(Role::HisIntegration, vec![onc.clone()], String::new()).await,
             other_his_key: key(Role::HisIntegration, vec![ped.clone()], String::new()).await,
             supervisor_key: key(Role::Supervisor, vec![], String::new()).await,
@@ -111,8 +111,7 @@ impl Station {
             other_department: ped,
             worker: worker_id,
             junior_worker: junior_id,
-        };
-        station
+        }
     }
 
     /// A complete, valid referral from `department`.
@@ -122,26 +121,41 @@ impl Station {
             referral: Some(Referral {
                 hospital_id: "h1".into(),
                 department_id: department.into(),
-                referring_clinician: Some(Clinician { name: "Dr Zhao".into(), staff_id: "D042".into(), contact: "ext 8042".into() }),
+                referring_clinician: Some(Clinician {
+                    name: "Dr Zhao".into(),
+                    staff_id: "D042".into(),
+                    contact: "ext 8042".into(),
+                }),
                 patient: Some(Patient {
                     his_patient_id: "MRN-000123".into(),
                     encounter_id: "ZY-2026-0456".into(),
                     name: "陈建国".into(),
                     sex: Sex::Male as i32,
-                    birth_date: Some(common::Date { year: 1948, month: 3, day: 14 }),
+                    birth_date: Some(common::Date {
+                        year: 1948,
+                        month: 3,
+                        day: 14,
+                    }),
                     phone: "+86 139 0000 0000".into(),
                     ward: "Oncology 5A".into(),
                     bed: "12".into(),
-                    clinical_summary: "metastatic gastric cancer, family cannot cover treatment".into(),
+                    clinical_summary: "metastatic gastric cancer, family cannot cover treatment"
+                        .into(),
                 }),
-                reasons: vec![ReferralReason::FinancialHardship as i32, ReferralReason::EndOfLifeCare as i32],
+                reasons: vec![
+                    ReferralReason::FinancialHardship as i32,
+                    ReferralReason::EndOfLifeCare as i32,
+                ],
                 note: "family asks about medical assistance".into(),
                 priority: common::Priority::Urgent as i32,
                 consent: Some(Consent {
                     kind: ConsentKind::Given as i32,
                     given_by: "patient".into(),
                     recorded_by: "Dr Zhao".into(),
-                    recorded_time: Some(prost_types::Timestamp { seconds: 1_764_000_000, nanos: 0 }),
+                    recorded_time: Some(prost_types::Timestamp {
+                        seconds: 1_764_000_000,
+                        nanos: 0,
+                    }),
                     ..Default::default()
                 }),
                 ..Default::default()

@@ -26,7 +26,11 @@ pub struct FirstAdminKey {
 }
 
 /// Creates the first station-admin key unless a valid one exists.
-pub async fn ensure_admin_key(store: &Store, station: &StationId, data_dir: &Path) -> Result<Option<FirstAdminKey>> {
+pub async fn ensure_admin_key(
+    store: &Store,
+    station: &StationId,
+    data_dir: &Path,
+) -> Result<Option<FirstAdminKey>> {
     let mut tx = store.begin().await?;
     if tx.has_valid_key(Role::StationAdmin.as_str()).await? {
         return Ok(None);

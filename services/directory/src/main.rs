@@ -9,9 +9,14 @@ async fn main() -> std::process::ExitCode {
         let data_dir = process.config.data_dir.clone();
         tokio::spawn(async move {
             match yishe_directory::ensure_admin_key(&store, &station, &data_dir).await {
-                Ok(Some(key)) => println!("yishe-directory: station-admin key written to {}", key.path.display()),
+                Ok(Some(key)) => println!(
+                    "yishe-directory: station-admin key written to {}",
+                    key.path.display()
+                ),
                 Ok(None) => {}
-                Err(error) => eprintln!("yishe-directory: cannot create the first admin key: {error}"),
+                Err(error) => {
+                    eprintln!("yishe-directory: cannot create the first admin key: {error}")
+                }
             }
         });
         let mut routes = tonic::service::RoutesBuilder::default();

@@ -1,7 +1,9 @@
 //! The directory use-cases: departments, social workers and API keys of the station.
 
 use chrono::Utc;
-use yishe_domain::directory::{ApiKey, CertificationLevel, Department, MAX_CASELOAD_LIMIT, SocialWorker};
+use yishe_domain::directory::{
+    ApiKey, CertificationLevel, Department, MAX_CASELOAD_LIMIT, SocialWorker,
+};
 use yishe_domain::ids::ApiKeyId;
 use yishe_domain::referral::truncate_to_micros;
 use yishe_domain::{DepartmentId, HospitalId, Role, SocialWorkerId, StationId, Violations};
@@ -94,10 +96,12 @@ fn audit(ctx: &RequestContext, action: &str, kind: &str, id: String) -> AuditEnt
 
 /// Station roles act for their own station; a key without one acts for none.
 fn station_of(ctx: &RequestContext) -> Result<StationId> {
-    ctx.caller
-        .station
-        .clone()
-        .ok_or_else(|| Error::Invalid(Violations::one("station_id", "the caller belongs to no station")))
+    ctx.caller.station.clone().ok_or_else(|| {
+        Error::Invalid(Violations::one(
+            "station_id",
+            "the caller belongs to no station",
+        ))
+    })
 }
 
 impl DirectoryService {
@@ -106,35 +110,67 @@ impl DirectoryService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn create_department(&self, ctx: &RequestContext, draft: DepartmentDraft) -> Result<Department> {
+    pub async fn create_department(
+        &self,
+        ctx: &RequestContext,
+        draft: DepartmentDraft,
+    ) -> Result<Department> {
         let mut v = Violations::new();
         let hospital = HospitalId::parse(&draft.hospital_id);
         if hospital.is_none() {
-            v.add("department.hospital_id", "is required: 1 to 64 letters, digits, '-', '_' or '.'");
+            v.add(
+                "department.hospital_id",
+                "is required: 1 to 64 letters, digits, '-', '_' or '.'",
+            );
         }
         let code = v.required_text("department.code", &draft.code, 64);
-        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            v.add("department.code", "may contain only letters, digits, '-' and '_'");
+        if !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            v.add(
+                "department.code",
+                "may contain only letters, digits, '-' and '_'",
+            );
         }
         let name = v.required_text("department.name", &draft.name, NAME);
         let (Some(hospital), true) = (hospital, v.is_empty()) else {
             return Err(Error::Invalid(v));
         };
-        let department = Department { id: DepartmentId::new(), hospital, code, name, created_at: now() };
+        let department = Department {
+            id: DepartmentId::new(),
+            hospital,
+            code,
+            name,
+            created_at: now(),
+        };
         let mut tx = self.store.begin().await?;
         tx.insert_department(&department).await?;
-        tx.append_audit(&audit(ctx, "department.create", "department", department.id.to_string())).await?;
+        tx.append_audit(&audit(
+            ctx,
+            "department.create",
+            "department",
+            department.id.to_string(),
+        ))
+        .await?;
         tx.commit().await?;
         Ok(department)
     }
 
     /// HIS integrations see their own hospital's departments only.
-    pub async fn list_departments(&self, ctx: &RequestContext, hospital_id: &str) -> Result<Vec<Department>> {
+    pub async fn list_departments(
+        &self,
+        ctx: &RequestContext,
+        hospital_id: &str,
+    ) -> Result<Vec<Department>> {
         let requested = if hospital_id.trim().is_empty() {
             None
         } else {
             Some(HospitalId::parse(hospital_id).ok_or_else(|| {
-                Error::Invalid(Violations::one("hospital_id", "must be 1 to 64 letters, digits, '-', '_' or '.'"))
+                Error::Invalid(Violations::one(
+                    "hospital_id",
+                    "must be 1 to 64 letters, digits, '-', '_' or '.'",
+                ))
             })?)
         };
         let hospital = match (ctx.caller.role, &ctx.caller.hospital) {
@@ -151,12 +187,19 @@ impl DirectoryService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn create_worker(&self, ctx: &RequestContext, draft: WorkerDraft) -> Result<SocialWorker> {
+    pub async fn create_worker(
+        &self,
+        ctx: &RequestContext,
+        draft: WorkerDraft,
+    ) -> Result<SocialWorker> {
         let station = station_of(ctx)?;
         let mut v = Violations::new();
         let display_name = v.required_text("social_worker.display_name", &draft.display_name, NAME);
         if draft.level.is_none() {
-            v.add("social_worker.certification_level", "is required: ASSISTANT, INTERMEDIATE or SENIOR");
+            v.add(
+                "social_worker.certification_level",
+                "is required: ASSISTANT, INTERMEDIATE or SENIOR",
+            );
         }
         check_caseload_limit(&mut v, "social_worker.caseload_limit", draft.caseload_limit);
         let (Some(level), true) = (draft.level, v.is_empty()) else {
@@ -177,7 +220,13 @@ impl DirectoryService {
         };
         let mut tx = self.store.begin().await?;
         tx.insert_worker(&worker).await?;
-        tx.append_audit(&audit(ctx, "social_worker.create", "social_worker", worker.id.to_string())).await?;
+        tx.append_audit(&audit(
+            ctx,
+            "social_worker.create",
+            "social_worker",
+            worker.id.to_string(),
+        ))
+        .await?;
         tx.commit().await?;
         Ok(worker)
     }
@@ -192,8 +241,12 @@ impl DirectoryService {
         mask: WorkerMask,
     ) -> Result<SocialWorker> {
         let station = station_of(ctx)?;
-        let id = SocialWorkerId::parse(id)
-            .ok_or_else(|| Error::Invalid(Violations::one("social_worker.id", "must be a social worker id (a UUID)")))?;
+        let id = SocialWorkerId::parse(id).ok_or_else(|| {
+            Error::Invalid(Violations::one(
+                "social_worker.id",
+                "must be a social worker id (a UUID)",
+            ))
+        })?;
         let mut v = Violations::new();
         if etag.trim().is_empty() {
             v.add("social_worker.etag", "is required: send the etag last read");
@@ -202,7 +255,10 @@ impl DirectoryService {
             .display_name
             .then(|| v.required_text("social_worker.display_name", &draft.display_name, NAME));
         if mask.level && draft.level.is_none() {
-            v.add("social_worker.certification_level", "must be ASSISTANT, INTERMEDIATE or SENIOR");
+            v.add(
+                "social_worker.certification_level",
+                "must be ASSISTANT, INTERMEDIATE or SENIOR",
+            );
         }
         if mask.caseload_limit {
             check_caseload_limit(&mut v, "social_worker.caseload_limit", draft.caseload_limit);
@@ -234,12 +290,22 @@ impl DirectoryService {
         worker.updated_at = now();
         worker.version += 1;
         tx.update_worker(&worker).await?;
-        tx.append_audit(&audit(ctx, "social_worker.update", "social_worker", worker.id.to_string())).await?;
+        tx.append_audit(&audit(
+            ctx,
+            "social_worker.update",
+            "social_worker",
+            worker.id.to_string(),
+        ))
+        .await?;
         tx.commit().await?;
         Ok(worker)
     }
 
-    pub async fn list_workers(&self, ctx: &RequestContext, include_inactive: bool) -> Result<Vec<SocialWorker>> {
+    pub async fn list_workers(
+        &self,
+        ctx: &RequestContext,
+        include_inactive: bool,
+    ) -> Result<Vec<SocialWorker>> {
         let station = station_of(ctx)?;
         let mut tx = self.store.begin().await?;
         Ok(tx.list_workers(&station, include_inactive).await?)
@@ -248,20 +314,33 @@ impl DirectoryService {
     /// Creates a key for the caller's station (or, for an HIS, for a hospital's
     /// departments); returns it with its secret, which is never stored.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn create_api_key(&self, ctx: &RequestContext, draft: KeyDraft) -> Result<(ApiKey, String)> {
+    pub async fn create_api_key(
+        &self,
+        ctx: &RequestContext,
+        draft: KeyDraft,
+    ) -> Result<(ApiKey, String)> {
         let station = station_of(ctx)?;
         let mut tx = self.store.begin().await?;
         let key = self.checked_key(&mut *tx, draft, &station).await?;
         let secret = secrets::generate();
-        let key = ApiKey { secret_hash: secrets::hash(&secret), ..key };
+        let key = ApiKey {
+            secret_hash: secrets::hash(&secret),
+            ..key
+        };
         tx.insert_api_key(&key).await?;
-        tx.append_audit(&audit(ctx, "api_key.create", "api_key", key.id.to_string())).await?;
+        tx.append_audit(&audit(ctx, "api_key.create", "api_key", key.id.to_string()))
+            .await?;
         tx.commit().await?;
         tracing::info!(key_id = %key.id, role = key.role.as_str(), "api key created");
         Ok((key, secret))
     }
 
-    async fn checked_key(&self, tx: &mut dyn yishe_store::Tx, draft: KeyDraft, station: &StationId) -> Result<ApiKey> {
+    async fn checked_key(
+        &self,
+        tx: &mut dyn yishe_store::Tx,
+        draft: KeyDraft,
+        station: &StationId,
+    ) -> Result<ApiKey> {
         let mut v = Violations::new();
         let display_name = v.required_text("api_key.display_name", &draft.display_name, NAME);
         let mut key = ApiKey {
@@ -288,14 +367,19 @@ impl DirectoryService {
                 v.add("api_key.hospital_id", "is required for an HIS integration");
             }
             if draft.department_ids.is_empty() {
-                v.add("api_key.department_ids", "needs at least one department for an HIS integration");
+                v.add(
+                    "api_key.department_ids",
+                    "needs at least one department for an HIS integration",
+                );
             }
             for (i, text) in draft.department_ids.iter().enumerate() {
                 let field = format!("api_key.department_ids[{i}]");
                 match DepartmentId::parse(text) {
                     None => v.add(field, "must be a department id (a UUID)"),
                     Some(id) => match tx.get_department(id).await? {
-                        Some(d) if Some(&d.hospital) == key.hospital.as_ref() => key.departments.push(id),
+                        Some(d) if Some(&d.hospital) == key.hospital.as_ref() => {
+                            key.departments.push(id)
+                        }
                         _ => v.add(field, "is not a registered department of that hospital"),
                     },
                 }
@@ -310,16 +394,28 @@ impl DirectoryService {
         let may_have_worker = matches!(role, Role::SocialWorker | Role::Supervisor);
         if worker_id.is_empty() {
             if needs_worker {
-                v.add("api_key.social_worker_id", "is required for a social worker's key");
+                v.add(
+                    "api_key.social_worker_id",
+                    "is required for a social worker's key",
+                );
             }
         } else if !may_have_worker {
-            v.add("api_key.social_worker_id", "is only for social worker and supervisor keys");
+            v.add(
+                "api_key.social_worker_id",
+                "is only for social worker and supervisor keys",
+            );
         } else {
             match SocialWorkerId::parse(worker_id) {
-                None => v.add("api_key.social_worker_id", "must be a social worker id (a UUID)"),
+                None => v.add(
+                    "api_key.social_worker_id",
+                    "must be a social worker id (a UUID)",
+                ),
                 Some(id) => match tx.get_worker(id).await? {
                     Some(w) if &w.station == station => key.worker = Some(id),
-                    _ => v.add("api_key.social_worker_id", "is not a social worker of this station"),
+                    _ => v.add(
+                        "api_key.social_worker_id",
+                        "is not a social worker of this station",
+                    ),
                 },
             }
         }
@@ -333,11 +429,19 @@ impl DirectoryService {
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub async fn revoke_api_key(&self, ctx: &RequestContext, id: &str) -> Result<ApiKey> {
-        let id = ApiKeyId::parse(id)
-            .ok_or_else(|| Error::Invalid(Violations::one("api_key_id", "must be an API key id (a UUID)")))?;
+        let id = ApiKeyId::parse(id).ok_or_else(|| {
+            Error::Invalid(Violations::one(
+                "api_key_id",
+                "must be an API key id (a UUID)",
+            ))
+        })?;
         let mut tx = self.store.begin().await?;
-        let key = tx.revoke_api_key(id, now()).await?.ok_or(Error::NotFound("api key"))?;
-        tx.append_audit(&audit(ctx, "api_key.revoke", "api_key", id.to_string())).await?;
+        let key = tx
+            .revoke_api_key(id, now())
+            .await?
+            .ok_or(Error::NotFound("api key"))?;
+        tx.append_audit(&audit(ctx, "api_key.revoke", "api_key", id.to_string()))
+            .await?;
         tx.commit().await?;
         tracing::info!(key_id = %id, "api key revoked");
         Ok(key)

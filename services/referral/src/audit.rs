@@ -6,7 +6,12 @@ use yishe_runtime::auth::RequestContext;
 use yishe_store::AuditEntry;
 
 /// The row recording that the caller of `ctx` did `action` to `referral`.
-pub(crate) fn entry(ctx: &RequestContext, action: &str, referral: Option<ReferralId>, outcome: &str) -> AuditEntry {
+pub(crate) fn entry(
+    ctx: &RequestContext,
+    action: &str,
+    referral: Option<ReferralId>,
+    outcome: &str,
+) -> AuditEntry {
     AuditEntry {
         id: uuid::Uuid::now_v7(),
         occurred_at: yishe_domain::referral::truncate_to_micros(Utc::now()),

@@ -36,7 +36,13 @@ pub struct Feed {
 impl Feed {
     pub fn new(store: Store, shutdown: Shutdown) -> Self {
         let (moved_tx, moved) = watch::channel(0);
-        Self { store, kick: Arc::new(Notify::new()), moved, moved_tx: Arc::new(moved_tx), shutdown }
+        Self {
+            store,
+            kick: Arc::new(Notify::new()),
+            moved,
+            moved_tx: Arc::new(moved_tx),
+            shutdown,
+        }
     }
 
     /// The handle use-cases notify after they commit an event.
@@ -50,7 +56,10 @@ impl Feed {
             match self.store.relay_events(RELAY_BATCH).await {
                 Ok(0) => {}
                 Ok(n) => {
-                    metrics.feed_events_relayed.with_label_values(&["referral"]).inc_by(n as u64);
+                    metrics
+                        .feed_events_relayed
+                        .with_label_values(&["referral"])
+                        .inc_by(n as u64);
                     self.moved_tx.send_modify(|count| *count += n as u64);
                     // More may be waiting: go again at once.
                     continue;
@@ -67,14 +76,23 @@ impl Feed {
 
     /// A stream of the events `caller` may see, after `after`, until the client goes
     /// away or the server shuts down.
-    pub fn watch(&self, caller: Caller, after: u64) -> ReceiverStream<Result<ReferralEvent, Error>> {
+    pub fn watch(
+        &self,
+        caller: Caller,
+        after: u64,
+    ) -> ReceiverStream<Result<ReferralEvent, Error>> {
         let (sender, receiver) = mpsc::channel(64);
         let feed = self.clone();
         tokio::spawn(async move { feed.tail(caller, after, sender).await });
         ReceiverStream::new(receiver)
     }
 
-    async fn tail(self, caller: Caller, mut cursor: u64, sender: mpsc::Sender<Result<ReferralEvent, Error>>) {
+    async fn tail(
+        self,
+        caller: Caller,
+        mut cursor: u64,
+        sender: mpsc::Sender<Result<ReferralEvent, Error>>,
+    ) {
         let mut moved = self.moved.clone();
         loop {
             let batch = match self.store.feed_after(cursor, READ_BATCH).await {

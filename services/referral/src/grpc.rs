@@ -30,7 +30,11 @@ impl ReferralGrpc {
 
 fn referral_id(text: &str) -> Result<ReferralId, Status> {
     ReferralId::parse(text).ok_or_else(|| {
-        Error::Invalid(Violations::one("referral_id", "must be a referral id (a UUID)")).into_status()
+        Error::Invalid(Violations::one(
+            "referral_id",
+            "must be a referral id (a UUID)",
+        ))
+        .into_status()
     })
 }
 
@@ -44,13 +48,21 @@ where
         Ok(result) => result.map_err(Error::into_status),
         Err(join) => {
             tracing::error!(error = %join, "use-case task failed");
-            Err(Status::internal("internal error; the server log has the details"))
+            Err(Status::internal(
+                "internal error; the server log has the details",
+            ))
         }
     }
 }
 
 impl ReferralGrpc {
-    async fn change(&self, ctx: RequestContext, id: &str, etag: String, change: Change) -> Result<Option<Referral>, Status> {
+    async fn change(
+        &self,
+        ctx: RequestContext,
+        id: &str,
+        etag: String,
+        change: Change,
+    ) -> Result<Option<Referral>, Status> {
         let id = referral_id(id)?;
         let service = self.service.clone();
         let referral = run(async move { service.change(&ctx, id, &etag, change).await }).await?;
@@ -62,75 +74,131 @@ type EventStream = Pin<Box<dyn Stream<Item = Result<WatchReferralEventsResponse,
 
 #[tonic::async_trait]
 impl Rpc for ReferralGrpc {
-    async fn create_referral(&self, request: Request<CreateReferralRequest>) -> Result<Response<CreateReferralResponse>, Status> {
+    async fn create_referral(
+        &self,
+        request: Request<CreateReferralRequest>,
+    ) -> Result<Response<CreateReferralResponse>, Status> {
         let ctx = context(&request)?;
         let draft = convert::referral_draft(request.into_inner());
         let service = self.service.clone();
         let referral = run(async move { service.create(&ctx, draft).await }).await?;
-        Ok(Response::new(CreateReferralResponse { referral: Some(convert::referral_to_proto(&referral)) }))
+        Ok(Response::new(CreateReferralResponse {
+            referral: Some(convert::referral_to_proto(&referral)),
+        }))
     }
 
-    async fn get_referral(&self, request: Request<GetReferralRequest>) -> Result<Response<GetReferralResponse>, Status> {
+    async fn get_referral(
+        &self,
+        request: Request<GetReferralRequest>,
+    ) -> Result<Response<GetReferralResponse>, Status> {
         let ctx = context(&request)?;
         let id = referral_id(&request.get_ref().referral_id)?;
         let service = self.service.clone();
         let referral = run(async move { service.get(&ctx, id).await }).await?;
-        Ok(Response::new(GetReferralResponse { referral: Some(convert::referral_to_proto(&referral)) }))
+        Ok(Response::new(GetReferralResponse {
+            referral: Some(convert::referral_to_proto(&referral)),
+        }))
     }
 
-    async fn list_referrals(&self, request: Request<ListReferralsRequest>) -> Result<Response<ListReferralsResponse>, Status> {
+    async fn list_referrals(
+        &self,
+        request: Request<ListReferralsRequest>,
+    ) -> Result<Response<ListReferralsResponse>, Status> {
         let ctx = context(&request)?;
         let r = request.into_inner();
         let service = self.service.clone();
-        let page = run(async move { service.list(&ctx, &r.filter, r.page_size, &r.page_token).await }).await?;
+        let page = run(async move {
+            service
+                .list(&ctx, &r.filter, r.page_size, &r.page_token)
+                .await
+        })
+        .await?;
         Ok(Response::new(ListReferralsResponse {
-            referrals: page.referrals.iter().map(convert::referral_to_proto).collect(),
+            referrals: page
+                .referrals
+                .iter()
+                .map(convert::referral_to_proto)
+                .collect(),
             next_page_token: page.next_page_token,
         }))
     }
 
-    async fn accept_referral(&self, request: Request<AcceptReferralRequest>) -> Result<Response<AcceptReferralResponse>, Status> {
+    async fn accept_referral(
+        &self,
+        request: Request<AcceptReferralRequest>,
+    ) -> Result<Response<AcceptReferralResponse>, Status> {
         let ctx = context(&request)?;
         let r = request.into_inner();
-        let referral = self.change(ctx, &r.referral_id, r.etag, Change::Accept).await?;
+        let referral = self
+            .change(ctx, &r.referral_id, r.etag, Change::Accept)
+            .await?;
         Ok(Response::new(AcceptReferralResponse { referral }))
     }
 
-    async fn reject_referral(&self, request: Request<RejectReferralRequest>) -> Result<Response<RejectReferralResponse>, Status> {
+    async fn reject_referral(
+        &self,
+        request: Request<RejectReferralRequest>,
+    ) -> Result<Response<RejectReferralResponse>, Status> {
         let ctx = context(&request)?;
         let r = request.into_inner();
-        let change = Change::Reject { reason: convert::rejection_reason(r.reason), note: r.note };
+        let change = Change::Reject {
+            reason: convert::rejection_reason(r.reason),
+            note: r.note,
+        };
         let referral = self.change(ctx, &r.referral_id, r.etag, change).await?;
         Ok(Response::new(RejectReferralResponse { referral }))
     }
 
-    async fn assign_referral(&self, request: Request<AssignReferralRequest>) -> Result<Response<AssignReferralResponse>, Status> {
+    async fn assign_referral(
+        &self,
+        request: Request<AssignReferralRequest>,
+    ) -> Result<Response<AssignReferralResponse>, Status> {
         let ctx = context(&request)?;
         let r = request.into_inner();
         let id = referral_id(&r.referral_id)?;
         let service = self.service.clone();
-        let referral = run(async move { service.assign(&ctx, id, &r.etag, &r.social_worker_id).await }).await?;
-        Ok(Response::new(AssignReferralResponse { referral: Some(convert::referral_to_proto(&referral)) }))
+        let referral =
+            run(async move { service.assign(&ctx, id, &r.etag, &r.social_worker_id).await })
+                .await?;
+        Ok(Response::new(AssignReferralResponse {
+            referral: Some(convert::referral_to_proto(&referral)),
+        }))
     }
 
-    async fn hold_referral(&self, request: Request<HoldReferralRequest>) -> Result<Response<HoldReferralResponse>, Status> {
+    async fn hold_referral(
+        &self,
+        request: Request<HoldReferralRequest>,
+    ) -> Result<Response<HoldReferralResponse>, Status> {
         let ctx = context(&request)?;
         let r = request.into_inner();
-        let referral = self.change(ctx, &r.referral_id, r.etag, Change::Hold { note: r.note }).await?;
+        let referral = self
+            .change(ctx, &r.referral_id, r.etag, Change::Hold { note: r.note })
+            .await?;
         Ok(Response::new(HoldReferralResponse { referral }))
     }
 
-    async fn resume_referral(&self, request: Request<ResumeReferralRequest>) -> Result<Response<ResumeReferralResponse>, Status> {
+    async fn resume_referral(
+        &self,
+        request: Request<ResumeReferralRequest>,
+    ) -> Result<Response<ResumeReferralResponse>, Status> {
         let ctx = context(&request)?;
         let r = request.into_inner();
-        let referral = self.change(ctx, &r.referral_id, r.etag, Change::Resume { note: r.note }).await?;
+        let referral = self
+            .change(ctx, &r.referral_id, r.etag, Change::Resume { note: r.note })
+            .await?;
         Ok(Response::new(ResumeReferralResponse { referral }))
     }
 
-    async fn cancel_referral(&self, request: Request<CancelReferralRequest>) -> Result<Response<CancelReferralResponse>, Status> {
+    async fn cancel_referral(
+        &self,
+        request: Request<CancelReferralRequest>,
+    ) -> Result<Response<CancelReferralResponse>, Status> {
         let ctx = context(&request)?;
         let r = request.into_inner();
-        let change = Change::Cancel { note: r.note, entered_in_error: r.entered_in_error };
+        let change = Change::Cancel {
+            note: r.note,
+            entered_in_error: r.entered_in_error,
+        };
         let referral = self.change(ctx, &r.referral_id, r.etag, change).await?;
         Ok(Response::new(CancelReferralResponse { referral }))
     }
@@ -143,10 +211,15 @@ impl Rpc for ReferralGrpc {
     ) -> Result<Response<Self::WatchReferralEventsStream>, Status> {
         let ctx = context(&request)?;
         tracing::info!(request_id = %ctx.request_id, role = ctx.caller.role.as_str(), "watch started");
-        let events = self.feed.watch(ctx.caller, request.get_ref().after_sequence).map(|item| {
-            item.map(|event| WatchReferralEventsResponse { event: Some(convert::event_to_proto(&event)) })
+        let events = self
+            .feed
+            .watch(ctx.caller, request.get_ref().after_sequence)
+            .map(|item| {
+                item.map(|event| WatchReferralEventsResponse {
+                    event: Some(convert::event_to_proto(&event)),
+                })
                 .map_err(Error::into_status)
-        });
+            });
         Ok(Response::new(Box::pin(events)))
     }
 }

@@ -48,6 +48,10 @@ pub fn start(options: Options) -> ReferralServiceServer<ReferralGrpc> {
         feed.kick(),
     );
     tokio::spawn(feed.clone().run_relay(options.metrics));
-    tokio::spawn(sla::run(service.clone(), options.sla_check_interval, options.shutdown));
+    tokio::spawn(sla::run(
+        service.clone(),
+        options.sla_check_interval,
+        options.shutdown,
+    ));
     ReferralServiceServer::new(ReferralGrpc::new(service, feed))
 }

@@ -36,10 +36,20 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub enum Change {
     Accept,
-    Reject { reason: Option<RejectionReason>, note: String },
-    Hold { note: String },
-    Resume { note: String },
-    Cancel { note: String, entered_in_error: bool },
+    Reject {
+        reason: Option<RejectionReason>,
+        note: String,
+    },
+    Hold {
+        note: String,
+    },
+    Resume {
+        note: String,
+    },
+    Cancel {
+        note: String,
+        entered_in_error: bool,
+    },
 }
 
 impl Change {
@@ -49,7 +59,10 @@ impl Change {
             Change::Reject { .. } => Command::Reject,
             Change::Hold { .. } => Command::Hold,
             Change::Resume { .. } => Command::Resume,
-            Change::Cancel { entered_in_error: true, .. } => Command::Retract,
+            Change::Cancel {
+                entered_in_error: true,
+                ..
+            } => Command::Retract,
             Change::Cancel { .. } => Command::Cancel,
         }
     }
@@ -60,7 +73,10 @@ impl Change {
             Change::Reject { .. } => "referral.reject",
             Change::Hold { .. } => "referral.hold",
             Change::Resume { .. } => "referral.resume",
-            Change::Cancel { entered_in_error: true, .. } => "referral.retract",
+            Change::Cancel {
+                entered_in_error: true,
+                ..
+            } => "referral.retract",
             Change::Cancel { .. } => "referral.cancel",
         }
     }
@@ -71,7 +87,10 @@ impl Change {
             Change::Reject { .. } => EventType::Rejected,
             Change::Hold { .. } => EventType::Held,
             Change::Resume { .. } => EventType::Resumed,
-            Change::Cancel { entered_in_error: true, .. } => EventType::EnteredInError,
+            Change::Cancel {
+                entered_in_error: true,
+                ..
+            } => EventType::EnteredInError,
             Change::Cancel { .. } => EventType::Cancelled,
         }
     }
@@ -90,14 +109,19 @@ impl Change {
                     }
                     Some(_) => {}
                 }
-                Some(StatusReason { rejection_reason: *reason, note })
+                Some(StatusReason {
+                    rejection_reason: *reason,
+                    note,
+                })
             }
-            Change::Hold { note } | Change::Cancel { note, .. } => {
-                Some(StatusReason { rejection_reason: None, note: v.required_text("note", note, MAX_NOTE) })
-            }
-            Change::Resume { note } => {
-                Some(StatusReason { rejection_reason: None, note: v.optional_text("note", note, MAX_NOTE) })
-            }
+            Change::Hold { note } | Change::Cancel { note, .. } => Some(StatusReason {
+                rejection_reason: None,
+                note: v.required_text("note", note, MAX_NOTE),
+            }),
+            Change::Resume { note } => Some(StatusReason {
+                rejection_reason: None,
+                note: v.optional_text("note", note, MAX_NOTE),
+            }),
         };
         v.into_result(reason).map_err(Error::Invalid)
     }
@@ -122,7 +146,13 @@ impl ReferralService {
         deadlines: AcceptanceDeadlines,
         relay_kick: Arc<Notify>,
     ) -> Self {
-        Self { store, metrics, default_station, deadlines, relay_kick }
+        Self {
+            store,
+            metrics,
+            default_station,
+            deadlines,
+            relay_kick,
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -135,7 +165,9 @@ impl ReferralService {
         let now = truncate_to_micros(Utc::now());
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
-            return Err(Error::Forbidden("this key may not refer from that hospital and department".into()));
+            return Err(Error::Forbidden(
+                "this key may not refer from that hospital and department".into(),
+            ));
         }
         let fingerprint = fingerprint(&new);
         let mut tx = self.store.begin().await?;
@@ -151,8 +183,15 @@ impl ReferralService {
         let referral = self.referral_from(new, &ctx.caller.subject, now);
         match tx.insert_referral(&referral, &fingerprint).await? {
             Created::Inserted => {
-                tx.append_event(&ReferralEvent::of(EventType::Created, &referral, now)).await?;
-                tx.append_audit(&audit::entry(ctx, "referral.create", Some(referral.id), "ok")).await?;
+                tx.append_event(&ReferralEvent::of(EventType::Created, &referral, now))
+                    .await?;
+                tx.append_audit(&audit::entry(
+                    ctx,
+                    "referral.create",
+                    Some(referral.id),
+                    "ok",
+                ))
+                .await?;
                 tx.commit().await?;
                 self.relay_kick.notify_one();
                 for reason in &referral.reasons {
@@ -167,17 +206,34 @@ impl ReferralService {
             Created::Existing(existing, stored_fingerprint) => {
                 if stored_fingerprint != fingerprint {
                     drop(tx);
-                    self.audit_refusal(ctx, "referral.create.replay", Some(existing.id), &Error::RequestIdReused).await;
+                    self.audit_refusal(
+                        ctx,
+                        "referral.create.replay",
+                        Some(existing.id),
+                        &Error::RequestIdReused,
+                    )
+                    .await;
                     return Err(Error::RequestIdReused);
                 }
-                tx.append_audit(&audit::entry(ctx, "referral.create.replay", Some(existing.id), "ok")).await?;
+                tx.append_audit(&audit::entry(
+                    ctx,
+                    "referral.create.replay",
+                    Some(existing.id),
+                    "ok",
+                ))
+                .await?;
                 tx.commit().await?;
                 Ok(*existing)
             }
         }
     }
 
-    fn referral_from(&self, new: NewReferral, created_by: &str, now: chrono::DateTime<Utc>) -> Referral {
+    fn referral_from(
+        &self,
+        new: NewReferral,
+        created_by: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Referral {
         let deadline = truncate_to_micros(self.deadlines.deadline(new.priority, now));
         Referral {
             id: ReferralId::new(),
@@ -212,14 +268,21 @@ impl ReferralService {
         let referral = tx.get_referral(id).await?;
         let visible = referral.filter(|r| can_see(&ctx.caller, r.scope()));
         let outcome = if visible.is_some() { "ok" } else { "not_found" };
-        tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), outcome)).await?;
+        tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), outcome))
+            .await?;
         tx.commit().await?;
         visible.ok_or(Error::NotFound)
     }
 
     /// Lists what the caller may see, newest first.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn list(&self, ctx: &RequestContext, filter: &str, page_size: i32, page_token: &str) -> Result<Page> {
+    pub async fn list(
+        &self,
+        ctx: &RequestContext,
+        filter: &str,
+        page_size: i32,
+        page_token: &str,
+    ) -> Result<Page> {
         let mut v = Violations::new();
         let filter = ListFilter::parse(filter).unwrap_or_else(|e| {
             e.iter().for_each(|x| v.add(&x.field, &x.description));
@@ -249,7 +312,8 @@ impl ReferralService {
         let mut tx = self.store.begin().await?;
         let page = tx.list_referrals(&scope, &filter, after, limit).await?;
         for r in &page.referrals {
-            tx.append_audit(&audit::entry(ctx, "referral.list", Some(r.id), "ok")).await?;
+            tx.append_audit(&audit::entry(ctx, "referral.list", Some(r.id), "ok"))
+                .await?;
         }
         tx.commit().await?;
         Ok(Page {
@@ -260,13 +324,21 @@ impl ReferralService {
 
     /// Accept, reject, hold, resume or cancel.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id, action = change.action()))]
-    pub async fn change(&self, ctx: &RequestContext, id: ReferralId, etag: &str, change: Change) -> Result<Referral> {
+    pub async fn change(
+        &self,
+        ctx: &RequestContext,
+        id: ReferralId,
+        etag: &str,
+        change: Change,
+    ) -> Result<Referral> {
         let reason = change.status_reason()?;
         let now = truncate_to_micros(Utc::now());
         let result = async {
             let mut tx = self.store.begin().await?;
             let mut referral = self.visible_for_change(&mut *tx, ctx, id, etag).await?;
-            let next = referral.status.apply_as(change.command(), ctx.caller.role)?;
+            let next = referral
+                .status
+                .apply_as(change.command(), ctx.caller.role)?;
             if let Some(reason) = reason {
                 referral.status_reason = reason;
             }
@@ -274,19 +346,25 @@ impl ReferralService {
                 referral.accepted_at = Some(now);
             }
             referral.status = next;
-            self.save(tx, ctx, referral, change.event(), change.action(), now).await
+            self.save(tx, ctx, referral, change.event(), change.action(), now)
+                .await
         }
         .await;
         match result {
             Ok(referral) => {
                 if let (Change::Accept, Some(accepted)) = (&change, referral.accepted_at) {
-                    let waited = (accepted - referral.created_at).num_milliseconds().max(0) as f64 / 1000.0;
-                    self.metrics.time_to_accept_seconds.with_label_values(&[referral.priority.as_str()]).observe(waited);
+                    let waited =
+                        (accepted - referral.created_at).num_milliseconds().max(0) as f64 / 1000.0;
+                    self.metrics
+                        .time_to_accept_seconds
+                        .with_label_values(&[referral.priority.as_str()])
+                        .observe(waited);
                 }
                 Ok(referral)
             }
             Err(error) => {
-                self.audit_refusal(ctx, change.action(), Some(id), &error).await;
+                self.audit_refusal(ctx, change.action(), Some(id), &error)
+                    .await;
                 Err(error)
             }
         }
@@ -294,15 +372,27 @@ impl ReferralService {
 
     /// A supervisor assigns the case to a social worker of the station.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id))]
-    pub async fn assign(&self, ctx: &RequestContext, id: ReferralId, etag: &str, worker: &str) -> Result<Referral> {
-        let worker = SocialWorkerId::parse(worker)
-            .ok_or_else(|| Error::Invalid(Violations::one("social_worker_id", "must be a social worker id (a UUID)")))?;
+    pub async fn assign(
+        &self,
+        ctx: &RequestContext,
+        id: ReferralId,
+        etag: &str,
+        worker: &str,
+    ) -> Result<Referral> {
+        let worker = SocialWorkerId::parse(worker).ok_or_else(|| {
+            Error::Invalid(Violations::one(
+                "social_worker_id",
+                "must be a social worker id (a UUID)",
+            ))
+        })?;
         let now = truncate_to_micros(Utc::now());
         let result = async {
             let mut tx = self.store.begin().await?;
             let mut referral = self.visible_for_change(&mut *tx, ctx, id, etag).await?;
             if ctx.caller.role != Role::Supervisor {
-                return Err(Error::Forbidden("only a supervisor assigns referrals".into()));
+                return Err(Error::Forbidden(
+                    "only a supervisor assigns referrals".into(),
+                ));
             }
             if !referral.status.is_open_case() {
                 return Err(Error::Precondition(format!(
@@ -314,15 +404,28 @@ impl ReferralService {
             let already = referral.assigned_worker == Some(worker);
             check_assignment(
                 &candidate.load(already),
-                &AssignmentTarget { station: &referral.station, priority: referral.priority, reasons: &referral.reasons },
+                &AssignmentTarget {
+                    station: &referral.station,
+                    priority: referral.priority,
+                    reasons: &referral.reasons,
+                },
             )?;
             referral.assigned_worker = Some(worker);
             referral.assigned_worker_name = Some(candidate.display_name.clone());
-            self.save(tx, ctx, referral, EventType::Assigned, "referral.assign", now).await
+            self.save(
+                tx,
+                ctx,
+                referral,
+                EventType::Assigned,
+                "referral.assign",
+                now,
+            )
+            .await
         }
         .await;
         if let Err(error) = &result {
-            self.audit_refusal(ctx, "referral.assign", Some(id), error).await;
+            self.audit_refusal(ctx, "referral.assign", Some(id), error)
+                .await;
         }
         result
     }
@@ -337,12 +440,17 @@ impl ReferralService {
             referral.updated_at = now;
             referral.version += 1;
             tx.update_referral(&referral).await?;
-            tx.append_event(&ReferralEvent::of(EventType::SlaBreached, &referral, now)).await?;
-            tx.append_audit(&audit::system_entry("referral.sla_breach", referral.id)).await?;
+            tx.append_event(&ReferralEvent::of(EventType::SlaBreached, &referral, now))
+                .await?;
+            tx.append_audit(&audit::system_entry("referral.sla_breach", referral.id))
+                .await?;
         }
         tx.commit().await?;
         for referral in &overdue {
-            self.metrics.sla_breaches.with_label_values(&[referral.priority.as_str()]).inc();
+            self.metrics
+                .sla_breaches
+                .with_label_values(&[referral.priority.as_str()])
+                .inc();
             tracing::warn!(referral_id = %referral.id, priority = referral.priority.as_str(), "acceptance deadline missed");
         }
         if !overdue.is_empty() {
@@ -365,7 +473,10 @@ impl ReferralService {
             .filter(|r| can_see(&ctx.caller, r.scope()))
             .ok_or(Error::NotFound)?;
         if etag.trim().is_empty() {
-            return Err(Error::Invalid(Violations::one("etag", "is required: send the etag last read")));
+            return Err(Error::Invalid(Violations::one(
+                "etag",
+                "is required: send the etag last read",
+            )));
         }
         if !referral.etag_matches(etag) {
             return Err(Error::StaleEtag);
@@ -386,8 +497,10 @@ impl ReferralService {
         referral.updated_at = now;
         referral.version += 1;
         tx.update_referral(&referral).await?;
-        tx.append_event(&ReferralEvent::of(event, &referral, now)).await?;
-        tx.append_audit(&audit::entry(ctx, action, Some(referral.id), "ok")).await?;
+        tx.append_event(&ReferralEvent::of(event, &referral, now))
+            .await?;
+        tx.append_audit(&audit::entry(ctx, action, Some(referral.id), "ok"))
+            .await?;
         tx.commit().await?;
         self.relay_kick.notify_one();
         tracing::info!(referral_id = %referral.id, status = referral.status.as_str(), action, "referral changed");
@@ -396,13 +509,20 @@ impl ReferralService {
 
     /// Records a refused attempt. Best effort: a failure to audit is logged, and the
     /// caller still gets the original error.
-    async fn audit_refusal(&self, ctx: &RequestContext, action: &str, id: Option<ReferralId>, error: &Error) {
+    async fn audit_refusal(
+        &self,
+        ctx: &RequestContext,
+        action: &str,
+        id: Option<ReferralId>,
+        error: &Error,
+    ) {
         if matches!(error, Error::Invalid(_)) {
             return;
         }
         let written = async {
             let mut tx = self.store.begin().await?;
-            tx.append_audit(&audit::entry(ctx, action, id, error.outcome())).await?;
+            tx.append_audit(&audit::entry(ctx, action, id, error.outcome()))
+                .await?;
             tx.commit().await
         }
         .await;

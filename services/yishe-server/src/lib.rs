@@ -38,12 +38,16 @@ impl Running {
 pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartError> {
     let process = Process::open(config, shutdown.clone()).await?;
     let c = &process.config;
-    let first_admin_key = yishe_directory::ensure_admin_key(&process.store, &c.station(), &c.data_dir)
-        .await
-        .map_err(|e| match e {
-            yishe_directory::Error::Store(s) => StartError::Database(s),
-            other => StartError::DataDir { path: c.data_dir.display().to_string(), source: std::io::Error::other(other.to_string()) },
-        })?;
+    let first_admin_key =
+        yishe_directory::ensure_admin_key(&process.store, &c.station(), &c.data_dir)
+            .await
+            .map_err(|e| match e {
+                yishe_directory::Error::Store(s) => StartError::Database(s),
+                other => StartError::DataDir {
+                    path: c.data_dir.display().to_string(),
+                    source: std::io::Error::other(other.to_string()),
+                },
+            })?;
     let referrals = yishe_referral::start(yishe_referral::Options {
         store: process.store.clone(),
         metrics: process.metrics.clone(),
@@ -55,12 +59,21 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
     let directory = yishe_directory::start(process.store.clone());
     let mut routes = tonic::service::RoutesBuilder::default();
     routes.add_service(referrals).add_service(directory);
-    let app = process.app(routes, vec![yishe_referral::SERVICE_NAME, yishe_directory::SERVICE_NAME]);
+    let app = process.app(
+        routes,
+        vec![yishe_referral::SERVICE_NAME, yishe_directory::SERVICE_NAME],
+    );
 
     let listeners = process.bind().await?;
     let grpc_addr = listeners.grpc_addr();
     let http_addr = listeners.http_addr();
     let serving = tokio::spawn(listeners.serve(app));
     tracing::info!(%grpc_addr, %http_addr, "yishe is serving");
-    Ok(Running { grpc_addr, http_addr, first_admin_key, process, serving })
+    Ok(Running {
+        grpc_addr,
+        http_addr,
+        first_admin_key,
+        process,
+        serving,
+    })
 }

@@ -18,10 +18,19 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("yishe: gRPC on {} (reflection and grpc.health.v1 enabled)", running.grpc_addr);
-    println!("yishe: metrics on http://{}/metrics, health on http://{}/healthz", running.http_addr, running.http_addr);
+    println!(
+        "yishe: gRPC on {} (reflection and grpc.health.v1 enabled)",
+        running.grpc_addr
+    );
+    println!(
+        "yishe: metrics on http://{}/metrics, health on http://{}/healthz",
+        running.http_addr, running.http_addr
+    );
     if let Some(key) = &running.first_admin_key {
-        println!("yishe: first start: a station-admin key was created and written to {}", key.path.display());
+        println!(
+            "yishe: first start: a station-admin key was created and written to {}",
+            key.path.display()
+        );
         println!("yishe: station-admin key (shown once): {}", key.secret);
     }
     match running.wait().await {

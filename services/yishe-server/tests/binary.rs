@@ -26,12 +26,20 @@ fn bad_configuration_exits_64_with_the_reason() {
         ("YISHE_DATABASE_URL", "mysql://x"),
         ("YISHE_ACCEPTANCE_DEADLINES__EMERGENCY", "0"),
     ] {
-        let out = server().current_dir(dir.path()).env(key, value).output().unwrap();
+        let out = server()
+            .current_dir(dir.path())
+            .env(key, value)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(64), "{key}={value}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("configuration"), "{key}: {stderr}");
     }
-    let out = server().current_dir(dir.path()).env("YISHE_CONFIG", "/nonexistent/yishe.toml").output().unwrap();
+    let out = server()
+        .current_dir(dir.path())
+        .env("YISHE_CONFIG", "/nonexistent/yishe.toml")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(64));
 }
 
@@ -49,14 +57,22 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
     while printed.len() < 4 {
-        printed.push(lines.next().expect("the server prints its start-up lines").unwrap());
+        printed.push(
+            lines
+                .next()
+                .expect("the server prints its start-up lines")
+                .unwrap(),
+        );
     }
     let text = printed.join("\n");
     assert!(text.contains("gRPC on 127.0.0.1:"), "{text}");
     assert!(text.contains("admin.key"), "{text}");
     let key_file = dir.path().join("yishe-data/admin.key");
     let key = std::fs::read_to_string(&key_file).unwrap();
-    assert!(text.contains(key.trim()), "the printed key is the one in the file");
+    assert!(
+        text.contains(key.trim()),
+        "the printed key is the one in the file"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -64,7 +80,10 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
         assert_eq!(mode, 0o600);
     }
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let started = Instant::now();
     loop {
@@ -72,7 +91,10 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
             assert!(status.success(), "exit after draining: {status}");
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(15), "the server did not stop after SIGTERM");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the server did not stop after SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

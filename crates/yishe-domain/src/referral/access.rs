@@ -105,7 +105,10 @@ mod tests {
         assert!(can_see(&his, scope(dept, &s1, None)));
         assert!(!can_see(&his, scope(other_dept, &s1, None)));
 
-        assert!(can_see(&caller(Role::Supervisor), scope(dept, &s1, Some(&someone_else))));
+        assert!(can_see(
+            &caller(Role::Supervisor),
+            scope(dept, &s1, Some(&someone_else))
+        ));
         assert!(!can_see(&caller(Role::Supervisor), scope(dept, &s2, None)));
 
         assert!(can_see(&worker, scope(dept, &s1, None)));

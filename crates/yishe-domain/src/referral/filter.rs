@@ -25,14 +25,23 @@ impl ListFilter {
         let mut v = Violations::new();
         for term in text.split(" AND ") {
             let Some((field, value)) = term.split_once('=') else {
-                v.add("filter", format!("term {:?} must be field=value", term.trim()));
+                v.add(
+                    "filter",
+                    format!("term {:?} must be field=value", term.trim()),
+                );
                 continue;
             };
             let (field, value) = (field.trim(), value.trim());
             let ok = match field {
-                "status" => Status::parse(value).map(|s| filter.status = Some(s)).is_some(),
-                "priority" => Priority::parse(value).map(|p| filter.priority = Some(p)).is_some(),
-                "department_id" => DepartmentId::parse(value).map(|d| filter.department = Some(d)).is_some(),
+                "status" => Status::parse(value)
+                    .map(|s| filter.status = Some(s))
+                    .is_some(),
+                "priority" => Priority::parse(value)
+                    .map(|p| filter.priority = Some(p))
+                    .is_some(),
+                "department_id" => DepartmentId::parse(value)
+                    .map(|d| filter.department = Some(d))
+                    .is_some(),
                 "assigned_worker_id" if value.is_empty() => {
                     filter.assigned_worker = Some(None);
                     true
@@ -62,7 +71,9 @@ mod tests {
 
     #[test]
     fn parses_terms() {
-        let f = ListFilter::parse("status=REQUESTED AND priority=EMERGENCY AND assigned_worker_id=").unwrap();
+        let f =
+            ListFilter::parse("status=REQUESTED AND priority=EMERGENCY AND assigned_worker_id=")
+                .unwrap();
         assert_eq!(f.status, Some(Status::Requested));
         assert_eq!(f.priority, Some(Priority::Emergency));
         assert_eq!(f.assigned_worker, Some(None));
@@ -72,7 +83,11 @@ mod tests {
     #[test]
     fn refuses_unknown_fields_and_values() {
         assert!(ListFilter::parse("colour=red").unwrap_err().names("filter"));
-        assert!(ListFilter::parse("status=DONE").unwrap_err().names("filter"));
+        assert!(
+            ListFilter::parse("status=DONE")
+                .unwrap_err()
+                .names("filter")
+        );
         assert!(ListFilter::parse("status").unwrap_err().names("filter"));
     }
 }

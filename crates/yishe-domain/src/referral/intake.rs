@@ -83,7 +83,12 @@ impl ReferralDraft {
         let mut v = Violations::new();
 
         let request_id = v.required_text("request_id", &self.request_id, 128);
-        let hospital = parse_code(&mut v, "referral.hospital_id", &self.hospital_id, HospitalId::parse);
+        let hospital = parse_code(
+            &mut v,
+            "referral.hospital_id",
+            &self.hospital_id,
+            HospitalId::parse,
+        );
         let department = if self.department_id.trim().is_empty() {
             v.add("referral.department_id", "is required");
             None
@@ -97,7 +102,12 @@ impl ReferralDraft {
         let station = if self.station_id.trim().is_empty() {
             None
         } else {
-            parse_code(&mut v, "referral.station_id", &self.station_id, StationId::parse)
+            parse_code(
+                &mut v,
+                "referral.station_id",
+                &self.station_id,
+                StationId::parse,
+            )
         };
 
         let clinician = match self.clinician {
@@ -107,7 +117,11 @@ impl ReferralDraft {
             }
             Some(c) => Some(Clinician {
                 name: v.required_text("referral.referring_clinician.name", &c.name, NAME),
-                staff_id: v.optional_text("referral.referring_clinician.staff_id", &c.staff_id, SHORT),
+                staff_id: v.optional_text(
+                    "referral.referring_clinician.staff_id",
+                    &c.staff_id,
+                    SHORT,
+                ),
                 contact: v.optional_text("referral.referring_clinician.contact", &c.contact, NAME),
             }),
         };
@@ -126,40 +140,61 @@ impl ReferralDraft {
             v.add("referral.note", "is required when a reason is OTHER");
         }
         if self.priority.is_none() {
-            v.add("referral.priority", "is required: ROUTINE, URGENT or EMERGENCY");
+            v.add(
+                "referral.priority",
+                "is required: ROUTINE, URGENT or EMERGENCY",
+            );
         }
 
         let consent = match self.consent {
             None => {
-                v.add("referral.consent", "is required: consent given, or an override with a justification");
+                v.add(
+                    "referral.consent",
+                    "is required: consent given, or an override with a justification",
+                );
                 None
             }
             Some(c) => validate_consent(&mut v, c, &reasons, self.priority, now),
         };
 
-        match (hospital, department, clinician, patient, self.priority, consent) {
-            (Some(hospital), Some(department), Some(clinician), Some(patient), Some(priority), Some(consent))
-                if v.is_empty() =>
-            {
-                Ok(NewReferral {
-                    request_id,
-                    hospital,
-                    department,
-                    clinician,
-                    patient,
-                    reasons,
-                    note,
-                    priority,
-                    consent,
-                    station,
-                })
-            }
+        match (
+            hospital,
+            department,
+            clinician,
+            patient,
+            self.priority,
+            consent,
+        ) {
+            (
+                Some(hospital),
+                Some(department),
+                Some(clinician),
+                Some(patient),
+                Some(priority),
+                Some(consent),
+            ) if v.is_empty() => Ok(NewReferral {
+                request_id,
+                hospital,
+                department,
+                clinician,
+                patient,
+                reasons,
+                note,
+                priority,
+                consent,
+                station,
+            }),
             _ => Err(v),
         }
     }
 }
 
-fn parse_code<T>(v: &mut Violations, field: &str, text: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+fn parse_code<T>(
+    v: &mut Violations,
+    field: &str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Option<T> {
     if text.trim().is_empty() {
         v.add(field, "is required");
         return None;
@@ -179,22 +214,38 @@ fn validate_patient(v: &mut Violations, p: PatientDraft, now: DateTime<Utc>) -> 
             .and_then(|(m, d)| NaiveDate::from_ymd_opt(year, m, d));
         match date {
             None => {
-                v.add("referral.patient.birth_date", "must be a valid calendar date");
+                v.add(
+                    "referral.patient.birth_date",
+                    "must be a valid calendar date",
+                );
                 None
             }
             Some(d) if d.year() < 1900 || d > now.date_naive() => {
-                v.add("referral.patient.birth_date", "must be between 1900 and today");
+                v.add(
+                    "referral.patient.birth_date",
+                    "must be between 1900 and today",
+                );
                 None
             }
             Some(d) => Some(d),
         }
     });
     let phone = v.optional_text("referral.patient.phone", &p.phone, 32);
-    if !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-')) {
-        v.add("referral.patient.phone", "may contain only digits, spaces, '+' and '-'");
+    if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-'))
+    {
+        v.add(
+            "referral.patient.phone",
+            "may contain only digits, spaces, '+' and '-'",
+        );
     }
     Patient {
-        his_patient_id: v.required_text("referral.patient.his_patient_id", &p.his_patient_id, SHORT),
+        his_patient_id: v.required_text(
+            "referral.patient.his_patient_id",
+            &p.his_patient_id,
+            SHORT,
+        ),
         encounter_id: v.required_text("referral.patient.encounter_id", &p.encounter_id, SHORT),
         name: v.required_text("referral.patient.name", &p.name, NAME),
         sex: p.sex,
@@ -202,7 +253,11 @@ fn validate_patient(v: &mut Violations, p: PatientDraft, now: DateTime<Utc>) -> 
         phone,
         ward: v.optional_text("referral.patient.ward", &p.ward, SHORT),
         bed: v.optional_text("referral.patient.bed", &p.bed, 32),
-        clinical_summary: v.optional_text("referral.patient.clinical_summary", &p.clinical_summary, LONG),
+        clinical_summary: v.optional_text(
+            "referral.patient.clinical_summary",
+            &p.clinical_summary,
+            LONG,
+        ),
     }
 }
 
@@ -214,9 +269,10 @@ fn validate_reasons(v: &mut Violations, raw: &[Option<ReferralReason>]) -> Vec<R
     for (i, reason) in raw.iter().enumerate() {
         match reason {
             None => v.add(format!("referral.reasons[{i}]"), "must be a known reason"),
-            Some(r) if reasons.contains(r) => {
-                v.add(format!("referral.reasons[{i}]"), "repeats an earlier reason")
-            }
+            Some(r) if reasons.contains(r) => v.add(
+                format!("referral.reasons[{i}]"),
+                "repeats an earlier reason",
+            ),
             Some(r) => reasons.push(*r),
         }
     }
@@ -235,19 +291,24 @@ fn validate_consent(
     let justification = v.optional_text("referral.consent.justification", &c.justification, LONG);
     match c.recorded_at {
         None => v.add("referral.consent.recorded_time", "is required"),
-        Some(at) if at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS) => {
-            v.add("referral.consent.recorded_time", "must not be in the future")
-        }
+        Some(at) if at > now + chrono::Duration::seconds(CLOCK_SKEW_SECONDS) => v.add(
+            "referral.consent.recorded_time",
+            "must not be in the future",
+        ),
         Some(_) => {}
     }
     match c.kind {
         None => v.add("referral.consent.kind", "is required: GIVEN or OVERRIDDEN"),
-        Some(ConsentKind::Given) if given_by.is_empty() => {
-            v.add("referral.consent.given_by", "is required when consent is GIVEN")
-        }
+        Some(ConsentKind::Given) if given_by.is_empty() => v.add(
+            "referral.consent.given_by",
+            "is required when consent is GIVEN",
+        ),
         Some(ConsentKind::Overridden) => {
             if justification.is_empty() {
-                v.add("referral.consent.justification", "is required when consent is OVERRIDDEN");
+                v.add(
+                    "referral.consent.justification",
+                    "is required when consent is OVERRIDDEN",
+                );
             }
             let allowed = priority == Some(Priority::Emergency)
                 || reasons.iter().any(|r| r.allows_consent_override());
@@ -283,7 +344,11 @@ mod tests {
             request_id: "his-msg-1".into(),
             hospital_id: "h1".into(),
             department_id: DepartmentId::new().to_string(),
-            clinician: Some(Clinician { name: "Dr Li".into(), staff_id: "D01".into(), contact: "8001".into() }),
+            clinician: Some(Clinician {
+                name: "Dr Li".into(),
+                staff_id: "D01".into(),
+                contact: "8001".into(),
+            }),
             patient: Some(PatientDraft {
                 his_patient_id: "MRN1".into(),
                 encounter_id: "ZY1".into(),
@@ -351,13 +416,21 @@ mod tests {
     fn a_birth_date_in_the_future_is_refused() {
         let mut d = draft();
         d.patient.as_mut().unwrap().birth_date = Some((2027, 1, 1));
-        assert!(d.validate(now()).unwrap_err().names("referral.patient.birth_date"));
+        assert!(
+            d.validate(now())
+                .unwrap_err()
+                .names("referral.patient.birth_date")
+        );
     }
 
     #[test]
     fn unknown_and_repeated_reasons_are_named_by_position() {
         let mut d = draft();
-        d.reasons = vec![Some(ReferralReason::Other), None, Some(ReferralReason::Other)];
+        d.reasons = vec![
+            Some(ReferralReason::Other),
+            None,
+            Some(ReferralReason::Other),
+        ];
         let err = d.validate(now()).unwrap_err();
         assert!(err.names("referral.reasons[1]"));
         assert!(err.names("referral.reasons[2]"));
@@ -370,7 +443,12 @@ mod tests {
         let c = d.consent.as_mut().unwrap();
         c.kind = Some(ConsentKind::Overridden);
         c.justification = "patient unconscious, no family reachable".into();
-        assert!(d.clone().validate(now()).unwrap_err().names("referral.consent.kind"));
+        assert!(
+            d.clone()
+                .validate(now())
+                .unwrap_err()
+                .names("referral.consent.kind")
+        );
 
         d.priority = Some(Priority::Emergency);
         assert!(d.clone().validate(now()).is_ok());
@@ -386,18 +464,31 @@ mod tests {
         d.priority = Some(Priority::Emergency);
         let c = d.consent.as_mut().unwrap();
         c.kind = Some(ConsentKind::Overridden);
-        assert!(d.clone().validate(now()).unwrap_err().names("referral.consent.justification"));
+        assert!(
+            d.clone()
+                .validate(now())
+                .unwrap_err()
+                .names("referral.consent.justification")
+        );
 
         let mut d = draft();
         d.consent.as_mut().unwrap().given_by.clear();
-        assert!(d.validate(now()).unwrap_err().names("referral.consent.given_by"));
+        assert!(
+            d.validate(now())
+                .unwrap_err()
+                .names("referral.consent.given_by")
+        );
     }
 
     #[test]
     fn consent_recorded_in_the_future_is_refused() {
         let mut d = draft();
         d.consent.as_mut().unwrap().recorded_at = Some(now() + chrono::Duration::hours(1));
-        assert!(d.validate(now()).unwrap_err().names("referral.consent.recorded_time"));
+        assert!(
+            d.validate(now())
+                .unwrap_err()
+                .names("referral.consent.recorded_time")
+        );
     }
 
     #[test]

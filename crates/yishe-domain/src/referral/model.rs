@@ -118,6 +118,18 @@ pub fn truncate_to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
     at.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(at)
 }
 
+impl Referral {
+    /// What decides who may see this referral.
+    pub fn scope(&self) -> crate::referral::RecordScope<'_> {
+        crate::referral::RecordScope {
+            hospital: &self.hospital,
+            department: &self.department,
+            station: &self.station,
+            assigned_worker: self.assigned_worker.as_ref(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,18 +148,8 @@ mod tests {
             clinical_summary: "summary".into(),
         };
         let shown = format!("{p:?}");
-        assert!(!shown.contains("MRN-SECRET") && !shown.contains("王秘密") && !shown.contains("138"));
-    }
-}
-
-impl Referral {
-    /// What decides who may see this referral.
-    pub fn scope(&self) -> crate::referral::RecordScope<'_> {
-        crate::referral::RecordScope {
-            hospital: &self.hospital,
-            department: &self.department,
-            station: &self.station,
-            assigned_worker: self.assigned_worker.as_ref(),
-        }
+        assert!(
+            !shown.contains("MRN-SECRET") && !shown.contains("王秘密") && !shown.contains("138")
+        );
     }
 }

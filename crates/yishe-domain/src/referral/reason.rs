@@ -59,6 +59,9 @@ named_enum!(
 impl ReferralReason {
     /// Reasons that allow a referral to proceed without the patient's consent.
     pub fn allows_consent_override(self) -> bool {
-        matches!(self, ReferralReason::ChildProtection | ReferralReason::AbuseOrNeglect)
+        matches!(
+            self,
+            ReferralReason::ChildProtection | ReferralReason::AbuseOrNeglect
+        )
     }
 }

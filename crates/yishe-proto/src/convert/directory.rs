@@ -63,9 +63,17 @@ pub fn key_to_proto(k: &ApiKey) -> wire::ApiKey {
         id: k.id.to_string(),
         display_name: k.display_name.clone(),
         role: role_to_proto(k.role) as i32,
-        hospital_id: k.hospital.as_ref().map(|h| h.to_string()).unwrap_or_default(),
+        hospital_id: k
+            .hospital
+            .as_ref()
+            .map(|h| h.to_string())
+            .unwrap_or_default(),
         department_ids: k.departments.iter().map(|d| d.to_string()).collect(),
-        station_id: k.station.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+        station_id: k
+            .station
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
         social_worker_id: k.worker.map(|w| w.to_string()).unwrap_or_default(),
         create_time: Some(to_timestamp(k.created_at)),
         revoke_time: k.revoked_at.map(to_timestamp),
@@ -82,7 +90,10 @@ mod tests {
             assert_eq!(role(role_to_proto(r) as i32), Some(r));
         }
         for l in CertificationLevel::ALL {
-            assert_eq!(certification_level(certification_level_to_proto(l) as i32), Some(l));
+            assert_eq!(
+                certification_level(certification_level_to_proto(l) as i32),
+                Some(l)
+            );
         }
         assert_eq!(role(0), None);
         assert_eq!(certification_level(0), None);

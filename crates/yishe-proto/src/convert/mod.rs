@@ -6,8 +6,11 @@ mod directory;
 mod referral;
 mod time;
 
-pub use directory::{certification_level, department_to_proto, key_to_proto, role, role_to_proto, worker_to_proto};
+pub use directory::{
+    certification_level, department_to_proto, key_to_proto, role, role_to_proto, worker_to_proto,
+};
 pub use referral::{
-    event_to_proto, priority, priority_to_proto, referral_draft, referral_to_proto, rejection_reason, status_to_proto,
+    event_to_proto, priority, priority_to_proto, referral_draft, referral_to_proto,
+    rejection_reason, status_to_proto,
 };
 pub use time::{from_timestamp, to_timestamp};

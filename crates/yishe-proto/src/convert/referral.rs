@@ -2,8 +2,8 @@
 
 use yishe_domain::Priority;
 use yishe_domain::referral::{
-    self as domain, ConsentDraft, ConsentKind, EventType, PatientDraft, ReferralDraft, ReferralReason,
-    RejectionReason, Sex, Status,
+    self as domain, ConsentDraft, ConsentKind, EventType, PatientDraft, ReferralDraft,
+    ReferralReason, RejectionReason, Sex, Status,
 };
 
 use super::time::{from_timestamp, to_timestamp};
@@ -204,7 +204,10 @@ mod tests {
             assert_eq!(reason(reason_to_proto(*r)), Some(*r));
         }
         for r in RejectionReason::ALL {
-            assert_eq!(rejection_reason(rejection_reason_to_proto(Some(*r))), Some(*r));
+            assert_eq!(
+                rejection_reason(rejection_reason_to_proto(Some(*r))),
+                Some(*r)
+            );
         }
         for s in Status::ALL {
             status_to_proto(*s);

@@ -58,7 +58,10 @@ impl<S> Layer<S> for AuthLayer {
     type Service = AuthService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        AuthService { inner, authenticator: self.authenticator.clone() }
+        AuthService {
+            inner,
+            authenticator: self.authenticator.clone(),
+        }
     }
 }
 
@@ -72,7 +75,10 @@ type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send
 
 impl<S, B> Service<http::Request<B>> for AuthService<S>
 where
-    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Clone + Send + 'static,
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>>
+        + Clone
+        + Send
+        + 'static,
     S::Future: Send,
     B: Send + 'static,
 {
@@ -98,7 +104,8 @@ where
                 Ok(caller) => caller,
                 Err(error) => return Ok(error.into_status().into_http()),
             };
-            let allowed = matches!(access, Some(Access::Roles(roles)) if roles.contains(&caller.role));
+            let allowed =
+                matches!(access, Some(Access::Roles(roles)) if roles.contains(&caller.role));
             if !allowed {
                 tracing::info!(role = caller.role.as_str(), "call denied by policy");
                 let status = Status::permission_denied(format!(
@@ -108,7 +115,9 @@ where
                 return Ok(status.into_http());
             }
             let request_id = request_id(request.headers());
-            request.extensions_mut().insert(RequestContext { caller, request_id });
+            request
+                .extensions_mut()
+                .insert(RequestContext { caller, request_id });
             inner.call(request).await
         })
     }

@@ -29,9 +29,17 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (REFERRAL, "HoldReferral", Access::Roles(&[SW, SUP])),
     (REFERRAL, "ResumeReferral", Access::Roles(&[SW, SUP])),
     (REFERRAL, "CancelReferral", Access::Roles(&[HIS, SUP])),
-    (REFERRAL, "WatchReferralEvents", Access::Roles(&[HIS, SW, SUP])),
+    (
+        REFERRAL,
+        "WatchReferralEvents",
+        Access::Roles(&[HIS, SW, SUP]),
+    ),
     (DIRECTORY, "CreateDepartment", Access::Roles(&[ADMIN])),
-    (DIRECTORY, "ListDepartments", Access::Roles(&[HIS, SW, SUP, ADMIN])),
+    (
+        DIRECTORY,
+        "ListDepartments",
+        Access::Roles(&[HIS, SW, SUP, ADMIN]),
+    ),
     (DIRECTORY, "CreateSocialWorker", Access::Roles(&[ADMIN])),
     (DIRECTORY, "UpdateSocialWorker", Access::Roles(&[ADMIN])),
     (DIRECTORY, "ListSocialWorkers", Access::Roles(&[SUP, ADMIN])),
@@ -40,8 +48,16 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (DIRECTORY, "RevokeApiKey", Access::Roles(&[ADMIN])),
     ("/grpc.health.v1.Health/", "Check", Access::Public),
     ("/grpc.health.v1.Health/", "Watch", Access::Public),
-    ("/grpc.reflection.v1.ServerReflection/", "ServerReflectionInfo", Access::Public),
-    ("/grpc.reflection.v1alpha.ServerReflection/", "ServerReflectionInfo", Access::Public),
+    (
+        "/grpc.reflection.v1.ServerReflection/",
+        "ServerReflectionInfo",
+        Access::Public,
+    ),
+    (
+        "/grpc.reflection.v1alpha.ServerReflection/",
+        "ServerReflectionInfo",
+        Access::Public,
+    ),
 ];
 
 /// The access rule for a request path; `None` (deny) unless it matches an entry
@@ -88,13 +104,24 @@ mod tests {
         for file in &set.file {
             for service in &file.service {
                 for method in &service.method {
-                    contract.push(format!("/{}.{}/{}", file.package(), service.name(), method.name()));
+                    contract.push(format!(
+                        "/{}.{}/{}",
+                        file.package(),
+                        service.name(),
+                        method.name()
+                    ));
                 }
             }
         }
         for path in &contract {
-            let entries = POLICY.iter().filter(|(s, m, _)| format!("{s}{m}") == *path).count();
-            assert_eq!(entries, 1, "{path} must appear exactly once in the policy table");
+            let entries = POLICY
+                .iter()
+                .filter(|(s, m, _)| format!("{s}{m}") == *path)
+                .count();
+            assert_eq!(
+                entries, 1,
+                "{path} must appear exactly once in the policy table"
+            );
         }
         for (service, method, _) in POLICY {
             let path = format!("{service}{method}");

@@ -1,0 +1,290 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "yishe",
+    version,
+    about = "The Yishe client: referrals, departments, social workers and keys."
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The server's gRPC address.
+    #[arg(
+        long,
+        global = true,
+        env = "YISHE_ADDR",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub(crate) addr: String,
+    /// The API key; by default the admin key in the data directory.
+    #[arg(long, global = true, env = "YISHE_KEY", hide_env_values = true)]
+    pub(crate) key: Option<String>,
+    /// Where the server keeps its data (to find admin.key).
+    #[arg(
+        long,
+        global = true,
+        env = "YISHE_DATA_DIR",
+        default_value = "./yishe-data"
+    )]
+    pub(crate) data_dir: PathBuf,
+    /// How to print results.
+    #[arg(long, short = 'o', global = true, value_enum, default_value = "table")]
+    pub(crate) output: Output,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Output {
+    /// A readable table.
+    Table,
+    /// One JSON document.
+    Json,
+    /// Only the id of the result, for shell scripts (for `key create`: the secret).
+    Id,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Referrals: create, read, list, and the station's answers.
+    #[command(subcommand)]
+    Referral(ReferralCommand),
+    /// Hospital departments.
+    #[command(subcommand)]
+    Department(DepartmentCommand),
+    /// The station's social workers.
+    #[command(subcommand)]
+    Worker(WorkerCommand),
+    /// API keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+/// The etag of a change; without it the referral is read first and its current etag
+/// used (convenient by hand; scripts should pass the etag they read).
+#[derive(Debug, Args)]
+pub(crate) struct Target {
+    /// The referral's id.
+    pub(crate) id: String,
+    #[arg(long)]
+    pub(crate) etag: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReferralCommand {
+    /// Send a referral (HIS key).
+    Create(Box<CreateReferral>),
+    /// Show one referral.
+    Get { id: String },
+    /// List referrals, newest first.
+    List {
+        /// For example `status=REQUESTED AND priority=EMERGENCY`.
+        #[arg(long, default_value = "")]
+        filter: String,
+        #[arg(long, default_value_t = 50)]
+        page_size: i32,
+        #[arg(long, default_value = "")]
+        page_token: String,
+    },
+    /// Take a requested referral (接单).
+    Accept(Target),
+    /// Decline a requested referral.
+    Reject {
+        #[command(flatten)]
+        target: Target,
+        /// NOT_ELIGIBLE, NO_CAPACITY, OUT_OF_SCOPE, DUPLICATE, PATIENT_DECLINED, PATIENT_DISCHARGED or OTHER.
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Assign to a social worker (supervisor key).
+    Assign {
+        #[command(flatten)]
+        target: Target,
+        /// The social worker's id.
+        #[arg(long)]
+        worker: String,
+    },
+    /// Pause a case.
+    Hold {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        note: String,
+    },
+    /// Resume a paused case.
+    Resume {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Withdraw a referral (or retract it, with --entered-in-error).
+    Cancel {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        entered_in_error: bool,
+    },
+    /// Follow referral events as they happen (Ctrl-C to stop).
+    Watch {
+        /// Start after this sequence (the last one you processed).
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateReferral {
+    /// The HIS message id; resending the same id never creates a second referral.
+    #[arg(long)]
+    pub(crate) request_id: String,
+    #[arg(long)]
+    pub(crate) hospital: String,
+    /// The department's id.
+    #[arg(long)]
+    pub(crate) department: String,
+    #[arg(long)]
+    pub(crate) clinician: String,
+    #[arg(long, default_value = "")]
+    pub(crate) clinician_staff_id: String,
+    #[arg(long, default_value = "")]
+    pub(crate) clinician_contact: String,
+    /// The HIS patient id (MRN).
+    #[arg(long)]
+    pub(crate) patient_id: String,
+    /// The encounter id (住院号/门诊号).
+    #[arg(long)]
+    pub(crate) encounter_id: String,
+    #[arg(long)]
+    pub(crate) patient_name: String,
+    /// FEMALE, MALE or OTHER.
+    #[arg(long, default_value = "")]
+    pub(crate) sex: String,
+    /// YYYY-MM-DD.
+    #[arg(long)]
+    pub(crate) birth_date: Option<String>,
+    #[arg(long, default_value = "")]
+    pub(crate) phone: String,
+    #[arg(long, default_value = "")]
+    pub(crate) ward: String,
+    #[arg(long, default_value = "")]
+    pub(crate) bed: String,
+    #[arg(long, default_value = "")]
+    pub(crate) summary: String,
+    /// A reason such as FINANCIAL_HARDSHIP; repeat for more.
+    #[arg(long = "reason", required = true)]
+    pub(crate) reasons: Vec<String>,
+    /// ROUTINE, URGENT or EMERGENCY.
+    #[arg(long)]
+    pub(crate) priority: String,
+    #[arg(long, default_value = "")]
+    pub(crate) note: String,
+    /// GIVEN or OVERRIDDEN.
+    #[arg(long, default_value = "GIVEN")]
+    pub(crate) consent: String,
+    /// Who consented ("patient", or the guardian's relation).
+    #[arg(long, default_value = "")]
+    pub(crate) consent_by: String,
+    /// Why the referral proceeds without consent (for OVERRIDDEN).
+    #[arg(long, default_value = "")]
+    pub(crate) justification: String,
+    /// Who recorded the consent; defaults to the clinician.
+    #[arg(long)]
+    pub(crate) consent_recorded_by: Option<String>,
+    /// The station to send it to; empty for the installation's default.
+    #[arg(long, default_value = "")]
+    pub(crate) station: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DepartmentCommand {
+    /// Register a hospital department.
+    Create {
+        #[arg(long)]
+        hospital: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List departments.
+    List {
+        #[arg(long, default_value = "")]
+        hospital: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WorkerCommand {
+    /// Add a social worker to the station.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// ASSISTANT, INTERMEDIATE or SENIOR.
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        caseload_limit: i32,
+    },
+    /// Change a social worker.
+    Update {
+        id: String,
+        #[arg(long)]
+        etag: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        caseload_limit: Option<i32>,
+        #[arg(long)]
+        active: Option<bool>,
+    },
+    /// List the station's social workers.
+    List {
+        /// Include inactive workers.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Create an API key; its secret is shown once.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// his_integration, social_worker, supervisor, station_admin, auditor or ops.
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "")]
+        hospital: String,
+        /// A department id; repeat for more (HIS keys).
+        #[arg(long = "department")]
+        departments: Vec<String>,
+        /// The social worker the key belongs to.
+        #[arg(long, default_value = "")]
+        worker: String,
+    },
+    /// List keys (never their secrets).
+    List {
+        /// Include revoked keys.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Revoke a key.
+    Revoke { id: String },
+}

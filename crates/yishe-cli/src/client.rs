@@ -1,0 +1,82 @@
+//! The connection: address, key and output choice, and typed clients that send the key.
+
+use std::path::Path;
+
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::Channel;
+use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
+use yishe_proto::referral::referral_service_client::ReferralServiceClient;
+
+use crate::args::{Global, Output};
+use crate::failure::Failure;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Bearer(Option<MetadataValue<Ascii>>);
+
+impl Interceptor for Bearer {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(value) = &self.0 {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Connection {
+    channel: Channel,
+    bearer: Bearer,
+    pub(crate) output: Output,
+}
+
+/// The key from the flag or environment, else the admin key file in the data directory.
+fn find_key(global: &Global) -> Option<String> {
+    global
+        .key
+        .clone()
+        .filter(|k| !k.trim().is_empty())
+        .or_else(|| read_key_file(&global.data_dir.join("admin.key")))
+}
+
+fn read_key_file(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+}
+
+impl Connection {
+    pub(crate) async fn open(global: &Global) -> Result<Self, Failure> {
+        let bearer = match find_key(global) {
+            Some(key) => Some(format!("Bearer {key}").parse().map_err(|_| {
+                Failure::local("the key contains characters a header cannot carry")
+            })?),
+            None => None,
+        };
+        let channel = Channel::from_shared(global.addr.clone())
+            .map_err(|e| Failure::local(format!("bad --addr {:?}: {e}", global.addr)))?
+            .connect()
+            .await
+            .map_err(|e| Failure::local(format!("cannot reach {}: {e}", global.addr)))?;
+        Ok(Self {
+            channel,
+            bearer: Bearer(bearer),
+            output: global.output,
+        })
+    }
+
+    pub(crate) fn referrals(&self) -> ReferralServiceClient<InterceptedService<Channel, Bearer>> {
+        ReferralServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
+    }
+
+    pub(crate) fn directory(&self) -> DirectoryServiceClient<InterceptedService<Channel, Bearer>> {
+        DirectoryServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
+    }
+}

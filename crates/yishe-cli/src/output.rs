@@ -1,0 +1,305 @@
+//! Printing results: a readable table by default, one JSON document with `--output json`.
+
+use comfy_table::Table;
+use serde_json::{Value, json};
+use yishe_proto::directory::{ApiKey, Department, SocialWorker};
+use yishe_proto::referral::{Referral, ReferralEvent};
+
+use crate::args::Output;
+use crate::enums::short;
+
+pub(crate) fn time(ts: &Option<prost_types::Timestamp>) -> String {
+    ts.as_ref()
+        .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+fn status(r: &Referral) -> String {
+    short("REFERRAL_STATUS_", r.status().as_str_name())
+}
+
+fn priority(value: i32) -> String {
+    let p = yishe_proto::common::Priority::try_from(value).unwrap_or_default();
+    short("PRIORITY_", p.as_str_name())
+}
+
+pub(crate) fn referral_json(r: &Referral) -> Value {
+    let patient = r.patient.clone().unwrap_or_default();
+    let clinician = r.referring_clinician.clone().unwrap_or_default();
+    let consent = r.consent.clone().unwrap_or_default();
+    let reason = r.status_reason.clone().unwrap_or_default();
+    json!({
+        "id": r.id,
+        "request_id": r.request_id,
+        "status": status(r),
+        "status_reason": {
+            "rejection_reason": if reason.rejection_reason == 0 { String::new() } else { short("REJECTION_REASON_", reason.rejection_reason().as_str_name()) },
+            "note": reason.note,
+        },
+        "priority": priority(r.priority),
+        "reasons": r.reasons().map(|x| short("REFERRAL_REASON_", x.as_str_name())).collect::<Vec<_>>(),
+        "note": r.note,
+        "hospital_id": r.hospital_id,
+        "department_id": r.department_id,
+        "station_id": r.station_id,
+        "referring_clinician": { "name": clinician.name, "staff_id": clinician.staff_id, "contact": clinician.contact },
+        "patient": {
+            "his_patient_id": patient.his_patient_id,
+            "encounter_id": patient.encounter_id,
+            "name": patient.name,
+            "sex": short("SEX_", patient.sex().as_str_name()),
+            "birth_date": patient.birth_date.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)),
+            "phone": patient.phone,
+            "ward": patient.ward,
+            "bed": patient.bed,
+            "clinical_summary": patient.clinical_summary,
+        },
+        "consent": {
+            "kind": short("CONSENT_KIND_", consent.kind().as_str_name()),
+            "given_by": consent.given_by,
+            "justification": consent.justification,
+            "recorded_by": consent.recorded_by,
+            "recorded_time": time(&consent.recorded_time),
+        },
+        "assigned_worker_id": r.assigned_worker_id,
+        "assigned_worker_name": r.assigned_worker_name,
+        "acceptance_deadline": time(&r.acceptance_deadline),
+        "sla_breached": r.sla_breached,
+        "create_time": time(&r.create_time),
+        "update_time": time(&r.update_time),
+        "etag": r.etag,
+    })
+}
+
+pub(crate) fn event_json(e: &ReferralEvent) -> Value {
+    json!({
+        "sequence": e.sequence,
+        "event_id": e.event_id,
+        "type": short("REFERRAL_EVENT_TYPE_", e.r#type().as_str_name()),
+        "referral_id": e.referral_id,
+        "status": short("REFERRAL_STATUS_", e.status().as_str_name()),
+        "priority": priority(e.priority),
+        "department_id": e.department_id,
+        "station_id": e.station_id,
+        "assigned_worker_id": e.assigned_worker_id,
+        "occur_time": time(&e.occur_time),
+    })
+}
+
+fn department_json(d: &Department) -> Value {
+    json!({ "id": d.id, "hospital_id": d.hospital_id, "code": d.code, "name": d.name, "create_time": time(&d.create_time) })
+}
+
+fn worker_json(w: &SocialWorker) -> Value {
+    json!({
+        "id": w.id,
+        "display_name": w.display_name,
+        "certification_level": short("CERTIFICATION_LEVEL_", w.certification_level().as_str_name()),
+        "caseload_limit": w.caseload_limit,
+        "open_cases": w.open_cases,
+        "active": w.active,
+        "station_id": w.station_id,
+        "etag": w.etag,
+    })
+}
+
+fn key_json(k: &ApiKey) -> Value {
+    json!({
+        "id": k.id,
+        "display_name": k.display_name,
+        "role": short("ROLE_", k.role().as_str_name()).to_ascii_lowercase(),
+        "hospital_id": k.hospital_id,
+        "department_ids": k.department_ids,
+        "station_id": k.station_id,
+        "social_worker_id": k.social_worker_id,
+        "create_time": time(&k.create_time),
+        "revoke_time": time(&k.revoke_time),
+    })
+}
+
+/// One record: a two-column table of its fields, or its JSON.
+fn record(output: Output, value: Value) {
+    match output {
+        Output::Id => println!("{}", cell(&value["id"])),
+        Output::Json => println!("{}", serde_json::to_string_pretty(&value).expect("json")),
+        Output::Table => {
+            let mut table = Table::new();
+            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(vec!["field", "value"]);
+            flatten("", &value, &mut table);
+            println!("{table}");
+        }
+    }
+}
+
+fn flatten(prefix: &str, value: &Value, table: &mut Table) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let name = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&name, v, table);
+            }
+        }
+        Value::Array(items) => {
+            let text: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| i.to_string())
+                })
+                .collect();
+            table.add_row(vec![prefix.to_owned(), text.join(", ")]);
+        }
+        Value::String(s) => {
+            table.add_row(vec![prefix.to_owned(), s.clone()]);
+        }
+        Value::Null => {
+            table.add_row(vec![prefix.to_owned(), String::new()]);
+        }
+        other => {
+            table.add_row(vec![prefix.to_owned(), other.to_string()]);
+        }
+    }
+}
+
+/// Many records: a table with the named columns, or a JSON array.
+fn rows(output: Output, values: Vec<Value>, columns: &[&str], extra: Option<(&str, String)>) {
+    match output {
+        Output::Id => values.iter().for_each(|v| println!("{}", cell(&v["id"]))),
+        Output::Json => {
+            let mut doc = json!({ "items": values });
+            if let Some((name, value)) = extra {
+                doc[name] = json!(value);
+            }
+            println!("{}", serde_json::to_string_pretty(&doc).expect("json"));
+        }
+        Output::Table => {
+            let mut table = Table::new();
+            table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(columns.to_vec());
+            for v in &values {
+                table.add_row(columns.iter().map(|c| cell(&v[*c])).collect::<Vec<_>>());
+            }
+            println!("{table}");
+            if let Some((name, value)) = extra.filter(|(_, v)| !v.is_empty()) {
+                println!("{name}: {value}");
+            }
+        }
+    }
+}
+
+fn cell(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(", "),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn referral(output: Output, r: &Referral) {
+    record(output, referral_json(r));
+}
+
+pub(crate) fn referrals(output: Output, list: &[Referral], next_page_token: String) {
+    let values = list.iter().map(referral_json).collect();
+    let columns = [
+        "id",
+        "status",
+        "priority",
+        "reasons",
+        "assigned_worker_name",
+        "acceptance_deadline",
+        "etag",
+    ];
+    rows(
+        output,
+        values,
+        &columns,
+        Some(("next_page_token", next_page_token)),
+    );
+}
+
+pub(crate) fn event(output: Output, e: &ReferralEvent) {
+    match output {
+        Output::Json => println!("{}", event_json(e)),
+        Output::Id => println!("{}", e.sequence),
+        Output::Table => println!(
+            "{:>6}  {}  {:<16} {}  {}",
+            e.sequence,
+            time(&e.occur_time),
+            short("REFERRAL_EVENT_TYPE_", e.r#type().as_str_name()),
+            e.referral_id,
+            short("REFERRAL_STATUS_", e.status().as_str_name())
+        ),
+    }
+}
+
+pub(crate) fn department(output: Output, d: &Department) {
+    record(output, department_json(d));
+}
+
+pub(crate) fn departments(output: Output, list: &[Department]) {
+    rows(
+        output,
+        list.iter().map(department_json).collect(),
+        &["id", "hospital_id", "code", "name"],
+        None,
+    );
+}
+
+pub(crate) fn worker(output: Output, w: &SocialWorker) {
+    record(output, worker_json(w));
+}
+
+pub(crate) fn workers(output: Output, list: &[SocialWorker]) {
+    let columns = [
+        "id",
+        "display_name",
+        "certification_level",
+        "open_cases",
+        "caseload_limit",
+        "active",
+        "etag",
+    ];
+    rows(
+        output,
+        list.iter().map(worker_json).collect(),
+        &columns,
+        None,
+    );
+}
+
+pub(crate) fn key(output: Output, k: &ApiKey, secret: Option<&str>) {
+    let mut value = key_json(k);
+    if let Some(secret) = secret {
+        if output == Output::Id {
+            println!("{secret}");
+            return;
+        }
+        value["secret"] = json!(secret);
+    }
+    record(output, value);
+    if secret.is_some() && output == Output::Table {
+        eprintln!("The secret is shown only now: store it safely.");
+    }
+}
+
+pub(crate) fn keys(output: Output, list: &[ApiKey]) {
+    let columns = [
+        "id",
+        "display_name",
+        "role",
+        "hospital_id",
+        "department_ids",
+        "social_worker_id",
+        "revoke_time",
+    ];
+    rows(output, list.iter().map(key_json).collect(), &columns, None);
+}

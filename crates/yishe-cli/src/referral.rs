@@ -1,0 +1,250 @@
+//! `yishe referral …`
+
+use tokio_stream::StreamExt;
+use yishe_proto::common::{self, Priority};
+use yishe_proto::referral::*;
+
+use crate::args::{CreateReferral, ReferralCommand, Target};
+use crate::client::Connection;
+use crate::enums::parse;
+use crate::failure::Failure;
+use crate::output;
+
+pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), Failure> {
+    let mut client = c.referrals();
+    let referral = match command {
+        ReferralCommand::Create(args) => {
+            let request = create_request(*args)?;
+            client.create_referral(request).await?.into_inner().referral
+        }
+        ReferralCommand::Get { id } => {
+            client
+                .get_referral(GetReferralRequest { referral_id: id })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::List {
+            filter,
+            page_size,
+            page_token,
+        } => {
+            let page = client
+                .list_referrals(ListReferralsRequest {
+                    page_size,
+                    page_token,
+                    filter,
+                })
+                .await?
+                .into_inner();
+            output::referrals(c.output, &page.referrals, page.next_page_token);
+            return Ok(());
+        }
+        ReferralCommand::Accept(target) => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .accept_referral(AcceptReferralRequest { referral_id, etag })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::Reject {
+            target,
+            reason,
+            note,
+        } => {
+            let reason = parse(
+                "REJECTION_REASON_",
+                &reason,
+                RejectionReason::from_str_name,
+                "rejection reason",
+            )? as i32;
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .reject_referral(RejectReferralRequest {
+                    referral_id,
+                    etag,
+                    reason,
+                    note,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::Assign { target, worker } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .assign_referral(AssignReferralRequest {
+                    referral_id,
+                    etag,
+                    social_worker_id: worker,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::Hold { target, note } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .hold_referral(HoldReferralRequest {
+                    referral_id,
+                    etag,
+                    note,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::Resume { target, note } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .resume_referral(ResumeReferralRequest {
+                    referral_id,
+                    etag,
+                    note,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::Cancel {
+            target,
+            note,
+            entered_in_error,
+        } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .cancel_referral(CancelReferralRequest {
+                    referral_id,
+                    etag,
+                    note,
+                    entered_in_error,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::Watch { after } => {
+            let mut events = client
+                .watch_referral_events(WatchReferralEventsRequest {
+                    after_sequence: after,
+                })
+                .await?
+                .into_inner();
+            while let Some(item) = events.next().await {
+                if let Some(event) = item?.event {
+                    output::event(c.output, &event);
+                }
+            }
+            return Ok(());
+        }
+    };
+    let referral =
+        referral.ok_or_else(|| Failure::local("the server answered without a referral"))?;
+    output::referral(c.output, &referral);
+    Ok(())
+}
+
+/// The id and the etag to send: the given one, or the current one read now.
+async fn resolve(c: &Connection, target: Target) -> Result<(String, String), Failure> {
+    if let Some(etag) = target.etag {
+        return Ok((target.id, etag));
+    }
+    let current = c
+        .referrals()
+        .get_referral(GetReferralRequest {
+            referral_id: target.id.clone(),
+        })
+        .await?
+        .into_inner()
+        .referral
+        .ok_or_else(|| Failure::local("the server answered without a referral"))?;
+    Ok((target.id, current.etag))
+}
+
+fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
+    let reasons = a
+        .reasons
+        .iter()
+        .map(|r| {
+            parse(
+                "REFERRAL_REASON_",
+                r,
+                ReferralReason::from_str_name,
+                "reason",
+            )
+            .map(|r| r as i32)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let priority = parse(
+        "PRIORITY_",
+        &a.priority,
+        Priority::from_str_name,
+        "priority",
+    )? as i32;
+    let consent_kind = parse(
+        "CONSENT_KIND_",
+        &a.consent,
+        ConsentKind::from_str_name,
+        "consent",
+    )? as i32;
+    let sex = if a.sex.is_empty() {
+        0
+    } else {
+        parse("SEX_", &a.sex, Sex::from_str_name, "sex")? as i32
+    };
+    let birth_date = a
+        .birth_date
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map(|d| {
+                    use chrono::Datelike;
+                    common::Date {
+                        year: d.year(),
+                        month: d.month() as i32,
+                        day: d.day() as i32,
+                    }
+                })
+                .map_err(|_| Failure::local(format!("--birth-date {d:?} is not YYYY-MM-DD")))
+        })
+        .transpose()?;
+    let now = chrono::Utc::now();
+    Ok(CreateReferralRequest {
+        request_id: a.request_id,
+        referral: Some(Referral {
+            hospital_id: a.hospital,
+            department_id: a.department,
+            referring_clinician: Some(Clinician {
+                name: a.clinician.clone(),
+                staff_id: a.clinician_staff_id,
+                contact: a.clinician_contact,
+            }),
+            patient: Some(Patient {
+                his_patient_id: a.patient_id,
+                encounter_id: a.encounter_id,
+                name: a.patient_name,
+                sex,
+                birth_date,
+                phone: a.phone,
+                ward: a.ward,
+                bed: a.bed,
+                clinical_summary: a.summary,
+            }),
+            reasons,
+            note: a.note,
+            priority,
+            consent: Some(Consent {
+                kind: consent_kind,
+                given_by: a.consent_by,
+                justification: a.justification,
+                recorded_by: a.consent_recorded_by.unwrap_or(a.clinician),
+                recorded_time: Some(prost_types::Timestamp {
+                    seconds: now.timestamp(),
+                    nanos: 0,
+                }),
+            }),
+            station_id: a.station,
+            ..Default::default()
+        }),
+    })
+}

@@ -1,0 +1,219 @@
+//! The README's walk-through, run with the real `yishe` binary against a real server:
+//! department, workers and keys, a referral created, accepted, assigned and watched;
+//! and a refused call shown with its fields and a non-zero exit.
+
+use std::process::Output;
+
+use yishe_testkit::{Engine, TestApp};
+
+struct Cli<'a> {
+    app: &'a TestApp,
+}
+
+impl Cli<'_> {
+    async fn run(&self, key: &str, args: &[&str]) -> Output {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_yishe"))
+            .args(args)
+            .env("YISHE_ADDR", format!("http://{}", self.app.grpc_addr))
+            .env("YISHE_KEY", key)
+            .output()
+            .await
+            .unwrap()
+    }
+
+    async fn ok(&self, key: &str, args: &[&str]) -> String {
+        let out = self.run(key, args).await;
+        assert!(
+            out.status.success(),
+            "yishe {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+}
+
+async fn walk_through(engine: Engine) {
+    let Some(app) = TestApp::spawn(engine).await else {
+        return;
+    };
+    let cli = Cli { app: &app };
+    let admin = app.admin_key.as_str();
+
+    let dept = cli
+        .ok(
+            admin,
+            &[
+                "department",
+                "create",
+                "--hospital",
+                "h1",
+                "--code",
+                "onc",
+                "--name",
+                "Oncology",
+                "-o",
+                "id",
+            ],
+        )
+        .await;
+    let his = cli
+        .ok(
+            admin,
+            &[
+                "key",
+                "create",
+                "--name",
+                "oncology HIS",
+                "--role",
+                "his_integration",
+                "--hospital",
+                "h1",
+                "--department",
+                &dept,
+                "-o",
+                "id",
+            ],
+        )
+        .await;
+    assert!(his.starts_with("ysk_"));
+    let worker = cli
+        .ok(
+            admin,
+            &[
+                "worker",
+                "create",
+                "--name",
+                "Wang Fang",
+                "--level",
+                "intermediate",
+                "--caseload-limit",
+                "20",
+                "-o",
+                "id",
+            ],
+        )
+        .await;
+    let supervisor = cli
+        .ok(
+            admin,
+            &[
+                "key",
+                "create",
+                "--name",
+                "supervisor",
+                "--role",
+                "supervisor",
+                "-o",
+                "id",
+            ],
+        )
+        .await;
+
+    let referral = cli
+        .ok(
+            &his,
+            &[
+                "referral",
+                "create",
+                "--request-id",
+                "his-0001",
+                "--hospital",
+                "h1",
+                "--department",
+                &dept,
+                "--clinician",
+                "Dr Zhao",
+                "--patient-id",
+                "MRN-1",
+                "--encounter-id",
+                "ZY-1",
+                "--patient-name",
+                "陈建国",
+                "--reason",
+                "financial_hardship",
+                "--priority",
+                "urgent",
+                "--consent-by",
+                "patient",
+                "-o",
+                "id",
+            ],
+        )
+        .await;
+    cli.ok(&supervisor, &["referral", "accept", &referral])
+        .await;
+    let assigned = cli
+        .ok(
+            &supervisor,
+            &[
+                "referral", "assign", &referral, "--worker", &worker, "-o", "json",
+            ],
+        )
+        .await;
+    let assigned: serde_json::Value = serde_json::from_str(&assigned).unwrap();
+    assert_eq!(assigned["status"], "ACCEPTED");
+    assert_eq!(assigned["assigned_worker_name"], "Wang Fang");
+
+    let listed = cli.ok(&his, &["referral", "list"]).await;
+    assert!(
+        listed.contains(&referral) && listed.contains("Wang Fang"),
+        "{listed}"
+    );
+
+    // A refused call: the server's fields, a non-zero exit.
+    let stale = cli
+        .run(
+            &supervisor,
+            &[
+                "referral", "hold", &referral, "--note", "x", "--etag", "\"1\"",
+            ],
+        )
+        .await;
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("Aborted"));
+    let invalid = cli
+        .run(
+            &his,
+            &[
+                "referral",
+                "create",
+                "--request-id",
+                "x",
+                "--hospital",
+                "h1",
+                "--department",
+                &dept,
+                "--clinician",
+                "",
+                "--patient-id",
+                "",
+                "--encounter-id",
+                "E",
+                "--patient-name",
+                "P",
+                "--reason",
+                "other",
+                "--priority",
+                "routine",
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&invalid.stderr);
+    assert!(
+        stderr.contains("referral.patient.his_patient_id") && stderr.contains("referral.note"),
+        "{stderr}"
+    );
+    let denied = cli.run(&his, &["key", "list"]).await;
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("PermissionDenied"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_walk_through() {
+    walk_through(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_walk_through() {
+    walk_through(Engine::Postgres).await
+}
