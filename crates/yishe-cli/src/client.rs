@@ -2,32 +2,14 @@
 
 use std::path::Path;
 
-use tonic::metadata::{Ascii, MetadataValue};
-use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
+use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 
 use crate::args::{Global, Output};
 use crate::failure::Failure;
-
-#[derive(Debug, Clone)]
-pub(crate) struct Bearer(Option<MetadataValue<Ascii>>);
-
-impl Interceptor for Bearer {
-    fn call(
-        &mut self,
-        mut request: tonic::Request<()>,
-    ) -> Result<tonic::Request<()>, tonic::Status> {
-        if let Some(value) = &self.0 {
-            request
-                .metadata_mut()
-                .insert("authorization", value.clone());
-        }
-        Ok(request)
-    }
-}
 
 #[derive(Debug)]
 pub(crate) struct Connection {
@@ -54,12 +36,8 @@ fn read_key_file(path: &Path) -> Option<String> {
 
 impl Connection {
     pub(crate) async fn open(global: &Global) -> Result<Self, Failure> {
-        let bearer = match find_key(global) {
-            Some(key) => Some(format!("Bearer {key}").parse().map_err(|_| {
-                Failure::local("the key contains characters a header cannot carry")
-            })?),
-            None => None,
-        };
+        let bearer = Bearer::new(find_key(global).as_deref())
+            .ok_or_else(|| Failure::local("the key contains characters a header cannot carry"))?;
         let channel = Channel::from_shared(global.addr.clone())
             .map_err(|e| Failure::local(format!("bad --addr {:?}: {e}", global.addr)))?
             .connect()
@@ -67,7 +45,7 @@ impl Connection {
             .map_err(|e| Failure::local(format!("cannot reach {}: {e}", global.addr)))?;
         Ok(Self {
             channel,
-            bearer: Bearer(bearer),
+            bearer,
             output: global.output,
         })
     }

@@ -31,4 +31,5 @@ pub use generated::yishe::{
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/yishe_descriptor.bin"));
 
+pub mod client;
 pub mod convert;

@@ -4,40 +4,15 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tonic::metadata::MetadataValue;
-use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
+use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_runtime::config::Config;
 use yishe_runtime::{Process, Shutdown};
 
 use crate::{Engine, TestDatabase};
-
-/// Adds `authorization: Bearer <key>` to every call (or nothing, for no key).
-#[derive(Debug, Clone)]
-pub struct Bearer(Option<MetadataValue<tonic::metadata::Ascii>>);
-
-impl Bearer {
-    pub fn new(key: Option<&str>) -> Self {
-        Self(key.map(|k| format!("Bearer {k}").parse().expect("ascii key")))
-    }
-}
-
-impl Interceptor for Bearer {
-    fn call(
-        &mut self,
-        mut request: tonic::Request<()>,
-    ) -> Result<tonic::Request<()>, tonic::Status> {
-        if let Some(value) = &self.0 {
-            request
-                .metadata_mut()
-                .insert("authorization", value.clone());
-        }
-        Ok(request)
-    }
-}
 
 pub type Referrals = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Directory = DirectoryServiceClient<InterceptedService<Channel, Bearer>>;
@@ -118,11 +93,17 @@ impl TestApp {
     }
 
     pub fn referrals(&self, key: Option<&str>) -> Referrals {
-        ReferralServiceClient::with_interceptor(self.channel.clone(), Bearer::new(key))
+        ReferralServiceClient::with_interceptor(
+            self.channel.clone(),
+            Bearer::new(key).expect("ascii key"),
+        )
     }
 
     pub fn directory(&self, key: Option<&str>) -> Directory {
-        DirectoryServiceClient::with_interceptor(self.channel.clone(), Bearer::new(key))
+        DirectoryServiceClient::with_interceptor(
+            self.channel.clone(),
+            Bearer::new(key).expect("ascii key"),
+        )
     }
 
     /// The text of `/metrics`.

@@ -7,7 +7,7 @@ mod cluster;
 mod database;
 mod seed;
 
-pub use app::{Bearer, Directory, Referrals, TestApp, http_get};
+pub use app::{Directory, Referrals, TestApp, http_get};
 pub use database::{Engine, TestDatabase};
 pub use seed::Station;
 

@@ -44,15 +44,7 @@ where
     F: std::future::Future<Output = Result<T, Error>> + Send + 'static,
     T: Send + 'static,
 {
-    match tokio::spawn(work).await {
-        Ok(result) => result.map_err(Error::into_status),
-        Err(join) => {
-            tracing::error!(error = %join, "use-case task failed");
-            Err(Status::internal(
-                "internal error; the server log has the details",
-            ))
-        }
-    }
+    yishe_runtime::use_case::run_to_completion(work, Error::into_status).await
 }
 
 impl ReferralGrpc {
