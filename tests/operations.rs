@@ -150,3 +150,47 @@ async fn sqlite_sla_breach() {
 async fn postgres_sla_breach() {
     sla_breach(Engine::Postgres).await
 }
+
+/// Past `max_concurrent_requests`, a call is refused at once with RESOURCE_EXHAUSTED
+/// rather than queued. The SQLite writer, held here, keeps one call in flight.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overloaded_server_sheds_calls_at_once() {
+    let app = TestApp::spawn_with(Engine::Sqlite, |c| c.max_concurrent_requests = 1)
+        .await
+        .unwrap();
+    let station = Station::seed(&app).await;
+    let created = create_referral(&app, &station, "m1").await;
+
+    let writer = app.process.store.begin().await.unwrap();
+    let mut busy = app.referrals(Some(&station.his_key));
+    let id = created.id.clone();
+    let in_flight = tokio::spawn(async move {
+        busy.get_referral(GetReferralRequest { referral_id: id })
+            .await
+    });
+    // Give the first call time to reach the server and wait for the writer.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let shed = app
+        .referrals(Some(&station.his_key))
+        .get_referral(GetReferralRequest {
+            referral_id: created.id.clone(),
+        })
+        .await;
+    assert_eq!(shed.unwrap_err().code(), tonic::Code::ResourceExhausted);
+
+    drop(writer);
+    let answered = in_flight
+        .await
+        .unwrap()
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(answered.id, created.id);
+    assert!(
+        app.metrics()
+            .await
+            .contains(r#"grpc_code="RESOURCE_EXHAUSTED""#)
+    );
+}

@@ -285,6 +285,40 @@ async fn audit_rows_are_appended_and_read_back(db: TestDatabase) {
     assert_eq!(rows[0].occurred_at, first.occurred_at);
 }
 
+/// Audit rows cannot be changed or removed with SQL, even by the application's role.
+async fn the_audit_log_is_append_only(db: TestDatabase) {
+    use sqlx::Connection;
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let r = referral(&d, "m1");
+    insert(&store, &r).await;
+    let mut tx = store.begin().await.unwrap();
+    tx.append_audit(&audit(&r, "referral.get")).await.unwrap();
+    tx.commit().await.unwrap();
+    for sql in [
+        "UPDATE audit_log SET outcome = 'edited'",
+        "DELETE FROM audit_log",
+    ] {
+        let refused = match db.engine {
+            yishe_testkit::Engine::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+                sqlx::query(sql).execute(&mut c).await.map(|_| ())
+            }
+            yishe_testkit::Engine::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+                sqlx::query(sql).execute(&mut c).await.map(|_| ())
+            }
+        };
+        let error = refused.expect_err(sql).to_string();
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.audit_of("referral", &r.id.to_string()).await.unwrap()[0].outcome,
+        "ok"
+    );
+}
+
 async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     let store = open(&db).await;
     let onc = department(&store, "onc").await;
@@ -571,6 +605,7 @@ on_both_engines!(
     a_stale_update_is_refused,
     a_rolled_back_change_leaves_nothing,
     audit_rows_are_appended_and_read_back,
+    the_audit_log_is_append_only,
     lists_respect_scope_filter_and_pages,
     the_feed_is_ordered_and_gap_free,
     departments_are_unique_per_hospital,
