@@ -98,6 +98,40 @@ async fn a_resumed_watcher_sees_every_event_exactly_once(app: TestApp, station: 
     assert!(more.is_err(), "no further event: {more:?}");
 }
 
+async fn the_department_sees_no_worker_ids_in_events(app: TestApp, station: Station) {
+    let mut his_events = watch(&app, &station.his_key, 0).await;
+    let mut station_events = watch(&app, &station.supervisor_key, 0).await;
+    let created = create_referral(&app, &station, "a").await;
+    let mut supervisor = app.referrals(Some(&station.supervisor_key));
+    let accepted = supervisor
+        .accept_referral(AcceptReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    supervisor
+        .assign_referral(AssignReferralRequest {
+            referral_id: created.id.clone(),
+            etag: accepted.etag,
+            social_worker_id: station.worker.clone(),
+        })
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        next(&mut his_events).await;
+        next(&mut station_events).await;
+    }
+    let for_department = next(&mut his_events).await;
+    let for_station = next(&mut station_events).await;
+    assert_eq!(for_department.r#type(), ReferralEventType::Assigned);
+    assert_eq!(for_department.assigned_worker_id, "");
+    assert_eq!(for_station.assigned_worker_id, station.worker);
+}
+
 async fn watchers_see_only_their_own_referrals(app: TestApp, station: Station) {
     let mut mine = watch(&app, &station.his_key, 0).await;
     let mut theirs = watch(&app, &station.other_his_key, 0).await;
@@ -126,5 +160,6 @@ async fn watchers_see_only_their_own_referrals(app: TestApp, station: Station) {
 
 e2e!(
     a_resumed_watcher_sees_every_event_exactly_once,
-    watchers_see_only_their_own_referrals
+    watchers_see_only_their_own_referrals,
+    the_department_sees_no_worker_ids_in_events,
 );

@@ -99,6 +99,31 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
         .unwrap();
     assert_eq!(resumed.status(), ReferralStatus::InProgress);
 
+    // The department follows the case but not the station's working notes or ids.
+    let seen_by_department = his
+        .get_referral(GetReferralRequest {
+            referral_id: created.id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(seen_by_department.status(), ReferralStatus::InProgress);
+    assert_eq!(seen_by_department.assigned_worker_name, "Wang Fang");
+    assert_eq!(seen_by_department.assigned_worker_id, "");
+    let held_as_seen = his
+        .list_referrals(ListReferralsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        held_as_seen
+            .referrals
+            .iter()
+            .all(|r| r.assigned_worker_id.is_empty())
+    );
+
     // Another social worker no longer sees it once it is someone's case.
     let mut junior = app.referrals(Some(&station.junior_key));
     let hidden = junior

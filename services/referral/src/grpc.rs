@@ -5,7 +5,8 @@ use std::pin::Pin;
 
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
-use yishe_domain::{ReferralId, Violations};
+use yishe_domain::referral::{Referral as DomainReferral, disclose, disclose_event};
+use yishe_domain::{ReferralId, Role, Violations};
 use yishe_proto::convert;
 use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
 use yishe_proto::referral::*;
@@ -38,6 +39,11 @@ fn referral_id(text: &str) -> Result<ReferralId, Status> {
     })
 }
 
+/// The referral as the caller's role may see it, on the wire.
+fn shown(role: Role, referral: DomainReferral) -> Referral {
+    convert::referral_to_proto(&disclose(role, referral))
+}
+
 /// Runs a use-case to completion in its own task, whatever happens to the call.
 async fn run<T, F>(work: F) -> Result<T, Status>
 where
@@ -55,10 +61,11 @@ impl ReferralGrpc {
         etag: String,
         change: Change,
     ) -> Result<Option<Referral>, Status> {
+        let role = ctx.caller.role;
         let id = referral_id(id)?;
         let service = self.service.clone();
         let referral = run(async move { service.change(&ctx, id, &etag, change).await }).await?;
-        Ok(Some(convert::referral_to_proto(&referral)))
+        Ok(Some(shown(role, referral)))
     }
 }
 
@@ -71,11 +78,12 @@ impl Rpc for ReferralGrpc {
         request: Request<CreateReferralRequest>,
     ) -> Result<Response<CreateReferralResponse>, Status> {
         let ctx = context(&request)?;
+        let role = ctx.caller.role;
         let draft = convert::referral_draft(request.into_inner());
         let service = self.service.clone();
         let referral = run(async move { service.create(&ctx, draft).await }).await?;
         Ok(Response::new(CreateReferralResponse {
-            referral: Some(convert::referral_to_proto(&referral)),
+            referral: Some(shown(role, referral)),
         }))
     }
 
@@ -84,11 +92,12 @@ impl Rpc for ReferralGrpc {
         request: Request<GetReferralRequest>,
     ) -> Result<Response<GetReferralResponse>, Status> {
         let ctx = context(&request)?;
+        let role = ctx.caller.role;
         let id = referral_id(&request.get_ref().referral_id)?;
         let service = self.service.clone();
         let referral = run(async move { service.get(&ctx, id).await }).await?;
         Ok(Response::new(GetReferralResponse {
-            referral: Some(convert::referral_to_proto(&referral)),
+            referral: Some(shown(role, referral)),
         }))
     }
 
@@ -97,6 +106,7 @@ impl Rpc for ReferralGrpc {
         request: Request<ListReferralsRequest>,
     ) -> Result<Response<ListReferralsResponse>, Status> {
         let ctx = context(&request)?;
+        let role = ctx.caller.role;
         let r = request.into_inner();
         let service = self.service.clone();
         let page = run(async move {
@@ -106,11 +116,7 @@ impl Rpc for ReferralGrpc {
         })
         .await?;
         Ok(Response::new(ListReferralsResponse {
-            referrals: page
-                .referrals
-                .iter()
-                .map(convert::referral_to_proto)
-                .collect(),
+            referrals: page.referrals.into_iter().map(|r| shown(role, r)).collect(),
             next_page_token: page.next_page_token,
         }))
     }
@@ -146,6 +152,7 @@ impl Rpc for ReferralGrpc {
         request: Request<AssignReferralRequest>,
     ) -> Result<Response<AssignReferralResponse>, Status> {
         let ctx = context(&request)?;
+        let role = ctx.caller.role;
         let r = request.into_inner();
         let id = referral_id(&r.referral_id)?;
         let service = self.service.clone();
@@ -153,7 +160,7 @@ impl Rpc for ReferralGrpc {
             run(async move { service.assign(&ctx, id, &r.etag, &r.social_worker_id).await })
                 .await?;
         Ok(Response::new(AssignReferralResponse {
-            referral: Some(convert::referral_to_proto(&referral)),
+            referral: Some(shown(role, referral)),
         }))
     }
 
@@ -202,13 +209,14 @@ impl Rpc for ReferralGrpc {
         request: Request<WatchReferralEventsRequest>,
     ) -> Result<Response<Self::WatchReferralEventsStream>, Status> {
         let ctx = context(&request)?;
+        let role = ctx.caller.role;
         tracing::info!(request_id = %ctx.request_id, role = ctx.caller.role.as_str(), "watch started");
         let events = self
             .feed
             .watch(ctx.caller, request.get_ref().after_sequence)
-            .map(|item| {
+            .map(move |item| {
                 item.map(|event| WatchReferralEventsResponse {
-                    event: Some(convert::event_to_proto(&event)),
+                    event: Some(convert::event_to_proto(&disclose_event(role, event))),
                 })
                 .map_err(Error::into_status)
             });

@@ -2,6 +2,7 @@
 //! see what.
 
 pub(crate) mod access;
+mod disclosure;
 mod event;
 mod filter;
 mod intake;
@@ -10,6 +11,7 @@ mod reason;
 mod status;
 
 pub use access::{ListScope, RecordScope, can_see};
+pub use disclosure::{disclose, disclose_event};
 pub use event::{EventType, ReferralEvent};
 pub use filter::ListFilter;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};

@@ -1,0 +1,52 @@
+//! What each role is shown of a referral (least privilege, field by field). The
+//! referring department follows the case's course: status, station, the assigned
+//! worker's display name, dates and the notes addressed to it when the case ends, but
+//! never the station's working notes nor its internal ids. Station roles see the
+//! whole referral. Every other role sees no referral at all (the policy table).
+
+use crate::caller::Role;
+use crate::referral::{Referral, ReferralEvent, Status};
+
+/// Statuses whose note is addressed to the department (why it ended).
+fn note_is_for_the_department(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Rejected
+            | Status::Cancelled
+            | Status::EnteredInError
+            | Status::Completed
+            | Status::Failed
+    )
+}
+
+/// `referral` as `role` may see it.
+pub fn disclose(role: Role, mut referral: Referral) -> Referral {
+    if role == Role::HisIntegration {
+        if !note_is_for_the_department(referral.status) {
+            referral.status_reason.note.clear();
+        }
+        referral.assigned_worker = None;
+    }
+    referral
+}
+
+/// `event` as `role` may see it.
+pub fn disclose_event(role: Role, mut event: ReferralEvent) -> ReferralEvent {
+    if role == Role::HisIntegration {
+        event.assigned_worker = None;
+    }
+    event
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn station_notes_are_hidden_from_the_department_until_the_case_ends() {
+        assert!(!note_is_for_the_department(Status::OnHold));
+        assert!(!note_is_for_the_department(Status::InProgress));
+        assert!(note_is_for_the_department(Status::Rejected));
+        assert!(note_is_for_the_department(Status::Completed));
+    }
+}
