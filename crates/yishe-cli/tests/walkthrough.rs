@@ -164,9 +164,7 @@ async fn walk_through(engine: Engine) {
     let stale = cli
         .run(
             &supervisor,
-            &[
-                "referral", "hold", &referral, "--note", "x", "--etag", "\"1\"",
-            ],
+            &["referral", "hold", &referral, "--note", "x", "--etag", "1"],
         )
         .await;
     assert_eq!(stale.status.code(), Some(1));

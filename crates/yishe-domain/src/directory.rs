@@ -235,7 +235,7 @@ pub struct SocialWorker {
 
 impl SocialWorker {
     pub fn etag(&self) -> String {
-        format!("\"{}\"", self.version)
+        self.version.to_string()
     }
 
     /// The load an assignment check sees, not counting `already_assigned` (a

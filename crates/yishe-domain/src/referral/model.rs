@@ -102,7 +102,7 @@ pub struct Referral {
 impl Referral {
     /// The opaque etag clients send back with a change.
     pub fn etag(&self) -> String {
-        format!("\"{}\"", self.version)
+        self.version.to_string()
     }
 
     /// Whether `etag` is the current one.
