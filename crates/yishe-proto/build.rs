@@ -11,6 +11,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "yishe/common/v1/common.proto",
         "yishe/referral/v1/referral.proto",
         "yishe/directory/v1/directory.proto",
+        "yishe/audit/v1/audit.proto",
     ];
     println!("cargo:rerun-if-changed={}", root.display());
 

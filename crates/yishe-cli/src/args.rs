@@ -67,6 +67,37 @@ pub(crate) enum Command {
     /// API keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The audit log (auditor key).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// List audit records, oldest first.
+    List {
+        /// Only records about this kind of record, such as `referral`.
+        #[arg(long, default_value = "")]
+        kind: String,
+        /// Only records about this record id (with --kind).
+        #[arg(long, default_value = "")]
+        id: String,
+        #[arg(long, default_value_t = 100)]
+        page_size: i32,
+        #[arg(long, default_value = "")]
+        page_token: String,
+    },
+    /// Walk the hash chain and report the first broken link (exit 3 if broken).
+    Verify,
+    /// Write sealed records as JSON lines, in chain order, for a SIEM.
+    Export {
+        /// Export links after this sequence.
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        /// Stop after this sequence; 0 for the end of the chain.
+        #[arg(long, default_value_t = 0)]
+        to: u64,
+    },
 }
 
 /// The etag of a change; without it the referral is read first and its current etag

@@ -11,6 +11,8 @@ pub(crate) enum Failure {
     Status(tonic::Status),
     /// The command could not be sent (no server, bad address, bad arguments).
     Local(String),
+    /// The command ran and found a problem (a broken audit chain).
+    Found(String),
 }
 
 impl From<tonic::Status> for Failure {
@@ -29,6 +31,10 @@ impl Failure {
             Failure::Local(message) => {
                 eprintln!("error: {message}");
                 ExitCode::from(2)
+            }
+            Failure::Found(message) => {
+                eprintln!("{message}");
+                ExitCode::from(3)
             }
             Failure::Status(status) => {
                 match status.get_details_bad_request() {

@@ -3,6 +3,7 @@
 //! prints the server's message and offending fields and exits non-zero.
 
 mod args;
+mod audit;
 mod client;
 mod directory;
 mod enums;
@@ -24,6 +25,7 @@ async fn main() -> ExitCode {
             args::Command::Department(command) => directory::department(command, &connection).await,
             args::Command::Worker(command) => directory::worker(command, &connection).await,
             args::Command::Key(command) => directory::key(command, &connection).await,
+            args::Command::Audit(command) => audit::run(command, &connection).await,
         }
     }
     .await;

@@ -169,7 +169,12 @@ fn flatten(prefix: &str, value: &Value, table: &mut Table) {
 }
 
 /// Many records: a table with the named columns, or a JSON array.
-fn rows(output: Output, values: Vec<Value>, columns: &[&str], extra: Option<(&str, String)>) {
+pub(crate) fn rows(
+    output: Output,
+    values: Vec<Value>,
+    columns: &[&str],
+    extra: Option<(&str, String)>,
+) {
     match output {
         Output::Id => values.iter().for_each(|v| println!("{}", cell(&v["id"]))),
         Output::Json => {

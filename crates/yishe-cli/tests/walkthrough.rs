@@ -204,6 +204,36 @@ async fn walk_through(engine: Engine) {
     );
     let denied = cli.run(&his, &["key", "list"]).await;
     assert!(String::from_utf8_lossy(&denied.stderr).contains("PermissionDenied"));
+
+    // The auditor checks the hash chain and exports it as JSON lines.
+    let auditor = cli
+        .ok(
+            admin,
+            &[
+                "key", "create", "--name", "auditor", "--role", "auditor", "-o", "id",
+            ],
+        )
+        .await;
+    let mut verified = String::new();
+    for _ in 0..40 {
+        verified = cli.ok(&auditor, &["audit", "verify", "-o", "json"]).await;
+        let v: serde_json::Value = serde_json::from_str(&verified).unwrap();
+        assert_eq!(v["intact"], true, "{verified}");
+        if v["unsealed_records"].as_u64().unwrap() <= 1
+            && v["verified_records"].as_u64().unwrap() > 5
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let exported = cli.ok(&auditor, &["audit", "export"]).await;
+    let lines: Vec<serde_json::Value> = exported
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() > 5, "{verified}");
+    assert_eq!(lines[0]["sequence"], 1);
+    assert!(lines.iter().any(|l| l["action"] == "referral.create"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

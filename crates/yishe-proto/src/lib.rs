@@ -19,11 +19,16 @@ mod generated {
                 tonic::include_proto!("yishe.directory.v1");
             }
         }
+        pub mod audit {
+            pub mod v1 {
+                tonic::include_proto!("yishe.audit.v1");
+            }
+        }
     }
 }
 
 pub use generated::yishe::{
-    common::v1 as common, directory::v1 as directory, referral::v1 as referral,
+    audit::v1 as audit, common::v1 as common, directory::v1 as directory, referral::v1 as referral,
 };
 
 /// The encoded `FileDescriptorSet` of the whole contract, for gRPC reflection and for

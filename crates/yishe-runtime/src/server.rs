@@ -95,7 +95,7 @@ impl Listeners {
         let layers = tower::ServiceBuilder::new()
             .layer(GrpcMetricsLayer::new(metrics.clone()))
             .layer(LoadShedLayer::new(max_concurrent_requests))
-            .layer(AuthLayer::new(authenticator));
+            .layer(AuthLayer::new(authenticator, store.clone()));
 
         let http_task = tokio::spawn(crate::http::serve(
             self.http,

@@ -45,6 +45,26 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     /// How many referrals are in each non-terminal status (for the ops gauge).
     async fn open_referrals_by_status(&self) -> Result<Vec<(Status, i64)>>;
 
+    /// Links up to `limit` committed audit rows into the hash chain (one sealer at a
+    /// time); returns how many it sealed.
+    async fn seal_audit(&self, limit: u32) -> Result<usize>;
+
+    /// Chain links with a sequence greater than `after`, in order, with their rows.
+    async fn audit_chain_after(&self, after: u64, limit: u32) -> Result<Vec<crate::ChainLink>>;
+
+    /// Audit rows written but not yet sealed.
+    async fn unsealed_audit_count(&self) -> Result<u64>;
+
+    /// Audit rows, oldest first, optionally about one kind of record or one record,
+    /// after the row `after`.
+    async fn list_audit(
+        &self,
+        resource_kind: Option<&str>,
+        resource_id: Option<&str>,
+        after: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> Result<Vec<crate::AuditRecord>>;
+
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
 

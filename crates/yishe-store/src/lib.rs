@@ -5,6 +5,7 @@
 //! together or not at all.
 
 mod audit;
+mod chain;
 mod database;
 mod directory;
 mod error;
@@ -16,6 +17,7 @@ mod sql;
 mod sqlite;
 
 pub use audit::{AuditEntry, AuditLog};
+pub use chain::{AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify};
 pub use database::{Database, Engine, Store, Tx, connect};
 pub use directory::DirectoryRepo;
 pub use error::{Error, Result};

@@ -10,7 +10,7 @@ use sqlx::{PgPool, Postgres};
 use yishe_domain::directory::ApiKey;
 use yishe_domain::referral::{ReferralEvent, Status};
 
-use crate::sql::{impl_feed, impl_tx};
+use crate::sql::{impl_audit_chain, impl_feed, impl_tx};
 use crate::{Database, Engine, Error, Result, Tx};
 
 impl_tx!(
@@ -22,6 +22,11 @@ impl_tx!(
 impl_feed!(
     Postgres,
     relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)"
+);
+// The sealer has a lock of its own, so relaying and sealing run side by side.
+impl_audit_chain!(
+    Postgres,
+    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
 );
 
 /// A PostgreSQL database.
@@ -82,6 +87,28 @@ impl Database for PostgresDatabase {
 
     async fn open_referrals_by_status(&self) -> Result<Vec<(Status, i64)>> {
         open_referrals_by_status_on(&self.pool).await
+    }
+
+    async fn seal_audit(&self, limit: u32) -> Result<usize> {
+        seal_audit_on(&self.pool, limit).await
+    }
+
+    async fn audit_chain_after(&self, after: u64, limit: u32) -> Result<Vec<crate::ChainLink>> {
+        audit_chain_after_on(&self.pool, after, limit).await
+    }
+
+    async fn unsealed_audit_count(&self) -> Result<u64> {
+        unsealed_audit_count_on(&self.pool).await
+    }
+
+    async fn list_audit(
+        &self,
+        resource_kind: Option<&str>,
+        resource_id: Option<&str>,
+        after: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> Result<Vec<crate::AuditRecord>> {
+        list_audit_on(&self.pool, resource_kind, resource_id, after, limit).await
     }
 
     async fn ping(&self) -> Result<()> {

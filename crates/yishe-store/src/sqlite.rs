@@ -11,7 +11,7 @@ use sqlx::{Sqlite, SqlitePool};
 use yishe_domain::directory::ApiKey;
 use yishe_domain::referral::{ReferralEvent, Status};
 
-use crate::sql::{impl_feed, impl_tx};
+use crate::sql::{impl_audit_chain, impl_feed, impl_tx};
 use crate::{Database, Engine, Error, Result, Tx};
 
 impl_tx!(
@@ -20,6 +20,7 @@ impl_tx!(
     lock_worker = "SELECT id FROM social_workers WHERE id = $1"
 );
 impl_feed!(Sqlite, relay_lock = "SELECT TRUE");
+impl_audit_chain!(Sqlite, seal_lock = "SELECT TRUE");
 
 /// A SQLite database file.
 #[derive(Debug, Clone)]
@@ -89,6 +90,28 @@ impl Database for SqliteDatabase {
 
     async fn open_referrals_by_status(&self) -> Result<Vec<(Status, i64)>> {
         open_referrals_by_status_on(&self.readers).await
+    }
+
+    async fn seal_audit(&self, limit: u32) -> Result<usize> {
+        seal_audit_on(&self.writer, limit).await
+    }
+
+    async fn audit_chain_after(&self, after: u64, limit: u32) -> Result<Vec<crate::ChainLink>> {
+        audit_chain_after_on(&self.readers, after, limit).await
+    }
+
+    async fn unsealed_audit_count(&self) -> Result<u64> {
+        unsealed_audit_count_on(&self.readers).await
+    }
+
+    async fn list_audit(
+        &self,
+        resource_kind: Option<&str>,
+        resource_id: Option<&str>,
+        after: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> Result<Vec<crate::AuditRecord>> {
+        list_audit_on(&self.readers, resource_kind, resource_id, after, limit).await
     }
 
     async fn ping(&self) -> Result<()> {

@@ -319,6 +319,92 @@ async fn the_audit_log_is_append_only(db: TestDatabase) {
     );
 }
 
+/// Runs `statements` directly on the database, behind the store's back.
+async fn tamper(db: &TestDatabase, statements: &[&str]) {
+    use sqlx::Connection;
+    match db.engine {
+        yishe_testkit::Engine::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+            for sql in statements {
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+        }
+        yishe_testkit::Engine::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            for sql in statements {
+                sqlx::query(sql).execute(&mut c).await.unwrap();
+            }
+        }
+    }
+}
+
+async fn three_sealed_audit_rows(store: &Store) -> Vec<AuditEntry> {
+    let d = department(store, "onc").await;
+    let r = referral(&d, "m1");
+    insert(store, &r).await;
+    let mut rows = Vec::new();
+    for action in ["referral.create", "referral.get", "referral.accept"] {
+        let entry = audit(&r, action);
+        let mut tx = store.begin().await.unwrap();
+        tx.append_audit(&entry).await.unwrap();
+        tx.commit().await.unwrap();
+        rows.push(entry);
+    }
+    assert_eq!(store.unsealed_audit_count().await.unwrap(), 3);
+    assert_eq!(store.seal_audit(2).await.unwrap(), 2);
+    assert_eq!(store.seal_audit(100).await.unwrap(), 1);
+    assert_eq!(store.seal_audit(100).await.unwrap(), 0);
+    rows
+}
+
+async fn audit_rows_are_sealed_into_a_verifiable_chain(db: TestDatabase) {
+    let store = open(&db).await;
+    let rows = three_sealed_audit_rows(&store).await;
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    assert_eq!(verification.broken, None);
+    assert_eq!(verification.verified, 3);
+    assert_eq!(verification.unsealed, 0);
+    let chain = store.audit_chain_after(0, 10).await.unwrap();
+    assert_eq!(
+        chain.iter().map(|l| l.audit_id).collect::<Vec<_>>(),
+        rows.iter().map(|r| r.id).collect::<Vec<_>>()
+    );
+    assert_eq!(chain[0].previous_hash, yishe_store::GENESIS);
+    assert_eq!(chain[1].previous_hash, chain[0].hash);
+    assert_eq!(verification.head_hash, chain[2].hash);
+    // Listing shows each row with its link.
+    let listed = store
+        .list_audit(Some("referral"), None, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[1].link.as_ref().unwrap().0, 2);
+    let after_first = store
+        .list_audit(None, None, Some(rows[0].id), 10)
+        .await
+        .unwrap();
+    assert_eq!(after_first.len(), 2);
+}
+
+async fn an_audit_row_edited_by_hand_is_pinpointed(db: TestDatabase) {
+    let store = open(&db).await;
+    let rows = three_sealed_audit_rows(&store).await;
+    let edit = "UPDATE audit_log SET outcome = 'ok-ish' WHERE action = 'referral.get'";
+    let disable = match db.engine {
+        yishe_testkit::Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
+        yishe_testkit::Engine::Postgres => {
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update"
+        }
+    };
+    tamper(&db, &[disable, edit]).await;
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    let (sequence, id, problem) = verification.broken.expect("the edit is found");
+    assert_eq!(sequence, 2);
+    assert_eq!(id, rows[1].id.to_string());
+    assert!(problem.contains("changed"), "{problem}");
+    assert_eq!(verification.verified, 1);
+}
+
 async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     let store = open(&db).await;
     let onc = department(&store, "onc").await;
@@ -606,6 +692,8 @@ on_both_engines!(
     a_rolled_back_change_leaves_nothing,
     audit_rows_are_appended_and_read_back,
     the_audit_log_is_append_only,
+    audit_rows_are_sealed_into_a_verifiable_chain,
+    an_audit_row_edited_by_hand_is_pinpointed,
     lists_respect_scope_filter_and_pages,
     the_feed_is_ordered_and_gap_free,
     departments_are_unique_per_hospital,

@@ -1,4 +1,4 @@
-//! Yishe all-in-one: the referral and directory services in one process over one
+//! Yishe all-in-one: the referral, directory and audit services in one process over one
 //! database (embedded SQLite by default), as started by `cargo run --release`.
 
 use std::net::SocketAddr;
@@ -57,11 +57,19 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
         shutdown,
     });
     let directory = yishe_directory::start(process.store.clone());
+    let audit = yishe_audit::start(process.store.clone(), process.shutdown.clone());
     let mut routes = tonic::service::RoutesBuilder::default();
-    routes.add_service(referrals).add_service(directory);
+    routes
+        .add_service(referrals)
+        .add_service(directory)
+        .add_service(audit);
     let app = process.app(
         routes,
-        vec![yishe_referral::SERVICE_NAME, yishe_directory::SERVICE_NAME],
+        vec![
+            yishe_referral::SERVICE_NAME,
+            yishe_directory::SERVICE_NAME,
+            yishe_audit::SERVICE_NAME,
+        ],
     );
 
     let listeners = process.bind().await?;

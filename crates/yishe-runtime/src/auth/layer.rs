@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use tonic::Status;
 use tower::{Layer, Service};
 use yishe_domain::Caller;
+use yishe_store::{AuditEntry, Store};
 
 use super::context::RequestContext;
 use super::policy::{self, Access};
@@ -42,15 +43,20 @@ impl AuthError {
     }
 }
 
-/// Authenticates, checks the policy table, and attaches a `RequestContext`.
+/// Authenticates, checks the policy table, and attaches a `RequestContext`. Refused
+/// calls are written to the audit log.
 #[derive(Debug, Clone)]
 pub struct AuthLayer {
     authenticator: Arc<dyn Authenticator>,
+    audit: Store,
 }
 
 impl AuthLayer {
-    pub fn new(authenticator: Arc<dyn Authenticator>) -> Self {
-        Self { authenticator }
+    pub fn new(authenticator: Arc<dyn Authenticator>, audit: Store) -> Self {
+        Self {
+            authenticator,
+            audit,
+        }
     }
 }
 
@@ -61,6 +67,7 @@ impl<S> Layer<S> for AuthLayer {
         AuthService {
             inner,
             authenticator: self.authenticator.clone(),
+            audit: self.audit.clone(),
         }
     }
 }
@@ -69,6 +76,7 @@ impl<S> Layer<S> for AuthLayer {
 pub struct AuthService<S> {
     inner: S,
     authenticator: Arc<dyn Authenticator>,
+    audit: Store,
 }
 
 type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
@@ -95,31 +103,80 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let authenticator = self.authenticator.clone();
+        let audit = self.audit.clone();
         Box::pin(async move {
             let access = policy::lookup(request.uri().path());
             if access == Some(Access::Public) {
                 return inner.call(request).await;
             }
+            let request_id = request_id(request.headers());
+            let refusal = Refusal {
+                audit: &audit,
+                path: request.uri().path(),
+                request_id: &request_id,
+            };
             let caller = match authenticator.authenticate(request.headers()).await {
                 Ok(caller) => caller,
-                Err(error) => return Ok(error.into_status().into_http()),
+                Err(error) => {
+                    let status = error.into_status();
+                    if status.code() == tonic::Code::Unauthenticated {
+                        refusal.record(None, "unauthenticated").await;
+                    }
+                    return Ok(status.into_http());
+                }
             };
             let allowed =
                 matches!(access, Some(Access::Roles(roles)) if roles.contains(&caller.role));
             if !allowed {
                 tracing::info!(role = caller.role.as_str(), "call denied by policy");
+                refusal.record(Some(&caller), "permission_denied").await;
                 let status = Status::permission_denied(format!(
                     "the role {} may not call this method",
                     caller.role.as_str()
                 ));
                 return Ok(status.into_http());
             }
-            let request_id = request_id(request.headers());
             request
                 .extensions_mut()
                 .insert(RequestContext { caller, request_id });
             inner.call(request).await
         })
+    }
+}
+
+/// A refused call, to be written to the audit log.
+struct Refusal<'a> {
+    audit: &'a Store,
+    path: &'a str,
+    request_id: &'a str,
+}
+
+impl Refusal<'_> {
+    /// Best effort: a refusal stands whether or not its audit row could be written.
+    async fn record(&self, caller: Option<&Caller>, outcome: &str) {
+        let entry = AuditEntry {
+            id: uuid::Uuid::now_v7(),
+            occurred_at: yishe_domain::referral::truncate_to_micros(chrono::Utc::now()),
+            subject: caller
+                .map(|c| c.subject.clone())
+                .unwrap_or_else(|| "anonymous".into()),
+            role: caller.map(|c| c.role.as_str()).unwrap_or("none").to_owned(),
+            // The path is the caller's text: keep it bounded.
+            action: self.path.chars().take(200).collect(),
+            resource_kind: String::new(),
+            resource_id: String::new(),
+            request_id: self.request_id.to_owned(),
+            outcome: outcome.to_owned(),
+        };
+        let written = async {
+            let mut tx = self.audit.begin().await?;
+            tx.append_audit(&entry).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(error) = written {
+            tracing::error!(%error, "cannot audit a refused call");
+        }
     }
 }
 

@@ -13,10 +13,14 @@ pub enum Access {
     Roles(&'static [Role]),
 }
 
-use Role::{HisIntegration as HIS, SocialWorker as SW, StationAdmin as ADMIN, Supervisor as SUP};
+use Role::{
+    Auditor as AUDITOR, HisIntegration as HIS, SocialWorker as SW, StationAdmin as ADMIN,
+    Supervisor as SUP,
+};
 
 const REFERRAL: &str = "/yishe.referral.v1.ReferralService/";
 const DIRECTORY: &str = "/yishe.directory.v1.DirectoryService/";
+const AUDIT: &str = "/yishe.audit.v1.AuditService/";
 
 /// Every method of every service, once.
 pub static POLICY: &[(&str, &str, Access)] = &[
@@ -46,6 +50,9 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (DIRECTORY, "CreateApiKey", Access::Roles(&[ADMIN])),
     (DIRECTORY, "ListApiKeys", Access::Roles(&[ADMIN])),
     (DIRECTORY, "RevokeApiKey", Access::Roles(&[ADMIN])),
+    (AUDIT, "ListAuditRecords", Access::Roles(&[AUDITOR])),
+    (AUDIT, "VerifyAuditChain", Access::Roles(&[AUDITOR])),
+    (AUDIT, "ExportAuditRecords", Access::Roles(&[AUDITOR])),
     ("/grpc.health.v1.Health/", "Check", Access::Public),
     ("/grpc.health.v1.Health/", "Watch", Access::Public),
     (

@@ -20,6 +20,11 @@ macro_rules! impl_audit_and_events {
                 .bind(&e.outcome)
                 .execute(&mut *self.tx)
                 .await?;
+                // Queued for the sealer, in the same transaction as the row.
+                ::sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
+                    .bind(e.id)
+                    .execute(&mut *self.tx)
+                    .await?;
                 Ok(())
             }
 

@@ -5,11 +5,13 @@
 //! generic code because sqlx's trait bounds for "any database" would drown the SQL.
 
 mod audit;
+mod chain;
 mod directory;
 mod feed;
 mod referrals;
 
 pub(crate) use audit::impl_audit_and_events;
+pub(crate) use chain::impl_audit_chain;
 pub(crate) use directory::impl_directory_repo;
 pub(crate) use feed::impl_feed;
 pub(crate) use referrals::impl_referral_repo;

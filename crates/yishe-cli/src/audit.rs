@@ -1,0 +1,114 @@
+//! `yishe audit …`
+
+use serde_json::{Value, json};
+use tokio_stream::StreamExt;
+use yishe_proto::audit::*;
+
+use crate::args::{AuditCommand, Output};
+use crate::client::Connection;
+use crate::failure::Failure;
+use crate::output::time;
+
+fn record_json(r: &AuditRecord) -> Value {
+    json!({
+        "sequence": r.sequence,
+        "id": r.id,
+        "occur_time": time(&r.occur_time),
+        "subject": r.subject,
+        "role": r.role,
+        "action": r.action,
+        "resource_kind": r.resource_kind,
+        "resource_id": r.resource_id,
+        "request_id": r.request_id,
+        "outcome": r.outcome,
+        "previous_hash": r.previous_hash,
+        "hash": r.hash,
+    })
+}
+
+pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Failure> {
+    let mut client = c.audit();
+    match command {
+        AuditCommand::List {
+            kind,
+            id,
+            page_size,
+            page_token,
+        } => {
+            let page = client
+                .list_audit_records(ListAuditRecordsRequest {
+                    page_size,
+                    page_token,
+                    resource_kind: kind,
+                    resource_id: id,
+                })
+                .await?
+                .into_inner();
+            let values: Vec<Value> = page.records.iter().map(record_json).collect();
+            let columns = [
+                "sequence",
+                "occur_time",
+                "role",
+                "action",
+                "resource_id",
+                "outcome",
+            ];
+            crate::output::rows(
+                c.output,
+                values,
+                &columns,
+                Some(("next_page_token", page.next_page_token)),
+            );
+        }
+        AuditCommand::Verify => {
+            let v = client
+                .verify_audit_chain(VerifyAuditChainRequest {})
+                .await?
+                .into_inner();
+            match c.output {
+                Output::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({
+                        "intact": v.intact,
+                        "verified_records": v.verified_records,
+                        "unsealed_records": v.unsealed_records,
+                        "first_broken_sequence": v.first_broken_sequence,
+                        "first_broken_record_id": v.first_broken_record_id,
+                        "problem": v.problem,
+                        "head_hash": v.head_hash,
+                    }))
+                    .expect("json")
+                ),
+                _ if v.intact => println!(
+                    "audit chain intact: {} records verified, {} not yet sealed, head {}",
+                    v.verified_records, v.unsealed_records, v.head_hash
+                ),
+                _ => {}
+            }
+            if !v.intact {
+                return Err(Failure::Found(format!(
+                    "audit chain BROKEN at sequence {} (record {}): {}; {} records before it verified",
+                    v.first_broken_sequence,
+                    v.first_broken_record_id,
+                    v.problem,
+                    v.verified_records
+                )));
+            }
+        }
+        AuditCommand::Export { after, to } => {
+            let mut records = client
+                .export_audit_records(ExportAuditRecordsRequest {
+                    after_sequence: after,
+                    to_sequence: to,
+                })
+                .await?
+                .into_inner();
+            while let Some(item) = records.next().await {
+                if let Some(record) = item?.record {
+                    println!("{}", record_json(&record));
+                }
+            }
+        }
+    }
+    Ok(())
+}

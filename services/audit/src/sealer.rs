@@ -1,0 +1,28 @@
+//! The sealer: one loop per process, one leader per database, keeping the unsealed
+//! tail of the audit log to about a second.
+
+use std::time::Duration;
+
+use yishe_runtime::Shutdown;
+use yishe_store::Store;
+
+const BATCH: u32 = 500;
+const IDLE: Duration = Duration::from_millis(500);
+
+pub(crate) async fn run(store: Store, shutdown: Shutdown) {
+    loop {
+        match store.seal_audit(BATCH).await {
+            Ok(n) if n as u32 == BATCH => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "audit sealing failed; retrying"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(IDLE) => {}
+            _ = shutdown.wait() => {
+                // One last pass so a clean stop leaves nothing unsealed.
+                let _ = store.seal_audit(BATCH).await;
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The auditor's use-cases. Each read of the log writes an audit row of its own.
+
+use chrono::Utc;
+use yishe_domain::Violations;
+use yishe_domain::referral::truncate_to_micros;
+use yishe_runtime::auth::RequestContext;
+use yishe_store::{AuditEntry, AuditRecord, ChainLink, Store, Verification};
+
+use crate::error::Error;
+
+const DEFAULT_PAGE: u32 = 100;
+const MAX_PAGE: u32 = 1000;
+/// Links per read while exporting.
+pub(crate) const EXPORT_BATCH: u32 = 500;
+
+#[derive(Debug, Clone)]
+pub struct AuditService {
+    store: Store,
+}
+
+/// A page of audit records.
+#[derive(Debug)]
+pub struct Page {
+    pub records: Vec<AuditRecord>,
+    pub next_page_token: String,
+}
+
+impl AuditService {
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Records that the caller read the audit log.
+    async fn audit_the_auditor(
+        &self,
+        ctx: &RequestContext,
+        action: &str,
+        detail: String,
+    ) -> Result<(), Error> {
+        let mut tx = self.store.begin().await?;
+        tx.append_audit(&AuditEntry {
+            id: uuid::Uuid::now_v7(),
+            occurred_at: truncate_to_micros(Utc::now()),
+            subject: ctx.caller.subject.clone(),
+            role: ctx.caller.role.as_str().to_owned(),
+            action: action.to_owned(),
+            resource_kind: "audit_log".to_owned(),
+            resource_id: detail,
+            request_id: ctx.request_id.clone(),
+            outcome: "ok".to_owned(),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn list(
+        &self,
+        ctx: &RequestContext,
+        resource_kind: &str,
+        resource_id: &str,
+        page_size: i32,
+        page_token: &str,
+    ) -> Result<Page, Error> {
+        let mut v = Violations::new();
+        let limit = match page_size {
+            0 => DEFAULT_PAGE,
+            n if n < 0 => {
+                v.add("page_size", "must not be negative");
+                DEFAULT_PAGE
+            }
+            n => (n as u32).min(MAX_PAGE),
+        };
+        let after = if page_token.is_empty() {
+            None
+        } else {
+            let parsed = uuid::Uuid::try_parse(page_token).ok();
+            if parsed.is_none() {
+                v.add("page_token", "is not a token this server issued");
+            }
+            parsed
+        };
+        if !resource_id.is_empty() && resource_kind.is_empty() {
+            v.add("resource_kind", "is required with resource_id");
+        }
+        if !v.is_empty() {
+            return Err(Error::Invalid(v));
+        }
+        self.audit_the_auditor(ctx, "audit.list", String::new())
+            .await?;
+        let kind = Some(resource_kind).filter(|k| !k.is_empty());
+        let id = Some(resource_id).filter(|i| !i.is_empty());
+        let mut records = self.store.list_audit(kind, id, after, limit + 1).await?;
+        let more = records.len() > limit as usize;
+        records.truncate(limit as usize);
+        let next_page_token = if more {
+            records
+                .last()
+                .map(|r| r.entry.id.to_string())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Page {
+            records,
+            next_page_token,
+        })
+    }
+
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn verify(&self, ctx: &RequestContext) -> Result<Verification, Error> {
+        self.audit_the_auditor(ctx, "audit.verify", String::new())
+            .await?;
+        let verification = yishe_store::verify(self.store.as_ref()).await?;
+        if let Some((sequence, _, problem)) = &verification.broken {
+            tracing::error!(sequence, %problem, "audit chain broken");
+        }
+        Ok(verification)
+    }
+
+    /// Starts an export: audits it and returns the first batch of links.
+    pub async fn begin_export(
+        &self,
+        ctx: &RequestContext,
+        after: u64,
+        to: u64,
+    ) -> Result<(), Error> {
+        let range = if to == 0 {
+            format!("{}..", after + 1)
+        } else {
+            format!("{}..={to}", after + 1)
+        };
+        self.audit_the_auditor(ctx, "audit.export", range).await
+    }
+
+    pub async fn links_after(&self, after: u64) -> Result<Vec<ChainLink>, Error> {
+        Ok(self.store.audit_chain_after(after, EXPORT_BATCH).await?)
+    }
+}

@@ -1,0 +1,223 @@
+//! The audit log as an auditor sees it: every access and every refusal recorded,
+//! sealed into a hash chain within seconds, verifiable, exportable, and an edit made
+//! behind Yishe's back pinpointed.
+
+use std::time::Duration;
+
+use tokio_stream::StreamExt;
+use yishe_e2e::{Engine, Station, TestApp, create_referral, e2e};
+use yishe_proto::audit::*;
+use yishe_proto::directory::ListApiKeysRequest;
+use yishe_proto::referral::{GetReferralRequest, ListReferralsRequest};
+use yishe_testkit::Directory;
+
+type Audit = audit_service_client::AuditServiceClient<
+    tonic::service::interceptor::InterceptedService<
+        tonic::transport::Channel,
+        yishe_proto::client::Bearer,
+    >,
+>;
+
+fn auditor(app: &TestApp, station: &Station) -> Audit {
+    let bearer = yishe_proto::client::Bearer::new(Some(&station.auditor_key)).unwrap();
+    audit_service_client::AuditServiceClient::with_interceptor(app.channel.clone(), bearer)
+}
+
+/// Verifies until every record is sealed (the sealer runs every half second).
+async fn verify_sealed(audit: &mut Audit) -> VerifyAuditChainResponse {
+    for _ in 0..40 {
+        let v = audit
+            .verify_audit_chain(VerifyAuditChainRequest {})
+            .await
+            .unwrap()
+            .into_inner();
+        // The verify call itself adds one unsealed row each time.
+        if v.unsealed_records <= 1 || !v.intact {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("the audit log was not sealed within 10 s");
+}
+
+async fn records(audit: &mut Audit, kind: &str, id: &str) -> Vec<AuditRecord> {
+    audit
+        .list_audit_records(ListAuditRecordsRequest {
+            page_size: 1000,
+            resource_kind: kind.into(),
+            resource_id: id.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .records
+}
+
+async fn every_access_is_recorded_and_sealed(app: TestApp, station: Station) {
+    let created = create_referral(&app, &station, "m1").await;
+    let mut his = app.referrals(Some(&station.his_key));
+    his.get_referral(GetReferralRequest {
+        referral_id: created.id.clone(),
+    })
+    .await
+    .unwrap();
+    let mut other = app.referrals(Some(&station.other_his_key));
+    let _ = other
+        .get_referral(GetReferralRequest {
+            referral_id: created.id.clone(),
+        })
+        .await;
+
+    let mut audit = auditor(&app, &station);
+    let v = verify_sealed(&mut audit).await;
+    assert!(v.intact, "{v:?}");
+    assert!(v.verified_records >= 3);
+    assert_eq!(v.head_hash.len(), 64);
+
+    let about = records(&mut audit, "referral", &created.id).await;
+    let seen: Vec<_> = about
+        .iter()
+        .map(|r| (r.role.as_str(), r.action.as_str(), r.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("his_integration", "referral.create", "ok"),
+            ("his_integration", "referral.get", "ok"),
+            ("his_integration", "referral.get", "not_found"),
+        ]
+    );
+    assert!(
+        about.iter().all(|r| r.sequence > 0 && r.hash.len() == 64),
+        "all sealed"
+    );
+    assert!(
+        about
+            .iter()
+            .all(|r| !r.subject.is_empty() && !r.request_id.is_empty())
+    );
+}
+
+async fn refused_calls_and_audit_reads_are_recorded(app: TestApp, station: Station) {
+    let mut directory: Directory = app.directory(Some(&station.his_key));
+    let _ = directory.list_api_keys(ListApiKeysRequest::default()).await;
+    let _ = app
+        .referrals(None)
+        .list_referrals(ListReferralsRequest::default())
+        .await;
+    let mut audit = auditor(&app, &station);
+    audit
+        .verify_audit_chain(VerifyAuditChainRequest {})
+        .await
+        .unwrap();
+
+    let all = records(&mut audit, "", "").await;
+    let denied = all
+        .iter()
+        .find(|r| r.action == "/yishe.directory.v1.DirectoryService/ListApiKeys")
+        .expect("the refused call is audited");
+    assert_eq!(
+        (denied.role.as_str(), denied.outcome.as_str()),
+        ("his_integration", "permission_denied")
+    );
+    let anonymous = all
+        .iter()
+        .find(|r| r.action == "/yishe.referral.v1.ReferralService/ListReferrals")
+        .expect("the call without a key is audited");
+    assert_eq!(
+        (anonymous.subject.as_str(), anonymous.outcome.as_str()),
+        ("anonymous", "unauthenticated")
+    );
+    assert!(
+        all.iter()
+            .any(|r| r.action == "audit.verify" && r.role == "auditor")
+    );
+    assert!(
+        all.iter()
+            .any(|r| r.action == "audit.list" && r.role == "auditor")
+    );
+}
+
+async fn the_export_streams_the_chain_in_order(app: TestApp, station: Station) {
+    for i in 0..3 {
+        create_referral(&app, &station, &format!("m{i}")).await;
+    }
+    let mut audit = auditor(&app, &station);
+    let v = verify_sealed(&mut audit).await;
+    let mut stream = audit
+        .export_audit_records(ExportAuditRecordsRequest {
+            after_sequence: 0,
+            to_sequence: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut exported = Vec::new();
+    while let Some(item) = stream.next().await {
+        exported.push(item.unwrap().record.unwrap());
+    }
+    assert!(exported.len() as u64 >= v.verified_records);
+    for (i, r) in exported.iter().enumerate() {
+        assert_eq!(r.sequence, i as u64 + 1);
+        if i > 0 {
+            assert_eq!(r.previous_hash, exported[i - 1].hash);
+        }
+    }
+    let window: Vec<_> = audit
+        .export_audit_records(ExportAuditRecordsRequest {
+            after_sequence: 1,
+            to_sequence: 2,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .map(|r| r.unwrap().record.unwrap().sequence)
+        .collect()
+        .await;
+    assert_eq!(window, vec![2]);
+}
+
+async fn an_edit_behind_yishes_back_is_pinpointed(app: TestApp, station: Station) {
+    use sqlx::Connection;
+    let created = create_referral(&app, &station, "m1").await;
+    let mut audit = auditor(&app, &station);
+    assert!(verify_sealed(&mut audit).await.intact);
+    let target = records(&mut audit, "referral", &created.id).await.remove(0);
+
+    let edit = "UPDATE audit_log SET subject = 'someone-else' WHERE action = 'referral.create'";
+    match app.engine {
+        Engine::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+            sqlx::query("DROP TRIGGER audit_log_no_update")
+                .execute(&mut c)
+                .await
+                .unwrap();
+            sqlx::query(edit).execute(&mut c).await.unwrap();
+        }
+        Engine::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
+            sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+                .execute(&mut c)
+                .await
+                .unwrap();
+            sqlx::query(edit).execute(&mut c).await.unwrap();
+        }
+    }
+    let v = audit
+        .verify_audit_chain(VerifyAuditChainRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!v.intact);
+    assert_eq!(v.first_broken_sequence, target.sequence);
+    assert_eq!(v.first_broken_record_id, target.id);
+    assert!(v.problem.contains("changed"), "{}", v.problem);
+}
+
+e2e!(
+    every_access_is_recorded_and_sealed,
+    refused_calls_and_audit_reads_are_recorded,
+    the_export_streams_the_chain_in_order,
+    an_edit_behind_yishes_back_is_pinpointed,
+);
