@@ -54,15 +54,37 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
     }
 }
 
-fn key(station: &Station, role: Role) -> &str {
-    match role {
-        Role::His => &station.his_key,
-        Role::Worker => &station.worker_key,
-        Role::Supervisor => &station.supervisor_key,
-        Role::Admin => &station.admin_key,
-        Role::Auditor => &station.auditor_key,
-        Role::Ops => &station.ops_key,
+/// How a caller proves who it is.
+#[derive(Debug, Clone, Copy)]
+enum Identity {
+    ApiKey,
+    StaffToken,
+}
+
+fn credential(station: &Station, role: Role, identity: Identity) -> String {
+    use yishe_proto::directory::Role as Wire;
+    match identity {
+        Identity::ApiKey => match role {
+            Role::His => station.his_key.clone(),
+            Role::Worker => station.worker_key.clone(),
+            Role::Supervisor => station.supervisor_key.clone(),
+            Role::Admin => station.admin_key.clone(),
+            Role::Auditor => station.auditor_key.clone(),
+            Role::Ops => station.ops_key.clone(),
+        },
+        Identity::StaffToken => station.token(match role {
+            Role::His => Wire::HisIntegration,
+            Role::Worker => Wire::SocialWorker,
+            Role::Supervisor => Wire::Supervisor,
+            Role::Admin => Wire::StationAdmin,
+            Role::Auditor => Wire::Auditor,
+            Role::Ops => Wire::Ops,
+        }),
     }
+}
+
+fn key(station: &Station, role: Role) -> String {
+    credential(station, role, Identity::ApiKey)
 }
 
 /// Every (service, method, server-streaming) of our services, from the descriptor set.
@@ -115,22 +137,25 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     for (service, method, streaming) in methods {
         let path = format!("/{service}/{method}");
         let allowed = allowed(&service, &method);
-        for role in ALL {
-            let got = call(&app, &path, streaming, Some(key(&station, role))).await;
-            if allowed.contains(&role) {
-                assert!(
-                    !matches!(
+        for identity in [Identity::ApiKey, Identity::StaffToken] {
+            for role in ALL {
+                let credential = credential(&station, role, identity);
+                let got = call(&app, &path, streaming, Some(&credential)).await;
+                if allowed.contains(&role) {
+                    assert!(
+                        !matches!(
+                            got,
+                            tonic::Code::PermissionDenied | tonic::Code::Unauthenticated
+                        ),
+                        "{role:?} by {identity:?} may call {path} but got {got:?}"
+                    );
+                } else {
+                    assert_eq!(
                         got,
-                        tonic::Code::PermissionDenied | tonic::Code::Unauthenticated
-                    ),
-                    "{role:?} may call {path} but got {got:?}"
-                );
-            } else {
-                assert_eq!(
-                    got,
-                    tonic::Code::PermissionDenied,
-                    "{role:?} must not call {path}"
-                );
+                        tonic::Code::PermissionDenied,
+                        "{role:?} by {identity:?} must not call {path}"
+                    );
+                }
             }
         }
         assert_eq!(
@@ -150,7 +175,7 @@ async fn methods_missing_from_the_table_and_odd_paths_are_denied(app: TestApp, s
         "/yishe.audit.v1.AuditService/DeleteAuditRecords",
     ] {
         for role in ALL {
-            let got = call(&app, path, false, Some(key(&station, role))).await;
+            let got = call(&app, path, false, Some(&key(&station, role))).await;
             assert_eq!(got, tonic::Code::PermissionDenied, "{role:?} on {path}");
         }
     }

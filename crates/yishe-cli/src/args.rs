@@ -70,6 +70,53 @@ pub(crate) enum Command {
     /// The audit log (auditor key).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Staff tokens for installations without an identity provider.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Sign a short-lived staff token with a local private key (PKCS#8 PEM); the server
+    /// must trust the matching public key (`jwt.keys` or `jwt.jwks_file`).
+    Mint(Box<MintToken>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MintToken {
+    /// The private key, PKCS#8 PEM (`openssl genpkey -algorithm ed25519 -out signing.pem`).
+    #[arg(long)]
+    pub(crate) signing_key: PathBuf,
+    /// EdDSA, ES256 or RS256, matching the key.
+    #[arg(long, default_value = "EdDSA")]
+    pub(crate) algorithm: String,
+    /// The key id the server knows the public key by.
+    #[arg(long, default_value = "")]
+    pub(crate) kid: String,
+    /// Must equal the server's `jwt.issuer`.
+    #[arg(long)]
+    pub(crate) issuer: String,
+    /// Must equal the server's `jwt.audience`.
+    #[arg(long)]
+    pub(crate) audience: String,
+    /// Who the token is for (a staff id).
+    #[arg(long)]
+    pub(crate) subject: String,
+    /// his_integration, social_worker, supervisor, station_admin, auditor or ops.
+    #[arg(long)]
+    pub(crate) role: String,
+    #[arg(long)]
+    pub(crate) station: Option<String>,
+    /// The social worker id (social_worker tokens).
+    #[arg(long)]
+    pub(crate) worker: Option<String>,
+    #[arg(long)]
+    pub(crate) hospital: Option<String>,
+    #[arg(long = "department")]
+    pub(crate) departments: Vec<String>,
+    /// Lifetime in seconds, 60 to 3600.
+    #[arg(long, default_value_t = 900)]
+    pub(crate) ttl_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]

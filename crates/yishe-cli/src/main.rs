@@ -10,6 +10,7 @@ mod enums;
 mod failure;
 mod output;
 mod referral;
+mod token;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,15 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    if let args::Command::Token(args::TokenCommand::Mint(mint)) = &cli.command {
+        return match token::mint(mint) {
+            Ok(token) => {
+                println!("{token}");
+                ExitCode::SUCCESS
+            }
+            Err(failure) => failure.report(),
+        };
+    }
     let result = async {
         let connection = client::Connection::open(&cli.global).await?;
         match cli.command {
@@ -26,6 +36,7 @@ async fn main() -> ExitCode {
             args::Command::Worker(command) => directory::worker(command, &connection).await,
             args::Command::Key(command) => directory::key(command, &connection).await,
             args::Command::Audit(command) => audit::run(command, &connection).await,
+            args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }
     .await;

@@ -205,6 +205,38 @@ async fn walk_through(engine: Engine) {
     let denied = cli.run(&his, &["key", "list"]).await;
     assert!(String::from_utf8_lossy(&denied.stderr).contains("PermissionDenied"));
 
+    // A staff token minted locally works like a key.
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("signing.pem");
+    std::fs::write(&pem, yishe_testkit::tokens::ed25519_signing_pem()).unwrap();
+    let token = cli
+        .ok(
+            "",
+            &[
+                "token",
+                "mint",
+                "--signing-key",
+                pem.to_str().unwrap(),
+                "--kid",
+                "ed",
+                "--issuer",
+                yishe_testkit::tokens::ISSUER,
+                "--audience",
+                yishe_testkit::tokens::AUDIENCE,
+                "--subject",
+                "zhang.supervisor",
+                "--role",
+                "supervisor",
+                "--station",
+                "s1",
+            ],
+        )
+        .await;
+    let by_token = cli
+        .ok(&token, &["referral", "get", &referral, "-o", "json"])
+        .await;
+    assert!(by_token.contains("Wang Fang"));
+
     // The auditor checks the hash chain and exports it as JSON lines.
     let auditor = cli
         .ok(

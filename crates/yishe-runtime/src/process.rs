@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tonic::service::RoutesBuilder;
 use yishe_store::Store;
 
-use crate::auth::ApiKeyAuthenticator;
+use crate::auth::{ApiKeyAuthenticator, Authenticator, BearerAuthenticator, JwtVerifier};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::server::{App, Listeners};
@@ -22,11 +22,25 @@ pub enum StartError {
     },
     #[error("cannot open the database: {0}")]
     Database(#[from] yishe_store::Error),
+    #[error("invalid configuration: {0}")]
+    Config(String),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: String,
         source: std::io::Error,
     },
+}
+
+impl StartError {
+    /// 64 (EX_USAGE) for bad configuration, 1 otherwise.
+    pub fn exit_code(&self) -> std::process::ExitCode {
+        match self {
+            StartError::Config(_) => {
+                std::process::ExitCode::from(crate::config::EXIT_BAD_CONFIG as u8)
+            }
+            _ => std::process::ExitCode::FAILURE,
+        }
+    }
 }
 
 /// What the services of one process share.
@@ -36,6 +50,7 @@ pub struct Process {
     pub store: Store,
     pub metrics: Metrics,
     pub shutdown: Shutdown,
+    pub authenticator: Arc<dyn Authenticator>,
 }
 
 impl Process {
@@ -45,13 +60,22 @@ impl Process {
             path: config.data_dir.display().to_string(),
             source,
         })?;
+        let tokens = config
+            .jwt
+            .enabled()
+            .then(|| JwtVerifier::from_config(&config.jwt))
+            .transpose()
+            .map_err(StartError::Config)?;
         let store = yishe_store::connect(&config.effective_database_url()).await?;
-        tracing::info!(engine = ?store.engine(), "database ready");
+        tracing::info!(engine = ?store.engine(), staff_tokens = tokens.is_some(), "database ready");
+        let api_keys = ApiKeyAuthenticator::new(store.clone());
+        let authenticator = Arc::new(BearerAuthenticator::new(api_keys, tokens));
         Ok(Self {
             config,
             store,
             metrics: Metrics::new(),
             shutdown,
+            authenticator,
         })
     }
 
@@ -73,7 +97,7 @@ impl Process {
             service_names,
             store: self.store.clone(),
             metrics: self.metrics.clone(),
-            authenticator: Arc::new(ApiKeyAuthenticator::new(self.store.clone())),
+            authenticator: self.authenticator.clone(),
             request_timeout: self.config.request_timeout(),
             max_concurrent_requests: self.config.max_concurrent_requests,
             shutdown_grace: self.config.shutdown_grace(),
@@ -113,7 +137,7 @@ where
         Ok(parts) => parts,
         Err(error) => {
             eprintln!("{name}: cannot start: {error}");
-            return std::process::ExitCode::FAILURE;
+            return error.exit_code();
         }
     };
     let (routes, names) = build(&process);

@@ -53,6 +53,7 @@ impl TestApp {
             station_id: "s1".into(),
             sla_check_interval_secs: 1,
             shutdown_grace_secs: 2,
+            jwt: crate::tokens::jwt_config(),
             ..Config::default()
         };
         configure(&mut config);

@@ -6,6 +6,7 @@ mod app;
 mod cluster;
 mod database;
 mod seed;
+pub mod tokens;
 
 pub use app::{Directory, Referrals, TestApp, http_get};
 pub use database::{Engine, TestDatabase};

@@ -114,6 +114,30 @@ impl Station {
         }
     }
 
+    /// A staff token (signed by the trusted Ed25519 fixture key) for `role`, with the
+    /// same scope as that role's key.
+    pub fn token(&self, role: Role) -> String {
+        use serde_json::json;
+        let claims = match role {
+            Role::HisIntegration => {
+                json!({ "role": "his_integration", "hospital": "h1", "departments": [self.department] })
+            }
+            Role::SocialWorker => {
+                json!({ "role": "social_worker", "station": "s1", "worker": self.worker })
+            }
+            Role::Supervisor => json!({ "role": "supervisor", "station": "s1" }),
+            Role::StationAdmin => json!({ "role": "station_admin", "station": "s1" }),
+            Role::Auditor => json!({ "role": "auditor" }),
+            Role::Ops => json!({ "role": "ops" }),
+            Role::Unspecified => json!({}),
+        };
+        crate::tokens::mint(
+            crate::tokens::Signer::Ed25519,
+            &format!("{}-user", role.as_str_name()),
+            claims,
+        )
+    }
+
     /// A complete, valid referral from `department`.
     pub fn referral_request(&self, department: &str, request_id: &str) -> CreateReferralRequest {
         CreateReferralRequest {

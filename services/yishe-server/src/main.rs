@@ -15,7 +15,7 @@ async fn main() -> ExitCode {
         Ok(running) => running,
         Err(error) => {
             eprintln!("yishe: cannot start: {error}");
-            return ExitCode::FAILURE;
+            return error.exit_code();
         }
     };
     println!(

@@ -1,10 +1,9 @@
 //! Authentication by API key: `authorization: Bearer ysk_…`, looked up by hash.
 
-use async_trait::async_trait;
 use yishe_domain::Caller;
 use yishe_store::Store;
 
-use super::layer::{AuthError, Authenticator};
+use super::layer::AuthError;
 use super::secrets;
 
 /// Looks keys up in the store on every call, so a revocation takes effect at once.
@@ -19,19 +18,9 @@ impl ApiKeyAuthenticator {
     }
 }
 
-#[async_trait]
-impl Authenticator for ApiKeyAuthenticator {
-    async fn authenticate(&self, headers: &http::HeaderMap) -> Result<Caller, AuthError> {
-        let value = headers
-            .get(http::header::AUTHORIZATION)
-            .ok_or(AuthError::Missing)?
-            .to_str()
-            .map_err(|_| AuthError::Malformed)?;
-        let secret = value
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .filter(|s| s.starts_with(secrets::PREFIX))
-            .ok_or(AuthError::Malformed)?;
+impl ApiKeyAuthenticator {
+    /// The caller holding `secret`, if it is a valid key.
+    pub async fn authenticate_key(&self, secret: &str) -> Result<Caller, AuthError> {
         let key = self
             .store
             .find_api_key(&secrets::hash(secret))

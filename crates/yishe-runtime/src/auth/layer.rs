@@ -27,6 +27,8 @@ pub enum AuthError {
     Malformed,
     #[error("unknown or revoked credentials")]
     Unknown,
+    #[error("{0}")]
+    Rejected(&'static str),
     #[error("cannot check credentials now")]
     Unavailable(String),
 }

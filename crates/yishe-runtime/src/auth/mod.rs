@@ -1,14 +1,18 @@
 //! Authentication and authorization of every call: a tower layer finds the caller
-//! (today from an API key; tokens and client certificates plug in as further
-//! `Authenticator`s), checks the policy table for the method, and hands the use-cases
+//! (from an API key or a staff token; client certificates plug in as a further
+//! `Authenticator`), checks the policy table for the method, and hands the use-cases
 //! a `RequestContext`.
 
 mod api_key;
+mod bearer;
 mod context;
+mod jwt;
 mod layer;
 pub mod policy;
 pub mod secrets;
 
 pub use api_key::ApiKeyAuthenticator;
+pub use bearer::BearerAuthenticator;
 pub use context::{RequestContext, context};
+pub use jwt::JwtVerifier;
 pub use layer::{AuthError, AuthLayer, Authenticator};
