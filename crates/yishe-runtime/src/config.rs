@@ -51,6 +51,12 @@ pub struct Config {
     pub acceptance_deadlines: AcceptanceDeadlines,
     /// Staff tokens (JWTs) from an identity provider; off while `issuer` is empty.
     pub jwt: JwtConfig,
+    /// The keyring file for encryption at rest; empty means `encryption.keys` in
+    /// `data_dir`, created (mode 0600) on first start.
+    pub encryption_key_file: PathBuf,
+    /// The keyring itself, inline (for keys handed in by the environment as
+    /// `YISHE_ENCRYPTION_KEYS`); wins over the file.
+    pub encryption_keys: String,
 }
 
 /// How staff tokens are verified.
@@ -149,6 +155,8 @@ impl Default for Config {
             sla_check_interval_secs: 30,
             acceptance_deadlines: AcceptanceDeadlines::default(),
             jwt: JwtConfig::default(),
+            encryption_key_file: PathBuf::new(),
+            encryption_keys: String::new(),
         }
     }
 }
@@ -169,6 +177,8 @@ const SETTINGS: &[&str] = &[
     "sla_check_interval_secs",
     "acceptance_deadlines",
     "jwt",
+    "encryption_key_file",
+    "encryption_keys",
 ];
 
 /// Why the configuration was refused.
@@ -273,6 +283,15 @@ impl Config {
             format!("sqlite://{}", self.data_dir.join("yishe.db").display())
         } else {
             url.to_owned()
+        }
+    }
+
+    /// Where the keyring file is (or will be created).
+    pub fn effective_key_file(&self) -> PathBuf {
+        if self.encryption_key_file.as_os_str().is_empty() {
+            self.data_dir.join("encryption.keys")
+        } else {
+            self.encryption_key_file.clone()
         }
     }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tonic::service::RoutesBuilder;
-use yishe_store::Store;
+use yishe_store::{Crypto, Keyring, Store};
 
 use crate::auth::{ApiKeyAuthenticator, Authenticator, BearerAuthenticator, JwtVerifier};
 use crate::config::Config;
@@ -51,6 +51,8 @@ pub struct Process {
     pub metrics: Metrics,
     pub shutdown: Shutdown,
     pub authenticator: Arc<dyn Authenticator>,
+    /// The keyring file made on this start, if there was none.
+    pub new_key_file: Option<std::path::PathBuf>,
 }
 
 impl Process {
@@ -66,7 +68,18 @@ impl Process {
             .then(|| JwtVerifier::from_config(&config.jwt))
             .transpose()
             .map_err(StartError::Config)?;
-        let store = yishe_store::connect(&config.effective_database_url()).await?;
+        let (keyring, new_key_file) = if config.encryption_keys.trim().is_empty() {
+            let path = config.effective_key_file();
+            let (keyring, created) = Keyring::load_or_create(&path)?;
+            (keyring, created.then_some(path))
+        } else {
+            (Keyring::parse(&config.encryption_keys)?, None)
+        };
+        if let Some(path) = &new_key_file {
+            tracing::warn!(path = %path.display(), "created a new encryption keyring; back it up");
+        }
+        let store =
+            yishe_store::connect(&config.effective_database_url(), Crypto::new(keyring)).await?;
         tracing::info!(engine = ?store.engine(), staff_tokens = tokens.is_some(), "database ready");
         let api_keys = ApiKeyAuthenticator::new(store.clone());
         let authenticator = Arc::new(BearerAuthenticator::new(api_keys, tokens));
@@ -76,6 +89,7 @@ impl Process {
             metrics: Metrics::new(),
             shutdown,
             authenticator,
+            new_key_file,
         })
     }
 

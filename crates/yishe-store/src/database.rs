@@ -65,6 +65,16 @@ pub trait Database: Send + Sync + std::fmt::Debug {
         limit: u32,
     ) -> Result<Vec<crate::AuditRecord>>;
 
+    /// Seals up to `limit` referrals that are not under the current key again with it;
+    /// returns how many (0 when all are current).
+    async fn reencrypt_referrals(&self, limit: u32) -> Result<usize>;
+
+    /// How many referrals each key seals (`None`: written before encryption).
+    async fn encryption_status(&self) -> Result<Vec<(Option<String>, i64)>>;
+
+    /// The keys this database's values are sealed with.
+    fn crypto(&self) -> &std::sync::Arc<crate::Crypto>;
+
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
 
@@ -74,12 +84,15 @@ pub trait Database: Send + Sync + std::fmt::Debug {
 /// What the services hold.
 pub type Store = Arc<dyn Database>;
 
-/// Connects to `url` (`sqlite:` or `postgres:`), applying the migrations of its engine.
-pub async fn connect(url: &str) -> Result<Store> {
+/// Connects to `url` (`sqlite:` or `postgres:`), applying the migrations of its engine;
+/// sensitive values are sealed and opened with `crypto`.
+pub async fn connect(url: &str, crypto: Arc<crate::Crypto>) -> Result<Store> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(crate::SqliteDatabase::connect(url).await?))
+        Ok(Arc::new(crate::SqliteDatabase::connect(url, crypto).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(crate::PostgresDatabase::connect(url).await?))
+        Ok(Arc::new(
+            crate::PostgresDatabase::connect(url, crypto).await?,
+        ))
     } else {
         Err(crate::Error::Config(
             "database_url must start with sqlite: or postgres:".into(),

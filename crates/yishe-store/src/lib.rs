@@ -6,6 +6,7 @@
 
 mod audit;
 mod chain;
+mod crypto;
 mod database;
 mod directory;
 mod error;
@@ -18,6 +19,7 @@ mod sqlite;
 
 pub use audit::{AuditEntry, AuditLog};
 pub use chain::{AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify};
+pub use crypto::{Crypto, Keyring};
 pub use database::{Database, Engine, Store, Tx, connect};
 pub use directory::DirectoryRepo;
 pub use error::{Error, Result};

@@ -10,8 +10,8 @@ use sqlx::{PgPool, Postgres};
 use yishe_domain::directory::ApiKey;
 use yishe_domain::referral::{ReferralEvent, Status};
 
-use crate::sql::{impl_audit_chain, impl_feed, impl_tx};
-use crate::{Database, Engine, Error, Result, Tx};
+use crate::sql::{impl_audit_chain, impl_feed, impl_rekey, impl_tx};
+use crate::{Crypto, Database, Engine, Error, Result, Tx};
 
 impl_tx!(
     PostgresTx,
@@ -28,16 +28,18 @@ impl_audit_chain!(
     Postgres,
     seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
 );
+impl_rekey!(Postgres);
 
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
     pool: PgPool,
+    crypto: std::sync::Arc<Crypto>,
 }
 
 impl PostgresDatabase {
     /// Connects to a `postgres:` URL and migrates the database.
-    pub async fn connect(url: &str) -> Result<Self> {
+    pub async fn connect(url: &str, crypto: std::sync::Arc<Crypto>) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| Error::Config(format!("bad postgres url: {e}")))?
             // A session stuck inside a transaction must not hold locks forever.
@@ -49,7 +51,7 @@ impl PostgresDatabase {
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, crypto })
     }
 
     /// The pool, for tests that need to reach under the traits.
@@ -70,7 +72,10 @@ impl Database for PostgresDatabase {
             .begin()
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
-        Ok(Box::new(PostgresTx { tx }))
+        Ok(Box::new(PostgresTx {
+            tx,
+            crypto: self.crypto.clone(),
+        }))
     }
 
     async fn relay_events(&self, limit: u32) -> Result<usize> {
@@ -109,6 +114,18 @@ impl Database for PostgresDatabase {
         limit: u32,
     ) -> Result<Vec<crate::AuditRecord>> {
         list_audit_on(&self.pool, resource_kind, resource_id, after, limit).await
+    }
+
+    async fn reencrypt_referrals(&self, limit: u32) -> Result<usize> {
+        reencrypt_referrals_on(&self.pool, &self.crypto, limit).await
+    }
+
+    async fn encryption_status(&self) -> Result<Vec<(Option<String>, i64)>> {
+        encryption_status_on(&self.pool).await
+    }
+
+    fn crypto(&self) -> &std::sync::Arc<Crypto> {
+        &self.crypto
     }
 
     async fn ping(&self) -> Result<()> {

@@ -12,7 +12,7 @@ use yishe_domain::{
     DepartmentId, HospitalId, Priority, ReferralId, Role, SocialWorkerId, StationId,
 };
 
-use crate::{AuditEntry, Error, Result};
+use crate::{AuditEntry, Crypto, Error, Result};
 
 fn corrupt(what: &str) -> Error {
     Error::Corrupt(format!("unreadable {what}"))
@@ -58,10 +58,56 @@ pub(crate) struct ReferralRow {
     version: i64,
 }
 
-impl TryFrom<ReferralRow> for Referral {
-    type Error = Error;
+/// A referral's sensitive columns as stored: sealed with the current key.
+pub(crate) struct SealedReferral {
+    pub(crate) patient: String,
+    pub(crate) consent: String,
+    pub(crate) note: String,
+    pub(crate) status_note: String,
+    pub(crate) patient_lookup: String,
+    pub(crate) key_id: String,
+}
 
-    fn try_from(row: ReferralRow) -> Result<Self> {
+/// The associated data binding a sealed value to its row and column.
+fn context(id: Uuid, field: &str) -> String {
+    format!("referral:{id}:{field}")
+}
+
+impl SealedReferral {
+    pub(crate) fn of(r: &Referral, crypto: &Crypto) -> Self {
+        let id = r.id.as_uuid();
+        Self {
+            patient: crypto.seal(&context(id, "patient"), &to_json(&r.patient)),
+            consent: crypto.seal(&context(id, "consent"), &to_json(&r.consent)),
+            note: crypto.seal(&context(id, "note"), &r.note),
+            status_note: crypto.seal(&context(id, "status_note"), &r.status_reason.note),
+            patient_lookup: crypto.lookup(&r.patient.his_patient_id),
+            key_id: crypto.current_key_id(),
+        }
+    }
+}
+
+impl ReferralRow {
+    /// The referral, its sensitive columns decrypted.
+    pub(crate) fn into_referral(self, crypto: &Crypto) -> Result<Referral> {
+        let id = self.id;
+        let open = |field: &str, value: &str| crypto.open(&context(id, field), value);
+        let patient = open("patient", &self.patient)?;
+        let consent = open("consent", &self.consent)?;
+        let note = open("note", &self.note)?;
+        let status_note = open("status_note", &self.status_note)?;
+        let row = ReferralRow {
+            patient,
+            consent,
+            note,
+            status_note,
+            ..self
+        };
+        row.into_plain()
+    }
+
+    fn into_plain(self) -> Result<Referral> {
+        let row = self;
         let reasons: Vec<String> = from_json(&row.reasons, "reasons")?;
         Ok(Referral {
             id: ReferralId::from_uuid(row.id),

@@ -11,8 +11,8 @@ use sqlx::{Sqlite, SqlitePool};
 use yishe_domain::directory::ApiKey;
 use yishe_domain::referral::{ReferralEvent, Status};
 
-use crate::sql::{impl_audit_chain, impl_feed, impl_tx};
-use crate::{Database, Engine, Error, Result, Tx};
+use crate::sql::{impl_audit_chain, impl_feed, impl_rekey, impl_tx};
+use crate::{Crypto, Database, Engine, Error, Result, Tx};
 
 impl_tx!(
     SqliteTx,
@@ -21,17 +21,19 @@ impl_tx!(
 );
 impl_feed!(Sqlite, relay_lock = "SELECT TRUE");
 impl_audit_chain!(Sqlite, seal_lock = "SELECT TRUE");
+impl_rekey!(Sqlite);
 
 /// A SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteDatabase {
     writer: SqlitePool,
     readers: SqlitePool,
+    crypto: std::sync::Arc<Crypto>,
 }
 
 impl SqliteDatabase {
     /// Opens (creating if needed) the file named by a `sqlite:` URL and migrates it.
-    pub async fn connect(url: &str) -> Result<Self> {
+    pub async fn connect(url: &str, crypto: std::sync::Arc<Crypto>) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| Error::Config(format!("bad sqlite url: {e}")))?
             .create_if_missing(true)
@@ -52,7 +54,11 @@ impl SqliteDatabase {
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
-        Ok(Self { writer, readers })
+        Ok(Self {
+            writer,
+            readers,
+            crypto,
+        })
     }
 
     /// The writer pool, for tests that need to reach under the traits.
@@ -73,7 +79,10 @@ impl Database for SqliteDatabase {
             .begin()
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
-        Ok(Box::new(SqliteTx { tx }))
+        Ok(Box::new(SqliteTx {
+            tx,
+            crypto: self.crypto.clone(),
+        }))
     }
 
     async fn relay_events(&self, limit: u32) -> Result<usize> {
@@ -112,6 +121,18 @@ impl Database for SqliteDatabase {
         limit: u32,
     ) -> Result<Vec<crate::AuditRecord>> {
         list_audit_on(&self.readers, resource_kind, resource_id, after, limit).await
+    }
+
+    async fn reencrypt_referrals(&self, limit: u32) -> Result<usize> {
+        reencrypt_referrals_on(&self.writer, &self.crypto, limit).await
+    }
+
+    async fn encryption_status(&self) -> Result<Vec<(Option<String>, i64)>> {
+        encryption_status_on(&self.readers).await
+    }
+
+    fn crypto(&self) -> &std::sync::Arc<Crypto> {
+        &self.crypto
     }
 
     async fn ping(&self) -> Result<()> {

@@ -14,7 +14,7 @@ use yishe_store::{AuditEntry, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
 async fn open(db: &TestDatabase) -> Store {
-    yishe_store::connect(&db.url)
+    yishe_store::connect(&db.url, yishe_store::Crypto::ephemeral())
         .await
         .expect("connect and migrate")
 }
@@ -405,6 +405,136 @@ async fn an_audit_row_edited_by_hand_is_pinpointed(db: TestDatabase) {
     assert_eq!(verification.verified, 1);
 }
 
+/// The raw text of a referral's sensitive columns, read behind the store's back.
+async fn raw_columns(db: &TestDatabase, id: ReferralId) -> String {
+    use sqlx::Connection;
+    let sql = "SELECT patient || consent || note || status_note || COALESCE(patient_lookup, '') FROM referrals WHERE id = $1";
+    match db.engine {
+        yishe_testkit::Engine::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+            sqlx::query_scalar(sql)
+                .bind(id.as_uuid())
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+        }
+        yishe_testkit::Engine::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            sqlx::query_scalar(sql)
+                .bind(id.as_uuid())
+                .fetch_one(&mut c)
+                .await
+                .unwrap()
+        }
+    }
+}
+
+async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let mut r = referral(&d, "m1");
+    r.patient.name = "Ouyang Xiuying".into();
+    r.patient.his_patient_id = "MRN-7734019".into();
+    r.patient.phone = "13912345678".into();
+    r.note = "lives alone above the market".into();
+    r.consent.justification = "guardian abroad".into();
+    insert(&store, &r).await;
+    let mut held = r.clone();
+    held.status_reason.note = "family meeting on Friday".into();
+    held.version += 1;
+    let mut tx = store.begin().await.unwrap();
+    tx.update_referral(&held).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let raw = raw_columns(&db, r.id).await;
+    for secret in [
+        "Ouyang",
+        "MRN-7734019",
+        "13912345678",
+        "lives alone",
+        "guardian abroad",
+        "family meeting",
+    ] {
+        assert!(!raw.contains(secret), "{secret} is stored in clear");
+    }
+    if db.engine == yishe_testkit::Engine::Sqlite {
+        // Not in the file either (nor in its write-ahead log).
+        let dir = db.dir.as_ref().unwrap().path();
+        for file in ["yishe.db", "yishe.db-wal"] {
+            let bytes = std::fs::read(dir.join(file)).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("Ouyang") && !text.contains("MRN-7734019"),
+                "{file}"
+            );
+        }
+    }
+
+    let mut tx = store.begin().await.unwrap();
+    let read = tx.get_referral(r.id).await.unwrap().unwrap();
+    assert_eq!(read.patient.name, "Ouyang Xiuying");
+    assert_eq!(read.status_reason.note, "family meeting on Friday");
+    let by_mrn = ListFilter {
+        his_patient_id: Some("MRN-7734019".into()),
+        ..Default::default()
+    };
+    let found = tx
+        .list_referrals(&ListScope::Station(station()), &by_mrn, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.referrals.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![r.id]
+    );
+    let other = ListFilter {
+        his_patient_id: Some("MRN-0000000".into()),
+        ..Default::default()
+    };
+    assert!(
+        tx.list_referrals(&ListScope::Station(station()), &other, None, 10)
+            .await
+            .unwrap()
+            .referrals
+            .is_empty()
+    );
+}
+
+async fn a_rotation_reencrypts_every_row(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let r = referral(&d, &format!("m{i}"));
+        insert(&store, &r).await;
+        ids.push(r.id);
+    }
+    let old = store.crypto().current_key_id();
+    assert_eq!(
+        store.encryption_status().await.unwrap(),
+        vec![(Some(old.clone()), 5)]
+    );
+
+    store.crypto().install(store.crypto().keyring().rotated());
+    let new = store.crypto().current_key_id();
+    assert_ne!(old, new);
+    assert_eq!(store.reencrypt_referrals(2).await.unwrap(), 2);
+    assert_eq!(store.reencrypt_referrals(100).await.unwrap(), 3);
+    assert_eq!(store.reencrypt_referrals(100).await.unwrap(), 0);
+    assert_eq!(
+        store.encryption_status().await.unwrap(),
+        vec![(Some(new.clone()), 5)]
+    );
+    let mut tx = store.begin().await.unwrap();
+    for id in ids {
+        let r = tx.get_referral(id).await.unwrap().unwrap();
+        assert_eq!(r.patient.name, "张三");
+        assert_eq!(
+            r.version, 1,
+            "re-encryption is not a change the caller sees"
+        );
+    }
+}
+
 async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     let store = open(&db).await;
     let onc = department(&store, "onc").await;
@@ -694,6 +824,8 @@ on_both_engines!(
     the_audit_log_is_append_only,
     audit_rows_are_sealed_into_a_verifiable_chain,
     an_audit_row_edited_by_hand_is_pinpointed,
+    sensitive_values_are_encrypted_and_still_found,
+    a_rotation_reencrypts_every_row,
     lists_respect_scope_filter_and_pages,
     the_feed_is_ordered_and_gap_free,
     departments_are_unique_per_hospital,

@@ -26,6 +26,12 @@ async fn main() -> ExitCode {
         "yishe: metrics on http://{}/metrics, health on http://{}/healthz",
         running.http_addr, running.http_addr
     );
+    if let Some(path) = &running.process.new_key_file {
+        println!(
+            "yishe: first start: encryption keys created in {} (mode 0600): back this file up; without it the patient data cannot be read",
+            path.display()
+        );
+    }
     if let Some(key) = &running.first_admin_key {
         println!(
             "yishe: first start: a station-admin key was created and written to {}",

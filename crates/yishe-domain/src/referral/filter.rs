@@ -13,6 +13,8 @@ pub struct ListFilter {
     pub department: Option<DepartmentId>,
     /// `Some(None)`: only unassigned referrals.
     pub assigned_worker: Option<Option<SocialWorkerId>>,
+    /// Exact match on the HIS patient id (looked up by keyed hash, never in clear).
+    pub his_patient_id: Option<String>,
 }
 
 impl ListFilter {
@@ -42,6 +44,11 @@ impl ListFilter {
                 "department_id" => DepartmentId::parse(value)
                     .map(|d| filter.department = Some(d))
                     .is_some(),
+                "his_patient_id" if !value.is_empty() && value.len() <= 64 => {
+                    filter.his_patient_id = Some(value.to_owned());
+                    true
+                }
+                "his_patient_id" => false,
                 "assigned_worker_id" if value.is_empty() => {
                     filter.assigned_worker = Some(None);
                     true
@@ -52,7 +59,7 @@ impl ListFilter {
                 _ => {
                     v.add(
                         "filter",
-                        format!("unknown field {field:?}: use status, priority, department_id or assigned_worker_id"),
+                        format!("unknown field {field:?}: use status, priority, department_id, assigned_worker_id or his_patient_id"),
                     );
                     continue;
                 }

@@ -9,12 +9,14 @@ mod chain;
 mod directory;
 mod feed;
 mod referrals;
+mod rekey;
 
 pub(crate) use audit::impl_audit_and_events;
 pub(crate) use chain::impl_audit_chain;
 pub(crate) use directory::impl_directory_repo;
 pub(crate) use feed::impl_feed;
 pub(crate) use referrals::impl_referral_repo;
+pub(crate) use rekey::impl_rekey;
 
 /// The columns of a referral, with the assigned worker's name joined in.
 pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.fingerprint, \
@@ -40,6 +42,7 @@ macro_rules! impl_tx {
         /// A write transaction on this engine.
         pub(crate) struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
+            crypto: ::std::sync::Arc<crate::Crypto>,
         }
 
         impl ::std::fmt::Debug for $tx {

@@ -13,7 +13,7 @@ macro_rules! impl_referral_repo {
                     .bind(id.as_uuid())
                     .fetch_optional(&mut *self.tx)
                     .await?;
-                row.map(TryInto::try_into).transpose()
+                row.map(|row| row.into_referral(&self.crypto)).transpose()
             }
 
             async fn insert_referral(
@@ -21,13 +21,14 @@ macro_rules! impl_referral_repo {
                 r: &::yishe_domain::referral::Referral,
                 fingerprint: &str,
             ) -> crate::Result<crate::Created> {
+                let sealed = crate::rows::SealedReferral::of(r, &self.crypto);
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO referrals (id, created_by, request_id, fingerprint, hospital_id, \
                      department_id, station_id, clinician, patient, reasons, note, priority, consent, \
                      status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, \
-                     sla_breached, accepted_at, created_at, updated_at, version) \
+                     sla_breached, accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                     $17, $18, $19, $20, $21, $22, $23) \
+                     $17, $18, $19, $20, $21, $22, $23, $24, $25) \
                      ON CONFLICT (created_by, request_id) DO NOTHING RETURNING id",
                 )
                 .bind(r.id.as_uuid())
@@ -38,14 +39,14 @@ macro_rules! impl_referral_repo {
                 .bind(r.department.as_uuid())
                 .bind(r.station.as_str())
                 .bind(crate::rows::to_json(&r.clinician))
-                .bind(crate::rows::to_json(&r.patient))
+                .bind(&sealed.patient)
                 .bind(crate::rows::reasons_json(&r.reasons))
-                .bind(&r.note)
+                .bind(&sealed.note)
                 .bind(r.priority.as_str())
-                .bind(crate::rows::to_json(&r.consent))
+                .bind(&sealed.consent)
                 .bind(r.status.as_str())
                 .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
-                .bind(&r.status_reason.note)
+                .bind(&sealed.status_note)
                 .bind(r.assigned_worker.map(|w| w.as_uuid()))
                 .bind(r.acceptance_deadline)
                 .bind(r.sla_breached)
@@ -53,6 +54,8 @@ macro_rules! impl_referral_repo {
                 .bind(r.created_at)
                 .bind(r.updated_at)
                 .bind(r.version)
+                .bind(&sealed.patient_lookup)
+                .bind(&sealed.key_id)
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
@@ -69,23 +72,27 @@ macro_rules! impl_referral_repo {
                     .fetch_one(&mut *self.tx)
                     .await?;
                 let fingerprint = row.fingerprint.clone();
-                Ok(crate::Created::Existing(Box::new(row.try_into()?), fingerprint))
+                Ok(crate::Created::Existing(Box::new(row.into_referral(&self.crypto)?), fingerprint))
             }
 
             async fn update_referral(
                 &mut self,
                 r: &::yishe_domain::referral::Referral,
             ) -> crate::Result<()> {
+                // Every sensitive column is sealed again with the current key, so a row
+                // is always under one key (the one `key_id` names).
+                let sealed = crate::rows::SealedReferral::of(r, &self.crypto);
                 let done = ::sqlx::query(
                     "UPDATE referrals SET priority = $1, status = $2, rejection_reason = $3, \
                      status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
-                     updated_at = $8, version = $9, station_id = $10 \
+                     updated_at = $8, version = $9, station_id = $10, patient = $13, consent = $14, \
+                     note = $15, patient_lookup = $16, key_id = $17 \
                      WHERE id = $11 AND version = $12",
                 )
                 .bind(r.priority.as_str())
                 .bind(r.status.as_str())
                 .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
-                .bind(&r.status_reason.note)
+                .bind(&sealed.status_note)
                 .bind(r.assigned_worker.map(|w| w.as_uuid()))
                 .bind(r.sla_breached)
                 .bind(r.accepted_at)
@@ -94,6 +101,11 @@ macro_rules! impl_referral_repo {
                 .bind(r.station.as_str())
                 .bind(r.id.as_uuid())
                 .bind(r.version - 1)
+                .bind(&sealed.patient)
+                .bind(&sealed.consent)
+                .bind(&sealed.note)
+                .bind(&sealed.patient_lookup)
+                .bind(&sealed.key_id)
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
@@ -140,6 +152,9 @@ macro_rules! impl_referral_repo {
                 if let Some(priority) = filter.priority {
                     q.push(" AND r.priority = ").push_bind(priority.as_str());
                 }
+                if let Some(his_patient_id) = &filter.his_patient_id {
+                    q.push(" AND r.patient_lookup = ").push_bind(self.crypto.lookup(his_patient_id));
+                }
                 if let Some(department) = filter.department {
                     q.push(" AND r.department_id = ").push_bind(department.as_uuid());
                 }
@@ -160,7 +175,7 @@ macro_rules! impl_referral_repo {
                     q.build_query_as().fetch_all(&mut *self.tx).await?;
                 let mut referrals: Vec<::yishe_domain::referral::Referral> = rows
                     .into_iter()
-                    .map(TryInto::try_into)
+                    .map(|row| row.into_referral(&self.crypto))
                     .collect::<crate::Result<_>>()?;
                 let more = referrals.len() > limit as usize;
                 referrals.truncate(limit as usize);
@@ -183,7 +198,7 @@ macro_rules! impl_referral_repo {
                     .bind(i64::from(limit))
                     .fetch_all(&mut *self.tx)
                     .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|row| row.into_referral(&self.crypto)).collect()
             }
         }
     };

@@ -1,0 +1,317 @@
+//! Encryption at rest of the sensitive fields (the patient, consent, free-text notes):
+//! AES-256-GCM with a random nonce per value, the key id stored with each value, and
+//! the record and field bound in as associated data so a value cannot be moved to
+//! another row. Keys live in a keyring file or the environment, never in the database.
+//! A keyed hash (HMAC-SHA256) of the HIS patient id allows exact-match lookup.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::{Error, Result};
+
+/// The prefix of an encrypted value: `enc:v1:<key id>:<base64(nonce ‖ ciphertext)>`.
+const PREFIX: &str = "enc:v1:";
+
+fn random_32() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes
+}
+
+/// The keys: one current key that encrypts, older keys that still decrypt, and the
+/// lookup key of the HMAC column (never rotated by `rotated`, so lookups keep working).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Keyring {
+    current: String,
+    lookup: String,
+    keys: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring")
+            .field("current", &self.current)
+            .field("key_ids", &self.keys.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+fn new_key_id() -> String {
+    format!("k{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f")).replace('.', "")
+}
+
+impl Keyring {
+    /// A new keyring with one fresh key.
+    pub fn generate() -> Self {
+        let id = new_key_id();
+        Self {
+            current: id.clone(),
+            lookup: hex::encode(random_32()),
+            keys: BTreeMap::from([(id, hex::encode(random_32()))]),
+        }
+    }
+
+    /// This keyring with a new current key; the old keys stay for decryption.
+    pub fn rotated(&self) -> Self {
+        let mut next = self.clone();
+        let mut id = new_key_id();
+        while next.keys.contains_key(&id) {
+            id.push('b');
+        }
+        next.keys.insert(id.clone(), hex::encode(random_32()));
+        next.current = id;
+        next
+    }
+
+    pub fn current_key_id(&self) -> &str {
+        &self.current
+    }
+
+    /// Parses the TOML form, checking every key.
+    pub fn parse(text: &str) -> Result<Self> {
+        let ring: Keyring =
+            toml::from_str(text).map_err(|e| Error::Config(format!("encryption keys: {e}")))?;
+        let valid = |hex_key: &str| hex::decode(hex_key).map(|k| k.len() == 32).unwrap_or(false);
+        if !valid(&ring.lookup) || !ring.keys.values().all(|k| valid(k)) {
+            return Err(Error::Config(
+                "encryption keys must be 32 bytes in hex".into(),
+            ));
+        }
+        if !ring.keys.contains_key(&ring.current) {
+            return Err(Error::Config(format!(
+                "encryption key {:?} (current) is not in the keyring",
+                ring.current
+            )));
+        }
+        if ring.keys.keys().any(|id| id.is_empty() || id.contains(':')) {
+            return Err(Error::Config(
+                "encryption key ids must be non-empty and contain no ':'".into(),
+            ));
+        }
+        Ok(ring)
+    }
+
+    pub fn to_toml(&self) -> String {
+        format!(
+            "# Yishe encryption keys. Keep this file secret and backed up: without it the\n\
+             # patient data in the database cannot be read.\n{}",
+            toml::to_string(self).expect("a keyring serializes")
+        )
+    }
+
+    /// Reads the keyring at `path`, or creates one there (mode 0600) if there is none;
+    /// the flag says whether it was created.
+    pub fn load_or_create(path: &Path) -> Result<(Self, bool)> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok((Self::parse(&text)?, false)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let ring = Self::generate();
+                ring.save(path)?;
+                Ok((ring, true))
+            }
+            Err(e) => Err(Error::Config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Writes the keyring atomically (a temporary file renamed into place), mode 0600.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let io = |e: std::io::Error| Error::Config(format!("cannot write {}: {e}", path.display()));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let temporary = path.with_extension("tmp");
+        {
+            use std::io::Write;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&temporary).map_err(io)?;
+            file.write_all(self.to_toml().as_bytes()).map_err(io)?;
+            file.sync_all().map_err(io)?;
+        }
+        std::fs::rename(&temporary, path).map_err(io)
+    }
+
+    fn cipher(&self, id: &str) -> Option<Aes256Gcm> {
+        let key = hex::decode(self.keys.get(id)?).ok()?;
+        Aes256Gcm::new_from_slice(&key).ok()
+    }
+}
+
+/// Seals and opens values with the installed keyring; a rotation installs a new one
+/// while the server runs.
+#[derive(Debug)]
+pub struct Crypto {
+    ring: RwLock<Arc<Keyring>>,
+}
+
+impl Crypto {
+    pub fn new(ring: Keyring) -> Arc<Self> {
+        Arc::new(Self {
+            ring: RwLock::new(Arc::new(ring)),
+        })
+    }
+
+    /// A throwaway keyring (tests).
+    pub fn ephemeral() -> Arc<Self> {
+        Self::new(Keyring::generate())
+    }
+
+    pub fn keyring(&self) -> Arc<Keyring> {
+        self.ring.read().expect("keyring lock").clone()
+    }
+
+    pub fn install(&self, ring: Keyring) {
+        *self.ring.write().expect("keyring lock") = Arc::new(ring);
+    }
+
+    pub fn current_key_id(&self) -> String {
+        self.keyring().current.clone()
+    }
+
+    /// Encrypts `plaintext`, bound to `context` (record and field).
+    pub fn seal(&self, context: &str, plaintext: &str) -> String {
+        let ring = self.keyring();
+        let cipher = ring
+            .cipher(&ring.current)
+            .expect("the current key is valid");
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).expect("the operating system's random source");
+        let sealed = cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: context.as_bytes(),
+                },
+            )
+            .expect("AES-GCM encryption cannot fail for these sizes");
+        let mut blob = nonce.to_vec();
+        blob.extend_from_slice(&sealed);
+        format!(
+            "{PREFIX}{}:{}",
+            ring.current,
+            base64::engine::general_purpose::STANDARD_NO_PAD.encode(blob)
+        )
+    }
+
+    /// Decrypts a value written by `seal` under any key of the keyring. A value without
+    /// the prefix was written before encryption existed and is returned as it is.
+    pub fn open(&self, context: &str, stored: &str) -> Result<String> {
+        let Some(rest) = stored.strip_prefix(PREFIX) else {
+            return Ok(stored.to_owned());
+        };
+        let corrupt = |why: &str| Error::Corrupt(format!("encrypted value unreadable: {why}"));
+        let (id, data) = rest.split_once(':').ok_or_else(|| corrupt("no key id"))?;
+        let ring = self.keyring();
+        let cipher = ring
+            .cipher(id)
+            .ok_or_else(|| corrupt("key not in the keyring"))?;
+        let blob = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(data)
+            .map_err(|_| corrupt("not base64"))?;
+        if blob.len() < 12 {
+            return Err(corrupt("too short"));
+        }
+        let (nonce, sealed) = blob.split_at(12);
+        let plain = cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| corrupt("authentication failed"))?;
+        String::from_utf8(plain).map_err(|_| corrupt("not UTF-8"))
+    }
+
+    /// The key id a stored value was sealed with (`None` for a legacy plaintext value).
+    pub fn key_id_of(stored: &str) -> Option<&str> {
+        stored
+            .strip_prefix(PREFIX)?
+            .split_once(':')
+            .map(|(id, _)| id)
+    }
+
+    /// The keyed hash stored for exact-match lookup of `value`.
+    pub fn lookup(&self, value: &str) -> String {
+        let ring = self.keyring();
+        let key = hex::decode(&ring.lookup).expect("validated lookup key");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("any key size");
+        mac.update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_and_are_bound_to_their_context() {
+        let crypto = Crypto::ephemeral();
+        let sealed = crypto.seal("referral:1:patient", "张三 MRN-1");
+        assert!(sealed.starts_with(PREFIX) && !sealed.contains("MRN"));
+        assert_eq!(
+            crypto.open("referral:1:patient", &sealed).unwrap(),
+            "张三 MRN-1"
+        );
+        assert!(
+            crypto.open("referral:2:patient", &sealed).is_err(),
+            "moved to another row"
+        );
+        assert_ne!(
+            crypto.seal("c", "same"),
+            crypto.seal("c", "same"),
+            "a nonce per value"
+        );
+    }
+
+    #[test]
+    fn a_rotated_keyring_still_opens_old_values() {
+        let crypto = Crypto::ephemeral();
+        let old = crypto.seal("c", "v");
+        let before = crypto.lookup("MRN-1");
+        crypto.install(crypto.keyring().rotated());
+        let new = crypto.seal("c", "v");
+        assert_ne!(Crypto::key_id_of(&old), Crypto::key_id_of(&new));
+        assert_eq!(crypto.open("c", &old).unwrap(), "v");
+        assert_eq!(crypto.lookup("MRN-1"), before, "lookups survive rotation");
+    }
+
+    #[test]
+    fn tampering_and_unknown_keys_are_refused() {
+        let crypto = Crypto::ephemeral();
+        let sealed = crypto.seal("c", "value");
+        let mut tampered = sealed.clone();
+        tampered.pop();
+        tampered.push(if sealed.ends_with('A') { 'B' } else { 'A' });
+        assert!(crypto.open("c", &tampered).is_err());
+        assert!(Crypto::ephemeral().open("c", &sealed).is_err());
+        assert_eq!(
+            crypto.open("c", "legacy plaintext").unwrap(),
+            "legacy plaintext"
+        );
+    }
+
+    #[test]
+    fn keyrings_survive_a_round_trip_and_hide_their_keys() {
+        let ring = Keyring::generate().rotated();
+        assert_eq!(Keyring::parse(&ring.to_toml()).unwrap(), ring);
+        assert!(!format!("{ring:?}").contains(&ring.lookup));
+        assert!(Keyring::parse("current = \"x\"\nlookup = \"00\"\n[keys]\n").is_err());
+    }
+}
