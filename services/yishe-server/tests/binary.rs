@@ -1,6 +1,6 @@
 //! The `yishe-server` binary as an operator runs it: bad configuration exits 64 with a
-//! clear message; a first start prints where it listens and the admin key file; SIGTERM
-//! drains and exits 0.
+//! clear message; a first start prints where it listens, the admin key file and the
+//! new encryption keyring; SIGTERM drains and exits 0.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -56,7 +56,7 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
-    while printed.len() < 4 {
+    while printed.len() < 5 {
         printed.push(
             lines
                 .next()
@@ -67,6 +67,7 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
     let text = printed.join("\n");
     assert!(text.contains("gRPC on 127.0.0.1:"), "{text}");
     assert!(text.contains("admin.key"), "{text}");
+    assert!(text.contains("encryption keys created"), "{text}");
     let key_file = dir.path().join("yishe-data/admin.key");
     let key = std::fs::read_to_string(&key_file).unwrap();
     assert!(
@@ -76,8 +77,10 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
+        for file in [key_file.clone(), dir.path().join("yishe-data/encryption.keys")] {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", file.display());
+        }
     }
 
     let status = Command::new("kill")
