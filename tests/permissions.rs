@@ -11,6 +11,7 @@ use yishe_e2e::{Station, TestApp, e2e};
 const REFERRAL: &str = "yishe.referral.v1.ReferralService";
 const DIRECTORY: &str = "yishe.directory.v1.DirectoryService";
 const AUDIT: &str = "yishe.audit.v1.AuditService";
+const ENCRYPTION: &str = "yishe.security.v1.EncryptionService";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -48,6 +49,7 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (DIRECTORY, "ListSocialWorkers") => &[Supervisor, Admin],
         (DIRECTORY, _) => &[Admin],
         (AUDIT, _) => &[Auditor],
+        (ENCRYPTION, _) => &[Admin],
         _ => {
             panic!("a method the matrix does not know: {service}/{method}; decide who may call it")
         }
@@ -131,7 +133,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        21,
+        23,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

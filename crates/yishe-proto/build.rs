@@ -12,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "yishe/referral/v1/referral.proto",
         "yishe/directory/v1/directory.proto",
         "yishe/audit/v1/audit.proto",
+        "yishe/security/v1/encryption.proto",
     ];
     println!("cargo:rerun-if-changed={}", root.display());
 

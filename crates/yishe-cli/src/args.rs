@@ -73,6 +73,17 @@ pub(crate) enum Command {
     /// Staff tokens for installations without an identity provider.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The keys that encrypt patient data at rest (station admin key).
+    #[command(subcommand)]
+    Encryption(EncryptionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EncryptionCommand {
+    /// Make a new key current; records are re-encrypted in the background.
+    RotateKey,
+    /// Which keys seal how many records.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

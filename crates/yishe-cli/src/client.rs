@@ -8,6 +8,7 @@ use yishe_proto::audit::audit_service_client::AuditServiceClient;
 use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
+use yishe_proto::security::encryption_service_client::EncryptionServiceClient;
 
 use crate::args::{Global, Output};
 use crate::failure::Failure;
@@ -57,6 +58,12 @@ impl Connection {
 
     pub(crate) fn audit(&self) -> AuditServiceClient<InterceptedService<Channel, Bearer>> {
         AuditServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
+    }
+
+    pub(crate) fn encryption(
+        &self,
+    ) -> EncryptionServiceClient<InterceptedService<Channel, Bearer>> {
+        EncryptionServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 
     pub(crate) fn directory(&self) -> DirectoryServiceClient<InterceptedService<Channel, Bearer>> {

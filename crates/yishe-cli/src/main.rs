@@ -6,6 +6,7 @@ mod args;
 mod audit;
 mod client;
 mod directory;
+mod encryption;
 mod enums;
 mod failure;
 mod output;
@@ -36,6 +37,7 @@ async fn main() -> ExitCode {
             args::Command::Worker(command) => directory::worker(command, &connection).await,
             args::Command::Key(command) => directory::key(command, &connection).await,
             args::Command::Audit(command) => audit::run(command, &connection).await,
+            args::Command::Encryption(command) => encryption::run(command, &connection).await,
             args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }

@@ -24,11 +24,17 @@ mod generated {
                 tonic::include_proto!("yishe.audit.v1");
             }
         }
+        pub mod security {
+            pub mod v1 {
+                tonic::include_proto!("yishe.security.v1");
+            }
+        }
     }
 }
 
 pub use generated::yishe::{
     audit::v1 as audit, common::v1 as common, directory::v1 as directory, referral::v1 as referral,
+    security::v1 as security,
 };
 
 /// The encoded `FileDescriptorSet` of the whole contract, for gRPC reflection and for

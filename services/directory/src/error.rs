@@ -14,6 +14,8 @@ pub enum Error {
     Store(#[from] yishe_store::Error),
     #[error("cannot write the admin key file: {0}")]
     KeyFile(#[from] std::io::Error),
+    #[error("{0}")]
+    Precondition(String),
 }
 
 impl Error {
@@ -24,6 +26,7 @@ impl Error {
             Error::StaleEtag | Error::Store(yishe_store::Error::Stale) => Code::Aborted,
             Error::Store(e) => e.code(),
             Error::KeyFile(_) => Code::Internal,
+            Error::Precondition(_) => Code::FailedPrecondition,
         }
     }
 

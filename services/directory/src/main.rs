@@ -19,9 +19,28 @@ async fn main() -> std::process::ExitCode {
                 }
             }
         });
+        let c = &process.config;
+        let key_file = c
+            .encryption_keys
+            .trim()
+            .is_empty()
+            .then(|| c.effective_key_file());
+        let encryption = yishe_directory::start_encryption(
+            process.store.clone(),
+            key_file,
+            process.shutdown.clone(),
+        );
         let mut routes = tonic::service::RoutesBuilder::default();
-        routes.add_service(yishe_directory::start(process.store.clone()));
-        (routes, vec![yishe_directory::SERVICE_NAME])
+        routes
+            .add_service(yishe_directory::start(process.store.clone()))
+            .add_service(encryption);
+        (
+            routes,
+            vec![
+                yishe_directory::SERVICE_NAME,
+                yishe_directory::ENCRYPTION_SERVICE_NAME,
+            ],
+        )
     })
     .await
 }

@@ -58,17 +58,27 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
     });
     let directory = yishe_directory::start(process.store.clone());
     let audit = yishe_audit::start(process.store.clone(), process.shutdown.clone());
+    let encryption = yishe_directory::start_encryption(
+        process.store.clone(),
+        c.encryption_keys
+            .trim()
+            .is_empty()
+            .then(|| c.effective_key_file()),
+        process.shutdown.clone(),
+    );
     let mut routes = tonic::service::RoutesBuilder::default();
     routes
         .add_service(referrals)
         .add_service(directory)
-        .add_service(audit);
+        .add_service(audit)
+        .add_service(encryption);
     let app = process.app(
         routes,
         vec![
             yishe_referral::SERVICE_NAME,
             yishe_directory::SERVICE_NAME,
             yishe_audit::SERVICE_NAME,
+            yishe_directory::ENCRYPTION_SERVICE_NAME,
         ],
     );
 

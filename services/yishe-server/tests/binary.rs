@@ -77,7 +77,10 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        for file in [key_file.clone(), dir.path().join("yishe-data/encryption.keys")] {
+        for file in [
+            key_file.clone(),
+            dir.path().join("yishe-data/encryption.keys"),
+        ] {
             let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "{}", file.display());
         }

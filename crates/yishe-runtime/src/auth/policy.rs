@@ -21,6 +21,7 @@ use Role::{
 const REFERRAL: &str = "/yishe.referral.v1.ReferralService/";
 const DIRECTORY: &str = "/yishe.directory.v1.DirectoryService/";
 const AUDIT: &str = "/yishe.audit.v1.AuditService/";
+const ENCRYPTION: &str = "/yishe.security.v1.EncryptionService/";
 
 /// Every method of every service, once.
 pub static POLICY: &[(&str, &str, Access)] = &[
@@ -53,6 +54,8 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (AUDIT, "ListAuditRecords", Access::Roles(&[AUDITOR])),
     (AUDIT, "VerifyAuditChain", Access::Roles(&[AUDITOR])),
     (AUDIT, "ExportAuditRecords", Access::Roles(&[AUDITOR])),
+    (ENCRYPTION, "RotateEncryptionKey", Access::Roles(&[ADMIN])),
+    (ENCRYPTION, "GetEncryptionStatus", Access::Roles(&[ADMIN])),
     ("/grpc.health.v1.Health/", "Check", Access::Public),
     ("/grpc.health.v1.Health/", "Watch", Access::Public),
     (

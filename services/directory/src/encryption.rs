@@ -1,0 +1,126 @@
+//! Key rotation while serving: a new key becomes current at once (new writes use it,
+//! old keys still read), the keyring file is replaced atomically, and a background
+//! loop re-encrypts every record under the current key. The same loop brings rows
+//! written before encryption existed under a key at start.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{Mutex, Notify};
+use yishe_domain::referral::truncate_to_micros;
+use yishe_runtime::Shutdown;
+use yishe_runtime::auth::RequestContext;
+use yishe_store::{AuditEntry, Store};
+
+use crate::error::Error;
+
+const BATCH: u32 = 200;
+/// How often the loop looks even without a rotation (keys rotated by another process).
+const IDLE: Duration = Duration::from_secs(60);
+
+/// Which key seals how many records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncryptionStatus {
+    pub current_key_id: String,
+    /// `None`: written before encryption.
+    pub keys: Vec<(Option<String>, u64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EncryptionService {
+    store: Store,
+    /// Where the keyring lives; `None` when the keys come from the environment.
+    key_file: Option<PathBuf>,
+    rotating: Arc<Mutex<()>>,
+    wake: Arc<Notify>,
+}
+
+impl EncryptionService {
+    pub fn new(store: Store, key_file: Option<PathBuf>) -> Self {
+        Self {
+            store,
+            key_file,
+            rotating: Arc::new(Mutex::new(())),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Re-encrypts until every record is under the current key, then waits for the next
+    /// rotation.
+    pub async fn run_reencryption(self, shutdown: Shutdown) {
+        loop {
+            loop {
+                match self.store.reencrypt_referrals(BATCH).await {
+                    Ok(0) => break,
+                    Ok(n) => tracing::info!(records = n, "re-encrypted under the current key"),
+                    Err(error) => {
+                        tracing::warn!(%error, "re-encryption failed; retrying later");
+                        break;
+                    }
+                }
+                if shutdown.is_triggered() {
+                    return;
+                }
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(IDLE) => {}
+                _ = shutdown.wait() => return,
+            }
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn rotate(&self, ctx: &RequestContext) -> Result<(String, u64), Error> {
+        let Some(path) = &self.key_file else {
+            return Err(Error::Precondition(
+                "the encryption keys come from the environment (YISHE_ENCRYPTION_KEYS): rotate them there".into(),
+            ));
+        };
+        let _one_at_a_time = self.rotating.lock().await;
+        let crypto = self.store.crypto();
+        let next = crypto.keyring().rotated();
+        // The file first: a key only in memory would be lost at the next restart, and
+        // with it every record sealed under it.
+        next.save(path)?;
+        let key_id = next.current_key_id().to_owned();
+        crypto.install(next);
+        let pending: i64 = self
+            .store
+            .encryption_status()
+            .await?
+            .iter()
+            .map(|(_, n)| n)
+            .sum();
+        let mut tx = self.store.begin().await?;
+        tx.append_audit(&AuditEntry {
+            id: uuid::Uuid::now_v7(),
+            occurred_at: truncate_to_micros(Utc::now()),
+            subject: ctx.caller.subject.clone(),
+            role: ctx.caller.role.as_str().to_owned(),
+            action: "encryption.rotate".into(),
+            resource_kind: "encryption_key".into(),
+            resource_id: key_id.clone(),
+            request_id: ctx.request_id.clone(),
+            outcome: "ok".into(),
+        })
+        .await?;
+        tx.commit().await?;
+        tracing::warn!(key_id = %key_id, "encryption key rotated; re-encrypting");
+        self.wake.notify_one();
+        Ok((key_id, pending.max(0) as u64))
+    }
+
+    pub async fn status(&self) -> Result<EncryptionStatus, Error> {
+        let keys = self.store.encryption_status().await?;
+        Ok(EncryptionStatus {
+            current_key_id: self.store.crypto().current_key_id(),
+            keys: keys
+                .into_iter()
+                .map(|(k, n)| (k, n.max(0) as u64))
+                .collect(),
+        })
+    }
+}

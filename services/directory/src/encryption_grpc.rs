@@ -1,0 +1,63 @@
+//! The thin tonic adapter of the encryption service.
+
+use tonic::{Request, Response, Status};
+use yishe_proto::security::encryption_service_server::EncryptionService as Rpc;
+use yishe_proto::security::*;
+use yishe_runtime::auth::context;
+use yishe_runtime::use_case::run_to_completion;
+
+use crate::encryption::EncryptionService;
+use crate::error::Error;
+
+/// The gRPC face of the encryption service.
+#[derive(Debug, Clone)]
+pub struct EncryptionGrpc {
+    service: EncryptionService,
+}
+
+impl EncryptionGrpc {
+    pub fn new(service: EncryptionService) -> Self {
+        Self { service }
+    }
+}
+
+#[tonic::async_trait]
+impl Rpc for EncryptionGrpc {
+    async fn rotate_encryption_key(
+        &self,
+        request: Request<RotateEncryptionKeyRequest>,
+    ) -> Result<Response<RotateEncryptionKeyResponse>, Status> {
+        let ctx = context(&request)?;
+        let service = self.service.clone();
+        let (key_id, records_to_reencrypt) = run_to_completion(
+            async move { service.rotate(&ctx).await },
+            Error::into_status,
+        )
+        .await?;
+        Ok(Response::new(RotateEncryptionKeyResponse {
+            key_id,
+            records_to_reencrypt,
+        }))
+    }
+
+    async fn get_encryption_status(
+        &self,
+        request: Request<GetEncryptionStatusRequest>,
+    ) -> Result<Response<GetEncryptionStatusResponse>, Status> {
+        context(&request)?;
+        let service = self.service.clone();
+        let status =
+            run_to_completion(async move { service.status().await }, Error::into_status).await?;
+        Ok(Response::new(GetEncryptionStatusResponse {
+            current_key_id: status.current_key_id,
+            keys: status
+                .keys
+                .into_iter()
+                .map(|(key_id, records)| KeyUsage {
+                    key_id: key_id.unwrap_or_default(),
+                    records,
+                })
+                .collect(),
+        }))
+    }
+}
