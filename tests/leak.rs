@@ -48,7 +48,10 @@ impl Write for Capture {
     }
 }
 
-async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(app: TestApp, station: Station) {
+async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(
+    app: TestApp,
+    station: Station,
+) {
     let logs = captured();
     let mut request = station.referral_request(&station.department, "leak-1");
     {
@@ -62,28 +65,55 @@ async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(app: TestAp
     }
     let mut his = app.referrals(Some(&station.his_key));
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
-    let created = his.create_referral(request.clone()).await.unwrap().into_inner().referral.unwrap();
+    let created = his
+        .create_referral(request.clone())
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
     his.create_referral(request.clone()).await.unwrap(); // a replay
     let id = created.id.clone();
-    his.get_referral(GetReferralRequest { referral_id: id.clone() }).await.unwrap();
+    his.get_referral(GetReferralRequest {
+        referral_id: id.clone(),
+    })
+    .await
+    .unwrap();
     let filter = format!("his_patient_id={}", CANARIES[1]);
-    supervisor.list_referrals(ListReferralsRequest { filter, ..Default::default() }).await.unwrap();
+    supervisor
+        .list_referrals(ListReferralsRequest {
+            filter,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let accepted = supervisor
-        .accept_referral(AcceptReferralRequest { referral_id: id.clone(), etag: created.etag })
+        .accept_referral(AcceptReferralRequest {
+            referral_id: id.clone(),
+            etag: created.etag,
+        })
         .await
         .unwrap()
         .into_inner()
         .referral
         .unwrap();
     let held = supervisor
-        .hold_referral(HoldReferralRequest { referral_id: id.clone(), etag: accepted.etag, note: CANARIES[5].into() })
+        .hold_referral(HoldReferralRequest {
+            referral_id: id.clone(),
+            etag: accepted.etag,
+            note: CANARIES[5].into(),
+        })
         .await
         .unwrap()
         .into_inner()
         .referral
         .unwrap();
     let resumed = supervisor
-        .resume_referral(ResumeReferralRequest { referral_id: id.clone(), etag: held.etag, note: String::new() })
+        .resume_referral(ResumeReferralRequest {
+            referral_id: id.clone(),
+            etag: held.etag,
+            note: String::new(),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -101,7 +131,13 @@ async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(app: TestAp
     // Refusals must not echo the details either.
     let mut bad = request.clone();
     bad.request_id = "leak-2".into();
-    bad.referral.as_mut().unwrap().patient.as_mut().unwrap().name = format!("{} {}", CANARIES[0], "x".repeat(200));
+    bad.referral
+        .as_mut()
+        .unwrap()
+        .patient
+        .as_mut()
+        .unwrap()
+        .name = format!("{} {}", CANARIES[0], "x".repeat(200));
     let refused = his.create_referral(bad).await.unwrap_err();
     let mut reused = request;
     reused.referral.as_mut().unwrap().note = "changed".into();
@@ -111,12 +147,24 @@ async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(app: TestAp
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let logged = String::from_utf8_lossy(&logs.lock().unwrap()).to_string();
     assert!(logged.contains("referral created"), "the capture works");
-    assert!(logged.contains("sqlx::query"), "the capture reaches down to the SQL");
+    assert!(
+        logged.contains("sqlx::query"),
+        "the capture reaches down to the SQL"
+    );
     for canary in CANARIES {
         assert!(!logged.contains(canary), "{canary} leaked into the logs");
-        assert!(!metrics.contains(canary), "{canary} leaked into the metrics");
-        assert!(!refused.message().contains(canary), "{canary} leaked into an error");
-        assert!(!conflict.message().contains(canary), "{canary} leaked into an error");
+        assert!(
+            !metrics.contains(canary),
+            "{canary} leaked into the metrics"
+        );
+        assert!(
+            !refused.message().contains(canary),
+            "{canary} leaked into an error"
+        );
+        assert!(
+            !conflict.message().contains(canary),
+            "{canary} leaked into an error"
+        );
     }
 }
 

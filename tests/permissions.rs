@@ -107,7 +107,17 @@ fn methods() -> Vec<(String, String, bool)> {
 /// Calls `path` with an empty message: enough to pass or fail authorization, whatever
 /// the method then makes of the empty request.
 async fn call(app: &TestApp, path: &str, streaming: bool, key: Option<&str>) -> tonic::Code {
-    let mut grpc = tonic::client::Grpc::new(app.channel.clone());
+    call_on(app.channel.clone(), path, streaming, key).await
+}
+
+/// `call` on a given connection (such as a mutual-TLS one).
+async fn call_on(
+    channel: tonic::transport::Channel,
+    path: &str,
+    streaming: bool,
+    key: Option<&str>,
+) -> tonic::Code {
+    let mut grpc = tonic::client::Grpc::new(channel);
     grpc.ready().await.unwrap();
     let mut request = tonic::Request::new(());
     if let Some(key) = key {
@@ -193,3 +203,65 @@ e2e!(
     methods_missing_from_the_table_and_odd_paths_are_denied,
     health_and_reflection_need_no_key,
 );
+
+/// The third identity kind: an HIS known by its client certificate may call exactly
+/// what an HIS may call.
+async fn every_method_for_a_client_certificate(engine: yishe_e2e::Engine) {
+    use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role as Wire};
+    let Some(app) = TestApp::spawn_with(engine, |c| c.tls = yishe_testkit::mutual_tls()).await
+    else {
+        return;
+    };
+    let station = Station::seed(&app).await;
+    app.directory(Some(&station.admin_key))
+        .create_api_key(CreateApiKeyRequest {
+            api_key: Some(ApiKey {
+                display_name: "oncology HIS (certificate)".into(),
+                role: Wire::HisIntegration as i32,
+                hospital_id: "h1".into(),
+                department_ids: vec![station.department.clone()],
+                certificate_subject: "oncology-his".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let channel = app.tls_channel(Some("his")).await.unwrap();
+    for (service, method, streaming) in methods() {
+        let path = format!("/{service}/{method}");
+        let got = call_on(channel.clone(), &path, streaming, None).await;
+        if allowed(&service, &method).contains(&Role::His) {
+            assert!(
+                !matches!(
+                    got,
+                    tonic::Code::PermissionDenied | tonic::Code::Unauthenticated
+                ),
+                "the certificate may call {path} but got {got:?}"
+            );
+        } else {
+            assert_eq!(
+                got,
+                tonic::Code::PermissionDenied,
+                "the certificate must not call {path}"
+            );
+        }
+    }
+    let missing = call_on(
+        channel,
+        "/yishe.referral.v1.ReferralService/DeleteReferral",
+        false,
+        None,
+    )
+    .await;
+    assert_eq!(missing, tonic::Code::PermissionDenied);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_every_method_for_a_client_certificate() {
+    every_method_for_a_client_certificate(yishe_e2e::Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_every_method_for_a_client_certificate() {
+    every_method_for_a_client_certificate(yishe_e2e::Engine::Postgres).await
+}

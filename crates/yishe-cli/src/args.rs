@@ -367,6 +367,9 @@ pub(crate) enum KeyCommand {
         /// The social worker the key belongs to.
         #[arg(long, default_value = "")]
         worker: String,
+        /// For an HIS over mutual TLS: its client certificate's subject or alternative name.
+        #[arg(long, default_value = "")]
+        certificate_subject: String,
     },
     /// List keys (never their secrets).
     List {

@@ -152,6 +152,7 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
             hospital,
             departments,
             worker,
+            certificate_subject,
         } => {
             let role = parse("ROLE_", &role, Role::from_str_name, "role")? as i32;
             let key = ApiKey {
@@ -160,6 +161,7 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
                 hospital_id: hospital,
                 department_ids: departments,
                 social_worker_id: worker,
+                certificate_subject,
                 ..Default::default()
             };
             let created = client

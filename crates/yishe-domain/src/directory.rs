@@ -261,6 +261,9 @@ pub struct ApiKey {
     pub departments: Vec<crate::DepartmentId>,
     pub station: Option<StationId>,
     pub worker: Option<crate::SocialWorkerId>,
+    /// For HIS integrations over mutual TLS: the client certificate's subject common
+    /// name or alternative name that identifies this integration.
+    pub certificate_subject: Option<String>,
     pub secret_hash: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,

@@ -57,6 +57,48 @@ pub struct Config {
     /// The keyring itself, inline (for keys handed in by the environment as
     /// `YISHE_ENCRYPTION_KEYS`); wins over the file.
     pub encryption_keys: String,
+    /// TLS for the listeners, and client certificates for HIS integrations.
+    pub tls: TlsConfig,
+}
+
+/// TLS (rustls) for the gRPC listener, and optionally the metrics listener; mutual
+/// TLS for HIS integrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsConfig {
+    /// The server's certificate chain (PEM); empty serves plaintext.
+    pub cert_file: PathBuf,
+    /// The server's private key (PEM).
+    pub key_file: PathBuf,
+    /// Serve `/metrics` and `/healthz` over TLS too, with the same certificate.
+    pub metrics: bool,
+    /// The CA whose client certificates are accepted (PEM); empty accepts none.
+    pub client_ca_file: PathBuf,
+    /// Refuse connections without a client certificate.
+    pub require_client_cert: bool,
+}
+
+impl TlsConfig {
+    pub fn enabled(&self) -> bool {
+        !self.cert_file.as_os_str().is_empty()
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.enabled() == self.key_file.as_os_str().is_empty() {
+            return Err("tls.cert_file and tls.key_file go together".into());
+        }
+        let mutual = !self.client_ca_file.as_os_str().is_empty();
+        if mutual && !self.enabled() {
+            return Err("tls.client_ca_file needs tls.cert_file and tls.key_file".into());
+        }
+        if self.require_client_cert && !mutual {
+            return Err("client certificates need tls.client_ca_file".into());
+        }
+        if self.metrics && !self.enabled() {
+            return Err("tls.metrics needs tls.cert_file and tls.key_file".into());
+        }
+        Ok(())
+    }
 }
 
 /// How staff tokens are verified.
@@ -157,6 +199,7 @@ impl Default for Config {
             jwt: JwtConfig::default(),
             encryption_key_file: PathBuf::new(),
             encryption_keys: String::new(),
+            tls: TlsConfig::default(),
         }
     }
 }
@@ -179,6 +222,7 @@ const SETTINGS: &[&str] = &[
     "jwt",
     "encryption_key_file",
     "encryption_keys",
+    "tls",
 ];
 
 /// Why the configuration was refused.
@@ -271,6 +315,7 @@ impl Config {
             ));
         }
         self.jwt.validate().map_err(ConfigError::Invalid)?;
+        self.tls.validate().map_err(ConfigError::Invalid)?;
         self.acceptance_deadlines
             .validate()
             .map_err(ConfigError::Invalid)

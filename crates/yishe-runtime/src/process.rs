@@ -6,7 +6,9 @@ use std::sync::Arc;
 use tonic::service::RoutesBuilder;
 use yishe_store::{Crypto, Keyring, Store};
 
-use crate::auth::{ApiKeyAuthenticator, Authenticator, BearerAuthenticator, JwtVerifier};
+use crate::auth::{
+    ApiKeyAuthenticator, Authenticator, BearerAuthenticator, CertificateAuthenticator, JwtVerifier,
+};
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::server::{App, Listeners};
@@ -53,6 +55,8 @@ pub struct Process {
     pub authenticator: Arc<dyn Authenticator>,
     /// The keyring file made on this start, if there was none.
     pub new_key_file: Option<std::path::PathBuf>,
+    /// The gRPC listener's TLS, read from the configured files.
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 impl Process {
@@ -62,6 +66,13 @@ impl Process {
             path: config.data_dir.display().to_string(),
             source,
         })?;
+        let tls = server_tls(&config.tls).map_err(StartError::Config)?;
+        if let Some(tls) = &tls {
+            // Unreadable certificates or keys are found now, not at the first connection.
+            tonic::transport::Server::builder()
+                .tls_config(tls.clone())
+                .map_err(|e| StartError::Config(format!("tls: {e}")))?;
+        }
         let tokens = config
             .jwt
             .enabled()
@@ -82,7 +93,8 @@ impl Process {
             yishe_store::connect(&config.effective_database_url(), Crypto::new(keyring)).await?;
         tracing::info!(engine = ?store.engine(), staff_tokens = tokens.is_some(), "database ready");
         let api_keys = ApiKeyAuthenticator::new(store.clone());
-        let authenticator = Arc::new(BearerAuthenticator::new(api_keys, tokens));
+        let certificates = CertificateAuthenticator::new(store.clone());
+        let authenticator = Arc::new(BearerAuthenticator::new(api_keys, tokens, certificates));
         Ok(Self {
             config,
             store,
@@ -90,6 +102,7 @@ impl Process {
             shutdown,
             authenticator,
             new_key_file,
+            tls,
         })
     }
 
@@ -116,8 +129,30 @@ impl Process {
             max_concurrent_requests: self.config.max_concurrent_requests,
             shutdown_grace: self.config.shutdown_grace(),
             shutdown: self.shutdown.clone(),
+            tls: self.tls.clone(),
         }
     }
+}
+
+/// The server TLS settings from the configured PEM files.
+fn server_tls(
+    config: &crate::config::TlsConfig,
+) -> Result<Option<tonic::transport::ServerTlsConfig>, String> {
+    use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+    if !config.enabled() {
+        return Ok(None);
+    }
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let identity = Identity::from_pem(read(&config.cert_file)?, read(&config.key_file)?);
+    let mut tls = ServerTlsConfig::new().identity(identity);
+    if !config.client_ca_file.as_os_str().is_empty() {
+        tls = tls
+            .client_ca_root(Certificate::from_pem(read(&config.client_ca_file)?))
+            .client_auth_optional(!config.require_client_cert);
+    }
+    Ok(Some(tls))
 }
 
 /// The data directory holds patient data and the admin key: owner access only.

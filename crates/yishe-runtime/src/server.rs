@@ -32,6 +32,8 @@ pub struct App {
     pub max_concurrent_requests: usize,
     pub shutdown_grace: Duration,
     pub shutdown: Shutdown,
+    /// TLS for the gRPC listener (and mutual TLS when it names a client CA).
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 /// Bound listeners, ready to serve.
@@ -69,6 +71,7 @@ impl Listeners {
             max_concurrent_requests,
             shutdown_grace,
             shutdown,
+            tls,
         } = app;
 
         let (reporter, health) = tonic_health::server::health_reporter();
@@ -120,7 +123,11 @@ impl Listeners {
             }
         };
         let incoming = TcpIncoming::from(self.grpc).with_nodelay(Some(true));
-        let serving = tonic::transport::Server::builder()
+        let mut builder = tonic::transport::Server::builder();
+        if let Some(tls) = tls {
+            builder = builder.tls_config(tls)?;
+        }
+        let serving = builder
             .timeout(request_timeout)
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .layer(layers)

@@ -42,6 +42,10 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     /// The key whose secret hashes to `secret_hash`, revoked or not.
     async fn find_api_key(&self, secret_hash: &str) -> Result<Option<ApiKey>>;
 
+    /// The key bound to a client certificate with one of `names` (its common name or
+    /// alternative names), revoked or not.
+    async fn find_api_key_by_certificate(&self, names: &[String]) -> Result<Option<ApiKey>>;
+
     /// How many referrals are in each non-terminal status (for the ops gauge).
     async fn open_referrals_by_status(&self) -> Result<Vec<(Status, i64)>>;
 

@@ -90,6 +90,13 @@ impl Database for PostgresDatabase {
         find_api_key_on(&self.pool, secret_hash).await
     }
 
+    async fn find_api_key_by_certificate(&self, names: &[String]) -> Result<Option<ApiKey>> {
+        if names.is_empty() {
+            return Ok(None);
+        }
+        find_api_key_by_certificate_on(&self.pool, names).await
+    }
+
     async fn open_referrals_by_status(&self) -> Result<Vec<(Status, i64)>> {
         open_referrals_by_status_on(&self.pool).await
     }

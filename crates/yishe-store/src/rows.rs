@@ -210,6 +210,7 @@ pub(crate) struct ApiKeyRow {
     department_ids: String,
     station_id: Option<String>,
     social_worker_id: Option<Uuid>,
+    certificate_subject: Option<String>,
     secret_hash: String,
     created_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
@@ -237,6 +238,7 @@ impl TryFrom<ApiKeyRow> for ApiKey {
                 .map(|s| StationId::parse(&s).ok_or_else(|| corrupt("station id")))
                 .transpose()?,
             worker: row.social_worker_id.map(SocialWorkerId::from_uuid),
+            certificate_subject: row.certificate_subject,
             secret_hash: row.secret_hash,
             created_at: row.created_at,
             revoked_at: row.revoked_at,

@@ -746,6 +746,7 @@ async fn api_keys_are_found_by_hash_and_revoked(db: TestDatabase) {
         departments: vec![d.id],
         station: None,
         worker: None,
+        certificate_subject: Some("oncology-his.h1.test".into()),
         secret_hash: "abc123".into(),
         created_at: now(),
         revoked_at: None,
@@ -760,6 +761,21 @@ async fn api_keys_are_found_by_hash_and_revoked(db: TestDatabase) {
         Some(key.clone())
     );
     assert_eq!(store.find_api_key("nope").await.unwrap(), None);
+    let names = [
+        "oncology-his".to_string(),
+        "oncology-his.h1.test".to_string(),
+    ];
+    assert_eq!(
+        store.find_api_key_by_certificate(&names).await.unwrap(),
+        Some(key.clone())
+    );
+    assert_eq!(
+        store
+            .find_api_key_by_certificate(&["radiology-his".to_string()])
+            .await
+            .unwrap(),
+        None
+    );
 
     let mut tx = store.begin().await.unwrap();
     let revoked = tx.revoke_api_key(key.id, now()).await.unwrap().unwrap();

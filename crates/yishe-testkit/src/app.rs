@@ -68,10 +68,8 @@ impl TestApp {
             .expect("a fresh database gets an admin key")
             .secret
             .clone();
-        let channel = Channel::from_shared(format!("http://{}", running.grpc_addr))
-            .expect("valid uri")
-            .connect_timeout(Duration::from_secs(5))
-            .connect()
+        let tls = config_tls(&running.process.config);
+        let channel = connect(running.grpc_addr, tls.then_some(None))
             .await
             .expect("connect to the test server");
         let (grpc_addr, http_addr, process) = (
@@ -91,6 +89,15 @@ impl TestApp {
             db,
             _data_dir: data_dir,
         })
+    }
+
+    /// A new connection over TLS to this server (which must serve TLS), presenting the
+    /// fixture client certificate `identity` (such as `his`), if any.
+    pub async fn tls_channel(
+        &self,
+        identity: Option<&str>,
+    ) -> Result<Channel, tonic::transport::Error> {
+        connect(self.grpc_addr, Some(identity)).await
     }
 
     pub fn referrals(&self, key: Option<&str>) -> Referrals {
@@ -116,6 +123,55 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.shutdown.trigger();
+    }
+}
+
+fn config_tls(config: &Config) -> bool {
+    config.tls.enabled()
+}
+
+/// The path of a fixture TLS file (`ca.pem`, `his.key`, ...).
+pub fn tls_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/tls")
+        .join(name)
+}
+
+/// Connects in plaintext (`tls` None) or over TLS trusting the fixture CA, with the
+/// fixture client identity named in `tls` (`Some(Some("his"))`) or none.
+async fn connect(
+    addr: SocketAddr,
+    tls: Option<Option<&str>>,
+) -> Result<Channel, tonic::transport::Error> {
+    use tonic::transport::{Certificate, ClientTlsConfig, Identity};
+    let read = |name: &str| std::fs::read(tls_fixture(name)).expect("fixture");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let mut endpoint = Channel::from_shared(format!("{scheme}://{addr}"))
+        .expect("valid uri")
+        .connect_timeout(Duration::from_secs(5));
+    if let Some(identity) = tls {
+        let mut config = ClientTlsConfig::new()
+            .ca_certificate(Certificate::from_pem(read("ca.pem")))
+            .domain_name("localhost");
+        if let Some(name) = identity {
+            config = config.identity(Identity::from_pem(
+                read(&format!("{name}.pem")),
+                read(&format!("{name}.key")),
+            ));
+        }
+        endpoint = endpoint.tls_config(config)?;
+    }
+    endpoint.connect().await
+}
+
+/// The test server's TLS: the fixture server certificate, client certificates of
+/// the fixture CA accepted (not required).
+pub fn mutual_tls() -> yishe_runtime::config::TlsConfig {
+    yishe_runtime::config::TlsConfig {
+        cert_file: tls_fixture("server.pem"),
+        key_file: tls_fixture("server.key"),
+        client_ca_file: tls_fixture("ca.pem"),
+        ..Default::default()
     }
 }
 

@@ -45,6 +45,7 @@ pub async fn ensure_admin_key(
         departments: Vec::new(),
         station: Some(station.clone()),
         worker: None,
+        certificate_subject: None,
         secret_hash: secrets::hash(&secret),
         created_at: at,
         revoked_at: None,

@@ -137,6 +137,7 @@ impl Rpc for DirectoryGrpc {
             hospital_id: k.hospital_id,
             department_ids: k.department_ids,
             social_worker_id: k.social_worker_id,
+            certificate_subject: k.certificate_subject,
         };
         let service = self.service.clone();
         let (key, secret) = run(async move { service.create_api_key(&ctx, draft).await }).await?;

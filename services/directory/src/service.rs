@@ -68,6 +68,7 @@ pub struct KeyDraft {
     pub hospital_id: String,
     pub department_ids: Vec<String>,
     pub social_worker_id: String,
+    pub certificate_subject: String,
 }
 
 #[derive(Debug, Clone)]
@@ -351,6 +352,7 @@ impl DirectoryService {
             departments: Vec::new(),
             station: None,
             worker: None,
+            certificate_subject: None,
             secret_hash: String::new(),
             created_at: now(),
             revoked_at: None,
@@ -389,6 +391,21 @@ impl DirectoryService {
                 v.add("api_key.hospital_id", "is only for HIS integrations");
             }
             key.station = Some(station.clone());
+        }
+        let subject = v.optional_text(
+            "api_key.certificate_subject",
+            &draft.certificate_subject,
+            255,
+        );
+        if !subject.is_empty() {
+            if role == Role::HisIntegration {
+                key.certificate_subject = Some(subject);
+            } else {
+                v.add(
+                    "api_key.certificate_subject",
+                    "is only for HIS integrations",
+                );
+            }
         }
         let needs_worker = role == Role::SocialWorker;
         let may_have_worker = matches!(role, Role::SocialWorker | Role::Supervisor);

@@ -77,6 +77,7 @@ pub fn key_to_proto(k: &ApiKey) -> wire::ApiKey {
         social_worker_id: k.worker.map(|w| w.to_string()).unwrap_or_default(),
         create_time: Some(to_timestamp(k.created_at)),
         revoke_time: k.revoked_at.map(to_timestamp),
+        certificate_subject: k.certificate_subject.clone().unwrap_or_default(),
     }
 }
 

@@ -15,7 +15,13 @@ use super::policy::{self, Access};
 /// Finds out who is calling from the request headers.
 #[async_trait]
 pub trait Authenticator: Send + Sync + std::fmt::Debug {
-    async fn authenticate(&self, headers: &http::HeaderMap) -> Result<Caller, AuthError>;
+    /// `extensions` carries what the connection knows, such as the verified client
+    /// certificate of a mutual-TLS connection.
+    async fn authenticate(
+        &self,
+        headers: &http::HeaderMap,
+        extensions: &http::Extensions,
+    ) -> Result<Caller, AuthError>;
 }
 
 /// Why a caller could not be identified.
@@ -117,7 +123,10 @@ where
                 path: request.uri().path(),
                 request_id: &request_id,
             };
-            let caller = match authenticator.authenticate(request.headers()).await {
+            let caller = match authenticator
+                .authenticate(request.headers(), request.extensions())
+                .await
+            {
                 Ok(caller) => caller,
                 Err(error) => {
                     let status = error.into_status();

@@ -5,6 +5,7 @@
 
 mod api_key;
 mod bearer;
+mod client_cert;
 mod context;
 mod jwt;
 mod layer;
@@ -13,6 +14,7 @@ pub mod secrets;
 
 pub use api_key::ApiKeyAuthenticator;
 pub use bearer::BearerAuthenticator;
+pub use client_cert::CertificateAuthenticator;
 pub use context::{RequestContext, context};
 pub use jwt::JwtVerifier;
 pub use layer::{AuthError, AuthLayer, Authenticator};

@@ -143,8 +143,8 @@ macro_rules! impl_directory_repo {
                 let departments: Vec<::uuid::Uuid> = k.departments.iter().map(|d| d.as_uuid()).collect();
                 ::sqlx::query(
                     "INSERT INTO api_keys (id, display_name, role, hospital_id, department_ids, \
-                     station_id, social_worker_id, secret_hash, created_at, revoked_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     station_id, social_worker_id, secret_hash, created_at, revoked_at, \
+                     certificate_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(k.id.as_uuid())
                 .bind(&k.display_name)
@@ -156,6 +156,7 @@ macro_rules! impl_directory_repo {
                 .bind(&k.secret_hash)
                 .bind(k.created_at)
                 .bind(k.revoked_at)
+                .bind(k.certificate_subject.as_deref())
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "api key"))?;

@@ -67,6 +67,21 @@ macro_rules! impl_feed {
             row.map(TryInto::try_into).transpose()
         }
 
+        async fn find_api_key_by_certificate_on(
+            pool: &::sqlx::Pool<$db>,
+            names: &[String],
+        ) -> crate::Result<Option<::yishe_domain::directory::ApiKey>> {
+            let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::sql::SELECT_API_KEY);
+            q.push(" WHERE certificate_subject IN (");
+            let mut list = q.separated(", ");
+            for name in names {
+                list.push_bind(name.clone());
+            }
+            q.push(") ORDER BY id LIMIT 1");
+            let row: Option<crate::rows::ApiKeyRow> = q.build_query_as().fetch_optional(pool).await?;
+            row.map(TryInto::try_into).transpose()
+        }
+
         async fn open_referrals_by_status_on(
             pool: &::sqlx::Pool<$db>,
         ) -> crate::Result<Vec<(::yishe_domain::referral::Status, i64)>> {

@@ -34,7 +34,8 @@ pub(crate) const SELECT_WORKER: &str = "SELECT w.id, w.station_id, w.display_nam
      FROM social_workers w";
 
 pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital_id, \
-     department_ids, station_id, social_worker_id, secret_hash, created_at, revoked_at FROM api_keys";
+     department_ids, station_id, social_worker_id, certificate_subject, secret_hash, created_at, revoked_at \
+     FROM api_keys";
 
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
 macro_rules! impl_tx {
