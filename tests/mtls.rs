@@ -163,3 +163,47 @@ async fn sqlite_other_certificates_are_refused() {
 async fn postgres_other_certificates_are_refused() {
     other_certificates_are_refused(Engine::Postgres).await
 }
+
+/// With `tls.metrics`, the metrics port speaks TLS only.
+async fn metrics_over_tls(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |c| {
+        c.tls = yishe_testkit::mutual_tls();
+        c.tls.metrics = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let _ = app
+        .referrals(None)
+        .list_referrals(ListReferralsRequest::default())
+        .await;
+    let text = yishe_testkit::https_get(app.http_addr, "/metrics").await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(
+        text.contains(r#"grpc_server_handled_total{grpc_code="UNAUTHENTICATED""#),
+        "{text}"
+    );
+    let health = yishe_testkit::https_get(app.http_addr, "/healthz").await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // Plaintext gets no answer.
+    let plain = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        yishe_testkit::http_get(app.http_addr, "/metrics"),
+    )
+    .await;
+    assert!(
+        !matches!(plain, Ok(ref t) if t.starts_with("HTTP/1.1 200")),
+        "{plain:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_metrics_over_tls() {
+    metrics_over_tls(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_metrics_over_tls() {
+    metrics_over_tls(Engine::Postgres).await
+}

@@ -1,5 +1,7 @@
 //! The HTTP side port: `/metrics` for Prometheus and `/healthz` for probes.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -20,11 +22,15 @@ pub(crate) async fn serve(
     metrics: Metrics,
     store: Store,
     shutdown: Shutdown,
+    tls: Option<Arc<rustls::ServerConfig>>,
 ) {
     let app = Router::new()
         .route("/metrics", get(render_metrics))
         .route("/healthz", get(healthz))
         .with_state(HttpState { metrics, store });
+    if let Some(tls) = tls {
+        return serve_tls(listener, app, tls, shutdown).await;
+    }
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(async move { shutdown.wait().await })
         .await;
@@ -61,5 +67,35 @@ async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
     match state.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n"),
+    }
+}
+
+/// The same routes over TLS: each accepted connection is handshaken, then served by
+/// hyper, until shutdown.
+async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    tls: Arc<rustls::ServerConfig>,
+    shutdown: Shutdown,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.wait() => return,
+        };
+        let Ok((tcp, _)) = accepted else { continue };
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        tokio::spawn(async move {
+            let Ok(stream) = acceptor.accept(tcp).await else {
+                return;
+            };
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            let _ =
+                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+        });
     }
 }

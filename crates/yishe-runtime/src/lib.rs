@@ -14,6 +14,7 @@ pub mod server;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
+pub mod tls;
 pub mod use_case;
 
 pub use config::Config;

@@ -57,6 +57,8 @@ pub struct Process {
     pub new_key_file: Option<std::path::PathBuf>,
     /// The gRPC listener's TLS, read from the configured files.
     pub tls: Option<tonic::transport::ServerTlsConfig>,
+    /// The metrics listener's TLS, when configured.
+    pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Process {
@@ -73,6 +75,12 @@ impl Process {
                 .tls_config(tls.clone())
                 .map_err(|e| StartError::Config(format!("tls: {e}")))?;
         }
+        let metrics_tls = config
+            .tls
+            .metrics
+            .then(|| crate::tls::server_config(&config.tls.cert_file, &config.tls.key_file))
+            .transpose()
+            .map_err(StartError::Config)?;
         let tokens = config
             .jwt
             .enabled()
@@ -103,6 +111,7 @@ impl Process {
             authenticator,
             new_key_file,
             tls,
+            metrics_tls,
         })
     }
 
@@ -130,6 +139,7 @@ impl Process {
             shutdown_grace: self.config.shutdown_grace(),
             shutdown: self.shutdown.clone(),
             tls: self.tls.clone(),
+            metrics_tls: self.metrics_tls.clone(),
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct App {
     pub shutdown: Shutdown,
     /// TLS for the gRPC listener (and mutual TLS when it names a client CA).
     pub tls: Option<tonic::transport::ServerTlsConfig>,
+    /// TLS for the metrics listener.
+    pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// Bound listeners, ready to serve.
@@ -72,6 +74,7 @@ impl Listeners {
             shutdown_grace,
             shutdown,
             tls,
+            metrics_tls,
         } = app;
 
         let (reporter, health) = tonic_health::server::health_reporter();
@@ -105,6 +108,7 @@ impl Listeners {
             metrics,
             store,
             shutdown.clone(),
+            metrics_tls,
         ));
 
         let drain_signal = {
