@@ -193,6 +193,48 @@ async fn methods_missing_from_the_table_and_odd_paths_are_denied(app: TestApp, s
     }
 }
 
+async fn a_read_only_key_only_reads(app: TestApp, station: Station) {
+    use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role as Wire};
+    use yishe_proto::referral::*;
+    let key = app
+        .directory(Some(&station.admin_key))
+        .create_api_key(CreateApiKeyRequest {
+            api_key: Some(ApiKey {
+                display_name: "supervisor dashboard".into(),
+                role: Wire::Supervisor as i32,
+                read_only: true,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(key.api_key.unwrap().read_only);
+    let created = yishe_e2e::create_referral(&app, &station, "m1").await;
+    let mut reader = app.referrals(Some(&key.secret));
+    let listed = reader
+        .list_referrals(ListReferralsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(listed.referrals.len(), 1);
+    reader
+        .get_referral(GetReferralRequest {
+            referral_id: created.id.clone(),
+        })
+        .await
+        .unwrap();
+    let accept = reader
+        .accept_referral(AcceptReferralRequest {
+            referral_id: created.id,
+            etag: created.etag,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(accept.code(), tonic::Code::PermissionDenied);
+    assert!(accept.message().contains("read-only"));
+}
+
 async fn health_and_reflection_need_no_key(app: TestApp, _station: Station) {
     let health = call(&app, "/grpc.health.v1.Health/Check", false, None).await;
     assert_eq!(health, tonic::Code::Ok);
@@ -202,6 +244,7 @@ e2e!(
     every_method_for_every_role,
     methods_missing_from_the_table_and_odd_paths_are_denied,
     health_and_reflection_need_no_key,
+    a_read_only_key_only_reads,
 );
 
 /// The third identity kind: an HIS known by its client certificate may call exactly

@@ -370,6 +370,9 @@ pub(crate) enum KeyCommand {
         /// For an HIS over mutual TLS: its client certificate's subject or alternative name.
         #[arg(long, default_value = "")]
         certificate_subject: String,
+        /// Limit the key to methods that only read.
+        #[arg(long)]
+        read_only: bool,
     },
     /// List keys (never their secrets).
     List {

@@ -153,6 +153,7 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
             departments,
             worker,
             certificate_subject,
+            read_only,
         } => {
             let role = parse("ROLE_", &role, Role::from_str_name, "role")? as i32;
             let key = ApiKey {
@@ -162,6 +163,7 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
                 department_ids: departments,
                 social_worker_id: worker,
                 certificate_subject,
+                read_only,
                 ..Default::default()
             };
             let created = client

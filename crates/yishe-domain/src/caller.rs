@@ -66,6 +66,8 @@ pub struct Caller {
     pub station: Option<StationId>,
     /// For social workers (and supervisors who carry cases): their worker record.
     pub worker: Option<SocialWorkerId>,
+    /// A read-only credential: every method that changes something is denied.
+    pub read_only: bool,
 }
 
 impl Caller {

@@ -264,6 +264,8 @@ pub struct ApiKey {
     /// For HIS integrations over mutual TLS: the client certificate's subject common
     /// name or alternative name that identifies this integration.
     pub certificate_subject: Option<String>,
+    /// Limited to methods that only read.
+    pub read_only: bool,
     pub secret_hash: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -279,6 +281,7 @@ impl ApiKey {
             departments: self.departments.clone(),
             station: self.station.clone(),
             worker: self.worker,
+            read_only: self.read_only,
         }
     }
 }

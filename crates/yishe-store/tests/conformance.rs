@@ -747,6 +747,7 @@ async fn api_keys_are_found_by_hash_and_revoked(db: TestDatabase) {
         station: None,
         worker: None,
         certificate_subject: Some("oncology-his.h1.test".into()),
+        read_only: true,
         secret_hash: "abc123".into(),
         created_at: now(),
         revoked_at: None,

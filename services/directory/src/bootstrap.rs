@@ -46,6 +46,7 @@ pub async fn ensure_admin_key(
         station: Some(station.clone()),
         worker: None,
         certificate_subject: None,
+        read_only: false,
         secret_hash: secrets::hash(&secret),
         created_at: at,
         revoked_at: None,

@@ -138,6 +138,7 @@ impl Rpc for DirectoryGrpc {
             department_ids: k.department_ids,
             social_worker_id: k.social_worker_id,
             certificate_subject: k.certificate_subject,
+            read_only: k.read_only,
         };
         let service = self.service.clone();
         let (key, secret) = run(async move { service.create_api_key(&ctx, draft).await }).await?;

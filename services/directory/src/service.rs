@@ -69,6 +69,7 @@ pub struct KeyDraft {
     pub department_ids: Vec<String>,
     pub social_worker_id: String,
     pub certificate_subject: String,
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -353,6 +354,7 @@ impl DirectoryService {
             station: None,
             worker: None,
             certificate_subject: None,
+            read_only: draft.read_only,
             secret_hash: String::new(),
             created_at: now(),
             revoked_at: None,

@@ -78,6 +78,7 @@ mod tests {
             departments: vec![],
             station: StationId::parse("s1"),
             worker: Some(SocialWorkerId::new()),
+            read_only: false,
         }
     }
 

@@ -78,6 +78,7 @@ pub fn key_to_proto(k: &ApiKey) -> wire::ApiKey {
         create_time: Some(to_timestamp(k.created_at)),
         revoke_time: k.revoked_at.map(to_timestamp),
         certificate_subject: k.certificate_subject.clone().unwrap_or_default(),
+        read_only: k.read_only,
     }
 }
 

@@ -224,6 +224,7 @@ fn caller(claims: StaffClaims) -> Result<Caller, AuthError> {
             None
         },
         worker,
+        read_only: false,
     })
 }
 

@@ -147,6 +147,10 @@ where
                 ));
                 return Ok(status.into_http());
             }
+            if caller.read_only && !policy::only_reads(request.uri().path()) {
+                refusal.record(Some(&caller), "permission_denied").await;
+                return Ok(Status::permission_denied("this key is read-only").into_http());
+            }
             request
                 .extensions_mut()
                 .insert(RequestContext { caller, request_id });

@@ -70,6 +70,23 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     ),
 ];
 
+/// Whether a method only reads. Everything not named here changes something, and a
+/// read-only credential may not call it.
+pub fn only_reads(path: &str) -> bool {
+    let method = path.rsplit('/').next().unwrap_or("");
+    [
+        "Get",
+        "List",
+        "Watch",
+        "Verify",
+        "Export",
+        "Check",
+        "ServerReflectionInfo",
+    ]
+    .iter()
+    .any(|verb| method.starts_with(verb))
+}
+
 /// The access rule for a request path; `None` (deny) unless it matches an entry
 /// byte for byte.
 pub fn lookup(path: &str) -> Option<Access> {
@@ -139,6 +156,26 @@ mod tests {
                 assert!(contract.contains(&path), "{path} is not in the contract");
             }
         }
+    }
+
+    #[test]
+    fn reads_are_told_from_writes() {
+        assert!(only_reads("/yishe.referral.v1.ReferralService/GetReferral"));
+        assert!(only_reads(
+            "/yishe.referral.v1.ReferralService/WatchReferralEvents"
+        ));
+        assert!(only_reads(
+            "/yishe.audit.v1.AuditService/ExportAuditRecords"
+        ));
+        assert!(!only_reads(
+            "/yishe.referral.v1.ReferralService/CreateReferral"
+        ));
+        assert!(!only_reads(
+            "/yishe.referral.v1.ReferralService/AcceptReferral"
+        ));
+        assert!(!only_reads(
+            "/yishe.security.v1.EncryptionService/RotateEncryptionKey"
+        ));
     }
 
     #[test]

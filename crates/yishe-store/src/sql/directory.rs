@@ -144,7 +144,8 @@ macro_rules! impl_directory_repo {
                 ::sqlx::query(
                     "INSERT INTO api_keys (id, display_name, role, hospital_id, department_ids, \
                      station_id, social_worker_id, secret_hash, created_at, revoked_at, \
-                     certificate_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                     certificate_subject, read_only) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(k.id.as_uuid())
                 .bind(&k.display_name)
@@ -157,6 +158,7 @@ macro_rules! impl_directory_repo {
                 .bind(k.created_at)
                 .bind(k.revoked_at)
                 .bind(k.certificate_subject.as_deref())
+                .bind(k.read_only)
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "api key"))?;

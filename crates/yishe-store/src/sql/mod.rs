@@ -34,7 +34,7 @@ pub(crate) const SELECT_WORKER: &str = "SELECT w.id, w.station_id, w.display_nam
      FROM social_workers w";
 
 pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital_id, \
-     department_ids, station_id, social_worker_id, certificate_subject, secret_hash, created_at, revoked_at \
+     department_ids, station_id, social_worker_id, certificate_subject, read_only, secret_hash, created_at, revoked_at \
      FROM api_keys";
 
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
