@@ -59,6 +59,7 @@ async fn every_access_is_recorded_and_sealed(app: TestApp, station: Station) {
     let mut his = app.referrals(Some(&station.his_key));
     his.get_referral(GetReferralRequest {
         referral_id: created.id.clone(),
+        ..Default::default()
     })
     .await
     .unwrap();
@@ -66,6 +67,7 @@ async fn every_access_is_recorded_and_sealed(app: TestApp, station: Station) {
     let _ = other
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await;
 
@@ -215,7 +217,94 @@ async fn an_edit_behind_yishes_back_is_pinpointed(app: TestApp, station: Station
     assert!(v.problem.contains("changed"), "{}", v.problem);
 }
 
+async fn break_glass_is_granted_audited_and_listed_for_review(app: TestApp, station: Station) {
+    use yishe_testkit::tokens::{Signer, mint};
+    let created = create_referral(&app, &station, "m1").await;
+    let mut station_feed = app
+        .referrals(Some(&station.supervisor_key))
+        .watch_referral_events(yishe_proto::referral::WatchReferralEventsRequest {
+            after_sequence: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    // A supervisor of another station.
+    let outsider = mint(
+        Signer::Ed25519,
+        "wu.s2",
+        serde_json::json!({ "role": "supervisor", "station": "s2" }),
+    );
+    let mut client = app.referrals(Some(&outsider));
+    let get = |reason: &str| GetReferralRequest {
+        referral_id: created.id.clone(),
+        break_glass_reason: reason.into(),
+    };
+
+    assert_eq!(
+        client.get_referral(get("")).await.unwrap_err().code(),
+        tonic::Code::NotFound
+    );
+    assert_eq!(
+        client.get_referral(get("urgent")).await.unwrap_err().code(),
+        tonic::Code::InvalidArgument
+    );
+    let reason = "patient collapsed in our ward; need the family contact now";
+    let opened = client
+        .get_referral(get(reason))
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(opened.id, created.id);
+    // Only supervisors may break the glass.
+    let other_his = app
+        .referrals(Some(&station.other_his_key))
+        .get_referral(get(reason))
+        .await;
+    assert_eq!(other_his.unwrap_err().code(), tonic::Code::NotFound);
+
+    let mut kinds = Vec::new();
+    while kinds.len() < 2 {
+        let event = tokio::time::timeout(Duration::from_secs(10), station_feed.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        kinds.push(event.event.unwrap().r#type());
+    }
+    assert_eq!(
+        kinds[1],
+        yishe_proto::referral::ReferralEventType::BreakGlass
+    );
+    assert!(
+        app.metrics()
+            .await
+            .contains(r#"yishe_break_glass_total{role="supervisor"} 1"#)
+    );
+
+    let mut audit = auditor(&app, &station);
+    let review = audit
+        .list_audit_records(ListAuditRecordsRequest {
+            action: "referral.break_glass".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .records;
+    assert_eq!(review.len(), 1);
+    assert_eq!(review[0].subject, "jwt:wu.s2");
+    assert_eq!(review[0].purpose, reason);
+    assert_eq!(review[0].resource_id, created.id);
+    assert!(
+        verify_sealed(&mut audit).await.intact,
+        "a purpose is part of the chain"
+    );
+}
+
 e2e!(
+    break_glass_is_granted_audited_and_listed_for_review,
     every_access_is_recorded_and_sealed,
     refused_calls_and_audit_reads_are_recorded,
     the_export_streams_the_chain_in_order,

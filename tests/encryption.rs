@@ -134,7 +134,10 @@ async fn a_key_rotation_completes_while_serving(app: TestApp, station: Station) 
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
     for id in ids {
         let r = supervisor
-            .get_referral(GetReferralRequest { referral_id: id })
+            .get_referral(GetReferralRequest {
+                referral_id: id,
+                ..Default::default()
+            })
             .await
             .unwrap()
             .into_inner()

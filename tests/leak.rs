@@ -76,6 +76,7 @@ async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(
     let id = created.id.clone();
     his.get_referral(GetReferralRequest {
         referral_id: id.clone(),
+        ..Default::default()
     })
     .await
     .unwrap();

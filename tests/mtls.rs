@@ -72,6 +72,7 @@ async fn an_his_by_certificate_follows_its_referrals(engine: Engine) {
     let seen = his
         .get_referral(GetReferralRequest {
             referral_id: created.id,
+            ..Default::default()
         })
         .await
         .unwrap()

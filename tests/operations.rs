@@ -12,12 +12,14 @@ async fn metrics_show_calls_and_referrals_but_no_patient(app: TestApp, station: 
     let mut his = app.referrals(Some(&station.his_key));
     his.get_referral(GetReferralRequest {
         referral_id: created.id.clone(),
+        ..Default::default()
     })
     .await
     .unwrap();
     let _ = his
         .get_referral(GetReferralRequest {
             referral_id: "bad".into(),
+            ..Default::default()
         })
         .await;
     let _ = app
@@ -122,6 +124,7 @@ async fn sla_breach(engine: Engine) {
         .referrals(Some(&station.his_key))
         .get_referral(GetReferralRequest {
             referral_id: created.id,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -165,8 +168,11 @@ async fn an_overloaded_server_sheds_calls_at_once() {
     let mut busy = app.referrals(Some(&station.his_key));
     let id = created.id.clone();
     let in_flight = tokio::spawn(async move {
-        busy.get_referral(GetReferralRequest { referral_id: id })
-            .await
+        busy.get_referral(GetReferralRequest {
+            referral_id: id,
+            ..Default::default()
+        })
+        .await
     });
     // Give the first call time to reach the server and wait for the writer.
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -175,6 +181,7 @@ async fn an_overloaded_server_sheds_calls_at_once() {
         .referrals(Some(&station.his_key))
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await;
     assert_eq!(shed.unwrap_err().code(), tonic::Code::ResourceExhausted);

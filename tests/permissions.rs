@@ -221,6 +221,7 @@ async fn a_read_only_key_only_reads(app: TestApp, station: Station) {
     reader
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await
         .unwrap();

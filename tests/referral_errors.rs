@@ -87,6 +87,7 @@ async fn a_forbidden_transition_fails_its_precondition(app: TestApp, station: St
     let now = worker
         .get_referral(GetReferralRequest {
             referral_id: created.id,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -129,6 +130,7 @@ async fn missing_and_malformed_fields_are_named(app: TestApp, station: Station) 
     let bad_id = his
         .get_referral(GetReferralRequest {
             referral_id: "nope".into(),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -193,6 +195,7 @@ async fn an_his_key_stays_within_its_departments(app: TestApp, station: Station)
     let read = other
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await;
     assert_eq!(code(&read), tonic::Code::NotFound);

@@ -24,6 +24,7 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
     let read = his
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -103,6 +104,7 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
     let seen_by_department = his
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -129,6 +131,7 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
     let hidden = junior
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await;
     assert_eq!(code(&hidden), tonic::Code::NotFound);

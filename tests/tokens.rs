@@ -38,6 +38,7 @@ async fn tokens_signed_by_each_trusted_algorithm_are_accepted(app: TestApp, stat
             .referrals(Some(&token))
             .get_referral(GetReferralRequest {
                 referral_id: created.id.clone(),
+                ..Default::default()
             })
             .await;
         assert_eq!(code(&read), tonic::Code::Ok, "{signer:?}");
@@ -134,6 +135,7 @@ async fn a_token_carries_the_scope_of_its_claims(app: TestApp, station: Station)
         .referrals(Some(&his))
         .get_referral(GetReferralRequest {
             referral_id: created.id.clone(),
+            ..Default::default()
         })
         .await;
     assert_eq!(code(&read), tonic::Code::Ok);
@@ -146,6 +148,7 @@ async fn a_token_carries_the_scope_of_its_claims(app: TestApp, station: Station)
         .referrals(Some(&other_department))
         .get_referral(GetReferralRequest {
             referral_id: created.id,
+            ..Default::default()
         })
         .await;
     assert_eq!(code(&hidden), tonic::Code::NotFound);

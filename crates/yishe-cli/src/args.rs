@@ -140,6 +140,9 @@ pub(crate) enum AuditCommand {
         /// Only records about this record id (with --kind).
         #[arg(long, default_value = "")]
         id: String,
+        /// Only records of this action, such as `referral.break_glass`.
+        #[arg(long, default_value = "")]
+        action: String,
         #[arg(long, default_value_t = 100)]
         page_size: i32,
         #[arg(long, default_value = "")]
@@ -173,7 +176,13 @@ pub(crate) enum ReferralCommand {
     /// Send a referral (HIS key).
     Create(Box<CreateReferral>),
     /// Show one referral.
-    Get { id: String },
+    Get {
+        id: String,
+        /// Supervisors only: open a referral outside your station in an emergency,
+        /// saying why (audited and listed for review).
+        #[arg(long, default_value = "")]
+        break_glass: String,
+    },
     /// List referrals, newest first.
     List {
         /// For example `status=REQUESTED AND priority=EMERGENCY`.

@@ -21,6 +21,7 @@ fn record_json(r: &AuditRecord) -> Value {
         "resource_id": r.resource_id,
         "request_id": r.request_id,
         "outcome": r.outcome,
+        "purpose": r.purpose,
         "previous_hash": r.previous_hash,
         "hash": r.hash,
     })
@@ -32,6 +33,7 @@ pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Fai
         AuditCommand::List {
             kind,
             id,
+            action,
             page_size,
             page_token,
         } => {
@@ -41,6 +43,7 @@ pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Fai
                     page_token,
                     resource_kind: kind,
                     resource_id: id,
+                    action,
                 })
                 .await?
                 .into_inner();

@@ -19,7 +19,10 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
         }
         ReferralCommand::Get { id } => {
             client
-                .get_referral(GetReferralRequest { referral_id: id })
+                .get_referral(GetReferralRequest {
+                    referral_id: id,
+                    ..Default::default()
+                })
                 .await?
                 .into_inner()
                 .referral
@@ -154,6 +157,7 @@ async fn resolve(c: &Connection, target: Target) -> Result<(String, String), Fai
         .referrals()
         .get_referral(GetReferralRequest {
             referral_id: target.id.clone(),
+            ..Default::default()
         })
         .await?
         .into_inner()

@@ -21,6 +21,8 @@ pub struct Metrics {
     pub open_referrals: IntGaugeVec,
     /// Events moved into the feed by the relay.
     pub feed_events_relayed: IntCounterVec,
+    /// Break-glass accesses to referrals outside the caller's scope.
+    pub break_glass: IntCounterVec,
 }
 
 impl Default for Metrics {
@@ -106,6 +108,14 @@ impl Metrics {
             &["feed"],
         )
         .expect("valid metric");
+        let break_glass = IntCounterVec::new(
+            Opts::new(
+                "yishe_break_glass_total",
+                "Break-glass accesses to referrals outside the caller's scope.",
+            ),
+            &["role"],
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(grpc_started.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(grpc_handled.clone()),
@@ -115,6 +125,7 @@ impl Metrics {
             Box::new(sla_breaches.clone()),
             Box::new(open_referrals.clone()),
             Box::new(feed_events_relayed.clone()),
+            Box::new(break_glass.clone()),
         ] {
             registry
                 .register(collector)
@@ -130,6 +141,7 @@ impl Metrics {
             sla_breaches,
             open_referrals,
             feed_events_relayed,
+            break_glass,
         }
     }
 

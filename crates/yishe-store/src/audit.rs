@@ -20,12 +20,16 @@ pub struct AuditEntry {
     pub request_id: String,
     /// `ok`, or the error code the caller received.
     pub outcome: String,
+    /// Why, when the caller had to say (a break-glass reason); empty otherwise.
+    pub purpose: String,
 }
 
 #[async_trait]
 pub trait AuditLog {
     async fn append_audit(&mut self, entry: &AuditEntry) -> Result<()>;
     /// The audit rows about one record, oldest first.
+    ///
+    /// (Reads for auditors go through `Database::list_audit`.)
     async fn audit_of(&mut self, resource_kind: &str, resource_id: &str)
     -> Result<Vec<AuditEntry>>;
 }

@@ -53,6 +53,11 @@ pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
         hasher.update(field.as_bytes());
         hasher.update([0x1f]);
     }
+    // Added later: hashed only when present, so links sealed before it stay valid.
+    if !entry.purpose.is_empty() {
+        hasher.update(entry.purpose.as_bytes());
+        hasher.update([0x1f]);
+    }
     hex::encode(hasher.finalize())
 }
 
@@ -121,6 +126,7 @@ mod tests {
             resource_id: "r".into(),
             request_id: "q".into(),
             outcome: "ok".into(),
+            purpose: String::new(),
         }
     }
 

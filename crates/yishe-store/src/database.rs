@@ -65,6 +65,7 @@ pub trait Database: Send + Sync + std::fmt::Debug {
         &self,
         resource_kind: Option<&str>,
         resource_id: Option<&str>,
+        action: Option<&str>,
         after: Option<uuid::Uuid>,
         limit: u32,
     ) -> Result<Vec<crate::AuditRecord>>;

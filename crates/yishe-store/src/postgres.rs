@@ -117,10 +117,11 @@ impl Database for PostgresDatabase {
         &self,
         resource_kind: Option<&str>,
         resource_id: Option<&str>,
+        action: Option<&str>,
         after: Option<uuid::Uuid>,
         limit: u32,
     ) -> Result<Vec<crate::AuditRecord>> {
-        list_audit_on(&self.pool, resource_kind, resource_id, after, limit).await
+        list_audit_on(&self.pool, resource_kind, resource_id, action, after, limit).await
     }
 
     async fn reencrypt_referrals(&self, limit: u32) -> Result<usize> {

@@ -275,6 +275,7 @@ pub(crate) struct AuditRow {
     resource_id: String,
     request_id: String,
     outcome: String,
+    purpose: String,
 }
 
 impl From<AuditRow> for AuditEntry {
@@ -289,6 +290,7 @@ impl From<AuditRow> for AuditEntry {
             resource_id: row.resource_id,
             request_id: row.request_id,
             outcome: row.outcome,
+            purpose: row.purpose,
         }
     }
 }
@@ -342,6 +344,7 @@ pub(crate) struct ChainRow {
     resource_id: Option<String>,
     request_id: Option<String>,
     outcome: Option<String>,
+    purpose: Option<String>,
 }
 
 impl From<ChainRow> for crate::chain::ChainLink {
@@ -357,6 +360,7 @@ impl From<ChainRow> for crate::chain::ChainLink {
                 resource_id: row.resource_id.unwrap_or_default(),
                 request_id: row.request_id.unwrap_or_default(),
                 outcome: row.outcome.unwrap_or_default(),
+                purpose: row.purpose.unwrap_or_default(),
             }),
             _ => None,
         };

@@ -124,10 +124,19 @@ impl Database for SqliteDatabase {
         &self,
         resource_kind: Option<&str>,
         resource_id: Option<&str>,
+        action: Option<&str>,
         after: Option<uuid::Uuid>,
         limit: u32,
     ) -> Result<Vec<crate::AuditRecord>> {
-        list_audit_on(&self.readers, resource_kind, resource_id, after, limit).await
+        list_audit_on(
+            &self.readers,
+            resource_kind,
+            resource_id,
+            action,
+            after,
+            limit,
+        )
+        .await
     }
 
     async fn reencrypt_referrals(&self, limit: u32) -> Result<usize> {

@@ -263,6 +263,7 @@ fn audit(r: &Referral, action: &str) -> AuditEntry {
         resource_id: r.id.to_string(),
         request_id: "req-1".into(),
         outcome: "ok".into(),
+        purpose: String::new(),
     }
 }
 
@@ -374,13 +375,13 @@ async fn audit_rows_are_sealed_into_a_verifiable_chain(db: TestDatabase) {
     assert_eq!(verification.head_hash, chain[2].hash);
     // Listing shows each row with its link.
     let listed = store
-        .list_audit(Some("referral"), None, None, 10)
+        .list_audit(Some("referral"), None, None, None, 10)
         .await
         .unwrap();
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[1].link.as_ref().unwrap().0, 2);
     let after_first = store
-        .list_audit(None, None, Some(rows[0].id), 10)
+        .list_audit(None, None, None, Some(rows[0].id), 10)
         .await
         .unwrap();
     assert_eq!(after_first.len(), 2);

@@ -46,6 +46,7 @@ fn record(entry: &AuditEntry, link: Option<(u64, String, String)>) -> AuditRecor
         resource_id: entry.resource_id.clone(),
         request_id: entry.request_id.clone(),
         outcome: entry.outcome.clone(),
+        purpose: entry.purpose.clone(),
         sequence,
         previous_hash,
         hash,
@@ -83,6 +84,7 @@ impl Rpc for AuditGrpc {
                     &ctx,
                     &r.resource_kind,
                     &r.resource_id,
+                    &r.action,
                     r.page_size,
                     &r.page_token,
                 )

@@ -52,6 +52,7 @@ impl AuditService {
             resource_id: detail,
             request_id: ctx.request_id.clone(),
             outcome: "ok".to_owned(),
+            purpose: String::new(),
         })
         .await?;
         tx.commit().await?;
@@ -64,6 +65,7 @@ impl AuditService {
         ctx: &RequestContext,
         resource_kind: &str,
         resource_id: &str,
+        action: &str,
         page_size: i32,
         page_token: &str,
     ) -> Result<Page, Error> {
@@ -95,7 +97,11 @@ impl AuditService {
             .await?;
         let kind = Some(resource_kind).filter(|k| !k.is_empty());
         let id = Some(resource_id).filter(|i| !i.is_empty());
-        let mut records = self.store.list_audit(kind, id, after, limit + 1).await?;
+        let action = Some(action).filter(|a| !a.is_empty());
+        let mut records = self
+            .store
+            .list_audit(kind, id, action, after, limit + 1)
+            .await?;
         let more = records.len() > limit as usize;
         records.truncate(limit as usize);
         let next_page_token = if more {

@@ -62,6 +62,7 @@ pub async fn ensure_admin_key(
         resource_id: key.id.to_string(),
         request_id: String::new(),
         outcome: "ok".into(),
+        purpose: String::new(),
     })
     .await?;
     // The file first: a key nobody can read would be worse than no key.

@@ -105,6 +105,7 @@ impl EncryptionService {
             resource_id: key_id.clone(),
             request_id: ctx.request_id.clone(),
             outcome: "ok".into(),
+            purpose: String::new(),
         })
         .await?;
         tx.commit().await?;

@@ -93,6 +93,7 @@ fn audit(ctx: &RequestContext, action: &str, kind: &str, id: String) -> AuditEnt
         resource_id: id,
         request_id: ctx.request_id.clone(),
         outcome: "ok".to_owned(),
+        purpose: String::new(),
     }
 }
 

@@ -22,6 +22,7 @@ pub(crate) fn entry(
         resource_id: referral.map(|r| r.to_string()).unwrap_or_default(),
         request_id: ctx.request_id.clone(),
         outcome: outcome.to_owned(),
+        purpose: String::new(),
     }
 }
 
@@ -37,5 +38,6 @@ pub(crate) fn system_entry(action: &str, referral: ReferralId) -> AuditEntry {
         resource_id: referral.to_string(),
         request_id: String::new(),
         outcome: "ok".to_owned(),
+        purpose: String::new(),
     }
 }

@@ -94,8 +94,9 @@ impl Rpc for ReferralGrpc {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
         let id = referral_id(&request.get_ref().referral_id)?;
+        let reason = request.get_ref().break_glass_reason.clone();
         let service = self.service.clone();
-        let referral = run(async move { service.get(&ctx, id).await }).await?;
+        let referral = run(async move { service.get(&ctx, id, &reason).await }).await?;
         Ok(Response::new(GetReferralResponse {
             referral: Some(shown(role, referral)),
         }))

@@ -261,17 +261,61 @@ impl ReferralService {
         }
     }
 
-    /// Reads one referral the caller may see.
+    /// Reads one referral the caller may see; or, for a supervisor giving a
+    /// break-glass reason, one outside their scope.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id))]
-    pub async fn get(&self, ctx: &RequestContext, id: ReferralId) -> Result<Referral> {
+    pub async fn get(
+        &self,
+        ctx: &RequestContext,
+        id: ReferralId,
+        break_glass_reason: &str,
+    ) -> Result<Referral> {
+        let reason = break_glass_reason.trim();
+        if !reason.is_empty() {
+            let mut v = Violations::new();
+            let length = reason.chars().count();
+            if !(10..=500).contains(&length) {
+                v.add(
+                    "break_glass_reason",
+                    "must be 10 to 500 characters saying why",
+                );
+            }
+            v.optional_text("break_glass_reason", reason, 500);
+            v.into_result(()).map_err(Error::Invalid)?;
+        }
         let mut tx = self.store.begin().await?;
-        let referral = tx.get_referral(id).await?;
-        let visible = referral.filter(|r| can_see(&ctx.caller, r.scope()));
-        let outcome = if visible.is_some() { "ok" } else { "not_found" };
-        tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), outcome))
+        let Some(referral) = tx.get_referral(id).await? else {
+            tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), "not_found"))
+                .await?;
+            tx.commit().await?;
+            return Err(Error::NotFound);
+        };
+        if can_see(&ctx.caller, referral.scope()) {
+            tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), "ok"))
+                .await?;
+            tx.commit().await?;
+            return Ok(referral);
+        }
+        if reason.is_empty() || ctx.caller.role != Role::Supervisor {
+            tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), "not_found"))
+                .await?;
+            tx.commit().await?;
+            return Err(Error::NotFound);
+        }
+        let now = truncate_to_micros(Utc::now());
+        let mut entry = audit::entry(ctx, "referral.break_glass", Some(id), "ok");
+        entry.purpose = reason.to_owned();
+        tx.append_audit(&entry).await?;
+        tx.append_event(&ReferralEvent::of(EventType::BreakGlass, &referral, now))
             .await?;
         tx.commit().await?;
-        visible.ok_or(Error::NotFound)
+        self.relay_kick.notify_one();
+        self.metrics
+            .break_glass
+            .with_label_values(&[ctx.caller.role.as_str()])
+            .inc();
+        tracing::warn!(referral_id = %id, "break-glass access");
+        Ok(referral)
     }
 
     /// Lists what the caller may see, newest first.

@@ -21,6 +21,7 @@ named_enum!(
         Cancelled => "CANCELLED",
         EnteredInError => "ENTERED_IN_ERROR",
         SlaBreached => "SLA_BREACHED",
+        BreakGlass => "BREAK_GLASS",
     }
 );
 

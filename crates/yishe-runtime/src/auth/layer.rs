@@ -182,6 +182,7 @@ impl Refusal<'_> {
             resource_id: String::new(),
             request_id: self.request_id.to_owned(),
             outcome: outcome.to_owned(),
+            purpose: String::new(),
         };
         let written = async {
             let mut tx = self.audit.begin().await?;

@@ -7,7 +7,8 @@ macro_rules! impl_audit_and_events {
             async fn append_audit(&mut self, e: &crate::AuditEntry) -> crate::Result<()> {
                 ::sqlx::query(
                     "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                     resource_id, request_id, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     resource_id, request_id, outcome, purpose) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(e.id)
                 .bind(e.occurred_at)
@@ -18,6 +19,7 @@ macro_rules! impl_audit_and_events {
                 .bind(&e.resource_id)
                 .bind(&e.request_id)
                 .bind(&e.outcome)
+                .bind(&e.purpose)
                 .execute(&mut *self.tx)
                 .await?;
                 // Queued for the sealer, in the same transaction as the row.
@@ -35,7 +37,7 @@ macro_rules! impl_audit_and_events {
             ) -> crate::Result<Vec<crate::AuditEntry>> {
                 let rows: Vec<crate::rows::AuditRow> = ::sqlx::query_as(
                     "SELECT id, occurred_at, subject, role, action, resource_kind, resource_id, \
-                     request_id, outcome FROM audit_log \
+                     request_id, outcome, purpose FROM audit_log \
                      WHERE resource_kind = $1 AND resource_id = $2 ORDER BY id",
                 )
                 .bind(resource_kind)

@@ -13,7 +13,7 @@ macro_rules! impl_audit_chain {
             }
             let pending: Vec<crate::rows::PendingAuditRow> = ::sqlx::query_as(
                 "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
-                 a.resource_kind, a.resource_id, a.request_id, a.outcome \
+                 a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose \
                  FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id ORDER BY p.id LIMIT $1",
             )
             .bind(i64::from(limit))
@@ -59,8 +59,8 @@ macro_rules! impl_audit_chain {
         ) -> crate::Result<Vec<crate::chain::ChainLink>> {
             let rows: Vec<crate::rows::ChainRow> = ::sqlx::query_as(
                 "SELECT c.sequence, c.audit_id, c.previous_hash, c.hash, a.id, a.occurred_at, \
-                 a.subject, a.role, a.action, a.resource_kind, a.resource_id, a.request_id, a.outcome \
-                 FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id \
+                 a.subject, a.role, a.action, a.resource_kind, a.resource_id, a.request_id, a.outcome, \
+                 a.purpose FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id \
                  WHERE c.sequence > $1 ORDER BY c.sequence LIMIT $2",
             )
             .bind(i64::try_from(after).unwrap_or(i64::MAX))
@@ -81,20 +81,23 @@ macro_rules! impl_audit_chain {
             pool: &::sqlx::Pool<$db>,
             resource_kind: Option<&str>,
             resource_id: Option<&str>,
+            action: Option<&str>,
             after: Option<::uuid::Uuid>,
             limit: u32,
         ) -> crate::Result<Vec<crate::chain::AuditRecord>> {
             let rows: Vec<crate::rows::LinkedAuditRow> = ::sqlx::query_as(
                 "SELECT a.id, a.occurred_at, a.subject, a.role, a.action, a.resource_kind, \
-                 a.resource_id, a.request_id, a.outcome, c.sequence, c.previous_hash, c.hash \
+                 a.resource_id, a.request_id, a.outcome, a.purpose, c.sequence, c.previous_hash, c.hash \
                  FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id \
                  WHERE ($1 IS NULL OR a.resource_kind = $1) AND ($2 IS NULL OR a.resource_id = $2) \
-                 AND ($3 IS NULL OR a.id > $3) ORDER BY a.id LIMIT $4",
+                 AND ($3 IS NULL OR a.id > $3) AND ($5 IS NULL OR a.action = $5) \
+                 ORDER BY a.id LIMIT $4",
             )
             .bind(resource_kind)
             .bind(resource_id)
             .bind(after)
             .bind(i64::from(limit))
+            .bind(action)
             .fetch_all(pool)
             .await?;
             Ok(rows.into_iter().map(Into::into).collect())
