@@ -17,11 +17,11 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
             let request = create_request(*args)?;
             client.create_referral(request).await?.into_inner().referral
         }
-        ReferralCommand::Get { id } => {
+        ReferralCommand::Get { id, break_glass } => {
             client
                 .get_referral(GetReferralRequest {
                     referral_id: id,
-                    ..Default::default()
+                    break_glass_reason: break_glass,
                 })
                 .await?
                 .into_inner()
