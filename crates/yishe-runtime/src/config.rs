@@ -59,6 +59,11 @@ pub struct Config {
     pub encryption_keys: String,
     /// TLS for the listeners, and client certificates for HIS integrations.
     pub tls: TlsConfig,
+    /// Days a closed referral keeps its patient details, consent and notes; then
+    /// they are removed (audit rows are never removed).
+    pub closed_referral_retention_days: u32,
+    /// How often the retention job runs, in seconds.
+    pub retention_interval_secs: u64,
 }
 
 /// TLS (rustls) for the gRPC listener, and optionally the metrics listener; mutual
@@ -200,6 +205,8 @@ impl Default for Config {
             encryption_key_file: PathBuf::new(),
             encryption_keys: String::new(),
             tls: TlsConfig::default(),
+            closed_referral_retention_days: 3650,
+            retention_interval_secs: 24 * 3600,
         }
     }
 }
@@ -223,6 +230,8 @@ const SETTINGS: &[&str] = &[
     "encryption_key_file",
     "encryption_keys",
     "tls",
+    "closed_referral_retention_days",
+    "retention_interval_secs",
 ];
 
 /// Why the configuration was refused.
@@ -314,6 +323,12 @@ impl Config {
                 self.log_level
             ));
         }
+        if self.closed_referral_retention_days == 0 || self.retention_interval_secs == 0 {
+            return invalid(
+                "closed_referral_retention_days and retention_interval_secs must be positive"
+                    .into(),
+            );
+        }
         self.jwt.validate().map_err(ConfigError::Invalid)?;
         self.tls.validate().map_err(ConfigError::Invalid)?;
         self.acceptance_deadlines
@@ -346,6 +361,10 @@ impl Config {
 
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn retention(&self) -> Duration {
+        Duration::from_secs(u64::from(self.closed_referral_retention_days) * 24 * 3600)
     }
 
     pub fn shutdown_grace(&self) -> Duration {

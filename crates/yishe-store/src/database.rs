@@ -77,6 +77,14 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     /// How many referrals each key seals (`None`: written before encryption).
     async fn encryption_status(&self) -> Result<Vec<(Option<String>, i64)>>;
 
+    /// Anonymises up to `limit` referrals closed (in a terminal status) before
+    /// `closed_before`: patient details, consent and notes are removed. Returns them.
+    async fn purge_closed_referrals(
+        &self,
+        closed_before: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<yishe_domain::ReferralId>>;
+
     /// The keys this database's values are sealed with.
     fn crypto(&self) -> &std::sync::Arc<crate::Crypto>;
 

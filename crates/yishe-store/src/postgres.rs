@@ -10,7 +10,7 @@ use sqlx::{PgPool, Postgres};
 use yishe_domain::directory::ApiKey;
 use yishe_domain::referral::{ReferralEvent, Status};
 
-use crate::sql::{impl_audit_chain, impl_feed, impl_rekey, impl_tx};
+use crate::sql::{impl_audit_chain, impl_feed, impl_rekey, impl_retention, impl_tx};
 use crate::{Crypto, Database, Engine, Error, Result, Tx};
 
 impl_tx!(
@@ -29,6 +29,7 @@ impl_audit_chain!(
     seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
 );
 impl_rekey!(Postgres);
+impl_retention!(Postgres);
 
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -130,6 +131,14 @@ impl Database for PostgresDatabase {
 
     async fn encryption_status(&self) -> Result<Vec<(Option<String>, i64)>> {
         encryption_status_on(&self.pool).await
+    }
+
+    async fn purge_closed_referrals(
+        &self,
+        closed_before: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<yishe_domain::ReferralId>> {
+        purge_closed_referrals_on(&self.pool, &self.crypto, closed_before, limit).await
     }
 
     fn crypto(&self) -> &std::sync::Arc<Crypto> {

@@ -11,7 +11,7 @@ use sqlx::{Sqlite, SqlitePool};
 use yishe_domain::directory::ApiKey;
 use yishe_domain::referral::{ReferralEvent, Status};
 
-use crate::sql::{impl_audit_chain, impl_feed, impl_rekey, impl_tx};
+use crate::sql::{impl_audit_chain, impl_feed, impl_rekey, impl_retention, impl_tx};
 use crate::{Crypto, Database, Engine, Error, Result, Tx};
 
 impl_tx!(
@@ -22,6 +22,7 @@ impl_tx!(
 impl_feed!(Sqlite, relay_lock = "SELECT TRUE");
 impl_audit_chain!(Sqlite, seal_lock = "SELECT TRUE");
 impl_rekey!(Sqlite);
+impl_retention!(Sqlite);
 
 /// A SQLite database file.
 #[derive(Debug, Clone)]
@@ -145,6 +146,14 @@ impl Database for SqliteDatabase {
 
     async fn encryption_status(&self) -> Result<Vec<(Option<String>, i64)>> {
         encryption_status_on(&self.readers).await
+    }
+
+    async fn purge_closed_referrals(
+        &self,
+        closed_before: chrono::DateTime<chrono::Utc>,
+        limit: u32,
+    ) -> Result<Vec<yishe_domain::ReferralId>> {
+        purge_closed_referrals_on(&self.writer, &self.crypto, closed_before, limit).await
     }
 
     fn crypto(&self) -> &std::sync::Arc<Crypto> {

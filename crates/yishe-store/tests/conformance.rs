@@ -536,6 +536,73 @@ async fn a_rotation_reencrypts_every_row(db: TestDatabase) {
     }
 }
 
+async fn closed_referrals_past_retention_are_anonymised(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let mut closed = referral(&d, "closed");
+    closed.status = Status::Completed;
+    closed.note = "private note".into();
+    closed.status_reason.note = "closure note".into();
+    let mut open_case = referral(&d, "open");
+    open_case.status = Status::InProgress;
+    insert(&store, &closed).await;
+    insert(&store, &open_case).await;
+
+    // Nothing closed before an hour ago.
+    assert!(
+        store
+            .purge_closed_referrals(now() - Duration::hours(1), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let purged = store
+        .purge_closed_referrals(now() + Duration::hours(1), 100)
+        .await
+        .unwrap();
+    assert_eq!(purged, vec![closed.id], "only the closed referral");
+    assert!(
+        store
+            .purge_closed_referrals(now() + Duration::hours(1), 100)
+            .await
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+
+    let mut tx = store.begin().await.unwrap();
+    let after = tx.get_referral(closed.id).await.unwrap().unwrap();
+    assert_eq!(after.patient.name, "");
+    assert_eq!(after.patient.his_patient_id, "");
+    assert_eq!(after.note, "");
+    assert_eq!(after.status_reason.note, "");
+    assert_eq!(
+        (after.status, after.priority, after.reasons.clone()),
+        (closed.status, closed.priority, closed.reasons.clone())
+    );
+    assert_eq!(
+        tx.get_referral(open_case.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .patient
+            .name,
+        "张三"
+    );
+    let by_mrn = ListFilter {
+        his_patient_id: Some("MRN-1".into()),
+        ..Default::default()
+    };
+    let found = tx
+        .list_referrals(&ListScope::Station(station()), &by_mrn, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.referrals.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![open_case.id]
+    );
+}
+
 async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     let store = open(&db).await;
     let onc = department(&store, "onc").await;
@@ -844,6 +911,7 @@ on_both_engines!(
     an_audit_row_edited_by_hand_is_pinpointed,
     sensitive_values_are_encrypted_and_still_found,
     a_rotation_reencrypts_every_row,
+    closed_referrals_past_retention_are_anonymised,
     lists_respect_scope_filter_and_pages,
     the_feed_is_ordered_and_gap_free,
     departments_are_unique_per_hospital,

@@ -6,6 +6,7 @@ mod audit;
 mod error;
 mod feed;
 mod grpc;
+mod retention;
 mod service;
 mod sla;
 
@@ -19,6 +20,7 @@ use yishe_store::Store;
 pub use error::Error;
 pub use feed::Feed;
 pub use grpc::ReferralGrpc;
+pub use retention::purge_expired;
 pub use service::{Change, Page, ReferralService};
 
 /// The full name of the gRPC service, for health checks.
@@ -33,6 +35,10 @@ pub struct Options {
     pub default_station: StationId,
     pub deadlines: AcceptanceDeadlines,
     pub sla_check_interval: Duration,
+    /// How long closed referrals keep their patient details.
+    pub retention: Duration,
+    /// How often the retention job runs.
+    pub retention_interval: Duration,
     pub shutdown: Shutdown,
 }
 
@@ -41,13 +47,19 @@ pub struct Options {
 pub fn start(options: Options) -> ReferralServiceServer<ReferralGrpc> {
     let feed = Feed::new(options.store.clone(), options.shutdown.clone());
     let service = ReferralService::new(
-        options.store,
+        options.store.clone(),
         options.metrics.clone(),
         options.default_station,
         options.deadlines,
         feed.kick(),
     );
     tokio::spawn(feed.clone().run_relay(options.metrics));
+    tokio::spawn(retention::run(
+        options.store.clone(),
+        options.retention,
+        options.retention_interval,
+        options.shutdown.clone(),
+    ));
     tokio::spawn(sla::run(
         service.clone(),
         options.sla_check_interval,

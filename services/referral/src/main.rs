@@ -14,6 +14,8 @@ async fn main() -> std::process::ExitCode {
             default_station: c.station(),
             deadlines: c.acceptance_deadlines,
             sla_check_interval: Duration::from_secs(c.sla_check_interval_secs),
+            retention: c.retention(),
+            retention_interval: Duration::from_secs(c.retention_interval_secs),
             shutdown: process.shutdown.clone(),
         });
         let mut routes = tonic::service::RoutesBuilder::default();

@@ -54,6 +54,8 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
         default_station: c.station(),
         deadlines: c.acceptance_deadlines,
         sla_check_interval: std::time::Duration::from_secs(c.sla_check_interval_secs),
+        retention: c.retention(),
+        retention_interval: std::time::Duration::from_secs(c.retention_interval_secs),
         shutdown,
     });
     let directory = yishe_directory::start(process.store.clone());
@@ -94,4 +96,36 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
         process,
         serving,
     })
+}
+
+/// Runs a one-off command instead of serving: `purge` (one retention run now).
+pub async fn run_command(command: &str, config: Config) -> std::process::ExitCode {
+    match command {
+        "purge" => match purge(config).await {
+            Ok(n) => {
+                println!("yishe: retention: {n} closed referrals anonymised");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("yishe: retention run failed: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        },
+        other => {
+            eprintln!("yishe: unknown command {other:?}; usage: yishe-server [purge]");
+            std::process::ExitCode::from(64)
+        }
+    }
+}
+
+/// One retention run now, as the schedule would do it.
+pub async fn purge(config: Config) -> Result<usize, String> {
+    let process = Process::open(config, Shutdown::new())
+        .await
+        .map_err(|e| e.to_string())?;
+    let purged = yishe_referral::purge_expired(&process.store, process.config.retention())
+        .await
+        .map_err(|e| e.to_string());
+    process.store.close().await;
+    purged
 }

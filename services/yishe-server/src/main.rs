@@ -6,8 +6,12 @@ use yishe_runtime::{Config, Shutdown, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let command = std::env::args().nth(1);
     let config = Config::load_or_exit();
     telemetry::init(&config);
+    if let Some(command) = command {
+        return yishe_server::run_command(&command, config).await;
+    }
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
 

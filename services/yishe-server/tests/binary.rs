@@ -104,3 +104,25 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn purge_runs_once_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = server()
+        .current_dir(dir.path())
+        .arg("purge")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 closed referrals anonymised"));
+    let out = server()
+        .current_dir(dir.path())
+        .arg("frobnicate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64));
+}

@@ -10,6 +10,7 @@ mod directory;
 mod feed;
 mod referrals;
 mod rekey;
+mod retention;
 
 pub(crate) use audit::impl_audit_and_events;
 pub(crate) use chain::impl_audit_chain;
@@ -17,6 +18,7 @@ pub(crate) use directory::impl_directory_repo;
 pub(crate) use feed::impl_feed;
 pub(crate) use referrals::impl_referral_repo;
 pub(crate) use rekey::impl_rekey;
+pub(crate) use retention::impl_retention;
 
 /// The columns of a referral, with the assigned worker's name joined in.
 pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.fingerprint, \

@@ -1,0 +1,2 @@
+-- Retention: when a closed referral's patient details were removed.
+ALTER TABLE referrals ADD COLUMN purged_at TEXT;
