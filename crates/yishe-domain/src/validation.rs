@@ -73,6 +73,19 @@ impl Violations {
         trimmed.to_owned()
     }
 
+    /// A list's `page_size`: 0 means `default`, more than `max` means `max`, negative
+    /// is a violation.
+    pub fn page_size(&mut self, requested: i32, default: u32, max: u32) -> u32 {
+        match requested {
+            0 => default,
+            n if n < 0 => {
+                self.add("page_size", "must not be negative");
+                default
+            }
+            n => (n as u32).min(max),
+        }
+    }
+
     fn check_length(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));

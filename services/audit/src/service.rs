@@ -70,14 +70,7 @@ impl AuditService {
         page_token: &str,
     ) -> Result<Page, Error> {
         let mut v = Violations::new();
-        let limit = match page_size {
-            0 => DEFAULT_PAGE,
-            n if n < 0 => {
-                v.add("page_size", "must not be negative");
-                DEFAULT_PAGE
-            }
-            n => (n as u32).min(MAX_PAGE),
-        };
+        let limit = v.page_size(page_size, DEFAULT_PAGE, MAX_PAGE);
         let after = if page_token.is_empty() {
             None
         } else {

@@ -332,14 +332,7 @@ impl ReferralService {
             e.iter().for_each(|x| v.add(&x.field, &x.description));
             ListFilter::default()
         });
-        let limit = match page_size {
-            0 => DEFAULT_PAGE_SIZE,
-            n if n < 0 => {
-                v.add("page_size", "must not be negative");
-                DEFAULT_PAGE_SIZE
-            }
-            n => (n as u32).min(MAX_PAGE_SIZE),
-        };
+        let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         let after = if page_token.is_empty() {
             None
         } else {

@@ -6,6 +6,7 @@
 
 mod audit;
 mod chain;
+mod database;
 mod directory;
 mod feed;
 mod referrals;
@@ -14,6 +15,7 @@ mod retention;
 
 pub(crate) use audit::impl_audit_and_events;
 pub(crate) use chain::impl_audit_chain;
+pub(crate) use database::impl_database;
 pub(crate) use directory::impl_directory_repo;
 pub(crate) use feed::impl_feed;
 pub(crate) use referrals::impl_referral_repo;
