@@ -56,7 +56,7 @@ pub struct Process {
     /// The keyring file made on this start, if there was none.
     pub new_key_file: Option<std::path::PathBuf>,
     /// The gRPC listener's TLS, read from the configured files.
-    pub tls: Option<tonic::transport::ServerTlsConfig>,
+    pub tls: Option<crate::tls::GrpcTls>,
     /// The metrics listener's TLS, when configured.
     pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
 }
@@ -68,13 +68,7 @@ impl Process {
             path: config.data_dir.display().to_string(),
             source,
         })?;
-        let tls = server_tls(&config.tls).map_err(StartError::Config)?;
-        if let Some(tls) = &tls {
-            // Unreadable certificates or keys are found now, not at the first connection.
-            tonic::transport::Server::builder()
-                .tls_config(tls.clone())
-                .map_err(|e| StartError::Config(format!("tls: {e}")))?;
-        }
+        let tls = crate::tls::grpc_tls(&config.tls).map_err(StartError::Config)?;
         let metrics_tls = config
             .tls
             .metrics
@@ -101,7 +95,8 @@ impl Process {
             yishe_store::connect(&config.effective_database_url(), Crypto::new(keyring)).await?;
         tracing::info!(engine = ?store.engine(), staff_tokens = tokens.is_some(), "database ready");
         let api_keys = ApiKeyAuthenticator::new(store.clone());
-        let certificates = CertificateAuthenticator::new(store.clone());
+        let verifier = tls.as_ref().and_then(|t| t.client_verifier.clone());
+        let certificates = CertificateAuthenticator::new(store.clone(), verifier);
         let authenticator = Arc::new(BearerAuthenticator::new(api_keys, tokens, certificates));
         Ok(Self {
             config,
@@ -138,31 +133,10 @@ impl Process {
             max_concurrent_requests: self.config.max_concurrent_requests,
             shutdown_grace: self.config.shutdown_grace(),
             shutdown: self.shutdown.clone(),
-            tls: self.tls.clone(),
+            tls: self.tls.as_ref().map(|t| t.config.clone()),
             metrics_tls: self.metrics_tls.clone(),
         }
     }
-}
-
-/// The server TLS settings from the configured PEM files.
-fn server_tls(
-    config: &crate::config::TlsConfig,
-) -> Result<Option<tonic::transport::ServerTlsConfig>, String> {
-    use tonic::transport::{Certificate, Identity, ServerTlsConfig};
-    if !config.enabled() {
-        return Ok(None);
-    }
-    let read = |path: &std::path::Path| {
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-    };
-    let identity = Identity::from_pem(read(&config.cert_file)?, read(&config.key_file)?);
-    let mut tls = ServerTlsConfig::new().identity(identity);
-    if !config.client_ca_file.as_os_str().is_empty() {
-        tls = tls
-            .client_ca_root(Certificate::from_pem(read(&config.client_ca_file)?))
-            .client_auth_optional(!config.require_client_cert);
-    }
-    Ok(Some(tls))
 }
 
 /// The data directory holds patient data and the admin key: owner access only.

@@ -32,8 +32,8 @@ pub struct App {
     pub max_concurrent_requests: usize,
     pub shutdown_grace: Duration,
     pub shutdown: Shutdown,
-    /// TLS for the gRPC listener (and mutual TLS when it names a client CA).
-    pub tls: Option<tonic::transport::ServerTlsConfig>,
+    /// TLS for the gRPC listener (and mutual TLS when it verifies client certificates).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     /// TLS for the metrics listener.
     pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
 }
@@ -126,17 +126,24 @@ impl Listeners {
                 }
             }
         };
-        let incoming = TcpIncoming::from(self.grpc).with_nodelay(Some(true));
-        let mut builder = tonic::transport::Server::builder();
-        if let Some(tls) = tls {
-            builder = builder.tls_config(tls)?;
-        }
-        let serving = builder
+        let router = tonic::transport::Server::builder()
             .timeout(request_timeout)
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .layer(layers)
-            .add_routes(routes.routes())
-            .serve_with_incoming_shutdown(incoming, drain_signal);
+            .add_routes(routes.routes());
+        type Serving = std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<(), tonic::transport::Error>> + Send>,
+        >;
+        let serving: Serving = match tls {
+            None => {
+                let incoming = TcpIncoming::from(self.grpc).with_nodelay(Some(true));
+                Box::pin(router.serve_with_incoming_shutdown(incoming, drain_signal))
+            }
+            Some(tls) => {
+                let incoming = tls_incoming(self.grpc, tls);
+                Box::pin(router.serve_with_incoming_shutdown(incoming, drain_signal))
+            }
+        };
 
         let result = tokio::select! {
             result = serving => result,
@@ -148,4 +155,38 @@ impl Listeners {
         let _ = http_task.await;
         result
     }
+}
+
+/// How long a client may take over the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// TLS connections, each handshaken in a task of its own so that one slow client does
+/// not hold up the others; ends when the server stops taking connections.
+fn tls_incoming(
+    listener: TcpListener,
+    config: Arc<rustls::ServerConfig>,
+) -> tokio_stream::wrappers::ReceiverStream<
+    std::io::Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>>,
+> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(64);
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                _ = sender.closed() => return,
+            };
+            let Ok((tcp, _)) = accepted else { continue };
+            let _ = tcp.set_nodelay(true);
+            let (acceptor, sender) = (acceptor.clone(), sender.clone());
+            tokio::spawn(async move {
+                if let Ok(Ok(stream)) =
+                    tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
+                {
+                    let _ = sender.send(Ok(stream)).await;
+                }
+            });
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(receiver)
 }

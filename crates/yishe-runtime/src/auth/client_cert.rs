@@ -1,5 +1,5 @@
-//! HIS integrations over mutual TLS: rustls has already checked the client
-//! certificate against the configured CA during the handshake; here its subject
+//! HIS integrations over mutual TLS: the handshake proved the client holds the
+//! certificate's key; here the certificate must chain to the trusted CA, and its subject
 //! common name or an alternative name (DNS or URI) is looked up among the HIS
 //! integrations registered with a certificate subject.
 
@@ -13,11 +13,16 @@ use super::layer::AuthError;
 #[derive(Debug, Clone)]
 pub struct CertificateAuthenticator {
     store: Store,
+    /// Judges the chain of the client certificate against the trusted CA.
+    verifier: Option<std::sync::Arc<dyn rustls::server::danger::ClientCertVerifier>>,
 }
 
 impl CertificateAuthenticator {
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    pub fn new(
+        store: Store,
+        verifier: Option<std::sync::Arc<dyn rustls::server::danger::ClientCertVerifier>>,
+    ) -> Self {
+        Self { store, verifier }
     }
 
     /// The caller of the connection's verified client certificate; `None` without one.
@@ -29,7 +34,17 @@ impl CertificateAuthenticator {
         let certs = extensions
             .get::<TlsConnectInfo<TcpConnectInfo>>()?
             .peer_certs()?;
-        let names = names(certs.first()?.as_ref());
+        let (leaf, intermediates) = certs.split_first()?;
+        let trusted = self.verifier.as_ref().is_some_and(|v| {
+            v.verify_client_cert(leaf, intermediates, rustls_pki_types::UnixTime::now())
+                .is_ok()
+        });
+        if !trusted {
+            return Some(Err(AuthError::Rejected(
+                "client certificate not issued by a trusted CA",
+            )));
+        }
+        let names = names(leaf.as_ref());
         let found = match self.store.find_api_key_by_certificate(&names).await {
             Ok(found) => found,
             Err(e) => return Some(Err(AuthError::Unavailable(e.to_string()))),
