@@ -2,6 +2,7 @@
 //! assignment rules, and validation that names every offending field. Pure: no I/O,
 //! no tokio, no sqlx, no tonic.
 
+pub mod assessment;
 pub mod caller;
 pub mod code;
 pub mod directory;

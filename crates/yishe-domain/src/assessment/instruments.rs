@@ -1,0 +1,289 @@
+//! The instruments and their scoring rules.
+
+use crate::Violations;
+use crate::assessment::score::{Answers, Flag, Score};
+
+/// The validated instruments Yishe scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Instrument {
+    Phq9,
+    Gad7,
+    DistressThermometer,
+    Zarit22,
+    Zarit12,
+    Ssrs,
+    Barthel,
+    Cssrs,
+}
+
+/// Cut-offs the reference marks as configurable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cutoffs {
+    /// Distress Thermometer rating at or above which distress is high (NCCN: 4).
+    pub distress_threshold: i32,
+    /// Zarit-22 bands as (upper bound inclusive, name).
+    pub zarit22_bands: Vec<(i32, &'static str)>,
+    /// Zarit-12 bands; none by default (the sources are uncertain).
+    pub zarit12_bands: Vec<(i32, &'static str)>,
+    /// Barthel bands as (upper bound inclusive, name).
+    pub barthel_bands: Vec<(i32, &'static str)>,
+}
+
+impl Default for Cutoffs {
+    fn default() -> Self {
+        Self {
+            distress_threshold: 4,
+            zarit22_bands: vec![
+                (20, "little or none"),
+                (40, "mild to moderate"),
+                (60, "moderate to severe"),
+                (88, "severe"),
+            ],
+            zarit12_bands: Vec::new(),
+            barthel_bands: vec![
+                (40, "severe dependence"),
+                (60, "moderate dependence"),
+                (99, "mild dependence"),
+                (100, "independent"),
+            ],
+        }
+    }
+}
+
+const PHQ9_BANDS: [(i32, &str); 5] = [
+    (4, "minimal"),
+    (9, "mild"),
+    (14, "moderate"),
+    (19, "moderately severe"),
+    (27, "severe"),
+];
+const GAD7_BANDS: [(i32, &str); 4] = [
+    (4, "minimal"),
+    (9, "mild"),
+    (14, "moderate"),
+    (21, "severe"),
+];
+
+/// Barthel items and the scores each may take.
+const BARTHEL: [(&str, &[i32]); 10] = [
+    ("feeding", &[0, 5, 10]),
+    ("bathing", &[0, 5]),
+    ("grooming", &[0, 5]),
+    ("dressing", &[0, 5, 10]),
+    ("bowels", &[0, 5, 10]),
+    ("bladder", &[0, 5, 10]),
+    ("toilet_use", &[0, 5, 10]),
+    ("transfers", &[0, 5, 10, 15]),
+    ("mobility", &[0, 5, 10, 15]),
+    ("stairs", &[0, 5, 10]),
+];
+
+/// The Distress Thermometer's problem list: ticked (1) or not (0), optional.
+pub const DT_PROBLEMS: [&str; 10] = [
+    "practical.housing",
+    "practical.finances",
+    "practical.transportation",
+    "family.children",
+    "family.partner",
+    "emotional.worry",
+    "emotional.sadness",
+    "spiritual.faith",
+    "physical.pain",
+    "physical.sleep",
+];
+
+fn band(total: i32, bands: &[(i32, &'static str)]) -> Option<&'static str> {
+    bands
+        .iter()
+        .find(|(upper, _)| total <= *upper)
+        .map(|(_, name)| *name)
+}
+
+/// Checks that `answers` holds exactly `items`, each one of its allowed values.
+pub(crate) fn check(
+    v: &mut Violations,
+    answers: &Answers,
+    items: &[(String, Vec<i32>)],
+    optional: &[String],
+) {
+    for (id, value) in answers {
+        match items.iter().find(|(item, _)| item == id) {
+            None if optional.contains(id) => {
+                if !(0..=1).contains(value) {
+                    v.add(format!("answers.{id}"), "must be 0 or 1");
+                }
+            }
+            None => v.add(format!("answers.{id}"), "is not an item of this instrument"),
+            Some((_, allowed)) if !allowed.contains(value) => v.add(
+                format!("answers.{id}"),
+                format!("must be one of {allowed:?}"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for (id, _) in items {
+        if !answers.contains_key(id) {
+            v.add(format!("answers.{id}"), "is missing");
+        }
+    }
+}
+
+fn numbered(
+    prefix: &str,
+    count: usize,
+    allowed: std::ops::RangeInclusive<i32>,
+) -> Vec<(String, Vec<i32>)> {
+    (1..=count)
+        .map(|i| (format!("{prefix}{i}"), allowed.clone().collect()))
+        .collect()
+}
+
+impl Instrument {
+    pub const ALL: [Instrument; 8] = [
+        Instrument::Phq9,
+        Instrument::Gad7,
+        Instrument::DistressThermometer,
+        Instrument::Zarit22,
+        Instrument::Zarit12,
+        Instrument::Ssrs,
+        Instrument::Barthel,
+        Instrument::Cssrs,
+    ];
+
+    /// The stable id used in the contract and storage.
+    pub fn id(self) -> &'static str {
+        match self {
+            Instrument::Phq9 => "phq9",
+            Instrument::Gad7 => "gad7",
+            Instrument::DistressThermometer => "distress_thermometer",
+            Instrument::Zarit22 => "zarit22",
+            Instrument::Zarit12 => "zarit12",
+            Instrument::Ssrs => "ssrs",
+            Instrument::Barthel => "barthel",
+            Instrument::Cssrs => "cssrs_screener",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.id() == id)
+    }
+
+    /// The version of the item ids and scoring rules.
+    pub fn version(self) -> u32 {
+        1
+    }
+
+    /// Scores `answers`, naming every offending item.
+    pub fn score(self, answers: &Answers, cutoffs: &Cutoffs) -> Result<Score, Violations> {
+        let mut v = Violations::new();
+        let score = match self {
+            Instrument::Phq9 => {
+                check(&mut v, answers, &numbered("item", 9, 0..=3), &[]);
+                let total = answers.values().sum();
+                let mut flags = Vec::new();
+                if answers.get("item9").copied().unwrap_or(0) > 0 {
+                    flags.push(Flag::SelfHarmThoughts);
+                }
+                Score {
+                    total: Some(total),
+                    band: band(total, &PHQ9_BANDS),
+                    flags,
+                    ..Default::default()
+                }
+            }
+            Instrument::Gad7 => {
+                check(&mut v, answers, &numbered("item", 7, 0..=3), &[]);
+                let total = answers.values().sum();
+                Score {
+                    total: Some(total),
+                    band: band(total, &GAD7_BANDS),
+                    ..Default::default()
+                }
+            }
+            Instrument::Zarit22 | Instrument::Zarit12 => {
+                let (count, bands) = if self == Instrument::Zarit22 {
+                    (22, &cutoffs.zarit22_bands)
+                } else {
+                    (12, &cutoffs.zarit12_bands)
+                };
+                check(&mut v, answers, &numbered("item", count, 0..=4), &[]);
+                let total = answers.values().sum();
+                Score {
+                    total: Some(total),
+                    band: band(total, bands),
+                    ..Default::default()
+                }
+            }
+            Instrument::Barthel => {
+                let items: Vec<_> = BARTHEL
+                    .iter()
+                    .map(|(id, allowed)| (id.to_string(), allowed.to_vec()))
+                    .collect();
+                check(&mut v, answers, &items, &[]);
+                let total = answers.values().sum();
+                Score {
+                    total: Some(total),
+                    band: band(total, &cutoffs.barthel_bands),
+                    ..Default::default()
+                }
+            }
+            Instrument::DistressThermometer => {
+                let optional: Vec<String> = DT_PROBLEMS.iter().map(|p| p.to_string()).collect();
+                check(
+                    &mut v,
+                    answers,
+                    &[("rating".to_string(), (0..=10).collect())],
+                    &optional,
+                );
+                let rating = answers.get("rating").copied().unwrap_or(0);
+                let high = rating >= cutoffs.distress_threshold;
+                Score {
+                    total: Some(rating),
+                    band: Some(if high {
+                        "high distress"
+                    } else {
+                        "low distress"
+                    }),
+                    flags: if high {
+                        vec![Flag::HighDistress]
+                    } else {
+                        Vec::new()
+                    },
+                    ..Default::default()
+                }
+            }
+            Instrument::Ssrs => {
+                let mut items = Vec::new();
+                for i in [1, 2, 3, 4, 8, 9, 10] {
+                    items.push((format!("item{i}"), (1..=4).collect()));
+                }
+                for part in ["a", "b", "c", "d", "e"] {
+                    items.push((format!("item5{part}"), (1..=4).collect()));
+                }
+                // Items 6 and 7 count the sources of support named (0 if none).
+                items.push(("item6".to_string(), (0..=9).collect()));
+                items.push(("item7".to_string(), (0..=9).collect()));
+                check(&mut v, answers, &items, &[]);
+                let get = |id: &str| answers.get(id).copied().unwrap_or(0);
+                let objective = get("item2") + get("item6") + get("item7");
+                let item5: i32 = ["a", "b", "c", "d", "e"]
+                    .iter()
+                    .map(|p| get(&format!("item5{p}")))
+                    .sum();
+                let subjective = get("item1") + get("item3") + get("item4") + item5;
+                let usage = get("item8") + get("item9") + get("item10");
+                Score {
+                    total: Some(objective + subjective + usage),
+                    subscores: vec![
+                        ("objective", objective),
+                        ("subjective", subjective),
+                        ("use", usage),
+                    ],
+                    ..Default::default()
+                }
+            }
+            Instrument::Cssrs => crate::assessment::cssrs::score(&mut v, answers),
+        };
+        v.into_result(score)
+    }
+}

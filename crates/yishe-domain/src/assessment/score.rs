@@ -1,0 +1,28 @@
+//! What scoring produces.
+
+use std::collections::BTreeMap;
+
+/// Answers by item id.
+pub type Answers = BTreeMap<String, i32>;
+
+/// A risk that must be acted on at once, whatever the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// PHQ-9 item 9 (thoughts of self-harm) above 0.
+    SelfHarmThoughts,
+    /// C-SSRS: intent, a plan with intent, or behaviour in the past 3 months.
+    HighSuicideRisk,
+    /// Distress Thermometer at or above its threshold.
+    HighDistress,
+}
+
+/// The result of scoring one instrument.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Score {
+    pub total: Option<i32>,
+    /// Named sub-scores (SSRS: objective, subjective, use).
+    pub subscores: Vec<(&'static str, i32)>,
+    /// The band of the total, when the instrument has bands.
+    pub band: Option<&'static str>,
+    pub flags: Vec<Flag>,
+}

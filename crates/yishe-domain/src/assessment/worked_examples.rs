@@ -1,0 +1,335 @@
+//! Worked examples computed by hand from `shared/reference/instruments.md`, and the
+//! answers that must be refused.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn answers(pairs: &[(&str, i32)]) -> Answers {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+fn items(prefix: &str, values: &[i32]) -> Answers {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("{prefix}{}", i + 1), *v))
+        .collect()
+}
+
+fn score(instrument: Instrument, a: &Answers) -> Score {
+    instrument.score(a, &Cutoffs::default()).unwrap()
+}
+
+#[test]
+fn phq9_item9_raises_the_flag_whatever_the_total() {
+    // 1+0+1+0+1+0+0+0+1 = 4: minimal, yet item 9 is above 0.
+    let s = score(
+        Instrument::Phq9,
+        &items("item", &[1, 0, 1, 0, 1, 0, 0, 0, 1]),
+    );
+    assert_eq!((s.total, s.band), (Some(4), Some("minimal")));
+    assert_eq!(s.flags, vec![Flag::SelfHarmThoughts]);
+}
+
+#[test]
+fn phq9_bands() {
+    // 3+3+2+2+2+2+2+2+0 = 18
+    let s = score(
+        Instrument::Phq9,
+        &items("item", &[3, 3, 2, 2, 2, 2, 2, 2, 0]),
+    );
+    assert_eq!(
+        (s.total, s.band, s.flags.len()),
+        (Some(18), Some("moderately severe"), 0)
+    );
+    for (values, band) in [
+        ([1, 1, 1, 1, 1, 0, 0, 0, 0], "mild"),
+        ([2, 2, 2, 2, 2, 0, 0, 0, 0], "moderate"),
+        ([3, 3, 3, 3, 3, 3, 2, 0, 0], "severe"),
+    ] {
+        assert_eq!(
+            score(Instrument::Phq9, &items("item", &values)).band,
+            Some(band)
+        );
+    }
+}
+
+#[test]
+fn gad7_bands() {
+    assert_eq!(
+        score(Instrument::Gad7, &items("item", &[2; 7])).total,
+        Some(14)
+    );
+    assert_eq!(
+        score(Instrument::Gad7, &items("item", &[2; 7])).band,
+        Some("moderate")
+    );
+    assert_eq!(
+        score(Instrument::Gad7, &items("item", &[3; 7])).band,
+        Some("severe")
+    );
+    assert_eq!(
+        score(Instrument::Gad7, &items("item", &[1, 1, 1, 1, 1, 0, 0])).band,
+        Some("mild")
+    );
+    assert_eq!(
+        score(Instrument::Gad7, &items("item", &[0; 7])).band,
+        Some("minimal")
+    );
+}
+
+#[test]
+fn distress_thermometer_threshold_is_configurable() {
+    let four = answers(&[("rating", 4), ("practical.finances", 1)]);
+    let three = answers(&[("rating", 3)]);
+    assert_eq!(
+        score(Instrument::DistressThermometer, &four).flags,
+        vec![Flag::HighDistress]
+    );
+    assert!(
+        score(Instrument::DistressThermometer, &three)
+            .flags
+            .is_empty()
+    );
+    let strict = Cutoffs {
+        distress_threshold: 3,
+        ..Cutoffs::default()
+    };
+    let s = Instrument::DistressThermometer
+        .score(&three, &strict)
+        .unwrap();
+    assert_eq!(
+        (s.band, s.flags),
+        (Some("high distress"), vec![Flag::HighDistress])
+    );
+}
+
+#[test]
+fn zarit_totals_and_bands() {
+    assert_eq!(
+        score(Instrument::Zarit22, &items("item", &[1; 22])).band,
+        Some("mild to moderate")
+    );
+    assert_eq!(
+        score(Instrument::Zarit22, &items("item", &[0; 22])).band,
+        Some("little or none")
+    );
+    let mut values = [2; 22];
+    values[0] = 3;
+    values[1] = 0;
+    values[2] = 0;
+    // 19 × 2 + 3 = 41
+    let s = score(Instrument::Zarit22, &items("item", &values));
+    assert_eq!((s.total, s.band), (Some(41), Some("moderate to severe")));
+    assert_eq!(
+        score(Instrument::Zarit22, &items("item", &[4; 22])).band,
+        Some("severe")
+    );
+    let short = score(Instrument::Zarit12, &items("item", &[2; 12]));
+    assert_eq!(
+        (short.total, short.band),
+        (Some(24), None),
+        "no bands by default"
+    );
+}
+
+#[test]
+fn ssrs_sub_scores() {
+    let a = answers(&[
+        ("item1", 2),
+        ("item2", 3),
+        ("item3", 4),
+        ("item4", 1),
+        ("item5a", 2),
+        ("item5b", 2),
+        ("item5c", 3),
+        ("item5d", 1),
+        ("item5e", 4),
+        ("item6", 2),
+        ("item7", 3),
+        ("item8", 1),
+        ("item9", 2),
+        ("item10", 3),
+    ]);
+    let s = score(Instrument::Ssrs, &a);
+    // objective 3+2+3 = 8; subjective 2+4+1+(2+2+3+1+4) = 19; use 1+2+3 = 6
+    assert_eq!(
+        s.subscores,
+        vec![("objective", 8), ("subjective", 19), ("use", 6)]
+    );
+    assert_eq!((s.total, s.band), (Some(33), None));
+}
+
+#[test]
+fn barthel_totals_and_bands() {
+    let full = answers(&[
+        ("feeding", 10),
+        ("bathing", 5),
+        ("grooming", 5),
+        ("dressing", 10),
+        ("bowels", 10),
+        ("bladder", 10),
+        ("toilet_use", 10),
+        ("transfers", 15),
+        ("mobility", 15),
+        ("stairs", 10),
+    ]);
+    assert_eq!(
+        (
+            score(Instrument::Barthel, &full).total,
+            score(Instrument::Barthel, &full).band
+        ),
+        (Some(100), Some("independent"))
+    );
+    let partly = answers(&[
+        ("feeding", 10),
+        ("bathing", 0),
+        ("grooming", 5),
+        ("dressing", 5),
+        ("bowels", 10),
+        ("bladder", 10),
+        ("toilet_use", 5),
+        ("transfers", 10),
+        ("mobility", 10),
+        ("stairs", 0),
+    ]);
+    assert_eq!(score(Instrument::Barthel, &partly).total, Some(65));
+    assert_eq!(
+        score(Instrument::Barthel, &partly).band,
+        Some("mild dependence")
+    );
+    let none: Answers = full.keys().map(|k| (k.clone(), 0)).collect();
+    assert_eq!(
+        score(Instrument::Barthel, &none).band,
+        Some("severe dependence")
+    );
+}
+
+#[test]
+fn cssrs_risk_levels_and_skip_logic() {
+    let low = answers(&[("q1_wish_dead", 1), ("q2_thoughts", 0), ("q6_behaviour", 0)]);
+    assert_eq!(score(Instrument::Cssrs, &low).band, Some("low"));
+    let moderate = answers(&[
+        ("q1_wish_dead", 1),
+        ("q2_thoughts", 1),
+        ("q3_method", 1),
+        ("q4_intent", 0),
+        ("q5_plan", 0),
+        ("q6_behaviour", 0),
+    ]);
+    assert_eq!(score(Instrument::Cssrs, &moderate).band, Some("moderate"));
+    let intent = answers(&[
+        ("q1_wish_dead", 1),
+        ("q2_thoughts", 1),
+        ("q3_method", 0),
+        ("q4_intent", 1),
+        ("q5_plan", 0),
+        ("q6_behaviour", 0),
+    ]);
+    let s = score(Instrument::Cssrs, &intent);
+    assert_eq!(
+        (s.band, s.flags),
+        (Some("high"), vec![Flag::HighSuicideRisk])
+    );
+    let behaviour = answers(&[("q1_wish_dead", 0), ("q2_thoughts", 0), ("q6_behaviour", 1)]);
+    assert_eq!(
+        score(Instrument::Cssrs, &behaviour).flags,
+        vec![Flag::HighSuicideRisk]
+    );
+}
+
+#[test]
+fn bad_answers_are_refused_naming_the_item() {
+    let cut = Cutoffs::default();
+    let mut missing = items("item", &[0; 9]);
+    missing.remove("item5");
+    assert!(
+        Instrument::Phq9
+            .score(&missing, &cut)
+            .unwrap_err()
+            .names("answers.item5")
+    );
+    let mut out_of_range = items("item", &[0; 9]);
+    out_of_range.insert("item1".into(), 4);
+    assert!(
+        Instrument::Phq9
+            .score(&out_of_range, &cut)
+            .unwrap_err()
+            .names("answers.item1")
+    );
+    let mut unknown = items("item", &[0; 9]);
+    unknown.insert("item10".into(), 0);
+    assert!(
+        Instrument::Phq9
+            .score(&unknown, &cut)
+            .unwrap_err()
+            .names("answers.item10")
+    );
+    let skipped = answers(&[
+        ("q1_wish_dead", 1),
+        ("q2_thoughts", 0),
+        ("q3_method", 1),
+        ("q6_behaviour", 0),
+    ]);
+    assert!(
+        Instrument::Cssrs
+            .score(&skipped, &cut)
+            .unwrap_err()
+            .names("answers.q3_method")
+    );
+    let unasked = answers(&[("q1_wish_dead", 1), ("q2_thoughts", 1), ("q6_behaviour", 0)]);
+    assert!(
+        Instrument::Cssrs
+            .score(&unasked, &cut)
+            .unwrap_err()
+            .names("answers.q4_intent")
+    );
+    let mut barthel: Answers = BARTHEL_ITEMS.iter().map(|k| (k.to_string(), 0)).collect();
+    barthel.insert("bathing".into(), 10);
+    assert!(
+        Instrument::Barthel
+            .score(&barthel, &cut)
+            .unwrap_err()
+            .names("answers.bathing")
+    );
+    assert!(
+        Instrument::DistressThermometer
+            .score(&answers(&[("rating", 11)]), &cut)
+            .unwrap_err()
+            .names("answers.rating")
+    );
+}
+
+const BARTHEL_ITEMS: [&str; 10] = [
+    "feeding",
+    "bathing",
+    "grooming",
+    "dressing",
+    "bowels",
+    "bladder",
+    "toilet_use",
+    "transfers",
+    "mobility",
+    "stairs",
+];
+
+#[test]
+fn ids_round_trip_and_versions_are_stated() {
+    for instrument in Instrument::ALL {
+        assert_eq!(Instrument::parse(instrument.id()), Some(instrument));
+        assert_eq!(instrument.version(), 1);
+    }
+}
+
+proptest! {
+    /// Any valid PHQ-9: the total is the sum, a band always applies, and the flag is
+    /// raised exactly when item 9 is above 0.
+    #[test]
+    fn phq9_scores_any_valid_answers(values in prop::collection::vec(0..=3i32, 9)) {
+        let s = score(Instrument::Phq9, &items("item", &values));
+        prop_assert_eq!(s.total, Some(values.iter().sum()));
+        prop_assert!(s.band.is_some());
+        prop_assert_eq!(s.flags.contains(&Flag::SelfHarmThoughts), values[8] > 0);
+    }
+}
