@@ -4,9 +4,11 @@
 //! separately. Facts from `shared/reference/instruments.md`.
 
 mod cssrs;
+mod definition;
 mod instruments;
 mod score;
 
+pub use definition::{AnswerOption, Definition, Item, Section};
 pub use instruments::{Cutoffs, DT_PROBLEMS, Instrument};
 pub use score::{Answers, Flag, Score};
 
