@@ -12,6 +12,7 @@ const REFERRAL: &str = "yishe.referral.v1.ReferralService";
 const DIRECTORY: &str = "yishe.directory.v1.DirectoryService";
 const AUDIT: &str = "yishe.audit.v1.AuditService";
 const ENCRYPTION: &str = "yishe.security.v1.EncryptionService";
+const ASSESSMENT: &str = "yishe.assessment.v1.AssessmentService";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -50,6 +51,7 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (DIRECTORY, _) => &[Admin],
         (AUDIT, _) => &[Auditor],
         (ENCRYPTION, _) => &[Admin],
+        (ASSESSMENT, _) => &[Worker, Supervisor],
         _ => {
             panic!("a method the matrix does not know: {service}/{method}; decide who may call it")
         }
@@ -143,7 +145,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        23,
+        25,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

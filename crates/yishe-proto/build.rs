@@ -13,6 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "yishe/directory/v1/directory.proto",
         "yishe/audit/v1/audit.proto",
         "yishe/security/v1/encryption.proto",
+        "yishe/assessment/v1/assessment.proto",
     ];
     println!("cargo:rerun-if-changed={}", root.display());
 

@@ -24,6 +24,11 @@ mod generated {
                 tonic::include_proto!("yishe.audit.v1");
             }
         }
+        pub mod assessment {
+            pub mod v1 {
+                tonic::include_proto!("yishe.assessment.v1");
+            }
+        }
         pub mod security {
             pub mod v1 {
                 tonic::include_proto!("yishe.security.v1");
@@ -33,8 +38,8 @@ mod generated {
 }
 
 pub use generated::yishe::{
-    audit::v1 as audit, common::v1 as common, directory::v1 as directory, referral::v1 as referral,
-    security::v1 as security,
+    assessment::v1 as assessment, audit::v1 as audit, common::v1 as common,
+    directory::v1 as directory, referral::v1 as referral, security::v1 as security,
 };
 
 /// The encoded `FileDescriptorSet` of the whole contract, for gRPC reflection and for

@@ -73,7 +73,8 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
         .add_service(referrals)
         .add_service(directory)
         .add_service(audit)
-        .add_service(encryption);
+        .add_service(encryption)
+        .add_service(yishe_assessment::start());
     let app = process.app(
         routes,
         vec![
@@ -81,6 +82,7 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
             yishe_directory::SERVICE_NAME,
             yishe_audit::SERVICE_NAME,
             yishe_directory::ENCRYPTION_SERVICE_NAME,
+            yishe_assessment::SERVICE_NAME,
         ],
     );
 

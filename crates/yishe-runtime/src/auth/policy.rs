@@ -22,6 +22,7 @@ const REFERRAL: &str = "/yishe.referral.v1.ReferralService/";
 const DIRECTORY: &str = "/yishe.directory.v1.DirectoryService/";
 const AUDIT: &str = "/yishe.audit.v1.AuditService/";
 const ENCRYPTION: &str = "/yishe.security.v1.EncryptionService/";
+const ASSESSMENT: &str = "/yishe.assessment.v1.AssessmentService/";
 
 /// Every method of every service, once.
 pub static POLICY: &[(&str, &str, Access)] = &[
@@ -56,6 +57,8 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (AUDIT, "ExportAuditRecords", Access::Roles(&[AUDITOR])),
     (ENCRYPTION, "RotateEncryptionKey", Access::Roles(&[ADMIN])),
     (ENCRYPTION, "GetEncryptionStatus", Access::Roles(&[ADMIN])),
+    (ASSESSMENT, "ListInstruments", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "GetInstrument", Access::Roles(&[SW, SUP])),
     ("/grpc.health.v1.Health/", "Check", Access::Public),
     ("/grpc.health.v1.Health/", "Watch", Access::Public),
     (
