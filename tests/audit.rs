@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use tokio_stream::StreamExt;
-use yishe_e2e::{Engine, Station, TestApp, create_referral, e2e};
+use yishe_e2e::{Station, TestApp, create_referral, e2e};
 use yishe_proto::audit::*;
 use yishe_proto::directory::ListApiKeysRequest;
 use yishe_proto::referral::{GetReferralRequest, ListReferralsRequest};
@@ -181,31 +181,16 @@ async fn the_export_streams_the_chain_in_order(app: TestApp, station: Station) {
 }
 
 async fn an_edit_behind_yishes_back_is_pinpointed(app: TestApp, station: Station) {
-    use sqlx::Connection;
     let created = create_referral(&app, &station, "m1").await;
     let mut audit = auditor(&app, &station);
     assert!(verify_sealed(&mut audit).await.intact);
     let target = records(&mut audit, "referral", &created.id).await.remove(0);
 
     let edit = "UPDATE audit_log SET subject = 'someone-else' WHERE action = 'referral.create'";
-    match app.engine {
-        Engine::Sqlite => {
-            let mut c = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
-            sqlx::query("DROP TRIGGER audit_log_no_update")
-                .execute(&mut c)
-                .await
-                .unwrap();
-            sqlx::query(edit).execute(&mut c).await.unwrap();
-        }
-        Engine::Postgres => {
-            let mut c = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
-            sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
-                .execute(&mut c)
-                .await
-                .unwrap();
-            sqlx::query(edit).execute(&mut c).await.unwrap();
-        }
-    }
+    app.db
+        .execute(&[app.db.allow_audit_edits(), edit])
+        .await
+        .unwrap();
     let v = audit
         .verify_audit_chain(VerifyAuditChainRequest {})
         .await

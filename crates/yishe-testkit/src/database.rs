@@ -64,6 +64,47 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Runs `statements` directly on the database, behind the application's back (for
+    /// tests that tamper); stops at the first error and returns it as text.
+    pub async fn execute(&self, statements: &[&str]) -> Result<(), String> {
+        match self.engine {
+            Engine::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for sql in statements {
+                    sqlx::query(sql)
+                        .execute(&mut c)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            Engine::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for sql in statements {
+                    sqlx::query(sql)
+                        .execute(&mut c)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The statement that lets a test edit audit rows: it drops (SQLite) or disables
+    /// (PostgreSQL) the append-only trigger, as someone with owner rights could.
+    pub fn allow_audit_edits(&self) -> &'static str {
+        match self.engine {
+            Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
+            Engine::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let Some((server, name)) = self.drop_via.take() else {
