@@ -61,6 +61,14 @@ uuid_id!(
     /// An API key.
     ApiKeyId
 );
+uuid_id!(
+    /// A psychosocial assessment (all its versions share the id).
+    AssessmentId
+);
+uuid_id!(
+    /// A risk flag raised by an assessment.
+    RiskFlagId
+);
 
 macro_rules! code_id {
     ($(#[$doc:meta])* $name:ident) => {

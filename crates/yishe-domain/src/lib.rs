@@ -13,6 +13,8 @@ pub mod validation;
 
 pub use caller::{Caller, Role};
 pub use code::Code;
-pub use ids::{DepartmentId, HospitalId, ReferralId, SocialWorkerId, StationId};
+pub use ids::{
+    AssessmentId, DepartmentId, HospitalId, ReferralId, RiskFlagId, SocialWorkerId, StationId,
+};
 pub use priority::{AcceptanceDeadlines, Priority};
 pub use validation::{FieldViolation, Violations};

@@ -28,6 +28,11 @@ impl Priority {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == text)
     }
+
+    /// This priority, raised to `floor` if it is lower (a risk never lowers one).
+    pub fn at_least(self, floor: Priority) -> Priority {
+        self.max(floor)
+    }
 }
 
 /// How long the station has to accept or reject a referral, per priority.

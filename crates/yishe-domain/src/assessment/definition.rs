@@ -37,6 +37,9 @@ pub struct Definition {
     pub version: u32,
     pub title: String,
     pub sections: Vec<Section>,
+    /// Where the wording comes from: empty for our own topic labels, else the source
+    /// and licence of the station's text.
+    pub wording_source: String,
 }
 
 fn options(pairs: &[(i32, &str)]) -> Vec<AnswerOption> {
@@ -289,6 +292,7 @@ impl Instrument {
             version: self.version(),
             title: title.to_owned(),
             sections,
+            wording_source: String::new(),
         }
     }
 }

@@ -16,6 +16,21 @@ pub enum Instrument {
     Cssrs,
 }
 
+/// Stored and sent by its id.
+impl serde::Serialize for Instrument {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Instrument {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        Instrument::parse(&id)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown instrument {id:?}")))
+    }
+}
+
 /// Cut-offs the reference marks as configurable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cutoffs {
@@ -171,6 +186,12 @@ impl Instrument {
     /// The version of the item ids and scoring rules.
     pub fn version(self) -> u32 {
         1
+    }
+
+    /// Whether a higher total means things are worse (PHQ-9, distress, burden) rather
+    /// than better (support, independence). The C-SSRS has no total.
+    pub fn higher_is_worse(self) -> bool {
+        !matches!(self, Instrument::Ssrs | Instrument::Barthel)
     }
 
     /// Scores `answers`, naming every offending item.

@@ -3,14 +3,26 @@
 //! client. Item ids and scoring rules are ours; a station's licensed wording is loaded
 //! separately. Facts from `shared/reference/instruments.md`.
 
+mod access;
+mod compare;
 mod cssrs;
 mod definition;
 mod instruments;
+pub mod psychosocial;
+mod record;
+mod risk;
 mod score;
+mod wording;
 
+pub use access::{Access, assessment_access};
+pub use compare::{Change, Comparison, ScorePoint, Trend, compare};
 pub use definition::{AnswerOption, Definition, Item, Section};
 pub use instruments::{Cutoffs, DT_PROBLEMS, Instrument};
+pub use psychosocial::{Psychosocial, PsychosocialDraft};
+pub use record::{Assessment, AssessmentDraft, Content, ResponseDraft, ScoredResponse};
+pub use risk::{Acknowledgement, RiskFlag};
 pub use score::{Answers, Flag, Score};
+pub use wording::{ItemWording, Wording};
 
 #[cfg(test)]
 mod worked_examples;

@@ -2,19 +2,21 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 /// Answers by item id.
 pub type Answers = BTreeMap<String, i32>;
 
-/// A risk that must be acted on at once, whatever the total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Flag {
-    /// PHQ-9 item 9 (thoughts of self-harm) above 0.
-    SelfHarmThoughts,
-    /// C-SSRS: intent, a plan with intent, or behaviour in the past 3 months.
-    HighSuicideRisk,
-    /// Distress Thermometer at or above its threshold.
-    HighDistress,
-}
+crate::referral::named_enum!(
+    /// A risk that must be acted on at once, whatever the total: PHQ-9 item 9 (thoughts
+    /// of self-harm) above 0; a C-SSRS with intent, a plan with intent, or behaviour in
+    /// the past 3 months; a Distress Thermometer at or above its threshold.
+    Flag {
+        SelfHarmThoughts => "SELF_HARM_THOUGHTS",
+        HighSuicideRisk => "HIGH_SUICIDE_RISK",
+        HighDistress => "HIGH_DISTRESS",
+    }
+);
 
 /// The result of scoring one instrument.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -22,6 +22,9 @@ named_enum!(
         EnteredInError => "ENTERED_IN_ERROR",
         SlaBreached => "SLA_BREACHED",
         BreakGlass => "BREAK_GLASS",
+        Started => "STARTED",
+        RiskFlagRaised => "RISK_FLAG_RAISED",
+        RiskFlagAcknowledged => "RISK_FLAG_ACKNOWLEDGED",
     }
 );
 
