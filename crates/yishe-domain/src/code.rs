@@ -25,3 +25,21 @@ pub enum Code {
     /// A bug or an unexpected failure; details are logged, never sent.
     Internal,
 }
+
+impl Code {
+    /// The outcome recorded in audit rows for a call refused with this code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidArgument => "invalid_argument",
+            Code::FailedPrecondition => "failed_precondition",
+            Code::NotFound => "not_found",
+            Code::AlreadyExists => "already_exists",
+            Code::Aborted => "aborted",
+            Code::PermissionDenied => "permission_denied",
+            Code::Unauthenticated => "unauthenticated",
+            Code::ResourceExhausted => "resource_exhausted",
+            Code::Unavailable => "unavailable",
+            Code::Internal => "internal",
+        }
+    }
+}

@@ -64,6 +64,29 @@ pub struct Config {
     pub closed_referral_retention_days: u32,
     /// How often the retention job runs, in seconds.
     pub retention_interval_secs: u64,
+    /// The assessment instruments: the station's wording and configurable cut-offs.
+    pub assessment: AssessmentConfig,
+}
+
+/// Settings of the assessment service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessmentConfig {
+    /// A folder of the station's licensed wording, one `<instrument>.toml` per
+    /// instrument; empty for Yishe's own short topic labels.
+    pub wording_dir: PathBuf,
+    /// The Distress Thermometer rating at or above which distress is high and a risk
+    /// flag is raised (NCCN: 4).
+    pub distress_threshold: i32,
+}
+
+impl Default for AssessmentConfig {
+    fn default() -> Self {
+        Self {
+            wording_dir: PathBuf::new(),
+            distress_threshold: 4,
+        }
+    }
 }
 
 /// TLS (rustls) for the gRPC listener, and optionally the metrics listener; mutual
@@ -207,6 +230,7 @@ impl Default for Config {
             tls: TlsConfig::default(),
             closed_referral_retention_days: 3650,
             retention_interval_secs: 24 * 3600,
+            assessment: AssessmentConfig::default(),
         }
     }
 }
@@ -232,6 +256,7 @@ const SETTINGS: &[&str] = &[
     "tls",
     "closed_referral_retention_days",
     "retention_interval_secs",
+    "assessment",
 ];
 
 /// Why the configuration was refused.
@@ -328,6 +353,9 @@ impl Config {
                 "closed_referral_retention_days and retention_interval_secs must be positive"
                     .into(),
             );
+        }
+        if !(1..=10).contains(&self.assessment.distress_threshold) {
+            return invalid("assessment.distress_threshold must be 1 to 10".into());
         }
         self.jwt.validate().map_err(ConfigError::Invalid)?;
         self.tls.validate().map_err(ConfigError::Invalid)?;

@@ -42,7 +42,7 @@ pub(crate) async fn serve(
 async fn render_metrics(
     State(state): State<HttpState>,
 ) -> (StatusCode, [(&'static str, &'static str); 1], String) {
-    // The open-referral gauge is read fresh at each scrape.
+    // The open-referral and open-risk gauges are read fresh at each scrape.
     match state.store.open_referrals_by_status().await {
         Ok(counts) => {
             state.metrics.open_referrals.reset();
@@ -55,6 +55,19 @@ async fn render_metrics(
             }
         }
         Err(error) => tracing::warn!(%error, "cannot refresh open referral counts"),
+    }
+    match state.store.open_risk_flags_by_kind().await {
+        Ok(counts) => {
+            state.metrics.risk_flags_open.reset();
+            for (kind, n) in counts {
+                state
+                    .metrics
+                    .risk_flags_open
+                    .with_label_values(&[&kind])
+                    .set(n);
+            }
+        }
+        Err(error) => tracing::warn!(%error, "cannot refresh open risk flag counts"),
     }
     (
         StatusCode::OK,

@@ -23,6 +23,14 @@ pub struct Metrics {
     pub feed_events_relayed: IntCounterVec,
     /// Break-glass accesses to referrals outside the caller's scope.
     pub break_glass: IntCounterVec,
+    /// Instruments scored in submitted assessments, by instrument.
+    pub instruments_scored: IntCounterVec,
+    /// Risk flags raised, by instrument and kind of risk.
+    pub risk_flags_raised: IntCounterVec,
+    /// Seconds from a risk flag to its acknowledgement, by kind of risk.
+    pub risk_flag_time_to_acknowledge_seconds: HistogramVec,
+    /// Risk flags not yet acknowledged, by kind, refreshed at every scrape.
+    pub risk_flags_open: IntGaugeVec,
 }
 
 impl Default for Metrics {
@@ -116,6 +124,49 @@ impl Metrics {
             &["role"],
         )
         .expect("valid metric");
+        let instruments_scored = IntCounterVec::new(
+            Opts::new(
+                "yishe_assessment_instruments_scored_total",
+                "Instruments scored in submitted or amended assessments.",
+            ),
+            &["instrument"],
+        )
+        .expect("valid metric");
+        let risk_flags_raised = IntCounterVec::new(
+            Opts::new(
+                "yishe_risk_flags_raised_total",
+                "Risk flags raised by assessments, by instrument and kind of risk.",
+            ),
+            &["instrument", "kind"],
+        )
+        .expect("valid metric");
+        let risk_flag_time_to_acknowledge_seconds = HistogramVec::new(
+            HistogramOpts::new(
+                "yishe_risk_flag_time_to_acknowledge_seconds",
+                "Seconds from a risk flag to a supervisor's acknowledgement.",
+            )
+            .buckets(vec![
+                60.0,
+                300.0,
+                900.0,
+                1800.0,
+                3600.0,
+                4.0 * 3600.0,
+                12.0 * 3600.0,
+                24.0 * 3600.0,
+                72.0 * 3600.0,
+            ]),
+            &["kind"],
+        )
+        .expect("valid metric");
+        let risk_flags_open = IntGaugeVec::new(
+            Opts::new(
+                "yishe_risk_flags_open",
+                "Risk flags not yet acknowledged by a supervisor.",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(grpc_started.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(grpc_handled.clone()),
@@ -126,6 +177,10 @@ impl Metrics {
             Box::new(open_referrals.clone()),
             Box::new(feed_events_relayed.clone()),
             Box::new(break_glass.clone()),
+            Box::new(instruments_scored.clone()),
+            Box::new(risk_flags_raised.clone()),
+            Box::new(risk_flag_time_to_acknowledge_seconds.clone()),
+            Box::new(risk_flags_open.clone()),
         ] {
             registry
                 .register(collector)
@@ -142,6 +197,10 @@ impl Metrics {
             open_referrals,
             feed_events_relayed,
             break_glass,
+            instruments_scored,
+            risk_flags_raised,
+            risk_flag_time_to_acknowledge_seconds,
+            risk_flags_open,
         }
     }
 

@@ -59,6 +59,9 @@ pub struct Process {
     pub tls: Option<crate::tls::GrpcTls>,
     /// The metrics listener's TLS, when configured.
     pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
+    /// Notified after a commit that appended referral events, so the feed relay of
+    /// this process moves them at once (other processes' relays poll).
+    pub relay_kick: Arc<tokio::sync::Notify>,
 }
 
 impl Process {
@@ -107,6 +110,7 @@ impl Process {
             new_key_file,
             tls,
             metrics_tls,
+            relay_kick: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -155,7 +159,7 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
 /// telemetry, database, the services `build` returns, serving until a signal, drain.
 pub async fn run_standalone<F>(name: &str, build: F) -> std::process::ExitCode
 where
-    F: FnOnce(&Process) -> (tonic::service::RoutesBuilder, Vec<&'static str>),
+    F: FnOnce(&Process) -> Result<(tonic::service::RoutesBuilder, Vec<&'static str>), StartError>,
 {
     let config = Config::load_or_exit();
     crate::telemetry::init(&config);
@@ -163,17 +167,17 @@ where
     shutdown.trigger_on_signals();
     let started = async {
         let process = Process::open(config, shutdown).await?;
+        let (routes, names) = build(&process)?;
         let listeners = process.bind().await?;
-        Ok::<_, StartError>((process, listeners))
+        Ok::<_, StartError>((process, listeners, routes, names))
     };
-    let (process, listeners) = match started.await {
+    let (process, listeners, routes, names) = match started.await {
         Ok(parts) => parts,
         Err(error) => {
             eprintln!("{name}: cannot start: {error}");
             return error.exit_code();
         }
     };
-    let (routes, names) = build(&process);
     println!(
         "{name}: gRPC on {}, metrics on http://{}/metrics",
         listeners.grpc_addr(),

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use yishe_domain::directory::ApiKey;
 use yishe_domain::referral::{ReferralEvent, Status};
 
-use crate::{AuditLog, DirectoryRepo, EventLog, ReferralRepo, Result};
+use crate::{AssessmentRepo, AuditLog, DirectoryRepo, EventLog, ReferralRepo, Result};
 
 /// Which engine a database runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub enum Engine {
 /// One write transaction: every aggregate's reads and writes, then `commit`. Dropping
 /// it without committing rolls everything back.
 #[async_trait]
-pub trait Tx: ReferralRepo + DirectoryRepo + EventLog + AuditLog + Send {
+pub trait Tx: ReferralRepo + AssessmentRepo + DirectoryRepo + EventLog + AuditLog + Send {
     async fn commit(self: Box<Self>) -> Result<()>;
 }
 
@@ -70,15 +70,20 @@ pub trait Database: Send + Sync + std::fmt::Debug {
         limit: u32,
     ) -> Result<Vec<crate::AuditRecord>>;
 
-    /// Seals up to `limit` referrals that are not under the current key again with it;
-    /// returns how many (0 when all are current).
-    async fn reencrypt_referrals(&self, limit: u32) -> Result<usize>;
+    /// Seals up to `limit` records (referrals, assessment versions, risk flags) that are
+    /// not under the current key again with it; returns how many (0 when all are
+    /// current).
+    async fn reencrypt_records(&self, limit: u32) -> Result<usize>;
 
-    /// How many referrals each key seals (`None`: written before encryption).
+    /// Open (unacknowledged) risk flags by kind (for the ops gauge).
+    async fn open_risk_flags_by_kind(&self) -> Result<Vec<(String, i64)>>;
+
+    /// How many records each key seals (`None`: written before encryption).
     async fn encryption_status(&self) -> Result<Vec<(Option<String>, i64)>>;
 
     /// Anonymises up to `limit` referrals closed (in a terminal status) before
-    /// `closed_before`: patient details, consent and notes are removed. Returns them.
+    /// `closed_before`: patient details, consent and notes are removed, assessments
+    /// and risk flags deleted. Returns them.
     async fn purge_closed_referrals(
         &self,
         closed_before: chrono::DateTime<chrono::Utc>,

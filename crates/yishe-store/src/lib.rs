@@ -1,9 +1,11 @@
-//! Yishe storage: one trait per aggregate (referrals, directory, events, audit), each
+//! Yishe storage: one trait per aggregate (referrals, assessments, directory, events, audit), each
 //! implemented once in SQL and instantiated for embedded SQLite and for PostgreSQL, with
 //! the migrations of both engines. Services open a transaction, do their reads and
 //! writes through the traits, and commit: the change, its event and its audit row land
 //! together or not at all.
 
+mod assessment_rows;
+mod assessments;
 mod audit;
 mod chain;
 mod crypto;
@@ -17,6 +19,7 @@ mod rows;
 mod sql;
 mod sqlite;
 
+pub use assessments::{AssessmentPage, AssessmentRepo, RiskFlagPage, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
 pub use chain::{AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify};
 pub use crypto::{Crypto, Keyring};

@@ -1,131 +1,15 @@
 //! The store conformance suite: every test runs on SQLite and on PostgreSQL.
 
-use chrono::{Duration, Utc};
-use yishe_domain::directory::{ApiKey, CertificationLevel, Department, SocialWorker};
+use chrono::Duration;
+use yishe_domain::directory::ApiKey;
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::referral::{
-    Clinician, Consent, ConsentKind, EventType, ListFilter, ListScope, Patient, Referral,
-    ReferralEvent, ReferralReason, Sex, Status, StatusReason, truncate_to_micros,
-};
-use yishe_domain::{
-    DepartmentId, HospitalId, Priority, ReferralId, Role, SocialWorkerId, StationId,
-};
+use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral, ReferralEvent, Status};
+use yishe_domain::{DepartmentId, HospitalId, ReferralId, Role, SocialWorkerId};
 use yishe_store::{AuditEntry, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
-async fn open(db: &TestDatabase) -> Store {
-    yishe_store::connect(&db.url, yishe_store::Crypto::ephemeral())
-        .await
-        .expect("connect and migrate")
-}
-
-fn now() -> chrono::DateTime<Utc> {
-    truncate_to_micros(Utc::now())
-}
-
-fn station() -> StationId {
-    StationId::parse("s1").unwrap()
-}
-
-fn hospital() -> HospitalId {
-    HospitalId::parse("h1").unwrap()
-}
-
-async fn department(store: &Store, code: &str) -> Department {
-    let d = Department {
-        id: DepartmentId::new(),
-        hospital: hospital(),
-        code: code.into(),
-        name: format!("dept {code}"),
-        created_at: now(),
-    };
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_department(&d).await.unwrap();
-    tx.commit().await.unwrap();
-    d
-}
-
-async fn worker(store: &Store, name: &str, limit: i32) -> SocialWorker {
-    let w = SocialWorker {
-        id: SocialWorkerId::new(),
-        station: station(),
-        display_name: name.into(),
-        level: CertificationLevel::Intermediate,
-        caseload_limit: limit,
-        active: true,
-        open_cases: 0,
-        created_at: now(),
-        updated_at: now(),
-        version: 1,
-    };
-    let mut tx = store.begin().await.unwrap();
-    tx.insert_worker(&w).await.unwrap();
-    tx.commit().await.unwrap();
-    w
-}
-
-fn referral(department: &Department, request_id: &str) -> Referral {
-    let at = now();
-    Referral {
-        id: ReferralId::new(),
-        request_id: request_id.into(),
-        created_by: "key-1".into(),
-        hospital: department.hospital.clone(),
-        department: department.id,
-        clinician: Clinician {
-            name: "Dr Li".into(),
-            staff_id: "D1".into(),
-            contact: "8001".into(),
-        },
-        patient: Patient {
-            his_patient_id: "MRN-1".into(),
-            encounter_id: "ZY-1".into(),
-            name: "张三".into(),
-            sex: Sex::Male,
-            birth_date: chrono::NaiveDate::from_ymd_opt(1950, 1, 2),
-            phone: "138".into(),
-            ward: "5A".into(),
-            bed: "12".into(),
-            clinical_summary: "summary".into(),
-        },
-        reasons: vec![
-            ReferralReason::FinancialHardship,
-            ReferralReason::EndOfLifeCare,
-        ],
-        note: "note".into(),
-        priority: Priority::Urgent,
-        consent: Consent {
-            kind: ConsentKind::Given,
-            given_by: "patient".into(),
-            justification: String::new(),
-            recorded_by: "Dr Li".into(),
-            recorded_at: at,
-        },
-        status: Status::Requested,
-        status_reason: StatusReason::default(),
-        station: station(),
-        assigned_worker: None,
-        assigned_worker_name: None,
-        acceptance_deadline: at + Duration::hours(24),
-        sla_breached: false,
-        accepted_at: None,
-        created_at: at,
-        updated_at: at,
-        version: 1,
-    }
-}
-
-async fn insert(store: &Store, r: &Referral) {
-    let mut tx = store.begin().await.unwrap();
-    assert!(matches!(
-        tx.insert_referral(r, "fp").await.unwrap(),
-        Created::Inserted
-    ));
-    tx.append_event(&ReferralEvent::of(EventType::Created, r, r.created_at))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-}
+mod fixtures;
+use fixtures::*;
 
 async fn referral_round_trips(db: TestDatabase) {
     let store = open(&db).await;
@@ -482,9 +366,9 @@ async fn a_rotation_reencrypts_every_row(db: TestDatabase) {
     store.crypto().install(store.crypto().keyring().rotated());
     let new = store.crypto().current_key_id();
     assert_ne!(old, new);
-    assert_eq!(store.reencrypt_referrals(2).await.unwrap(), 2);
-    assert_eq!(store.reencrypt_referrals(100).await.unwrap(), 3);
-    assert_eq!(store.reencrypt_referrals(100).await.unwrap(), 0);
+    assert_eq!(store.reencrypt_records(2).await.unwrap(), 2);
+    assert_eq!(store.reencrypt_records(100).await.unwrap(), 3);
+    assert_eq!(store.reencrypt_records(100).await.unwrap(), 0);
     assert_eq!(
         store.encryption_status().await.unwrap(),
         vec![(Some(new.clone()), 5)]

@@ -95,6 +95,31 @@ impl TestDatabase {
         Ok(())
     }
 
+    /// Runs a query behind the application's back and returns its first column as text,
+    /// one string per row (for tests that look at what is really stored).
+    pub async fn texts(&self, sql: &str) -> Result<Vec<String>, String> {
+        match self.engine {
+            Engine::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sqlx::query_scalar(sql)
+                    .fetch_all(&mut c)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            Engine::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sqlx::query_scalar(sql)
+                    .fetch_all(&mut c)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+
     /// The statement that lets a test edit audit rows: it drops (SQLite) or disables
     /// (PostgreSQL) the append-only trigger, as someone with owner rights could.
     pub fn allow_audit_edits(&self) -> &'static str {

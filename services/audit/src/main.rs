@@ -9,7 +9,7 @@ async fn main() -> std::process::ExitCode {
             process.store.clone(),
             process.shutdown.clone(),
         ));
-        (routes, vec![yishe_audit::SERVICE_NAME])
+        Ok((routes, vec![yishe_audit::SERVICE_NAME]))
     })
     .await
 }

@@ -52,7 +52,7 @@ impl EncryptionService {
     pub async fn run_reencryption(self, shutdown: Shutdown) {
         loop {
             loop {
-                match self.store.reencrypt_referrals(BATCH).await {
+                match self.store.reencrypt_records(BATCH).await {
                     Ok(0) => break,
                     Ok(n) => tracing::info!(records = n, "re-encrypted under the current key"),
                     Err(error) => {

@@ -34,13 +34,13 @@ async fn main() -> std::process::ExitCode {
         routes
             .add_service(yishe_directory::start(process.store.clone()))
             .add_service(encryption);
-        (
+        Ok((
             routes,
             vec![
                 yishe_directory::SERVICE_NAME,
                 yishe_directory::ENCRYPTION_SERVICE_NAME,
             ],
-        )
+        ))
     })
     .await
 }

@@ -12,18 +12,12 @@ pub(crate) fn entry(
     referral: Option<ReferralId>,
     outcome: &str,
 ) -> AuditEntry {
-    AuditEntry {
-        id: uuid::Uuid::now_v7(),
-        occurred_at: yishe_domain::referral::truncate_to_micros(Utc::now()),
-        subject: ctx.caller.subject.clone(),
-        role: ctx.caller.role.as_str().to_owned(),
-        action: action.to_owned(),
-        resource_kind: "referral".to_owned(),
-        resource_id: referral.map(|r| r.to_string()).unwrap_or_default(),
-        request_id: ctx.request_id.clone(),
-        outcome: outcome.to_owned(),
-        purpose: String::new(),
-    }
+    ctx.audit(
+        action,
+        "referral",
+        referral.map(|r| r.to_string()).unwrap_or_default(),
+        outcome,
+    )
 }
 
 /// The row for a change the system made on its own (an SLA breach).

@@ -48,18 +48,7 @@ impl Error {
 
     /// The outcome recorded in the audit row.
     pub(crate) fn outcome(&self) -> &'static str {
-        match self.code() {
-            Code::InvalidArgument => "invalid_argument",
-            Code::FailedPrecondition => "failed_precondition",
-            Code::NotFound => "not_found",
-            Code::AlreadyExists => "already_exists",
-            Code::Aborted => "aborted",
-            Code::PermissionDenied => "permission_denied",
-            Code::Unauthenticated => "unauthenticated",
-            Code::ResourceExhausted => "resource_exhausted",
-            Code::Unavailable => "unavailable",
-            Code::Internal => "internal",
-        }
+        self.code().as_str()
     }
 
     pub fn into_status(self) -> tonic::Status {

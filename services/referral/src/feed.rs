@@ -34,11 +34,11 @@ pub struct Feed {
 }
 
 impl Feed {
-    pub fn new(store: Store, shutdown: Shutdown) -> Self {
+    pub fn new(store: Store, kick: Arc<Notify>, shutdown: Shutdown) -> Self {
         let (moved_tx, moved) = watch::channel(0);
         Self {
             store,
-            kick: Arc::new(Notify::new()),
+            kick,
             moved,
             moved_tx: Arc::new(moved_tx),
             shutdown,

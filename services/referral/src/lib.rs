@@ -10,7 +10,10 @@ mod retention;
 mod service;
 mod sla;
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use yishe_domain::{AcceptanceDeadlines, StationId};
 use yishe_proto::referral::referral_service_server::ReferralServiceServer;
@@ -39,13 +42,19 @@ pub struct Options {
     pub retention: Duration,
     /// How often the retention job runs.
     pub retention_interval: Duration,
+    /// Notified by every service of the process that commits referral events.
+    pub relay_kick: Arc<Notify>,
     pub shutdown: Shutdown,
 }
 
 /// Starts the service's background work (the feed relay and the SLA watch) and
 /// returns its gRPC server.
 pub fn start(options: Options) -> ReferralServiceServer<ReferralGrpc> {
-    let feed = Feed::new(options.store.clone(), options.shutdown.clone());
+    let feed = Feed::new(
+        options.store.clone(),
+        options.relay_kick,
+        options.shutdown.clone(),
+    );
     let service = ReferralService::new(
         options.store.clone(),
         options.metrics.clone(),

@@ -16,11 +16,12 @@ async fn main() -> std::process::ExitCode {
             sla_check_interval: Duration::from_secs(c.sla_check_interval_secs),
             retention: c.retention(),
             retention_interval: Duration::from_secs(c.retention_interval_secs),
+            relay_kick: process.relay_kick.clone(),
             shutdown: process.shutdown.clone(),
         });
         let mut routes = tonic::service::RoutesBuilder::default();
         routes.add_service(service);
-        (routes, vec![yishe_referral::SERVICE_NAME])
+        Ok((routes, vec![yishe_referral::SERVICE_NAME]))
     })
     .await
 }

@@ -1,4 +1,4 @@
-//! Yishe all-in-one: the referral, directory and audit services in one process over one
+//! Yishe all-in-one: the referral, assessment, directory and audit services in one process over one
 //! database (embedded SQLite by default), as started by `cargo run --release`.
 
 use std::net::SocketAddr;
@@ -56,8 +56,16 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
         sla_check_interval: std::time::Duration::from_secs(c.sla_check_interval_secs),
         retention: c.retention(),
         retention_interval: std::time::Duration::from_secs(c.retention_interval_secs),
+        relay_kick: process.relay_kick.clone(),
         shutdown,
     });
+    let assessments = yishe_assessment::start(yishe_assessment::Options {
+        store: process.store.clone(),
+        metrics: process.metrics.clone(),
+        config: c.assessment.clone(),
+        relay_kick: process.relay_kick.clone(),
+    })
+    .map_err(StartError::Config)?;
     let directory = yishe_directory::start(process.store.clone());
     let audit = yishe_audit::start(process.store.clone(), process.shutdown.clone());
     let encryption = yishe_directory::start_encryption(
@@ -74,7 +82,7 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
         .add_service(directory)
         .add_service(audit)
         .add_service(encryption)
-        .add_service(yishe_assessment::start());
+        .add_service(assessments);
     let app = process.app(
         routes,
         vec![

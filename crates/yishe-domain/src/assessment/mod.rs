@@ -19,7 +19,9 @@ pub use compare::{Change, Comparison, ScorePoint, Trend, compare};
 pub use definition::{AnswerOption, Definition, Item, Section};
 pub use instruments::{Cutoffs, DT_PROBLEMS, Instrument};
 pub use psychosocial::{Psychosocial, PsychosocialDraft};
-pub use record::{Assessment, AssessmentDraft, Content, ResponseDraft, ScoredResponse};
+pub use record::{
+    Assessment, AssessmentDraft, Content, ResponseDraft, ScoredResponse, amendment_reason,
+};
 pub use risk::{Acknowledgement, RiskFlag};
 pub use score::{Answers, Flag, Score};
 pub use wording::{ItemWording, Wording};

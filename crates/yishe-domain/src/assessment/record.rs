@@ -10,11 +10,11 @@ use crate::assessment::{Answers, Cutoffs, Flag, Instrument};
 use crate::{AssessmentId, ReferralId, SocialWorkerId, Violations};
 
 /// The longest narrative (the worker's summary of the assessment).
-pub const MAX_NARRATIVE: usize = 8000;
+const MAX_NARRATIVE: usize = 8000;
 /// The longest reason for an amendment.
-pub const MAX_AMENDMENT_REASON: usize = 1000;
+const MAX_AMENDMENT_REASON: usize = 1000;
 /// The most instruments one sitting records.
-pub const MAX_RESPONSES: usize = 8;
+const MAX_RESPONSES: usize = 8;
 
 /// One instrument's answers as submitted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -156,6 +156,14 @@ impl AssessmentDraft {
             assessed_at,
         })
     }
+}
+
+/// Checks the reason of an amendment: required, since a correction of a clinical
+/// record must say why.
+pub fn amendment_reason(reason: &str) -> Result<String, Violations> {
+    let mut v = Violations::new();
+    let reason = v.required_text("reason", reason, MAX_AMENDMENT_REASON);
+    v.into_result(reason)
 }
 
 /// One version of an assessment of a referral.

@@ -8,7 +8,7 @@ use crate::assessment::{Flag, Instrument};
 use crate::{AssessmentId, ReferralId, RiskFlagId, StationId, Violations};
 
 /// The longest acknowledgement note.
-pub const MAX_ACKNOWLEDGEMENT_NOTE: usize = 2000;
+const MAX_ACKNOWLEDGEMENT_NOTE: usize = 2000;
 
 /// A supervisor's acknowledgement of a flag.
 #[derive(Debug, Clone, PartialEq, Eq)]

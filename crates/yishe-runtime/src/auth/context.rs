@@ -11,6 +11,31 @@ pub struct RequestContext {
     pub request_id: String,
 }
 
+impl RequestContext {
+    /// The audit row recording that this caller did `action` to a record, with the
+    /// `outcome` (`ok` or the code the caller received).
+    pub fn audit(
+        &self,
+        action: &str,
+        resource_kind: &str,
+        resource_id: String,
+        outcome: &str,
+    ) -> yishe_store::AuditEntry {
+        yishe_store::AuditEntry {
+            id: uuid::Uuid::now_v7(),
+            occurred_at: yishe_domain::referral::truncate_to_micros(chrono::Utc::now()),
+            subject: self.caller.subject.clone(),
+            role: self.caller.role.as_str().to_owned(),
+            action: action.to_owned(),
+            resource_kind: resource_kind.to_owned(),
+            resource_id,
+            request_id: self.request_id.clone(),
+            outcome: outcome.to_owned(),
+            purpose: String::new(),
+        }
+    }
+}
+
 /// The context of an authenticated request. UNAUTHENTICATED if the layer did not run,
 /// which would be a wiring bug, so nothing is ever served without a caller.
 pub fn context<T>(request: &tonic::Request<T>) -> Result<RequestContext, Status> {

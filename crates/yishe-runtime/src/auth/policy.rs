@@ -84,6 +84,7 @@ pub fn only_reads(path: &str) -> bool {
         "Verify",
         "Export",
         "Check",
+        "Compare",
         "ServerReflectionInfo",
     ]
     .iter()

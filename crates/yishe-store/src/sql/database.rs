@@ -91,8 +91,17 @@ macro_rules! impl_database {
                 .await
             }
 
-            async fn reencrypt_referrals(&self, limit: u32) -> crate::Result<usize> {
-                reencrypt_referrals_on(&self.$writer, &self.crypto, limit).await
+            async fn reencrypt_records(&self, limit: u32) -> crate::Result<usize> {
+                reencrypt_records_on(&self.$writer, &self.crypto, limit).await
+            }
+
+            async fn open_risk_flags_by_kind(&self) -> crate::Result<Vec<(String, i64)>> {
+                Ok(::sqlx::query_as(
+                    "SELECT kind, COUNT(*) FROM risk_flags WHERE acknowledged_at IS NULL \
+                     GROUP BY kind ORDER BY kind",
+                )
+                .fetch_all(&self.$readers)
+                .await?)
             }
 
             async fn encryption_status(&self) -> crate::Result<Vec<(Option<String>, i64)>> {

@@ -4,6 +4,7 @@
 //! macro argument or lives in `sqlite.rs` and `postgres.rs`. A macro rather than
 //! generic code because sqlx's trait bounds for "any database" would drown the SQL.
 
+mod assessments;
 mod audit;
 mod chain;
 mod database;
@@ -13,6 +14,7 @@ mod referrals;
 mod rekey;
 mod retention;
 
+pub(crate) use assessments::impl_assessment_repo;
 pub(crate) use audit::impl_audit_and_events;
 pub(crate) use chain::impl_audit_chain;
 pub(crate) use database::impl_database;
@@ -66,6 +68,7 @@ macro_rules! impl_tx {
         crate::sql::impl_referral_repo!($tx, $db);
         crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
         crate::sql::impl_audit_and_events!($tx);
+        crate::sql::impl_assessment_repo!($tx, $db);
     };
 }
 

@@ -1,5 +1,6 @@
 //! Retention: closed referrals past their retention period are anonymised: the patient
-//! details, consent and notes are removed, what the statistics need stays.
+//! details, consent and notes are removed, and its assessments and risk flags deleted;
+//! what the statistics need stays.
 
 macro_rules! impl_retention {
     ($db:ty) => {
@@ -53,6 +54,23 @@ macro_rules! impl_retention {
                 .bind(referral.id.as_uuid())
                 .execute(&mut *tx)
                 .await?;
+                // Assessments are clinical content through and through: they go.
+                for table in ["risk_flags", "assessment_versions"] {
+                    let key = if table == "risk_flags" { "referral_id" } else { "assessment_id" };
+                    let scope = if table == "risk_flags" {
+                        "$1"
+                    } else {
+                        "(SELECT id FROM assessments WHERE referral_id = $1)"
+                    };
+                    ::sqlx::query(&format!("DELETE FROM {table} WHERE {key} IN ({scope})"))
+                        .bind(referral.id.as_uuid())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                ::sqlx::query("DELETE FROM assessments WHERE referral_id = $1")
+                    .bind(referral.id.as_uuid())
+                    .execute(&mut *tx)
+                    .await?;
                 purged.push(referral.id);
             }
             tx.commit().await?;

@@ -1,0 +1,296 @@
+//! Assessment messages to and from the domain. Coded answers travel as the domain's
+//! names (the wire enum's name without its prefix), so the domain validates them and
+//! names an unknown value.
+
+use yishe_domain::assessment::psychosocial::{Problem, ProblemDraft};
+use yishe_domain::assessment::{
+    self as domain, AssessmentDraft, Psychosocial, PsychosocialDraft, ResponseDraft,
+};
+
+use super::time::{from_timestamp, to_timestamp};
+use crate::assessment as wire;
+
+/// The domain name of a wire enum value: empty for UNSPECIFIED, the number itself for
+/// a value this contract does not know (so validation names it).
+fn code(value: i32, name: Option<&'static str>, prefix: &str) -> String {
+    match name {
+        Some(name) if name.ends_with("_UNSPECIFIED") => String::new(),
+        Some(name) => name.trim_start_matches(prefix).to_owned(),
+        None => value.to_string(),
+    }
+}
+
+macro_rules! inbound {
+    ($value:expr, $enum:ty, $prefix:literal) => {
+        code(
+            $value,
+            <$enum>::try_from($value).ok().map(|e| e.as_str_name()),
+            $prefix,
+        )
+    };
+}
+
+macro_rules! outbound {
+    ($value:expr, $enum:ty, $prefix:literal) => {
+        <$enum>::from_str_name(&format!("{}{}", $prefix, $value.as_str()))
+            .expect("every domain code is in the contract") as i32
+    };
+}
+
+pub fn psychosocial_draft(p: wire::PsychosocialAssessment) -> PsychosocialDraft {
+    PsychosocialDraft {
+        caregiver_availability: inbound!(
+            p.caregiver_availability,
+            wire::CaregiverAvailability,
+            "CAREGIVER_AVAILABILITY_"
+        ),
+        family_notes: p.family_notes,
+        insurance: inbound!(p.insurance, wire::InsuranceScheme, "INSURANCE_SCHEME_"),
+        financial_hardship: inbound!(
+            p.financial_hardship,
+            wire::FinancialHardship,
+            "FINANCIAL_HARDSHIP_"
+        ),
+        economic_notes: p.economic_notes,
+        discharge_destination: inbound!(
+            p.discharge_destination,
+            wire::DischargeDestination,
+            "DISCHARGE_DESTINATION_"
+        ),
+        housing_notes: p.housing_notes,
+        emotional_state: p.emotional_state,
+        social_support: p.social_support,
+        illness_understanding: inbound!(
+            p.illness_understanding,
+            wire::IllnessUnderstanding,
+            "ILLNESS_UNDERSTANDING_"
+        ),
+        illness_notes: p.illness_notes,
+        cultural_spiritual: p.cultural_spiritual,
+        problems: p
+            .problems
+            .into_iter()
+            .map(|x| ProblemDraft {
+                category: inbound!(x.category, wire::ProblemCategory, "PROBLEM_CATEGORY_"),
+                severity: inbound!(x.severity, wire::Severity, "SEVERITY_"),
+                description: x.description,
+            })
+            .collect(),
+    }
+}
+
+pub fn psychosocial_to_proto(p: &Psychosocial) -> wire::PsychosocialAssessment {
+    wire::PsychosocialAssessment {
+        caregiver_availability: p.caregiver_availability.map_or(0, |c| {
+            outbound!(c, wire::CaregiverAvailability, "CAREGIVER_AVAILABILITY_")
+        }),
+        family_notes: p.family_notes.clone(),
+        insurance: p.insurance.map_or(0, |c| {
+            outbound!(c, wire::InsuranceScheme, "INSURANCE_SCHEME_")
+        }),
+        financial_hardship: p.financial_hardship.map_or(0, |c| {
+            outbound!(c, wire::FinancialHardship, "FINANCIAL_HARDSHIP_")
+        }),
+        economic_notes: p.economic_notes.clone(),
+        discharge_destination: p.discharge_destination.map_or(0, |c| {
+            outbound!(c, wire::DischargeDestination, "DISCHARGE_DESTINATION_")
+        }),
+        housing_notes: p.housing_notes.clone(),
+        emotional_state: p.emotional_state.clone(),
+        social_support: p.social_support.clone(),
+        illness_understanding: p.illness_understanding.map_or(0, |c| {
+            outbound!(c, wire::IllnessUnderstanding, "ILLNESS_UNDERSTANDING_")
+        }),
+        illness_notes: p.illness_notes.clone(),
+        cultural_spiritual: p.cultural_spiritual.clone(),
+        problems: p
+            .problems
+            .iter()
+            .map(|x: &Problem| wire::IdentifiedProblem {
+                category: outbound!(x.category, wire::ProblemCategory, "PROBLEM_CATEGORY_"),
+                severity: outbound!(x.severity, wire::Severity, "SEVERITY_"),
+                description: x.description.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// An assessment's content as submitted (or amended).
+pub fn assessment_draft(
+    responses: Vec<wire::InstrumentResponse>,
+    psychosocial: Option<wire::PsychosocialAssessment>,
+    narrative: String,
+    assess_time: Option<prost_types::Timestamp>,
+) -> AssessmentDraft {
+    AssessmentDraft {
+        responses: responses
+            .into_iter()
+            .map(|r| ResponseDraft {
+                instrument_id: r.instrument_id,
+                version: r.version,
+                answers: r.answers.into_iter().collect(),
+            })
+            .collect(),
+        psychosocial: psychosocial.map(psychosocial_draft),
+        narrative,
+        // A timestamp chrono cannot hold is far outside any sensible range: the
+        // domain refuses it as before the referral.
+        assessed_at: assess_time
+            .map(|t| from_timestamp(&t).unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)),
+    }
+}
+
+pub fn risk_kind_to_proto(flag: domain::Flag) -> wire::RiskKind {
+    wire::RiskKind::from_str_name(&format!("RISK_KIND_{}", flag.as_str()))
+        .expect("every risk kind is in the contract")
+}
+
+pub fn assessment_to_proto(a: &domain::Assessment) -> wire::Assessment {
+    let c = &a.content;
+    wire::Assessment {
+        assessment_id: a.id.to_string(),
+        referral_id: a.referral.to_string(),
+        version: a.version,
+        current_version: a.current_version,
+        responses: c
+            .responses
+            .iter()
+            .map(|r| wire::InstrumentResponse {
+                instrument_id: r.instrument.id().to_owned(),
+                version: r.version,
+                answers: r.answers.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+                total: r.total,
+                subscores: r
+                    .subscores
+                    .iter()
+                    .map(|(name, value)| wire::Subscore {
+                        name: name.clone(),
+                        value: *value,
+                    })
+                    .collect(),
+                band: r.band.clone().unwrap_or_default(),
+                risks: r
+                    .flags
+                    .iter()
+                    .map(|f| risk_kind_to_proto(*f) as i32)
+                    .collect(),
+            })
+            .collect(),
+        psychosocial: c.psychosocial.as_ref().map(psychosocial_to_proto),
+        narrative: c.narrative.clone(),
+        assess_time: Some(to_timestamp(c.assessed_at)),
+        amendment_reason: a.amendment_reason.clone(),
+        recorded_by_social_worker_id: a
+            .recorded_by_worker
+            .map(|w| w.to_string())
+            .unwrap_or_default(),
+        record_time: Some(to_timestamp(a.recorded_at)),
+        create_time: Some(to_timestamp(a.created_at)),
+        etag: a.etag(),
+        risks: c
+            .flags()
+            .into_iter()
+            .map(|(_, f)| risk_kind_to_proto(f) as i32)
+            .collect(),
+    }
+}
+
+pub fn risk_flag_to_proto(f: &domain::RiskFlag) -> wire::RiskFlag {
+    wire::RiskFlag {
+        risk_flag_id: f.id.to_string(),
+        referral_id: f.referral.to_string(),
+        assessment_id: f.assessment.to_string(),
+        assessment_version: f.assessment_version,
+        instrument_id: f.instrument.id().to_owned(),
+        kind: risk_kind_to_proto(f.flag) as i32,
+        raise_time: Some(to_timestamp(f.raised_at)),
+        open: f.is_open(),
+        acknowledge_time: f.acknowledgement.as_ref().map(|a| to_timestamp(a.at)),
+        acknowledgement_note: f
+            .acknowledgement
+            .as_ref()
+            .map(|a| a.note.clone())
+            .unwrap_or_default(),
+        etag: f.etag(),
+    }
+}
+
+fn point_to_proto(p: &domain::ScorePoint) -> wire::ScorePoint {
+    wire::ScorePoint {
+        assessment_id: p.assessment.to_string(),
+        assessment_version: p.assessment_version,
+        assess_time: Some(to_timestamp(p.assessed_at)),
+        total: p.total,
+        band: p.band.clone().unwrap_or_default(),
+    }
+}
+
+pub fn comparison_to_proto(c: &domain::Comparison) -> wire::InstrumentComparison {
+    wire::InstrumentComparison {
+        instrument_id: c.instrument.id().to_owned(),
+        latest: Some(point_to_proto(&c.latest)),
+        earlier: c
+            .earlier
+            .iter()
+            .map(|e| wire::ScoreChange {
+                earlier: Some(point_to_proto(&e.earlier)),
+                total_change: e.total_change,
+                band_changed: e.band_changed,
+                trend: match e.trend {
+                    domain::Trend::Better => wire::Trend::Better,
+                    domain::Trend::Worse => wire::Trend::Worse,
+                    domain::Trend::Unchanged => wire::Trend::Unchanged,
+                } as i32,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yishe_domain::Violations;
+    use yishe_domain::assessment::psychosocial::*;
+
+    #[test]
+    fn every_code_crosses_the_wire_both_ways() {
+        let mut v = Violations::new();
+        let p = Psychosocial {
+            caregiver_availability: Some(CaregiverAvailability::Limited),
+            insurance: Some(InsuranceScheme::MedicalAssistance),
+            financial_hardship: Some(FinancialHardship::Severe),
+            discharge_destination: Some(DischargeDestination::HomeWithSupport),
+            illness_understanding: Some(IllnessUnderstanding::Poor),
+            problems: ProblemCategory::ALL
+                .iter()
+                .zip(Severity::ALL.iter().cycle())
+                .map(|(c, s)| Problem {
+                    category: *c,
+                    severity: *s,
+                    description: "d".into(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let back = psychosocial_draft(psychosocial_to_proto(&p)).validate(&mut v, "p");
+        assert!(v.is_empty(), "{v:?}");
+        assert_eq!(back, p);
+        for flag in domain::Flag::ALL {
+            risk_kind_to_proto(*flag);
+        }
+    }
+
+    #[test]
+    fn unknown_and_unset_codes() {
+        let draft = psychosocial_draft(wire::PsychosocialAssessment {
+            insurance: 99,
+            emotional_state: "calm".into(),
+            ..Default::default()
+        });
+        assert_eq!(draft.insurance, "99");
+        assert_eq!(draft.caregiver_availability, "");
+        let mut v = Violations::new();
+        draft.validate(&mut v, "psychosocial");
+        assert!(v.names("psychosocial.insurance"));
+    }
+}

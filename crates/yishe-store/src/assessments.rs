@@ -1,0 +1,94 @@
+//! The assessment aggregate's storage: assessments with their versions, and the risk
+//! flags they raise.
+
+use async_trait::async_trait;
+use yishe_domain::assessment::{Assessment, RiskFlag};
+use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, SocialWorkerId, StationId};
+
+use crate::Result;
+
+/// The result of a submission that is idempotent by request id.
+#[derive(Debug)]
+pub enum Submitted {
+    Inserted,
+    /// An assessment with the same caller and request id exists: here it is (current
+    /// version), with the fingerprint of the submission it came from.
+    Existing(Box<Assessment>, String),
+}
+
+/// One page of assessments, newest first.
+#[derive(Debug)]
+pub struct AssessmentPage {
+    pub assessments: Vec<Assessment>,
+    pub next_after: Option<AssessmentId>,
+}
+
+/// Which risk flags a list may return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RiskFlagScope {
+    /// Every flag of the station (supervisors).
+    Station(StationId),
+    /// Flags on the station's referrals assigned to this worker.
+    Caseload {
+        station: StationId,
+        worker: SocialWorkerId,
+    },
+}
+
+/// One page of risk flags, newest first.
+#[derive(Debug)]
+pub struct RiskFlagPage {
+    pub flags: Vec<RiskFlag>,
+    pub next_after: Option<RiskFlagId>,
+}
+
+#[async_trait]
+pub trait AssessmentRepo {
+    /// Inserts version 1 of `assessment` unless its (created_by, request_id) exists.
+    async fn insert_assessment(
+        &mut self,
+        assessment: &Assessment,
+        fingerprint: &str,
+    ) -> Result<Submitted>;
+
+    /// Adds `assessment.version` as the next version; `Error::Stale` when another
+    /// amendment got there first.
+    async fn add_assessment_version(&mut self, assessment: &Assessment) -> Result<()>;
+
+    /// One assessment at `version`, or at its current version.
+    async fn get_assessment(
+        &mut self,
+        id: AssessmentId,
+        version: Option<u32>,
+    ) -> Result<Option<Assessment>>;
+
+    /// A referral's assessments at their current versions, newest first.
+    async fn list_assessments(
+        &mut self,
+        referral: ReferralId,
+        after: Option<AssessmentId>,
+        limit: u32,
+    ) -> Result<AssessmentPage>;
+
+    /// Whether the referral has any assessment.
+    async fn has_assessments(&mut self, referral: ReferralId) -> Result<bool>;
+
+    /// Inserts a flag unless the same assessment already raised that kind of risk on
+    /// that instrument; returns whether it was inserted.
+    async fn insert_risk_flag(&mut self, flag: &RiskFlag) -> Result<bool>;
+
+    async fn get_risk_flag(&mut self, id: RiskFlagId) -> Result<Option<RiskFlag>>;
+
+    /// Writes an acknowledged flag whose `version` is one more than the stored one;
+    /// `Error::Stale` otherwise.
+    async fn update_risk_flag(&mut self, flag: &RiskFlag) -> Result<()>;
+
+    async fn list_risk_flags(
+        &mut self,
+        scope: &RiskFlagScope,
+        referral: Option<ReferralId>,
+        open_only: bool,
+        after: Option<RiskFlagId>,
+        limit: u32,
+    ) -> Result<RiskFlagPage>;
+}

@@ -1,0 +1,258 @@
+//! `AssessmentRepo` in SQL.
+
+macro_rules! impl_assessment_repo {
+    ($tx:ident, $db:ty) => {
+        impl $tx {
+            async fn insert_version(
+                &mut self,
+                a: &::yishe_domain::assessment::Assessment,
+            ) -> crate::Result<()> {
+                let sealed = crate::assessment_rows::SealedVersion::of(a, &self.crypto);
+                ::sqlx::query(
+                    "INSERT INTO assessment_versions (assessment_id, version, content, \
+                     amendment_reason, recorded_by, recorded_by_worker, recorded_at, key_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(a.id.as_uuid())
+                .bind(i64::from(a.version))
+                .bind(&sealed.content)
+                .bind(&sealed.amendment_reason)
+                .bind(&a.recorded_by)
+                .bind(a.recorded_by_worker.map(|w| w.as_uuid()))
+                .bind(a.recorded_at)
+                .bind(&sealed.key_id)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|e| crate::Error::from_sqlx(e, "assessment version"))?;
+                Ok(())
+            }
+        }
+
+        #[::async_trait::async_trait]
+        impl crate::AssessmentRepo for $tx {
+            async fn insert_assessment(
+                &mut self,
+                a: &::yishe_domain::assessment::Assessment,
+                fingerprint: &str,
+            ) -> crate::Result<crate::Submitted> {
+                let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
+                    "INSERT INTO assessments (id, referral_id, created_by, request_id, fingerprint, \
+                     current_version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (created_by, request_id) DO NOTHING RETURNING id",
+                )
+                .bind(a.id.as_uuid())
+                .bind(a.referral.as_uuid())
+                .bind(&a.created_by)
+                .bind(&a.request_id)
+                .bind(fingerprint)
+                .bind(i64::from(a.current_version))
+                .bind(a.created_at)
+                .bind(a.recorded_at)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(|e| crate::Error::from_sqlx(e, "assessment"))?;
+                if inserted.is_some() {
+                    self.insert_version(a).await?;
+                    return Ok(crate::Submitted::Inserted);
+                }
+                let sql = format!(
+                    "{} WHERE a.created_by = $1 AND a.request_id = $2 AND v.version = a.current_version",
+                    crate::assessment_rows::SELECT_ASSESSMENT
+                );
+                let row: crate::assessment_rows::AssessmentRow = ::sqlx::query_as(&sql)
+                    .bind(&a.created_by)
+                    .bind(&a.request_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                let fingerprint = row.fingerprint.clone();
+                Ok(crate::Submitted::Existing(
+                    Box::new(row.into_assessment(&self.crypto)?),
+                    fingerprint,
+                ))
+            }
+
+            async fn add_assessment_version(
+                &mut self,
+                a: &::yishe_domain::assessment::Assessment,
+            ) -> crate::Result<()> {
+                let moved = ::sqlx::query(
+                    "UPDATE assessments SET current_version = $1, updated_at = $2 \
+                     WHERE id = $3 AND current_version = $4",
+                )
+                .bind(i64::from(a.version))
+                .bind(a.recorded_at)
+                .bind(a.id.as_uuid())
+                .bind(i64::from(a.version) - 1)
+                .execute(&mut *self.tx)
+                .await?;
+                if moved.rows_affected() != 1 {
+                    return Err(crate::Error::Stale);
+                }
+                self.insert_version(a).await
+            }
+
+            async fn get_assessment(
+                &mut self,
+                id: ::yishe_domain::AssessmentId,
+                version: Option<u32>,
+            ) -> crate::Result<Option<::yishe_domain::assessment::Assessment>> {
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_ASSESSMENT);
+                q.push(" WHERE a.id = ").push_bind(id.as_uuid());
+                match version {
+                    Some(version) => {
+                        q.push(" AND v.version = ").push_bind(i64::from(version));
+                    }
+                    None => {
+                        q.push(" AND v.version = a.current_version");
+                    }
+                }
+                let row: Option<crate::assessment_rows::AssessmentRow> =
+                    q.build_query_as().fetch_optional(&mut *self.tx).await?;
+                row.map(|row| row.into_assessment(&self.crypto)).transpose()
+            }
+
+            async fn list_assessments(
+                &mut self,
+                referral: ::yishe_domain::ReferralId,
+                after: Option<::yishe_domain::AssessmentId>,
+                limit: u32,
+            ) -> crate::Result<crate::AssessmentPage> {
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_ASSESSMENT);
+                q.push(" WHERE v.version = a.current_version AND a.referral_id = ")
+                    .push_bind(referral.as_uuid());
+                if let Some(after) = after {
+                    q.push(" AND a.id < ").push_bind(after.as_uuid());
+                }
+                q.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+                let rows: Vec<crate::assessment_rows::AssessmentRow> =
+                    q.build_query_as().fetch_all(&mut *self.tx).await?;
+                let mut assessments: Vec<::yishe_domain::assessment::Assessment> = rows
+                    .into_iter()
+                    .map(|row| row.into_assessment(&self.crypto))
+                    .collect::<crate::Result<_>>()?;
+                let more = assessments.len() > limit as usize;
+                assessments.truncate(limit as usize);
+                let next_after = if more { assessments.last().map(|a| a.id) } else { None };
+                Ok(crate::AssessmentPage { assessments, next_after })
+            }
+
+            async fn has_assessments(
+                &mut self,
+                referral: ::yishe_domain::ReferralId,
+            ) -> crate::Result<bool> {
+                let found: Option<::uuid::Uuid> =
+                    ::sqlx::query_scalar("SELECT id FROM assessments WHERE referral_id = $1 LIMIT 1")
+                        .bind(referral.as_uuid())
+                        .fetch_optional(&mut *self.tx)
+                        .await?;
+                Ok(found.is_some())
+            }
+
+            async fn insert_risk_flag(
+                &mut self,
+                f: &::yishe_domain::assessment::RiskFlag,
+            ) -> crate::Result<bool> {
+                let note = crate::assessment_rows::seal_flag_note(f, &self.crypto);
+                let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
+                    "INSERT INTO risk_flags (id, referral_id, station_id, assessment_id, \
+                     assessment_version, instrument, kind, raised_at, acknowledged_by, \
+                     acknowledged_at, note, key_id, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL, $9, $10, $11) \
+                     ON CONFLICT (assessment_id, instrument, kind) DO NOTHING RETURNING id",
+                )
+                .bind(f.id.as_uuid())
+                .bind(f.referral.as_uuid())
+                .bind(f.station.as_str())
+                .bind(f.assessment.as_uuid())
+                .bind(i64::from(f.assessment_version))
+                .bind(f.instrument.id())
+                .bind(f.flag.as_str())
+                .bind(f.raised_at)
+                .bind(&note)
+                .bind(self.crypto.current_key_id())
+                .bind(f.version)
+                .fetch_optional(&mut *self.tx)
+                .await
+                .map_err(|e| crate::Error::from_sqlx(e, "risk flag"))?;
+                Ok(inserted.is_some())
+            }
+
+            async fn get_risk_flag(
+                &mut self,
+                id: ::yishe_domain::RiskFlagId,
+            ) -> crate::Result<Option<::yishe_domain::assessment::RiskFlag>> {
+                let sql = format!("{} WHERE f.id = $1", crate::assessment_rows::SELECT_RISK_FLAG);
+                let row: Option<crate::assessment_rows::RiskFlagRow> = ::sqlx::query_as(&sql)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.map(|row| row.into_flag(&self.crypto)).transpose()
+            }
+
+            async fn update_risk_flag(
+                &mut self,
+                f: &::yishe_domain::assessment::RiskFlag,
+            ) -> crate::Result<()> {
+                let note = crate::assessment_rows::seal_flag_note(f, &self.crypto);
+                let ack = f.acknowledgement.as_ref();
+                let done = ::sqlx::query(
+                    "UPDATE risk_flags SET acknowledged_by = $1, acknowledged_at = $2, note = $3, \
+                     key_id = $4, version = $5 WHERE id = $6 AND version = $7",
+                )
+                .bind(ack.map(|a| a.by.clone()))
+                .bind(ack.map(|a| a.at))
+                .bind(&note)
+                .bind(self.crypto.current_key_id())
+                .bind(f.version)
+                .bind(f.id.as_uuid())
+                .bind(f.version - 1)
+                .execute(&mut *self.tx)
+                .await?;
+                if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
+            }
+
+            async fn list_risk_flags(
+                &mut self,
+                scope: &crate::RiskFlagScope,
+                referral: Option<::yishe_domain::ReferralId>,
+                open_only: bool,
+                after: Option<::yishe_domain::RiskFlagId>,
+                limit: u32,
+            ) -> crate::Result<crate::RiskFlagPage> {
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_RISK_FLAG);
+                match scope {
+                    crate::RiskFlagScope::Station(station) => {
+                        q.push(" WHERE f.station_id = ").push_bind(station.as_str().to_owned());
+                    }
+                    crate::RiskFlagScope::Caseload { station, worker } => {
+                        q.push(" JOIN referrals r ON r.id = f.referral_id WHERE f.station_id = ")
+                            .push_bind(station.as_str().to_owned());
+                        q.push(" AND r.assigned_worker_id = ").push_bind(worker.as_uuid());
+                    }
+                }
+                if let Some(referral) = referral {
+                    q.push(" AND f.referral_id = ").push_bind(referral.as_uuid());
+                }
+                if open_only {
+                    q.push(" AND f.acknowledged_at IS NULL");
+                }
+                if let Some(after) = after {
+                    q.push(" AND f.id < ").push_bind(after.as_uuid());
+                }
+                q.push(" ORDER BY f.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+                let rows: Vec<crate::assessment_rows::RiskFlagRow> =
+                    q.build_query_as().fetch_all(&mut *self.tx).await?;
+                let mut flags: Vec<::yishe_domain::assessment::RiskFlag> = rows
+                    .into_iter()
+                    .map(|row| row.into_flag(&self.crypto))
+                    .collect::<crate::Result<_>>()?;
+                let more = flags.len() > limit as usize;
+                flags.truncate(limit as usize);
+                let next_after = if more { flags.last().map(|f| f.id) } else { None };
+                Ok(crate::RiskFlagPage { flags, next_after })
+            }
+        }
+    };
+}
+
+pub(crate) use impl_assessment_repo;

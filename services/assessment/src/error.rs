@@ -1,0 +1,56 @@
+//! The assessment service's errors and the code each one is answered with.
+
+use yishe_domain::referral::TransitionError;
+use yishe_domain::{Code, Violations};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(Violations),
+    /// Not found, or not visible to the caller: answered alike, so nobody can probe.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Precondition(String),
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    #[error("the etag does not match: the record changed since it was read; read it again")]
+    StaleEtag,
+    #[error("this request_id was already used for a different assessment")]
+    RequestIdReused,
+    #[error(transparent)]
+    Store(#[from] yishe_store::Error),
+}
+
+impl Error {
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Invalid(_) => Code::InvalidArgument,
+            Error::NotFound(_) => Code::NotFound,
+            Error::Forbidden(_) => Code::PermissionDenied,
+            Error::Transition(TransitionError::RoleNotAllowed { .. }) => Code::PermissionDenied,
+            Error::Transition(TransitionError::NotAllowed { .. }) | Error::Precondition(_) => {
+                Code::FailedPrecondition
+            }
+            Error::StaleEtag | Error::Store(yishe_store::Error::Stale) => Code::Aborted,
+            Error::RequestIdReused => Code::AlreadyExists,
+            Error::Store(e) => e.code(),
+        }
+    }
+
+    pub fn into_status(self) -> tonic::Status {
+        match &self {
+            Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
+            Error::Store(cause) => {
+                // The cause (with its SQL) goes to the log, never to the caller.
+                let detail = format!("{cause}: {:?}", std::error::Error::source(cause));
+                yishe_runtime::status::to_status(self.code(), detail)
+            }
+            _ => yishe_runtime::status::to_status(self.code(), &self),
+        }
+    }
+}
+
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

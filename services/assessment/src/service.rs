@@ -1,0 +1,535 @@
+//! The assessment use-cases. Each runs in one transaction: the assessment, what it does
+//! to the referral (status, priority, risk flags, feed events) and the audit rows
+//! commit together. Every read is audited against the referral (the patient's
+//! record); a refused attempt is audited in a transaction of its own.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
+use yishe_domain::assessment::{
+    Access, Assessment, AssessmentDraft, Comparison, Cutoffs, RiskFlag, amendment_reason,
+    assessment_access, compare,
+};
+use yishe_domain::referral::{EventType, Referral, ReferralEvent, Status, truncate_to_micros};
+use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, Role, Violations};
+use yishe_runtime::Metrics;
+use yishe_runtime::auth::RequestContext;
+use yishe_store::{RiskFlagScope, Store, Submitted, Tx};
+
+use crate::error::{Error, Result};
+use crate::escalation::{self, Consequences};
+
+const DEFAULT_PAGE_SIZE: u32 = 20;
+const MAX_PAGE_SIZE: u32 = 100;
+const DEFAULT_FLAG_PAGE_SIZE: u32 = 50;
+const MAX_FLAG_PAGE_SIZE: u32 = 500;
+const MAX_REQUEST_ID: usize = 128;
+
+/// A page of records and the token of the next.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_page_token: String,
+}
+
+/// Everything the use-cases need.
+#[derive(Debug, Clone)]
+pub struct AssessmentService {
+    store: Store,
+    metrics: Metrics,
+    cutoffs: Cutoffs,
+    /// Wakes this process's feed relay after a commit with events.
+    relay_kick: Arc<Notify>,
+}
+
+fn parse_id<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(text).ok_or_else(|| Error::Invalid(Violations::one(field, "must be a UUID")))
+}
+
+fn page_token<T>(v: &mut Violations, token: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+    if token.is_empty() {
+        return None;
+    }
+    let parsed = parse(token);
+    if parsed.is_none() {
+        v.add("page_token", "is not a token this server issued");
+    }
+    parsed
+}
+
+impl AssessmentService {
+    pub fn new(store: Store, metrics: Metrics, cutoffs: Cutoffs, relay_kick: Arc<Notify>) -> Self {
+        Self {
+            store,
+            metrics,
+            cutoffs,
+            relay_kick,
+        }
+    }
+
+    /// Records an assessment, or returns the one a replay of the same request recorded.
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn submit(
+        &self,
+        ctx: &RequestContext,
+        referral_id: &str,
+        request_id: &str,
+        draft: AssessmentDraft,
+    ) -> Result<Assessment> {
+        let referral_id = parse_id("referral_id", referral_id, ReferralId::parse)?;
+        let mut v = Violations::new();
+        let request_id = v.required_text("request_id", request_id, MAX_REQUEST_ID);
+        v.into_result(()).map_err(Error::Invalid)?;
+        let fingerprint = fingerprint(referral_id, &draft);
+        let now = truncate_to_micros(Utc::now());
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            let referral = self.referral_for(&mut *tx, ctx, referral_id).await?;
+            let content = draft
+                .validate(&self.cutoffs, referral.created_at, now)
+                .map_err(Error::Invalid)?;
+            if !matches!(referral.status, Status::Accepted | Status::InProgress) {
+                return Err(Error::Precondition(format!(
+                    "a referral in status {} cannot be assessed: it must be ACCEPTED or IN_PROGRESS",
+                    referral.status.as_str()
+                )));
+            }
+            let assessment = Assessment {
+                id: AssessmentId::new(),
+                referral: referral_id,
+                version: 1,
+                current_version: 1,
+                content,
+                amendment_reason: String::new(),
+                recorded_by: ctx.caller.subject.clone(),
+                recorded_by_worker: ctx.caller.worker,
+                recorded_at: now,
+                created_at: now,
+                created_by: ctx.caller.subject.clone(),
+                request_id,
+            };
+            match tx.insert_assessment(&assessment, &fingerprint).await? {
+                Submitted::Existing(existing, stored) if stored == fingerprint => {
+                    tx.append_audit(&audit(ctx, "assessment.submit.replay", referral_id, "ok"))
+                        .await?;
+                    tx.commit().await?;
+                    Ok((*existing, Consequences::default()))
+                }
+                Submitted::Existing(..) => Err(Error::RequestIdReused),
+                Submitted::Inserted => {
+                    let done =
+                        escalation::apply(&mut *tx, ctx, referral, &assessment, now).await?;
+                    tx.append_audit(&audit(ctx, "assessment.submit", referral_id, "ok"))
+                        .await?;
+                    tx.commit().await?;
+                    Ok((assessment, done))
+                }
+            }
+        }
+        .await;
+        self.finish(ctx, "assessment.submit", Some(referral_id), result)
+            .await
+    }
+
+    /// Corrects an assessment: its next version, with the reason.
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn amend(
+        &self,
+        ctx: &RequestContext,
+        assessment_id: &str,
+        etag: &str,
+        reason: &str,
+        draft: AssessmentDraft,
+    ) -> Result<Assessment> {
+        let id = parse_id("assessment_id", assessment_id, AssessmentId::parse)?;
+        let reason = amendment_reason(reason).map_err(Error::Invalid)?;
+        if etag.trim().is_empty() {
+            return Err(Error::Invalid(Violations::one(
+                "etag",
+                "is required: send the etag last read",
+            )));
+        }
+        let now = truncate_to_micros(Utc::now());
+        let mut referral_id = None;
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            let current = tx
+                .get_assessment(id, None)
+                .await?
+                .ok_or(Error::NotFound("assessment"))?;
+            referral_id = Some(current.referral);
+            let referral = self.referral_for(&mut *tx, ctx, current.referral).await?;
+            if etag.trim() != current.etag() {
+                return Err(Error::StaleEtag);
+            }
+            if !referral.status.is_open_case() {
+                return Err(Error::Precondition(format!(
+                    "the referral is {}: assessments of a closed case are not amended",
+                    referral.status.as_str()
+                )));
+            }
+            let content = draft
+                .validate(&self.cutoffs, referral.created_at, now)
+                .map_err(Error::Invalid)?;
+            let next = current.current_version + 1;
+            let amended = Assessment {
+                version: next,
+                current_version: next,
+                content,
+                amendment_reason: reason,
+                recorded_by: ctx.caller.subject.clone(),
+                recorded_by_worker: ctx.caller.worker,
+                recorded_at: now,
+                ..current
+            };
+            tx.add_assessment_version(&amended).await?;
+            let done = escalation::apply(&mut *tx, ctx, referral, &amended, now).await?;
+            tx.append_audit(&audit(ctx, "assessment.amend", amended.referral, "ok"))
+                .await?;
+            tx.commit().await?;
+            Ok((amended, done))
+        }
+        .await;
+        self.finish(ctx, "assessment.amend", referral_id, result)
+            .await
+    }
+
+    /// One assessment at its current version or at `version` (0 for current).
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn get(
+        &self,
+        ctx: &RequestContext,
+        assessment_id: &str,
+        version: u32,
+    ) -> Result<Assessment> {
+        let id = parse_id("assessment_id", assessment_id, AssessmentId::parse)?;
+        let mut referral_id = None;
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            let found = tx
+                .get_assessment(id, (version > 0).then_some(version))
+                .await?;
+            // An unknown version of an assessment the caller may read is NOT_FOUND as
+            // well, but only after the access check, so nothing is revealed.
+            let referral = match &found {
+                Some(a) => a.referral,
+                None => match tx.get_assessment(id, None).await? {
+                    Some(a) => a.referral,
+                    None => return Err(Error::NotFound("assessment")),
+                },
+            };
+            referral_id = Some(referral);
+            self.referral_for(&mut *tx, ctx, referral).await?;
+            let found = found.ok_or(Error::NotFound("assessment version"))?;
+            tx.append_audit(&audit(ctx, "assessment.get", referral, "ok"))
+                .await?;
+            tx.commit().await?;
+            Ok(found)
+        }
+        .await;
+        self.audited(ctx, "assessment.get", referral_id, result)
+            .await
+    }
+
+    /// A referral's assessments, newest first.
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn list(
+        &self,
+        ctx: &RequestContext,
+        referral_id: &str,
+        page_size: i32,
+        token: &str,
+    ) -> Result<Page<Assessment>> {
+        let referral_id = parse_id("referral_id", referral_id, ReferralId::parse)?;
+        let mut v = Violations::new();
+        let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+        let after = page_token(&mut v, token, AssessmentId::parse);
+        v.into_result(()).map_err(Error::Invalid)?;
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            self.referral_for(&mut *tx, ctx, referral_id).await?;
+            let page = tx.list_assessments(referral_id, after, limit).await?;
+            tx.append_audit(&audit(ctx, "assessment.list", referral_id, "ok"))
+                .await?;
+            tx.commit().await?;
+            Ok(Page {
+                items: page.assessments,
+                next_page_token: page.next_after.map(|a| a.to_string()).unwrap_or_default(),
+            })
+        }
+        .await;
+        self.audited(ctx, "assessment.list", Some(referral_id), result)
+            .await
+    }
+
+    /// Per instrument, the latest score of the referral against the earlier ones.
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn compare(
+        &self,
+        ctx: &RequestContext,
+        referral_id: &str,
+    ) -> Result<Vec<Comparison>> {
+        let referral_id = parse_id("referral_id", referral_id, ReferralId::parse)?;
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            self.referral_for(&mut *tx, ctx, referral_id).await?;
+            let mut all = Vec::new();
+            let mut after = None;
+            loop {
+                let page = tx
+                    .list_assessments(referral_id, after, MAX_PAGE_SIZE)
+                    .await?;
+                all.extend(page.assessments);
+                match page.next_after {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            tx.append_audit(&audit(ctx, "assessment.compare", referral_id, "ok"))
+                .await?;
+            tx.commit().await?;
+            Ok(compare(&all))
+        }
+        .await;
+        self.audited(ctx, "assessment.compare", Some(referral_id), result)
+            .await
+    }
+
+    /// The risk flags the caller may see: a supervisor the station's, a social worker
+    /// those on their own cases.
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn list_flags(
+        &self,
+        ctx: &RequestContext,
+        referral_id: &str,
+        open_only: bool,
+        page_size: i32,
+        token: &str,
+    ) -> Result<Page<RiskFlag>> {
+        let mut v = Violations::new();
+        let referral = if referral_id.is_empty() {
+            None
+        } else {
+            let parsed = ReferralId::parse(referral_id);
+            if parsed.is_none() {
+                v.add("referral_id", "must be a UUID");
+            }
+            parsed
+        };
+        let limit = v.page_size(page_size, DEFAULT_FLAG_PAGE_SIZE, MAX_FLAG_PAGE_SIZE);
+        let after = page_token(&mut v, token, RiskFlagId::parse);
+        v.into_result(()).map_err(Error::Invalid)?;
+        let c = &ctx.caller;
+        let scope = match (c.role, &c.station, c.worker) {
+            (Role::Supervisor, Some(station), _) => RiskFlagScope::Station(station.clone()),
+            (Role::SocialWorker, Some(station), Some(worker)) => RiskFlagScope::Caseload {
+                station: station.clone(),
+                worker,
+            },
+            _ => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_page_token: String::new(),
+                });
+            }
+        };
+        let mut tx = self.store.begin().await?;
+        let page = tx
+            .list_risk_flags(&scope, referral, open_only, after, limit)
+            .await?;
+        let mut seen = Vec::new();
+        for flag in &page.flags {
+            if !seen.contains(&flag.referral) {
+                seen.push(flag.referral);
+                tx.append_audit(&audit(ctx, "risk_flag.list", flag.referral, "ok"))
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(Page {
+            items: page.flags,
+            next_page_token: page.next_after.map(|f| f.to_string()).unwrap_or_default(),
+        })
+    }
+
+    /// A supervisor acknowledges an open flag with a note.
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
+    pub async fn acknowledge(
+        &self,
+        ctx: &RequestContext,
+        flag_id: &str,
+        etag: &str,
+        note: &str,
+    ) -> Result<RiskFlag> {
+        let id = parse_id("risk_flag_id", flag_id, RiskFlagId::parse)?;
+        let note = RiskFlag::acknowledgement_note(note).map_err(Error::Invalid)?;
+        if etag.trim().is_empty() {
+            return Err(Error::Invalid(Violations::one(
+                "etag",
+                "is required: send the etag last read",
+            )));
+        }
+        let now = truncate_to_micros(Utc::now());
+        let mut referral_id = None;
+        let result = async {
+            let mut tx = self.store.begin().await?;
+            let mut flag = tx
+                .get_risk_flag(id)
+                .await?
+                .filter(|f| ctx.caller.is_of_station(&f.station))
+                .ok_or(Error::NotFound("risk flag"))?;
+            referral_id = Some(flag.referral);
+            if ctx.caller.role != Role::Supervisor {
+                return Err(Error::Forbidden(
+                    "only a supervisor acknowledges risk flags".into(),
+                ));
+            }
+            if etag.trim() != flag.etag() {
+                return Err(Error::StaleEtag);
+            }
+            if !flag.is_open() {
+                return Err(Error::Precondition(
+                    "the risk flag is already acknowledged".into(),
+                ));
+            }
+            flag.acknowledgement = Some(yishe_domain::assessment::Acknowledgement {
+                by: ctx.caller.subject.clone(),
+                at: now,
+                note,
+            });
+            flag.version += 1;
+            tx.update_risk_flag(&flag).await?;
+            let referral = tx
+                .get_referral(flag.referral)
+                .await?
+                .ok_or(Error::NotFound("referral"))?;
+            tx.append_event(&ReferralEvent::of(
+                EventType::RiskFlagAcknowledged,
+                &referral,
+                now,
+            ))
+            .await?;
+            tx.append_audit(&audit(ctx, "risk_flag.acknowledge", flag.referral, "ok"))
+                .await?;
+            tx.commit().await?;
+            Ok(flag)
+        }
+        .await;
+        let flag = self
+            .audited(ctx, "risk_flag.acknowledge", referral_id, result)
+            .await?;
+        self.relay_kick.notify_one();
+        let waited = (now - flag.raised_at).num_milliseconds().max(0) as f64 / 1000.0;
+        self.metrics
+            .risk_flag_time_to_acknowledge_seconds
+            .with_label_values(&[flag.flag.as_str()])
+            .observe(waited);
+        tracing::info!(kind = flag.flag.as_str(), "risk flag acknowledged");
+        Ok(flag)
+    }
+
+    /// The referral, if the caller may work on its assessments.
+    async fn referral_for(
+        &self,
+        tx: &mut dyn Tx,
+        ctx: &RequestContext,
+        id: ReferralId,
+    ) -> Result<Referral> {
+        let referral = tx
+            .get_referral(id)
+            .await?
+            .ok_or(Error::NotFound("referral"))?;
+        match assessment_access(&ctx.caller, referral.scope()) {
+            Access::Allowed => Ok(referral),
+            Access::NotVisible => Err(Error::NotFound("referral")),
+            Access::NotAssigned => Err(Error::Forbidden(
+                "only the referral's assigned social worker and the station's supervisors may work on its assessments".into(),
+            )),
+        }
+    }
+
+    /// After a submission or an amendment: metrics, the relay's kick and the log for
+    /// what committed; the audit row for what was refused.
+    async fn finish(
+        &self,
+        ctx: &RequestContext,
+        action: &str,
+        referral: Option<ReferralId>,
+        result: Result<(Assessment, Consequences)>,
+    ) -> Result<Assessment> {
+        let (assessment, done) = self.audited(ctx, action, referral, result).await?;
+        if done.started || !done.raised.is_empty() {
+            self.relay_kick.notify_one();
+        }
+        if done.recorded {
+            for r in &assessment.content.responses {
+                self.metrics
+                    .instruments_scored
+                    .with_label_values(&[r.instrument.id()])
+                    .inc();
+            }
+        }
+        for flag in &done.raised {
+            self.metrics
+                .risk_flags_raised
+                .with_label_values(&[flag.instrument.id(), flag.flag.as_str()])
+                .inc();
+            tracing::warn!(
+                instrument = flag.instrument.id(),
+                kind = flag.flag.as_str(),
+                "risk flag raised"
+            );
+        }
+        Ok(assessment)
+    }
+
+    /// Passes `result` through, recording a refusal (other than bad input) in an audit
+    /// row of its own. Best effort: a failure to audit is logged.
+    async fn audited<T>(
+        &self,
+        ctx: &RequestContext,
+        action: &str,
+        referral: Option<ReferralId>,
+        result: Result<T>,
+    ) -> Result<T> {
+        let Err(error) = &result else {
+            return result;
+        };
+        if matches!(error, Error::Invalid(_)) {
+            return result;
+        }
+        let entry = ctx.audit(
+            action,
+            "referral",
+            referral.map(|r| r.to_string()).unwrap_or_default(),
+            error.code().as_str(),
+        );
+        let written = async {
+            let mut tx = self.store.begin().await?;
+            tx.append_audit(&entry).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = written {
+            tracing::error!(error = %e, action, "cannot write the audit row of a refused call");
+        }
+        result
+    }
+}
+
+fn audit(
+    ctx: &RequestContext,
+    action: &str,
+    referral: ReferralId,
+    outcome: &str,
+) -> yishe_store::AuditEntry {
+    ctx.audit(action, "referral", referral.to_string(), outcome)
+}
+
+/// A stable digest of what a submission says, to tell a true replay from a reused id.
+fn fingerprint(referral: ReferralId, draft: &AssessmentDraft) -> String {
+    let canonical = serde_json::to_vec(&(referral, draft)).expect("drafts serialize");
+    hex::encode(Sha256::digest(canonical))
+}
