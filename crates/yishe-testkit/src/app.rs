@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::time::Duration;
+use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
 
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
@@ -16,6 +17,7 @@ use crate::{Engine, TestDatabase};
 
 pub type Referrals = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Directory = DirectoryServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Assessments = AssessmentServiceClient<InterceptedService<Channel, Bearer>>;
 
 /// A running server for one test.
 #[derive(Debug)]
@@ -102,6 +104,13 @@ impl TestApp {
 
     pub fn referrals(&self, key: Option<&str>) -> Referrals {
         ReferralServiceClient::with_interceptor(
+            self.channel.clone(),
+            Bearer::new(key).expect("ascii key"),
+        )
+    }
+
+    pub fn assessments(&self, key: Option<&str>) -> Assessments {
+        AssessmentServiceClient::with_interceptor(
             self.channel.clone(),
             Bearer::new(key).expect("ascii key"),
         )

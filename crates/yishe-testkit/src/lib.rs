@@ -8,7 +8,9 @@ mod database;
 mod seed;
 pub mod tokens;
 
-pub use app::{Directory, Referrals, TestApp, http_get, https_get, mutual_tls, tls_fixture};
+pub use app::{
+    Assessments, Directory, Referrals, TestApp, http_get, https_get, mutual_tls, tls_fixture,
+};
 pub use database::{Engine, TestDatabase};
 pub use seed::Station;
 

@@ -59,6 +59,13 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (ENCRYPTION, "GetEncryptionStatus", Access::Roles(&[ADMIN])),
     (ASSESSMENT, "ListInstruments", Access::Roles(&[SW, SUP])),
     (ASSESSMENT, "GetInstrument", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "SubmitAssessment", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "GetAssessment", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "ListAssessments", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "AmendAssessment", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "CompareAssessments", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "ListRiskFlags", Access::Roles(&[SW, SUP])),
+    (ASSESSMENT, "AcknowledgeRiskFlag", Access::Roles(&[SUP])),
     ("/grpc.health.v1.Health/", "Check", Access::Public),
     ("/grpc.health.v1.Health/", "Watch", Access::Public),
     (
