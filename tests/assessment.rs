@@ -12,8 +12,8 @@ use yishe_proto::assessment::*;
 use yishe_proto::client::Bearer;
 use yishe_proto::common;
 use yishe_proto::referral::{
-    AcceptReferralRequest, AssignReferralRequest, GetReferralRequest, Referral, ReferralEvent,
-    ReferralEventType, ReferralStatus, WatchReferralEventsRequest,
+    AcceptReferralRequest, GetReferralRequest, Referral, ReferralEvent, ReferralEventType,
+    ReferralStatus, WatchReferralEventsRequest,
 };
 
 async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Station) {
@@ -105,48 +105,6 @@ async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Stat
     assert_eq!(denied.unwrap_err().code(), tonic::Code::PermissionDenied);
 }
 
-/// A referral of the seeded department at `priority`, accepted and assigned to the
-/// seeded (intermediate) worker.
-async fn assigned_referral(
-    app: &TestApp,
-    station: &Station,
-    request_id: &str,
-    priority: common::Priority,
-) -> Referral {
-    let mut request = station.referral_request(&station.department, request_id);
-    request.referral.as_mut().unwrap().priority = priority as i32;
-    let referral = app
-        .referrals(Some(&station.his_key))
-        .create_referral(request)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    let mut supervisor = app.referrals(Some(&station.supervisor_key));
-    let accepted = supervisor
-        .accept_referral(AcceptReferralRequest {
-            referral_id: referral.id.clone(),
-            etag: referral.etag.clone(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    supervisor
-        .assign_referral(AssignReferralRequest {
-            referral_id: accepted.id.clone(),
-            etag: accepted.etag,
-            social_worker_id: station.worker.clone(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap()
-}
-
 fn phq9(values: [i32; 9]) -> InstrumentResponse {
     InstrumentResponse {
         instrument_id: "phq9".into(),
@@ -211,7 +169,9 @@ async fn a_risky_phq9_escalates_and_a_supervisor_acknowledges(app: TestApp, stat
         .await
         .unwrap()
         .into_inner();
-    let referral = assigned_referral(&app, &station, "risk-1", common::Priority::Routine).await;
+    let referral = station
+        .assigned_referral(&app, "risk-1", common::Priority::Routine)
+        .await;
     assert_eq!(referral.status, ReferralStatus::Accepted as i32);
 
     // Item 9 at 1 with a total of 4: minimal by the total, a risk all the same.
@@ -395,7 +355,9 @@ async fn a_risky_phq9_escalates_and_a_supervisor_acknowledges(app: TestApp, stat
 }
 
 async fn nobody_else_sees_or_records_assessments(app: TestApp, station: Station) {
-    let referral = assigned_referral(&app, &station, "perm-1", common::Priority::Urgent).await;
+    let referral = station
+        .assigned_referral(&app, "perm-1", common::Priority::Urgent)
+        .await;
     let submitted = app
         .assessments(Some(&station.worker_key))
         .submit_assessment(submission(&referral, "a-1", vec![phq9([0; 9])]))
@@ -536,7 +498,9 @@ async fn nobody_else_sees_or_records_assessments(app: TestApp, station: Station)
 }
 
 async fn bad_answers_are_named_and_submissions_are_idempotent(app: TestApp, station: Station) {
-    let referral = assigned_referral(&app, &station, "bad-1", common::Priority::Urgent).await;
+    let referral = station
+        .assigned_referral(&app, "bad-1", common::Priority::Urgent)
+        .await;
     let mut worker = app.assessments(Some(&station.worker_key));
 
     let mut missing = phq9([0; 9]);
@@ -663,7 +627,9 @@ async fn amendments_keep_the_original_and_the_comparison_shows_the_change(
     app: TestApp,
     station: Station,
 ) {
-    let referral = assigned_referral(&app, &station, "cmp-1", common::Priority::Urgent).await;
+    let referral = station
+        .assigned_referral(&app, "cmp-1", common::Priority::Urgent)
+        .await;
     let mut worker = app.assessments(Some(&station.worker_key));
     // Recorded afterwards, dated when the referral arrived.
     let mut first = submission(&referral, "first", vec![phq9([2, 2, 2, 2, 2, 2, 2, 2, 0])]);

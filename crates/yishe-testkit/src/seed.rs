@@ -5,7 +5,8 @@
 use yishe_proto::common;
 use yishe_proto::directory::{self as dir, ApiKey, CreateApiKeyRequest, Role};
 use yishe_proto::referral::{
-    Clinician, Consent, ConsentKind, CreateReferralRequest, Patient, Referral, ReferralReason, Sex,
+    AcceptReferralRequest, AssignReferralRequest, Clinician, Consent, ConsentKind,
+    CreateReferralRequest, Patient, Referral, ReferralReason, Sex,
 };
 
 use crate::TestApp;
@@ -136,6 +137,48 @@ impl Station {
             &format!("{}-user", role.as_str_name()),
             claims,
         )
+    }
+
+    /// A referral of the seeded department at `priority`, accepted and assigned to the
+    /// seeded (intermediate) worker.
+    pub async fn assigned_referral(
+        &self,
+        app: &TestApp,
+        request_id: &str,
+        priority: common::Priority,
+    ) -> Referral {
+        let mut request = self.referral_request(&self.department, request_id);
+        request.referral.as_mut().unwrap().priority = priority as i32;
+        let referral = app
+            .referrals(Some(&self.his_key))
+            .create_referral(request)
+            .await
+            .unwrap()
+            .into_inner()
+            .referral
+            .unwrap();
+        let mut supervisor = app.referrals(Some(&self.supervisor_key));
+        let accepted = supervisor
+            .accept_referral(AcceptReferralRequest {
+                referral_id: referral.id.clone(),
+                etag: referral.etag.clone(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .referral
+            .unwrap();
+        supervisor
+            .assign_referral(AssignReferralRequest {
+                referral_id: accepted.id.clone(),
+                etag: accepted.etag,
+                social_worker_id: self.worker.clone(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .referral
+            .unwrap()
     }
 
     /// A complete, valid referral from `department`.
