@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "yishe",
     version,
-    about = "The Yishe client: referrals, departments, social workers and keys."
+    about = "The Yishe client: referrals, assessments, departments, social workers and keys."
 )]
 pub(crate) struct Cli {
     #[command(flatten)]
@@ -76,6 +76,106 @@ pub(crate) enum Command {
     /// The keys that encrypt patient data at rest (station admin key).
     #[command(subcommand)]
     Encryption(EncryptionCommand),
+    /// Psychosocial assessments: the instruments, assessments of a referral, risk flags.
+    #[command(subcommand)]
+    Assessment(AssessmentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AssessmentCommand {
+    /// The instruments Yishe scores.
+    Instruments,
+    /// One instrument's form: items, answers with their scores, skip logic.
+    Show { instrument: String },
+    /// Record an assessment of a referral (its assigned social worker or a supervisor).
+    Submit(Box<SubmitAssessment>),
+    /// One assessment: its current version, or an earlier one.
+    Get {
+        id: String,
+        /// The version wanted; 0 for the current one.
+        #[arg(long, default_value_t = 0)]
+        version: u32,
+    },
+    /// A referral's assessments, newest first.
+    List {
+        referral_id: String,
+        #[arg(long, default_value_t = 20)]
+        page_size: i32,
+        #[arg(long, default_value = "")]
+        page_token: String,
+    },
+    /// Correct an assessment: a new version with the reason; earlier ones stay.
+    Amend(Box<AmendAssessment>),
+    /// Per instrument, the latest score of a referral against the earlier ones.
+    Compare { referral_id: String },
+    /// Risk flags: the station's (supervisor) or those on your cases (social worker).
+    Risks {
+        /// Only this referral's.
+        #[arg(long, default_value = "")]
+        referral: String,
+        /// Only the flags not yet acknowledged.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Acknowledge a risk flag with a note on what was done (supervisor).
+    Acknowledge {
+        id: String,
+        #[arg(long)]
+        etag: String,
+        #[arg(long)]
+        note: String,
+    },
+}
+
+/// What an assessment says: answers as pairs, a JSON file or asked one by one, the
+/// psychosocial domains and the narrative.
+#[derive(Debug, Args)]
+pub(crate) struct AssessmentContent {
+    /// The instrument that --answer pairs and --interactive are for, such as phq9.
+    #[arg(long)]
+    pub(crate) instrument: Option<String>,
+    /// One answer as ITEM=VALUE; repeat for each item.
+    #[arg(long = "answer", value_name = "ITEM=VALUE")]
+    pub(crate) answers: Vec<String>,
+    /// A JSON file of answers by instrument: {"phq9": {"item1": 3, ...}, ...}.
+    #[arg(long)]
+    pub(crate) answers_file: Option<PathBuf>,
+    /// Ask each question of --instrument in turn, honouring skip logic.
+    #[arg(long)]
+    pub(crate) interactive: bool,
+    /// A JSON file of the psychosocial domains (see the README for its fields).
+    #[arg(long)]
+    pub(crate) psychosocial_file: Option<PathBuf>,
+    /// The social worker's narrative.
+    #[arg(long, default_value = "")]
+    pub(crate) narrative: String,
+    /// When the assessment took place (RFC 3339); now when left out.
+    #[arg(long)]
+    pub(crate) assessed_at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SubmitAssessment {
+    pub(crate) referral_id: String,
+    /// Idempotency key: resending with the same one returns the first assessment.
+    /// A new one is made up when left out.
+    #[arg(long)]
+    pub(crate) request_id: Option<String>,
+    #[command(flatten)]
+    pub(crate) content: AssessmentContent,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AmendAssessment {
+    pub(crate) id: String,
+    /// The etag last read.
+    #[arg(long)]
+    pub(crate) etag: String,
+    /// Why it is corrected.
+    #[arg(long)]
+    pub(crate) reason: String,
+    #[command(flatten)]
+    pub(crate) content: AssessmentContent,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
+use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
 use yishe_proto::audit::audit_service_client::AuditServiceClient;
 use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
@@ -54,6 +55,12 @@ impl Connection {
 
     pub(crate) fn referrals(&self) -> ReferralServiceClient<InterceptedService<Channel, Bearer>> {
         ReferralServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
+    }
+
+    pub(crate) fn assessments(
+        &self,
+    ) -> AssessmentServiceClient<InterceptedService<Channel, Bearer>> {
+        AssessmentServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 
     pub(crate) fn audit(&self) -> AuditServiceClient<InterceptedService<Channel, Bearer>> {

@@ -2,7 +2,9 @@
 //! contract only. Tables for people, `--output json` for scripts; a refused call
 //! prints the server's message and offending fields and exits non-zero.
 
+mod answers;
 mod args;
+mod assessment;
 mod audit;
 mod client;
 mod directory;
@@ -10,6 +12,7 @@ mod encryption;
 mod enums;
 mod failure;
 mod output;
+mod psychosocial;
 mod referral;
 mod token;
 
@@ -38,6 +41,7 @@ async fn main() -> ExitCode {
             args::Command::Key(command) => directory::key(command, &connection).await,
             args::Command::Audit(command) => audit::run(command, &connection).await,
             args::Command::Encryption(command) => encryption::run(command, &connection).await,
+            args::Command::Assessment(command) => assessment::run(command, &connection).await,
             args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }

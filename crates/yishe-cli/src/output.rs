@@ -119,7 +119,7 @@ fn key_json(k: &ApiKey) -> Value {
 }
 
 /// One record: a two-column table of its fields, or its JSON.
-fn record(output: Output, value: Value) {
+pub(crate) fn record(output: Output, value: Value) {
     match output {
         Output::Id => println!("{}", cell(&value["id"])),
         Output::Json => println!("{}", serde_json::to_string_pretty(&value).expect("json")),

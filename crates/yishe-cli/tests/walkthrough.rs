@@ -2,35 +2,10 @@
 //! department, workers and keys, a referral created, accepted, assigned and watched;
 //! and a refused call shown with its fields and a non-zero exit.
 
-use std::process::Output;
-
 use yishe_testkit::{Engine, TestApp};
 
-struct Cli<'a> {
-    app: &'a TestApp,
-}
-
-impl Cli<'_> {
-    async fn run(&self, key: &str, args: &[&str]) -> Output {
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_yishe"))
-            .args(args)
-            .env("YISHE_ADDR", format!("http://{}", self.app.grpc_addr))
-            .env("YISHE_KEY", key)
-            .output()
-            .await
-            .unwrap()
-    }
-
-    async fn ok(&self, key: &str, args: &[&str]) -> String {
-        let out = self.run(key, args).await;
-        assert!(
-            out.status.success(),
-            "yishe {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    }
-}
+mod cli;
+use cli::Cli;
 
 async fn walk_through(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {

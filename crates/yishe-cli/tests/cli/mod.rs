@@ -1,0 +1,45 @@
+//! Running the real `yishe` binary against a test server.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::process::Output;
+
+use yishe_testkit::TestApp;
+
+pub struct Cli<'a> {
+    pub app: &'a TestApp,
+}
+
+impl Cli<'_> {
+    pub async fn run(&self, key: &str, args: &[&str]) -> Output {
+        self.run_with_input(key, args, "").await
+    }
+
+    /// Runs `yishe` with `input` on its standard input (for interactive prompts).
+    pub async fn run_with_input(&self, key: &str, args: &[&str], input: &str) -> Output {
+        use tokio::io::AsyncWriteExt;
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_yishe"))
+            .args(args)
+            .env("YISHE_ADDR", format!("http://{}", self.app.grpc_addr))
+            .env("YISHE_KEY", key)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).await.unwrap();
+        drop(stdin);
+        child.wait_with_output().await.unwrap()
+    }
+
+    pub async fn ok(&self, key: &str, args: &[&str]) -> String {
+        let out = self.run(key, args).await;
+        assert!(
+            out.status.success(),
+            "yishe {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+}
