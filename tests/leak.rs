@@ -169,4 +169,101 @@ async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(
     }
 }
 
-e2e!(a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics);
+const ASSESSMENT_CANARIES: [&str; 4] = [
+    "LEAKCANARY-narrative",
+    "LEAKCANARY-family",
+    "LEAKCANARY-problem",
+    "LEAKCANARY-acknowledged",
+];
+
+async fn an_assessment_leaves_no_answers_or_narrative_in_logs_or_metrics(
+    app: TestApp,
+    station: Station,
+) {
+    use yishe_proto::assessment::*;
+    let logs = captured();
+    let referral = station
+        .assigned_referral(&app, "leak-a", yishe_proto::common::Priority::Routine)
+        .await;
+    let mut worker = app.assessments(Some(&station.worker_key));
+    let request = SubmitAssessmentRequest {
+        referral_id: referral.id.clone(),
+        request_id: "leak-a1".into(),
+        responses: vec![InstrumentResponse {
+            instrument_id: "phq9".into(),
+            version: 1,
+            answers: (1..=9).map(|i| (format!("item{i}"), 1)).collect(),
+            ..Default::default()
+        }],
+        psychosocial: Some(PsychosocialAssessment {
+            family_notes: ASSESSMENT_CANARIES[1].into(),
+            problems: vec![IdentifiedProblem {
+                category: ProblemCategory::Other as i32,
+                severity: Severity::Severe as i32,
+                description: ASSESSMENT_CANARIES[2].into(),
+            }],
+            ..Default::default()
+        }),
+        narrative: ASSESSMENT_CANARIES[0].into(),
+        assess_time: None,
+    };
+    let submitted = worker
+        .submit_assessment(request.clone())
+        .await
+        .unwrap()
+        .into_inner()
+        .assessment
+        .unwrap();
+    worker
+        .get_assessment(GetAssessmentRequest {
+            assessment_id: submitted.assessment_id,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let mut supervisor = app.assessments(Some(&station.supervisor_key));
+    let flag = supervisor
+        .list_risk_flags(ListRiskFlagsRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .risk_flags
+        .remove(0);
+    supervisor
+        .acknowledge_risk_flag(AcknowledgeRiskFlagRequest {
+            risk_flag_id: flag.risk_flag_id,
+            etag: flag.etag,
+            note: ASSESSMENT_CANARIES[3].into(),
+        })
+        .await
+        .unwrap();
+    let mut too_long = request;
+    too_long.request_id = "leak-a2".into();
+    too_long.narrative = format!("{} {}", ASSESSMENT_CANARIES[0], "x".repeat(9000));
+    let refused = worker.submit_assessment(too_long).await.unwrap_err();
+
+    let metrics = app.metrics().await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let logged = String::from_utf8_lossy(&logs.lock().unwrap()).to_string();
+    assert!(logged.contains("risk flag raised"), "the capture works");
+    for canary in ASSESSMENT_CANARIES {
+        assert!(!logged.contains(canary), "{canary} leaked into the logs");
+        assert!(
+            !metrics.contains(canary),
+            "{canary} leaked into the metrics"
+        );
+        assert!(
+            !refused.message().contains(canary),
+            "{canary} leaked into an error"
+        );
+    }
+    assert!(
+        !logged.contains("\"item9\""),
+        "answers leaked into the logs"
+    );
+}
+
+e2e!(
+    a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics,
+    an_assessment_leaves_no_answers_or_narrative_in_logs_or_metrics,
+);
