@@ -66,7 +66,7 @@ fn badness(instrument: Instrument, point: &ScorePoint) -> Option<i32> {
 /// an instrument answered once has no earlier scores and is still listed.
 pub fn compare(assessments: &[Assessment]) -> Vec<Comparison> {
     let mut ordered: Vec<&Assessment> = assessments.iter().collect();
-    ordered.sort_by(|a, b| (b.content.assessed_at, b.id).cmp(&(a.content.assessed_at, a.id)));
+    ordered.sort_by_key(|a| std::cmp::Reverse((a.content.assessed_at, a.id)));
     let mut comparisons = Vec::new();
     for instrument in Instrument::ALL {
         let points: Vec<ScorePoint> = ordered
