@@ -795,6 +795,83 @@ async fn amendments_keep_the_original_and_the_comparison_shows_the_change(
     );
 }
 
+/// The station's cut-off and licensed wording, from the configuration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_station_sets_the_distress_threshold_and_the_wording() {
+    let wording = tempfile::tempdir().unwrap();
+    std::fs::write(
+        wording.path().join("distress_thermometer.toml"),
+        r#"
+instrument = "distress_thermometer"
+version = 1
+source = "NCCN Distress Thermometer, Chinese version, used with permission"
+title = "心理痛苦温度计"
+[items.rating]
+prompt = "过去一周您的痛苦程度"
+"#,
+    )
+    .unwrap();
+    let dir = wording.path().to_path_buf();
+    let app = TestApp::spawn_with(yishe_e2e::Engine::Sqlite, move |config| {
+        config.assessment.distress_threshold = 6;
+        config.assessment.wording_dir = dir;
+    })
+    .await
+    .unwrap();
+    let station = Station::seed(&app).await;
+    let mut worker = app.assessments(Some(&station.worker_key));
+    let form = worker
+        .get_instrument(GetInstrumentRequest {
+            instrument_id: "distress_thermometer".into(),
+            version: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .instrument
+        .unwrap();
+    assert_eq!(form.title, "心理痛苦温度计");
+    assert_eq!(form.sections[0].items[0].prompt, "过去一周您的痛苦程度");
+    assert_eq!(form.sections[0].items[0].item_id, "rating");
+    assert!(form.wording_source.starts_with("NCCN"));
+
+    let referral = station
+        .assigned_referral(&app, "dt-1", common::Priority::Routine)
+        .await;
+    let rating = |value: i32, request_id: &str| {
+        submission(
+            &referral,
+            request_id,
+            vec![InstrumentResponse {
+                instrument_id: "distress_thermometer".into(),
+                version: 1,
+                answers: [("rating".to_string(), value)].into(),
+                ..Default::default()
+            }],
+        )
+    };
+    let five = worker
+        .submit_assessment(rating(5, "dt-5"))
+        .await
+        .unwrap()
+        .into_inner()
+        .assessment
+        .unwrap();
+    assert!(
+        five.risks.is_empty(),
+        "5 is below this station's threshold of 6"
+    );
+    assert_eq!(five.responses[0].band, "low distress");
+    let six = worker
+        .submit_assessment(rating(6, "dt-6"))
+        .await
+        .unwrap()
+        .into_inner()
+        .assessment
+        .unwrap();
+    assert_eq!(six.risks, vec![RiskKind::HighDistress as i32]);
+}
+
 e2e!(
     a_worker_gets_the_forms_and_an_his_does_not,
     a_risky_phq9_escalates_and_a_supervisor_acknowledges,

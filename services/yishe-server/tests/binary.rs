@@ -25,6 +25,8 @@ fn bad_configuration_exits_64_with_the_reason() {
         ("YISHE_GRPC_LISTEN", "nowhere"),
         ("YISHE_DATABASE_URL", "mysql://x"),
         ("YISHE_ACCEPTANCE_DEADLINES__EMERGENCY", "0"),
+        ("YISHE_ASSESSMENT__DISTRESS_THRESHOLD", "11"),
+        ("YISHE_ASSESSMENT__WORDING_DIR", "/nonexistent/wording"),
     ] {
         let out = server()
             .current_dir(dir.path())
