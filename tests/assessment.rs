@@ -12,8 +12,8 @@ use yishe_proto::assessment::*;
 use yishe_proto::client::Bearer;
 use yishe_proto::common;
 use yishe_proto::referral::{
-    AcceptReferralRequest, GetReferralRequest, Referral, ReferralEvent, ReferralEventType,
-    ReferralStatus, WatchReferralEventsRequest,
+    AcceptReferralRequest, GetReferralRequest, HoldReferralRequest, Referral, ReferralEvent,
+    ReferralEventType, ReferralStatus, WatchReferralEventsRequest,
 };
 
 async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Station) {
@@ -601,6 +601,24 @@ async fn bad_answers_are_named_and_submissions_are_idempotent(app: TestApp, stat
         .unwrap();
     assert_eq!(first, replay);
     assert_eq!(first.psychosocial, request.psychosocial);
+
+    // Once the case is on hold, nothing new is recorded, but a replay still answers.
+    let current = get_referral(&app, &station.supervisor_key, &referral.id).await;
+    app.referrals(Some(&station.supervisor_key))
+        .hold_referral(HoldReferralRequest {
+            referral_id: referral.id.clone(),
+            etag: current.etag,
+            note: "patient transferred for surgery".into(),
+        })
+        .await
+        .unwrap();
+    let replay = worker.submit_assessment(request.clone()).await.unwrap();
+    assert_eq!(replay.into_inner().assessment.unwrap(), first);
+    let held = worker
+        .submit_assessment(submission(&referral, "while-held", vec![phq9([0; 9])]))
+        .await;
+    assert_eq!(code(&held), Code::FailedPrecondition);
+
     request.responses = vec![phq9([2; 9])];
     assert_eq!(
         code(&worker.submit_assessment(request).await),

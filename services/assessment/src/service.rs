@@ -90,12 +90,7 @@ impl AssessmentService {
             let content = draft
                 .validate(&self.cutoffs, referral.created_at, now)
                 .map_err(Error::Invalid)?;
-            if !matches!(referral.status, Status::Accepted | Status::InProgress) {
-                return Err(Error::Precondition(format!(
-                    "a referral in status {} cannot be assessed: it must be ACCEPTED or IN_PROGRESS",
-                    referral.status.as_str()
-                )));
-            }
+            let open = matches!(referral.status, Status::Accepted | Status::InProgress);
             let assessment = Assessment {
                 id: AssessmentId::new(),
                 referral: referral_id,
@@ -118,6 +113,12 @@ impl AssessmentService {
                     Ok((*existing, Consequences::default()))
                 }
                 Submitted::Existing(..) => Err(Error::RequestIdReused),
+                // Checked after the insert so that a replay returns the first result
+                // even if the case has moved on; dropping `tx` undoes the insert.
+                Submitted::Inserted if !open => Err(Error::Precondition(format!(
+                    "a referral in status {} cannot be assessed: it must be ACCEPTED or IN_PROGRESS",
+                    referral.status.as_str()
+                ))),
                 Submitted::Inserted => {
                     let done =
                         escalation::apply(&mut *tx, ctx, referral, &assessment, now).await?;
