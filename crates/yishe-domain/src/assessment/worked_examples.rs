@@ -333,3 +333,66 @@ proptest! {
         prop_assert_eq!(s.flags.contains(&Flag::SelfHarmThoughts), values[8] > 0);
     }
 }
+
+/// Fills in `definition` as a client would: an answer for each item that is asked
+/// (skip logic honoured), optional items sometimes left out, choices from `picks`.
+fn fill(definition: &Definition, picks: &[usize]) -> Answers {
+    let mut filled = Answers::new();
+    let all = definition.sections.iter().flat_map(|s| &s.items);
+    for (n, item) in all.enumerate() {
+        if let Some((on, value)) = &item.shown_if
+            && filled.get(on) != Some(value)
+        {
+            continue;
+        }
+        let pick = picks[n % picks.len()];
+        if item.optional && pick % 2 == 0 {
+            continue;
+        }
+        filled.insert(
+            item.id.clone(),
+            item.options[pick % item.options.len()].value,
+        );
+    }
+    filled
+}
+
+proptest! {
+    /// For every instrument: any form filled in as asked scores; leaving out an item,
+    /// answering outside its options, or adding an item it does not have is refused,
+    /// naming that item.
+    #[test]
+    fn every_instrument_scores_its_form_and_names_each_broken_item(
+        which in 0..Instrument::ALL.len(),
+        picks in prop::collection::vec(0usize..1000, 1..40),
+        victim in 0usize..1000,
+    ) {
+        let instrument = Instrument::ALL[which];
+        let definition = instrument.definition();
+        let cut = Cutoffs::default();
+        let filled = fill(&definition, &picks);
+        prop_assert!(instrument.score(&filled, &cut).is_ok(), "{:?}", filled);
+
+        let required: Vec<&Item> = definition
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter(|i| !i.optional && filled.contains_key(&i.id))
+            .collect();
+        let item = required[victim % required.len()];
+        let field = format!("answers.{}", item.id);
+
+        let mut missing = filled.clone();
+        missing.remove(&item.id);
+        prop_assert!(instrument.score(&missing, &cut).unwrap_err().names(&field));
+
+        let mut out_of_range = filled.clone();
+        let beyond = item.options.iter().map(|o| o.value).max().unwrap() + 1;
+        out_of_range.insert(item.id.clone(), beyond);
+        prop_assert!(instrument.score(&out_of_range, &cut).unwrap_err().names(&field));
+
+        let mut unknown = filled;
+        unknown.insert("not_an_item".into(), 0);
+        prop_assert!(instrument.score(&unknown, &cut).unwrap_err().names("answers.not_an_item"));
+    }
+}
