@@ -346,7 +346,7 @@ fn fill(definition: &Definition, picks: &[usize]) -> Answers {
             continue;
         }
         let pick = picks[n % picks.len()];
-        if item.optional && pick % 2 == 0 {
+        if item.optional && pick.is_multiple_of(2) {
             continue;
         }
         filled.insert(
