@@ -7,6 +7,7 @@ mod error;
 mod escalation;
 mod forms;
 mod grpc;
+mod risk_flags;
 mod service;
 
 use std::sync::Arc;

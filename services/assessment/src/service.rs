@@ -9,22 +9,20 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 use yishe_domain::assessment::{
-    Access, Assessment, AssessmentDraft, Comparison, Cutoffs, RiskFlag, amendment_reason,
-    assessment_access, compare,
+    Access, Assessment, AssessmentDraft, Comparison, Cutoffs, amendment_reason, assessment_access,
+    compare,
 };
-use yishe_domain::referral::{EventType, Referral, ReferralEvent, Status, truncate_to_micros};
-use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, Role, Violations};
+use yishe_domain::referral::{Referral, Status, truncate_to_micros};
+use yishe_domain::{AssessmentId, ReferralId, Violations};
 use yishe_runtime::Metrics;
 use yishe_runtime::auth::RequestContext;
-use yishe_store::{RiskFlagScope, Store, Submitted, Tx};
+use yishe_store::{Store, Submitted, Tx};
 
 use crate::error::{Error, Result};
 use crate::escalation::{self, Consequences};
 
 const DEFAULT_PAGE_SIZE: u32 = 20;
 const MAX_PAGE_SIZE: u32 = 100;
-const DEFAULT_FLAG_PAGE_SIZE: u32 = 50;
-const MAX_FLAG_PAGE_SIZE: u32 = 500;
 const MAX_REQUEST_ID: usize = 128;
 
 /// A page of records and the token of the next.
@@ -37,18 +35,22 @@ pub struct Page<T> {
 /// Everything the use-cases need.
 #[derive(Debug, Clone)]
 pub struct AssessmentService {
-    store: Store,
-    metrics: Metrics,
+    pub(crate) store: Store,
+    pub(crate) metrics: Metrics,
     cutoffs: Cutoffs,
     /// Wakes this process's feed relay after a commit with events.
-    relay_kick: Arc<Notify>,
+    pub(crate) relay_kick: Arc<Notify>,
 }
 
-fn parse_id<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+pub(crate) fn parse_id<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     parse(text).ok_or_else(|| Error::Invalid(Violations::one(field, "must be a UUID")))
 }
 
-fn page_token<T>(v: &mut Violations, token: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+pub(crate) fn page_token<T>(
+    v: &mut Violations,
+    token: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Option<T> {
     if token.is_empty() {
         return None;
     }
@@ -298,139 +300,6 @@ impl AssessmentService {
             .await
     }
 
-    /// The risk flags the caller may see: a supervisor the station's, a social worker
-    /// those on their own cases.
-    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn list_flags(
-        &self,
-        ctx: &RequestContext,
-        referral_id: &str,
-        open_only: bool,
-        page_size: i32,
-        token: &str,
-    ) -> Result<Page<RiskFlag>> {
-        let mut v = Violations::new();
-        let referral = if referral_id.is_empty() {
-            None
-        } else {
-            let parsed = ReferralId::parse(referral_id);
-            if parsed.is_none() {
-                v.add("referral_id", "must be a UUID");
-            }
-            parsed
-        };
-        let limit = v.page_size(page_size, DEFAULT_FLAG_PAGE_SIZE, MAX_FLAG_PAGE_SIZE);
-        let after = page_token(&mut v, token, RiskFlagId::parse);
-        v.into_result(()).map_err(Error::Invalid)?;
-        let c = &ctx.caller;
-        let scope = match (c.role, &c.station, c.worker) {
-            (Role::Supervisor, Some(station), _) => RiskFlagScope::Station(station.clone()),
-            (Role::SocialWorker, Some(station), Some(worker)) => RiskFlagScope::Caseload {
-                station: station.clone(),
-                worker,
-            },
-            _ => {
-                return Ok(Page {
-                    items: Vec::new(),
-                    next_page_token: String::new(),
-                });
-            }
-        };
-        let mut tx = self.store.begin().await?;
-        let page = tx
-            .list_risk_flags(&scope, referral, open_only, after, limit)
-            .await?;
-        let mut seen = Vec::new();
-        for flag in &page.flags {
-            if !seen.contains(&flag.referral) {
-                seen.push(flag.referral);
-                tx.append_audit(&audit(ctx, "risk_flag.list", flag.referral, "ok"))
-                    .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(Page {
-            items: page.flags,
-            next_page_token: page.next_after.map(|f| f.to_string()).unwrap_or_default(),
-        })
-    }
-
-    /// A supervisor acknowledges an open flag with a note.
-    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn acknowledge(
-        &self,
-        ctx: &RequestContext,
-        flag_id: &str,
-        etag: &str,
-        note: &str,
-    ) -> Result<RiskFlag> {
-        let id = parse_id("risk_flag_id", flag_id, RiskFlagId::parse)?;
-        let note = RiskFlag::acknowledgement_note(note).map_err(Error::Invalid)?;
-        if etag.trim().is_empty() {
-            return Err(Error::Invalid(Violations::one(
-                "etag",
-                "is required: send the etag last read",
-            )));
-        }
-        let now = truncate_to_micros(Utc::now());
-        let mut referral_id = None;
-        let result = async {
-            let mut tx = self.store.begin().await?;
-            let mut flag = tx
-                .get_risk_flag(id)
-                .await?
-                .filter(|f| ctx.caller.is_of_station(&f.station))
-                .ok_or(Error::NotFound("risk flag"))?;
-            referral_id = Some(flag.referral);
-            if ctx.caller.role != Role::Supervisor {
-                return Err(Error::Forbidden(
-                    "only a supervisor acknowledges risk flags".into(),
-                ));
-            }
-            if etag.trim() != flag.etag() {
-                return Err(Error::StaleEtag);
-            }
-            if !flag.is_open() {
-                return Err(Error::Precondition(
-                    "the risk flag is already acknowledged".into(),
-                ));
-            }
-            flag.acknowledgement = Some(yishe_domain::assessment::Acknowledgement {
-                by: ctx.caller.subject.clone(),
-                at: now,
-                note,
-            });
-            flag.version += 1;
-            tx.update_risk_flag(&flag).await?;
-            let referral = tx
-                .get_referral(flag.referral)
-                .await?
-                .ok_or(Error::NotFound("referral"))?;
-            tx.append_event(&ReferralEvent::of(
-                EventType::RiskFlagAcknowledged,
-                &referral,
-                now,
-            ))
-            .await?;
-            tx.append_audit(&audit(ctx, "risk_flag.acknowledge", flag.referral, "ok"))
-                .await?;
-            tx.commit().await?;
-            Ok(flag)
-        }
-        .await;
-        let flag = self
-            .audited(ctx, "risk_flag.acknowledge", referral_id, result)
-            .await?;
-        self.relay_kick.notify_one();
-        let waited = (now - flag.raised_at).num_milliseconds().max(0) as f64 / 1000.0;
-        self.metrics
-            .risk_flag_time_to_acknowledge_seconds
-            .with_label_values(&[flag.flag.as_str()])
-            .observe(waited);
-        tracing::info!(kind = flag.flag.as_str(), "risk flag acknowledged");
-        Ok(flag)
-    }
-
     /// The referral, if the caller may work on its assessments.
     async fn referral_for(
         &self,
@@ -488,7 +357,7 @@ impl AssessmentService {
 
     /// Passes `result` through, recording a refusal (other than bad input) in an audit
     /// row of its own. Best effort: a failure to audit is logged.
-    async fn audited<T>(
+    pub(crate) async fn audited<T>(
         &self,
         ctx: &RequestContext,
         action: &str,
@@ -520,7 +389,7 @@ impl AssessmentService {
     }
 }
 
-fn audit(
+pub(crate) fn audit(
     ctx: &RequestContext,
     action: &str,
     referral: ReferralId,
