@@ -192,7 +192,7 @@ async fn a_risky_phq9_escalates_and_a_supervisor_acknowledges(app: TestApp, stat
     assert_eq!(scored.band, "minimal");
     assert_eq!(scored.risks, vec![RiskKind::SelfHarmThoughts as i32]);
     assert_eq!(submitted.risks, vec![RiskKind::SelfHarmThoughts as i32]);
-    assert_eq!((submitted.version, submitted.etag.as_str()), (1, "v1"));
+    assert_eq!((submitted.version, submitted.etag.as_str()), (1, "1"));
 
     let now = get_referral(&app, &station.worker_key, &referral.id).await;
     assert_eq!(
@@ -271,7 +271,7 @@ async fn a_risky_phq9_escalates_and_a_supervisor_acknowledges(app: TestApp, stat
         .acknowledge_risk_flag(ack(&flag.etag, "  "))
         .await;
     assert_eq!(bad_fields(&no_note.unwrap_err()), ["note"]);
-    let stale = supervisor.acknowledge_risk_flag(ack("v9", "seen")).await;
+    let stale = supervisor.acknowledge_risk_flag(ack("9", "seen")).await;
     assert_eq!(code(&stale), Code::Aborted);
     let done = supervisor
         .acknowledge_risk_flag(ack(
@@ -401,7 +401,7 @@ async fn nobody_else_sees_or_records_assessments(app: TestApp, station: Station)
             code(
                 &c.amend_assessment(AmendAssessmentRequest {
                     assessment_id: aid.clone(),
-                    etag: "v1".into(),
+                    etag: "1".into(),
                     reason: "x".into(),
                     ..Default::default()
                 })
@@ -733,15 +733,15 @@ async fn amendments_keep_the_original_and_the_comparison_shows_the_change(
         ..Default::default()
     };
     assert_eq!(
-        bad_fields(&worker.amend_assessment(amend("v1", "")).await.unwrap_err()),
+        bad_fields(&worker.amend_assessment(amend("1", "")).await.unwrap_err()),
         ["reason"]
     );
     assert_eq!(
-        code(&worker.amend_assessment(amend("v7", "item 9 misread")).await),
+        code(&worker.amend_assessment(amend("7", "item 9 misread")).await),
         Code::Aborted
     );
     let amended = worker
-        .amend_assessment(amend("v1", "item 9 misread"))
+        .amend_assessment(amend("1", "item 9 misread"))
         .await
         .unwrap()
         .into_inner()
@@ -752,7 +752,7 @@ async fn amendments_keep_the_original_and_the_comparison_shows_the_change(
     assert_eq!(amended.responses[0].total, Some(9));
     assert_eq!(amended.risks, vec![RiskKind::SelfHarmThoughts as i32]);
     assert_eq!(
-        code(&worker.amend_assessment(amend("v1", "again")).await),
+        code(&worker.amend_assessment(amend("1", "again")).await),
         Code::Aborted,
         "v1 is stale now"
     );

@@ -156,7 +156,7 @@ async fn assessments_from_the_command_line(engine: Engine) {
                 "amend",
                 id,
                 "--etag",
-                "v1",
+                "1",
                 "--reason",
                 "item 1 was misread",
                 "--instrument",

@@ -193,7 +193,7 @@ pub struct Assessment {
 impl Assessment {
     /// The etag of the record: changes with every amendment.
     pub fn etag(&self) -> String {
-        format!("v{}", self.current_version)
+        self.current_version.to_string()
     }
 }
 

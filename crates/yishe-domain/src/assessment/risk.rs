@@ -43,7 +43,7 @@ impl RiskFlag {
 
     /// The etag a supervisor sends back when acknowledging.
     pub fn etag(&self) -> String {
-        format!("v{}", self.version)
+        self.version.to_string()
     }
 
     /// Checks an acknowledgement note: required, since the point of acknowledging is
