@@ -86,6 +86,23 @@ impl Violations {
         }
     }
 
+    /// A list's `page_token`: empty means the first page; otherwise it must parse as
+    /// the position this server handed out (`parse`), else it is a violation.
+    pub fn page_token<T>(
+        &mut self,
+        token: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
+        if token.is_empty() {
+            return None;
+        }
+        let parsed = parse(token);
+        if parsed.is_none() {
+            self.add("page_token", "is not a token this server issued");
+        }
+        parsed
+    }
+
     fn check_length(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
@@ -117,6 +134,16 @@ impl std::error::Error for Violations {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_tokens_are_empty_or_ours() {
+        let mut v = Violations::new();
+        assert_eq!(v.page_token("", |t| t.parse::<u32>().ok()), None);
+        assert_eq!(v.page_token("42", |t| t.parse::<u32>().ok()), Some(42));
+        assert!(v.is_empty());
+        assert_eq!(v.page_token("forged", |t| t.parse::<u32>().ok()), None);
+        assert!(v.names("page_token"));
+    }
 
     #[test]
     fn required_text_reports_empty_and_too_long() {

@@ -10,7 +10,7 @@ use yishe_runtime::auth::RequestContext;
 use yishe_store::RiskFlagScope;
 
 use crate::error::{Error, Result};
-use crate::service::{AssessmentService, Page, audit, page_token, parse_id};
+use crate::service::{AssessmentService, Page, audit, parse_id};
 
 const DEFAULT_PAGE_SIZE: u32 = 50;
 const MAX_PAGE_SIZE: u32 = 500;
@@ -38,7 +38,7 @@ impl AssessmentService {
             parsed
         };
         let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        let after = page_token(&mut v, token, RiskFlagId::parse);
+        let after = v.page_token(token, RiskFlagId::parse);
         v.into_result(()).map_err(Error::Invalid)?;
         let c = &ctx.caller;
         let scope = match (c.role, &c.station, c.worker) {

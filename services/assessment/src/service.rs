@@ -46,21 +46,6 @@ pub(crate) fn parse_id<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>)
     parse(text).ok_or_else(|| Error::Invalid(Violations::one(field, "must be a UUID")))
 }
 
-pub(crate) fn page_token<T>(
-    v: &mut Violations,
-    token: &str,
-    parse: fn(&str) -> Option<T>,
-) -> Option<T> {
-    if token.is_empty() {
-        return None;
-    }
-    let parsed = parse(token);
-    if parsed.is_none() {
-        v.add("page_token", "is not a token this server issued");
-    }
-    parsed
-}
-
 impl AssessmentService {
     pub fn new(store: Store, metrics: Metrics, cutoffs: Cutoffs, relay_kick: Arc<Notify>) -> Self {
         Self {
@@ -248,7 +233,7 @@ impl AssessmentService {
         let referral_id = parse_id("referral_id", referral_id, ReferralId::parse)?;
         let mut v = Violations::new();
         let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        let after = page_token(&mut v, token, AssessmentId::parse);
+        let after = v.page_token(token, AssessmentId::parse);
         v.into_result(()).map_err(Error::Invalid)?;
         let result = async {
             let mut tx = self.store.begin().await?;

@@ -71,15 +71,7 @@ impl AuditService {
     ) -> Result<Page, Error> {
         let mut v = Violations::new();
         let limit = v.page_size(page_size, DEFAULT_PAGE, MAX_PAGE);
-        let after = if page_token.is_empty() {
-            None
-        } else {
-            let parsed = uuid::Uuid::try_parse(page_token).ok();
-            if parsed.is_none() {
-                v.add("page_token", "is not a token this server issued");
-            }
-            parsed
-        };
+        let after = v.page_token(page_token, |t| uuid::Uuid::try_parse(t).ok());
         if !resource_id.is_empty() && resource_kind.is_empty() {
             v.add("resource_kind", "is required with resource_id");
         }

@@ -333,15 +333,7 @@ impl ReferralService {
             ListFilter::default()
         });
         let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        let after = if page_token.is_empty() {
-            None
-        } else {
-            let parsed = ReferralId::parse(page_token);
-            if parsed.is_none() {
-                v.add("page_token", "is not a token this server issued");
-            }
-            parsed
-        };
+        let after = v.page_token(page_token, ReferralId::parse);
         if !v.is_empty() {
             return Err(Error::Invalid(v));
         }
