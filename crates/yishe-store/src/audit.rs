@@ -24,6 +24,25 @@ pub struct AuditEntry {
     pub purpose: String,
 }
 
+impl AuditEntry {
+    /// The row for something Yishe did on its own (an SLA breach, the first admin
+    /// key), now.
+    pub fn system(action: &str, resource_kind: &str, resource_id: String) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            occurred_at: yishe_domain::referral::truncate_to_micros(Utc::now()),
+            subject: "system".to_owned(),
+            role: "system".to_owned(),
+            action: action.to_owned(),
+            resource_kind: resource_kind.to_owned(),
+            resource_id,
+            request_id: String::new(),
+            outcome: "ok".to_owned(),
+            purpose: String::new(),
+        }
+    }
+}
+
 #[async_trait]
 pub trait AuditLog {
     async fn append_audit(&mut self, entry: &AuditEntry) -> Result<()>;

@@ -30,6 +30,15 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     /// Starts a write transaction.
     async fn begin(&self) -> Result<Box<dyn Tx>>;
 
+    /// Appends one audit row in a transaction of its own: for a refused attempt,
+    /// whose own transaction rolled back or never began, and for reads of the audit
+    /// log itself.
+    async fn append_audit_alone(&self, entry: &crate::AuditEntry) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.append_audit(entry).await?;
+        tx.commit().await
+    }
+
     /// Moves up to `limit` committed outbox events into the feed, in the order they
     /// became visible, giving each the next sequence. Only one relay works at a time
     /// (on PostgreSQL, the holder of an advisory lock); returns how many it moved, or

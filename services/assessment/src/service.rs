@@ -340,8 +340,7 @@ impl AssessmentService {
         Ok(assessment)
     }
 
-    /// Passes `result` through, recording a refusal (other than bad input) in an audit
-    /// row of its own. Best effort: a failure to audit is logged.
+    /// Passes `result` through, recording a refusal against the referral.
     pub(crate) async fn audited<T>(
         &self,
         ctx: &RequestContext,
@@ -349,26 +348,10 @@ impl AssessmentService {
         referral: Option<ReferralId>,
         result: Result<T>,
     ) -> Result<T> {
-        let Err(error) = &result else {
-            return result;
-        };
-        if matches!(error, Error::Invalid(_)) {
-            return result;
-        }
-        let entry = ctx.audit(
-            action,
-            "referral",
-            referral.map(|r| r.to_string()).unwrap_or_default(),
-            error.code().as_str(),
-        );
-        let written = async {
-            let mut tx = self.store.begin().await?;
-            tx.append_audit(&entry).await?;
-            tx.commit().await
-        }
-        .await;
-        if let Err(e) = written {
-            tracing::error!(error = %e, action, "cannot write the audit row of a refused call");
+        if let Err(error) = &result {
+            let id = referral.map(|r| r.to_string()).unwrap_or_default();
+            ctx.audit_refusal(&self.store, action, "referral", id, error.code())
+                .await;
         }
         result
     }

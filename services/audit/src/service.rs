@@ -1,10 +1,8 @@
 //! The auditor's use-cases. Each read of the log writes an audit row of its own.
 
-use chrono::Utc;
 use yishe_domain::Violations;
-use yishe_domain::referral::truncate_to_micros;
 use yishe_runtime::auth::RequestContext;
-use yishe_store::{AuditEntry, AuditRecord, ChainLink, Store, Verification};
+use yishe_store::{AuditRecord, ChainLink, Store, Verification};
 
 use crate::error::Error;
 
@@ -41,21 +39,9 @@ impl AuditService {
         action: &str,
         detail: String,
     ) -> Result<(), Error> {
-        let mut tx = self.store.begin().await?;
-        tx.append_audit(&AuditEntry {
-            id: uuid::Uuid::now_v7(),
-            occurred_at: truncate_to_micros(Utc::now()),
-            subject: ctx.caller.subject.clone(),
-            role: ctx.caller.role.as_str().to_owned(),
-            action: action.to_owned(),
-            resource_kind: "audit_log".to_owned(),
-            resource_id: detail,
-            request_id: ctx.request_id.clone(),
-            outcome: "ok".to_owned(),
-            purpose: String::new(),
-        })
-        .await?;
-        tx.commit().await?;
+        self.store
+            .append_audit_alone(&ctx.audit(action, "audit_log", detail, "ok"))
+            .await?;
         Ok(())
     }
 

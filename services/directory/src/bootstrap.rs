@@ -52,18 +52,11 @@ pub async fn ensure_admin_key(
         revoked_at: None,
     };
     tx.insert_api_key(&key).await?;
-    tx.append_audit(&AuditEntry {
-        id: uuid::Uuid::now_v7(),
-        occurred_at: at,
-        subject: "system".into(),
-        role: "system".into(),
-        action: "api_key.bootstrap".into(),
-        resource_kind: "api_key".into(),
-        resource_id: key.id.to_string(),
-        request_id: String::new(),
-        outcome: "ok".into(),
-        purpose: String::new(),
-    })
+    tx.append_audit(&AuditEntry::system(
+        "api_key.bootstrap",
+        "api_key",
+        key.id.to_string(),
+    ))
     .await?;
     // The file first: a key nobody can read would be worse than no key.
     let path = data_dir.join(ADMIN_KEY_FILE);

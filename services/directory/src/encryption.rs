@@ -7,12 +7,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use tokio::sync::{Mutex, Notify};
-use yishe_domain::referral::truncate_to_micros;
 use yishe_runtime::Shutdown;
 use yishe_runtime::auth::RequestContext;
-use yishe_store::{AuditEntry, Store};
+use yishe_store::Store;
 
 use crate::error::Error;
 
@@ -94,21 +92,14 @@ impl EncryptionService {
             .iter()
             .map(|(_, n)| n)
             .sum();
-        let mut tx = self.store.begin().await?;
-        tx.append_audit(&AuditEntry {
-            id: uuid::Uuid::now_v7(),
-            occurred_at: truncate_to_micros(Utc::now()),
-            subject: ctx.caller.subject.clone(),
-            role: ctx.caller.role.as_str().to_owned(),
-            action: "encryption.rotate".into(),
-            resource_kind: "encryption_key".into(),
-            resource_id: key_id.clone(),
-            request_id: ctx.request_id.clone(),
-            outcome: "ok".into(),
-            purpose: String::new(),
-        })
-        .await?;
-        tx.commit().await?;
+        self.store
+            .append_audit_alone(&ctx.audit(
+                "encryption.rotate",
+                "encryption_key",
+                key_id.clone(),
+                "ok",
+            ))
+            .await?;
         tracing::warn!(key_id = %key_id, "encryption key rotated; re-encrypting");
         self.wake.notify_one();
         Ok((key_id, pending.max(0) as u64))

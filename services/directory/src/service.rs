@@ -83,18 +83,7 @@ fn now() -> chrono::DateTime<Utc> {
 
 /// The audit row of an administrative change.
 fn audit(ctx: &RequestContext, action: &str, kind: &str, id: String) -> AuditEntry {
-    AuditEntry {
-        id: uuid::Uuid::now_v7(),
-        occurred_at: now(),
-        subject: ctx.caller.subject.clone(),
-        role: ctx.caller.role.as_str().to_owned(),
-        action: action.to_owned(),
-        resource_kind: kind.to_owned(),
-        resource_id: id,
-        request_id: ctx.request_id.clone(),
-        outcome: "ok".to_owned(),
-        purpose: String::new(),
-    }
+    ctx.audit(action, kind, id, "ok")
 }
 
 /// Station roles act for their own station; a key without one acts for none.

@@ -1,6 +1,5 @@
 //! Audit rows for referral reads and writes.
 
-use chrono::Utc;
 use yishe_domain::ReferralId;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::AuditEntry;
@@ -22,16 +21,5 @@ pub(crate) fn entry(
 
 /// The row for a change the system made on its own (an SLA breach).
 pub(crate) fn system_entry(action: &str, referral: ReferralId) -> AuditEntry {
-    AuditEntry {
-        id: uuid::Uuid::now_v7(),
-        occurred_at: yishe_domain::referral::truncate_to_micros(Utc::now()),
-        subject: "system".to_owned(),
-        role: "system".to_owned(),
-        action: action.to_owned(),
-        resource_kind: "referral".to_owned(),
-        resource_id: referral.to_string(),
-        request_id: String::new(),
-        outcome: "ok".to_owned(),
-        purpose: String::new(),
-    }
+    AuditEntry::system(action, "referral", referral.to_string())
 }

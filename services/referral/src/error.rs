@@ -46,11 +46,6 @@ impl Error {
         }
     }
 
-    /// The outcome recorded in the audit row.
-    pub(crate) fn outcome(&self) -> &'static str {
-        self.code().as_str()
-    }
-
     pub fn into_status(self) -> tonic::Status {
         match &self {
             Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),

@@ -536,8 +536,7 @@ impl ReferralService {
         Ok(referral)
     }
 
-    /// Records a refused attempt. Best effort: a failure to audit is logged, and the
-    /// caller still gets the original error.
+    /// Records a refused attempt on a referral.
     async fn audit_refusal(
         &self,
         ctx: &RequestContext,
@@ -545,19 +544,9 @@ impl ReferralService {
         id: Option<ReferralId>,
         error: &Error,
     ) {
-        if matches!(error, Error::Invalid(_)) {
-            return;
-        }
-        let written = async {
-            let mut tx = self.store.begin().await?;
-            tx.append_audit(&audit::entry(ctx, action, id, error.outcome()))
-                .await?;
-            tx.commit().await
-        }
-        .await;
-        if let Err(e) = written {
-            tracing::error!(error = %e, action, "cannot write the audit row of a refused call");
-        }
+        let id = id.map(|r| r.to_string()).unwrap_or_default();
+        ctx.audit_refusal(&self.store, action, "referral", id, error.code())
+            .await;
     }
 }
 

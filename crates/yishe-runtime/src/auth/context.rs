@@ -34,6 +34,26 @@ impl RequestContext {
             purpose: String::new(),
         }
     }
+
+    /// Records that this caller's attempt to do `action` to a record was refused with
+    /// `code`. Bad input touched no record and is not recorded. Best effort: a failure
+    /// to audit is logged, and the caller still gets the original refusal.
+    pub async fn audit_refusal(
+        &self,
+        store: &yishe_store::Store,
+        action: &str,
+        resource_kind: &str,
+        resource_id: String,
+        code: yishe_domain::Code,
+    ) {
+        if code == yishe_domain::Code::InvalidArgument {
+            return;
+        }
+        let entry = self.audit(action, resource_kind, resource_id, code.as_str());
+        if let Err(e) = store.append_audit_alone(&entry).await {
+            tracing::error!(error = %e, action, "cannot write the audit row of a refused call");
+        }
+    }
 }
 
 /// The context of an authenticated request. UNAUTHENTICATED if the layer did not run,

@@ -184,13 +184,7 @@ impl Refusal<'_> {
             outcome: outcome.to_owned(),
             purpose: String::new(),
         };
-        let written = async {
-            let mut tx = self.audit.begin().await?;
-            tx.append_audit(&entry).await?;
-            tx.commit().await
-        }
-        .await;
-        if let Err(error) = written {
+        if let Err(error) = self.audit.append_audit_alone(&entry).await {
             tracing::error!(%error, "cannot audit a refused call");
         }
     }
