@@ -26,6 +26,19 @@ pub fn to_status(code: Code, message: impl std::fmt::Display) -> Status {
     Status::new(grpc, message)
 }
 
+/// The status for a storage error: its own code and message, except that an internal
+/// one is logged with its cause and answered with the generic text (SQL never
+/// reaches a caller).
+pub fn store_error(cause: &yishe_store::Error) -> Status {
+    match cause.code() {
+        Code::Internal => to_status(
+            Code::Internal,
+            format!("{cause}: {:?}", std::error::Error::source(cause)),
+        ),
+        code => to_status(code, cause),
+    }
+}
+
 /// INVALID_ARGUMENT naming every offending field, both in the message (for people)
 /// and as a `google.rpc.BadRequest` detail (for programs).
 pub fn invalid_argument(violations: &Violations) -> Status {
@@ -69,6 +82,21 @@ pub fn code_name(code: tonic::Code) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn storage_errors_keep_their_code_and_hide_their_cause() {
+        let stale = store_error(&yishe_store::Error::Stale);
+        assert_eq!(stale.code(), tonic::Code::Aborted);
+        assert_eq!(
+            stale.message(),
+            "the record was changed by someone else; read it again"
+        );
+        let broken = store_error(&yishe_store::Error::Corrupt(
+            "SELECT secret FROM referrals".into(),
+        ));
+        assert_eq!(broken.code(), tonic::Code::Internal);
+        assert!(!broken.message().contains("SELECT"));
+    }
 
     #[test]
     fn internal_errors_never_reach_the_caller() {

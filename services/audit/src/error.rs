@@ -21,10 +21,7 @@ impl Error {
     pub fn into_status(self) -> tonic::Status {
         match &self {
             Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
-            Error::Store(cause) => {
-                let detail = format!("{cause}: {:?}", std::error::Error::source(cause));
-                yishe_runtime::status::to_status(self.code(), detail)
-            }
+            Error::Store(cause) => yishe_runtime::status::store_error(cause),
         }
     }
 }

@@ -23,7 +23,7 @@ impl Error {
         match self {
             Error::Invalid(_) => Code::InvalidArgument,
             Error::NotFound(_) => Code::NotFound,
-            Error::StaleEtag | Error::Store(yishe_store::Error::Stale) => Code::Aborted,
+            Error::StaleEtag => Code::Aborted,
             Error::Store(e) => e.code(),
             Error::KeyFile(_) => Code::Internal,
             Error::Precondition(_) => Code::FailedPrecondition,
@@ -33,10 +33,7 @@ impl Error {
     pub fn into_status(self) -> tonic::Status {
         match &self {
             Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
-            Error::Store(cause) if cause.code() == Code::Internal => {
-                let detail = format!("{cause}: {:?}", std::error::Error::source(cause));
-                yishe_runtime::status::to_status(Code::Internal, detail)
-            }
+            Error::Store(cause) => yishe_runtime::status::store_error(cause),
             _ => yishe_runtime::status::to_status(self.code(), &self),
         }
     }

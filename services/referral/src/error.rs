@@ -41,7 +41,6 @@ impl Error {
             Error::Assignment(_) | Error::Precondition(_) => Code::FailedPrecondition,
             Error::StaleEtag => Code::Aborted,
             Error::RequestIdReused => Code::AlreadyExists,
-            Error::Store(yishe_store::Error::Stale) => Code::Aborted,
             Error::Store(e) => e.code(),
         }
     }
@@ -49,11 +48,7 @@ impl Error {
     pub fn into_status(self) -> tonic::Status {
         match &self {
             Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
-            Error::Store(cause) => {
-                // The cause (with its SQL) goes to the log, never to the caller.
-                let detail = format!("{cause}: {:?}", std::error::Error::source(cause));
-                yishe_runtime::status::to_status(self.code(), detail)
-            }
+            Error::Store(cause) => yishe_runtime::status::store_error(cause),
             _ => yishe_runtime::status::to_status(self.code(), &self),
         }
     }
