@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use tokio_stream::StreamExt;
 use tonic::Code;
-use yishe_e2e::{Station, TestApp, bad_fields, code, e2e};
-use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
+use yishe_e2e::{Assessments, Station, TestApp, bad_fields, code, e2e};
 use yishe_proto::assessment::*;
-use yishe_proto::client::Bearer;
 use yishe_proto::common;
 use yishe_proto::referral::{
     AcceptReferralRequest, GetReferralRequest, HoldReferralRequest, Referral, ReferralEvent,
@@ -17,13 +15,7 @@ use yishe_proto::referral::{
 };
 
 async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Station) {
-    let client = |key: &str| {
-        AssessmentServiceClient::with_interceptor(
-            app.channel.clone(),
-            Bearer::new(Some(key)).unwrap(),
-        )
-    };
-    let mut worker = client(&station.worker_key);
+    let mut worker = app.assessments(Some(&station.worker_key));
     let all = worker
         .list_instruments(ListInstrumentsRequest {})
         .await
@@ -45,16 +37,7 @@ async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Stat
         ]
     );
 
-    let phq9 = worker
-        .get_instrument(GetInstrumentRequest {
-            instrument_id: "phq9".into(),
-            version: 0,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .instrument
-        .unwrap();
+    let phq9 = form(&mut worker, "phq9", 0).await;
     let items: Vec<_> = phq9.sections.iter().flat_map(|s| &s.items).collect();
     assert_eq!(items.len(), 9);
     assert_eq!(items[8].item_id, "item9");
@@ -63,16 +46,7 @@ async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Stat
         vec![0, 1, 2, 3]
     );
 
-    let cssrs = worker
-        .get_instrument(GetInstrumentRequest {
-            instrument_id: "cssrs_screener".into(),
-            version: 1,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .instrument
-        .unwrap();
+    let cssrs = form(&mut worker, "cssrs_screener", 1).await;
     let q4 = cssrs.sections[0]
         .items
         .iter()
@@ -99,10 +73,25 @@ async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Stat
             "{id} v{version}"
         );
     }
-    let denied = client(&station.his_key)
+    let denied = app
+        .assessments(Some(&station.his_key))
         .list_instruments(ListInstrumentsRequest {})
         .await;
     assert_eq!(denied.unwrap_err().code(), tonic::Code::PermissionDenied);
+}
+
+/// The form of `instrument` at `version` (0: the current one).
+async fn form(client: &mut Assessments, instrument: &str, version: u32) -> Instrument {
+    client
+        .get_instrument(GetInstrumentRequest {
+            instrument_id: instrument.into(),
+            version,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .instrument
+        .unwrap()
 }
 
 fn phq9(values: [i32; 9]) -> InstrumentResponse {
@@ -838,16 +827,7 @@ prompt = "过去一周您的痛苦程度"
     .unwrap();
     let station = Station::seed(&app).await;
     let mut worker = app.assessments(Some(&station.worker_key));
-    let form = worker
-        .get_instrument(GetInstrumentRequest {
-            instrument_id: "distress_thermometer".into(),
-            version: 0,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .instrument
-        .unwrap();
+    let form = form(&mut worker, "distress_thermometer", 0).await;
     assert_eq!(form.title, "心理痛苦温度计");
     assert_eq!(form.sections[0].items[0].prompt, "过去一周您的痛苦程度");
     assert_eq!(form.sections[0].items[0].item_id, "rating");

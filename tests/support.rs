@@ -1,7 +1,7 @@
 //! Shared helpers of the end-to-end suites: each test runs once per engine against a
 //! real server, through real gRPC clients.
 
-pub use yishe_testkit::{Engine, Station, TestApp};
+pub use yishe_testkit::{Assessments, Engine, Station, TestApp};
 
 use yishe_proto::referral::Referral;
 

@@ -351,12 +351,7 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
 async fn a_rotation_reencrypts_every_row(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
-    let mut ids = Vec::new();
-    for i in 0..5 {
-        let r = referral(&d, &format!("m{i}"));
-        insert(&store, &r).await;
-        ids.push(r.id);
-    }
+    let ids = insert_many(&store, &d, 5).await;
     let old = store.crypto().current_key_id();
     assert_eq!(
         store.encryption_status().await.unwrap(),
@@ -576,12 +571,7 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
 async fn the_feed_is_ordered_and_gap_free(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
-    let mut ids = Vec::new();
-    for i in 0..3 {
-        let r = referral(&d, &format!("m{i}"));
-        insert(&store, &r).await;
-        ids.push(r.id);
-    }
+    let ids = insert_many(&store, &d, 3).await;
     assert_eq!(store.relay_events(2).await.unwrap(), 2);
     assert_eq!(store.relay_events(100).await.unwrap(), 1);
     assert_eq!(store.relay_events(100).await.unwrap(), 0);
@@ -826,9 +816,7 @@ async fn postgres_racing_relays_keep_the_feed_exact() {
     };
     let store = open(&db).await;
     let d = department(&store, "onc").await;
-    for i in 0..30 {
-        insert(&store, &referral(&d, &format!("m{i}"))).await;
-    }
+    insert_many(&store, &d, 30).await;
     let mut relays = Vec::new();
     for _ in 0..4 {
         let store = store.clone();
