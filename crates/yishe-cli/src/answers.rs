@@ -124,9 +124,12 @@ pub(crate) async fn gather(
         Some(path) => file(path)?,
         None => BTreeMap::new(),
     };
+    // The form version of each instrument, fetched once.
+    let mut versions: HashMap<String, u32> = HashMap::new();
     if let Some(instrument) = &content.instrument {
         let answers = if content.interactive {
             let form = form(c, instrument).await?;
+            versions.insert(instrument.clone(), form.version);
             let stdin = std::io::stdin();
             ask(&form, &mut stdin.lock(), &mut std::io::stderr())?
         } else {
@@ -140,7 +143,10 @@ pub(crate) async fn gather(
     }
     let mut responses = Vec::new();
     for (instrument, answers) in by_instrument {
-        let version = form(c, &instrument).await?.version;
+        let version = match versions.get(&instrument) {
+            Some(version) => *version,
+            None => form(c, &instrument).await?.version,
+        };
         responses.push(InstrumentResponse {
             instrument_id: instrument,
             version,

@@ -55,22 +55,17 @@ macro_rules! impl_retention {
                 .execute(&mut *tx)
                 .await?;
                 // Assessments are clinical content through and through: they go.
-                for table in ["risk_flags", "assessment_versions"] {
-                    let key = if table == "risk_flags" { "referral_id" } else { "assessment_id" };
-                    let scope = if table == "risk_flags" {
-                        "$1"
-                    } else {
-                        "(SELECT id FROM assessments WHERE referral_id = $1)"
-                    };
-                    ::sqlx::query(&format!("DELETE FROM {table} WHERE {key} IN ({scope})"))
+                for sql in [
+                    "DELETE FROM risk_flags WHERE referral_id = $1",
+                    "DELETE FROM assessment_versions WHERE assessment_id IN \
+                     (SELECT id FROM assessments WHERE referral_id = $1)",
+                    "DELETE FROM assessments WHERE referral_id = $1",
+                ] {
+                    ::sqlx::query(sql)
                         .bind(referral.id.as_uuid())
                         .execute(&mut *tx)
                         .await?;
                 }
-                ::sqlx::query("DELETE FROM assessments WHERE referral_id = $1")
-                    .bind(referral.id.as_uuid())
-                    .execute(&mut *tx)
-                    .await?;
                 purged.push(referral.id);
             }
             tx.commit().await?;
