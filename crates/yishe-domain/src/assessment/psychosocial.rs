@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Violations;
+use crate::referral::Named;
 use crate::referral::named_enum;
 
 /// The longest free text of one domain.
@@ -159,36 +160,16 @@ pub struct Problem {
 }
 
 /// An optional coded answer: empty is "not recorded", anything else must be a name.
-fn coded<T: Copy>(
-    v: &mut Violations,
-    field: &str,
-    text: &str,
-    parse: fn(&str) -> Option<T>,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> Option<T> {
+fn coded<T: Named>(v: &mut Violations, field: String, text: &str) -> Option<T> {
     if text.is_empty() {
         return None;
     }
-    let parsed = parse(text);
+    let parsed = T::parse(text);
     if parsed.is_none() {
-        let names: Vec<&str> = all.iter().map(|x| name(*x)).collect();
+        let names: Vec<&str> = T::all().iter().map(|x| x.as_str()).collect();
         v.add(field, format!("must be one of {}", names.join(", ")));
     }
     parsed
-}
-
-macro_rules! code {
-    ($v:expr, $prefix:expr, $field:literal, $text:expr, $ty:ty) => {
-        coded(
-            $v,
-            &format!("{}.{}", $prefix, $field),
-            $text,
-            <$ty>::parse,
-            <$ty>::ALL,
-            <$ty>::as_str,
-        )
-    };
 }
 
 impl PsychosocialDraft {
@@ -207,8 +188,8 @@ impl PsychosocialDraft {
         }
         for (i, p) in self.problems.iter().enumerate() {
             let at = format!("{prefix}.problems[{i}]");
-            let category = code!(v, at, "category", &p.category, ProblemCategory);
-            let severity = code!(v, at, "severity", &p.severity, Severity);
+            let category = coded(v, format!("{at}.category"), &p.category);
+            let severity = coded(v, format!("{at}.severity"), &p.severity);
             if p.category.is_empty() {
                 v.add(format!("{at}.category"), "is required");
             }
@@ -235,39 +216,31 @@ impl PsychosocialDraft {
             }
         }
         let recorded = Psychosocial {
-            caregiver_availability: code!(
+            caregiver_availability: coded(
                 v,
-                prefix,
-                "caregiver_availability",
+                format!("{prefix}.caregiver_availability"),
                 &self.caregiver_availability,
-                CaregiverAvailability
             ),
             family_notes: text(v, "family_notes", &self.family_notes),
-            insurance: code!(v, prefix, "insurance", &self.insurance, InsuranceScheme),
-            financial_hardship: code!(
+            insurance: coded(v, format!("{prefix}.insurance"), &self.insurance),
+            financial_hardship: coded(
                 v,
-                prefix,
-                "financial_hardship",
+                format!("{prefix}.financial_hardship"),
                 &self.financial_hardship,
-                FinancialHardship
             ),
             economic_notes: text(v, "economic_notes", &self.economic_notes),
-            discharge_destination: code!(
+            discharge_destination: coded(
                 v,
-                prefix,
-                "discharge_destination",
+                format!("{prefix}.discharge_destination"),
                 &self.discharge_destination,
-                DischargeDestination
             ),
             housing_notes: text(v, "housing_notes", &self.housing_notes),
             emotional_state: text(v, "emotional_state", &self.emotional_state),
             social_support: text(v, "social_support", &self.social_support),
-            illness_understanding: code!(
+            illness_understanding: coded(
                 v,
-                prefix,
-                "illness_understanding",
+                format!("{prefix}.illness_understanding"),
                 &self.illness_understanding,
-                IllnessUnderstanding
             ),
             illness_notes: text(v, "illness_notes", &self.illness_notes),
             cultural_spiritual: text(v, "cultural_spiritual", &self.cultural_spiritual),

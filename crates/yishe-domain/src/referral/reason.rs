@@ -20,10 +20,31 @@ macro_rules! named_enum {
                 Self::ALL.iter().copied().find(|v| v.as_str() == text)
             }
         }
+
+        impl crate::referral::Named for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+
+            fn parse(text: &str) -> Option<Self> {
+                Self::parse(text)
+            }
+
+            fn as_str(self) -> &'static str {
+                Self::as_str(self)
+            }
+        }
     };
 }
 
 pub(crate) use named_enum;
+
+/// What every `named_enum!` offers, for code that parses any of them.
+pub(crate) trait Named: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn parse(text: &str) -> Option<Self>;
+    fn as_str(self) -> &'static str;
+}
 
 named_enum!(
     /// Why a department refers a patient.
