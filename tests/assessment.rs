@@ -738,6 +738,10 @@ async fn amendments_keep_the_original_and_the_comparison_shows_the_change(
         .unwrap();
     assert_eq!((amended.version, amended.current_version), (2, 2));
     assert_eq!(amended.amendment_reason, "item 9 misread");
+    assert_eq!(
+        amended.assess_time, second.assess_time,
+        "a correction keeps when the assessment took place"
+    );
     assert_eq!(amended.responses[0].total, Some(9));
     assert_eq!(amended.risks, vec![RiskKind::SelfHarmThoughts as i32]);
     assert_eq!(

@@ -158,6 +158,11 @@ impl AssessmentService {
                     referral.status.as_str()
                 )));
             }
+            // A correction keeps when the assessment took place unless it corrects that.
+            let draft = AssessmentDraft {
+                assessed_at: draft.assessed_at.or(Some(current.content.assessed_at)),
+                ..draft
+            };
             let content = draft
                 .validate(&self.cutoffs, referral.created_at, now)
                 .map_err(Error::Invalid)?;
