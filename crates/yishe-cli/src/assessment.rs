@@ -21,6 +21,16 @@ fn risks(kinds: &[i32]) -> Vec<String> {
         .collect()
 }
 
+/// A score as people read it: `9 mild`, or just the band of an instrument without a
+/// total (`low`).
+fn score(total: Option<i32>, band: &str) -> String {
+    match total {
+        Some(total) if band.is_empty() => total.to_string(),
+        Some(total) => format!("{total} {band}"),
+        None => band.to_owned(),
+    }
+}
+
 fn assessment_json(a: &Assessment) -> Value {
     json!({
         "id": a.assessment_id,
@@ -233,14 +243,7 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
                     v["scores"] = json!(
                         a.responses
                             .iter()
-                            .map(|r| format!(
-                                "{} {} {}",
-                                r.instrument_id,
-                                r.total.map(|t| t.to_string()).unwrap_or_default(),
-                                r.band
-                            )
-                            .trim()
-                            .to_owned())
+                            .map(|r| format!("{} {}", r.instrument_id, score(r.total, &r.band)))
                             .collect::<Vec<_>>()
                     );
                     v
@@ -277,8 +280,7 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
                 .comparisons;
             let point = |p: &Option<ScorePoint>| {
                 let p = p.clone().unwrap_or_default();
-                let total = p.total.map(|t| t.to_string()).unwrap_or_default();
-                format!("{total} {} ({})", p.band, time(&p.assess_time))
+                format!("{} ({})", score(p.total, &p.band), time(&p.assess_time))
             };
             let mut values = Vec::new();
             for cmp in &comparisons {
