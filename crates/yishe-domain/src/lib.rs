@@ -7,6 +7,7 @@ pub mod caller;
 pub mod code;
 pub mod directory;
 pub mod ids;
+pub mod named;
 pub mod priority;
 pub mod referral;
 pub mod validation;

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
-use yishe_domain::assessment::{Acknowledgement, Assessment, Content, Flag, Instrument, RiskFlag};
+use yishe_domain::assessment::{
+    Acknowledgement, Assessment, Content, Instrument, RiskFlag, RiskKind,
+};
 use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, SocialWorkerId, StationId};
 
 use crate::rows::to_json;
@@ -140,7 +142,7 @@ impl RiskFlagRow {
             assessment_version: u32::try_from(self.assessment_version)
                 .map_err(|_| corrupt("assessment version"))?,
             instrument: Instrument::parse(&self.instrument).ok_or_else(|| corrupt("instrument"))?,
-            flag: Flag::parse(&self.kind).ok_or_else(|| corrupt("risk kind"))?,
+            kind: RiskKind::parse(&self.kind).ok_or_else(|| corrupt("risk kind"))?,
             raised_at: self.raised_at,
             acknowledgement,
             version: self.version,

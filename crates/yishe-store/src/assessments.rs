@@ -70,9 +70,6 @@ pub trait AssessmentRepo {
         limit: u32,
     ) -> Result<AssessmentPage>;
 
-    /// Whether the referral has any assessment.
-    async fn has_assessments(&mut self, referral: ReferralId) -> Result<bool>;
-
     /// Inserts a flag unless the same assessment already raised that kind of risk on
     /// that instrument; returns whether it was inserted.
     async fn insert_risk_flag(&mut self, flag: &RiskFlag) -> Result<bool>;

@@ -51,11 +51,6 @@ impl PostgresDatabase {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool, crypto })
     }
-
-    /// The pool, for tests that need to reach under the traits.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
 }
 
 // One pool serves both writes and reads.

@@ -58,11 +58,6 @@ impl SqliteDatabase {
             crypto,
         })
     }
-
-    /// The writer pool, for tests that need to reach under the traits.
-    pub fn writer_pool(&self) -> &SqlitePool {
-        &self.writer
-    }
 }
 
 impl_database!(

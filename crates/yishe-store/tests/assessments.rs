@@ -4,8 +4,8 @@
 
 use chrono::Duration;
 use yishe_domain::assessment::{
-    Acknowledgement, Assessment, AssessmentDraft, Cutoffs, Flag, Instrument, ResponseDraft,
-    RiskFlag,
+    Acknowledgement, Assessment, AssessmentDraft, Cutoffs, Instrument, ResponseDraft, RiskFlag,
+    RiskKind,
 };
 use yishe_domain::referral::{Referral, Status};
 use yishe_domain::{AssessmentId, RiskFlagId, SocialWorkerId};
@@ -59,7 +59,7 @@ fn flag(a: &Assessment, station: &Referral) -> RiskFlag {
         assessment: a.id,
         assessment_version: a.version,
         instrument: Instrument::Phq9,
-        flag: Flag::SelfHarmThoughts,
+        kind: RiskKind::SelfHarmThoughts,
         raised_at: now(),
         acknowledgement: None,
         version: 1,
@@ -134,7 +134,8 @@ async fn versions_are_kept_and_sealed(db: TestDatabase) {
             .unwrap()
             .is_none()
     );
-    assert!(tx.has_assessments(r.id).await.unwrap());
+    let listed = tx.list_assessments(r.id, None, 10).await.unwrap();
+    assert_eq!(listed.assessments.len(), 1);
     drop(tx);
 
     for raw in db

@@ -41,7 +41,7 @@ pub(crate) async fn apply(
             .apply_as(Command::StartWork, ctx.caller.role)?;
         done.started = true;
     }
-    for (instrument, flag) in assessment.content.flags() {
+    for (instrument, kind) in assessment.content.risks() {
         let raised = RiskFlag {
             id: RiskFlagId::new(),
             referral: referral.id,
@@ -49,7 +49,7 @@ pub(crate) async fn apply(
             assessment: assessment.id,
             assessment_version: assessment.version,
             instrument,
-            flag,
+            kind,
             raised_at: now,
             acknowledgement: None,
             version: 1,

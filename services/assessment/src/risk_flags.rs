@@ -143,9 +143,9 @@ impl AssessmentService {
         let waited = (now - flag.raised_at).num_milliseconds().max(0) as f64 / 1000.0;
         self.metrics
             .risk_flag_time_to_acknowledge_seconds
-            .with_label_values(&[flag.flag.as_str()])
+            .with_label_values(&[flag.kind.as_str()])
             .observe(waited);
-        tracing::info!(kind = flag.flag.as_str(), "risk flag acknowledged");
+        tracing::info!(kind = flag.kind.as_str(), "risk flag acknowledged");
         Ok(flag)
     }
 }

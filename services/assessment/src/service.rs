@@ -334,11 +334,11 @@ impl AssessmentService {
         for flag in &done.raised {
             self.metrics
                 .risk_flags_raised
-                .with_label_values(&[flag.instrument.id(), flag.flag.as_str()])
+                .with_label_values(&[flag.instrument.id(), flag.kind.as_str()])
                 .inc();
             tracing::warn!(
                 instrument = flag.instrument.id(),
-                kind = flag.flag.as_str(),
+                kind = flag.kind.as_str(),
                 "risk flag raised"
             );
         }

@@ -28,10 +28,6 @@ impl AuditService {
         Self { store }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Records that the caller read the audit log.
     async fn audit_the_auditor(
         &self,

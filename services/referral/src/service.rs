@@ -155,10 +155,6 @@ impl ReferralService {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Creates a referral, or returns the one a replay of the same request created.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub async fn create(&self, ctx: &RequestContext, draft: ReferralDraft) -> Result<Referral> {

@@ -4,7 +4,7 @@
 
 use crate::Violations;
 use crate::assessment::instruments::check;
-use crate::assessment::score::{Answers, Flag, Score};
+use crate::assessment::score::{Answers, RiskKind, Score};
 
 const ALWAYS: [&str; 3] = ["q1_wish_dead", "q2_thoughts", "q6_behaviour"];
 const IF_THOUGHTS: [&str; 3] = ["q3_method", "q4_intent", "q5_plan"];
@@ -32,9 +32,9 @@ pub(crate) fn score(v: &mut Violations, answers: &Answers) -> Score {
         .collect();
     check(v, &relevant, &asked, &[]);
     let yes = |q: &str| answers.get(q).copied() == Some(1);
-    let (band, flags) = if (thoughts && (yes("q4_intent") || yes("q5_plan"))) || yes("q6_behaviour")
+    let (band, risks) = if (thoughts && (yes("q4_intent") || yes("q5_plan"))) || yes("q6_behaviour")
     {
-        ("high", vec![Flag::HighSuicideRisk])
+        ("high", vec![RiskKind::HighSuicideRisk])
     } else if thoughts && yes("q3_method") {
         ("moderate", Vec::new())
     } else {
@@ -42,7 +42,7 @@ pub(crate) fn score(v: &mut Violations, answers: &Answers) -> Score {
     };
     Score {
         band: Some(band),
-        flags,
+        risks,
         ..Default::default()
     }
 }

@@ -1,7 +1,7 @@
 //! The instruments and their scoring rules.
 
 use crate::Violations;
-use crate::assessment::score::{Answers, Flag, Score};
+use crate::assessment::score::{Answers, RiskKind, Score};
 
 /// The validated instruments Yishe scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,14 +201,14 @@ impl Instrument {
             Instrument::Phq9 => {
                 check(&mut v, answers, &numbered("item", 9, 0..=3), &[]);
                 let total = answers.values().sum();
-                let mut flags = Vec::new();
+                let mut risks = Vec::new();
                 if answers.get("item9").copied().unwrap_or(0) > 0 {
-                    flags.push(Flag::SelfHarmThoughts);
+                    risks.push(RiskKind::SelfHarmThoughts);
                 }
                 Score {
                     total: Some(total),
                     band: band(total, &PHQ9_BANDS),
-                    flags,
+                    risks,
                     ..Default::default()
                 }
             }
@@ -265,8 +265,8 @@ impl Instrument {
                     } else {
                         "low distress"
                     }),
-                    flags: if high {
-                        vec![Flag::HighDistress]
+                    risks: if high {
+                        vec![RiskKind::HighDistress]
                     } else {
                         Vec::new()
                     },

@@ -23,7 +23,7 @@ pub use record::{
     Assessment, AssessmentDraft, Content, ResponseDraft, ScoredResponse, amendment_reason,
 };
 pub use risk::{Acknowledgement, RiskFlag};
-pub use score::{Answers, Flag, Score};
+pub use score::{Answers, RiskKind, Score};
 pub use wording::{ItemWording, Wording};
 
 #[cfg(test)]

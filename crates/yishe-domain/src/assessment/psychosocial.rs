@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Violations;
-use crate::referral::Named;
-use crate::referral::named_enum;
+use crate::named::Named;
+use crate::named::named_enum;
 
 /// The longest free text of one domain.
 pub const MAX_DOMAIN_TEXT: usize = 2000;

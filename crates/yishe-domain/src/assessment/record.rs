@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::psychosocial::{Psychosocial, PsychosocialDraft};
-use crate::assessment::{Answers, Cutoffs, Flag, Instrument};
+use crate::assessment::{Answers, Cutoffs, Instrument, RiskKind};
 use crate::{AssessmentId, ReferralId, SocialWorkerId, Violations};
 
 /// The longest narrative (the worker's summary of the assessment).
@@ -44,7 +44,9 @@ pub struct ScoredResponse {
     pub total: Option<i32>,
     pub subscores: Vec<(String, i32)>,
     pub band: Option<String>,
-    pub flags: Vec<Flag>,
+    /// Stored under its first name, `flags`, so earlier versions read as recorded.
+    #[serde(rename = "flags")]
+    pub risks: Vec<RiskKind>,
 }
 
 /// What one version of an assessment says.
@@ -58,10 +60,10 @@ pub struct Content {
 
 impl Content {
     /// The risk flags this content raises, with the instrument that raised each.
-    pub fn flags(&self) -> Vec<(Instrument, Flag)> {
+    pub fn risks(&self) -> Vec<(Instrument, RiskKind)> {
         self.responses
             .iter()
-            .flat_map(|r| r.flags.iter().map(move |f| (r.instrument, *f)))
+            .flat_map(|r| r.risks.iter().map(move |f| (r.instrument, *f)))
             .collect()
     }
 }
@@ -129,7 +131,7 @@ impl AssessmentDraft {
                         .map(|(name, value)| ((*name).to_owned(), *value))
                         .collect(),
                     band: score.band.map(str::to_owned),
-                    flags: score.flags,
+                    risks: score.risks,
                 }),
                 Err(items) => {
                     for x in items.iter() {
@@ -233,8 +235,8 @@ mod tests {
         assert_eq!(r.total, Some(4));
         assert_eq!(r.band.as_deref(), Some("minimal"));
         assert_eq!(
-            content.flags(),
-            vec![(Instrument::Phq9, Flag::SelfHarmThoughts)]
+            content.risks(),
+            vec![(Instrument::Phq9, RiskKind::SelfHarmThoughts)]
         );
         assert_eq!(content.assessed_at, now());
     }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::assessment::{Flag, Instrument};
+use crate::assessment::{Instrument, RiskKind};
 use crate::{AssessmentId, ReferralId, RiskFlagId, StationId, Violations};
 
 /// The longest acknowledgement note.
@@ -30,7 +30,7 @@ pub struct RiskFlag {
     /// The version of the assessment whose answers raised it.
     pub assessment_version: u32,
     pub instrument: Instrument,
-    pub flag: Flag,
+    pub kind: RiskKind,
     pub raised_at: DateTime<Utc>,
     pub acknowledgement: Option<Acknowledgement>,
     pub version: i64,

@@ -2,16 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 /// Answers by item id.
 pub type Answers = BTreeMap<String, i32>;
 
-crate::referral::named_enum!(
+crate::named::named_enum!(
     /// A risk that must be acted on at once, whatever the total: PHQ-9 item 9 (thoughts
     /// of self-harm) above 0; a C-SSRS with intent, a plan with intent, or behaviour in
     /// the past 3 months; a Distress Thermometer at or above its threshold.
-    Flag {
+    RiskKind {
         SelfHarmThoughts => "SELF_HARM_THOUGHTS",
         HighSuicideRisk => "HIGH_SUICIDE_RISK",
         HighDistress => "HIGH_DISTRESS",
@@ -26,5 +24,5 @@ pub struct Score {
     pub subscores: Vec<(&'static str, i32)>,
     /// The band of the total, when the instrument has bands.
     pub band: Option<&'static str>,
-    pub flags: Vec<Flag>,
+    pub risks: Vec<RiskKind>,
 }

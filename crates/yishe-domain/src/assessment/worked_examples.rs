@@ -29,7 +29,7 @@ fn phq9_item9_raises_the_flag_whatever_the_total() {
         &items("item", &[1, 0, 1, 0, 1, 0, 0, 0, 1]),
     );
     assert_eq!((s.total, s.band), (Some(4), Some("minimal")));
-    assert_eq!(s.flags, vec![Flag::SelfHarmThoughts]);
+    assert_eq!(s.risks, vec![RiskKind::SelfHarmThoughts]);
 }
 
 #[test]
@@ -40,7 +40,7 @@ fn phq9_bands() {
         &items("item", &[3, 3, 2, 2, 2, 2, 2, 2, 0]),
     );
     assert_eq!(
-        (s.total, s.band, s.flags.len()),
+        (s.total, s.band, s.risks.len()),
         (Some(18), Some("moderately severe"), 0)
     );
     for (values, band) in [
@@ -84,12 +84,12 @@ fn distress_thermometer_threshold_is_configurable() {
     let four = answers(&[("rating", 4), ("practical.finances", 1)]);
     let three = answers(&[("rating", 3)]);
     assert_eq!(
-        score(Instrument::DistressThermometer, &four).flags,
-        vec![Flag::HighDistress]
+        score(Instrument::DistressThermometer, &four).risks,
+        vec![RiskKind::HighDistress]
     );
     assert!(
         score(Instrument::DistressThermometer, &three)
-            .flags
+            .risks
             .is_empty()
     );
     let strict = Cutoffs {
@@ -100,8 +100,8 @@ fn distress_thermometer_threshold_is_configurable() {
         .score(&three, &strict)
         .unwrap();
     assert_eq!(
-        (s.band, s.flags),
-        (Some("high distress"), vec![Flag::HighDistress])
+        (s.band, s.risks),
+        (Some("high distress"), vec![RiskKind::HighDistress])
     );
 }
 
@@ -229,13 +229,13 @@ fn cssrs_risk_levels_and_skip_logic() {
     ]);
     let s = score(Instrument::Cssrs, &intent);
     assert_eq!(
-        (s.band, s.flags),
-        (Some("high"), vec![Flag::HighSuicideRisk])
+        (s.band, s.risks),
+        (Some("high"), vec![RiskKind::HighSuicideRisk])
     );
     let behaviour = answers(&[("q1_wish_dead", 0), ("q2_thoughts", 0), ("q6_behaviour", 1)]);
     assert_eq!(
-        score(Instrument::Cssrs, &behaviour).flags,
-        vec![Flag::HighSuicideRisk]
+        score(Instrument::Cssrs, &behaviour).risks,
+        vec![RiskKind::HighSuicideRisk]
     );
 }
 
@@ -330,7 +330,7 @@ proptest! {
         let s = score(Instrument::Phq9, &items("item", &values));
         prop_assert_eq!(s.total, Some(values.iter().sum()));
         prop_assert!(s.band.is_some());
-        prop_assert_eq!(s.flags.contains(&Flag::SelfHarmThoughts), values[8] > 0);
+        prop_assert_eq!(s.risks.contains(&RiskKind::SelfHarmThoughts), values[8] > 0);
     }
 }
 

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::ids::{DepartmentId, HospitalId, ReferralId, SocialWorkerId, StationId};
+use crate::named::named_enum;
 use crate::priority::Priority;
-use crate::referral::reason::named_enum;
 use crate::referral::{Referral, RejectionReason, Status};
 
 named_enum!(

@@ -18,6 +18,5 @@ pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
 pub use model::{
     Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason, truncate_to_micros,
 };
-pub(crate) use reason::{Named, named_enum};
 pub use reason::{ReferralReason, RejectionReason};
 pub use status::{Command, Status, TransitionError};

@@ -1,11 +1,10 @@
 //! The referral status machine of the domain (aligned with the HL7 Gravity referral
 //! Task statuses) and which role may make each move.
 
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::caller::Role;
-use crate::referral::reason::named_enum;
+use crate::named::named_enum;
 
 named_enum!(
     /// Where a referral stands.

@@ -140,7 +140,7 @@ pub fn assessment_draft(
     }
 }
 
-pub fn risk_kind_to_proto(flag: domain::Flag) -> wire::RiskKind {
+pub fn risk_kind_to_proto(flag: domain::RiskKind) -> wire::RiskKind {
     wire::RiskKind::from_str_name(&format!("RISK_KIND_{}", flag.as_str()))
         .expect("every risk kind is in the contract")
 }
@@ -170,7 +170,7 @@ pub fn assessment_to_proto(a: &domain::Assessment) -> wire::Assessment {
                     .collect(),
                 band: r.band.clone().unwrap_or_default(),
                 risks: r
-                    .flags
+                    .risks
                     .iter()
                     .map(|f| risk_kind_to_proto(*f) as i32)
                     .collect(),
@@ -188,7 +188,7 @@ pub fn assessment_to_proto(a: &domain::Assessment) -> wire::Assessment {
         create_time: Some(to_timestamp(a.created_at)),
         etag: a.etag(),
         risks: c
-            .flags()
+            .risks()
             .into_iter()
             .map(|(_, f)| risk_kind_to_proto(f) as i32)
             .collect(),
@@ -202,7 +202,7 @@ pub fn risk_flag_to_proto(f: &domain::RiskFlag) -> wire::RiskFlag {
         assessment_id: f.assessment.to_string(),
         assessment_version: f.assessment_version,
         instrument_id: f.instrument.id().to_owned(),
-        kind: risk_kind_to_proto(f.flag) as i32,
+        kind: risk_kind_to_proto(f.kind) as i32,
         raise_time: Some(to_timestamp(f.raised_at)),
         open: f.is_open(),
         acknowledge_time: f.acknowledgement.as_ref().map(|a| to_timestamp(a.at)),
@@ -275,7 +275,7 @@ mod tests {
         let back = psychosocial_draft(psychosocial_to_proto(&p)).validate(&mut v, "p");
         assert!(v.is_empty(), "{v:?}");
         assert_eq!(back, p);
-        for flag in domain::Flag::ALL {
+        for flag in domain::RiskKind::ALL {
             risk_kind_to_proto(*flag);
         }
     }

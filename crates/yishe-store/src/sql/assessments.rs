@@ -136,18 +136,6 @@ macro_rules! impl_assessment_repo {
                 Ok(crate::AssessmentPage { assessments, next_after })
             }
 
-            async fn has_assessments(
-                &mut self,
-                referral: ::yishe_domain::ReferralId,
-            ) -> crate::Result<bool> {
-                let found: Option<::uuid::Uuid> =
-                    ::sqlx::query_scalar("SELECT id FROM assessments WHERE referral_id = $1 LIMIT 1")
-                        .bind(referral.as_uuid())
-                        .fetch_optional(&mut *self.tx)
-                        .await?;
-                Ok(found.is_some())
-            }
-
             async fn insert_risk_flag(
                 &mut self,
                 f: &::yishe_domain::assessment::RiskFlag,
@@ -166,7 +154,7 @@ macro_rules! impl_assessment_repo {
                 .bind(f.assessment.as_uuid())
                 .bind(i64::from(f.assessment_version))
                 .bind(f.instrument.id())
-                .bind(f.flag.as_str())
+                .bind(f.kind.as_str())
                 .bind(f.raised_at)
                 .bind(&note)
                 .bind(self.crypto.current_key_id())
