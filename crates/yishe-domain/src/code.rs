@@ -42,4 +42,20 @@ impl Code {
             Code::Internal => "internal",
         }
     }
+
+    /// The reason an error of this code gives when it has none more specific.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Code::InvalidArgument => "INVALID_FIELDS",
+            Code::FailedPrecondition => "FAILED_PRECONDITION",
+            Code::NotFound => "NOT_FOUND",
+            Code::AlreadyExists => "ALREADY_EXISTS",
+            Code::Aborted => "ABORTED",
+            Code::PermissionDenied => "PERMISSION_DENIED",
+            Code::Unauthenticated => "UNAUTHENTICATED",
+            Code::ResourceExhausted => "OVERLOADED",
+            Code::Unavailable => "UNAVAILABLE",
+            Code::Internal => "INTERNAL",
+        }
+    }
 }

@@ -74,6 +74,18 @@ pub enum AssignmentError {
     LevelTooLow,
 }
 
+impl AssignmentError {
+    /// The stable reason a caller's program sees.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            AssignmentError::Inactive => "SOCIAL_WORKER_INACTIVE",
+            AssignmentError::OtherStation => "SOCIAL_WORKER_OF_OTHER_STATION",
+            AssignmentError::CaseloadFull { .. } => "CASELOAD_FULL",
+            AssignmentError::LevelTooLow => "CERTIFICATION_TOO_LOW",
+        }
+    }
+}
+
 /// The minimum level a referral needs: EMERGENCY priority, CHILD_PROTECTION and
 /// ABUSE_OR_NEGLECT need at least an intermediate-level social worker.
 pub fn required_level(priority: Priority, reasons: &[ReferralReason]) -> CertificationLevel {

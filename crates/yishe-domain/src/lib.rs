@@ -10,6 +10,7 @@ pub mod ids;
 pub mod named;
 pub mod priority;
 pub mod referral;
+pub mod service_error;
 pub mod validation;
 
 pub use caller::{Caller, Role};
@@ -18,4 +19,5 @@ pub use ids::{
     AssessmentId, DepartmentId, HospitalId, ReferralId, RiskFlagId, SocialWorkerId, StationId,
 };
 pub use priority::{AcceptanceDeadlines, Priority};
+pub use service_error::ServiceError;
 pub use validation::{FieldViolation, Violations};

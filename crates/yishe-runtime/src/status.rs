@@ -1,14 +1,42 @@
-//! The one place where error codes become gRPC statuses.
+//! The one place where errors become gRPC statuses. Every status carries a
+//! `google.rpc.ErrorInfo` (domain `yishe`, the error's stable reason); a malformed
+//! request also carries a `google.rpc.BadRequest` naming each offending field. An
+//! internal error is logged with its cause and answered with a generic text, so SQL
+//! and stack details never reach a caller.
+
+use std::collections::HashMap;
 
 use tonic::Status;
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
-use yishe_domain::{Code, Violations};
+use yishe_domain::{Code, ServiceError};
 
-/// The gRPC status for `code` with a message for the caller. `Internal` never carries
-/// the message: the cause is logged here and the caller gets a generic text.
-pub fn to_status(code: Code, message: impl std::fmt::Display) -> Status {
-    let message = message.to_string();
-    let grpc = match code {
+/// The `ErrorInfo.domain` of every Yishe error.
+pub const ERROR_DOMAIN: &str = "yishe";
+
+/// The status a caller receives for `error`.
+pub fn of<E: ServiceError + ?Sized>(error: &E) -> Status {
+    let code = error.code();
+    let mut details = ErrorDetails::with_error_info(error.reason(), ERROR_DOMAIN, HashMap::new());
+    if let Some(violations) = error.violations() {
+        details.set_bad_request(
+            violations
+                .iter()
+                .map(|v| FieldViolation::new(&v.field, &v.description))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let message = if code == Code::Internal {
+        tracing::error!(error = %Chain(error), "internal error");
+        "internal error; the server log has the details".to_owned()
+    } else {
+        error.to_string()
+    };
+    Status::with_error_details(grpc_code(code), message, details)
+}
+
+/// The gRPC code of a domain code.
+pub fn grpc_code(code: Code) -> tonic::Code {
+    match code {
         Code::InvalidArgument => tonic::Code::InvalidArgument,
         Code::FailedPrecondition => tonic::Code::FailedPrecondition,
         Code::NotFound => tonic::Code::NotFound,
@@ -18,41 +46,23 @@ pub fn to_status(code: Code, message: impl std::fmt::Display) -> Status {
         Code::Unauthenticated => tonic::Code::Unauthenticated,
         Code::ResourceExhausted => tonic::Code::ResourceExhausted,
         Code::Unavailable => tonic::Code::Unavailable,
-        Code::Internal => {
-            tracing::error!(error = %message, "internal error");
-            return Status::internal("internal error; the server log has the details");
-        }
-    };
-    Status::new(grpc, message)
-}
-
-/// The status for a storage error: its own code and message, except that an internal
-/// one is logged with its cause and answered with the generic text (SQL never
-/// reaches a caller).
-pub fn store_error(cause: &yishe_store::Error) -> Status {
-    match cause.code() {
-        Code::Internal => to_status(
-            Code::Internal,
-            format!("{cause}: {:?}", std::error::Error::source(cause)),
-        ),
-        code => to_status(code, cause),
+        Code::Internal => tonic::Code::Internal,
     }
 }
 
-/// INVALID_ARGUMENT naming every offending field, both in the message (for people)
-/// and as a `google.rpc.BadRequest` detail (for programs).
-pub fn invalid_argument(violations: &Violations) -> Status {
-    let details = ErrorDetails::with_bad_request(
-        violations
-            .iter()
-            .map(|v| FieldViolation::new(&v.field, &v.description))
-            .collect::<Vec<_>>(),
-    );
-    Status::with_error_details(
-        tonic::Code::InvalidArgument,
-        violations.to_string(),
-        details,
-    )
+/// An error with its chain of causes, for the log only.
+struct Chain<'a, E: ?Sized>(&'a E);
+
+impl<E: std::error::Error + ?Sized> std::fmt::Display for Chain<'_, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(next) = cause {
+            write!(f, ": {next}")?;
+            cause = next.source();
+        }
+        Ok(())
+    }
 }
 
 /// The gRPC code name used in metric labels (`OK`, `NOT_FOUND`, ...).
@@ -82,25 +92,35 @@ pub fn code_name(code: tonic::Code) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yishe_domain::Violations;
 
     #[test]
     fn storage_errors_keep_their_code_and_hide_their_cause() {
-        let stale = store_error(&yishe_store::Error::Stale);
+        let stale = of(&yishe_store::Error::Stale);
         assert_eq!(stale.code(), tonic::Code::Aborted);
         assert_eq!(
             stale.message(),
             "the record was changed by someone else; read it again"
         );
-        let broken = store_error(&yishe_store::Error::Corrupt(
+        let broken = of(&yishe_store::Error::Corrupt(
             "SELECT secret FROM referrals".into(),
         ));
         assert_eq!(broken.code(), tonic::Code::Internal);
         assert!(!broken.message().contains("SELECT"));
+        assert_eq!(broken.get_details_error_info().unwrap().reason, "INTERNAL");
     }
 
     #[test]
     fn internal_errors_never_reach_the_caller() {
-        let status = to_status(Code::Internal, "syntax error at or near SELECT");
+        #[derive(Debug, thiserror::Error)]
+        #[error("syntax error at or near SELECT")]
+        struct Broken;
+        impl ServiceError for Broken {
+            fn code(&self) -> Code {
+                Code::Internal
+            }
+        }
+        let status = of(&Broken);
         assert_eq!(status.code(), tonic::Code::Internal);
         assert!(!status.message().contains("SELECT"));
     }
@@ -110,7 +130,7 @@ mod tests {
         let mut v = Violations::new();
         v.add("referral.patient.name", "is required");
         v.add("referral.priority", "is required");
-        let status = invalid_argument(&v);
+        let status = of(&v);
         assert_eq!(status.code(), tonic::Code::InvalidArgument);
         assert!(status.message().contains("referral.patient.name"));
         let bad = status
@@ -122,5 +142,10 @@ mod tests {
             .map(|f| f.field.as_str())
             .collect();
         assert_eq!(fields, vec!["referral.patient.name", "referral.priority"]);
+        let info = status.get_details_error_info().expect("error info");
+        assert_eq!(
+            (info.reason.as_str(), info.domain.as_str()),
+            ("INVALID_FIELDS", "yishe")
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Storage errors. Constraint violations are translated here, once for both engines.
 
-use yishe_domain::Code;
+use yishe_domain::{Code, ServiceError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -26,8 +26,8 @@ pub enum Error {
     Config(String),
 }
 
-impl Error {
-    pub fn code(&self) -> Code {
+impl ServiceError for Error {
+    fn code(&self) -> Code {
         match self {
             Error::AlreadyExists(_) => Code::AlreadyExists,
             Error::Stale => Code::Aborted,
@@ -38,6 +38,16 @@ impl Error {
         }
     }
 
+    fn reason(&self) -> &'static str {
+        match self {
+            Error::Stale => "CONCURRENT_CHANGE",
+            Error::Unavailable(_) => "DATABASE_UNAVAILABLE",
+            other => other.code().reason(),
+        }
+    }
+}
+
+impl Error {
     /// Maps a sqlx error, naming what a unique violation was about.
     pub(crate) fn from_sqlx(error: sqlx::Error, what: &'static str) -> Self {
         match &error {

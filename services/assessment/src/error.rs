@@ -1,7 +1,7 @@
 //! The assessment service's errors and the code each one is answered with.
 
 use yishe_domain::referral::TransitionError;
-use yishe_domain::{Code, Violations};
+use yishe_domain::{Code, ServiceError, Violations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -24,8 +24,8 @@ pub enum Error {
     Store(#[from] yishe_store::Error),
 }
 
-impl Error {
-    pub fn code(&self) -> Code {
+impl ServiceError for Error {
+    fn code(&self) -> Code {
         match self {
             Error::Invalid(_) => Code::InvalidArgument,
             Error::NotFound(_) => Code::NotFound,
@@ -40,11 +40,20 @@ impl Error {
         }
     }
 
-    pub fn into_status(self) -> tonic::Status {
-        match &self {
-            Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
-            Error::Store(cause) => yishe_runtime::status::store_error(cause),
-            _ => yishe_runtime::status::to_status(self.code(), &self),
+    fn reason(&self) -> &'static str {
+        match self {
+            Error::Transition(e) => e.reason(),
+            Error::StaleEtag => "STALE_ETAG",
+            Error::RequestIdReused => "REQUEST_ID_REUSED",
+            Error::Store(e) => e.reason(),
+            other => other.code().reason(),
+        }
+    }
+
+    fn violations(&self) -> Option<&Violations> {
+        match self {
+            Error::Invalid(v) => Some(v),
+            _ => None,
         }
     }
 }

@@ -11,9 +11,8 @@ use yishe_proto::convert::{
     assessment_draft, assessment_to_proto, comparison_to_proto, risk_flag_to_proto,
 };
 use yishe_runtime::auth::context;
-use yishe_runtime::use_case::run_to_completion;
+use yishe_runtime::use_case::run;
 
-use crate::error::Error;
 use crate::forms::Forms;
 use crate::service::AssessmentService;
 
@@ -106,7 +105,7 @@ impl Rpc for AssessmentGrpc {
                 .submit(&ctx, &r.referral_id, &r.request_id, draft)
                 .await
         };
-        let assessment = run_to_completion(work, Error::into_status).await?;
+        let assessment = run(work).await?;
         Ok(Response::new(SubmitAssessmentResponse {
             assessment: Some(assessment_to_proto(&assessment)),
         }))
@@ -120,7 +119,7 @@ impl Rpc for AssessmentGrpc {
         let r = request.into_inner();
         let service = self.service.clone();
         let work = async move { service.get(&ctx, &r.assessment_id, r.version).await };
-        let assessment = run_to_completion(work, Error::into_status).await?;
+        let assessment = run(work).await?;
         Ok(Response::new(GetAssessmentResponse {
             assessment: Some(assessment_to_proto(&assessment)),
         }))
@@ -138,7 +137,7 @@ impl Rpc for AssessmentGrpc {
                 .list(&ctx, &r.referral_id, r.page_size, &r.page_token)
                 .await
         };
-        let page = run_to_completion(work, Error::into_status).await?;
+        let page = run(work).await?;
         Ok(Response::new(ListAssessmentsResponse {
             assessments: page.items.iter().map(assessment_to_proto).collect(),
             next_page_token: page.next_page_token,
@@ -158,7 +157,7 @@ impl Rpc for AssessmentGrpc {
                 .amend(&ctx, &r.assessment_id, &r.etag, &r.reason, draft)
                 .await
         };
-        let assessment = run_to_completion(work, Error::into_status).await?;
+        let assessment = run(work).await?;
         Ok(Response::new(AmendAssessmentResponse {
             assessment: Some(assessment_to_proto(&assessment)),
         }))
@@ -172,7 +171,7 @@ impl Rpc for AssessmentGrpc {
         let r = request.into_inner();
         let service = self.service.clone();
         let work = async move { service.compare(&ctx, &r.referral_id).await };
-        let comparisons = run_to_completion(work, Error::into_status).await?;
+        let comparisons = run(work).await?;
         Ok(Response::new(CompareAssessmentsResponse {
             comparisons: comparisons.iter().map(comparison_to_proto).collect(),
         }))
@@ -196,7 +195,7 @@ impl Rpc for AssessmentGrpc {
                 )
                 .await
         };
-        let page = run_to_completion(work, Error::into_status).await?;
+        let page = run(work).await?;
         Ok(Response::new(ListRiskFlagsResponse {
             risk_flags: page.items.iter().map(risk_flag_to_proto).collect(),
             next_page_token: page.next_page_token,
@@ -215,7 +214,7 @@ impl Rpc for AssessmentGrpc {
                 .acknowledge(&ctx, &r.risk_flag_id, &r.etag, &r.note)
                 .await
         };
-        let flag = run_to_completion(work, Error::into_status).await?;
+        let flag = run(work).await?;
         Ok(Response::new(AcknowledgeRiskFlagResponse {
             risk_flag: Some(risk_flag_to_proto(&flag)),
         }))

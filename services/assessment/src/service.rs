@@ -13,7 +13,7 @@ use yishe_domain::assessment::{
     compare,
 };
 use yishe_domain::referral::{Referral, Status, truncate_to_micros};
-use yishe_domain::{AssessmentId, ReferralId, Violations};
+use yishe_domain::{AssessmentId, ReferralId, ServiceError, Violations};
 use yishe_runtime::Metrics;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{Store, Submitted, Tx};

@@ -1,6 +1,6 @@
 //! The audit service's errors.
 
-use yishe_domain::{Code, Violations};
+use yishe_domain::{Code, ServiceError, Violations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -10,18 +10,25 @@ pub enum Error {
     Store(#[from] yishe_store::Error),
 }
 
-impl Error {
-    pub fn code(&self) -> Code {
+impl ServiceError for Error {
+    fn code(&self) -> Code {
         match self {
             Error::Invalid(_) => Code::InvalidArgument,
             Error::Store(e) => e.code(),
         }
     }
 
-    pub fn into_status(self) -> tonic::Status {
-        match &self {
-            Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
-            Error::Store(cause) => yishe_runtime::status::store_error(cause),
+    fn reason(&self) -> &'static str {
+        match self {
+            Error::Store(e) => e.reason(),
+            other => other.code().reason(),
+        }
+    }
+
+    fn violations(&self) -> Option<&Violations> {
+        match self {
+            Error::Invalid(v) => Some(v),
+            _ => None,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::pin::Pin;
 
+use crate::service::AuditService;
 use tokio_stream::Stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
@@ -9,10 +10,8 @@ use yishe_proto::audit::audit_service_server::AuditService as Rpc;
 use yishe_proto::audit::*;
 use yishe_proto::convert::to_timestamp;
 use yishe_runtime::auth::context;
+use yishe_runtime::use_case::run;
 use yishe_store::{AuditEntry, ChainLink};
-
-use crate::error::Error;
-use crate::service::AuditService;
 
 /// The gRPC face of the audit service.
 #[derive(Debug, Clone)]
@@ -24,14 +23,6 @@ impl AuditGrpc {
     pub fn new(service: AuditService) -> Self {
         Self { service }
     }
-}
-
-async fn run<T, F>(work: F) -> Result<T, Status>
-where
-    F: std::future::Future<Output = Result<T, Error>> + Send + 'static,
-    T: Send + 'static,
-{
-    yishe_runtime::use_case::run_to_completion(work, Error::into_status).await
 }
 
 fn record(entry: &AuditEntry, link: Option<(u64, String, String)>) -> AuditRecord {
@@ -147,7 +138,7 @@ impl Rpc for AuditGrpc {
                 let links = match service.links_after(cursor).await {
                     Ok(links) => links,
                     Err(error) => {
-                        let _ = sender.send(Err(error.into_status())).await;
+                        let _ = sender.send(Err(yishe_runtime::status::of(&error))).await;
                         return;
                     }
                 };

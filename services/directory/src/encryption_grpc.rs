@@ -4,10 +4,9 @@ use tonic::{Request, Response, Status};
 use yishe_proto::security::encryption_service_server::EncryptionService as Rpc;
 use yishe_proto::security::*;
 use yishe_runtime::auth::context;
-use yishe_runtime::use_case::run_to_completion;
+use yishe_runtime::use_case::run;
 
 use crate::encryption::EncryptionService;
-use crate::error::Error;
 
 /// The gRPC face of the encryption service.
 #[derive(Debug, Clone)]
@@ -29,11 +28,7 @@ impl Rpc for EncryptionGrpc {
     ) -> Result<Response<RotateEncryptionKeyResponse>, Status> {
         let ctx = context(&request)?;
         let service = self.service.clone();
-        let (key_id, records_to_reencrypt) = run_to_completion(
-            async move { service.rotate(&ctx).await },
-            Error::into_status,
-        )
-        .await?;
+        let (key_id, records_to_reencrypt) = run(async move { service.rotate(&ctx).await }).await?;
         Ok(Response::new(RotateEncryptionKeyResponse {
             key_id,
             records_to_reencrypt,
@@ -46,8 +41,7 @@ impl Rpc for EncryptionGrpc {
     ) -> Result<Response<GetEncryptionStatusResponse>, Status> {
         context(&request)?;
         let service = self.service.clone();
-        let status =
-            run_to_completion(async move { service.status().await }, Error::into_status).await?;
+        let status = run(async move { service.status().await }).await?;
         Ok(Response::new(GetEncryptionStatusResponse {
             current_key_id: status.current_key_id,
             keys: status

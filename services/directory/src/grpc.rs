@@ -1,13 +1,12 @@
 //! The thin tonic adapter of the directory service.
 
+use crate::service::{DepartmentDraft, DirectoryService, KeyDraft, WorkerDraft, WorkerMask};
 use tonic::{Request, Response, Status};
 use yishe_proto::convert;
 use yishe_proto::directory::directory_service_server::DirectoryService as Rpc;
 use yishe_proto::directory::*;
 use yishe_runtime::auth::context;
-
-use crate::error::Error;
-use crate::service::{DepartmentDraft, DirectoryService, KeyDraft, WorkerDraft, WorkerMask};
+use yishe_runtime::use_case::run;
 
 /// The gRPC face of the directory service.
 #[derive(Debug, Clone)]
@@ -19,15 +18,6 @@ impl DirectoryGrpc {
     pub fn new(service: DirectoryService) -> Self {
         Self { service }
     }
-}
-
-/// Runs a use-case to completion in its own task, whatever happens to the call.
-async fn run<T, F>(work: F) -> Result<T, Status>
-where
-    F: std::future::Future<Output = Result<T, Error>> + Send + 'static,
-    T: Send + 'static,
-{
-    yishe_runtime::use_case::run_to_completion(work, Error::into_status).await
 }
 
 fn worker_draft(w: &SocialWorker) -> WorkerDraft {
@@ -97,7 +87,7 @@ impl Rpc for DirectoryGrpc {
         let r = request.into_inner();
         let w = r.social_worker.unwrap_or_default();
         let mask = WorkerMask::parse(&r.update_mask.map(|m| m.paths).unwrap_or_default())
-            .map_err(Error::into_status)?;
+            .map_err(|error| yishe_runtime::status::of(&error))?;
         let draft = worker_draft(&w);
         let service = self.service.clone();
         let worker = run(async move {

@@ -2,7 +2,7 @@
 
 use yishe_domain::directory::AssignmentError;
 use yishe_domain::referral::TransitionError;
-use yishe_domain::{Code, Violations};
+use yishe_domain::{Code, ServiceError, Violations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -30,8 +30,8 @@ pub enum Error {
     Store(#[from] yishe_store::Error),
 }
 
-impl Error {
-    pub fn code(&self) -> Code {
+impl ServiceError for Error {
+    fn code(&self) -> Code {
         match self {
             Error::Invalid(_) => Code::InvalidArgument,
             Error::NotFound | Error::WorkerNotFound => Code::NotFound,
@@ -45,11 +45,23 @@ impl Error {
         }
     }
 
-    pub fn into_status(self) -> tonic::Status {
-        match &self {
-            Error::Invalid(violations) => yishe_runtime::status::invalid_argument(violations),
-            Error::Store(cause) => yishe_runtime::status::store_error(cause),
-            _ => yishe_runtime::status::to_status(self.code(), &self),
+    fn reason(&self) -> &'static str {
+        match self {
+            Error::NotFound => "REFERRAL_NOT_FOUND",
+            Error::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
+            Error::Transition(e) => e.reason(),
+            Error::Assignment(e) => e.reason(),
+            Error::StaleEtag => "STALE_ETAG",
+            Error::RequestIdReused => "REQUEST_ID_REUSED",
+            Error::Store(e) => e.reason(),
+            other => other.code().reason(),
+        }
+    }
+
+    fn violations(&self) -> Option<&Violations> {
+        match self {
+            Error::Invalid(v) => Some(v),
+            _ => None,
         }
     }
 }

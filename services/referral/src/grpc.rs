@@ -3,6 +3,8 @@
 
 use std::pin::Pin;
 
+use crate::feed::Feed;
+use crate::service::{Change, ReferralService};
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 use yishe_domain::referral::{Referral as DomainReferral, disclose, disclose_event};
@@ -11,10 +13,8 @@ use yishe_proto::convert;
 use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
 use yishe_proto::referral::*;
 use yishe_runtime::auth::{RequestContext, context};
-
-use crate::error::Error;
-use crate::feed::Feed;
-use crate::service::{Change, ReferralService};
+use yishe_runtime::status;
+use yishe_runtime::use_case::run;
 
 /// The gRPC face of the referral service.
 #[derive(Debug, Clone)]
@@ -31,26 +31,16 @@ impl ReferralGrpc {
 
 fn referral_id(text: &str) -> Result<ReferralId, Status> {
     ReferralId::parse(text).ok_or_else(|| {
-        Error::Invalid(Violations::one(
+        status::of(&Violations::one(
             "referral_id",
             "must be a referral id (a UUID)",
         ))
-        .into_status()
     })
 }
 
 /// The referral as the caller's role may see it, on the wire.
 fn shown(role: Role, referral: DomainReferral) -> Referral {
     convert::referral_to_proto(&disclose(role, referral))
-}
-
-/// Runs a use-case to completion in its own task, whatever happens to the call.
-async fn run<T, F>(work: F) -> Result<T, Status>
-where
-    F: std::future::Future<Output = Result<T, Error>> + Send + 'static,
-    T: Send + 'static,
-{
-    yishe_runtime::use_case::run_to_completion(work, Error::into_status).await
 }
 
 impl ReferralGrpc {
@@ -219,7 +209,7 @@ impl Rpc for ReferralGrpc {
                 item.map(|event| WatchReferralEventsResponse {
                     event: Some(convert::event_to_proto(&disclose_event(role, event))),
                 })
-                .map_err(Error::into_status)
+                .map_err(|error| status::of(&error))
             });
         Ok(Response::new(Box::pin(events)))
     }

@@ -12,7 +12,9 @@ use yishe_domain::referral::{
     Command, EventType, ListFilter, ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent,
     RejectionReason, Status, StatusReason, can_see, truncate_to_micros,
 };
-use yishe_domain::{AcceptanceDeadlines, ReferralId, Role, SocialWorkerId, StationId, Violations};
+use yishe_domain::{
+    AcceptanceDeadlines, ReferralId, Role, ServiceError, SocialWorkerId, StationId, Violations,
+};
 use yishe_runtime::Metrics;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{Created, Store, Tx};

@@ -81,6 +81,16 @@ pub enum TransitionError {
     RoleNotAllowed { role: Role, command: Command },
 }
 
+impl TransitionError {
+    /// The stable reason a caller's program sees.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            TransitionError::NotAllowed { .. } => "WRONG_STATUS",
+            TransitionError::RoleNotAllowed { .. } => "ROLE_NOT_ALLOWED",
+        }
+    }
+}
+
 fn verb(command: Command) -> &'static str {
     match command {
         Command::Accept => "accepted",

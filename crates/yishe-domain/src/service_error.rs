@@ -1,0 +1,33 @@
+//! The shape of every error a caller can receive: a code, a stable reason for
+//! programs, a message for people, and the offending fields of a malformed request.
+//! Each crate's `Error` implements `ServiceError`; the runtime turns any of them into a
+//! gRPC status in one place.
+
+use crate::{Code, Violations};
+
+/// An error a use-case answers a caller with.
+pub trait ServiceError: std::error::Error + Send + Sync + 'static {
+    /// What kind of failure this is.
+    fn code(&self) -> Code;
+
+    /// A stable reason in UPPER_SNAKE_CASE (`google.rpc.ErrorInfo.reason`), for programs
+    /// that must tell one failure of a code from another; the message is for people.
+    fn reason(&self) -> &'static str {
+        self.code().reason()
+    }
+
+    /// The offending fields, for a malformed request.
+    fn violations(&self) -> Option<&Violations> {
+        None
+    }
+}
+
+impl ServiceError for Violations {
+    fn code(&self) -> Code {
+        Code::InvalidArgument
+    }
+
+    fn violations(&self) -> Option<&Violations> {
+        Some(self)
+    }
+}
