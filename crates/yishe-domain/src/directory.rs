@@ -246,8 +246,8 @@ pub struct SocialWorker {
 }
 
 impl SocialWorker {
-    pub fn etag(&self) -> String {
-        self.version.to_string()
+    pub fn etag(&self) -> crate::Etag {
+        crate::Etag::of(self.version)
     }
 
     /// The load an assignment check sees, not counting `already_assigned` (a

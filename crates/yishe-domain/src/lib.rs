@@ -3,9 +3,12 @@
 //! no tokio, no sqlx, no tonic.
 
 pub mod assessment;
+pub mod audit;
 pub mod caller;
+pub mod clock;
 pub mod code;
 pub mod directory;
+pub mod etag;
 pub mod ids;
 pub mod named;
 pub mod priority;
@@ -13,8 +16,11 @@ pub mod referral;
 pub mod service_error;
 pub mod validation;
 
+pub use audit::{AuditAction, Outcome};
 pub use caller::{Caller, Role};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::Code;
+pub use etag::{Etag, StaleEtag};
 pub use ids::{
     AssessmentId, DepartmentId, HospitalId, ReferralId, RiskFlagId, SocialWorkerId, StationId,
 };

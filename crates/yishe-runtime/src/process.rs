@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use tonic::service::RoutesBuilder;
+use yishe_domain::Clock;
 use yishe_store::{Crypto, Keyring, Store};
 
 use crate::auth::{
@@ -52,6 +53,8 @@ pub struct Process {
     pub store: Store,
     pub metrics: Metrics,
     pub shutdown: Shutdown,
+    /// The one clock every deadline, check and audit row of this process reads.
+    pub clock: Arc<dyn Clock>,
     pub authenticator: Arc<dyn Authenticator>,
     /// The keyring file made on this start, if there was none.
     pub new_key_file: Option<std::path::PathBuf>,
@@ -66,7 +69,11 @@ pub struct Process {
 
 impl Process {
     /// Creates the data directory, opens (and migrates) the database.
-    pub async fn open(config: Config, shutdown: Shutdown) -> Result<Self, StartError> {
+    pub async fn open(
+        config: Config,
+        shutdown: Shutdown,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartError> {
         create_private_dir(&config.data_dir).map_err(|source| StartError::DataDir {
             path: config.data_dir.display().to_string(),
             source,
@@ -106,6 +113,7 @@ impl Process {
             store,
             metrics: Metrics::new(),
             shutdown,
+            clock,
             authenticator,
             new_key_file,
             tls,
@@ -133,6 +141,7 @@ impl Process {
             store: self.store.clone(),
             metrics: self.metrics.clone(),
             authenticator: self.authenticator.clone(),
+            clock: self.clock.clone(),
             request_timeout: self.config.request_timeout(),
             max_concurrent_requests: self.config.max_concurrent_requests,
             shutdown_grace: self.config.shutdown_grace(),
@@ -166,7 +175,7 @@ where
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
     let started = async {
-        let process = Process::open(config, shutdown).await?;
+        let process = Process::open(config, shutdown, Arc::new(yishe_domain::SystemClock)).await?;
         let (routes, names) = build(&process)?;
         let listeners = process.bind().await?;
         Ok::<_, StartError>((process, listeners, routes, names))

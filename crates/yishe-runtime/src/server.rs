@@ -28,6 +28,7 @@ pub struct App {
     pub store: Store,
     pub metrics: Metrics,
     pub authenticator: Arc<dyn Authenticator>,
+    pub clock: Arc<dyn yishe_domain::Clock>,
     pub request_timeout: Duration,
     pub max_concurrent_requests: usize,
     pub shutdown_grace: Duration,
@@ -69,6 +70,7 @@ impl Listeners {
             store,
             metrics,
             authenticator,
+            clock,
             request_timeout,
             max_concurrent_requests,
             shutdown_grace,
@@ -101,7 +103,7 @@ impl Listeners {
         let layers = tower::ServiceBuilder::new()
             .layer(GrpcMetricsLayer::new(metrics.clone()))
             .layer(LoadShedLayer::new(max_concurrent_requests))
-            .layer(AuthLayer::new(authenticator, store.clone()));
+            .layer(AuthLayer::new(authenticator, store.clone(), clock));
 
         let http_task = tokio::spawn(crate::http::serve(
             self.http,

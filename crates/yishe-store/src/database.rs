@@ -92,10 +92,11 @@ pub trait Database: Send + Sync + std::fmt::Debug {
 
     /// Anonymises up to `limit` referrals closed (in a terminal status) before
     /// `closed_before`: patient details, consent and notes are removed, assessments
-    /// and risk flags deleted. Returns them.
+    /// and risk flags deleted; each is marked purged at `now`. Returns them.
     async fn purge_closed_referrals(
         &self,
         closed_before: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
         limit: u32,
     ) -> Result<Vec<yishe_domain::ReferralId>>;
 

@@ -297,7 +297,7 @@ async fn rotation_and_retention_reach_assessments(db: TestDatabase) {
     tx.update_referral(&r).await.unwrap();
     tx.commit().await.unwrap();
     let purged = store
-        .purge_closed_referrals(now() + Duration::hours(1), 10)
+        .purge_closed_referrals(now() + Duration::hours(1), now(), 10)
         .await
         .unwrap();
     assert_eq!(purged, vec![r.id]);

@@ -394,19 +394,19 @@ async fn closed_referrals_past_retention_are_anonymised(db: TestDatabase) {
     // Nothing closed before an hour ago.
     assert!(
         store
-            .purge_closed_referrals(now() - Duration::hours(1), 100)
+            .purge_closed_referrals(now() - Duration::hours(1), now(), 100)
             .await
             .unwrap()
             .is_empty()
     );
     let purged = store
-        .purge_closed_referrals(now() + Duration::hours(1), 100)
+        .purge_closed_referrals(now() + Duration::hours(1), now(), 100)
         .await
         .unwrap();
     assert_eq!(purged, vec![closed.id], "only the closed referral");
     assert!(
         store
-            .purge_closed_referrals(now() + Duration::hours(1), 100)
+            .purge_closed_referrals(now() + Duration::hours(1), now(), 100)
             .await
             .unwrap()
             .is_empty(),

@@ -61,7 +61,8 @@ impl TestApp {
         configure(&mut config);
         config.validate().expect("test configuration is valid");
         let shutdown = Shutdown::new();
-        let running = yishe_server::start(config, shutdown.clone())
+        let clock = std::sync::Arc::new(yishe_domain::SystemClock);
+        let running = yishe_server::start(config, shutdown.clone(), clock)
             .await
             .expect("server starts");
         let admin_key = running

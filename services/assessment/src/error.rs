@@ -1,7 +1,7 @@
 //! The assessment service's errors and the code each one is answered with.
 
 use yishe_domain::referral::TransitionError;
-use yishe_domain::{Code, ServiceError, Violations};
+use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -16,8 +16,8 @@ pub enum Error {
     Precondition(String),
     #[error("{0}")]
     Transition(#[from] TransitionError),
-    #[error("the etag does not match: the record changed since it was read; read it again")]
-    StaleEtag,
+    #[error(transparent)]
+    Stale(#[from] StaleEtag),
     #[error("this request_id was already used for a different assessment")]
     RequestIdReused,
     #[error(transparent)]
@@ -34,7 +34,7 @@ impl ServiceError for Error {
             Error::Transition(TransitionError::NotAllowed { .. }) | Error::Precondition(_) => {
                 Code::FailedPrecondition
             }
-            Error::StaleEtag => Code::Aborted,
+            Error::Stale(_) => Code::Aborted,
             Error::RequestIdReused => Code::AlreadyExists,
             Error::Store(e) => e.code(),
         }
@@ -43,7 +43,7 @@ impl ServiceError for Error {
     fn reason(&self) -> &'static str {
         match self {
             Error::Transition(e) => e.reason(),
-            Error::StaleEtag => "STALE_ETAG",
+            Error::Stale(_) => "STALE_ETAG",
             Error::RequestIdReused => "REQUEST_ID_REUSED",
             Error::Store(e) => e.reason(),
             other => other.code().reason(),

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use yishe_domain::assessment::{Assessment, RiskFlag};
 use yishe_domain::referral::{Command, EventType, Referral, ReferralEvent, Status};
-use yishe_domain::{Priority, RiskFlagId};
+use yishe_domain::{AuditAction, Outcome, Priority, RiskFlagId};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::Tx;
 
@@ -79,7 +79,7 @@ pub(crate) async fn apply(
             now,
         ))
         .await?;
-        tx.append_audit(&ctx.audit("risk_flag.raise", "referral", referral.id.to_string(), "ok"))
+        tx.append_audit(&ctx.audit(AuditAction::RiskFlagRaise, referral.id, Outcome::Ok))
             .await?;
     }
     Ok(done)

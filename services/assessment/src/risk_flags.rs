@@ -2,15 +2,14 @@
 //! for their own cases) list them; a supervisor closes one by acknowledging it with a
 //! note, which the referral feed announces.
 
-use chrono::Utc;
 use yishe_domain::assessment::{Acknowledgement, RiskFlag};
-use yishe_domain::referral::{EventType, ReferralEvent, truncate_to_micros};
-use yishe_domain::{ReferralId, RiskFlagId, Role, Violations};
+use yishe_domain::referral::{EventType, ReferralEvent};
+use yishe_domain::{AuditAction, Etag, Outcome, ReferralId, RiskFlagId, Role, Violations};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::RiskFlagScope;
 
 use crate::error::{Error, Result};
-use crate::service::{AssessmentService, Page, audit, parse_id};
+use crate::service::{AssessmentService, Page, parse_id};
 
 const DEFAULT_PAGE_SIZE: u32 = 50;
 const MAX_PAGE_SIZE: u32 = 500;
@@ -62,7 +61,7 @@ impl AssessmentService {
         for flag in &page.flags {
             if !seen.contains(&flag.referral) {
                 seen.push(flag.referral);
-                tx.append_audit(&audit(ctx, "risk_flag.list", flag.referral, "ok"))
+                tx.append_audit(&ctx.audit(AuditAction::RiskFlagList, flag.referral, Outcome::Ok))
                     .await?;
             }
         }
@@ -84,13 +83,13 @@ impl AssessmentService {
     ) -> Result<RiskFlag> {
         let id = parse_id("risk_flag_id", flag_id, RiskFlagId::parse)?;
         let note = RiskFlag::acknowledgement_note(note).map_err(Error::Invalid)?;
-        if etag.trim().is_empty() {
-            return Err(Error::Invalid(Violations::one(
+        let etag = Etag::parse(etag).ok_or_else(|| {
+            Error::Invalid(Violations::one(
                 "etag",
                 "is required: send the etag last read",
-            )));
-        }
-        let now = truncate_to_micros(Utc::now());
+            ))
+        })?;
+        let now = ctx.now();
         let mut referral_id = None;
         let result = async {
             let mut tx = self.store.begin().await?;
@@ -105,9 +104,7 @@ impl AssessmentService {
                     "only a supervisor acknowledges risk flags".into(),
                 ));
             }
-            if etag.trim() != flag.etag() {
-                return Err(Error::StaleEtag);
-            }
+            etag.check(flag.version, "risk flag")?;
             if !flag.is_open() {
                 return Err(Error::Precondition(
                     "the risk flag is already acknowledged".into(),
@@ -130,14 +127,18 @@ impl AssessmentService {
                 now,
             ))
             .await?;
-            tx.append_audit(&audit(ctx, "risk_flag.acknowledge", flag.referral, "ok"))
-                .await?;
+            tx.append_audit(&ctx.audit(
+                AuditAction::RiskFlagAcknowledge,
+                flag.referral,
+                Outcome::Ok,
+            ))
+            .await?;
             tx.commit().await?;
             Ok(flag)
         }
         .await;
         let flag = self
-            .audited(ctx, "risk_flag.acknowledge", referral_id, result)
+            .audited(ctx, AuditAction::RiskFlagAcknowledge, referral_id, result)
             .await?;
         self.relay_kick.notify_one();
         let waited = (now - flag.raised_at).num_milliseconds().max(0) as f64 / 1000.0;

@@ -5,15 +5,14 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 use yishe_domain::assessment::{
     Access, Assessment, AssessmentDraft, Comparison, Cutoffs, amendment_reason, assessment_access,
     compare,
 };
-use yishe_domain::referral::{Referral, Status, truncate_to_micros};
-use yishe_domain::{AssessmentId, ReferralId, ServiceError, Violations};
+use yishe_domain::referral::{Referral, Status};
+use yishe_domain::{AssessmentId, AuditAction, Etag, Outcome, ReferralId, Violations};
 use yishe_runtime::Metrics;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{Store, Submitted, Tx};
@@ -70,7 +69,7 @@ impl AssessmentService {
         let request_id = v.required_text("request_id", request_id, MAX_REQUEST_ID);
         v.into_result(()).map_err(Error::Invalid)?;
         let fingerprint = fingerprint(referral_id, &draft);
-        let now = truncate_to_micros(Utc::now());
+        let now = ctx.now();
         let result = async {
             let mut tx = self.store.begin().await?;
             let referral = self.referral_for(&mut *tx, ctx, referral_id).await?;
@@ -94,7 +93,7 @@ impl AssessmentService {
             };
             match tx.insert_assessment(&assessment, &fingerprint).await? {
                 Submitted::Existing(existing, stored) if stored == fingerprint => {
-                    tx.append_audit(&audit(ctx, "assessment.submit.replay", referral_id, "ok"))
+                    tx.append_audit(&ctx.audit(AuditAction::AssessmentSubmitReplay, referral_id, Outcome::Ok))
                         .await?;
                     tx.commit().await?;
                     Ok((*existing, Consequences::default()))
@@ -109,7 +108,7 @@ impl AssessmentService {
                 Submitted::Inserted => {
                     let done =
                         escalation::apply(&mut *tx, ctx, referral, &assessment, now).await?;
-                    tx.append_audit(&audit(ctx, "assessment.submit", referral_id, "ok"))
+                    tx.append_audit(&ctx.audit(AuditAction::AssessmentSubmit, referral_id, Outcome::Ok))
                         .await?;
                     tx.commit().await?;
                     Ok((assessment, done))
@@ -117,8 +116,13 @@ impl AssessmentService {
             }
         }
         .await;
-        self.finish(ctx, "assessment.submit", Some(referral_id), result)
-            .await
+        self.finish(
+            ctx,
+            AuditAction::AssessmentSubmit,
+            Some(referral_id),
+            result,
+        )
+        .await
     }
 
     /// Corrects an assessment: its next version, with the reason.
@@ -133,13 +137,13 @@ impl AssessmentService {
     ) -> Result<Assessment> {
         let id = parse_id("assessment_id", assessment_id, AssessmentId::parse)?;
         let reason = amendment_reason(reason).map_err(Error::Invalid)?;
-        if etag.trim().is_empty() {
-            return Err(Error::Invalid(Violations::one(
+        let etag = Etag::parse(etag).ok_or_else(|| {
+            Error::Invalid(Violations::one(
                 "etag",
                 "is required: send the etag last read",
-            )));
-        }
-        let now = truncate_to_micros(Utc::now());
+            ))
+        })?;
+        let now = ctx.now();
         let mut referral_id = None;
         let result = async {
             let mut tx = self.store.begin().await?;
@@ -149,9 +153,7 @@ impl AssessmentService {
                 .ok_or(Error::NotFound("assessment"))?;
             referral_id = Some(current.referral);
             let referral = self.referral_for(&mut *tx, ctx, current.referral).await?;
-            if etag.trim() != current.etag() {
-                return Err(Error::StaleEtag);
-            }
+            etag.check(current.current_version, "assessment")?;
             if !referral.status.is_open_case() {
                 return Err(Error::Precondition(format!(
                     "the referral is {}: assessments of a closed case are not amended",
@@ -179,13 +181,17 @@ impl AssessmentService {
             };
             tx.add_assessment_version(&amended).await?;
             let done = escalation::apply(&mut *tx, ctx, referral, &amended, now).await?;
-            tx.append_audit(&audit(ctx, "assessment.amend", amended.referral, "ok"))
-                .await?;
+            tx.append_audit(&ctx.audit(
+                AuditAction::AssessmentAmend,
+                amended.referral,
+                Outcome::Ok,
+            ))
+            .await?;
             tx.commit().await?;
             Ok((amended, done))
         }
         .await;
-        self.finish(ctx, "assessment.amend", referral_id, result)
+        self.finish(ctx, AuditAction::AssessmentAmend, referral_id, result)
             .await
     }
 
@@ -216,13 +222,13 @@ impl AssessmentService {
             referral_id = Some(referral);
             self.referral_for(&mut *tx, ctx, referral).await?;
             let found = found.ok_or(Error::NotFound("assessment version"))?;
-            tx.append_audit(&audit(ctx, "assessment.get", referral, "ok"))
+            tx.append_audit(&ctx.audit(AuditAction::AssessmentGet, referral, Outcome::Ok))
                 .await?;
             tx.commit().await?;
             Ok(found)
         }
         .await;
-        self.audited(ctx, "assessment.get", referral_id, result)
+        self.audited(ctx, AuditAction::AssessmentGet, referral_id, result)
             .await
     }
 
@@ -244,7 +250,7 @@ impl AssessmentService {
             let mut tx = self.store.begin().await?;
             self.referral_for(&mut *tx, ctx, referral_id).await?;
             let page = tx.list_assessments(referral_id, after, limit).await?;
-            tx.append_audit(&audit(ctx, "assessment.list", referral_id, "ok"))
+            tx.append_audit(&ctx.audit(AuditAction::AssessmentList, referral_id, Outcome::Ok))
                 .await?;
             tx.commit().await?;
             Ok(Page {
@@ -253,7 +259,7 @@ impl AssessmentService {
             })
         }
         .await;
-        self.audited(ctx, "assessment.list", Some(referral_id), result)
+        self.audited(ctx, AuditAction::AssessmentList, Some(referral_id), result)
             .await
     }
 
@@ -280,14 +286,19 @@ impl AssessmentService {
                     None => break,
                 }
             }
-            tx.append_audit(&audit(ctx, "assessment.compare", referral_id, "ok"))
+            tx.append_audit(&ctx.audit(AuditAction::AssessmentCompare, referral_id, Outcome::Ok))
                 .await?;
             tx.commit().await?;
             Ok(compare(&all))
         }
         .await;
-        self.audited(ctx, "assessment.compare", Some(referral_id), result)
-            .await
+        self.audited(
+            ctx,
+            AuditAction::AssessmentCompare,
+            Some(referral_id),
+            result,
+        )
+        .await
     }
 
     /// The referral, if the caller may work on its assessments.
@@ -315,7 +326,7 @@ impl AssessmentService {
     async fn finish(
         &self,
         ctx: &RequestContext,
-        action: &str,
+        action: AuditAction,
         referral: Option<ReferralId>,
         result: Result<(Assessment, Consequences)>,
     ) -> Result<Assessment> {
@@ -349,26 +360,16 @@ impl AssessmentService {
     pub(crate) async fn audited<T>(
         &self,
         ctx: &RequestContext,
-        action: &str,
+        action: AuditAction,
         referral: Option<ReferralId>,
         result: Result<T>,
     ) -> Result<T> {
         if let Err(error) = &result {
             let id = referral.map(|r| r.to_string()).unwrap_or_default();
-            ctx.audit_refusal(&self.store, action, "referral", id, error.code())
-                .await;
+            ctx.audit_refusal(&self.store, action, id, error).await;
         }
         result
     }
-}
-
-pub(crate) fn audit(
-    ctx: &RequestContext,
-    action: &str,
-    referral: ReferralId,
-    outcome: &str,
-) -> yishe_store::AuditEntry {
-    ctx.audit(action, "referral", referral.to_string(), outcome)
 }
 
 /// A stable digest of what a submission says, to tell a true replay from a reused id.

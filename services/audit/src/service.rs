@@ -1,6 +1,6 @@
 //! The auditor's use-cases. Each read of the log writes an audit row of its own.
 
-use yishe_domain::Violations;
+use yishe_domain::{AuditAction, Outcome, Violations};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{AuditRecord, ChainLink, Store, Verification};
 
@@ -32,11 +32,11 @@ impl AuditService {
     async fn audit_the_auditor(
         &self,
         ctx: &RequestContext,
-        action: &str,
+        action: AuditAction,
         detail: String,
     ) -> Result<(), Error> {
         self.store
-            .append_audit_alone(&ctx.audit(action, "audit_log", detail, "ok"))
+            .append_audit_alone(&ctx.audit(action, detail, Outcome::Ok))
             .await?;
         Ok(())
     }
@@ -60,7 +60,7 @@ impl AuditService {
         if !v.is_empty() {
             return Err(Error::Invalid(v));
         }
-        self.audit_the_auditor(ctx, "audit.list", String::new())
+        self.audit_the_auditor(ctx, AuditAction::AuditList, String::new())
             .await?;
         let kind = Some(resource_kind).filter(|k| !k.is_empty());
         let id = Some(resource_id).filter(|i| !i.is_empty());
@@ -87,7 +87,7 @@ impl AuditService {
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub async fn verify(&self, ctx: &RequestContext) -> Result<Verification, Error> {
-        self.audit_the_auditor(ctx, "audit.verify", String::new())
+        self.audit_the_auditor(ctx, AuditAction::AuditVerify, String::new())
             .await?;
         let verification = yishe_store::verify(self.store.as_ref()).await?;
         if let Some((sequence, _, problem)) = &verification.broken {
@@ -108,7 +108,8 @@ impl AuditService {
         } else {
             format!("{}..={to}", after + 1)
         };
-        self.audit_the_auditor(ctx, "audit.export", range).await
+        self.audit_the_auditor(ctx, AuditAction::AuditExport, range)
+            .await
     }
 
     pub async fn links_after(&self, after: u64) -> Result<Vec<ChainLink>, Error> {

@@ -5,11 +5,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
 use yishe_domain::directory::ApiKey;
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::referral::truncate_to_micros;
-use yishe_domain::{Role, StationId};
+use yishe_domain::{AuditAction, Clock, Role, StationId};
 use yishe_runtime::auth::secrets;
 use yishe_store::{AuditEntry, Store};
 
@@ -28,6 +26,7 @@ pub struct FirstAdminKey {
 /// Creates the first station-admin key unless a valid one exists.
 pub async fn ensure_admin_key(
     store: &Store,
+    clock: &dyn Clock,
     station: &StationId,
     data_dir: &Path,
 ) -> Result<Option<FirstAdminKey>> {
@@ -36,7 +35,7 @@ pub async fn ensure_admin_key(
         return Ok(None);
     }
     let secret = secrets::generate();
-    let at = truncate_to_micros(Utc::now());
+    let at = clock.now();
     let key = ApiKey {
         id: ApiKeyId::new(),
         display_name: "station admin (created on first start)".into(),
@@ -53,9 +52,9 @@ pub async fn ensure_admin_key(
     };
     tx.insert_api_key(&key).await?;
     tx.append_audit(&AuditEntry::system(
-        "api_key.bootstrap",
-        "api_key",
-        key.id.to_string(),
+        AuditAction::ApiKeyBootstrap,
+        key.id,
+        at,
     ))
     .await?;
     // The file first: a key nobody can read would be worse than no key.

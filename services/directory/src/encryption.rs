@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
+use yishe_domain::{AuditAction, Outcome};
 use yishe_runtime::Shutdown;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::Store;
@@ -93,12 +94,7 @@ impl EncryptionService {
             .map(|(_, n)| n)
             .sum();
         self.store
-            .append_audit_alone(&ctx.audit(
-                "encryption.rotate",
-                "encryption_key",
-                key_id.clone(),
-                "ok",
-            ))
+            .append_audit_alone(&ctx.audit(AuditAction::EncryptionRotate, &key_id, Outcome::Ok))
             .await?;
         tracing::warn!(key_id = %key_id, "encryption key rotated; re-encrypting");
         self.wake.notify_one();

@@ -1,6 +1,6 @@
 //! The directory service's errors and the code each one is answered with.
 
-use yishe_domain::{Code, ServiceError, Violations};
+use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -8,8 +8,8 @@ pub enum Error {
     Invalid(Violations),
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("the etag does not match: the record changed since it was read; read it again")]
-    StaleEtag,
+    #[error(transparent)]
+    Stale(#[from] StaleEtag),
     #[error(transparent)]
     Store(#[from] yishe_store::Error),
     #[error("cannot write the admin key file: {0}")]
@@ -23,7 +23,7 @@ impl ServiceError for Error {
         match self {
             Error::Invalid(_) => Code::InvalidArgument,
             Error::NotFound(_) => Code::NotFound,
-            Error::StaleEtag => Code::Aborted,
+            Error::Stale(_) => Code::Aborted,
             Error::Store(e) => e.code(),
             Error::KeyFile(_) => Code::Internal,
             Error::Precondition(_) => Code::FailedPrecondition,
@@ -32,7 +32,7 @@ impl ServiceError for Error {
 
     fn reason(&self) -> &'static str {
         match self {
-            Error::StaleEtag => "STALE_ETAG",
+            Error::Stale(_) => "STALE_ETAG",
             Error::Store(e) => e.reason(),
             other => other.code().reason(),
         }

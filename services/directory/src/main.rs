@@ -5,10 +5,13 @@
 async fn main() -> std::process::ExitCode {
     yishe_runtime::run_standalone("yishe-directory", |process| {
         let store = process.store.clone();
+        let clock = process.clock.clone();
         let station = process.config.station();
         let data_dir = process.config.data_dir.clone();
         tokio::spawn(async move {
-            match yishe_directory::ensure_admin_key(&store, &station, &data_dir).await {
+            match yishe_directory::ensure_admin_key(&store, clock.as_ref(), &station, &data_dir)
+                .await
+            {
                 Ok(Some(key)) => println!(
                     "yishe-directory: station-admin key written to {}",
                     key.path.display()

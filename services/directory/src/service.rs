@@ -1,14 +1,15 @@
 //! The directory use-cases: departments, social workers and API keys of the station.
 
-use chrono::Utc;
 use yishe_domain::directory::{
     ApiKey, CertificationLevel, Department, MAX_CASELOAD_LIMIT, SocialWorker,
 };
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::referral::truncate_to_micros;
-use yishe_domain::{DepartmentId, HospitalId, Role, SocialWorkerId, StationId, Violations};
+use yishe_domain::{
+    AuditAction, DepartmentId, Etag, HospitalId, Outcome, Role, SocialWorkerId, StationId,
+    Violations,
+};
 use yishe_runtime::auth::{RequestContext, secrets};
-use yishe_store::{AuditEntry, Store};
+use yishe_store::Store;
 
 use crate::error::{Error, Result};
 
@@ -77,15 +78,6 @@ pub struct DirectoryService {
     store: Store,
 }
 
-fn now() -> chrono::DateTime<Utc> {
-    truncate_to_micros(Utc::now())
-}
-
-/// The audit row of an administrative change.
-fn audit(ctx: &RequestContext, action: &str, kind: &str, id: String) -> AuditEntry {
-    ctx.audit(action, kind, id, "ok")
-}
-
 /// Station roles act for their own station; a key without one acts for none.
 fn station_of(ctx: &RequestContext) -> Result<StationId> {
     ctx.caller.station.clone().ok_or_else(|| {
@@ -134,17 +126,12 @@ impl DirectoryService {
             hospital,
             code,
             name,
-            created_at: now(),
+            created_at: ctx.now(),
         };
         let mut tx = self.store.begin().await?;
         tx.insert_department(&department).await?;
-        tx.append_audit(&audit(
-            ctx,
-            "department.create",
-            "department",
-            department.id.to_string(),
-        ))
-        .await?;
+        tx.append_audit(&ctx.audit(AuditAction::DepartmentCreate, department.id, Outcome::Ok))
+            .await?;
         tx.commit().await?;
         Ok(department)
     }
@@ -197,7 +184,7 @@ impl DirectoryService {
         let (Some(level), true) = (draft.level, v.is_empty()) else {
             return Err(Error::Invalid(v));
         };
-        let at = now();
+        let at = ctx.now();
         let worker = SocialWorker {
             id: SocialWorkerId::new(),
             station,
@@ -212,13 +199,8 @@ impl DirectoryService {
         };
         let mut tx = self.store.begin().await?;
         tx.insert_worker(&worker).await?;
-        tx.append_audit(&audit(
-            ctx,
-            "social_worker.create",
-            "social_worker",
-            worker.id.to_string(),
-        ))
-        .await?;
+        tx.append_audit(&ctx.audit(AuditAction::SocialWorkerCreate, worker.id, Outcome::Ok))
+            .await?;
         tx.commit().await?;
         Ok(worker)
     }
@@ -240,7 +222,8 @@ impl DirectoryService {
             ))
         })?;
         let mut v = Violations::new();
-        if etag.trim().is_empty() {
+        let etag = Etag::parse(etag);
+        if etag.is_none() {
             v.add("social_worker.etag", "is required: send the etag last read");
         }
         let display_name = mask
@@ -255,18 +238,16 @@ impl DirectoryService {
         if mask.caseload_limit {
             check_caseload_limit(&mut v, "social_worker.caseload_limit", draft.caseload_limit);
         }
-        if !v.is_empty() {
+        let (Some(etag), true) = (etag, v.is_empty()) else {
             return Err(Error::Invalid(v));
-        }
+        };
         let mut tx = self.store.begin().await?;
         let mut worker = tx
             .get_worker(id)
             .await?
             .filter(|w| w.station == station)
             .ok_or(Error::NotFound("social worker"))?;
-        if etag.trim() != worker.etag() {
-            return Err(Error::StaleEtag);
-        }
+        etag.check(worker.version, "social worker")?;
         if let Some(name) = display_name {
             worker.display_name = name;
         }
@@ -279,16 +260,11 @@ impl DirectoryService {
         if mask.active {
             worker.active = draft.active;
         }
-        worker.updated_at = now();
+        worker.updated_at = ctx.now();
         worker.version += 1;
         tx.update_worker(&worker).await?;
-        tx.append_audit(&audit(
-            ctx,
-            "social_worker.update",
-            "social_worker",
-            worker.id.to_string(),
-        ))
-        .await?;
+        tx.append_audit(&ctx.audit(AuditAction::SocialWorkerUpdate, worker.id, Outcome::Ok))
+            .await?;
         tx.commit().await?;
         Ok(worker)
     }
@@ -313,14 +289,16 @@ impl DirectoryService {
     ) -> Result<(ApiKey, String)> {
         let station = station_of(ctx)?;
         let mut tx = self.store.begin().await?;
-        let key = self.checked_key(&mut *tx, draft, &station).await?;
+        let key = self
+            .checked_key(&mut *tx, draft, &station, ctx.now())
+            .await?;
         let secret = secrets::generate();
         let key = ApiKey {
             secret_hash: secrets::hash(&secret),
             ..key
         };
         tx.insert_api_key(&key).await?;
-        tx.append_audit(&audit(ctx, "api_key.create", "api_key", key.id.to_string()))
+        tx.append_audit(&ctx.audit(AuditAction::ApiKeyCreate, key.id, Outcome::Ok))
             .await?;
         tx.commit().await?;
         tracing::info!(key_id = %key.id, role = key.role.as_str(), "api key created");
@@ -332,6 +310,7 @@ impl DirectoryService {
         tx: &mut dyn yishe_store::Tx,
         draft: KeyDraft,
         station: &StationId,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<ApiKey> {
         let mut v = Violations::new();
         let display_name = v.required_text("api_key.display_name", &draft.display_name, NAME);
@@ -346,7 +325,7 @@ impl DirectoryService {
             certificate_subject: None,
             read_only: draft.read_only,
             secret_hash: String::new(),
-            created_at: now(),
+            created_at: now,
             revoked_at: None,
         };
         let Some(role) = draft.role else {
@@ -446,10 +425,10 @@ impl DirectoryService {
         })?;
         let mut tx = self.store.begin().await?;
         let key = tx
-            .revoke_api_key(id, now())
+            .revoke_api_key(id, ctx.now())
             .await?
             .ok_or(Error::NotFound("api key"))?;
-        tx.append_audit(&audit(ctx, "api_key.revoke", "api_key", id.to_string()))
+        tx.append_audit(&ctx.audit(AuditAction::ApiKeyRevoke, id, Outcome::Ok))
             .await?;
         tx.commit().await?;
         tracing::info!(key_id = %id, "api key revoked");

@@ -2,7 +2,7 @@
 
 use yishe_domain::directory::AssignmentError;
 use yishe_domain::referral::TransitionError;
-use yishe_domain::{Code, ServiceError, Violations};
+use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -22,8 +22,8 @@ pub enum Error {
     Assignment(#[from] AssignmentError),
     #[error("{0}")]
     Precondition(String),
-    #[error("the etag does not match: the referral changed since it was read; read it again")]
-    StaleEtag,
+    #[error(transparent)]
+    Stale(#[from] StaleEtag),
     #[error("this request_id was already used for a different referral")]
     RequestIdReused,
     #[error(transparent)]
@@ -39,7 +39,7 @@ impl ServiceError for Error {
             Error::Transition(TransitionError::RoleNotAllowed { .. }) => Code::PermissionDenied,
             Error::Transition(TransitionError::NotAllowed { .. }) => Code::FailedPrecondition,
             Error::Assignment(_) | Error::Precondition(_) => Code::FailedPrecondition,
-            Error::StaleEtag => Code::Aborted,
+            Error::Stale(_) => Code::Aborted,
             Error::RequestIdReused => Code::AlreadyExists,
             Error::Store(e) => e.code(),
         }
@@ -51,7 +51,7 @@ impl ServiceError for Error {
             Error::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
             Error::Transition(e) => e.reason(),
             Error::Assignment(e) => e.reason(),
-            Error::StaleEtag => "STALE_ETAG",
+            Error::Stale(_) => "STALE_ETAG",
             Error::RequestIdReused => "REQUEST_ID_REUSED",
             Error::Store(e) => e.reason(),
             other => other.code().reason(),

@@ -2,7 +2,6 @@
 //! (accept, reject, assign, hold, resume, cancel), and the live feed of events that
 //! closes the loop back to the referring department.
 
-mod audit;
 mod error;
 mod feed;
 mod grpc;
@@ -44,6 +43,7 @@ pub struct Options {
     pub retention_interval: Duration,
     /// Notified by every service of the process that commits referral events.
     pub relay_kick: Arc<Notify>,
+    pub clock: Arc<dyn yishe_domain::Clock>,
     pub shutdown: Shutdown,
 }
 
@@ -60,11 +60,13 @@ pub fn start(options: Options) -> ReferralServiceServer<ReferralGrpc> {
         options.metrics.clone(),
         options.default_station,
         options.deadlines,
+        options.clock.clone(),
         feed.kick(),
     );
     tokio::spawn(feed.clone().run_relay(options.metrics));
     tokio::spawn(retention::run(
         options.store.clone(),
+        options.clock.clone(),
         options.retention,
         options.retention_interval,
         options.shutdown.clone(),

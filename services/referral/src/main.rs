@@ -17,6 +17,7 @@ async fn main() -> std::process::ExitCode {
             retention: c.retention(),
             retention_interval: Duration::from_secs(c.retention_interval_secs),
             relay_kick: process.relay_kick.clone(),
+            clock: process.clock.clone(),
             shutdown: process.shutdown.clone(),
         });
         let mut routes = tonic::service::RoutesBuilder::default();

@@ -4,29 +4,34 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
-use yishe_domain::referral::truncate_to_micros;
+use yishe_domain::{AuditAction, Clock};
 use yishe_runtime::Shutdown;
-use yishe_store::Store;
+use yishe_store::{AuditEntry, Store};
 
-use crate::audit;
 use crate::error::Error;
 
 const BATCH: u32 = 200;
 
 /// Anonymises every referral closed more than `retention` ago; returns how many.
-pub async fn purge_expired(store: &Store, retention: Duration) -> Result<usize, Error> {
+pub async fn purge_expired(
+    store: &Store,
+    clock: &dyn Clock,
+    retention: Duration,
+) -> Result<usize, Error> {
     let window = chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::MAX);
-    let closed_before = truncate_to_micros(Utc::now())
+    let now = clock.now();
+    let closed_before = now
         .checked_sub_signed(window)
-        .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC);
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
     let mut total = 0;
     loop {
-        let purged = store.purge_closed_referrals(closed_before, BATCH).await?;
+        let purged = store
+            .purge_closed_referrals(closed_before, now, BATCH)
+            .await?;
         if !purged.is_empty() {
             let mut tx = store.begin().await?;
             for id in &purged {
-                tx.append_audit(&audit::system_entry("retention.purge", *id))
+                tx.append_audit(&AuditEntry::system(AuditAction::RetentionPurge, id, now))
                     .await?;
             }
             tx.commit().await?;
@@ -36,26 +41,24 @@ pub async fn purge_expired(store: &Store, retention: Duration) -> Result<usize, 
             break;
         }
     }
-    let mut tx = store.begin().await?;
-    let mut run = audit::system_entry(
-        "retention.run",
-        yishe_domain::ReferralId::from_uuid(uuid::Uuid::nil()),
-    );
-    run.resource_kind = "retention".into();
-    run.resource_id = String::new();
-    run.purpose = format!(
+    let run = AuditEntry::system(AuditAction::RetentionRun, "", now).with_purpose(format!(
         "{total} referrals closed before {} anonymised",
         closed_before.to_rfc3339()
-    );
-    tx.append_audit(&run).await?;
-    tx.commit().await?;
+    ));
+    store.append_audit_alone(&run).await?;
     tracing::info!(purged = total, "retention run finished");
     Ok(total)
 }
 
-pub(crate) async fn run(store: Store, retention: Duration, every: Duration, shutdown: Shutdown) {
+pub(crate) async fn run(
+    store: Store,
+    clock: std::sync::Arc<dyn Clock>,
+    retention: Duration,
+    every: Duration,
+    shutdown: Shutdown,
+) {
     loop {
-        if let Err(error) = purge_expired(&store, retention).await {
+        if let Err(error) = purge_expired(&store, clock.as_ref(), retention).await {
             tracing::warn!(%error, "retention run failed; retrying at the next interval");
         }
         tokio::select! {

@@ -10,16 +10,14 @@ use tokio::sync::Notify;
 use yishe_domain::directory::{AssignmentTarget, check_assignment};
 use yishe_domain::referral::{
     Command, EventType, ListFilter, ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent,
-    RejectionReason, Status, StatusReason, can_see, truncate_to_micros,
+    RejectionReason, Status, StatusReason, can_see,
 };
-use yishe_domain::{
-    AcceptanceDeadlines, ReferralId, Role, ServiceError, SocialWorkerId, StationId, Violations,
-};
+use yishe_domain::{AcceptanceDeadlines, ReferralId, Role, SocialWorkerId, StationId, Violations};
+use yishe_domain::{AuditAction, Clock, Code, Etag, Outcome};
 use yishe_runtime::Metrics;
 use yishe_runtime::auth::RequestContext;
-use yishe_store::{Created, Store, Tx};
+use yishe_store::{AuditEntry, Created, Store, Tx};
 
-use crate::audit;
 use crate::error::{Error, Result};
 
 /// The default and the largest page of ListReferrals.
@@ -69,17 +67,17 @@ impl Change {
         }
     }
 
-    fn action(&self) -> &'static str {
+    fn action(&self) -> AuditAction {
         match self {
-            Change::Accept => "referral.accept",
-            Change::Reject { .. } => "referral.reject",
-            Change::Hold { .. } => "referral.hold",
-            Change::Resume { .. } => "referral.resume",
+            Change::Accept => AuditAction::ReferralAccept,
+            Change::Reject { .. } => AuditAction::ReferralReject,
+            Change::Hold { .. } => AuditAction::ReferralHold,
+            Change::Resume { .. } => AuditAction::ReferralResume,
             Change::Cancel {
                 entered_in_error: true,
                 ..
-            } => "referral.retract",
-            Change::Cancel { .. } => "referral.cancel",
+            } => AuditAction::ReferralRetract,
+            Change::Cancel { .. } => AuditAction::ReferralCancel,
         }
     }
 
@@ -136,6 +134,7 @@ pub struct ReferralService {
     metrics: Metrics,
     default_station: StationId,
     deadlines: AcceptanceDeadlines,
+    clock: Arc<dyn Clock>,
     /// Wakes the relay after a commit, so watchers see events within milliseconds.
     relay_kick: Arc<Notify>,
 }
@@ -146,6 +145,7 @@ impl ReferralService {
         metrics: Metrics,
         default_station: StationId,
         deadlines: AcceptanceDeadlines,
+        clock: Arc<dyn Clock>,
         relay_kick: Arc<Notify>,
     ) -> Self {
         Self {
@@ -153,6 +153,7 @@ impl ReferralService {
             metrics,
             default_station,
             deadlines,
+            clock,
             relay_kick,
         }
     }
@@ -160,7 +161,7 @@ impl ReferralService {
     /// Creates a referral, or returns the one a replay of the same request created.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub async fn create(&self, ctx: &RequestContext, draft: ReferralDraft) -> Result<Referral> {
-        let now = truncate_to_micros(Utc::now());
+        let now = ctx.now();
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
             return Err(Error::Forbidden(
@@ -183,13 +184,8 @@ impl ReferralService {
             Created::Inserted => {
                 tx.append_event(&ReferralEvent::of(EventType::Created, &referral, now))
                     .await?;
-                tx.append_audit(&audit::entry(
-                    ctx,
-                    "referral.create",
-                    Some(referral.id),
-                    "ok",
-                ))
-                .await?;
+                tx.append_audit(&ctx.audit(AuditAction::ReferralCreate, referral.id, Outcome::Ok))
+                    .await?;
                 tx.commit().await?;
                 self.relay_kick.notify_one();
                 for reason in &referral.reasons {
@@ -206,18 +202,17 @@ impl ReferralService {
                     drop(tx);
                     self.audit_refusal(
                         ctx,
-                        "referral.create.replay",
+                        AuditAction::ReferralCreateReplay,
                         Some(existing.id),
                         &Error::RequestIdReused,
                     )
                     .await;
                     return Err(Error::RequestIdReused);
                 }
-                tx.append_audit(&audit::entry(
-                    ctx,
-                    "referral.create.replay",
-                    Some(existing.id),
-                    "ok",
+                tx.append_audit(&ctx.audit(
+                    AuditAction::ReferralCreateReplay,
+                    existing.id,
+                    Outcome::Ok,
                 ))
                 .await?;
                 tx.commit().await?;
@@ -232,7 +227,7 @@ impl ReferralService {
         created_by: &str,
         now: chrono::DateTime<Utc>,
     ) -> Referral {
-        let deadline = truncate_to_micros(self.deadlines.deadline(new.priority, now));
+        let deadline = self.deadlines.deadline(new.priority, now);
         Referral {
             id: ReferralId::new(),
             request_id: new.request_id,
@@ -283,27 +278,34 @@ impl ReferralService {
         }
         let mut tx = self.store.begin().await?;
         let Some(referral) = tx.get_referral(id).await? else {
-            tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), "not_found"))
-                .await?;
+            tx.append_audit(&ctx.audit(
+                AuditAction::ReferralGet,
+                id,
+                Outcome::Refused(Code::NotFound),
+            ))
+            .await?;
             tx.commit().await?;
             return Err(Error::NotFound);
         };
         if can_see(&ctx.caller, referral.scope()) {
-            tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), "ok"))
+            tx.append_audit(&ctx.audit(AuditAction::ReferralGet, id, Outcome::Ok))
                 .await?;
             tx.commit().await?;
             return Ok(referral);
         }
         if reason.is_empty() || ctx.caller.role != Role::Supervisor {
-            tx.append_audit(&audit::entry(ctx, "referral.get", Some(id), "not_found"))
-                .await?;
+            tx.append_audit(&ctx.audit(
+                AuditAction::ReferralGet,
+                id,
+                Outcome::Refused(Code::NotFound),
+            ))
+            .await?;
             tx.commit().await?;
             return Err(Error::NotFound);
         }
-        let now = truncate_to_micros(Utc::now());
-        let mut entry = audit::entry(ctx, "referral.break_glass", Some(id), "ok");
-        entry.purpose = reason.to_owned();
-        tx.append_audit(&entry).await?;
+        let now = ctx.now();
+        let entry = ctx.audit(AuditAction::ReferralBreakGlass, id, Outcome::Ok);
+        tx.append_audit(&entry.with_purpose(reason)).await?;
         tx.append_event(&ReferralEvent::of(EventType::BreakGlass, &referral, now))
             .await?;
         tx.commit().await?;
@@ -339,7 +341,7 @@ impl ReferralService {
         let mut tx = self.store.begin().await?;
         let page = tx.list_referrals(&scope, &filter, after, limit).await?;
         for r in &page.referrals {
-            tx.append_audit(&audit::entry(ctx, "referral.list", Some(r.id), "ok"))
+            tx.append_audit(&ctx.audit(AuditAction::ReferralList, r.id, Outcome::Ok))
                 .await?;
         }
         tx.commit().await?;
@@ -350,7 +352,7 @@ impl ReferralService {
     }
 
     /// Accept, reject, hold, resume or cancel.
-    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id, action = change.action()))]
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id, action = change.action().as_str()))]
     pub async fn change(
         &self,
         ctx: &RequestContext,
@@ -359,7 +361,7 @@ impl ReferralService {
         change: Change,
     ) -> Result<Referral> {
         let reason = change.status_reason()?;
-        let now = truncate_to_micros(Utc::now());
+        let now = ctx.now();
         let result = async {
             let mut tx = self.store.begin().await?;
             let mut referral = self.visible_for_change(&mut *tx, ctx, id, etag).await?;
@@ -412,7 +414,7 @@ impl ReferralService {
                 "must be a social worker id (a UUID)",
             ))
         })?;
-        let now = truncate_to_micros(Utc::now());
+        let now = ctx.now();
         let result = async {
             let mut tx = self.store.begin().await?;
             let mut referral = self.visible_for_change(&mut *tx, ctx, id, etag).await?;
@@ -444,14 +446,14 @@ impl ReferralService {
                 ctx,
                 referral,
                 EventType::Assigned,
-                "referral.assign",
+                AuditAction::ReferralAssign,
                 now,
             )
             .await
         }
         .await;
         if let Err(error) = &result {
-            self.audit_refusal(ctx, "referral.assign", Some(id), error)
+            self.audit_refusal(ctx, AuditAction::ReferralAssign, Some(id), error)
                 .await;
         }
         result
@@ -459,7 +461,7 @@ impl ReferralService {
 
     /// Marks referrals still REQUESTED after their deadline as breached, once each.
     pub async fn mark_sla_breaches(&self) -> Result<usize> {
-        let now = truncate_to_micros(Utc::now());
+        let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         let overdue = tx.overdue_referrals(now, 100).await?;
         for mut referral in overdue.iter().cloned() {
@@ -469,8 +471,12 @@ impl ReferralService {
             tx.update_referral(&referral).await?;
             tx.append_event(&ReferralEvent::of(EventType::SlaBreached, &referral, now))
                 .await?;
-            tx.append_audit(&audit::system_entry("referral.sla_breach", referral.id))
-                .await?;
+            tx.append_audit(&AuditEntry::system(
+                AuditAction::ReferralSlaBreach,
+                referral.id,
+                now,
+            ))
+            .await?;
         }
         tx.commit().await?;
         for referral in &overdue {
@@ -499,15 +505,13 @@ impl ReferralService {
             .await?
             .filter(|r| can_see(&ctx.caller, r.scope()))
             .ok_or(Error::NotFound)?;
-        if etag.trim().is_empty() {
-            return Err(Error::Invalid(Violations::one(
+        let etag = Etag::parse(etag).ok_or_else(|| {
+            Error::Invalid(Violations::one(
                 "etag",
                 "is required: send the etag last read",
-            )));
-        }
-        if !referral.etag_matches(etag) {
-            return Err(Error::StaleEtag);
-        }
+            ))
+        })?;
+        etag.check(referral.version, "referral")?;
         Ok(referral)
     }
 
@@ -518,7 +522,7 @@ impl ReferralService {
         ctx: &RequestContext,
         mut referral: Referral,
         event: EventType,
-        action: &str,
+        action: AuditAction,
         now: chrono::DateTime<Utc>,
     ) -> Result<Referral> {
         referral.updated_at = now;
@@ -526,11 +530,11 @@ impl ReferralService {
         tx.update_referral(&referral).await?;
         tx.append_event(&ReferralEvent::of(event, &referral, now))
             .await?;
-        tx.append_audit(&audit::entry(ctx, action, Some(referral.id), "ok"))
+        tx.append_audit(&ctx.audit(action, referral.id, Outcome::Ok))
             .await?;
         tx.commit().await?;
         self.relay_kick.notify_one();
-        tracing::info!(referral_id = %referral.id, status = referral.status.as_str(), action, "referral changed");
+        tracing::info!(referral_id = %referral.id, status = referral.status.as_str(), action = action.as_str(), "referral changed");
         Ok(referral)
     }
 
@@ -538,13 +542,12 @@ impl ReferralService {
     async fn audit_refusal(
         &self,
         ctx: &RequestContext,
-        action: &str,
+        action: AuditAction,
         id: Option<ReferralId>,
         error: &Error,
     ) {
         let id = id.map(|r| r.to_string()).unwrap_or_default();
-        ctx.audit_refusal(&self.store, action, "referral", id, error.code())
-            .await;
+        ctx.audit_refusal(&self.store, action, id, error).await;
     }
 }
 

@@ -2,9 +2,11 @@
 //! database (embedded SQLite by default), as started by `cargo run --release`.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::task::JoinHandle;
 use yishe_directory::FirstAdminKey;
+use yishe_domain::{Clock, SystemClock};
 use yishe_runtime::{Config, Process, Shutdown, StartError};
 
 /// A running server.
@@ -34,20 +36,28 @@ impl Running {
 }
 
 /// Opens the database, makes the first admin key if needed, binds the listeners and
-/// starts serving every service.
-pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartError> {
-    let process = Process::open(config, shutdown.clone()).await?;
+/// starts serving every service; every deadline and audit row reads `clock`.
+pub async fn start(
+    config: Config,
+    shutdown: Shutdown,
+    clock: Arc<dyn Clock>,
+) -> Result<Running, StartError> {
+    let process = Process::open(config, shutdown.clone(), clock).await?;
     let c = &process.config;
-    let first_admin_key =
-        yishe_directory::ensure_admin_key(&process.store, &c.station(), &c.data_dir)
-            .await
-            .map_err(|e| match e {
-                yishe_directory::Error::Store(s) => StartError::Database(s),
-                other => StartError::DataDir {
-                    path: c.data_dir.display().to_string(),
-                    source: std::io::Error::other(other.to_string()),
-                },
-            })?;
+    let first_admin_key = yishe_directory::ensure_admin_key(
+        &process.store,
+        process.clock.as_ref(),
+        &c.station(),
+        &c.data_dir,
+    )
+    .await
+    .map_err(|e| match e {
+        yishe_directory::Error::Store(s) => StartError::Database(s),
+        other => StartError::DataDir {
+            path: c.data_dir.display().to_string(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })?;
     let referrals = yishe_referral::start(yishe_referral::Options {
         store: process.store.clone(),
         metrics: process.metrics.clone(),
@@ -57,6 +67,7 @@ pub async fn start(config: Config, shutdown: Shutdown) -> Result<Running, StartE
         retention: c.retention(),
         retention_interval: std::time::Duration::from_secs(c.retention_interval_secs),
         relay_kick: process.relay_kick.clone(),
+        clock: process.clock.clone(),
         shutdown,
     });
     let assessments = yishe_assessment::start(yishe_assessment::Options {
@@ -130,12 +141,16 @@ pub async fn run_command(command: &str, config: Config) -> std::process::ExitCod
 
 /// One retention run now, as the schedule would do it.
 pub async fn purge(config: Config) -> Result<usize, String> {
-    let process = Process::open(config, Shutdown::new())
+    let process = Process::open(config, Shutdown::new(), Arc::new(SystemClock))
         .await
         .map_err(|e| e.to_string())?;
-    let purged = yishe_referral::purge_expired(&process.store, process.config.retention())
-        .await
-        .map_err(|e| e.to_string());
+    let purged = yishe_referral::purge_expired(
+        &process.store,
+        process.clock.as_ref(),
+        process.config.retention(),
+    )
+    .await
+    .map_err(|e| e.to_string());
     process.store.close().await;
     purged
 }

@@ -15,7 +15,8 @@ async fn main() -> ExitCode {
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
 
-    let running = match yishe_server::start(config, shutdown).await {
+    let clock = std::sync::Arc::new(yishe_domain::SystemClock);
+    let running = match yishe_server::start(config, shutdown, clock).await {
         Ok(running) => running,
         Err(error) => {
             eprintln!("yishe: cannot start: {error}");

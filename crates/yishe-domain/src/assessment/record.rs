@@ -194,8 +194,8 @@ pub struct Assessment {
 
 impl Assessment {
     /// The etag of the record: changes with every amendment.
-    pub fn etag(&self) -> String {
-        self.current_version.to_string()
+    pub fn etag(&self) -> crate::Etag {
+        crate::Etag::of(self.current_version)
     }
 }
 

@@ -42,8 +42,8 @@ impl RiskFlag {
     }
 
     /// The etag a supervisor sends back when acknowledging.
-    pub fn etag(&self) -> String {
-        self.version.to_string()
+    pub fn etag(&self) -> crate::Etag {
+        crate::Etag::of(self.version)
     }
 
     /// Checks an acknowledgement note: required, since the point of acknowledging is

@@ -326,7 +326,7 @@ fn validate_consent(
         given_by,
         justification,
         recorded_by,
-        recorded_at: crate::referral::model::truncate_to_micros(c.recorded_at?),
+        recorded_at: crate::clock::to_micros(c.recorded_at?),
     })
 }
 

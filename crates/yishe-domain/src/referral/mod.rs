@@ -15,8 +15,6 @@ pub use disclosure::{disclose, disclose_event};
 pub use event::{EventType, ReferralEvent};
 pub use filter::ListFilter;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
-pub use model::{
-    Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason, truncate_to_micros,
-};
+pub use model::{Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason};
 pub use reason::{ReferralReason, RejectionReason};
 pub use status::{Command, Status, TransitionError};

@@ -101,21 +101,9 @@ pub struct Referral {
 
 impl Referral {
     /// The opaque etag clients send back with a change.
-    pub fn etag(&self) -> String {
-        self.version.to_string()
+    pub fn etag(&self) -> crate::Etag {
+        crate::Etag::of(self.version)
     }
-
-    /// Whether `etag` is the current one.
-    pub fn etag_matches(&self, etag: &str) -> bool {
-        etag.trim() == self.etag()
-    }
-}
-
-/// Timestamps are kept to the microsecond: PostgreSQL's precision, so a value reads
-/// back equal on both engines.
-pub fn truncate_to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
-    use chrono::{DurationRound, TimeDelta};
-    at.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(at)
 }
 
 impl Referral {

@@ -186,7 +186,7 @@ pub fn assessment_to_proto(a: &domain::Assessment) -> wire::Assessment {
             .unwrap_or_default(),
         record_time: Some(to_timestamp(a.recorded_at)),
         create_time: Some(to_timestamp(a.created_at)),
-        etag: a.etag(),
+        etag: a.etag().to_string(),
         risks: c
             .risks()
             .into_iter()
@@ -211,7 +211,7 @@ pub fn risk_flag_to_proto(f: &domain::RiskFlag) -> wire::RiskFlag {
             .as_ref()
             .map(|a| a.note.clone())
             .unwrap_or_default(),
-        etag: f.etag(),
+        etag: f.etag().to_string(),
     }
 }
 

@@ -54,7 +54,7 @@ pub fn worker_to_proto(w: &SocialWorker) -> wire::SocialWorker {
         open_cases: w.open_cases,
         create_time: Some(to_timestamp(w.created_at)),
         update_time: Some(to_timestamp(w.updated_at)),
-        etag: w.etag(),
+        etag: w.etag().to_string(),
     }
 }
 

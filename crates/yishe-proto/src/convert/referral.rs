@@ -173,7 +173,7 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
         sla_breached: r.sla_breached,
         create_time: Some(to_timestamp(r.created_at)),
         update_time: Some(to_timestamp(r.updated_at)),
-        etag: r.etag(),
+        etag: r.etag().to_string(),
     }
 }
 

@@ -1,57 +1,64 @@
 //! What the authentication layer hands to the use-cases.
 
-use tonic::Status;
-use yishe_domain::Caller;
+use std::sync::Arc;
 
-/// The authenticated caller and the id this request is known by in logs and audit.
+use chrono::{DateTime, Utc};
+use tonic::Status;
+use yishe_domain::{AuditAction, Caller, Clock, Outcome, ServiceError};
+use yishe_store::AuditEntry;
+
+/// The authenticated caller, the id this request is known by in logs and audit, and
+/// the process's clock.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     pub caller: Caller,
     /// The client's `x-request-id`, or one made up for this call.
     pub request_id: String,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl RequestContext {
-    /// The audit row recording that this caller did `action` to a record, with the
-    /// `outcome` (`ok` or the code the caller received).
-    pub fn audit(
-        &self,
-        action: &str,
-        resource_kind: &str,
-        resource_id: String,
-        outcome: &str,
-    ) -> yishe_store::AuditEntry {
-        yishe_store::AuditEntry {
-            id: uuid::Uuid::now_v7(),
-            occurred_at: yishe_domain::referral::truncate_to_micros(chrono::Utc::now()),
-            subject: self.caller.subject.clone(),
-            role: self.caller.role.as_str().to_owned(),
-            action: action.to_owned(),
-            resource_kind: resource_kind.to_owned(),
-            resource_id,
-            request_id: self.request_id.clone(),
-            outcome: outcome.to_owned(),
-            purpose: String::new(),
-        }
+    /// Now, by the process's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
-    /// Records that this caller's attempt to do `action` to a record was refused with
-    /// `code`. Bad input touched no record and is not recorded. Best effort: a failure
-    /// to audit is logged, and the caller still gets the original refusal.
+    /// The audit row recording that this caller did `action` to the record
+    /// `resource_id`, with `outcome`.
+    pub fn audit(
+        &self,
+        action: AuditAction,
+        resource_id: impl ToString,
+        outcome: Outcome,
+    ) -> AuditEntry {
+        AuditEntry::of(
+            &self.caller,
+            &self.request_id,
+            action,
+            resource_id,
+            outcome,
+            self.now(),
+        )
+    }
+
+    /// Records, in a transaction of its own, that this caller's attempt to do `action`
+    /// to a record was refused with `error`. Bad input touched no record and is not
+    /// recorded. Best effort: a failure to audit is logged, and the caller still gets
+    /// the original refusal.
     pub async fn audit_refusal(
         &self,
         store: &yishe_store::Store,
-        action: &str,
-        resource_kind: &str,
-        resource_id: String,
-        code: yishe_domain::Code,
+        action: AuditAction,
+        resource_id: impl ToString,
+        error: &dyn ServiceError,
     ) {
+        let code = error.code();
         if code == yishe_domain::Code::InvalidArgument {
             return;
         }
-        let entry = self.audit(action, resource_kind, resource_id, code.as_str());
+        let entry = self.audit(action, resource_id, Outcome::Refused(code));
         if let Err(e) = store.append_audit_alone(&entry).await {
-            tracing::error!(error = %e, action, "cannot write the audit row of a refused call");
+            tracing::error!(error = %e, action = action.as_str(), "cannot write the audit row of a refused call");
         }
     }
 }

@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 use async_trait::async_trait;
 use tonic::Status;
 use tower::{Layer, Service};
-use yishe_domain::Caller;
+use yishe_domain::{Caller, Clock, Code, Outcome};
 use yishe_store::{AuditEntry, Store};
 
 use super::context::RequestContext;
@@ -57,13 +57,15 @@ impl AuthError {
 pub struct AuthLayer {
     authenticator: Arc<dyn Authenticator>,
     audit: Store,
+    clock: Arc<dyn Clock>,
 }
 
 impl AuthLayer {
-    pub fn new(authenticator: Arc<dyn Authenticator>, audit: Store) -> Self {
+    pub fn new(authenticator: Arc<dyn Authenticator>, audit: Store, clock: Arc<dyn Clock>) -> Self {
         Self {
             authenticator,
             audit,
+            clock,
         }
     }
 }
@@ -76,6 +78,7 @@ impl<S> Layer<S> for AuthLayer {
             inner,
             authenticator: self.authenticator.clone(),
             audit: self.audit.clone(),
+            clock: self.clock.clone(),
         }
     }
 }
@@ -85,6 +88,7 @@ pub struct AuthService<S> {
     inner: S,
     authenticator: Arc<dyn Authenticator>,
     audit: Store,
+    clock: Arc<dyn Clock>,
 }
 
 type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
@@ -112,6 +116,7 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let authenticator = self.authenticator.clone();
         let audit = self.audit.clone();
+        let clock = self.clock.clone();
         Box::pin(async move {
             let access = policy::lookup(request.uri().path());
             if access == Some(Access::Public) {
@@ -120,6 +125,7 @@ where
             let request_id = request_id(request.headers());
             let refusal = Refusal {
                 audit: &audit,
+                clock: clock.as_ref(),
                 path: request.uri().path(),
                 request_id: &request_id,
             };
@@ -131,7 +137,7 @@ where
                 Err(error) => {
                     let status = error.into_status();
                     if status.code() == tonic::Code::Unauthenticated {
-                        refusal.record(None, "unauthenticated").await;
+                        refusal.record(None, Code::Unauthenticated).await;
                     }
                     return Ok(status.into_http());
                 }
@@ -140,7 +146,7 @@ where
                 matches!(access, Some(Access::Roles(roles)) if roles.contains(&caller.role));
             if !allowed {
                 tracing::info!(role = caller.role.as_str(), "call denied by policy");
-                refusal.record(Some(&caller), "permission_denied").await;
+                refusal.record(Some(&caller), Code::PermissionDenied).await;
                 let status = Status::permission_denied(format!(
                     "the role {} may not call this method",
                     caller.role.as_str()
@@ -148,12 +154,14 @@ where
                 return Ok(status.into_http());
             }
             if caller.read_only && !policy::only_reads(request.uri().path()) {
-                refusal.record(Some(&caller), "permission_denied").await;
+                refusal.record(Some(&caller), Code::PermissionDenied).await;
                 return Ok(Status::permission_denied("this key is read-only").into_http());
             }
-            request
-                .extensions_mut()
-                .insert(RequestContext { caller, request_id });
+            request.extensions_mut().insert(RequestContext {
+                caller,
+                request_id,
+                clock,
+            });
             inner.call(request).await
         })
     }
@@ -162,16 +170,17 @@ where
 /// A refused call, to be written to the audit log.
 struct Refusal<'a> {
     audit: &'a Store,
+    clock: &'a dyn Clock,
     path: &'a str,
     request_id: &'a str,
 }
 
 impl Refusal<'_> {
     /// Best effort: a refusal stands whether or not its audit row could be written.
-    async fn record(&self, caller: Option<&Caller>, outcome: &str) {
+    async fn record(&self, caller: Option<&Caller>, code: Code) {
         let entry = AuditEntry {
             id: uuid::Uuid::now_v7(),
-            occurred_at: yishe_domain::referral::truncate_to_micros(chrono::Utc::now()),
+            occurred_at: self.clock.now(),
             subject: caller
                 .map(|c| c.subject.clone())
                 .unwrap_or_else(|| "anonymous".into()),
@@ -181,7 +190,7 @@ impl Refusal<'_> {
             resource_kind: String::new(),
             resource_id: String::new(),
             request_id: self.request_id.to_owned(),
-            outcome: outcome.to_owned(),
+            outcome: Outcome::Refused(code).as_str().to_owned(),
             purpose: String::new(),
         };
         if let Err(error) = self.audit.append_audit_alone(&entry).await {

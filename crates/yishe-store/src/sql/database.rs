@@ -111,9 +111,11 @@ macro_rules! impl_database {
             async fn purge_closed_referrals(
                 &self,
                 closed_before: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
                 limit: u32,
             ) -> crate::Result<Vec<yishe_domain::ReferralId>> {
-                purge_closed_referrals_on(&self.$writer, &self.crypto, closed_before, limit).await
+                purge_closed_referrals_on(&self.$writer, &self.crypto, closed_before, now, limit)
+                    .await
             }
 
             fn crypto(&self) -> &std::sync::Arc<crate::Crypto> {

@@ -8,6 +8,7 @@ macro_rules! impl_retention {
             pool: &::sqlx::Pool<$db>,
             crypto: &crate::Crypto,
             closed_before: ::chrono::DateTime<::chrono::Utc>,
+            now: ::chrono::DateTime<::chrono::Utc>,
             limit: u32,
         ) -> crate::Result<Vec<::yishe_domain::ReferralId>> {
             let mut tx = pool.begin().await?;
@@ -21,7 +22,6 @@ macro_rules! impl_retention {
                 .bind(i64::from(limit))
                 .fetch_all(&mut *tx)
                 .await?;
-            let now = ::yishe_domain::referral::truncate_to_micros(::chrono::Utc::now());
             let mut purged = Vec::with_capacity(rows.len());
             for row in rows {
                 let mut referral = row.into_referral(crypto)?;

@@ -1,0 +1,104 @@
+//! What the audit log records: the action a caller (or Yishe itself) took, on which
+//! kind of record, and with what outcome.
+
+use crate::Code;
+use crate::named::named_enum;
+
+named_enum!(
+    /// Something done to a record, as the audit log names it.
+    AuditAction {
+        ReferralCreate => "referral.create",
+        ReferralCreateReplay => "referral.create.replay",
+        ReferralGet => "referral.get",
+        ReferralList => "referral.list",
+        ReferralBreakGlass => "referral.break_glass",
+        ReferralAccept => "referral.accept",
+        ReferralReject => "referral.reject",
+        ReferralHold => "referral.hold",
+        ReferralResume => "referral.resume",
+        ReferralCancel => "referral.cancel",
+        ReferralRetract => "referral.retract",
+        ReferralAssign => "referral.assign",
+        ReferralSlaBreach => "referral.sla_breach",
+        AssessmentSubmit => "assessment.submit",
+        AssessmentSubmitReplay => "assessment.submit.replay",
+        AssessmentAmend => "assessment.amend",
+        AssessmentGet => "assessment.get",
+        AssessmentList => "assessment.list",
+        AssessmentCompare => "assessment.compare",
+        RiskFlagRaise => "risk_flag.raise",
+        RiskFlagList => "risk_flag.list",
+        RiskFlagAcknowledge => "risk_flag.acknowledge",
+        DepartmentCreate => "department.create",
+        SocialWorkerCreate => "social_worker.create",
+        SocialWorkerUpdate => "social_worker.update",
+        ApiKeyCreate => "api_key.create",
+        ApiKeyRevoke => "api_key.revoke",
+        ApiKeyBootstrap => "api_key.bootstrap",
+        AuditList => "audit.list",
+        AuditVerify => "audit.verify",
+        AuditExport => "audit.export",
+        EncryptionRotate => "encryption.rotate",
+        RetentionPurge => "retention.purge",
+        RetentionRun => "retention.run",
+    }
+);
+
+impl AuditAction {
+    /// The kind of record the action is about. Whatever is done to a patient's
+    /// assessments and risk flags is recorded against their referral, so "who looked
+    /// at this patient's record" is one query.
+    pub fn resource_kind(self) -> &'static str {
+        let area = self.as_str().split('.').next().unwrap_or_default();
+        match area {
+            "referral" | "assessment" | "risk_flag" => "referral",
+            "audit" => "audit_log",
+            "encryption" => "encryption_key",
+            "retention" if self == AuditAction::RetentionPurge => "referral",
+            other => other,
+        }
+    }
+}
+
+/// How an audited attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Refused with this code.
+    Refused(Code),
+}
+
+impl Outcome {
+    /// The text the audit log stores: `ok`, or the code (`not_found`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Refused(code) => code.as_str(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_names_its_record() {
+        assert_eq!(AuditAction::AssessmentGet.resource_kind(), "referral");
+        assert_eq!(AuditAction::RiskFlagRaise.resource_kind(), "referral");
+        assert_eq!(AuditAction::RetentionPurge.resource_kind(), "referral");
+        assert_eq!(AuditAction::RetentionRun.resource_kind(), "retention");
+        assert_eq!(AuditAction::ApiKeyBootstrap.resource_kind(), "api_key");
+        assert_eq!(
+            AuditAction::SocialWorkerUpdate.resource_kind(),
+            "social_worker"
+        );
+        assert_eq!(AuditAction::DepartmentCreate.resource_kind(), "department");
+        assert_eq!(AuditAction::AuditExport.resource_kind(), "audit_log");
+        assert_eq!(
+            AuditAction::EncryptionRotate.resource_kind(),
+            "encryption_key"
+        );
+        assert_eq!(Outcome::Refused(Code::NotFound).as_str(), "not_found");
+    }
+}
