@@ -11,6 +11,7 @@ pub mod directory;
 pub mod etag;
 pub mod ids;
 pub mod named;
+pub mod page;
 pub mod priority;
 pub mod referral;
 pub mod service_error;
@@ -24,6 +25,7 @@ pub use etag::{Etag, StaleEtag};
 pub use ids::{
     AssessmentId, DepartmentId, HospitalId, ReferralId, RiskFlagId, SocialWorkerId, StationId,
 };
+pub use page::{Page, PageLimits, PageRequest};
 pub use priority::{AcceptanceDeadlines, Priority};
 pub use service_error::ServiceError;
 pub use validation::{FieldViolation, Violations};

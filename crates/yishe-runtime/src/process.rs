@@ -62,9 +62,6 @@ pub struct Process {
     pub tls: Option<crate::tls::GrpcTls>,
     /// The metrics listener's TLS, when configured.
     pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
-    /// Notified after a commit that appended referral events, so the feed relay of
-    /// this process moves them at once (other processes' relays poll).
-    pub relay_kick: Arc<tokio::sync::Notify>,
 }
 
 impl Process {
@@ -118,7 +115,6 @@ impl Process {
             new_key_file,
             tls,
             metrics_tls,
-            relay_kick: Arc::new(tokio::sync::Notify::new()),
         })
     }
 

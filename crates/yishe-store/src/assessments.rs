@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 use yishe_domain::assessment::{Assessment, RiskFlag};
-use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, SocialWorkerId, StationId};
+use yishe_domain::{
+    AssessmentId, Page, PageRequest, ReferralId, RiskFlagId, SocialWorkerId, StationId,
+};
 
 use crate::Result;
 
@@ -16,13 +18,6 @@ pub enum Submitted {
     Existing(Box<Assessment>, String),
 }
 
-/// One page of assessments, newest first.
-#[derive(Debug)]
-pub struct AssessmentPage {
-    pub assessments: Vec<Assessment>,
-    pub next_after: Option<AssessmentId>,
-}
-
 /// Which risk flags a list may return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RiskFlagScope {
@@ -33,13 +28,6 @@ pub enum RiskFlagScope {
         station: StationId,
         worker: SocialWorkerId,
     },
-}
-
-/// One page of risk flags, newest first.
-#[derive(Debug)]
-pub struct RiskFlagPage {
-    pub flags: Vec<RiskFlag>,
-    pub next_after: Option<RiskFlagId>,
 }
 
 #[async_trait]
@@ -66,9 +54,8 @@ pub trait AssessmentRepo {
     async fn list_assessments(
         &mut self,
         referral: ReferralId,
-        after: Option<AssessmentId>,
-        limit: u32,
-    ) -> Result<AssessmentPage>;
+        page: PageRequest<AssessmentId>,
+    ) -> Result<Page<Assessment, AssessmentId>>;
 
     /// Inserts a flag unless the same assessment already raised that kind of risk on
     /// that instrument; returns whether it was inserted.
@@ -85,7 +72,6 @@ pub trait AssessmentRepo {
         scope: &RiskFlagScope,
         referral: Option<ReferralId>,
         open_only: bool,
-        after: Option<RiskFlagId>,
-        limit: u32,
-    ) -> Result<RiskFlagPage>;
+        page: PageRequest<RiskFlagId>,
+    ) -> Result<Page<RiskFlag, RiskFlagId>>;
 }

@@ -45,6 +45,10 @@ pub trait Database: Send + Sync + std::fmt::Debug {
     /// 0 when another relay holds the lock.
     async fn relay_events(&self, limit: u32) -> Result<usize>;
 
+    /// Notified when a transaction of this process commits feed events, so the relay
+    /// moves them at once (relays of other processes poll).
+    fn events_committed(&self) -> &tokio::sync::Notify;
+
     /// Feed events with a sequence greater than `after`, in order.
     async fn feed_after(&self, after: u64, limit: u32) -> Result<Vec<ReferralEvent>>;
 

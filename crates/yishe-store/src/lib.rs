@@ -19,7 +19,7 @@ mod rows;
 mod sql;
 mod sqlite;
 
-pub use assessments::{AssessmentPage, AssessmentRepo, RiskFlagPage, RiskFlagScope, Submitted};
+pub use assessments::{AssessmentRepo, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
 pub use chain::{AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify};
 pub use crypto::{Crypto, Keyring};
@@ -28,5 +28,5 @@ pub use directory::DirectoryRepo;
 pub use error::{Error, Result};
 pub use events::EventLog;
 pub use postgres::PostgresDatabase;
-pub use referrals::{Created, ReferralPage, ReferralRepo};
+pub use referrals::{Created, ReferralRepo};
 pub use sqlite::SqliteDatabase;

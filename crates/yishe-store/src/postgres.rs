@@ -33,6 +33,7 @@ impl_retention!(Postgres);
 pub struct PostgresDatabase {
     pool: PgPool,
     crypto: std::sync::Arc<Crypto>,
+    events_committed: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl PostgresDatabase {
@@ -49,7 +50,11 @@ impl PostgresDatabase {
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool, crypto })
+        Ok(Self {
+            pool,
+            crypto,
+            events_committed: Default::default(),
+        })
     }
 }
 

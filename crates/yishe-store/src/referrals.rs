@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use yishe_domain::ReferralId;
-use yishe_domain::referral::{ListFilter, ListScope, Referral};
+use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral};
+use yishe_domain::{Page, PageRequest, ReferralId};
 
 use crate::Result;
 
@@ -17,14 +17,6 @@ pub enum Created {
     Existing(Box<Referral>, String),
 }
 
-/// One page of a list, newest first.
-#[derive(Debug)]
-pub struct ReferralPage {
-    pub referrals: Vec<Referral>,
-    /// The last id of this page, when more may follow.
-    pub next_after: Option<ReferralId>,
-}
-
 #[async_trait]
 pub trait ReferralRepo {
     async fn get_referral(&mut self, id: ReferralId) -> Result<Option<Referral>>;
@@ -33,17 +25,18 @@ pub trait ReferralRepo {
     /// replays wait for the first to commit and then see it.
     async fn insert_referral(&mut self, referral: &Referral, fingerprint: &str) -> Result<Created>;
 
-    /// Writes the changed referral, whose `version` is one more than the stored one;
-    /// `Error::Stale` when the stored version moved on.
-    async fn update_referral(&mut self, referral: &Referral) -> Result<()>;
+    /// Saves a referral changed by `Referral::apply` and appends the events the changes
+    /// caused, describing it as saved. Moves its version on by one; `Error::Stale`
+    /// when the stored version moved on since it was read.
+    async fn save_referral(&mut self, referral: &mut Referral, events: &[EventType]) -> Result<()>;
 
+    /// What `scope` may see and `filter` asks for, newest first.
     async fn list_referrals(
         &mut self,
         scope: &ListScope,
         filter: &ListFilter,
-        after: Option<ReferralId>,
-        limit: u32,
-    ) -> Result<ReferralPage>;
+        page: PageRequest<ReferralId>,
+    ) -> Result<Page<Referral, ReferralId>>;
 
     /// REQUESTED referrals past their deadline that are not yet marked breached.
     async fn overdue_referrals(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Referral>>;

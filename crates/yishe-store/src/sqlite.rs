@@ -27,6 +27,7 @@ pub struct SqliteDatabase {
     writer: SqlitePool,
     readers: SqlitePool,
     crypto: std::sync::Arc<Crypto>,
+    events_committed: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl SqliteDatabase {
@@ -56,6 +57,7 @@ impl SqliteDatabase {
             writer,
             readers,
             crypto,
+            events_committed: Default::default(),
         })
     }
 }

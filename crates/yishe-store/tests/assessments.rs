@@ -8,7 +8,7 @@ use yishe_domain::assessment::{
     RiskKind,
 };
 use yishe_domain::referral::{Referral, Status};
-use yishe_domain::{AssessmentId, RiskFlagId, SocialWorkerId};
+use yishe_domain::{AssessmentId, PageRequest, RiskFlagId, SocialWorkerId};
 use yishe_store::{Error, RiskFlagScope, Store, Submitted};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
@@ -134,8 +134,11 @@ async fn versions_are_kept_and_sealed(db: TestDatabase) {
             .unwrap()
             .is_none()
     );
-    let listed = tx.list_assessments(r.id, None, 10).await.unwrap();
-    assert_eq!(listed.assessments.len(), 1);
+    let listed = tx
+        .list_assessments(r.id, PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1);
     drop(tx);
 
     for raw in db
@@ -160,12 +163,24 @@ async fn lists_are_newest_first_in_pages(db: TestDatabase) {
         ids.push(a.id);
     }
     let mut tx = store.begin().await.unwrap();
-    let page = tx.list_assessments(r.id, None, 2).await.unwrap();
-    let listed: Vec<_> = page.assessments.iter().map(|a| a.id).collect();
+    let page = tx
+        .list_assessments(r.id, PageRequest::first(2))
+        .await
+        .unwrap();
+    let listed: Vec<_> = page.items.iter().map(|a| a.id).collect();
     assert_eq!(listed, vec![ids[2], ids[1]]);
-    let rest = tx.list_assessments(r.id, page.next_after, 2).await.unwrap();
+    let rest = tx
+        .list_assessments(
+            r.id,
+            PageRequest {
+                limit: 2,
+                after: page.next_after,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(
-        rest.assessments.iter().map(|a| a.id).collect::<Vec<_>>(),
+        rest.items.iter().map(|a| a.id).collect::<Vec<_>>(),
         vec![ids[0]]
     );
     assert!(rest.next_after.is_none());
@@ -176,9 +191,8 @@ async fn a_risk_is_flagged_once_and_acknowledged_once(db: TestDatabase) {
     let mut r = case(&store).await;
     let worker = worker(&store, "Wang", 10).await;
     r.assigned_worker = Some(worker.id);
-    r.version += 1;
     let mut tx = store.begin().await.unwrap();
-    tx.update_referral(&r).await.unwrap();
+    tx.save_referral(&mut r, &[]).await.unwrap();
     tx.commit().await.unwrap();
     let a = assessment(&r, "a1", 1);
     submit(&store, &a).await;
@@ -222,10 +236,10 @@ async fn a_risk_is_flagged_once_and_acknowledged_once(db: TestDatabase) {
     let mut tx = store.begin().await.unwrap();
     for (scope, expected) in scopes {
         let page = tx
-            .list_risk_flags(&scope, None, true, None, 10)
+            .list_risk_flags(&scope, None, true, PageRequest::first(10))
             .await
             .unwrap();
-        assert_eq!(page.flags.len(), expected, "{scope:?}");
+        assert_eq!(page.items.len(), expected, "{scope:?}");
     }
 
     let mut acknowledged = tx.get_risk_flag(raised.id).await.unwrap().unwrap();
@@ -253,12 +267,11 @@ async fn a_risk_is_flagged_once_and_acknowledged_once(db: TestDatabase) {
             &RiskFlagScope::Station(station()),
             Some(r.id),
             true,
-            None,
-            10,
+            PageRequest::first(10),
         )
         .await
         .unwrap();
-    assert!(open.flags.is_empty());
+    assert!(open.items.is_empty());
     drop(tx);
     assert!(store.open_risk_flags_by_kind().await.unwrap().is_empty());
     let raw = db.texts("SELECT note FROM risk_flags").await.unwrap();
@@ -292,9 +305,8 @@ async fn rotation_and_retention_reach_assessments(db: TestDatabase) {
     drop(tx);
 
     r.status = Status::Completed;
-    r.version += 1;
     let mut tx = store.begin().await.unwrap();
-    tx.update_referral(&r).await.unwrap();
+    tx.save_referral(&mut r, &[]).await.unwrap();
     tx.commit().await.unwrap();
     let purged = store
         .purge_closed_referrals(now() + Duration::hours(1), now(), 10)

@@ -4,7 +4,7 @@ use chrono::Duration;
 use yishe_domain::directory::ApiKey;
 use yishe_domain::ids::ApiKeyId;
 use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral, ReferralEvent, Status};
-use yishe_domain::{DepartmentId, HospitalId, ReferralId, Role, SocialWorkerId};
+use yishe_domain::{DepartmentId, HospitalId, PageRequest, ReferralId, Role, SocialWorkerId};
 use yishe_store::{AuditEntry, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
@@ -73,12 +73,55 @@ async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
         .list_referrals(
             &ListScope::Station(station()),
             &ListFilter::default(),
-            None,
-            100,
+            PageRequest::first(100),
         )
         .await
         .unwrap();
-    assert_eq!(page.referrals.len(), 1);
+    assert_eq!(page.items.len(), 1);
+}
+
+/// Saving a changed referral moves its version on and appends the events it caused;
+/// the commit wakes the relay, and only a commit with events does.
+async fn a_saved_change_appends_its_events_and_wakes_the_relay(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let r = referral(&d, "m1");
+    insert(&store, &r).await;
+    store.relay_events(100).await.unwrap();
+    let woken = || {
+        tokio::time::timeout(
+            std::time::Duration::from_millis(200),
+            store.events_committed().notified(),
+        )
+    };
+    // `insert` committed a CREATED event: its wake-up is waiting.
+    assert!(woken().await.is_ok());
+
+    let mut accepted = r.clone();
+    accepted.status = Status::Accepted;
+    let mut tx = store.begin().await.unwrap();
+    tx.save_referral(&mut accepted, &[EventType::Accepted, EventType::Assigned])
+        .await
+        .unwrap();
+    assert_eq!(accepted.version, r.version + 1);
+    tx.commit().await.unwrap();
+    assert!(
+        woken().await.is_ok(),
+        "a commit with events wakes the relay"
+    );
+    assert_eq!(store.relay_events(100).await.unwrap(), 2);
+    let feed = store.feed_after(0, 100).await.unwrap();
+    let types: Vec<_> = feed.iter().map(|e| e.event_type).collect();
+    assert_eq!(
+        types,
+        [EventType::Created, EventType::Accepted, EventType::Assigned]
+    );
+    assert!(feed[1..].iter().all(|e| e.status == Status::Accepted));
+
+    let mut tx = store.begin().await.unwrap();
+    tx.append_audit(&audit(&r, "referral.get")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(woken().await.is_err(), "a commit without events does not");
 }
 
 async fn a_stale_update_is_refused(db: TestDatabase) {
@@ -89,17 +132,15 @@ async fn a_stale_update_is_refused(db: TestDatabase) {
 
     let mut accepted = r.clone();
     accepted.status = Status::Accepted;
-    accepted.version += 1;
     let mut rejected = r.clone();
     rejected.status = Status::Rejected;
-    rejected.version += 1;
 
     let mut tx = store.begin().await.unwrap();
-    tx.update_referral(&accepted).await.unwrap();
+    tx.save_referral(&mut accepted, &[]).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.begin().await.unwrap();
     assert!(matches!(
-        tx.update_referral(&rejected).await,
+        tx.save_referral(&mut rejected, &[]).await,
         Err(Error::Stale)
     ));
     drop(tx);
@@ -290,9 +331,8 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
     insert(&store, &r).await;
     let mut held = r.clone();
     held.status_reason.note = "family meeting on Friday".into();
-    held.version += 1;
     let mut tx = store.begin().await.unwrap();
-    tx.update_referral(&held).await.unwrap();
+    tx.save_referral(&mut held, &[]).await.unwrap();
     tx.commit().await.unwrap();
 
     let raw = raw_columns(&db, r.id).await;
@@ -328,11 +368,15 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
         ..Default::default()
     };
     let found = tx
-        .list_referrals(&ListScope::Station(station()), &by_mrn, None, 10)
+        .list_referrals(
+            &ListScope::Station(station()),
+            &by_mrn,
+            PageRequest::first(10),
+        )
         .await
         .unwrap();
     assert_eq!(
-        found.referrals.iter().map(|x| x.id).collect::<Vec<_>>(),
+        found.items.iter().map(|x| x.id).collect::<Vec<_>>(),
         vec![r.id]
     );
     let other = ListFilter {
@@ -340,11 +384,15 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
         ..Default::default()
     };
     assert!(
-        tx.list_referrals(&ListScope::Station(station()), &other, None, 10)
-            .await
-            .unwrap()
-            .referrals
-            .is_empty()
+        tx.list_referrals(
+            &ListScope::Station(station()),
+            &other,
+            PageRequest::first(10)
+        )
+        .await
+        .unwrap()
+        .items
+        .is_empty()
     );
 }
 
@@ -437,11 +485,15 @@ async fn closed_referrals_past_retention_are_anonymised(db: TestDatabase) {
         ..Default::default()
     };
     let found = tx
-        .list_referrals(&ListScope::Station(station()), &by_mrn, None, 10)
+        .list_referrals(
+            &ListScope::Station(station()),
+            &by_mrn,
+            PageRequest::first(10),
+        )
         .await
         .unwrap();
     assert_eq!(
-        found.referrals.iter().map(|r| r.id).collect::<Vec<_>>(),
+        found.items.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![open_case.id]
     );
 }
@@ -465,18 +517,32 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     // Newest first, in pages of two.
     let scope = ListScope::Station(station());
     let p1 = tx
-        .list_referrals(&scope, &ListFilter::default(), None, 2)
+        .list_referrals(&scope, &ListFilter::default(), PageRequest::first(2))
         .await
         .unwrap();
     let p2 = tx
-        .list_referrals(&scope, &ListFilter::default(), p1.next_after, 2)
+        .list_referrals(
+            &scope,
+            &ListFilter::default(),
+            PageRequest {
+                limit: 2,
+                after: p1.next_after,
+            },
+        )
         .await
         .unwrap();
     let p3 = tx
-        .list_referrals(&scope, &ListFilter::default(), p2.next_after, 2)
+        .list_referrals(
+            &scope,
+            &ListFilter::default(),
+            PageRequest {
+                limit: 2,
+                after: p2.next_after,
+            },
+        )
         .await
         .unwrap();
-    let ids: Vec<_> = [p1.referrals, p2.referrals, p3.referrals.clone()]
+    let ids: Vec<_> = [p1.items, p2.items, p3.items.clone()]
         .concat()
         .iter()
         .map(|r| r.id)
@@ -484,29 +550,33 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     let expected: Vec<_> = all.iter().rev().map(|r| r.id).collect();
     assert_eq!(ids, expected);
     assert!(p3.next_after.is_none());
-    assert_eq!(p3.referrals.len(), 1);
+    assert_eq!(p3.items.len(), 1);
 
     let his = ListScope::Departments {
         hospital: hospital(),
         departments: vec![onc.id],
     };
     let onc_only = tx
-        .list_referrals(&his, &ListFilter::default(), None, 50)
+        .list_referrals(&his, &ListFilter::default(), PageRequest::first(50))
         .await
         .unwrap();
-    assert_eq!(onc_only.referrals.len(), 3);
-    assert!(onc_only.referrals.iter().all(|r| r.department == onc.id));
+    assert_eq!(onc_only.items.len(), 3);
+    assert!(onc_only.items.iter().all(|r| r.department == onc.id));
 
     let other_hospital = ListScope::Departments {
         hospital: HospitalId::parse("h2").unwrap(),
         departments: vec![onc.id],
     };
     assert!(
-        tx.list_referrals(&other_hospital, &ListFilter::default(), None, 50)
-            .await
-            .unwrap()
-            .referrals
-            .is_empty()
+        tx.list_referrals(
+            &other_hospital,
+            &ListFilter::default(),
+            PageRequest::first(50)
+        )
+        .await
+        .unwrap()
+        .items
+        .is_empty()
     );
 
     let someone_else = ListScope::Caseload {
@@ -514,11 +584,15 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         worker: Some(SocialWorkerId::new()),
     };
     assert_eq!(
-        tx.list_referrals(&someone_else, &ListFilter::default(), None, 50)
-            .await
-            .unwrap()
-            .referrals
-            .len(),
+        tx.list_referrals(
+            &someone_else,
+            &ListFilter::default(),
+            PageRequest::first(50)
+        )
+        .await
+        .unwrap()
+        .items
+        .len(),
         4
     );
     let mine = ListScope::Caseload {
@@ -526,10 +600,10 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         worker: Some(w.id),
     };
     assert_eq!(
-        tx.list_referrals(&mine, &ListFilter::default(), None, 50)
+        tx.list_referrals(&mine, &ListFilter::default(), PageRequest::first(50))
             .await
             .unwrap()
-            .referrals
+            .items
             .len(),
         5
     );
@@ -539,32 +613,33 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         ..Default::default()
     };
     let got = tx
-        .list_referrals(&scope, &accepted, None, 50)
+        .list_referrals(&scope, &accepted, PageRequest::first(50))
         .await
         .unwrap();
-    assert_eq!(got.referrals.len(), 1);
-    assert_eq!(
-        got.referrals[0].assigned_worker_name.as_deref(),
-        Some("Wang")
-    );
+    assert_eq!(got.items.len(), 1);
+    assert_eq!(got.items[0].assigned_worker_name.as_deref(), Some("Wang"));
     let unassigned = ListFilter {
         assigned_worker: Some(None),
         ..Default::default()
     };
     assert_eq!(
-        tx.list_referrals(&scope, &unassigned, None, 50)
+        tx.list_referrals(&scope, &unassigned, PageRequest::first(50))
             .await
             .unwrap()
-            .referrals
+            .items
             .len(),
         4
     );
     assert!(
-        tx.list_referrals(&ListScope::Nothing, &ListFilter::default(), None, 50)
-            .await
-            .unwrap()
-            .referrals
-            .is_empty()
+        tx.list_referrals(
+            &ListScope::Nothing,
+            &ListFilter::default(),
+            PageRequest::first(50)
+        )
+        .await
+        .unwrap()
+        .items
+        .is_empty()
     );
 }
 
@@ -711,8 +786,7 @@ async fn overdue_referrals_are_found_once(db: TestDatabase) {
     );
     let mut breached = overdue[0].clone();
     breached.sla_breached = true;
-    breached.version += 1;
-    tx.update_referral(&breached).await.unwrap();
+    tx.save_referral(&mut breached, &[]).await.unwrap();
     assert!(tx.overdue_referrals(now(), 100).await.unwrap().is_empty());
 }
 
@@ -741,6 +815,7 @@ on_both_engines!(
     referral_round_trips,
     a_replayed_request_returns_the_first_referral,
     twenty_concurrent_replays_create_exactly_one,
+    a_saved_change_appends_its_events_and_wakes_the_relay,
     a_stale_update_is_refused,
     a_rolled_back_change_leaves_nothing,
     audit_rows_are_appended_and_read_back,

@@ -1,6 +1,6 @@
 //! The assessment service's errors and the code each one is answered with.
 
-use yishe_domain::referral::TransitionError;
+use yishe_domain::referral::ChangeError;
 use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
 
 #[derive(Debug, thiserror::Error)]
@@ -14,8 +14,9 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     Precondition(String),
-    #[error("{0}")]
-    Transition(#[from] TransitionError),
+    /// The referral's rules refuse what the assessment would do to it.
+    #[error(transparent)]
+    Change(#[from] ChangeError),
     #[error(transparent)]
     Stale(#[from] StaleEtag),
     #[error("this request_id was already used for a different assessment")]
@@ -30,10 +31,8 @@ impl ServiceError for Error {
             Error::Invalid(_) => Code::InvalidArgument,
             Error::NotFound(_) => Code::NotFound,
             Error::Forbidden(_) => Code::PermissionDenied,
-            Error::Transition(TransitionError::RoleNotAllowed { .. }) => Code::PermissionDenied,
-            Error::Transition(TransitionError::NotAllowed { .. }) | Error::Precondition(_) => {
-                Code::FailedPrecondition
-            }
+            Error::Change(e) => e.code(),
+            Error::Precondition(_) => Code::FailedPrecondition,
             Error::Stale(_) => Code::Aborted,
             Error::RequestIdReused => Code::AlreadyExists,
             Error::Store(e) => e.code(),
@@ -42,7 +41,7 @@ impl ServiceError for Error {
 
     fn reason(&self) -> &'static str {
         match self {
-            Error::Transition(e) => e.reason(),
+            Error::Change(e) => e.reason(),
             Error::Stale(_) => "STALE_ETAG",
             Error::RequestIdReused => "REQUEST_ID_REUSED",
             Error::Store(e) => e.reason(),

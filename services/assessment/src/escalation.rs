@@ -5,9 +5,10 @@
 //! The station's supervisors watch the feed and list the open flags.
 
 use chrono::{DateTime, Utc};
+use yishe_domain::RiskFlagId;
 use yishe_domain::assessment::{Assessment, RiskFlag};
-use yishe_domain::referral::{Command, EventType, Referral, ReferralEvent, Status};
-use yishe_domain::{AuditAction, Outcome, Priority, RiskFlagId};
+use yishe_domain::referral::{Actor, Change, Referral, Status};
+use yishe_domain::{AuditAction, Outcome};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::Tx;
 
@@ -19,7 +20,6 @@ pub(crate) struct Consequences {
     /// A new version was written (false for a replay).
     pub(crate) recorded: bool,
     pub(crate) raised: Vec<RiskFlag>,
-    pub(crate) started: bool,
 }
 
 /// Applies the consequences of `assessment` (a new version just written) to
@@ -31,18 +31,14 @@ pub(crate) async fn apply(
     assessment: &Assessment,
     now: DateTime<Utc>,
 ) -> Result<Consequences> {
-    let mut done = Consequences {
-        recorded: true,
-        ..Default::default()
-    };
+    let by = Actor::Caller(ctx.caller.role);
+    let mut events = Vec::new();
     if referral.status == Status::Accepted {
-        referral.status = referral
-            .status
-            .apply_as(Command::StartWork, ctx.caller.role)?;
-        done.started = true;
+        events.push(referral.apply(Change::StartWork, by, now)?);
     }
+    let mut raised = Vec::new();
     for (instrument, kind) in assessment.content.risks() {
-        let raised = RiskFlag {
+        let flag = RiskFlag {
             id: RiskFlagId::new(),
             referral: referral.id,
             station: referral.station.clone(),
@@ -55,32 +51,18 @@ pub(crate) async fn apply(
             version: 1,
         };
         // An amendment showing a risk its assessment already raised adds nothing.
-        if tx.insert_risk_flag(&raised).await? {
-            done.raised.push(raised);
+        if tx.insert_risk_flag(&flag).await? {
+            events.push(referral.apply(Change::RiskRaised, by, now)?);
+            tx.append_audit(&ctx.audit(AuditAction::RiskFlagRaise, referral.id, Outcome::Ok))
+                .await?;
+            raised.push(flag);
         }
     }
-    if !done.raised.is_empty() {
-        referral.priority = referral.priority.at_least(Priority::Urgent);
+    if !events.is_empty() {
+        tx.save_referral(&mut referral, &events).await?;
     }
-    if !done.started && done.raised.is_empty() {
-        return Ok(done);
-    }
-    referral.updated_at = now;
-    referral.version += 1;
-    tx.update_referral(&referral).await?;
-    if done.started {
-        tx.append_event(&ReferralEvent::of(EventType::Started, &referral, now))
-            .await?;
-    }
-    for _ in &done.raised {
-        tx.append_event(&ReferralEvent::of(
-            EventType::RiskFlagRaised,
-            &referral,
-            now,
-        ))
-        .await?;
-        tx.append_audit(&ctx.audit(AuditAction::RiskFlagRaise, referral.id, Outcome::Ok))
-            .await?;
-    }
-    Ok(done)
+    Ok(Consequences {
+        recorded: true,
+        raised,
+    })
 }

@@ -4,13 +4,12 @@
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
-use yishe_domain::assessment::{Definition, Instrument as Domain};
+use yishe_domain::assessment::Instrument as Domain;
 use yishe_proto::assessment::assessment_service_server::AssessmentService as Rpc;
 use yishe_proto::assessment::*;
-use yishe_proto::convert::{
-    assessment_draft, assessment_to_proto, comparison_to_proto, risk_flag_to_proto,
-};
+use yishe_proto::convert::assessment as convert;
 use yishe_runtime::auth::context;
+use yishe_runtime::status;
 use yishe_runtime::use_case::run;
 
 use crate::forms::Forms;
@@ -29,44 +28,6 @@ impl AssessmentGrpc {
     }
 }
 
-fn to_wire(d: &Definition) -> Instrument {
-    Instrument {
-        instrument_id: d.instrument.id().to_owned(),
-        version: d.version,
-        title: d.title.clone(),
-        sections: d
-            .sections
-            .iter()
-            .map(|s| InstrumentSection {
-                section_id: s.id.clone(),
-                title: s.title.clone(),
-                items: s
-                    .items
-                    .iter()
-                    .map(|i| InstrumentItem {
-                        item_id: i.id.clone(),
-                        prompt: i.prompt.clone(),
-                        options: i
-                            .options
-                            .iter()
-                            .map(|o| AnswerOption {
-                                value: o.value,
-                                label: o.label.clone(),
-                            })
-                            .collect(),
-                        shown_if: i
-                            .shown_if
-                            .clone()
-                            .map(|(item_id, value)| SkipRule { item_id, value }),
-                        optional: i.optional,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        wording_source: d.wording_source.clone(),
-    }
-}
-
 #[tonic::async_trait]
 impl Rpc for AssessmentGrpc {
     async fn list_instruments(
@@ -74,7 +35,7 @@ impl Rpc for AssessmentGrpc {
         request: Request<ListInstrumentsRequest>,
     ) -> Result<Response<ListInstrumentsResponse>, Status> {
         context(&request)?;
-        let instruments = self.forms.all().map(to_wire).collect();
+        let instruments = self.forms.all().map(convert::instrument_to_proto).collect();
         Ok(Response::new(ListInstrumentsResponse { instruments }))
     }
 
@@ -88,7 +49,7 @@ impl Rpc for AssessmentGrpc {
             .filter(|i| r.version == 0 || r.version == i.version())
             .ok_or_else(|| Status::not_found("no such instrument, or no such version of it"))?;
         Ok(Response::new(GetInstrumentResponse {
-            instrument: Some(to_wire(self.forms.get(instrument))),
+            instrument: Some(convert::instrument_to_proto(self.forms.get(instrument))),
         }))
     }
 
@@ -97,17 +58,12 @@ impl Rpc for AssessmentGrpc {
         request: Request<SubmitAssessmentRequest>,
     ) -> Result<Response<SubmitAssessmentResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
-        let draft = assessment_draft(r.responses, r.psychosocial, r.narrative, r.assess_time);
+        let submit = convert::submit_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let work = async move {
-            service
-                .submit(&ctx, &r.referral_id, &r.request_id, draft)
-                .await
-        };
+        let work = async move { service.submit(&ctx, submit).await };
         let assessment = run(work).await?;
         Ok(Response::new(SubmitAssessmentResponse {
-            assessment: Some(assessment_to_proto(&assessment)),
+            assessment: Some(convert::assessment_to_proto(&assessment)),
         }))
     }
 
@@ -116,12 +72,12 @@ impl Rpc for AssessmentGrpc {
         request: Request<GetAssessmentRequest>,
     ) -> Result<Response<GetAssessmentResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
+        let get = convert::get_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let work = async move { service.get(&ctx, &r.assessment_id, r.version).await };
+        let work = async move { service.get(&ctx, get).await };
         let assessment = run(work).await?;
         Ok(Response::new(GetAssessmentResponse {
-            assessment: Some(assessment_to_proto(&assessment)),
+            assessment: Some(convert::assessment_to_proto(&assessment)),
         }))
     }
 
@@ -130,17 +86,16 @@ impl Rpc for AssessmentGrpc {
         request: Request<ListAssessmentsRequest>,
     ) -> Result<Response<ListAssessmentsResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
+        let list = convert::list_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let work = async move {
-            service
-                .list(&ctx, &r.referral_id, r.page_size, &r.page_token)
-                .await
-        };
-        let page = run(work).await?;
+        let page = run(async move { service.list(&ctx, list).await }).await?;
         Ok(Response::new(ListAssessmentsResponse {
-            assessments: page.items.iter().map(assessment_to_proto).collect(),
-            next_page_token: page.next_page_token,
+            assessments: page
+                .items
+                .iter()
+                .map(convert::assessment_to_proto)
+                .collect(),
+            next_page_token: page.next_page_token(),
         }))
     }
 
@@ -149,17 +104,12 @@ impl Rpc for AssessmentGrpc {
         request: Request<AmendAssessmentRequest>,
     ) -> Result<Response<AmendAssessmentResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
-        let draft = assessment_draft(r.responses, r.psychosocial, r.narrative, r.assess_time);
+        let amend = convert::amend_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let work = async move {
-            service
-                .amend(&ctx, &r.assessment_id, &r.etag, &r.reason, draft)
-                .await
-        };
+        let work = async move { service.amend(&ctx, amend).await };
         let assessment = run(work).await?;
         Ok(Response::new(AmendAssessmentResponse {
-            assessment: Some(assessment_to_proto(&assessment)),
+            assessment: Some(convert::assessment_to_proto(&assessment)),
         }))
     }
 
@@ -168,12 +118,16 @@ impl Rpc for AssessmentGrpc {
         request: Request<CompareAssessmentsRequest>,
     ) -> Result<Response<CompareAssessmentsResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
+        let referral =
+            convert::compare_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let work = async move { service.compare(&ctx, &r.referral_id).await };
+        let work = async move { service.compare(&ctx, referral).await };
         let comparisons = run(work).await?;
         Ok(Response::new(CompareAssessmentsResponse {
-            comparisons: comparisons.iter().map(comparison_to_proto).collect(),
+            comparisons: comparisons
+                .iter()
+                .map(convert::comparison_to_proto)
+                .collect(),
         }))
     }
 
@@ -182,23 +136,12 @@ impl Rpc for AssessmentGrpc {
         request: Request<ListRiskFlagsRequest>,
     ) -> Result<Response<ListRiskFlagsResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
+        let list = convert::list_flags_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let work = async move {
-            service
-                .list_flags(
-                    &ctx,
-                    &r.referral_id,
-                    r.open_only,
-                    r.page_size,
-                    &r.page_token,
-                )
-                .await
-        };
-        let page = run(work).await?;
+        let page = run(async move { service.list_flags(&ctx, list).await }).await?;
         Ok(Response::new(ListRiskFlagsResponse {
-            risk_flags: page.items.iter().map(risk_flag_to_proto).collect(),
-            next_page_token: page.next_page_token,
+            risk_flags: page.items.iter().map(convert::risk_flag_to_proto).collect(),
+            next_page_token: page.next_page_token(),
         }))
     }
 
@@ -207,16 +150,13 @@ impl Rpc for AssessmentGrpc {
         request: Request<AcknowledgeRiskFlagRequest>,
     ) -> Result<Response<AcknowledgeRiskFlagResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
+        let acknowledge =
+            convert::acknowledge_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let work = async move {
-            service
-                .acknowledge(&ctx, &r.risk_flag_id, &r.etag, &r.note)
-                .await
-        };
+        let work = async move { service.acknowledge(&ctx, acknowledge).await };
         let flag = run(work).await?;
         Ok(Response::new(AcknowledgeRiskFlagResponse {
-            risk_flag: Some(risk_flag_to_proto(&flag)),
+            risk_flag: Some(convert::risk_flag_to_proto(&flag)),
         }))
     }
 }

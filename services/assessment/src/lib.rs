@@ -12,7 +12,6 @@ mod service;
 
 use std::sync::Arc;
 
-use tokio::sync::Notify;
 use yishe_domain::assessment::Cutoffs;
 use yishe_proto::assessment::assessment_service_server::AssessmentServiceServer;
 use yishe_runtime::Metrics;
@@ -22,7 +21,7 @@ use yishe_store::Store;
 pub use error::Error;
 pub use forms::Forms;
 pub use grpc::AssessmentGrpc;
-pub use service::{AssessmentService, Page};
+pub use service::AssessmentService;
 
 /// The full name of the gRPC service, for health checks.
 pub const SERVICE_NAME: &str = "yishe.assessment.v1.AssessmentService";
@@ -33,8 +32,6 @@ pub struct Options {
     pub store: Store,
     pub metrics: Metrics,
     pub config: AssessmentConfig,
-    /// Notified after commits that append referral events (the feed relay's kick).
-    pub relay_kick: Arc<Notify>,
 }
 
 /// Loads the forms (with the station's wording) and returns the gRPC server; an
@@ -45,8 +42,7 @@ pub fn start(options: Options) -> Result<AssessmentServiceServer<AssessmentGrpc>
         distress_threshold: options.config.distress_threshold,
         ..Cutoffs::default()
     };
-    let service =
-        AssessmentService::new(options.store, options.metrics, cutoffs, options.relay_kick);
+    let service = AssessmentService::new(options.store, options.metrics, cutoffs);
     Ok(AssessmentServiceServer::new(AssessmentGrpc::new(
         service,
         Arc::new(forms),

@@ -9,7 +9,6 @@ async fn main() -> std::process::ExitCode {
             store: process.store.clone(),
             metrics: process.metrics.clone(),
             config: process.config.assessment.clone(),
-            relay_kick: process.relay_kick.clone(),
         })
         .map_err(yishe_runtime::StartError::Config)?;
         let mut routes = tonic::service::RoutesBuilder::default();

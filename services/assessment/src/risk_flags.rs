@@ -2,17 +2,14 @@
 //! for their own cases) list them; a supervisor closes one by acknowledging it with a
 //! note, which the referral feed announces.
 
-use yishe_domain::assessment::{Acknowledgement, RiskFlag};
+use yishe_domain::assessment::{AcknowledgeRiskFlag, Acknowledgement, ListRiskFlags, RiskFlag};
 use yishe_domain::referral::{EventType, ReferralEvent};
-use yishe_domain::{AuditAction, Etag, Outcome, ReferralId, RiskFlagId, Role, Violations};
+use yishe_domain::{AuditAction, Outcome, Page, RiskFlagId, Role};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::RiskFlagScope;
 
 use crate::error::{Error, Result};
-use crate::service::{AssessmentService, Page, parse_id};
-
-const DEFAULT_PAGE_SIZE: u32 = 50;
-const MAX_PAGE_SIZE: u32 = 500;
+use crate::service::AssessmentService;
 
 impl AssessmentService {
     /// The risk flags the caller may see: a supervisor the station's, a social worker
@@ -21,24 +18,8 @@ impl AssessmentService {
     pub async fn list_flags(
         &self,
         ctx: &RequestContext,
-        referral_id: &str,
-        open_only: bool,
-        page_size: i32,
-        token: &str,
-    ) -> Result<Page<RiskFlag>> {
-        let mut v = Violations::new();
-        let referral = if referral_id.is_empty() {
-            None
-        } else {
-            let parsed = ReferralId::parse(referral_id);
-            if parsed.is_none() {
-                v.add("referral_id", "must be a UUID");
-            }
-            parsed
-        };
-        let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        let after = v.page_token(token, RiskFlagId::parse);
-        v.into_result(()).map_err(Error::Invalid)?;
+        request: ListRiskFlags,
+    ) -> Result<Page<RiskFlag, RiskFlagId>> {
         let c = &ctx.caller;
         let scope = match (c.role, &c.station, c.worker) {
             (Role::Supervisor, Some(station), _) => RiskFlagScope::Station(station.clone()),
@@ -49,16 +30,16 @@ impl AssessmentService {
             _ => {
                 return Ok(Page {
                     items: Vec::new(),
-                    next_page_token: String::new(),
+                    next_after: None,
                 });
             }
         };
         let mut tx = self.store.begin().await?;
         let page = tx
-            .list_risk_flags(&scope, referral, open_only, after, limit)
+            .list_risk_flags(&scope, request.referral, request.open_only, request.page)
             .await?;
         let mut seen = Vec::new();
-        for flag in &page.flags {
+        for flag in &page.items {
             if !seen.contains(&flag.referral) {
                 seen.push(flag.referral);
                 tx.append_audit(&ctx.audit(AuditAction::RiskFlagList, flag.referral, Outcome::Ok))
@@ -66,10 +47,7 @@ impl AssessmentService {
             }
         }
         tx.commit().await?;
-        Ok(Page {
-            items: page.flags,
-            next_page_token: page.next_after.map(|f| f.to_string()).unwrap_or_default(),
-        })
+        Ok(page)
     }
 
     /// A supervisor acknowledges an open flag with a note.
@@ -77,18 +55,10 @@ impl AssessmentService {
     pub async fn acknowledge(
         &self,
         ctx: &RequestContext,
-        flag_id: &str,
-        etag: &str,
-        note: &str,
+        request: AcknowledgeRiskFlag,
     ) -> Result<RiskFlag> {
-        let id = parse_id("risk_flag_id", flag_id, RiskFlagId::parse)?;
-        let note = RiskFlag::acknowledgement_note(note).map_err(Error::Invalid)?;
-        let etag = Etag::parse(etag).ok_or_else(|| {
-            Error::Invalid(Violations::one(
-                "etag",
-                "is required: send the etag last read",
-            ))
-        })?;
+        let AcknowledgeRiskFlag { id, etag, note } = request;
+        let note = RiskFlag::acknowledgement_note(&note).map_err(Error::Invalid)?;
         let now = ctx.now();
         let mut referral_id = None;
         let result = async {
@@ -140,7 +110,6 @@ impl AssessmentService {
         let flag = self
             .audited(ctx, AuditAction::RiskFlagAcknowledge, referral_id, result)
             .await?;
-        self.relay_kick.notify_one();
         let waited = (now - flag.raised_at).num_milliseconds().max(0) as f64 / 1000.0;
         self.metrics
             .risk_flag_time_to_acknowledge_seconds

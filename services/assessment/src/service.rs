@@ -3,16 +3,13 @@
 //! commit together. Every read is audited against the referral (the patient's
 //! record); a refused attempt is audited in a transaction of its own.
 
-use std::sync::Arc;
-
 use sha2::{Digest, Sha256};
-use tokio::sync::Notify;
 use yishe_domain::assessment::{
-    Access, Assessment, AssessmentDraft, Comparison, Cutoffs, amendment_reason, assessment_access,
-    compare,
+    ASSESSMENT_PAGE, Access, AmendAssessment, Assessment, AssessmentDraft, Comparison, Cutoffs,
+    GetAssessment, ListAssessments, SubmitAssessment, amendment_reason, assessment_access, compare,
 };
 use yishe_domain::referral::{Referral, Status};
-use yishe_domain::{AssessmentId, AuditAction, Etag, Outcome, ReferralId, Violations};
+use yishe_domain::{AssessmentId, AuditAction, Outcome, Page, PageRequest, ReferralId};
 use yishe_runtime::Metrics;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{Store, Submitted, Tx};
@@ -20,38 +17,20 @@ use yishe_store::{Store, Submitted, Tx};
 use crate::error::{Error, Result};
 use crate::escalation::{self, Consequences};
 
-const DEFAULT_PAGE_SIZE: u32 = 20;
-const MAX_PAGE_SIZE: u32 = 100;
-const MAX_REQUEST_ID: usize = 128;
-
-/// A page of records and the token of the next.
-#[derive(Debug)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_page_token: String,
-}
-
 /// Everything the use-cases need.
 #[derive(Debug, Clone)]
 pub struct AssessmentService {
     pub(crate) store: Store,
     pub(crate) metrics: Metrics,
     cutoffs: Cutoffs,
-    /// Wakes this process's feed relay after a commit with events.
-    pub(crate) relay_kick: Arc<Notify>,
-}
-
-pub(crate) fn parse_id<T>(field: &str, text: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(text).ok_or_else(|| Error::Invalid(Violations::one(field, "must be a UUID")))
 }
 
 impl AssessmentService {
-    pub fn new(store: Store, metrics: Metrics, cutoffs: Cutoffs, relay_kick: Arc<Notify>) -> Self {
+    pub fn new(store: Store, metrics: Metrics, cutoffs: Cutoffs) -> Self {
         Self {
             store,
             metrics,
             cutoffs,
-            relay_kick,
         }
     }
 
@@ -60,14 +39,13 @@ impl AssessmentService {
     pub async fn submit(
         &self,
         ctx: &RequestContext,
-        referral_id: &str,
-        request_id: &str,
-        draft: AssessmentDraft,
+        request: SubmitAssessment,
     ) -> Result<Assessment> {
-        let referral_id = parse_id("referral_id", referral_id, ReferralId::parse)?;
-        let mut v = Violations::new();
-        let request_id = v.required_text("request_id", request_id, MAX_REQUEST_ID);
-        v.into_result(()).map_err(Error::Invalid)?;
+        let SubmitAssessment {
+            referral: referral_id,
+            request_id,
+            draft,
+        } = request;
         let fingerprint = fingerprint(referral_id, &draft);
         let now = ctx.now();
         let result = async {
@@ -130,19 +108,15 @@ impl AssessmentService {
     pub async fn amend(
         &self,
         ctx: &RequestContext,
-        assessment_id: &str,
-        etag: &str,
-        reason: &str,
-        draft: AssessmentDraft,
+        request: AmendAssessment,
     ) -> Result<Assessment> {
-        let id = parse_id("assessment_id", assessment_id, AssessmentId::parse)?;
-        let reason = amendment_reason(reason).map_err(Error::Invalid)?;
-        let etag = Etag::parse(etag).ok_or_else(|| {
-            Error::Invalid(Violations::one(
-                "etag",
-                "is required: send the etag last read",
-            ))
-        })?;
+        let AmendAssessment {
+            id,
+            etag,
+            reason,
+            draft,
+        } = request;
+        let reason = amendment_reason(&reason).map_err(Error::Invalid)?;
         let now = ctx.now();
         let mut referral_id = None;
         let result = async {
@@ -197,19 +171,12 @@ impl AssessmentService {
 
     /// One assessment at its current version or at `version` (0 for current).
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn get(
-        &self,
-        ctx: &RequestContext,
-        assessment_id: &str,
-        version: u32,
-    ) -> Result<Assessment> {
-        let id = parse_id("assessment_id", assessment_id, AssessmentId::parse)?;
+    pub async fn get(&self, ctx: &RequestContext, request: GetAssessment) -> Result<Assessment> {
+        let GetAssessment { id, version } = request;
         let mut referral_id = None;
         let result = async {
             let mut tx = self.store.begin().await?;
-            let found = tx
-                .get_assessment(id, (version > 0).then_some(version))
-                .await?;
+            let found = tx.get_assessment(id, version).await?;
             // An unknown version of an assessment the caller may read is NOT_FOUND as
             // well, but only after the access check, so nothing is revealed.
             let referral = match &found {
@@ -237,26 +204,17 @@ impl AssessmentService {
     pub async fn list(
         &self,
         ctx: &RequestContext,
-        referral_id: &str,
-        page_size: i32,
-        token: &str,
-    ) -> Result<Page<Assessment>> {
-        let referral_id = parse_id("referral_id", referral_id, ReferralId::parse)?;
-        let mut v = Violations::new();
-        let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        let after = v.page_token(token, AssessmentId::parse);
-        v.into_result(()).map_err(Error::Invalid)?;
+        request: ListAssessments,
+    ) -> Result<Page<Assessment, AssessmentId>> {
+        let referral_id = request.referral;
         let result = async {
             let mut tx = self.store.begin().await?;
             self.referral_for(&mut *tx, ctx, referral_id).await?;
-            let page = tx.list_assessments(referral_id, after, limit).await?;
+            let page = tx.list_assessments(referral_id, request.page).await?;
             tx.append_audit(&ctx.audit(AuditAction::AssessmentList, referral_id, Outcome::Ok))
                 .await?;
             tx.commit().await?;
-            Ok(Page {
-                items: page.assessments,
-                next_page_token: page.next_after.map(|a| a.to_string()).unwrap_or_default(),
-            })
+            Ok(page)
         }
         .await;
         self.audited(ctx, AuditAction::AssessmentList, Some(referral_id), result)
@@ -268,21 +226,18 @@ impl AssessmentService {
     pub async fn compare(
         &self,
         ctx: &RequestContext,
-        referral_id: &str,
+        referral_id: ReferralId,
     ) -> Result<Vec<Comparison>> {
-        let referral_id = parse_id("referral_id", referral_id, ReferralId::parse)?;
         let result = async {
             let mut tx = self.store.begin().await?;
             self.referral_for(&mut *tx, ctx, referral_id).await?;
             let mut all = Vec::new();
-            let mut after = None;
+            let mut page = PageRequest::first(ASSESSMENT_PAGE.max);
             loop {
-                let page = tx
-                    .list_assessments(referral_id, after, MAX_PAGE_SIZE)
-                    .await?;
-                all.extend(page.assessments);
-                match page.next_after {
-                    Some(next) => after = Some(next),
+                let read = tx.list_assessments(referral_id, page).await?;
+                all.extend(read.items);
+                match read.next_after {
+                    Some(next) => page.after = Some(next),
                     None => break,
                 }
             }
@@ -331,9 +286,6 @@ impl AssessmentService {
         result: Result<(Assessment, Consequences)>,
     ) -> Result<Assessment> {
         let (assessment, done) = self.audited(ctx, action, referral, result).await?;
-        if done.started || !done.raised.is_empty() {
-            self.relay_kick.notify_one();
-        }
         if done.recorded {
             for r in &assessment.content.responses {
                 self.metrics

@@ -2,7 +2,7 @@
 
 use crate::service::{DepartmentDraft, DirectoryService, KeyDraft, WorkerDraft, WorkerMask};
 use tonic::{Request, Response, Status};
-use yishe_proto::convert;
+use yishe_proto::convert::directory as convert;
 use yishe_proto::directory::directory_service_server::DirectoryService as Rpc;
 use yishe_proto::directory::*;
 use yishe_runtime::auth::context;

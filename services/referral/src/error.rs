@@ -1,7 +1,6 @@
-//! The referral service's errors and the code each one is answered with.
+//! The referral service's errors, as its callers receive them.
 
-use yishe_domain::directory::AssignmentError;
-use yishe_domain::referral::TransitionError;
+use yishe_domain::referral::ChangeError;
 use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,12 +15,9 @@ pub enum Error {
     WorkerNotFound,
     #[error("{0}")]
     Forbidden(String),
-    #[error("{0}")]
-    Transition(#[from] TransitionError),
-    #[error("{0}")]
-    Assignment(#[from] AssignmentError),
-    #[error("{0}")]
-    Precondition(String),
+    /// The referral's rules refuse the change.
+    #[error(transparent)]
+    Change(#[from] ChangeError),
     #[error(transparent)]
     Stale(#[from] StaleEtag),
     #[error("this request_id was already used for a different referral")]
@@ -36,9 +32,7 @@ impl ServiceError for Error {
             Error::Invalid(_) => Code::InvalidArgument,
             Error::NotFound | Error::WorkerNotFound => Code::NotFound,
             Error::Forbidden(_) => Code::PermissionDenied,
-            Error::Transition(TransitionError::RoleNotAllowed { .. }) => Code::PermissionDenied,
-            Error::Transition(TransitionError::NotAllowed { .. }) => Code::FailedPrecondition,
-            Error::Assignment(_) | Error::Precondition(_) => Code::FailedPrecondition,
+            Error::Change(e) => e.code(),
             Error::Stale(_) => Code::Aborted,
             Error::RequestIdReused => Code::AlreadyExists,
             Error::Store(e) => e.code(),
@@ -49,8 +43,7 @@ impl ServiceError for Error {
         match self {
             Error::NotFound => "REFERRAL_NOT_FOUND",
             Error::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
-            Error::Transition(e) => e.reason(),
-            Error::Assignment(e) => e.reason(),
+            Error::Change(e) => e.reason(),
             Error::Stale(_) => "STALE_ETAG",
             Error::RequestIdReused => "REQUEST_ID_REUSED",
             Error::Store(e) => e.reason(),

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use yishe_domain::Caller;
 use yishe_domain::referral::{ReferralEvent, can_see};
@@ -17,37 +17,31 @@ use crate::error::Error;
 
 const RELAY_BATCH: u32 = 500;
 const READ_BATCH: u32 = 200;
-/// How often the relay looks for events even without a kick (commits made by other
+/// How often the relay looks for events without being woken (commits made by other
 /// processes sharing a PostgreSQL database).
 const RELAY_POLL: Duration = Duration::from_millis(250);
 /// How often a watcher looks at the feed even without a signal.
 const WATCH_POLL: Duration = Duration::from_secs(1);
 
-/// The relay's side: kicked after commits, announces progress to watchers.
+/// The relay's side: woken by the store when this process commits events, it
+/// announces progress to watchers.
 #[derive(Debug, Clone)]
 pub struct Feed {
     store: Store,
-    kick: Arc<Notify>,
     moved: watch::Receiver<u64>,
     moved_tx: Arc<watch::Sender<u64>>,
     shutdown: Shutdown,
 }
 
 impl Feed {
-    pub fn new(store: Store, kick: Arc<Notify>, shutdown: Shutdown) -> Self {
+    pub fn new(store: Store, shutdown: Shutdown) -> Self {
         let (moved_tx, moved) = watch::channel(0);
         Self {
             store,
-            kick,
             moved,
             moved_tx: Arc::new(moved_tx),
             shutdown,
         }
-    }
-
-    /// The handle use-cases notify after they commit an event.
-    pub fn kick(&self) -> Arc<Notify> {
-        self.kick.clone()
     }
 
     /// Runs the relay until shutdown.
@@ -67,7 +61,7 @@ impl Feed {
                 Err(error) => tracing::warn!(%error, "feed relay failed; retrying"),
             }
             tokio::select! {
-                _ = self.kick.notified() => {}
+                _ = self.store.events_committed().notified() => {}
                 _ = tokio::time::sleep(RELAY_POLL) => {}
                 _ = self.shutdown.wait() => return,
             }

@@ -1,20 +1,22 @@
-//! The thin tonic adapter: wire messages in, use-cases called in tasks of their own
-//! (so a cancelled call never stops a transaction halfway), wire messages out.
+//! The thin tonic adapter: each request converted at the edge (`yishe_proto::convert`),
+//! its use-case run in a task of its own (so a cancelled call never stops a
+//! transaction halfway), the result converted back as the caller's role may see it.
 
 use std::pin::Pin;
 
-use crate::feed::Feed;
-use crate::service::{Change, ReferralService};
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
+use yishe_domain::Role;
 use yishe_domain::referral::{Referral as DomainReferral, disclose, disclose_event};
-use yishe_domain::{ReferralId, Role, Violations};
-use yishe_proto::convert;
+use yishe_proto::convert::referral as convert;
 use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
 use yishe_proto::referral::*;
-use yishe_runtime::auth::{RequestContext, context};
+use yishe_runtime::auth::context;
 use yishe_runtime::status;
 use yishe_runtime::use_case::run;
+
+use crate::feed::Feed;
+use crate::service::ReferralService;
 
 /// The gRPC face of the referral service.
 #[derive(Debug, Clone)]
@@ -29,32 +31,23 @@ impl ReferralGrpc {
     }
 }
 
-fn referral_id(text: &str) -> Result<ReferralId, Status> {
-    ReferralId::parse(text).ok_or_else(|| {
-        status::of(&Violations::one(
-            "referral_id",
-            "must be a referral id (a UUID)",
-        ))
-    })
-}
-
 /// The referral as the caller's role may see it, on the wire.
 fn shown(role: Role, referral: DomainReferral) -> Referral {
     convert::referral_to_proto(&disclose(role, referral))
 }
 
 impl ReferralGrpc {
-    async fn change(
+    /// Runs one of the changes a caller asks for and returns the referral after it.
+    async fn change<T>(
         &self,
-        ctx: RequestContext,
-        id: &str,
-        etag: String,
-        change: Change,
+        request: Request<T>,
+        parse: fn(T) -> Result<yishe_domain::referral::ChangeReferral, yishe_domain::Violations>,
     ) -> Result<Option<Referral>, Status> {
+        let ctx = context(&request)?;
         let role = ctx.caller.role;
-        let id = referral_id(id)?;
+        let change = parse(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let referral = run(async move { service.change(&ctx, id, &etag, change).await }).await?;
+        let referral = run(async move { service.change(&ctx, change).await }).await?;
         Ok(Some(shown(role, referral)))
     }
 }
@@ -69,7 +62,7 @@ impl Rpc for ReferralGrpc {
     ) -> Result<Response<CreateReferralResponse>, Status> {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
-        let draft = convert::referral_draft(request.into_inner());
+        let draft = convert::create_request(request.into_inner());
         let service = self.service.clone();
         let referral = run(async move { service.create(&ctx, draft).await }).await?;
         Ok(Response::new(CreateReferralResponse {
@@ -83,10 +76,9 @@ impl Rpc for ReferralGrpc {
     ) -> Result<Response<GetReferralResponse>, Status> {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
-        let id = referral_id(&request.get_ref().referral_id)?;
-        let reason = request.get_ref().break_glass_reason.clone();
+        let get = convert::get_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let referral = run(async move { service.get(&ctx, id, &reason).await }).await?;
+        let referral = run(async move { service.get(&ctx, get).await }).await?;
         Ok(Response::new(GetReferralResponse {
             referral: Some(shown(role, referral)),
         }))
@@ -98,17 +90,13 @@ impl Rpc for ReferralGrpc {
     ) -> Result<Response<ListReferralsResponse>, Status> {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
-        let r = request.into_inner();
+        let list = convert::list_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let page = run(async move {
-            service
-                .list(&ctx, &r.filter, r.page_size, &r.page_token)
-                .await
-        })
-        .await?;
+        let page = run(async move { service.list(&ctx, list).await }).await?;
+        let next_page_token = page.next_page_token();
         Ok(Response::new(ListReferralsResponse {
-            referrals: page.referrals.into_iter().map(|r| shown(role, r)).collect(),
-            next_page_token: page.next_page_token,
+            referrals: page.items.into_iter().map(|r| shown(role, r)).collect(),
+            next_page_token,
         }))
     }
 
@@ -116,11 +104,7 @@ impl Rpc for ReferralGrpc {
         &self,
         request: Request<AcceptReferralRequest>,
     ) -> Result<Response<AcceptReferralResponse>, Status> {
-        let ctx = context(&request)?;
-        let r = request.into_inner();
-        let referral = self
-            .change(ctx, &r.referral_id, r.etag, Change::Accept)
-            .await?;
+        let referral = self.change(request, convert::accept_request).await?;
         Ok(Response::new(AcceptReferralResponse { referral }))
     }
 
@@ -128,13 +112,7 @@ impl Rpc for ReferralGrpc {
         &self,
         request: Request<RejectReferralRequest>,
     ) -> Result<Response<RejectReferralResponse>, Status> {
-        let ctx = context(&request)?;
-        let r = request.into_inner();
-        let change = Change::Reject {
-            reason: convert::rejection_reason(r.reason),
-            note: r.note,
-        };
-        let referral = self.change(ctx, &r.referral_id, r.etag, change).await?;
+        let referral = self.change(request, convert::reject_request).await?;
         Ok(Response::new(RejectReferralResponse { referral }))
     }
 
@@ -144,12 +122,9 @@ impl Rpc for ReferralGrpc {
     ) -> Result<Response<AssignReferralResponse>, Status> {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
-        let r = request.into_inner();
-        let id = referral_id(&r.referral_id)?;
+        let assign = convert::assign_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let referral =
-            run(async move { service.assign(&ctx, id, &r.etag, &r.social_worker_id).await })
-                .await?;
+        let referral = run(async move { service.assign(&ctx, assign).await }).await?;
         Ok(Response::new(AssignReferralResponse {
             referral: Some(shown(role, referral)),
         }))
@@ -159,11 +134,7 @@ impl Rpc for ReferralGrpc {
         &self,
         request: Request<HoldReferralRequest>,
     ) -> Result<Response<HoldReferralResponse>, Status> {
-        let ctx = context(&request)?;
-        let r = request.into_inner();
-        let referral = self
-            .change(ctx, &r.referral_id, r.etag, Change::Hold { note: r.note })
-            .await?;
+        let referral = self.change(request, convert::hold_request).await?;
         Ok(Response::new(HoldReferralResponse { referral }))
     }
 
@@ -171,11 +142,7 @@ impl Rpc for ReferralGrpc {
         &self,
         request: Request<ResumeReferralRequest>,
     ) -> Result<Response<ResumeReferralResponse>, Status> {
-        let ctx = context(&request)?;
-        let r = request.into_inner();
-        let referral = self
-            .change(ctx, &r.referral_id, r.etag, Change::Resume { note: r.note })
-            .await?;
+        let referral = self.change(request, convert::resume_request).await?;
         Ok(Response::new(ResumeReferralResponse { referral }))
     }
 
@@ -183,13 +150,7 @@ impl Rpc for ReferralGrpc {
         &self,
         request: Request<CancelReferralRequest>,
     ) -> Result<Response<CancelReferralResponse>, Status> {
-        let ctx = context(&request)?;
-        let r = request.into_inner();
-        let change = Change::Cancel {
-            note: r.note,
-            entered_in_error: r.entered_in_error,
-        };
-        let referral = self.change(ctx, &r.referral_id, r.etag, change).await?;
+        let referral = self.change(request, convert::cancel_request).await?;
         Ok(Response::new(CancelReferralResponse { referral }))
     }
 
@@ -201,7 +162,7 @@ impl Rpc for ReferralGrpc {
     ) -> Result<Response<Self::WatchReferralEventsStream>, Status> {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
-        tracing::info!(request_id = %ctx.request_id, role = ctx.caller.role.as_str(), "watch started");
+        tracing::info!(request_id = %ctx.request_id, role = role.as_str(), "watch started");
         let events = self
             .feed
             .watch(ctx.caller, request.get_ref().after_sequence)

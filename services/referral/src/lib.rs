@@ -12,8 +12,6 @@ mod sla;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
-
 use yishe_domain::{AcceptanceDeadlines, StationId};
 use yishe_proto::referral::referral_service_server::ReferralServiceServer;
 use yishe_runtime::{Metrics, Shutdown};
@@ -23,7 +21,7 @@ pub use error::Error;
 pub use feed::Feed;
 pub use grpc::ReferralGrpc;
 pub use retention::purge_expired;
-pub use service::{Change, Page, ReferralService};
+pub use service::ReferralService;
 
 /// The full name of the gRPC service, for health checks.
 pub const SERVICE_NAME: &str = "yishe.referral.v1.ReferralService";
@@ -41,8 +39,6 @@ pub struct Options {
     pub retention: Duration,
     /// How often the retention job runs.
     pub retention_interval: Duration,
-    /// Notified by every service of the process that commits referral events.
-    pub relay_kick: Arc<Notify>,
     pub clock: Arc<dyn yishe_domain::Clock>,
     pub shutdown: Shutdown,
 }
@@ -50,18 +46,13 @@ pub struct Options {
 /// Starts the service's background work (the feed relay and the SLA watch) and
 /// returns its gRPC server.
 pub fn start(options: Options) -> ReferralServiceServer<ReferralGrpc> {
-    let feed = Feed::new(
-        options.store.clone(),
-        options.relay_kick,
-        options.shutdown.clone(),
-    );
+    let feed = Feed::new(options.store.clone(), options.shutdown.clone());
     let service = ReferralService::new(
         options.store.clone(),
         options.metrics.clone(),
         options.default_station,
         options.deadlines,
         options.clock.clone(),
-        feed.kick(),
     );
     tokio::spawn(feed.clone().run_relay(options.metrics));
     tokio::spawn(retention::run(

@@ -16,7 +16,6 @@ async fn main() -> std::process::ExitCode {
             sla_check_interval: Duration::from_secs(c.sla_check_interval_secs),
             retention: c.retention(),
             retention_interval: Duration::from_secs(c.retention_interval_secs),
-            relay_kick: process.relay_kick.clone(),
             clock: process.clock.clone(),
             shutdown: process.shutdown.clone(),
         });

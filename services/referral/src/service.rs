@@ -4,128 +4,22 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use tokio::sync::Notify;
-use yishe_domain::directory::{AssignmentTarget, check_assignment};
 use yishe_domain::referral::{
-    Command, EventType, ListFilter, ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent,
-    RejectionReason, Status, StatusReason, can_see,
+    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, ListReferrals,
+    ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent, Status, StatusReason, can_see,
 };
-use yishe_domain::{AcceptanceDeadlines, ReferralId, Role, SocialWorkerId, StationId, Violations};
-use yishe_domain::{AuditAction, Clock, Code, Etag, Outcome};
-use yishe_runtime::Metrics;
+use yishe_domain::{
+    AcceptanceDeadlines, AuditAction, Clock, Code, Etag, Outcome, Page, ReferralId, Role,
+    StationId, Violations,
+};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{AuditEntry, Created, Store, Tx};
 
+use yishe_runtime::Metrics;
+
 use crate::error::{Error, Result};
-
-/// The default and the largest page of ListReferrals.
-const DEFAULT_PAGE_SIZE: u32 = 50;
-const MAX_PAGE_SIZE: u32 = 500;
-const MAX_NOTE: usize = 2000;
-
-/// A page of referrals and the token for the next one.
-#[derive(Debug)]
-pub struct Page {
-    pub referrals: Vec<Referral>,
-    pub next_page_token: String,
-}
-
-/// The station's answer to a referral, or a step in its case.
-#[derive(Debug, Clone)]
-pub enum Change {
-    Accept,
-    Reject {
-        reason: Option<RejectionReason>,
-        note: String,
-    },
-    Hold {
-        note: String,
-    },
-    Resume {
-        note: String,
-    },
-    Cancel {
-        note: String,
-        entered_in_error: bool,
-    },
-}
-
-impl Change {
-    fn command(&self) -> Command {
-        match self {
-            Change::Accept => Command::Accept,
-            Change::Reject { .. } => Command::Reject,
-            Change::Hold { .. } => Command::Hold,
-            Change::Resume { .. } => Command::Resume,
-            Change::Cancel {
-                entered_in_error: true,
-                ..
-            } => Command::Retract,
-            Change::Cancel { .. } => Command::Cancel,
-        }
-    }
-
-    fn action(&self) -> AuditAction {
-        match self {
-            Change::Accept => AuditAction::ReferralAccept,
-            Change::Reject { .. } => AuditAction::ReferralReject,
-            Change::Hold { .. } => AuditAction::ReferralHold,
-            Change::Resume { .. } => AuditAction::ReferralResume,
-            Change::Cancel {
-                entered_in_error: true,
-                ..
-            } => AuditAction::ReferralRetract,
-            Change::Cancel { .. } => AuditAction::ReferralCancel,
-        }
-    }
-
-    fn event(&self) -> EventType {
-        match self {
-            Change::Accept => EventType::Accepted,
-            Change::Reject { .. } => EventType::Rejected,
-            Change::Hold { .. } => EventType::Held,
-            Change::Resume { .. } => EventType::Resumed,
-            Change::Cancel {
-                entered_in_error: true,
-                ..
-            } => EventType::EnteredInError,
-            Change::Cancel { .. } => EventType::Cancelled,
-        }
-    }
-
-    /// Checks the change's own fields and returns the status reason it records.
-    fn status_reason(&self) -> Result<Option<StatusReason>> {
-        let mut v = Violations::new();
-        let reason = match self {
-            Change::Accept => None,
-            Change::Reject { reason, note } => {
-                let note = v.optional_text("note", note, MAX_NOTE);
-                match reason {
-                    None => v.add("reason", "is required: a known rejection reason"),
-                    Some(RejectionReason::Other) if note.is_empty() => {
-                        v.add("note", "is required when the reason is OTHER")
-                    }
-                    Some(_) => {}
-                }
-                Some(StatusReason {
-                    rejection_reason: *reason,
-                    note,
-                })
-            }
-            Change::Hold { note } | Change::Cancel { note, .. } => Some(StatusReason {
-                rejection_reason: None,
-                note: v.required_text("note", note, MAX_NOTE),
-            }),
-            Change::Resume { note } => Some(StatusReason {
-                rejection_reason: None,
-                note: v.optional_text("note", note, MAX_NOTE),
-            }),
-        };
-        v.into_result(reason).map_err(Error::Invalid)
-    }
-}
 
 /// Everything the use-cases need.
 #[derive(Debug, Clone)]
@@ -135,8 +29,6 @@ pub struct ReferralService {
     default_station: StationId,
     deadlines: AcceptanceDeadlines,
     clock: Arc<dyn Clock>,
-    /// Wakes the relay after a commit, so watchers see events within milliseconds.
-    relay_kick: Arc<Notify>,
 }
 
 impl ReferralService {
@@ -146,7 +38,6 @@ impl ReferralService {
         default_station: StationId,
         deadlines: AcceptanceDeadlines,
         clock: Arc<dyn Clock>,
-        relay_kick: Arc<Notify>,
     ) -> Self {
         Self {
             store,
@@ -154,7 +45,6 @@ impl ReferralService {
             default_station,
             deadlines,
             clock,
-            relay_kick,
         }
     }
 
@@ -187,7 +77,6 @@ impl ReferralService {
                 tx.append_audit(&ctx.audit(AuditAction::ReferralCreate, referral.id, Outcome::Ok))
                     .await?;
                 tx.commit().await?;
-                self.relay_kick.notify_one();
                 for reason in &referral.reasons {
                     self.metrics
                         .referrals_created
@@ -200,14 +89,15 @@ impl ReferralService {
             Created::Existing(existing, stored_fingerprint) => {
                 if stored_fingerprint != fingerprint {
                     drop(tx);
-                    self.audit_refusal(
+                    let refused = Error::RequestIdReused;
+                    self.refused(
                         ctx,
                         AuditAction::ReferralCreateReplay,
-                        Some(existing.id),
-                        &Error::RequestIdReused,
+                        existing.id,
+                        &refused,
                     )
                     .await;
-                    return Err(Error::RequestIdReused);
+                    return Err(refused);
                 }
                 tx.append_audit(&ctx.audit(
                     AuditAction::ReferralCreateReplay,
@@ -221,13 +111,7 @@ impl ReferralService {
         }
     }
 
-    fn referral_from(
-        &self,
-        new: NewReferral,
-        created_by: &str,
-        now: chrono::DateTime<Utc>,
-    ) -> Referral {
-        let deadline = self.deadlines.deadline(new.priority, now);
+    fn referral_from(&self, new: NewReferral, created_by: &str, now: DateTime<Utc>) -> Referral {
         Referral {
             id: ReferralId::new(),
             request_id: new.request_id,
@@ -245,7 +129,7 @@ impl ReferralService {
             station: new.station.unwrap_or_else(|| self.default_station.clone()),
             assigned_worker: None,
             assigned_worker_name: None,
-            acceptance_deadline: deadline,
+            acceptance_deadline: self.deadlines.deadline(new.priority, now),
             sla_breached: false,
             accepted_at: None,
             created_at: now,
@@ -256,34 +140,18 @@ impl ReferralService {
 
     /// Reads one referral the caller may see; or, for a supervisor giving a
     /// break-glass reason, one outside their scope.
-    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id))]
-    pub async fn get(
-        &self,
-        ctx: &RequestContext,
-        id: ReferralId,
-        break_glass_reason: &str,
-    ) -> Result<Referral> {
-        let reason = break_glass_reason.trim();
-        if !reason.is_empty() {
-            let mut v = Violations::new();
-            let length = reason.chars().count();
-            if !(10..=500).contains(&length) {
-                v.add(
-                    "break_glass_reason",
-                    "must be 10 to 500 characters saying why",
-                );
-            }
-            v.optional_text("break_glass_reason", reason, 500);
-            v.into_result(()).map_err(Error::Invalid)?;
-        }
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %request.id))]
+    pub async fn get(&self, ctx: &RequestContext, request: GetReferral) -> Result<Referral> {
+        let break_glass = request.break_glass_reason().map_err(Error::Invalid)?;
+        let id = request.id;
         let mut tx = self.store.begin().await?;
+        let not_found = ctx.audit(
+            AuditAction::ReferralGet,
+            id,
+            Outcome::Refused(Code::NotFound),
+        );
         let Some(referral) = tx.get_referral(id).await? else {
-            tx.append_audit(&ctx.audit(
-                AuditAction::ReferralGet,
-                id,
-                Outcome::Refused(Code::NotFound),
-            ))
-            .await?;
+            tx.append_audit(&not_found).await?;
             tx.commit().await?;
             return Err(Error::NotFound);
         };
@@ -293,23 +161,20 @@ impl ReferralService {
             tx.commit().await?;
             return Ok(referral);
         }
-        if reason.is_empty() || ctx.caller.role != Role::Supervisor {
-            tx.append_audit(&ctx.audit(
-                AuditAction::ReferralGet,
-                id,
-                Outcome::Refused(Code::NotFound),
-            ))
-            .await?;
+        let Some(reason) = break_glass.filter(|_| ctx.caller.role == Role::Supervisor) else {
+            tx.append_audit(&not_found).await?;
             tx.commit().await?;
             return Err(Error::NotFound);
-        }
-        let now = ctx.now();
+        };
         let entry = ctx.audit(AuditAction::ReferralBreakGlass, id, Outcome::Ok);
         tx.append_audit(&entry.with_purpose(reason)).await?;
-        tx.append_event(&ReferralEvent::of(EventType::BreakGlass, &referral, now))
-            .await?;
+        tx.append_event(&ReferralEvent::of(
+            EventType::BreakGlass,
+            &referral,
+            ctx.now(),
+        ))
+        .await?;
         tx.commit().await?;
-        self.relay_kick.notify_one();
         self.metrics
             .break_glass
             .with_label_values(&[ctx.caller.role.as_str()])
@@ -323,138 +188,70 @@ impl ReferralService {
     pub async fn list(
         &self,
         ctx: &RequestContext,
-        filter: &str,
-        page_size: i32,
-        page_token: &str,
-    ) -> Result<Page> {
-        let mut v = Violations::new();
-        let filter = ListFilter::parse(filter).unwrap_or_else(|e| {
-            e.iter().for_each(|x| v.add(&x.field, &x.description));
-            ListFilter::default()
-        });
-        let limit = v.page_size(page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        let after = v.page_token(page_token, ReferralId::parse);
-        if !v.is_empty() {
-            return Err(Error::Invalid(v));
-        }
+        request: ListReferrals,
+    ) -> Result<Page<Referral, ReferralId>> {
         let scope = ListScope::of(&ctx.caller);
         let mut tx = self.store.begin().await?;
-        let page = tx.list_referrals(&scope, &filter, after, limit).await?;
-        for r in &page.referrals {
+        let page = tx
+            .list_referrals(&scope, &request.filter, request.page)
+            .await?;
+        for r in &page.items {
             tx.append_audit(&ctx.audit(AuditAction::ReferralList, r.id, Outcome::Ok))
                 .await?;
         }
         tx.commit().await?;
-        Ok(Page {
-            referrals: page.referrals,
-            next_page_token: page.next_after.map(|id| id.to_string()).unwrap_or_default(),
-        })
+        Ok(page)
     }
 
-    /// Accept, reject, hold, resume or cancel.
-    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id, action = change.action().as_str()))]
-    pub async fn change(
-        &self,
-        ctx: &RequestContext,
-        id: ReferralId,
-        etag: &str,
-        change: Change,
-    ) -> Result<Referral> {
-        let reason = change.status_reason()?;
-        let now = ctx.now();
+    /// Accept, reject, hold, resume, cancel or retract.
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %request.id))]
+    pub async fn change(&self, ctx: &RequestContext, request: ChangeReferral) -> Result<Referral> {
+        let ChangeReferral { id, etag, change } = request;
+        let action = change.audit_action();
         let result = async {
             let mut tx = self.store.begin().await?;
-            let mut referral = self.visible_for_change(&mut *tx, ctx, id, etag).await?;
-            let next = referral
-                .status
-                .apply_as(change.command(), ctx.caller.role)?;
-            if let Some(reason) = reason {
-                referral.status_reason = reason;
-            }
-            if change.command() == Command::Accept {
-                referral.accepted_at = Some(now);
-            }
-            referral.status = next;
-            self.save(tx, ctx, referral, change.event(), change.action(), now)
-                .await
+            let mut referral = visible_for_change(&mut *tx, ctx, id, &etag).await?;
+            let event = referral.apply(change, Actor::Caller(ctx.caller.role), ctx.now())?;
+            self.save(tx, ctx, referral, event, action).await
         }
         .await;
         match result {
             Ok(referral) => {
-                if let (Change::Accept, Some(accepted)) = (&change, referral.accepted_at) {
-                    let waited =
-                        (accepted - referral.created_at).num_milliseconds().max(0) as f64 / 1000.0;
+                if let (AuditAction::ReferralAccept, Some(accepted)) =
+                    (action, referral.accepted_at)
+                {
+                    let waited = (accepted - referral.created_at).num_milliseconds().max(0);
                     self.metrics
                         .time_to_accept_seconds
                         .with_label_values(&[referral.priority.as_str()])
-                        .observe(waited);
+                        .observe(waited as f64 / 1000.0);
                 }
                 Ok(referral)
             }
             Err(error) => {
-                self.audit_refusal(ctx, change.action(), Some(id), &error)
-                    .await;
+                self.refused(ctx, action, id, &error).await;
                 Err(error)
             }
         }
     }
 
     /// A supervisor assigns the case to a social worker of the station.
-    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %id))]
-    pub async fn assign(
-        &self,
-        ctx: &RequestContext,
-        id: ReferralId,
-        etag: &str,
-        worker: &str,
-    ) -> Result<Referral> {
-        let worker = SocialWorkerId::parse(worker).ok_or_else(|| {
-            Error::Invalid(Violations::one(
-                "social_worker_id",
-                "must be a social worker id (a UUID)",
-            ))
-        })?;
-        let now = ctx.now();
+    #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %request.id))]
+    pub async fn assign(&self, ctx: &RequestContext, request: AssignReferral) -> Result<Referral> {
+        let AssignReferral { id, etag, worker } = request;
+        let action = AuditAction::ReferralAssign;
+        let by = Actor::Caller(ctx.caller.role);
         let result = async {
             let mut tx = self.store.begin().await?;
-            let mut referral = self.visible_for_change(&mut *tx, ctx, id, etag).await?;
-            if ctx.caller.role != Role::Supervisor {
-                return Err(Error::Forbidden(
-                    "only a supervisor assigns referrals".into(),
-                ));
-            }
-            if !referral.status.is_open_case() {
-                return Err(Error::Precondition(format!(
-                    "a referral in status {} cannot be assigned; accept it first",
-                    referral.status.as_str()
-                )));
-            }
-            let candidate = tx.lock_worker(worker).await?.ok_or(Error::WorkerNotFound)?;
-            let already = referral.assigned_worker == Some(worker);
-            check_assignment(
-                &candidate.load(already),
-                &AssignmentTarget {
-                    station: &referral.station,
-                    priority: referral.priority,
-                    reasons: &referral.reasons,
-                },
-            )?;
-            referral.assigned_worker = Some(worker);
-            referral.assigned_worker_name = Some(candidate.display_name.clone());
-            self.save(
-                tx,
-                ctx,
-                referral,
-                EventType::Assigned,
-                AuditAction::ReferralAssign,
-                now,
-            )
-            .await
+            let mut referral = visible_for_change(&mut *tx, ctx, id, &etag).await?;
+            referral.check_assignable(by)?;
+            let worker = tx.lock_worker(worker).await?.ok_or(Error::WorkerNotFound)?;
+            let event = referral.apply(Change::Assign(worker), by, ctx.now())?;
+            self.save(tx, ctx, referral, event, action).await
         }
         .await;
         if let Err(error) = &result {
-            self.audit_refusal(ctx, AuditAction::ReferralAssign, Some(id), error)
-                .await;
+            self.refused(ctx, action, id, error).await;
         }
         result
     }
@@ -463,14 +260,10 @@ impl ReferralService {
     pub async fn mark_sla_breaches(&self) -> Result<usize> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
-        let overdue = tx.overdue_referrals(now, 100).await?;
+        let overdue = tx.overdue_referrals(now, SLA_BATCH).await?;
         for mut referral in overdue.iter().cloned() {
-            referral.sla_breached = true;
-            referral.updated_at = now;
-            referral.version += 1;
-            tx.update_referral(&referral).await?;
-            tx.append_event(&ReferralEvent::of(EventType::SlaBreached, &referral, now))
-                .await?;
+            let event = referral.apply(Change::SlaBreached, Actor::Yishe, now)?;
+            tx.save_referral(&mut referral, &[event]).await?;
             tx.append_audit(&AuditEntry::system(
                 AuditAction::ReferralSlaBreach,
                 referral.id,
@@ -486,36 +279,10 @@ impl ReferralService {
                 .inc();
             tracing::warn!(referral_id = %referral.id, priority = referral.priority.as_str(), "acceptance deadline missed");
         }
-        if !overdue.is_empty() {
-            self.relay_kick.notify_one();
-        }
         Ok(overdue.len())
     }
 
-    /// The referral, if the caller may see it and `etag` is current.
-    async fn visible_for_change(
-        &self,
-        tx: &mut dyn Tx,
-        ctx: &RequestContext,
-        id: ReferralId,
-        etag: &str,
-    ) -> Result<Referral> {
-        let referral = tx
-            .get_referral(id)
-            .await?
-            .filter(|r| can_see(&ctx.caller, r.scope()))
-            .ok_or(Error::NotFound)?;
-        let etag = Etag::parse(etag).ok_or_else(|| {
-            Error::Invalid(Violations::one(
-                "etag",
-                "is required: send the etag last read",
-            ))
-        })?;
-        etag.check(referral.version, "referral")?;
-        Ok(referral)
-    }
-
-    /// Writes a changed referral with its event and audit row, and commits.
+    /// Saves a changed referral with its event and audit row, and commits.
     async fn save(
         &self,
         mut tx: Box<dyn Tx>,
@@ -523,32 +290,45 @@ impl ReferralService {
         mut referral: Referral,
         event: EventType,
         action: AuditAction,
-        now: chrono::DateTime<Utc>,
     ) -> Result<Referral> {
-        referral.updated_at = now;
-        referral.version += 1;
-        tx.update_referral(&referral).await?;
-        tx.append_event(&ReferralEvent::of(event, &referral, now))
-            .await?;
+        tx.save_referral(&mut referral, &[event]).await?;
         tx.append_audit(&ctx.audit(action, referral.id, Outcome::Ok))
             .await?;
         tx.commit().await?;
-        self.relay_kick.notify_one();
         tracing::info!(referral_id = %referral.id, status = referral.status.as_str(), action = action.as_str(), "referral changed");
         Ok(referral)
     }
 
     /// Records a refused attempt on a referral.
-    async fn audit_refusal(
+    async fn refused(
         &self,
         ctx: &RequestContext,
         action: AuditAction,
-        id: Option<ReferralId>,
+        id: ReferralId,
         error: &Error,
     ) {
-        let id = id.map(|r| r.to_string()).unwrap_or_default();
         ctx.audit_refusal(&self.store, action, id, error).await;
     }
+}
+
+/// How many overdue referrals one SLA check marks; the watch goes again at once after
+/// a full batch.
+pub(crate) const SLA_BATCH: u32 = 100;
+
+/// The referral, if the caller may see it and `etag` is current.
+async fn visible_for_change(
+    tx: &mut dyn Tx,
+    ctx: &RequestContext,
+    id: ReferralId,
+    etag: &Etag,
+) -> Result<Referral> {
+    let referral = tx
+        .get_referral(id)
+        .await?
+        .filter(|r| can_see(&ctx.caller, r.scope()))
+        .ok_or(Error::NotFound)?;
+    etag.check(referral.version, "referral")?;
+    Ok(referral)
 }
 
 /// A stable digest of what a referral says, to tell a true replay from a reused id.

@@ -12,7 +12,7 @@ pub(crate) async fn run(service: ReferralService, every: Duration, shutdown: Shu
         loop {
             match service.mark_sla_breaches().await {
                 // A full batch: more may be overdue.
-                Ok(100..) => continue,
+                Ok(n) if n >= crate::service::SLA_BATCH as usize => continue,
                 Ok(_) => break,
                 Err(error) => {
                     tracing::warn!(%error, "sla check failed; retrying later");

@@ -66,7 +66,6 @@ pub async fn start(
         sla_check_interval: std::time::Duration::from_secs(c.sla_check_interval_secs),
         retention: c.retention(),
         retention_interval: std::time::Duration::from_secs(c.retention_interval_secs),
-        relay_kick: process.relay_kick.clone(),
         clock: process.clock.clone(),
         shutdown,
     });
@@ -74,7 +73,6 @@ pub async fn start(
         store: process.store.clone(),
         metrics: process.metrics.clone(),
         config: c.assessment.clone(),
-        relay_kick: process.relay_kick.clone(),
     })
     .map_err(StartError::Config)?;
     let directory = yishe_directory::start(process.store.clone());

@@ -10,6 +10,7 @@ mod definition;
 mod instruments;
 pub mod psychosocial;
 mod record;
+mod requests;
 mod risk;
 mod score;
 mod wording;
@@ -21,6 +22,10 @@ pub use instruments::{Cutoffs, DT_PROBLEMS, Instrument};
 pub use psychosocial::{Psychosocial, PsychosocialDraft};
 pub use record::{
     Assessment, AssessmentDraft, Content, ResponseDraft, ScoredResponse, amendment_reason,
+};
+pub use requests::{
+    ASSESSMENT_PAGE, AcknowledgeRiskFlag, AmendAssessment, GetAssessment, ListAssessments,
+    ListRiskFlags, RISK_FLAG_PAGE, SubmitAssessment,
 };
 pub use risk::{Acknowledgement, RiskFlag};
 pub use score::{Answers, RiskKind, Score};

@@ -2,19 +2,23 @@
 //! see what.
 
 pub(crate) mod access;
+mod change;
 mod disclosure;
 mod event;
 mod filter;
 mod intake;
 mod model;
 mod reason;
+mod requests;
 mod status;
 
 pub use access::{ListScope, RecordScope, can_see};
+pub use change::{Actor, Change, ChangeError};
 pub use disclosure::{disclose, disclose_event};
 pub use event::{EventType, ReferralEvent};
 pub use filter::ListFilter;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
 pub use model::{Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason};
 pub use reason::{ReferralReason, RejectionReason};
+pub use requests::{AssignReferral, ChangeReferral, GetReferral, LIST_PAGE, ListReferrals};
 pub use status::{Command, Status, TransitionError};

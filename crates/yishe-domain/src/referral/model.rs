@@ -70,6 +70,16 @@ pub struct StatusReason {
     pub note: String,
 }
 
+impl StatusReason {
+    /// A reason that is only a note (a hold, a cancellation).
+    pub fn noted(note: String) -> Self {
+        Self {
+            rejection_reason: None,
+            note,
+        }
+    }
+}
+
 /// A referral as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Referral {

@@ -4,9 +4,13 @@
 
 use yishe_domain::assessment::psychosocial::{Problem, ProblemDraft};
 use yishe_domain::assessment::{
-    self as domain, AssessmentDraft, Psychosocial, PsychosocialDraft, ResponseDraft,
+    self as domain, ASSESSMENT_PAGE, AcknowledgeRiskFlag, AmendAssessment, AssessmentDraft,
+    GetAssessment, ListAssessments, ListRiskFlags, Psychosocial, PsychosocialDraft, RISK_FLAG_PAGE,
+    ResponseDraft, SubmitAssessment,
 };
+use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, Violations};
 
+use super::parse;
 use super::time::{from_timestamp, to_timestamp};
 use crate::assessment as wire;
 
@@ -116,7 +120,7 @@ pub fn psychosocial_to_proto(p: &Psychosocial) -> wire::PsychosocialAssessment {
 }
 
 /// An assessment's content as submitted (or amended).
-pub fn assessment_draft(
+fn assessment_draft(
     responses: Vec<wire::InstrumentResponse>,
     psychosocial: Option<wire::PsychosocialAssessment>,
     narrative: String,
@@ -137,6 +141,171 @@ pub fn assessment_draft(
         // domain refuses it as before the referral.
         assessed_at: assess_time
             .map(|t| from_timestamp(&t).unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)),
+    }
+}
+
+/// The longest idempotency key.
+const MAX_REQUEST_ID: usize = 128;
+
+fn referral_id(text: &str, v: &mut Violations) -> Option<ReferralId> {
+    parse::id("referral_id", text, "a referral id", ReferralId::parse, v)
+}
+
+fn assessment_id(text: &str, v: &mut Violations) -> Option<AssessmentId> {
+    parse::id(
+        "assessment_id",
+        text,
+        "an assessment id",
+        AssessmentId::parse,
+        v,
+    )
+}
+
+pub fn submit_request(r: wire::SubmitAssessmentRequest) -> Result<SubmitAssessment, Violations> {
+    let mut v = Violations::new();
+    let referral = referral_id(&r.referral_id, &mut v);
+    let request_id = v.required_text("request_id", &r.request_id, MAX_REQUEST_ID);
+    let draft = assessment_draft(r.responses, r.psychosocial, r.narrative, r.assess_time);
+    match referral {
+        Some(referral) if v.is_empty() => Ok(SubmitAssessment {
+            referral,
+            request_id,
+            draft,
+        }),
+        _ => Err(v),
+    }
+}
+
+pub fn amend_request(r: wire::AmendAssessmentRequest) -> Result<AmendAssessment, Violations> {
+    let mut v = Violations::new();
+    let id = assessment_id(&r.assessment_id, &mut v);
+    let etag = parse::etag("etag", &r.etag, &mut v);
+    let draft = assessment_draft(r.responses, r.psychosocial, r.narrative, r.assess_time);
+    match (id, etag) {
+        (Some(id), Some(etag)) => Ok(AmendAssessment {
+            id,
+            etag,
+            reason: r.reason,
+            draft,
+        }),
+        _ => Err(v),
+    }
+}
+
+pub fn get_request(r: wire::GetAssessmentRequest) -> Result<GetAssessment, Violations> {
+    let mut v = Violations::new();
+    match assessment_id(&r.assessment_id, &mut v) {
+        Some(id) => Ok(GetAssessment {
+            id,
+            // 0 asks for the current version.
+            version: (r.version > 0).then_some(r.version),
+        }),
+        None => Err(v),
+    }
+}
+
+pub fn list_request(r: wire::ListAssessmentsRequest) -> Result<ListAssessments, Violations> {
+    let mut v = Violations::new();
+    let referral = referral_id(&r.referral_id, &mut v);
+    let page = parse::page(
+        r.page_size,
+        &r.page_token,
+        ASSESSMENT_PAGE,
+        AssessmentId::parse,
+        &mut v,
+    );
+    match referral {
+        Some(referral) if v.is_empty() => Ok(ListAssessments { referral, page }),
+        _ => Err(v),
+    }
+}
+
+pub fn compare_request(r: wire::CompareAssessmentsRequest) -> Result<ReferralId, Violations> {
+    let mut v = Violations::new();
+    referral_id(&r.referral_id, &mut v).ok_or(v)
+}
+
+pub fn list_flags_request(r: wire::ListRiskFlagsRequest) -> Result<ListRiskFlags, Violations> {
+    let mut v = Violations::new();
+    let referral = parse::optional_id(
+        "referral_id",
+        &r.referral_id,
+        "a referral id",
+        ReferralId::parse,
+        &mut v,
+    );
+    let page = parse::page(
+        r.page_size,
+        &r.page_token,
+        RISK_FLAG_PAGE,
+        RiskFlagId::parse,
+        &mut v,
+    );
+    v.into_result(ListRiskFlags {
+        referral,
+        open_only: r.open_only,
+        page,
+    })
+}
+
+pub fn acknowledge_request(
+    r: wire::AcknowledgeRiskFlagRequest,
+) -> Result<AcknowledgeRiskFlag, Violations> {
+    let mut v = Violations::new();
+    let id = parse::id(
+        "risk_flag_id",
+        &r.risk_flag_id,
+        "a risk flag id",
+        RiskFlagId::parse,
+        &mut v,
+    );
+    let etag = parse::etag("etag", &r.etag, &mut v);
+    match (id, etag) {
+        (Some(id), Some(etag)) => Ok(AcknowledgeRiskFlag {
+            id,
+            etag,
+            note: r.note,
+        }),
+        _ => Err(v),
+    }
+}
+
+/// An instrument's form as a client renders it.
+pub fn instrument_to_proto(d: &domain::Definition) -> wire::Instrument {
+    wire::Instrument {
+        instrument_id: d.instrument.id().to_owned(),
+        version: d.version,
+        title: d.title.clone(),
+        sections: d
+            .sections
+            .iter()
+            .map(|s| wire::InstrumentSection {
+                section_id: s.id.clone(),
+                title: s.title.clone(),
+                items: s
+                    .items
+                    .iter()
+                    .map(|i| wire::InstrumentItem {
+                        item_id: i.id.clone(),
+                        prompt: i.prompt.clone(),
+                        options: i
+                            .options
+                            .iter()
+                            .map(|o| wire::AnswerOption {
+                                value: o.value,
+                                label: o.label.clone(),
+                            })
+                            .collect(),
+                        shown_if: i
+                            .shown_if
+                            .clone()
+                            .map(|(item_id, value)| wire::SkipRule { item_id, value }),
+                        optional: i.optional,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        wording_source: d.wording_source.clone(),
     }
 }
 

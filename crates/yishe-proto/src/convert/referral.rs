@@ -1,11 +1,13 @@
 //! Referral messages.
 
-use yishe_domain::Priority;
 use yishe_domain::referral::{
-    self as domain, ConsentDraft, ConsentKind, EventType, PatientDraft, ReferralDraft,
-    ReferralReason, RejectionReason, Sex, Status,
+    self as domain, AssignReferral, Change, ChangeReferral, ConsentDraft, ConsentKind, EventType,
+    GetReferral, LIST_PAGE, ListFilter, ListReferrals, PatientDraft, ReferralDraft, ReferralReason,
+    RejectionReason, Sex, Status,
 };
+use yishe_domain::{Priority, ReferralId, SocialWorkerId, Violations};
 
+use super::parse;
 use super::time::{from_timestamp, to_timestamp};
 use crate::common;
 use crate::referral as wire;
@@ -39,7 +41,7 @@ fn reason_to_proto(r: ReferralReason) -> i32 {
         .expect("every domain reason is in the contract") as i32
 }
 
-pub fn rejection_reason(value: i32) -> Option<RejectionReason> {
+fn rejection_reason(value: i32) -> Option<RejectionReason> {
     let name = wire::RejectionReason::try_from(value).ok()?.as_str_name();
     RejectionReason::parse(name.strip_prefix("REJECTION_REASON_")?)
 }
@@ -80,8 +82,9 @@ fn sex_to_proto(s: Sex) -> wire::Sex {
     }
 }
 
-/// The draft of a CreateReferral request; output-only fields are ignored.
-pub fn referral_draft(request: wire::CreateReferralRequest) -> ReferralDraft {
+/// The draft of a CreateReferral request; output-only fields are ignored. The draft's
+/// own fields, ids among them, are checked together by the domain's intake rules.
+pub fn create_request(request: wire::CreateReferralRequest) -> ReferralDraft {
     let r = request.referral.unwrap_or_default();
     ReferralDraft {
         request_id: request.request_id,
@@ -118,6 +121,99 @@ pub fn referral_draft(request: wire::CreateReferralRequest) -> ReferralDraft {
             recorded_at: c.recorded_time.as_ref().and_then(from_timestamp),
         }),
         station_id: r.station_id,
+    }
+}
+
+fn referral_id(text: &str, v: &mut Violations) -> Option<ReferralId> {
+    parse::id("referral_id", text, "a referral id", ReferralId::parse, v)
+}
+
+pub fn get_request(r: wire::GetReferralRequest) -> Result<GetReferral, Violations> {
+    let mut v = Violations::new();
+    match referral_id(&r.referral_id, &mut v) {
+        Some(id) => Ok(GetReferral {
+            id,
+            break_glass_reason: r.break_glass_reason,
+        }),
+        None => Err(v),
+    }
+}
+
+pub fn list_request(r: wire::ListReferralsRequest) -> Result<ListReferrals, Violations> {
+    let mut v = Violations::new();
+    let filter = ListFilter::parse(&r.filter).unwrap_or_else(|bad| {
+        parse::merge(&mut v, bad);
+        ListFilter::default()
+    });
+    let page = parse::page(
+        r.page_size,
+        &r.page_token,
+        LIST_PAGE,
+        ReferralId::parse,
+        &mut v,
+    );
+    v.into_result(ListReferrals { filter, page })
+}
+
+/// A change to the referral `id` read at `etag`: the ids parsed, the change's own
+/// fields checked, every offending one named.
+fn change_request(id: &str, etag: &str, change: Change) -> Result<ChangeReferral, Violations> {
+    let mut v = Violations::new();
+    let change = change.checked().map_err(|bad| parse::merge(&mut v, bad));
+    let id = referral_id(id, &mut v);
+    let etag = parse::etag("etag", etag, &mut v);
+    match (id, etag, change) {
+        (Some(id), Some(etag), Ok(change)) if v.is_empty() => {
+            Ok(ChangeReferral { id, etag, change })
+        }
+        _ => Err(v),
+    }
+}
+
+pub fn accept_request(r: wire::AcceptReferralRequest) -> Result<ChangeReferral, Violations> {
+    change_request(&r.referral_id, &r.etag, Change::Accept)
+}
+
+pub fn reject_request(r: wire::RejectReferralRequest) -> Result<ChangeReferral, Violations> {
+    let change = Change::Reject {
+        reason: rejection_reason(r.reason),
+        note: r.note,
+    };
+    change_request(&r.referral_id, &r.etag, change)
+}
+
+pub fn hold_request(r: wire::HoldReferralRequest) -> Result<ChangeReferral, Violations> {
+    change_request(&r.referral_id, &r.etag, Change::Hold { note: r.note })
+}
+
+pub fn resume_request(r: wire::ResumeReferralRequest) -> Result<ChangeReferral, Violations> {
+    change_request(&r.referral_id, &r.etag, Change::Resume { note: r.note })
+}
+
+/// A cancellation, or the department's retraction of a referral made in error.
+pub fn cancel_request(r: wire::CancelReferralRequest) -> Result<ChangeReferral, Violations> {
+    let change = if r.entered_in_error {
+        Change::Retract { note: r.note }
+    } else {
+        Change::Cancel { note: r.note }
+    };
+    change_request(&r.referral_id, &r.etag, change)
+}
+
+pub fn assign_request(r: wire::AssignReferralRequest) -> Result<AssignReferral, Violations> {
+    let mut v = Violations::new();
+    let id = referral_id(&r.referral_id, &mut v);
+    let etag = parse::etag("etag", &r.etag, &mut v);
+    let worker = parse::id(
+        "social_worker_id",
+        &r.social_worker_id,
+        "a social worker id",
+        SocialWorkerId::parse,
+        &mut v,
+    );
+    match (id, etag, worker) {
+        (Some(id), Some(etag), Some(worker)) => Ok(AssignReferral { id, etag, worker }),
+        _ => Err(v),
     }
 }
 

@@ -114,26 +114,22 @@ macro_rules! impl_assessment_repo {
             async fn list_assessments(
                 &mut self,
                 referral: ::yishe_domain::ReferralId,
-                after: Option<::yishe_domain::AssessmentId>,
-                limit: u32,
-            ) -> crate::Result<crate::AssessmentPage> {
+                page: ::yishe_domain::PageRequest<::yishe_domain::AssessmentId>,
+            ) -> crate::Result<::yishe_domain::Page<::yishe_domain::assessment::Assessment, ::yishe_domain::AssessmentId>> {
                 let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_ASSESSMENT);
                 q.push(" WHERE v.version = a.current_version AND a.referral_id = ")
                     .push_bind(referral.as_uuid());
-                if let Some(after) = after {
+                if let Some(after) = page.after {
                     q.push(" AND a.id < ").push_bind(after.as_uuid());
                 }
-                q.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+                q.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
                 let rows: Vec<crate::assessment_rows::AssessmentRow> =
                     q.build_query_as().fetch_all(&mut *self.tx).await?;
-                let mut assessments: Vec<::yishe_domain::assessment::Assessment> = rows
+                let assessments: Vec<::yishe_domain::assessment::Assessment> = rows
                     .into_iter()
                     .map(|row| row.into_assessment(&self.crypto))
                     .collect::<crate::Result<_>>()?;
-                let more = assessments.len() > limit as usize;
-                assessments.truncate(limit as usize);
-                let next_after = if more { assessments.last().map(|a| a.id) } else { None };
-                Ok(crate::AssessmentPage { assessments, next_after })
+                Ok(::yishe_domain::Page::from_rows(assessments, page.limit, |a| a.id))
             }
 
             async fn insert_risk_flag(
@@ -204,9 +200,8 @@ macro_rules! impl_assessment_repo {
                 scope: &crate::RiskFlagScope,
                 referral: Option<::yishe_domain::ReferralId>,
                 open_only: bool,
-                after: Option<::yishe_domain::RiskFlagId>,
-                limit: u32,
-            ) -> crate::Result<crate::RiskFlagPage> {
+                page: ::yishe_domain::PageRequest<::yishe_domain::RiskFlagId>,
+            ) -> crate::Result<::yishe_domain::Page<::yishe_domain::assessment::RiskFlag, ::yishe_domain::RiskFlagId>> {
                 let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_RISK_FLAG);
                 match scope {
                     crate::RiskFlagScope::Station(station) => {
@@ -224,20 +219,17 @@ macro_rules! impl_assessment_repo {
                 if open_only {
                     q.push(" AND f.acknowledged_at IS NULL");
                 }
-                if let Some(after) = after {
+                if let Some(after) = page.after {
                     q.push(" AND f.id < ").push_bind(after.as_uuid());
                 }
-                q.push(" ORDER BY f.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+                q.push(" ORDER BY f.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
                 let rows: Vec<crate::assessment_rows::RiskFlagRow> =
                     q.build_query_as().fetch_all(&mut *self.tx).await?;
-                let mut flags: Vec<::yishe_domain::assessment::RiskFlag> = rows
+                let flags: Vec<::yishe_domain::assessment::RiskFlag> = rows
                     .into_iter()
                     .map(|row| row.into_flag(&self.crypto))
                     .collect::<crate::Result<_>>()?;
-                let more = flags.len() > limit as usize;
-                flags.truncate(limit as usize);
-                let next_after = if more { flags.last().map(|f| f.id) } else { None };
-                Ok(crate::RiskFlagPage { flags, next_after })
+                Ok(::yishe_domain::Page::from_rows(flags, page.limit, |f| f.id))
             }
         }
     };

@@ -59,6 +59,7 @@ macro_rules! impl_audit_and_events {
                     .bind(crate::rows::to_json(event))
                     .execute(&mut *self.tx)
                     .await?;
+                self.appended_events = true;
                 Ok(())
             }
         }

@@ -18,7 +18,13 @@ macro_rules! impl_database {
                 Ok(Box::new($tx {
                     tx,
                     crypto: self.crypto.clone(),
+                    appended_events: false,
+                    events_committed: self.events_committed.clone(),
                 }))
+            }
+
+            fn events_committed(&self) -> &::tokio::sync::Notify {
+                &self.events_committed
             }
 
             async fn relay_events(&self, limit: u32) -> crate::Result<usize> {

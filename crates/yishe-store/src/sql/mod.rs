@@ -46,10 +46,13 @@ pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
 macro_rules! impl_tx {
     ($tx:ident, $db:ty, lock_worker = $lock_worker:literal) => {
-        /// A write transaction on this engine.
+        /// A write transaction on this engine. It knows whether it appended feed
+        /// events, and wakes this process's relay when it commits them.
         pub(crate) struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
             crypto: ::std::sync::Arc<crate::Crypto>,
+            appended_events: bool,
+            events_committed: ::std::sync::Arc<::tokio::sync::Notify>,
         }
 
         impl ::std::fmt::Debug for $tx {
@@ -61,7 +64,11 @@ macro_rules! impl_tx {
         #[::async_trait::async_trait]
         impl crate::Tx for $tx {
             async fn commit(self: Box<Self>) -> crate::Result<()> {
-                self.tx.commit().await.map_err(crate::Error::from)
+                self.tx.commit().await.map_err(crate::Error::from)?;
+                if self.appended_events {
+                    self.events_committed.notify_one();
+                }
+                Ok(())
             }
         }
 

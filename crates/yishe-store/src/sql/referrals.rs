@@ -2,6 +2,46 @@
 
 macro_rules! impl_referral_repo {
     ($tx:ident, $db:ty) => {
+        impl $tx {
+            /// Writes the changed referral, whose `version` is one more than the stored
+            /// one; `Error::Stale` when the stored version moved on.
+            async fn update_referral(
+                &mut self,
+                r: &::yishe_domain::referral::Referral,
+            ) -> crate::Result<()> {
+                // Every sensitive column is sealed again with the current key, so a row
+                // is always under one key (the one `key_id` names).
+                let sealed = crate::rows::SealedReferral::of(r, &self.crypto);
+                let done = ::sqlx::query(
+                    "UPDATE referrals SET priority = $1, status = $2, rejection_reason = $3, \
+                     status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
+                     updated_at = $8, version = $9, station_id = $10, patient = $13, consent = $14, \
+                     note = $15, patient_lookup = $16, key_id = $17 \
+                     WHERE id = $11 AND version = $12",
+                )
+                .bind(r.priority.as_str())
+                .bind(r.status.as_str())
+                .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
+                .bind(&sealed.status_note)
+                .bind(r.assigned_worker.map(|w| w.as_uuid()))
+                .bind(r.sla_breached)
+                .bind(r.accepted_at)
+                .bind(r.updated_at)
+                .bind(r.version)
+                .bind(r.station.as_str())
+                .bind(r.id.as_uuid())
+                .bind(r.version - 1)
+                .bind(&sealed.patient)
+                .bind(&sealed.consent)
+                .bind(&sealed.note)
+                .bind(&sealed.patient_lookup)
+                .bind(&sealed.key_id)
+                .execute(&mut *self.tx)
+                .await?;
+                if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
+            }
+        }
+
         #[::async_trait::async_trait]
         impl crate::ReferralRepo for $tx {
             async fn get_referral(
@@ -75,49 +115,33 @@ macro_rules! impl_referral_repo {
                 Ok(crate::Created::Existing(Box::new(row.into_referral(&self.crypto)?), fingerprint))
             }
 
-            async fn update_referral(
+            async fn save_referral(
                 &mut self,
-                r: &::yishe_domain::referral::Referral,
+                referral: &mut ::yishe_domain::referral::Referral,
+                events: &[::yishe_domain::referral::EventType],
             ) -> crate::Result<()> {
-                // Every sensitive column is sealed again with the current key, so a row
-                // is always under one key (the one `key_id` names).
-                let sealed = crate::rows::SealedReferral::of(r, &self.crypto);
-                let done = ::sqlx::query(
-                    "UPDATE referrals SET priority = $1, status = $2, rejection_reason = $3, \
-                     status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
-                     updated_at = $8, version = $9, station_id = $10, patient = $13, consent = $14, \
-                     note = $15, patient_lookup = $16, key_id = $17 \
-                     WHERE id = $11 AND version = $12",
-                )
-                .bind(r.priority.as_str())
-                .bind(r.status.as_str())
-                .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
-                .bind(&sealed.status_note)
-                .bind(r.assigned_worker.map(|w| w.as_uuid()))
-                .bind(r.sla_breached)
-                .bind(r.accepted_at)
-                .bind(r.updated_at)
-                .bind(r.version)
-                .bind(r.station.as_str())
-                .bind(r.id.as_uuid())
-                .bind(r.version - 1)
-                .bind(&sealed.patient)
-                .bind(&sealed.consent)
-                .bind(&sealed.note)
-                .bind(&sealed.patient_lookup)
-                .bind(&sealed.key_id)
-                .execute(&mut *self.tx)
-                .await?;
-                if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
+                referral.version += 1;
+                if let Err(error) = self.update_referral(referral).await {
+                    referral.version -= 1;
+                    return Err(error);
+                }
+                for event in events {
+                    let event = ::yishe_domain::referral::ReferralEvent::of(
+                        *event,
+                        referral,
+                        referral.updated_at,
+                    );
+                    crate::EventLog::append_event(self, &event).await?;
+                }
+                Ok(())
             }
 
             async fn list_referrals(
                 &mut self,
                 scope: &::yishe_domain::referral::ListScope,
                 filter: &::yishe_domain::referral::ListFilter,
-                after: Option<::yishe_domain::ReferralId>,
-                limit: u32,
-            ) -> crate::Result<crate::ReferralPage> {
+                page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
+            ) -> crate::Result<::yishe_domain::Page<::yishe_domain::referral::Referral, ::yishe_domain::ReferralId>> {
                 use ::yishe_domain::referral::ListScope;
                 let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::sql::SELECT_REFERRAL);
                 q.push(" WHERE 1 = 1");
@@ -167,20 +191,17 @@ macro_rules! impl_referral_repo {
                     }
                     None => {}
                 }
-                if let Some(after) = after {
+                if let Some(after) = page.after {
                     q.push(" AND r.id < ").push_bind(after.as_uuid());
                 }
-                q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
+                q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
                 let rows: Vec<crate::rows::ReferralRow> =
                     q.build_query_as().fetch_all(&mut *self.tx).await?;
-                let mut referrals: Vec<::yishe_domain::referral::Referral> = rows
+                let referrals: Vec<::yishe_domain::referral::Referral> = rows
                     .into_iter()
                     .map(|row| row.into_referral(&self.crypto))
                     .collect::<crate::Result<_>>()?;
-                let more = referrals.len() > limit as usize;
-                referrals.truncate(limit as usize);
-                let next_after = if more { referrals.last().map(|r| r.id) } else { None };
-                Ok(crate::ReferralPage { referrals, next_after })
+                Ok(::yishe_domain::Page::from_rows(referrals, page.limit, |r| r.id))
             }
 
             async fn overdue_referrals(

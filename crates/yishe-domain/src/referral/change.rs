@@ -1,0 +1,441 @@
+//! Every change to a referral after intake, and the event each one puts on the feed:
+//! the station's answers, the steps of a case, an assignment, what an assessment does
+//! to its referral, a missed deadline. `Referral::apply` holds the rules of all of
+//! them, so every service that changes a referral changes it the same way.
+
+use chrono::{DateTime, Utc};
+
+use crate::directory::{AssignmentError, AssignmentTarget, SocialWorker, check_assignment};
+use crate::referral::{
+    Command, EventType, Referral, RejectionReason, Status, StatusReason, TransitionError,
+};
+use crate::{AuditAction, Code, Priority, Role, ServiceError, Violations};
+
+/// The longest note a change carries.
+const MAX_NOTE: usize = 2000;
+
+/// Who makes a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A caller, whose role the status machine checks.
+    Caller(Role),
+    /// Yishe itself: the SLA watch.
+    Yishe,
+}
+
+/// A change to a referral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The station takes the referral (接单).
+    Accept,
+    /// The station declines it.
+    Reject {
+        reason: Option<RejectionReason>,
+        note: String,
+    },
+    /// The case pauses, with why.
+    Hold { note: String },
+    /// The case goes on.
+    Resume { note: String },
+    /// The referral is withdrawn before completion, with why.
+    Cancel { note: String },
+    /// The department withdraws a referral it made in error.
+    Retract { note: String },
+    /// The first assessment starts the work.
+    StartWork,
+    /// A supervisor gives the case to a social worker.
+    Assign(SocialWorker),
+    /// An assessment showed a risk: the referral is at least URGENT from now on.
+    RiskRaised,
+    /// Still REQUESTED at its acceptance deadline.
+    SlaBreached,
+}
+
+/// Why a change is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error(transparent)]
+    Assignment(#[from] AssignmentError),
+    #[error("only a supervisor assigns referrals")]
+    OnlySupervisorsAssign,
+    #[error("a referral in status {} cannot be assigned; accept it first", .0.as_str())]
+    NotAssignable(Status),
+}
+
+impl ServiceError for ChangeError {
+    fn code(&self) -> Code {
+        match self {
+            ChangeError::Transition(TransitionError::RoleNotAllowed { .. })
+            | ChangeError::OnlySupervisorsAssign => Code::PermissionDenied,
+            ChangeError::Transition(TransitionError::NotAllowed { .. })
+            | ChangeError::Assignment(_)
+            | ChangeError::NotAssignable(_) => Code::FailedPrecondition,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            ChangeError::Transition(e) => e.reason(),
+            ChangeError::Assignment(e) => e.reason(),
+            ChangeError::OnlySupervisorsAssign => "ROLE_NOT_ALLOWED",
+            ChangeError::NotAssignable(_) => "WRONG_STATUS",
+        }
+    }
+}
+
+impl Change {
+    /// What the audit log calls the act that makes this change.
+    pub fn audit_action(&self) -> AuditAction {
+        match self {
+            Change::Accept => AuditAction::ReferralAccept,
+            Change::Reject { .. } => AuditAction::ReferralReject,
+            Change::Hold { .. } => AuditAction::ReferralHold,
+            Change::Resume { .. } => AuditAction::ReferralResume,
+            Change::Cancel { .. } => AuditAction::ReferralCancel,
+            Change::Retract { .. } => AuditAction::ReferralRetract,
+            // The first assessment submitted is what starts the work.
+            Change::StartWork => AuditAction::AssessmentSubmit,
+            Change::Assign(_) => AuditAction::ReferralAssign,
+            Change::RiskRaised => AuditAction::RiskFlagRaise,
+            Change::SlaBreached => AuditAction::ReferralSlaBreach,
+        }
+    }
+
+    /// The change with its notes trimmed, or every offending field: a rejection needs
+    /// a known reason (and a note when it is OTHER); a hold, a cancellation and a
+    /// retraction say why.
+    pub fn checked(self) -> Result<Self, Violations> {
+        let mut v = Violations::new();
+        let change = match self {
+            Change::Reject { reason, note } => {
+                let note = v.optional_text("note", &note, MAX_NOTE);
+                match reason {
+                    None => v.add("reason", "is required: a known rejection reason"),
+                    Some(RejectionReason::Other) if note.is_empty() => {
+                        v.add("note", "is required when the reason is OTHER")
+                    }
+                    Some(_) => {}
+                }
+                Change::Reject { reason, note }
+            }
+            Change::Hold { note } => Change::Hold {
+                note: v.required_text("note", &note, MAX_NOTE),
+            },
+            Change::Cancel { note } => Change::Cancel {
+                note: v.required_text("note", &note, MAX_NOTE),
+            },
+            Change::Retract { note } => Change::Retract {
+                note: v.required_text("note", &note, MAX_NOTE),
+            },
+            Change::Resume { note } => Change::Resume {
+                note: v.optional_text("note", &note, MAX_NOTE),
+            },
+            other => other,
+        };
+        v.into_result(change)
+    }
+}
+
+impl Referral {
+    /// Applies `change` made by `by` at `now`, returning the event it causes; on
+    /// refusal the referral is left as it was. The version is the store's to move.
+    pub fn apply(
+        &mut self,
+        change: Change,
+        by: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<EventType, ChangeError> {
+        let event = match change {
+            Change::Accept => {
+                self.step(Command::Accept, by)?;
+                self.accepted_at = Some(now);
+                EventType::Accepted
+            }
+            Change::Reject { reason, note } => {
+                self.step(Command::Reject, by)?;
+                self.status_reason = StatusReason {
+                    rejection_reason: reason,
+                    note,
+                };
+                EventType::Rejected
+            }
+            Change::Hold { note } => {
+                self.step(Command::Hold, by)?;
+                self.status_reason = StatusReason::noted(note);
+                EventType::Held
+            }
+            Change::Resume { note } => {
+                self.step(Command::Resume, by)?;
+                self.status_reason = StatusReason::noted(note);
+                EventType::Resumed
+            }
+            Change::Cancel { note } => {
+                self.step(Command::Cancel, by)?;
+                self.status_reason = StatusReason::noted(note);
+                EventType::Cancelled
+            }
+            Change::Retract { note } => {
+                self.step(Command::Retract, by)?;
+                self.status_reason = StatusReason::noted(note);
+                EventType::EnteredInError
+            }
+            Change::StartWork => {
+                self.step(Command::StartWork, by)?;
+                EventType::Started
+            }
+            Change::Assign(worker) => {
+                self.check_assignable(by)?;
+                let already = self.assigned_worker == Some(worker.id);
+                check_assignment(
+                    &worker.load(already),
+                    &AssignmentTarget {
+                        station: &self.station,
+                        priority: self.priority,
+                        reasons: &self.reasons,
+                    },
+                )?;
+                self.assigned_worker = Some(worker.id);
+                self.assigned_worker_name = Some(worker.display_name);
+                EventType::Assigned
+            }
+            Change::RiskRaised => {
+                self.priority = self.priority.at_least(Priority::Urgent);
+                EventType::RiskFlagRaised
+            }
+            Change::SlaBreached => {
+                self.sla_breached = true;
+                EventType::SlaBreached
+            }
+        };
+        self.updated_at = now;
+        Ok(event)
+    }
+
+    /// Whether `by` may assign this referral now: a supervisor, to an open case.
+    /// Checked before the worker is looked up, so the answer does not depend on it.
+    pub fn check_assignable(&self, by: Actor) -> Result<(), ChangeError> {
+        if by != Actor::Caller(Role::Supervisor) {
+            return Err(ChangeError::OnlySupervisorsAssign);
+        }
+        if !self.status.is_open_case() {
+            return Err(ChangeError::NotAssignable(self.status));
+        }
+        Ok(())
+    }
+
+    /// Moves the status by `command`, if `by` may.
+    fn step(&mut self, command: Command, by: Actor) -> Result<(), ChangeError> {
+        self.status = match by {
+            Actor::Caller(role) => self.status.apply_as(command, role)?,
+            Actor::Yishe => self.status.apply(command)?,
+        };
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::CertificationLevel;
+    use crate::referral::{Clinician, Consent, ConsentKind, Patient, Sex};
+    use crate::{DepartmentId, HospitalId, ReferralId, SocialWorkerId, StationId};
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + seconds, 0).unwrap()
+    }
+
+    fn referral() -> Referral {
+        Referral {
+            id: ReferralId::new(),
+            request_id: "r1".into(),
+            created_by: "k1".into(),
+            hospital: HospitalId::parse("h1").unwrap(),
+            department: DepartmentId::new(),
+            clinician: Clinician {
+                name: "Dr".into(),
+                staff_id: String::new(),
+                contact: String::new(),
+            },
+            patient: Patient {
+                his_patient_id: "p".into(),
+                encounter_id: String::new(),
+                name: "n".into(),
+                sex: Sex::Unspecified,
+                birth_date: None,
+                phone: String::new(),
+                ward: String::new(),
+                bed: String::new(),
+                clinical_summary: String::new(),
+            },
+            reasons: vec![crate::referral::ReferralReason::FinancialHardship],
+            note: String::new(),
+            priority: Priority::Routine,
+            consent: Consent {
+                kind: ConsentKind::Given,
+                given_by: "patient".into(),
+                justification: String::new(),
+                recorded_by: "Dr".into(),
+                recorded_at: at(0),
+            },
+            status: Status::Requested,
+            status_reason: StatusReason::default(),
+            station: StationId::parse("s1").unwrap(),
+            assigned_worker: None,
+            assigned_worker_name: None,
+            acceptance_deadline: at(3600),
+            sla_breached: false,
+            accepted_at: None,
+            created_at: at(0),
+            updated_at: at(0),
+            version: 1,
+        }
+    }
+
+    fn worker(limit: i32, open: i32) -> SocialWorker {
+        SocialWorker {
+            id: SocialWorkerId::new(),
+            station: StationId::parse("s1").unwrap(),
+            display_name: "Wang Fang".into(),
+            level: CertificationLevel::Intermediate,
+            caseload_limit: limit,
+            active: true,
+            open_cases: open,
+            created_at: at(0),
+            updated_at: at(0),
+            version: 1,
+        }
+    }
+
+    const SUPERVISOR: Actor = Actor::Caller(Role::Supervisor);
+
+    #[test]
+    fn accepting_records_when_and_says_so() {
+        let mut r = referral();
+        assert_eq!(
+            r.apply(Change::Accept, SUPERVISOR, at(60)),
+            Ok(EventType::Accepted)
+        );
+        assert_eq!(
+            (r.status, r.accepted_at, r.updated_at),
+            (Status::Accepted, Some(at(60)), at(60))
+        );
+        assert_eq!(r.version, 1, "the version is the store's to move");
+    }
+
+    #[test]
+    fn a_refused_change_leaves_the_referral_as_it_was() {
+        let mut r = referral();
+        let before = r.clone();
+        let refused = r.apply(Change::StartWork, SUPERVISOR, at(60));
+        assert!(matches!(
+            refused,
+            Err(ChangeError::Transition(TransitionError::NotAllowed { .. }))
+        ));
+        let his = r.apply(Change::Accept, Actor::Caller(Role::HisIntegration), at(60));
+        assert_eq!(his.unwrap_err().code(), Code::PermissionDenied);
+        assert_eq!(r, before);
+    }
+
+    #[test]
+    fn a_rejection_records_its_reason_and_note() {
+        let mut r = referral();
+        let change = Change::Reject {
+            reason: Some(RejectionReason::NoCapacity),
+            note: " full this week ".into(),
+        }
+        .checked()
+        .unwrap();
+        assert_eq!(r.apply(change, SUPERVISOR, at(1)), Ok(EventType::Rejected));
+        assert_eq!(
+            r.status_reason.rejection_reason,
+            Some(RejectionReason::NoCapacity)
+        );
+        assert_eq!(r.status_reason.note, "full this week");
+    }
+
+    #[test]
+    fn notes_are_required_where_the_change_must_say_why() {
+        let missing = Change::Hold { note: " ".into() }.checked().unwrap_err();
+        assert!(missing.names("note"));
+        let other = Change::Reject {
+            reason: Some(RejectionReason::Other),
+            note: String::new(),
+        };
+        assert!(other.checked().unwrap_err().names("note"));
+        let unknown = Change::Reject {
+            reason: None,
+            note: "x".into(),
+        };
+        assert!(unknown.checked().unwrap_err().names("reason"));
+        assert!(
+            Change::Resume {
+                note: String::new()
+            }
+            .checked()
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn only_a_supervisor_assigns_an_open_case_within_the_rules() {
+        let mut r = referral();
+        let w = worker(2, 0);
+        assert_eq!(
+            r.apply(Change::Assign(w.clone()), SUPERVISOR, at(1)),
+            Err(ChangeError::NotAssignable(Status::Requested))
+        );
+        r.apply(Change::Accept, SUPERVISOR, at(1)).unwrap();
+        assert_eq!(
+            r.apply(
+                Change::Assign(w.clone()),
+                Actor::Caller(Role::SocialWorker),
+                at(2)
+            ),
+            Err(ChangeError::OnlySupervisorsAssign)
+        );
+        assert_eq!(
+            r.apply(Change::Assign(worker(2, 2)), SUPERVISOR, at(2)),
+            Err(ChangeError::Assignment(AssignmentError::CaseloadFull {
+                limit: 2
+            }))
+        );
+        assert_eq!(
+            r.apply(Change::Assign(w.clone()), SUPERVISOR, at(3)),
+            Ok(EventType::Assigned)
+        );
+        assert_eq!(r.assigned_worker, Some(w.id));
+        assert_eq!(r.assigned_worker_name.as_deref(), Some("Wang Fang"));
+        // The same worker again does not count the case twice.
+        let full_with_this_one = SocialWorker { open_cases: 2, ..w };
+        assert_eq!(
+            r.apply(Change::Assign(full_with_this_one), SUPERVISOR, at(4)),
+            Ok(EventType::Assigned)
+        );
+    }
+
+    #[test]
+    fn a_risk_raises_the_priority_but_never_lowers_it() {
+        let mut r = referral();
+        assert_eq!(
+            r.apply(Change::RiskRaised, Actor::Yishe, at(1)),
+            Ok(EventType::RiskFlagRaised)
+        );
+        assert_eq!(r.priority, Priority::Urgent);
+        r.priority = Priority::Emergency;
+        r.apply(Change::RiskRaised, Actor::Yishe, at(2)).unwrap();
+        assert_eq!(r.priority, Priority::Emergency);
+    }
+
+    #[test]
+    fn a_missed_deadline_is_marked() {
+        let mut r = referral();
+        assert_eq!(
+            r.apply(Change::SlaBreached, Actor::Yishe, at(4000)),
+            Ok(EventType::SlaBreached)
+        );
+        assert!(r.sla_breached);
+        assert_eq!(r.status, Status::Requested);
+    }
+}

@@ -1,0 +1,64 @@
+//! What callers ask of the referral service, parsed: every id, etag, filter and page
+//! position typed, so a use-case starts from values it can trust.
+
+use crate::referral::{Change, ListFilter};
+use crate::{Etag, PageLimits, PageRequest, ReferralId, SocialWorkerId, Violations};
+
+/// The default and the largest page of ListReferrals.
+pub const LIST_PAGE: PageLimits = PageLimits {
+    default: 50,
+    max: 500,
+};
+
+/// Read one referral; a supervisor may give a break-glass reason to read one outside
+/// their scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetReferral {
+    pub id: ReferralId,
+    pub break_glass_reason: String,
+}
+
+/// The longest break-glass reason.
+const MAX_BREAK_GLASS_REASON: usize = 500;
+
+impl GetReferral {
+    /// The break-glass reason given, if any: it must say why in 10 to 500 characters.
+    pub fn break_glass_reason(&self) -> Result<Option<String>, Violations> {
+        let reason = self.break_glass_reason.trim();
+        if reason.is_empty() {
+            return Ok(None);
+        }
+        let mut v = Violations::new();
+        if !(10..=MAX_BREAK_GLASS_REASON).contains(&reason.chars().count()) {
+            v.add(
+                "break_glass_reason",
+                "must be 10 to 500 characters saying why",
+            );
+        }
+        let reason = v.optional_text("break_glass_reason", reason, MAX_BREAK_GLASS_REASON);
+        v.into_result(Some(reason))
+    }
+}
+
+/// List the referrals the caller may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListReferrals {
+    pub filter: ListFilter,
+    pub page: PageRequest<ReferralId>,
+}
+
+/// Change a referral the caller read at `etag`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeReferral {
+    pub id: ReferralId,
+    pub etag: Etag,
+    pub change: Change,
+}
+
+/// Assign a referral read at `etag` to a social worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignReferral {
+    pub id: ReferralId,
+    pub etag: Etag,
+    pub worker: SocialWorkerId,
+}

@@ -1,0 +1,60 @@
+//! The parsing every request conversion shares: ids, etags and pages, each failure
+//! named by its field so that one answer lists everything wrong with a request.
+
+use yishe_domain::{Etag, PageLimits, PageRequest, Violations};
+
+/// The id in `field`, or a violation saying what it must be (`what`: "a referral id").
+pub(super) fn id<T>(
+    field: &str,
+    text: &str,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+    v: &mut Violations,
+) -> Option<T> {
+    let parsed = parse(text);
+    if parsed.is_none() {
+        v.add(field, format!("must be {what} (a UUID)"));
+    }
+    parsed
+}
+
+/// An id the request may leave empty.
+pub(super) fn optional_id<T>(
+    field: &str,
+    text: &str,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+    v: &mut Violations,
+) -> Option<T> {
+    if text.is_empty() {
+        return None;
+    }
+    id(field, text, what, parse, v)
+}
+
+/// The etag a change sends back: required.
+pub(super) fn etag(field: &str, text: &str, v: &mut Violations) -> Option<Etag> {
+    let etag = Etag::parse(text);
+    if etag.is_none() {
+        v.add(field, "is required: send the etag last read");
+    }
+    etag
+}
+
+/// A list's `page_size` and `page_token`; the token is the last id of a page.
+pub(super) fn page<A>(
+    page_size: i32,
+    page_token: &str,
+    limits: PageLimits,
+    position: fn(&str) -> Option<A>,
+    v: &mut Violations,
+) -> PageRequest<A> {
+    PageRequest::parse(page_size, page_token, limits, position, v)
+}
+
+/// Adds `more` to `v`.
+pub(super) fn merge(v: &mut Violations, more: Violations) {
+    for x in more.iter() {
+        v.add(&x.field, &x.description);
+    }
+}
