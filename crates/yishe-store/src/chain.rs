@@ -5,28 +5,12 @@
 
 use sha2::{Digest, Sha256};
 
+pub use yishe_domain::audit::{AuditRecord, ChainLink, Verification};
+
 use crate::{AuditEntry, Database, Result};
 
 /// The `previous_hash` of the first link.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// A sealed link, with its record as it stands now (`None` if the row is gone).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainLink {
-    pub sequence: u64,
-    pub audit_id: uuid::Uuid,
-    pub previous_hash: String,
-    pub hash: String,
-    pub entry: Option<AuditEntry>,
-}
-
-/// A record with its place in the chain, if sealed yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRecord {
-    pub entry: AuditEntry,
-    /// (sequence, previous hash, hash)
-    pub link: Option<(u64, String, String)>,
-}
 
 /// The hash of `entry` linked after `previous`. The fields are joined with a
 /// separator that cannot occur in them, times in RFC 3339 with microseconds, so both
@@ -59,16 +43,6 @@ pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
         hasher.update([0x1f]);
     }
     hex::encode(hasher.finalize())
-}
-
-/// The result of walking the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Verification {
-    pub verified: u64,
-    pub unsealed: u64,
-    pub head_hash: String,
-    /// The first broken link: (sequence, audit id, what is wrong).
-    pub broken: Option<(u64, String, String)>,
 }
 
 /// Walks the whole chain, recomputing every link.

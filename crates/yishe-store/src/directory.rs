@@ -16,8 +16,9 @@ pub trait DirectoryRepo {
     async fn list_departments(&mut self, hospital: Option<&HospitalId>) -> Result<Vec<Department>>;
 
     async fn insert_worker(&mut self, worker: &SocialWorker) -> Result<()>;
-    /// Writes the changed worker, whose `version` is one more than the stored one.
-    async fn update_worker(&mut self, worker: &SocialWorker) -> Result<()>;
+    /// Saves a changed worker and moves its version on by one; `Error::Stale` when the
+    /// stored version moved on since it was read.
+    async fn save_worker(&mut self, worker: &mut SocialWorker) -> Result<()>;
     async fn get_worker(&mut self, id: SocialWorkerId) -> Result<Option<SocialWorker>>;
     /// Reads the worker and locks the row until commit, so that two concurrent
     /// assignments cannot both pass the caseload check.

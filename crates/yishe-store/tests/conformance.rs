@@ -704,10 +704,11 @@ async fn workers_count_open_cases_and_refuse_stale_updates(db: TestDatabase) {
     assert_eq!(locked.open_cases, 2, "completed cases do not count");
     let mut changed = locked.clone();
     changed.active = false;
-    changed.version += 1;
-    tx.update_worker(&changed).await.unwrap();
+    let mut stale = changed.clone();
+    tx.save_worker(&mut changed).await.unwrap();
+    assert_eq!(changed.version, locked.version + 1);
     assert!(matches!(
-        tx.update_worker(&changed).await,
+        tx.save_worker(&mut stale).await,
         Err(Error::Stale)
     ));
     tx.commit().await.unwrap();

@@ -1,11 +1,10 @@
-//! The audit service's errors.
+//! The audit service's errors: only the store's, since requests are checked at the
+//! edge.
 
-use yishe_domain::{Code, ServiceError, Violations};
+use yishe_domain::{Code, ServiceError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0}")]
-    Invalid(Violations),
     #[error(transparent)]
     Store(#[from] yishe_store::Error),
 }
@@ -13,7 +12,6 @@ pub enum Error {
 impl ServiceError for Error {
     fn code(&self) -> Code {
         match self {
-            Error::Invalid(_) => Code::InvalidArgument,
             Error::Store(e) => e.code(),
         }
     }
@@ -21,14 +19,6 @@ impl ServiceError for Error {
     fn reason(&self) -> &'static str {
         match self {
             Error::Store(e) => e.reason(),
-            other => other.code().reason(),
-        }
-    }
-
-    fn violations(&self) -> Option<&Violations> {
-        match self {
-            Error::Invalid(v) => Some(v),
-            _ => None,
         }
     }
 }

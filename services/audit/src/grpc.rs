@@ -8,10 +8,10 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 use yishe_proto::audit::audit_service_server::AuditService as Rpc;
 use yishe_proto::audit::*;
-use yishe_proto::convert::to_timestamp;
+use yishe_proto::convert::audit as convert;
 use yishe_runtime::auth::context;
+use yishe_runtime::status;
 use yishe_runtime::use_case::run;
-use yishe_store::{AuditEntry, ChainLink};
 
 /// The gRPC face of the audit service.
 #[derive(Debug, Clone)]
@@ -25,39 +25,6 @@ impl AuditGrpc {
     }
 }
 
-fn record(entry: &AuditEntry, link: Option<(u64, String, String)>) -> AuditRecord {
-    let (sequence, previous_hash, hash) = link.unwrap_or_default();
-    AuditRecord {
-        id: entry.id.to_string(),
-        occur_time: Some(to_timestamp(entry.occurred_at)),
-        subject: entry.subject.clone(),
-        role: entry.role.clone(),
-        action: entry.action.clone(),
-        resource_kind: entry.resource_kind.clone(),
-        resource_id: entry.resource_id.clone(),
-        request_id: entry.request_id.clone(),
-        outcome: entry.outcome.clone(),
-        purpose: entry.purpose.clone(),
-        sequence,
-        previous_hash,
-        hash,
-    }
-}
-
-/// A chain link on the wire; a link whose row is gone keeps only its id and hashes.
-fn linked(link: ChainLink) -> AuditRecord {
-    match link.entry {
-        Some(entry) => record(&entry, Some((link.sequence, link.previous_hash, link.hash))),
-        None => AuditRecord {
-            id: link.audit_id.to_string(),
-            sequence: link.sequence,
-            previous_hash: link.previous_hash,
-            hash: link.hash,
-            ..Default::default()
-        },
-    }
-}
-
 type ExportStream = Pin<Box<dyn Stream<Item = Result<ExportAuditRecordsResponse, Status>> + Send>>;
 
 #[tonic::async_trait]
@@ -67,28 +34,12 @@ impl Rpc for AuditGrpc {
         request: Request<ListAuditRecordsRequest>,
     ) -> Result<Response<ListAuditRecordsResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
+        let list = convert::list_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let page = run(async move {
-            service
-                .list(
-                    &ctx,
-                    &r.resource_kind,
-                    &r.resource_id,
-                    &r.action,
-                    r.page_size,
-                    &r.page_token,
-                )
-                .await
-        })
-        .await?;
+        let page = run(async move { service.list(&ctx, list).await }).await?;
         Ok(Response::new(ListAuditRecordsResponse {
-            records: page
-                .records
-                .into_iter()
-                .map(|r| record(&r.entry, r.link))
-                .collect(),
-            next_page_token: page.next_page_token,
+            records: page.items.iter().map(convert::record_to_proto).collect(),
+            next_page_token: page.next_page_token(),
         }))
     }
 
@@ -138,7 +89,7 @@ impl Rpc for AuditGrpc {
                 let links = match service.links_after(cursor).await {
                     Ok(links) => links,
                     Err(error) => {
-                        let _ = sender.send(Err(yishe_runtime::status::of(&error))).await;
+                        let _ = sender.send(Err(status::of(&error))).await;
                         return;
                     }
                 };
@@ -151,7 +102,7 @@ impl Rpc for AuditGrpc {
                     }
                     cursor = link.sequence;
                     let message = ExportAuditRecordsResponse {
-                        record: Some(linked(link)),
+                        record: Some(convert::link_to_proto(link)),
                     };
                     if sender.send(Ok(message)).await.is_err() {
                         return;

@@ -1,26 +1,18 @@
 //! The auditor's use-cases. Each read of the log writes an audit row of its own.
 
-use yishe_domain::{AuditAction, Outcome, Violations};
+use yishe_domain::audit::{AuditRecord, ChainLink, ListAuditRecords, Verification};
+use yishe_domain::{AuditAction, Outcome, Page};
 use yishe_runtime::auth::RequestContext;
-use yishe_store::{AuditRecord, ChainLink, Store, Verification};
+use yishe_store::Store;
 
 use crate::error::Error;
 
-const DEFAULT_PAGE: u32 = 100;
-const MAX_PAGE: u32 = 1000;
 /// Links per read while exporting.
 pub(crate) const EXPORT_BATCH: u32 = 500;
 
 #[derive(Debug, Clone)]
 pub struct AuditService {
     store: Store,
-}
-
-/// A page of audit records.
-#[derive(Debug)]
-pub struct Page {
-    pub records: Vec<AuditRecord>,
-    pub next_page_token: String,
 }
 
 impl AuditService {
@@ -45,44 +37,22 @@ impl AuditService {
     pub async fn list(
         &self,
         ctx: &RequestContext,
-        resource_kind: &str,
-        resource_id: &str,
-        action: &str,
-        page_size: i32,
-        page_token: &str,
-    ) -> Result<Page, Error> {
-        let mut v = Violations::new();
-        let limit = v.page_size(page_size, DEFAULT_PAGE, MAX_PAGE);
-        let after = v.page_token(page_token, |t| uuid::Uuid::try_parse(t).ok());
-        if !resource_id.is_empty() && resource_kind.is_empty() {
-            v.add("resource_kind", "is required with resource_id");
-        }
-        if !v.is_empty() {
-            return Err(Error::Invalid(v));
-        }
+        request: ListAuditRecords,
+    ) -> Result<Page<AuditRecord, uuid::Uuid>, Error> {
         self.audit_the_auditor(ctx, AuditAction::AuditList, String::new())
             .await?;
-        let kind = Some(resource_kind).filter(|k| !k.is_empty());
-        let id = Some(resource_id).filter(|i| !i.is_empty());
-        let action = Some(action).filter(|a| !a.is_empty());
-        let mut records = self
+        let limit = request.page.limit;
+        let records = self
             .store
-            .list_audit(kind, id, action, after, limit + 1)
+            .list_audit(
+                request.resource_kind.as_deref(),
+                request.resource_id.as_deref(),
+                request.action.as_deref(),
+                request.page.after,
+                limit + 1,
+            )
             .await?;
-        let more = records.len() > limit as usize;
-        records.truncate(limit as usize);
-        let next_page_token = if more {
-            records
-                .last()
-                .map(|r| r.entry.id.to_string())
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
-        Ok(Page {
-            records,
-            next_page_token,
-        })
+        Ok(Page::from_rows(records, limit, |r| r.entry.id))
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
@@ -96,7 +66,7 @@ impl AuditService {
         Ok(verification)
     }
 
-    /// Starts an export: audits it and returns the first batch of links.
+    /// Starts an export of the links after `after` up to `to` (0: to the end): audits it.
     pub async fn begin_export(
         &self,
         ctx: &RequestContext,

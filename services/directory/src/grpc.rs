@@ -1,12 +1,15 @@
-//! The thin tonic adapter of the directory service.
+//! The thin tonic adapter of the directory service: requests converted at the edge,
+//! use-cases run to completion, results converted back.
 
-use crate::service::{DepartmentDraft, DirectoryService, KeyDraft, WorkerDraft, WorkerMask};
 use tonic::{Request, Response, Status};
 use yishe_proto::convert::directory as convert;
 use yishe_proto::directory::directory_service_server::DirectoryService as Rpc;
 use yishe_proto::directory::*;
 use yishe_runtime::auth::context;
+use yishe_runtime::status;
 use yishe_runtime::use_case::run;
+
+use crate::service::DirectoryService;
 
 /// The gRPC face of the directory service.
 #[derive(Debug, Clone)]
@@ -20,15 +23,6 @@ impl DirectoryGrpc {
     }
 }
 
-fn worker_draft(w: &SocialWorker) -> WorkerDraft {
-    WorkerDraft {
-        display_name: w.display_name.clone(),
-        level: convert::certification_level(w.certification_level),
-        caseload_limit: w.caseload_limit,
-        active: w.active,
-    }
-}
-
 #[tonic::async_trait]
 impl Rpc for DirectoryGrpc {
     async fn create_department(
@@ -36,12 +30,7 @@ impl Rpc for DirectoryGrpc {
         request: Request<CreateDepartmentRequest>,
     ) -> Result<Response<CreateDepartmentResponse>, Status> {
         let ctx = context(&request)?;
-        let d = request.into_inner().department.unwrap_or_default();
-        let draft = DepartmentDraft {
-            hospital_id: d.hospital_id,
-            code: d.code,
-            name: d.name,
-        };
+        let draft = convert::create_department_request(request.into_inner());
         let service = self.service.clone();
         let department = run(async move { service.create_department(&ctx, draft).await }).await?;
         Ok(Response::new(CreateDepartmentResponse {
@@ -54,10 +43,11 @@ impl Rpc for DirectoryGrpc {
         request: Request<ListDepartmentsRequest>,
     ) -> Result<Response<ListDepartmentsResponse>, Status> {
         let ctx = context(&request)?;
+        let hospital =
+            convert::list_departments_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let hospital = request.into_inner().hospital_id;
         let departments =
-            run(async move { service.list_departments(&ctx, &hospital).await }).await?;
+            run(async move { service.list_departments(&ctx, hospital).await }).await?;
         Ok(Response::new(ListDepartmentsResponse {
             departments: departments
                 .iter()
@@ -71,7 +61,7 @@ impl Rpc for DirectoryGrpc {
         request: Request<CreateSocialWorkerRequest>,
     ) -> Result<Response<CreateSocialWorkerResponse>, Status> {
         let ctx = context(&request)?;
-        let draft = worker_draft(&request.into_inner().social_worker.unwrap_or_default());
+        let draft = convert::create_worker_request(request.into_inner());
         let service = self.service.clone();
         let worker = run(async move { service.create_worker(&ctx, draft).await }).await?;
         Ok(Response::new(CreateSocialWorkerResponse {
@@ -84,18 +74,10 @@ impl Rpc for DirectoryGrpc {
         request: Request<UpdateSocialWorkerRequest>,
     ) -> Result<Response<UpdateSocialWorkerResponse>, Status> {
         let ctx = context(&request)?;
-        let r = request.into_inner();
-        let w = r.social_worker.unwrap_or_default();
-        let mask = WorkerMask::parse(&r.update_mask.map(|m| m.paths).unwrap_or_default())
-            .map_err(|error| yishe_runtime::status::of(&error))?;
-        let draft = worker_draft(&w);
+        let update =
+            convert::update_worker_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let worker = run(async move {
-            service
-                .update_worker(&ctx, &w.id, &w.etag, draft, mask)
-                .await
-        })
-        .await?;
+        let worker = run(async move { service.update_worker(&ctx, update).await }).await?;
         Ok(Response::new(UpdateSocialWorkerResponse {
             social_worker: Some(convert::worker_to_proto(&worker)),
         }))
@@ -120,16 +102,7 @@ impl Rpc for DirectoryGrpc {
         request: Request<CreateApiKeyRequest>,
     ) -> Result<Response<CreateApiKeyResponse>, Status> {
         let ctx = context(&request)?;
-        let k = request.into_inner().api_key.unwrap_or_default();
-        let draft = KeyDraft {
-            display_name: k.display_name,
-            role: convert::role(k.role),
-            hospital_id: k.hospital_id,
-            department_ids: k.department_ids,
-            social_worker_id: k.social_worker_id,
-            certificate_subject: k.certificate_subject,
-            read_only: k.read_only,
-        };
+        let draft = convert::create_key_request(request.into_inner());
         let service = self.service.clone();
         let (key, secret) = run(async move { service.create_api_key(&ctx, draft).await }).await?;
         Ok(Response::new(CreateApiKeyResponse {
@@ -156,9 +129,9 @@ impl Rpc for DirectoryGrpc {
         request: Request<RevokeApiKeyRequest>,
     ) -> Result<Response<RevokeApiKeyResponse>, Status> {
         let ctx = context(&request)?;
-        let id = request.into_inner().api_key_id;
+        let id = convert::revoke_key_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let key = run(async move { service.revoke_api_key(&ctx, &id).await }).await?;
+        let key = run(async move { service.revoke_api_key(&ctx, id).await }).await?;
         Ok(Response::new(RevokeApiKeyResponse {
             api_key: Some(convert::key_to_proto(&key)),
         }))

@@ -17,7 +17,7 @@ pub use encryption::{EncryptionService, EncryptionStatus};
 pub use encryption_grpc::EncryptionGrpc;
 pub use error::Error;
 pub use grpc::DirectoryGrpc;
-pub use service::{DepartmentDraft, DirectoryService, KeyDraft, WorkerDraft, WorkerMask};
+pub use service::DirectoryService;
 
 /// The full name of the gRPC service, for health checks.
 pub const SERVICE_NAME: &str = "yishe.directory.v1.DirectoryService";

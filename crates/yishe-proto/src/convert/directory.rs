@@ -1,12 +1,105 @@
 //! Directory messages.
 
-use yishe_domain::Role;
-use yishe_domain::directory::{ApiKey, CertificationLevel, Department, SocialWorker};
+use yishe_domain::directory::{
+    ApiKey, CertificationLevel, Department, DepartmentDraft, KeyDraft, SocialWorker, UpdateWorker,
+    WorkerDraft, WorkerMask,
+};
+use yishe_domain::ids::ApiKeyId;
+use yishe_domain::{HospitalId, Role, SocialWorkerId, Violations};
 
+use super::parse;
 use super::time::to_timestamp;
 use crate::directory as wire;
 
-pub fn certification_level(value: i32) -> Option<CertificationLevel> {
+pub fn create_department_request(r: wire::CreateDepartmentRequest) -> DepartmentDraft {
+    let d = r.department.unwrap_or_default();
+    DepartmentDraft {
+        hospital_id: d.hospital_id,
+        code: d.code,
+        name: d.name,
+    }
+}
+
+/// The hospital whose departments a caller lists; `None` for every hospital.
+pub fn list_departments_request(
+    r: wire::ListDepartmentsRequest,
+) -> Result<Option<HospitalId>, Violations> {
+    if r.hospital_id.trim().is_empty() {
+        return Ok(None);
+    }
+    HospitalId::parse(&r.hospital_id).map(Some).ok_or_else(|| {
+        Violations::one(
+            "hospital_id",
+            "must be 1 to 64 letters, digits, '-', '_' or '.'",
+        )
+    })
+}
+
+fn worker_draft(w: wire::SocialWorker) -> WorkerDraft {
+    WorkerDraft {
+        display_name: w.display_name,
+        level: certification_level(w.certification_level),
+        caseload_limit: w.caseload_limit,
+        active: w.active,
+    }
+}
+
+pub fn create_worker_request(r: wire::CreateSocialWorkerRequest) -> WorkerDraft {
+    worker_draft(r.social_worker.unwrap_or_default())
+}
+
+pub fn update_worker_request(
+    r: wire::UpdateSocialWorkerRequest,
+) -> Result<UpdateWorker, Violations> {
+    let mut v = Violations::new();
+    let mask = WorkerMask::parse(&r.update_mask.map(|m| m.paths).unwrap_or_default())
+        .map_err(|bad| parse::merge(&mut v, bad));
+    let w = r.social_worker.unwrap_or_default();
+    let id = parse::id(
+        "social_worker.id",
+        &w.id,
+        "a social worker id",
+        SocialWorkerId::parse,
+        &mut v,
+    );
+    let etag = parse::etag("social_worker.etag", &w.etag, &mut v);
+    match (id, etag, mask) {
+        (Some(id), Some(etag), Ok(mask)) => Ok(UpdateWorker {
+            id,
+            etag,
+            draft: worker_draft(w),
+            mask,
+        }),
+        _ => Err(v),
+    }
+}
+
+pub fn create_key_request(r: wire::CreateApiKeyRequest) -> KeyDraft {
+    let k = r.api_key.unwrap_or_default();
+    KeyDraft {
+        display_name: k.display_name,
+        role: role(k.role),
+        hospital_id: k.hospital_id,
+        department_ids: k.department_ids,
+        social_worker_id: k.social_worker_id,
+        certificate_subject: k.certificate_subject,
+        read_only: k.read_only,
+    }
+}
+
+pub fn revoke_key_request(r: wire::RevokeApiKeyRequest) -> Result<ApiKeyId, Violations> {
+    let mut v = Violations::new();
+    parse::id(
+        "api_key_id",
+        &r.api_key_id,
+        "an API key id",
+        ApiKeyId::parse,
+        &mut v,
+    )
+    .ok_or(v)
+}
+
+fn certification_level(value: i32) -> Option<CertificationLevel> {
     match wire::CertificationLevel::try_from(value).ok()? {
         wire::CertificationLevel::Assistant => Some(CertificationLevel::Assistant),
         wire::CertificationLevel::Intermediate => Some(CertificationLevel::Intermediate),

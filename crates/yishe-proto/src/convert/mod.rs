@@ -7,6 +7,7 @@
 //! becomes its wire message.
 
 pub mod assessment;
+pub mod audit;
 pub mod directory;
 mod parse;
 pub mod referral;

@@ -73,10 +73,11 @@ macro_rules! impl_directory_repo {
                 Ok(())
             }
 
-            async fn update_worker(
+            async fn save_worker(
                 &mut self,
-                w: &::yishe_domain::directory::SocialWorker,
+                w: &mut ::yishe_domain::directory::SocialWorker,
             ) -> crate::Result<()> {
+                w.version += 1;
                 let done = ::sqlx::query(
                     "UPDATE social_workers SET display_name = $1, level = $2, caseload_limit = $3, \
                      active = $4, updated_at = $5, version = $6 WHERE id = $7 AND version = $8",
@@ -91,7 +92,12 @@ macro_rules! impl_directory_repo {
                 .bind(w.version - 1)
                 .execute(&mut *self.tx)
                 .await?;
-                if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
+                if done.rows_affected() == 1 {
+                    Ok(())
+                } else {
+                    w.version -= 1;
+                    Err(crate::Error::Stale)
+                }
             }
 
             async fn get_worker(

@@ -1,5 +1,4 @@
-//! What the audit log records: the action a caller (or Yishe itself) took, on which
-//! kind of record, and with what outcome.
+//! What was done to a record, as the audit log names it, and how it ended.
 
 use crate::Code;
 use crate::named::named_enum;

@@ -1,46 +1,12 @@
-//! The station's social workers as the rules need them: certification levels and the
-//! checks an assignment must pass.
+//! The checks a social worker must pass to take a referral: their station, level,
+//! activity and caseload.
 
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::directory::CertificationLevel;
 use crate::ids::StationId;
 use crate::priority::Priority;
 use crate::referral::ReferralReason;
-
-/// A social worker's certification level, from junior to senior.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum CertificationLevel {
-    /// 助理社会工作师
-    Assistant,
-    /// 社会工作师
-    Intermediate,
-    /// 高级社会工作师
-    Senior,
-}
-
-impl CertificationLevel {
-    pub const ALL: [CertificationLevel; 3] = [
-        CertificationLevel::Assistant,
-        CertificationLevel::Intermediate,
-        CertificationLevel::Senior,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CertificationLevel::Assistant => "ASSISTANT",
-            CertificationLevel::Intermediate => "INTERMEDIATE",
-            CertificationLevel::Senior => "SENIOR",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == text)
-    }
-}
-
-/// The largest caseload limit a worker may be given.
-pub const MAX_CASELOAD_LIMIT: i32 = 500;
 
 /// What an assignment check needs to know about the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,84 +182,5 @@ mod tests {
         );
         w.open_cases = 1;
         assert_eq!(check_assignment(&w, &t), Ok(()));
-    }
-}
-
-/// A hospital department that refers patients.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Department {
-    pub id: crate::DepartmentId,
-    pub hospital: crate::HospitalId,
-    pub code: String,
-    pub name: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// A social worker of a station.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SocialWorker {
-    pub id: crate::SocialWorkerId,
-    pub station: StationId,
-    pub display_name: String,
-    pub level: CertificationLevel,
-    pub caseload_limit: i32,
-    pub active: bool,
-    /// Open referrals assigned now (derived, not stored).
-    pub open_cases: i32,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    pub version: i64,
-}
-
-impl SocialWorker {
-    pub fn etag(&self) -> crate::Etag {
-        crate::Etag::of(self.version)
-    }
-
-    /// The load an assignment check sees, not counting `already_assigned` (a
-    /// reassignment to the same worker does not add a case).
-    pub fn load(&self, already_assigned: bool) -> WorkerLoad {
-        WorkerLoad {
-            station: self.station.clone(),
-            level: self.level,
-            active: self.active,
-            caseload_limit: self.caseload_limit,
-            open_cases: self.open_cases - i32::from(already_assigned),
-        }
-    }
-}
-
-/// An API key as stored: its scope and the hash of its secret, never the secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiKey {
-    pub id: crate::ids::ApiKeyId,
-    pub display_name: String,
-    pub role: crate::Role,
-    pub hospital: Option<crate::HospitalId>,
-    pub departments: Vec<crate::DepartmentId>,
-    pub station: Option<StationId>,
-    pub worker: Option<crate::SocialWorkerId>,
-    /// For HIS integrations over mutual TLS: the client certificate's subject common
-    /// name or alternative name that identifies this integration.
-    pub certificate_subject: Option<String>,
-    /// Limited to methods that only read.
-    pub read_only: bool,
-    pub secret_hash: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl ApiKey {
-    /// The caller this key authenticates.
-    pub fn caller(&self) -> crate::Caller {
-        crate::Caller {
-            subject: self.id.to_string(),
-            role: self.role,
-            hospital: self.hospital.clone(),
-            departments: self.departments.clone(),
-            station: self.station.clone(),
-            worker: self.worker,
-            read_only: self.read_only,
-        }
     }
 }

@@ -1,0 +1,10 @@
+//! The audit log: who did what to which record, when, with what outcome; each row
+//! sealed into a hash chain so that an edit shows.
+
+mod action;
+mod entry;
+mod requests;
+
+pub use action::{AuditAction, Outcome};
+pub use entry::{AuditEntry, AuditRecord, ChainLink, Verification};
+pub use requests::{AUDIT_PAGE, ListAuditRecords};
