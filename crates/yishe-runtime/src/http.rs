@@ -63,7 +63,7 @@ async fn render_metrics(
                 state
                     .metrics
                     .risk_flags_open
-                    .with_label_values(&[&kind])
+                    .with_label_values(&[kind.as_str()])
                     .set(n);
             }
         }

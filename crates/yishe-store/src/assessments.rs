@@ -74,4 +74,38 @@ pub trait AssessmentRepo {
         open_only: bool,
         page: PageRequest<RiskFlagId>,
     ) -> Result<Page<RiskFlag, RiskFlagId>>;
+
+    // Maintenance hooks (see `SealedAssessments`).
+
+    /// Seals up to `limit` assessment versions and risk flags not under the current key
+    /// again with it. Versions never change otherwise, so a row still under its old key
+    /// is the row that was read.
+    async fn reseal_assessments(&mut self, limit: u32) -> Result<usize>;
+
+    /// Deletes a referral's assessments, their versions and its risk flags.
+    async fn delete_assessments_of(&mut self, referral: ReferralId) -> Result<()>;
+}
+
+/// Assessment versions seal their content and reasons, risk flags their notes; they are
+/// clinical content through and through, so retention deletes them.
+pub(crate) struct SealedAssessments;
+
+#[async_trait]
+impl crate::maintenance::Sealed for SealedAssessments {
+    fn tables(&self) -> &'static [&'static str] {
+        &["assessment_versions", "risk_flags"]
+    }
+
+    async fn reseal(&self, tx: &mut dyn crate::Tx, limit: u32) -> Result<usize> {
+        tx.reseal_assessments(limit).await
+    }
+
+    async fn forget(
+        &self,
+        tx: &mut dyn crate::Tx,
+        referral: ReferralId,
+        _now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        tx.delete_assessments_of(referral).await
+    }
 }

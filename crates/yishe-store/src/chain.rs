@@ -5,9 +5,45 @@
 
 use sha2::{Digest, Sha256};
 
+use async_trait::async_trait;
 pub use yishe_domain::audit::{AuditRecord, ChainLink, Verification};
 
-use crate::{AuditEntry, Database, Result};
+use crate::{AuditEntry, Result, Transactions};
+
+/// The audit chain's role: the sealer, the auditor's reads, and audit rows written
+/// alone.
+#[async_trait]
+pub trait AuditChain: Transactions {
+    /// Appends one audit row in a transaction of its own: for a refused attempt,
+    /// whose own transaction rolled back or never began, and for reads of the audit
+    /// log itself.
+    async fn append_audit_alone(&self, entry: &AuditEntry) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.append_audit(entry).await?;
+        tx.commit().await
+    }
+
+    /// Links up to `limit` committed audit rows into the hash chain (one sealer at a
+    /// time); returns how many it sealed.
+    async fn seal_audit(&self, limit: u32) -> Result<usize>;
+
+    /// Chain links with a sequence greater than `after`, in order, with their rows.
+    async fn audit_chain_after(&self, after: u64, limit: u32) -> Result<Vec<ChainLink>>;
+
+    /// Audit rows written but not yet sealed.
+    async fn unsealed_audit_count(&self) -> Result<u64>;
+
+    /// Audit rows, oldest first, optionally about one kind of record, one record or one
+    /// action, after the row `after`.
+    async fn list_audit(
+        &self,
+        resource_kind: Option<&str>,
+        resource_id: Option<&str>,
+        action: Option<&str>,
+        after: Option<uuid::Uuid>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>>;
+}
 
 /// The `previous_hash` of the first link.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -46,7 +82,7 @@ pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
 }
 
 /// Walks the whole chain, recomputing every link.
-pub async fn verify(db: &dyn Database) -> Result<Verification> {
+pub async fn verify(db: &dyn AuditChain) -> Result<Verification> {
     let mut result = Verification {
         head_hash: GENESIS.to_owned(),
         ..Default::default()

@@ -1,10 +1,11 @@
-//! Yishe storage: one trait per aggregate (referrals, assessments, directory, events, audit), each
-//! implemented once in SQL and instantiated for embedded SQLite and for PostgreSQL, with
-//! the migrations of both engines. Services open a transaction, do their reads and
-//! writes through the traits, and commit: the change, its event and its audit row land
-//! together or not at all.
+//! Yishe storage: one repository trait per aggregate (referrals, assessments, the
+//! directory, feed events, audit rows), each implemented once in SQL and instantiated
+//! for embedded SQLite and for PostgreSQL, with the migrations of both engines.
+//! Services open a transaction, do their reads and writes through the repositories, and
+//! commit: the change, its event and its audit row land together or not at all. The
+//! background work holds a role of the database (`FeedRelay`, `AuditChain`, `KeyLookup`,
+//! `Maintenance`, `Gauges`).
 
-mod assessment_rows;
 mod assessments;
 mod audit;
 mod chain;
@@ -13,6 +14,10 @@ mod database;
 mod directory;
 mod error;
 mod events;
+mod feed;
+mod gauges;
+mod keys;
+mod maintenance;
 mod postgres;
 mod referrals;
 mod rows;
@@ -21,12 +26,16 @@ mod sqlite;
 
 pub use assessments::{AssessmentRepo, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
-pub use chain::{AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify};
+pub use chain::{AuditChain, AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify};
 pub use crypto::{Crypto, Keyring};
-pub use database::{Database, Engine, Store, Tx, connect};
+pub use database::{Database, Engine, Store, Transactions, Tx, connect};
 pub use directory::DirectoryRepo;
 pub use error::{Error, Result};
 pub use events::EventLog;
+pub use feed::FeedRelay;
+pub use gauges::Gauges;
+pub use keys::KeyLookup;
+pub use maintenance::Maintenance;
 pub use postgres::PostgresDatabase;
 pub use referrals::{Created, ReferralRepo};
 pub use sqlite::SqliteDatabase;

@@ -7,7 +7,9 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
-use crate::sql::{impl_audit_chain, impl_database, impl_feed, impl_rekey, impl_retention, impl_tx};
+use crate::sql::{
+    impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup, impl_tx,
+};
 use crate::{Crypto, Engine, Error, Result};
 
 impl_tx!(
@@ -15,18 +17,6 @@ impl_tx!(
     Postgres,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE"
 );
-// The key is arbitrary but fixed: every Yishe process contends for the same lock.
-impl_feed!(
-    Postgres,
-    relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)"
-);
-// The sealer has a lock of its own, so relaying and sealing run side by side.
-impl_audit_chain!(
-    Postgres,
-    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
-);
-impl_rekey!(Postgres);
-impl_retention!(Postgres);
 
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
@@ -66,3 +56,20 @@ impl_database!(
     writer = pool,
     readers = pool
 );
+// The key is arbitrary but fixed: every Yishe process contends for the same lock.
+impl_feed_relay!(
+    PostgresDatabase,
+    Postgres,
+    writer = pool,
+    readers = pool,
+    relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)"
+);
+// The sealer has a lock of its own, so relaying and sealing run side by side.
+impl_audit_chain!(
+    PostgresDatabase,
+    writer = pool,
+    readers = pool,
+    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
+);
+impl_key_lookup!(PostgresDatabase, Postgres, readers = pool);
+impl_gauges!(PostgresDatabase, readers = pool);

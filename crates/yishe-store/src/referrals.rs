@@ -40,4 +40,45 @@ pub trait ReferralRepo {
 
     /// REQUESTED referrals past their deadline that are not yet marked breached.
     async fn overdue_referrals(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Referral>>;
+
+    // Maintenance hooks (see `SealedReferrals`).
+
+    /// Seals up to `limit` referrals not under the current key again with it. Only
+    /// the sealed columns change, not the version: nothing a caller sees changed.
+    async fn reseal_referrals(&mut self, limit: u32) -> Result<usize>;
+
+    /// Up to `limit` referrals in a final status, last changed before `closed_before`
+    /// and not yet purged.
+    async fn expired_referrals(
+        &mut self,
+        closed_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ReferralId>>;
+
+    /// Removes a referral's patient details, consent and notes, keeping what the
+    /// statistics need, and marks it purged at `now`.
+    async fn anonymise_referral(&mut self, id: ReferralId, now: DateTime<Utc>) -> Result<()>;
+}
+
+/// Referrals seal the patient, consent and notes; retention anonymises them.
+pub(crate) struct SealedReferrals;
+
+#[async_trait]
+impl crate::maintenance::Sealed for SealedReferrals {
+    fn tables(&self) -> &'static [&'static str] {
+        &["referrals"]
+    }
+
+    async fn reseal(&self, tx: &mut dyn crate::Tx, limit: u32) -> Result<usize> {
+        tx.reseal_referrals(limit).await
+    }
+
+    async fn forget(
+        &self,
+        tx: &mut dyn crate::Tx,
+        referral: ReferralId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        tx.anonymise_referral(referral, now).await
+    }
 }

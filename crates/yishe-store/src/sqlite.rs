@@ -8,7 +8,9 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
 
-use crate::sql::{impl_audit_chain, impl_database, impl_feed, impl_rekey, impl_retention, impl_tx};
+use crate::sql::{
+    impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup, impl_tx,
+};
 use crate::{Crypto, Engine, Error, Result};
 
 impl_tx!(
@@ -16,10 +18,6 @@ impl_tx!(
     Sqlite,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1"
 );
-impl_feed!(Sqlite, relay_lock = "SELECT TRUE");
-impl_audit_chain!(Sqlite, seal_lock = "SELECT TRUE");
-impl_rekey!(Sqlite);
-impl_retention!(Sqlite);
 
 /// A SQLite database file.
 #[derive(Debug, Clone)]
@@ -69,3 +67,19 @@ impl_database!(
     writer = writer,
     readers = readers
 );
+// One writer connection: whoever holds it is the only relay and the only sealer.
+impl_feed_relay!(
+    SqliteDatabase,
+    Sqlite,
+    writer = writer,
+    readers = readers,
+    relay_lock = "SELECT TRUE"
+);
+impl_audit_chain!(
+    SqliteDatabase,
+    writer = writer,
+    readers = readers,
+    seal_lock = "SELECT TRUE"
+);
+impl_key_lookup!(SqliteDatabase, Sqlite, readers = readers);
+impl_gauges!(SqliteDatabase, readers = readers);

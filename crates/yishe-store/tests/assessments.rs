@@ -209,7 +209,7 @@ async fn a_risk_is_flagged_once_and_acknowledged_once(db: TestDatabase) {
     tx.commit().await.unwrap();
     assert_eq!(
         store.open_risk_flags_by_kind().await.unwrap(),
-        vec![("SELF_HARM_THOUGHTS".to_string(), 1)]
+        vec![(RiskKind::SelfHarmThoughts, 1)]
     );
 
     let scopes = [

@@ -3,13 +3,15 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
 use yishe_runtime::Shutdown;
-use yishe_store::Store;
+
+use yishe_store::AuditChain;
 
 const BATCH: u32 = 500;
 const IDLE: Duration = Duration::from_millis(500);
 
-pub(crate) async fn run(store: Store, shutdown: Shutdown) {
+pub(crate) async fn run(store: Arc<dyn AuditChain>, shutdown: Shutdown) {
     loop {
         match store.seal_audit(BATCH).await {
             Ok(n) if n as u32 == BATCH => continue,

@@ -11,7 +11,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use yishe_domain::Caller;
 use yishe_domain::referral::{ReferralEvent, can_see};
 use yishe_runtime::{Metrics, Shutdown};
-use yishe_store::Store;
+use yishe_store::FeedRelay;
 
 use crate::error::Error;
 
@@ -27,14 +27,14 @@ const WATCH_POLL: Duration = Duration::from_secs(1);
 /// announces progress to watchers.
 #[derive(Debug, Clone)]
 pub struct Feed {
-    store: Store,
+    store: Arc<dyn FeedRelay>,
     moved: watch::Receiver<u64>,
     moved_tx: Arc<watch::Sender<u64>>,
     shutdown: Shutdown,
 }
 
 impl Feed {
-    pub fn new(store: Store, shutdown: Shutdown) -> Self {
+    pub fn new(store: Arc<dyn FeedRelay>, shutdown: Shutdown) -> Self {
         let (moved_tx, moved) = watch::channel(0);
         Self {
             store,

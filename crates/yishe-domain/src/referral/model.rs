@@ -32,6 +32,23 @@ pub struct Patient {
     pub clinical_summary: String,
 }
 
+impl Patient {
+    /// What is left of a patient once retention removed their details: nothing.
+    pub fn removed() -> Self {
+        Self {
+            his_patient_id: String::new(),
+            encounter_id: String::new(),
+            name: String::new(),
+            sex: Sex::Unspecified,
+            birth_date: None,
+            phone: String::new(),
+            ward: String::new(),
+            bed: String::new(),
+            clinical_summary: String::new(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Patient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Patient { <redacted> }")

@@ -3,8 +3,10 @@
 //! common name or an alternative name (DNS or URI) is looked up among the HIS
 //! integrations registered with a certificate subject.
 
+use std::sync::Arc;
+
 use yishe_domain::Caller;
-use yishe_store::Store;
+use yishe_store::KeyLookup;
 
 use super::layer::AuthError;
 
@@ -12,15 +14,15 @@ use super::layer::AuthError;
 /// certificate subject (`CreateApiKey`).
 #[derive(Debug, Clone)]
 pub struct CertificateAuthenticator {
-    store: Store,
+    store: Arc<dyn KeyLookup>,
     /// Judges the chain of the client certificate against the trusted CA.
-    verifier: Option<std::sync::Arc<dyn rustls::server::danger::ClientCertVerifier>>,
+    verifier: Option<Arc<dyn rustls::server::danger::ClientCertVerifier>>,
 }
 
 impl CertificateAuthenticator {
     pub fn new(
-        store: Store,
-        verifier: Option<std::sync::Arc<dyn rustls::server::danger::ClientCertVerifier>>,
+        store: Arc<dyn KeyLookup>,
+        verifier: Option<Arc<dyn rustls::server::danger::ClientCertVerifier>>,
     ) -> Self {
         Self { store, verifier }
     }

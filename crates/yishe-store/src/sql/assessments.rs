@@ -7,7 +7,7 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 a: &::yishe_domain::assessment::Assessment,
             ) -> crate::Result<()> {
-                let sealed = crate::assessment_rows::SealedVersion::of(a, &self.crypto);
+                let sealed = crate::rows::SealedVersion::of(a, &self.crypto);
                 ::sqlx::query(
                     "INSERT INTO assessment_versions (assessment_id, version, content, \
                      amendment_reason, recorded_by, recorded_by_worker, recorded_at, key_id) \
@@ -57,9 +57,9 @@ macro_rules! impl_assessment_repo {
                 }
                 let sql = format!(
                     "{} WHERE a.created_by = $1 AND a.request_id = $2 AND v.version = a.current_version",
-                    crate::assessment_rows::SELECT_ASSESSMENT
+                    crate::rows::SELECT_ASSESSMENT
                 );
-                let row: crate::assessment_rows::AssessmentRow = ::sqlx::query_as(&sql)
+                let row: crate::rows::AssessmentRow = ::sqlx::query_as(&sql)
                     .bind(&a.created_by)
                     .bind(&a.request_id)
                     .fetch_one(&mut *self.tx)
@@ -96,7 +96,7 @@ macro_rules! impl_assessment_repo {
                 id: ::yishe_domain::AssessmentId,
                 version: Option<u32>,
             ) -> crate::Result<Option<::yishe_domain::assessment::Assessment>> {
-                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_ASSESSMENT);
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::rows::SELECT_ASSESSMENT);
                 q.push(" WHERE a.id = ").push_bind(id.as_uuid());
                 match version {
                     Some(version) => {
@@ -106,7 +106,7 @@ macro_rules! impl_assessment_repo {
                         q.push(" AND v.version = a.current_version");
                     }
                 }
-                let row: Option<crate::assessment_rows::AssessmentRow> =
+                let row: Option<crate::rows::AssessmentRow> =
                     q.build_query_as().fetch_optional(&mut *self.tx).await?;
                 row.map(|row| row.into_assessment(&self.crypto)).transpose()
             }
@@ -116,14 +116,14 @@ macro_rules! impl_assessment_repo {
                 referral: ::yishe_domain::ReferralId,
                 page: ::yishe_domain::PageRequest<::yishe_domain::AssessmentId>,
             ) -> crate::Result<::yishe_domain::Page<::yishe_domain::assessment::Assessment, ::yishe_domain::AssessmentId>> {
-                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_ASSESSMENT);
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::rows::SELECT_ASSESSMENT);
                 q.push(" WHERE v.version = a.current_version AND a.referral_id = ")
                     .push_bind(referral.as_uuid());
                 if let Some(after) = page.after {
                     q.push(" AND a.id < ").push_bind(after.as_uuid());
                 }
                 q.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
-                let rows: Vec<crate::assessment_rows::AssessmentRow> =
+                let rows: Vec<crate::rows::AssessmentRow> =
                     q.build_query_as().fetch_all(&mut *self.tx).await?;
                 let assessments: Vec<::yishe_domain::assessment::Assessment> = rows
                     .into_iter()
@@ -136,7 +136,7 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 f: &::yishe_domain::assessment::RiskFlag,
             ) -> crate::Result<bool> {
-                let note = crate::assessment_rows::seal_flag_note(f, &self.crypto);
+                let note = crate::rows::seal_flag_note(f, &self.crypto);
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO risk_flags (id, referral_id, station_id, assessment_id, \
                      assessment_version, instrument, kind, raised_at, acknowledged_by, \
@@ -165,8 +165,8 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 id: ::yishe_domain::RiskFlagId,
             ) -> crate::Result<Option<::yishe_domain::assessment::RiskFlag>> {
-                let sql = format!("{} WHERE f.id = $1", crate::assessment_rows::SELECT_RISK_FLAG);
-                let row: Option<crate::assessment_rows::RiskFlagRow> = ::sqlx::query_as(&sql)
+                let sql = format!("{} WHERE f.id = $1", crate::rows::SELECT_RISK_FLAG);
+                let row: Option<crate::rows::RiskFlagRow> = ::sqlx::query_as(&sql)
                     .bind(id.as_uuid())
                     .fetch_optional(&mut *self.tx)
                     .await?;
@@ -177,7 +177,7 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 f: &::yishe_domain::assessment::RiskFlag,
             ) -> crate::Result<()> {
-                let note = crate::assessment_rows::seal_flag_note(f, &self.crypto);
+                let note = crate::rows::seal_flag_note(f, &self.crypto);
                 let ack = f.acknowledgement.as_ref();
                 let done = ::sqlx::query(
                     "UPDATE risk_flags SET acknowledged_by = $1, acknowledged_at = $2, note = $3, \
@@ -202,7 +202,7 @@ macro_rules! impl_assessment_repo {
                 open_only: bool,
                 page: ::yishe_domain::PageRequest<::yishe_domain::RiskFlagId>,
             ) -> crate::Result<::yishe_domain::Page<::yishe_domain::assessment::RiskFlag, ::yishe_domain::RiskFlagId>> {
-                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::assessment_rows::SELECT_RISK_FLAG);
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::rows::SELECT_RISK_FLAG);
                 match scope {
                     crate::RiskFlagScope::Station(station) => {
                         q.push(" WHERE f.station_id = ").push_bind(station.as_str().to_owned());
@@ -223,13 +223,88 @@ macro_rules! impl_assessment_repo {
                     q.push(" AND f.id < ").push_bind(after.as_uuid());
                 }
                 q.push(" ORDER BY f.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
-                let rows: Vec<crate::assessment_rows::RiskFlagRow> =
+                let rows: Vec<crate::rows::RiskFlagRow> =
                     q.build_query_as().fetch_all(&mut *self.tx).await?;
                 let flags: Vec<::yishe_domain::assessment::RiskFlag> = rows
                     .into_iter()
                     .map(|row| row.into_flag(&self.crypto))
                     .collect::<crate::Result<_>>()?;
                 Ok(::yishe_domain::Page::from_rows(flags, page.limit, |f| f.id))
+            }
+
+            async fn reseal_assessments(&mut self, limit: u32) -> crate::Result<usize> {
+                let current = self.crypto.current_key_id();
+                let sql = format!(
+                    "{} WHERE v.key_id <> $1 ORDER BY v.assessment_id, v.version LIMIT $2",
+                    crate::rows::SELECT_ASSESSMENT
+                );
+                let versions: Vec<crate::rows::AssessmentRow> = ::sqlx::query_as(&sql)
+                    .bind(&current)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let mut done = 0;
+                for row in versions {
+                    let assessment = row.into_assessment(&self.crypto)?;
+                    let sealed = crate::rows::SealedVersion::of(&assessment, &self.crypto);
+                    let changed = ::sqlx::query(
+                        "UPDATE assessment_versions SET content = $1, amendment_reason = $2, \
+                         key_id = $3 WHERE assessment_id = $4 AND version = $5",
+                    )
+                    .bind(&sealed.content)
+                    .bind(&sealed.amendment_reason)
+                    .bind(&sealed.key_id)
+                    .bind(assessment.id.as_uuid())
+                    .bind(i64::from(assessment.version))
+                    .execute(&mut *self.tx)
+                    .await?;
+                    done += changed.rows_affected() as usize;
+                }
+                let left = limit.saturating_sub(done as u32);
+                if left == 0 {
+                    return Ok(done);
+                }
+                let sql = format!(
+                    "{} WHERE f.key_id <> $1 ORDER BY f.id LIMIT $2",
+                    crate::rows::SELECT_RISK_FLAG
+                );
+                let flags: Vec<crate::rows::RiskFlagRow> = ::sqlx::query_as(&sql)
+                    .bind(&current)
+                    .bind(i64::from(left))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                for row in flags {
+                    let flag = row.into_flag(&self.crypto)?;
+                    let changed = ::sqlx::query(
+                        "UPDATE risk_flags SET note = $1, key_id = $2 WHERE id = $3 AND version = $4",
+                    )
+                    .bind(crate::rows::seal_flag_note(&flag, &self.crypto))
+                    .bind(&current)
+                    .bind(flag.id.as_uuid())
+                    .bind(flag.version)
+                    .execute(&mut *self.tx)
+                    .await?;
+                    done += changed.rows_affected() as usize;
+                }
+                Ok(done)
+            }
+
+            async fn delete_assessments_of(
+                &mut self,
+                referral: ::yishe_domain::ReferralId,
+            ) -> crate::Result<()> {
+                for sql in [
+                    "DELETE FROM risk_flags WHERE referral_id = $1",
+                    "DELETE FROM assessment_versions WHERE assessment_id IN \
+                     (SELECT id FROM assessments WHERE referral_id = $1)",
+                    "DELETE FROM assessments WHERE referral_id = $1",
+                ] {
+                    ::sqlx::query(sql)
+                        .bind(referral.as_uuid())
+                        .execute(&mut *self.tx)
+                        .await?;
+                }
+                Ok(())
             }
         }
     };

@@ -1,6 +1,6 @@
-//! `AuditLog` and `EventLog` in SQL: both only append.
+//! `AuditLog` in SQL: rows only appended, each queued for the sealer.
 
-macro_rules! impl_audit_and_events {
+macro_rules! impl_audit_log {
     ($tx:ident) => {
         #[::async_trait::async_trait]
         impl crate::AuditLog for $tx {
@@ -47,23 +47,7 @@ macro_rules! impl_audit_and_events {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
         }
-
-        #[::async_trait::async_trait]
-        impl crate::EventLog for $tx {
-            async fn append_event(
-                &mut self,
-                event: &::yishe_domain::referral::ReferralEvent,
-            ) -> crate::Result<()> {
-                ::sqlx::query("INSERT INTO referral_outbox (event_id, payload) VALUES ($1, $2)")
-                    .bind(event.id)
-                    .bind(crate::rows::to_json(event))
-                    .execute(&mut *self.tx)
-                    .await?;
-                self.appended_events = true;
-                Ok(())
-            }
-        }
     };
 }
 
-pub(crate) use impl_audit_and_events;
+pub(crate) use impl_audit_log;

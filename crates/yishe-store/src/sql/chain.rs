@@ -1,106 +1,110 @@
-//! The audit sealer and the readers of the audit log, shared by both engines.
+//! `AuditChain` in SQL: the sealer on the writer, the auditor's reads on the readers'
+//! pool.
 
 macro_rules! impl_audit_chain {
-    ($db:ty, seal_lock = $seal_lock:literal) => {
-        /// Links committed audit rows into the chain, in the order they were queued,
-        /// under the sealer lock. Returns how many it sealed (0 when another sealer
-        /// holds the lock).
-        async fn seal_audit_on(pool: &::sqlx::Pool<$db>, limit: u32) -> crate::Result<usize> {
-            let mut tx = pool.begin().await?;
-            let leader: bool = ::sqlx::query_scalar($seal_lock).fetch_one(&mut *tx).await?;
-            if !leader {
-                return Ok(0);
-            }
-            let pending: Vec<crate::rows::PendingAuditRow> = ::sqlx::query_as(
-                "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
-                 a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose \
-                 FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id ORDER BY p.id LIMIT $1",
-            )
-            .bind(i64::from(limit))
-            .fetch_all(&mut *tx)
-            .await?;
-            if pending.is_empty() {
-                return Ok(0);
-            }
-            let head: Option<(i64, String)> =
-                ::sqlx::query_as("SELECT sequence, hash FROM audit_chain ORDER BY sequence DESC LIMIT 1")
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let (mut sequence, mut previous) =
-                head.unwrap_or((0, crate::chain::GENESIS.to_owned()));
-            let count = pending.len();
-            for row in pending {
-                let entry: crate::AuditEntry = row.audit.into();
-                let hash = crate::chain::link_hash(&previous, &entry);
-                sequence += 1;
-                ::sqlx::query(
-                    "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) VALUES ($1, $2, $3, $4)",
+    ($name:ident, writer = $writer:ident, readers = $readers:ident, seal_lock = $seal_lock:literal) => {
+        #[::async_trait::async_trait]
+        impl crate::AuditChain for $name {
+            /// Links committed audit rows into the chain, in the order they were queued,
+            /// under the sealer lock. Returns how many it sealed (0 when another sealer
+            /// holds the lock).
+            async fn seal_audit(&self, limit: u32) -> crate::Result<usize> {
+                let mut tx = self.$writer.begin().await?;
+                let leader: bool = ::sqlx::query_scalar($seal_lock).fetch_one(&mut *tx).await?;
+                if !leader {
+                    return Ok(0);
+                }
+                let pending: Vec<crate::rows::PendingAuditRow> = ::sqlx::query_as(
+                    "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
+                     a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose \
+                     FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id ORDER BY p.id LIMIT $1",
                 )
-                .bind(sequence)
-                .bind(entry.id)
-                .bind(&previous)
-                .bind(&hash)
-                .execute(&mut *tx)
+                .bind(i64::from(limit))
+                .fetch_all(&mut *tx)
                 .await?;
-                ::sqlx::query("DELETE FROM audit_pending WHERE id = $1")
-                    .bind(row.pending_id)
+                if pending.is_empty() {
+                    return Ok(0);
+                }
+                let head: Option<(i64, String)> =
+                    ::sqlx::query_as("SELECT sequence, hash FROM audit_chain ORDER BY sequence DESC LIMIT 1")
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let (mut sequence, mut previous) =
+                    head.unwrap_or((0, crate::GENESIS.to_owned()));
+                let count = pending.len();
+                for row in pending {
+                    let entry: crate::AuditEntry = row.audit.into();
+                    let hash = crate::link_hash(&previous, &entry);
+                    sequence += 1;
+                    ::sqlx::query(
+                        "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(sequence)
+                    .bind(entry.id)
+                    .bind(&previous)
+                    .bind(&hash)
                     .execute(&mut *tx)
                     .await?;
-                previous = hash;
+                    ::sqlx::query("DELETE FROM audit_pending WHERE id = $1")
+                        .bind(row.pending_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    previous = hash;
+                }
+                tx.commit().await?;
+                Ok(count)
             }
-            tx.commit().await?;
-            Ok(count)
-        }
 
-        async fn audit_chain_after_on(
-            pool: &::sqlx::Pool<$db>,
-            after: u64,
-            limit: u32,
-        ) -> crate::Result<Vec<crate::chain::ChainLink>> {
-            let rows: Vec<crate::rows::ChainRow> = ::sqlx::query_as(
-                "SELECT c.sequence, c.audit_id, c.previous_hash, c.hash, a.id, a.occurred_at, \
-                 a.subject, a.role, a.action, a.resource_kind, a.resource_id, a.request_id, a.outcome, \
-                 a.purpose FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id \
-                 WHERE c.sequence > $1 ORDER BY c.sequence LIMIT $2",
-            )
-            .bind(i64::try_from(after).unwrap_or(i64::MAX))
-            .bind(i64::from(limit))
-            .fetch_all(pool)
-            .await?;
-            Ok(rows.into_iter().map(Into::into).collect())
-        }
-
-        async fn unsealed_audit_count_on(pool: &::sqlx::Pool<$db>) -> crate::Result<u64> {
-            let n: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM audit_pending")
-                .fetch_one(pool)
+            async fn audit_chain_after(
+                &self,
+                after: u64,
+                limit: u32,
+            ) -> crate::Result<Vec<crate::ChainLink>> {
+                let rows: Vec<crate::rows::ChainRow> = ::sqlx::query_as(
+                    "SELECT c.sequence, c.audit_id, c.previous_hash, c.hash, a.id, a.occurred_at, \
+                     a.subject, a.role, a.action, a.resource_kind, a.resource_id, a.request_id, a.outcome, \
+                     a.purpose FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id \
+                     WHERE c.sequence > $1 ORDER BY c.sequence LIMIT $2",
+                )
+                .bind(i64::try_from(after).unwrap_or(i64::MAX))
+                .bind(i64::from(limit))
+                .fetch_all(&self.$readers)
                 .await?;
-            Ok(n.max(0) as u64)
-        }
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
 
-        async fn list_audit_on(
-            pool: &::sqlx::Pool<$db>,
-            resource_kind: Option<&str>,
-            resource_id: Option<&str>,
-            action: Option<&str>,
-            after: Option<::uuid::Uuid>,
-            limit: u32,
-        ) -> crate::Result<Vec<crate::chain::AuditRecord>> {
-            let rows: Vec<crate::rows::LinkedAuditRow> = ::sqlx::query_as(
-                "SELECT a.id, a.occurred_at, a.subject, a.role, a.action, a.resource_kind, \
-                 a.resource_id, a.request_id, a.outcome, a.purpose, c.sequence, c.previous_hash, c.hash \
-                 FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id \
-                 WHERE ($1 IS NULL OR a.resource_kind = $1) AND ($2 IS NULL OR a.resource_id = $2) \
-                 AND ($3 IS NULL OR a.id > $3) AND ($5 IS NULL OR a.action = $5) \
-                 ORDER BY a.id LIMIT $4",
-            )
-            .bind(resource_kind)
-            .bind(resource_id)
-            .bind(after)
-            .bind(i64::from(limit))
-            .bind(action)
-            .fetch_all(pool)
-            .await?;
-            Ok(rows.into_iter().map(Into::into).collect())
+            async fn unsealed_audit_count(&self) -> crate::Result<u64> {
+                let n: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM audit_pending")
+                    .fetch_one(&self.$readers)
+                    .await?;
+                Ok(n.max(0) as u64)
+            }
+
+            async fn list_audit(
+                &self,
+                resource_kind: Option<&str>,
+                resource_id: Option<&str>,
+                action: Option<&str>,
+                after: Option<::uuid::Uuid>,
+                limit: u32,
+            ) -> crate::Result<Vec<crate::AuditRecord>> {
+                let rows: Vec<crate::rows::LinkedAuditRow> = ::sqlx::query_as(
+                    "SELECT a.id, a.occurred_at, a.subject, a.role, a.action, a.resource_kind, \
+                     a.resource_id, a.request_id, a.outcome, a.purpose, c.sequence, c.previous_hash, c.hash \
+                     FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id \
+                     WHERE ($1 IS NULL OR a.resource_kind = $1) AND ($2 IS NULL OR a.resource_id = $2) \
+                     AND ($3 IS NULL OR a.id > $3) AND ($5 IS NULL OR a.action = $5) \
+                     ORDER BY a.id LIMIT $4",
+                )
+                .bind(resource_kind)
+                .bind(resource_id)
+                .bind(after)
+                .bind(i64::from(limit))
+                .bind(action)
+                .fetch_all(&self.$readers)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
         }
     };
 }

@@ -104,7 +104,7 @@ macro_rules! impl_directory_repo {
                 &mut self,
                 id: ::yishe_domain::SocialWorkerId,
             ) -> crate::Result<Option<::yishe_domain::directory::SocialWorker>> {
-                let sql = format!("{} WHERE w.id = $1", crate::sql::SELECT_WORKER);
+                let sql = format!("{} WHERE w.id = $1", crate::sql::SELECT_WORKER.as_str());
                 let row: Option<crate::rows::WorkerRow> = ::sqlx::query_as(&sql)
                     .bind(id.as_uuid())
                     .fetch_optional(&mut *self.tx)
@@ -132,7 +132,7 @@ macro_rules! impl_directory_repo {
             ) -> crate::Result<Vec<::yishe_domain::directory::SocialWorker>> {
                 let sql = format!(
                     "{} WHERE w.station_id = $1 AND (w.active OR $2) ORDER BY w.display_name, w.id",
-                    crate::sql::SELECT_WORKER
+                    crate::sql::SELECT_WORKER.as_str()
                 );
                 let rows: Vec<crate::rows::WorkerRow> = ::sqlx::query_as(&sql)
                     .bind(station.as_str())

@@ -9,20 +9,22 @@ mod audit;
 mod chain;
 mod database;
 mod directory;
+mod events;
 mod feed;
+mod gauges;
+mod keys;
 mod referrals;
-mod rekey;
-mod retention;
 
 pub(crate) use assessments::impl_assessment_repo;
-pub(crate) use audit::impl_audit_and_events;
+pub(crate) use audit::impl_audit_log;
 pub(crate) use chain::impl_audit_chain;
 pub(crate) use database::impl_database;
 pub(crate) use directory::impl_directory_repo;
-pub(crate) use feed::impl_feed;
+pub(crate) use events::impl_event_log;
+pub(crate) use feed::impl_feed_relay;
+pub(crate) use gauges::impl_gauges;
+pub(crate) use keys::impl_key_lookup;
 pub(crate) use referrals::impl_referral_repo;
-pub(crate) use rekey::impl_rekey;
-pub(crate) use retention::impl_retention;
 
 /// The columns of a referral, with the assigned worker's name joined in.
 pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.fingerprint, \
@@ -33,15 +35,33 @@ pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_i
      FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id";
 
 /// The columns of a social worker, with their open caseload counted.
-pub(crate) const SELECT_WORKER: &str = "SELECT w.id, w.station_id, w.display_name, w.level, \
-     w.caseload_limit, w.active, w.created_at, w.updated_at, w.version, \
-     (SELECT COUNT(*) FROM referrals r WHERE r.assigned_worker_id = w.id \
-        AND r.status IN ('ACCEPTED', 'IN_PROGRESS', 'ON_HOLD')) AS open_cases \
-     FROM social_workers w";
+pub(crate) static SELECT_WORKER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT w.id, w.station_id, w.display_name, w.level, w.caseload_limit, w.active, \
+         w.created_at, w.updated_at, w.version, \
+         (SELECT COUNT(*) FROM referrals r WHERE r.assigned_worker_id = w.id \
+            AND r.status IN ({})) AS open_cases \
+         FROM social_workers w",
+        statuses(|s| s.is_open_case())
+    )
+});
+
+/// The statuses `which` picks, as an SQL list (`'ACCEPTED', 'IN_PROGRESS'`): the
+/// domain decides what an open case or a final status is, the SQL follows.
+pub(crate) fn statuses(which: impl Fn(Status) -> bool) -> String {
+    Status::ALL
+        .iter()
+        .filter(|s| which(**s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital_id, \
      department_ids, station_id, social_worker_id, certificate_subject, read_only, secret_hash, created_at, revoked_at \
      FROM api_keys";
+
+use yishe_domain::referral::Status;
 
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
 macro_rules! impl_tx {
@@ -74,7 +94,8 @@ macro_rules! impl_tx {
 
         crate::sql::impl_referral_repo!($tx, $db);
         crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
-        crate::sql::impl_audit_and_events!($tx);
+        crate::sql::impl_event_log!($tx);
+        crate::sql::impl_audit_log!($tx);
         crate::sql::impl_assessment_repo!($tx, $db);
     };
 }

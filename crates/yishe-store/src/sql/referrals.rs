@@ -221,6 +221,88 @@ macro_rules! impl_referral_repo {
                     .await?;
                 rows.into_iter().map(|row| row.into_referral(&self.crypto)).collect()
             }
+
+            async fn reseal_referrals(&mut self, limit: u32) -> crate::Result<usize> {
+                let current = self.crypto.current_key_id();
+                let sql = format!(
+                    "{} WHERE r.key_id IS NULL OR r.key_id <> $1 ORDER BY r.id LIMIT $2",
+                    crate::sql::SELECT_REFERRAL
+                );
+                let rows: Vec<crate::rows::ReferralRow> = ::sqlx::query_as(&sql)
+                    .bind(&current)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let mut done = 0;
+                for row in rows {
+                    let referral = row.into_referral(&self.crypto)?;
+                    let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto);
+                    let changed = ::sqlx::query(
+                        "UPDATE referrals SET patient = $1, consent = $2, note = $3, status_note = $4, \
+                         patient_lookup = $5, key_id = $6 WHERE id = $7 AND version = $8",
+                    )
+                    .bind(&sealed.patient)
+                    .bind(&sealed.consent)
+                    .bind(&sealed.note)
+                    .bind(&sealed.status_note)
+                    .bind(&sealed.patient_lookup)
+                    .bind(&sealed.key_id)
+                    .bind(referral.id.as_uuid())
+                    .bind(referral.version)
+                    .execute(&mut *self.tx)
+                    .await?;
+                    done += changed.rows_affected() as usize;
+                }
+                Ok(done)
+            }
+
+            async fn expired_referrals(
+                &mut self,
+                closed_before: ::chrono::DateTime<::chrono::Utc>,
+                limit: u32,
+            ) -> crate::Result<Vec<::yishe_domain::ReferralId>> {
+                let sql = format!(
+                    "SELECT id FROM referrals WHERE purged_at IS NULL AND updated_at < $1 \
+                     AND status IN ({}) ORDER BY id LIMIT $2",
+                    crate::sql::statuses(|s| s.is_terminal())
+                );
+                let ids: Vec<::uuid::Uuid> = ::sqlx::query_scalar(&sql)
+                    .bind(closed_before)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                Ok(ids.into_iter().map(::yishe_domain::ReferralId::from_uuid).collect())
+            }
+
+            async fn anonymise_referral(
+                &mut self,
+                id: ::yishe_domain::ReferralId,
+                now: ::chrono::DateTime<::chrono::Utc>,
+            ) -> crate::Result<()> {
+                let Some(mut referral) = crate::ReferralRepo::get_referral(self, id).await? else {
+                    return Ok(());
+                };
+                referral.patient = ::yishe_domain::referral::Patient::removed();
+                referral.consent.given_by.clear();
+                referral.consent.justification.clear();
+                referral.note.clear();
+                referral.status_reason.note.clear();
+                let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto);
+                ::sqlx::query(
+                    "UPDATE referrals SET patient = $1, consent = $2, note = $3, status_note = $4, \
+                     patient_lookup = NULL, key_id = $5, purged_at = $6 WHERE id = $7",
+                )
+                .bind(&sealed.patient)
+                .bind(&sealed.consent)
+                .bind(&sealed.note)
+                .bind(&sealed.status_note)
+                .bind(&sealed.key_id)
+                .bind(now)
+                .bind(id.as_uuid())
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
         }
     };
 }

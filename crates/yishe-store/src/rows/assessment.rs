@@ -9,12 +9,8 @@ use yishe_domain::assessment::{
 };
 use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, SocialWorkerId, StationId};
 
-use crate::rows::to_json;
-use crate::{Crypto, Error, Result};
-
-fn corrupt(what: &str) -> Error {
-    Error::Corrupt(format!("unreadable {what}"))
-}
+use super::{corrupt, to_json};
+use crate::{Crypto, Result};
 
 fn version_context(id: Uuid, version: i64, field: &str) -> String {
     format!("assessment:{id}:v{version}:{field}")

@@ -1,0 +1,28 @@
+//! Rows as both engines return them, and their conversion to domain types, one file
+//! per repository. Enums are stored by their stable names, nested values as JSON text.
+
+mod assessment;
+mod audit;
+mod directory;
+mod referral;
+
+pub(crate) use assessment::{
+    AssessmentRow, RiskFlagRow, SELECT_ASSESSMENT, SELECT_RISK_FLAG, SealedVersion, seal_flag_note,
+};
+pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow};
+pub(crate) use directory::{ApiKeyRow, DepartmentRow, WorkerRow};
+pub(crate) use referral::{FeedRow, ReferralRow, SealedReferral, reasons_json};
+
+use crate::{Error, Result};
+
+pub(crate) fn corrupt(what: &str) -> Error {
+    Error::Corrupt(format!("unreadable {what}"))
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|_| corrupt(what))
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain values serialize")
+}

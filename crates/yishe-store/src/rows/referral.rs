@@ -1,0 +1,146 @@
+//! Referral rows and their sealed columns; the feed's rows of events.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+use yishe_domain::referral::{
+    Referral, ReferralEvent, ReferralReason, RejectionReason, Status, StatusReason,
+};
+use yishe_domain::{DepartmentId, HospitalId, Priority, ReferralId, SocialWorkerId, StationId};
+
+use super::{corrupt, from_json, to_json};
+use crate::{Crypto, Error, Result};
+
+pub(crate) fn reasons_json(reasons: &[ReferralReason]) -> String {
+    to_json(&reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>())
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ReferralRow {
+    id: Uuid,
+    created_by: String,
+    request_id: String,
+    pub(crate) fingerprint: String,
+    hospital_id: String,
+    department_id: Uuid,
+    station_id: String,
+    clinician: String,
+    patient: String,
+    reasons: String,
+    note: String,
+    priority: String,
+    consent: String,
+    status: String,
+    rejection_reason: Option<String>,
+    status_note: String,
+    assigned_worker_id: Option<Uuid>,
+    assigned_worker_name: Option<String>,
+    acceptance_deadline: DateTime<Utc>,
+    sla_breached: bool,
+    accepted_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+
+/// A referral's sensitive columns as stored: sealed with the current key.
+pub(crate) struct SealedReferral {
+    pub(crate) patient: String,
+    pub(crate) consent: String,
+    pub(crate) note: String,
+    pub(crate) status_note: String,
+    pub(crate) patient_lookup: String,
+    pub(crate) key_id: String,
+}
+
+/// The associated data binding a sealed value to its row and column.
+fn context(id: Uuid, field: &str) -> String {
+    format!("referral:{id}:{field}")
+}
+
+impl SealedReferral {
+    pub(crate) fn of(r: &Referral, crypto: &Crypto) -> Self {
+        let id = r.id.as_uuid();
+        Self {
+            patient: crypto.seal(&context(id, "patient"), &to_json(&r.patient)),
+            consent: crypto.seal(&context(id, "consent"), &to_json(&r.consent)),
+            note: crypto.seal(&context(id, "note"), &r.note),
+            status_note: crypto.seal(&context(id, "status_note"), &r.status_reason.note),
+            patient_lookup: crypto.lookup(&r.patient.his_patient_id),
+            key_id: crypto.current_key_id(),
+        }
+    }
+}
+
+impl ReferralRow {
+    /// The referral, its sensitive columns decrypted.
+    pub(crate) fn into_referral(self, crypto: &Crypto) -> Result<Referral> {
+        let id = self.id;
+        let open = |field: &str, value: &str| crypto.open(&context(id, field), value);
+        let patient = open("patient", &self.patient)?;
+        let consent = open("consent", &self.consent)?;
+        let note = open("note", &self.note)?;
+        let status_note = open("status_note", &self.status_note)?;
+        let row = ReferralRow {
+            patient,
+            consent,
+            note,
+            status_note,
+            ..self
+        };
+        row.into_plain()
+    }
+
+    fn into_plain(self) -> Result<Referral> {
+        let row = self;
+        let reasons: Vec<String> = from_json(&row.reasons, "reasons")?;
+        Ok(Referral {
+            id: ReferralId::from_uuid(row.id),
+            request_id: row.request_id,
+            created_by: row.created_by,
+            hospital: HospitalId::parse(&row.hospital_id).ok_or_else(|| corrupt("hospital id"))?,
+            department: DepartmentId::from_uuid(row.department_id),
+            clinician: from_json(&row.clinician, "clinician")?,
+            patient: from_json(&row.patient, "patient")?,
+            reasons: reasons
+                .iter()
+                .map(|r| ReferralReason::parse(r).ok_or_else(|| corrupt("reason")))
+                .collect::<Result<_>>()?,
+            note: row.note,
+            priority: Priority::parse(&row.priority).ok_or_else(|| corrupt("priority"))?,
+            consent: from_json(&row.consent, "consent")?,
+            status: Status::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+            status_reason: StatusReason {
+                rejection_reason: row
+                    .rejection_reason
+                    .map(|r| RejectionReason::parse(&r).ok_or_else(|| corrupt("rejection reason")))
+                    .transpose()?,
+                note: row.status_note,
+            },
+            station: StationId::parse(&row.station_id).ok_or_else(|| corrupt("station id"))?,
+            assigned_worker: row.assigned_worker_id.map(SocialWorkerId::from_uuid),
+            assigned_worker_name: row.assigned_worker_name,
+            acceptance_deadline: row.acceptance_deadline,
+            sla_breached: row.sla_breached,
+            accepted_at: row.accepted_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            version: row.version,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct FeedRow {
+    sequence: i64,
+    payload: String,
+}
+
+impl TryFrom<FeedRow> for ReferralEvent {
+    type Error = Error;
+
+    fn try_from(row: FeedRow) -> Result<Self> {
+        let mut event: ReferralEvent = from_json(&row.payload, "event")?;
+        event.sequence = Some(u64::try_from(row.sequence).map_err(|_| corrupt("sequence"))?);
+        Ok(event)
+    }
+}

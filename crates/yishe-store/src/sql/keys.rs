@@ -1,0 +1,41 @@
+//! `KeyLookup` in SQL, on the readers' pool.
+
+macro_rules! impl_key_lookup {
+    ($name:ident, $db:ty, readers = $readers:ident) => {
+        #[::async_trait::async_trait]
+        impl crate::KeyLookup for $name {
+            async fn find_api_key(
+                &self,
+                secret_hash: &str,
+            ) -> crate::Result<Option<::yishe_domain::directory::ApiKey>> {
+                let sql = format!("{} WHERE secret_hash = $1", crate::sql::SELECT_API_KEY);
+                let row: Option<crate::rows::ApiKeyRow> = ::sqlx::query_as(&sql)
+                    .bind(secret_hash)
+                    .fetch_optional(&self.$readers)
+                    .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn find_api_key_by_certificate(
+                &self,
+                names: &[String],
+            ) -> crate::Result<Option<::yishe_domain::directory::ApiKey>> {
+                if names.is_empty() {
+                    return Ok(None);
+                }
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::sql::SELECT_API_KEY);
+                q.push(" WHERE certificate_subject IN (");
+                let mut list = q.separated(", ");
+                for name in names {
+                    list.push_bind(name.clone());
+                }
+                q.push(") ORDER BY id LIMIT 1");
+                let row: Option<crate::rows::ApiKeyRow> =
+                    q.build_query_as().fetch_optional(&self.$readers).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_key_lookup;
