@@ -42,37 +42,10 @@ pub(crate) async fn serve(
 async fn render_metrics(
     State(state): State<HttpState>,
 ) -> (StatusCode, [(&'static str, &'static str); 1], String) {
-    // The open-referral and open-risk gauges are read fresh at each scrape.
-    match state.store.open_referrals_by_status().await {
-        Ok(counts) => {
-            state.metrics.open_referrals.reset();
-            for (status, n) in counts {
-                state
-                    .metrics
-                    .open_referrals
-                    .with_label_values(&[status.as_str()])
-                    .set(n);
-            }
-        }
-        Err(error) => tracing::warn!(%error, "cannot refresh open referral counts"),
-    }
-    match state.store.open_risk_flags_by_kind().await {
-        Ok(counts) => {
-            state.metrics.risk_flags_open.reset();
-            for (kind, n) in counts {
-                state
-                    .metrics
-                    .risk_flags_open
-                    .with_label_values(&[kind.as_str()])
-                    .set(n);
-            }
-        }
-        Err(error) => tracing::warn!(%error, "cannot refresh open risk flag counts"),
-    }
     (
         StatusCode::OK,
         [("content-type", "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.render(),
+        state.metrics.scrape().await,
     )
 }
 

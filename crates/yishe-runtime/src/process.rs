@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use tonic::service::RoutesBuilder;
 use yishe_domain::Clock;
 use yishe_store::{Crypto, Keyring, Store};
 
@@ -13,6 +12,7 @@ use crate::auth::{
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::server::{App, Listeners};
+use crate::services::Services;
 use crate::shutdown::Shutdown;
 
 /// Why a process could not start.
@@ -129,8 +129,9 @@ impl Process {
             })
     }
 
-    /// The server description for `routes`.
-    pub fn app(&self, routes: RoutesBuilder, service_names: Vec<&'static str>) -> App {
+    /// The server description for `services`.
+    pub fn app(&self, services: Services) -> App {
+        let (routes, service_names) = services.into_parts();
         App {
             routes,
             service_names,
@@ -161,10 +162,10 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
 }
 
 /// The whole life of a single-service binary (a split deployment): configuration,
-/// telemetry, database, the services `build` returns, serving until a signal, drain.
-pub async fn run_standalone<F>(name: &str, build: F) -> std::process::ExitCode
+/// telemetry, database, the services `register` adds, serving until a signal, drain.
+pub async fn run_standalone<F>(name: &str, register: F) -> std::process::ExitCode
 where
-    F: FnOnce(&Process) -> Result<(tonic::service::RoutesBuilder, Vec<&'static str>), StartError>,
+    F: FnOnce(&Process, &mut Services) -> Result<(), StartError>,
 {
     let config = Config::load_or_exit();
     crate::telemetry::init(&config);
@@ -172,11 +173,12 @@ where
     shutdown.trigger_on_signals();
     let started = async {
         let process = Process::open(config, shutdown, Arc::new(yishe_domain::SystemClock)).await?;
-        let (routes, names) = build(&process)?;
+        let mut services = Services::default();
+        register(&process, &mut services)?;
         let listeners = process.bind().await?;
-        Ok::<_, StartError>((process, listeners, routes, names))
+        Ok::<_, StartError>((process, listeners, services))
     };
-    let (process, listeners, routes, names) = match started.await {
+    let (process, listeners, services) = match started.await {
         Ok(parts) => parts,
         Err(error) => {
             eprintln!("{name}: cannot start: {error}");
@@ -188,7 +190,7 @@ where
         listeners.grpc_addr(),
         listeners.http_addr()
     );
-    let result = listeners.serve(process.app(routes, names)).await;
+    let result = listeners.serve(process.app(services)).await;
     process.store.close().await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

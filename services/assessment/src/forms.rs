@@ -10,13 +10,13 @@ use yishe_domain::assessment::{Definition, Instrument, Wording};
 
 /// The forms, one per instrument at its current version.
 #[derive(Debug, Clone)]
-pub struct Forms {
+pub(crate) struct Forms {
     forms: BTreeMap<&'static str, Definition>,
 }
 
 impl Forms {
     /// Our own forms, with Yishe's short topic labels.
-    pub fn ours() -> Self {
+    pub(crate) fn ours() -> Self {
         Self {
             forms: Instrument::ALL
                 .into_iter()
@@ -27,7 +27,7 @@ impl Forms {
 
     /// Our forms with the wording in `dir` (every `*.toml` in it) laid over them; an
     /// empty path means none.
-    pub fn load(dir: &Path) -> Result<Self, String> {
+    pub(crate) fn load(dir: &Path) -> Result<Self, String> {
         let mut forms = Self::ours();
         if dir.as_os_str().is_empty() {
             return Ok(forms);
@@ -56,11 +56,11 @@ impl Forms {
         Ok(forms)
     }
 
-    pub fn all(&self) -> impl Iterator<Item = &Definition> {
+    pub(crate) fn all(&self) -> impl Iterator<Item = &Definition> {
         Instrument::ALL.into_iter().map(|i| &self.forms[i.id()])
     }
 
-    pub fn get(&self, instrument: Instrument) -> &Definition {
+    pub(crate) fn get(&self, instrument: Instrument) -> &Definition {
         &self.forms[instrument.id()]
     }
 }

@@ -17,13 +17,13 @@ use crate::service::AssessmentService;
 
 /// The gRPC face of the assessment service.
 #[derive(Debug, Clone)]
-pub struct AssessmentGrpc {
+pub(crate) struct AssessmentGrpc {
     service: AssessmentService,
     forms: Arc<Forms>,
 }
 
 impl AssessmentGrpc {
-    pub fn new(service: AssessmentService, forms: Arc<Forms>) -> Self {
+    pub(crate) fn new(service: AssessmentService, forms: Arc<Forms>) -> Self {
         Self { service, forms }
     }
 }

@@ -7,6 +7,7 @@ mod error;
 mod escalation;
 mod forms;
 mod grpc;
+mod metrics;
 mod risk_flags;
 mod service;
 
@@ -14,17 +15,16 @@ use std::sync::Arc;
 
 use yishe_domain::assessment::Cutoffs;
 use yishe_proto::assessment::assessment_service_server::AssessmentServiceServer;
-use yishe_runtime::Metrics;
 use yishe_runtime::config::AssessmentConfig;
+use yishe_runtime::{Metrics, Process, Services, StartError};
 use yishe_store::Store;
 
 pub use error::Error;
-pub use forms::Forms;
-pub use grpc::AssessmentGrpc;
-pub use service::AssessmentService;
 
-/// The full name of the gRPC service, for health checks.
-pub const SERVICE_NAME: &str = "yishe.assessment.v1.AssessmentService";
+use crate::forms::Forms;
+use crate::grpc::AssessmentGrpc;
+use crate::metrics::AssessmentMetrics;
+use crate::service::AssessmentService;
 
 /// What the assessment service needs.
 #[derive(Debug, Clone)]
@@ -34,17 +34,34 @@ pub struct Options {
     pub config: AssessmentConfig,
 }
 
-/// Loads the forms (with the station's wording) and returns the gRPC server; an
+impl From<&Process> for Options {
+    fn from(process: &Process) -> Self {
+        Self {
+            store: process.store.clone(),
+            metrics: process.metrics.clone(),
+            config: process.config.assessment.clone(),
+        }
+    }
+}
+
+/// Loads the forms (with the station's wording) and adds the gRPC service; an
 /// unreadable or ill-fitting wording file is a configuration error.
-pub fn start(options: Options) -> Result<AssessmentServiceServer<AssessmentGrpc>, String> {
-    let forms = Forms::load(&options.config.wording_dir)?;
+pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
+    let forms = Forms::load(&options.config.wording_dir).map_err(StartError::Config)?;
     let cutoffs = Cutoffs {
         distress_threshold: options.config.distress_threshold,
         ..Cutoffs::default()
     };
-    let service = AssessmentService::new(options.store, options.metrics, cutoffs);
-    Ok(AssessmentServiceServer::new(AssessmentGrpc::new(
+    let metrics = AssessmentMetrics::register(&options.metrics, options.store.clone());
+    let service = AssessmentService::new(options.store, metrics, cutoffs);
+    services.add(AssessmentServiceServer::new(AssessmentGrpc::new(
         service,
         Arc::new(forms),
-    )))
+    )));
+    Ok(())
+}
+
+/// Joins a process with the options it gives.
+pub fn register(process: &Process, services: &mut Services) -> Result<(), StartError> {
+    start(Options::from(process), services)
 }

@@ -4,16 +4,5 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    yishe_runtime::run_standalone("yishe-assessment", |process| {
-        let service = yishe_assessment::start(yishe_assessment::Options {
-            store: process.store.clone(),
-            metrics: process.metrics.clone(),
-            config: process.config.assessment.clone(),
-        })
-        .map_err(yishe_runtime::StartError::Config)?;
-        let mut routes = tonic::service::RoutesBuilder::default();
-        routes.add_service(service);
-        Ok((routes, vec![yishe_assessment::SERVICE_NAME]))
-    })
-    .await
+    yishe_runtime::run_standalone("yishe-assessment", yishe_assessment::register).await
 }

@@ -15,7 +15,7 @@ impl AssessmentService {
     /// The risk flags the caller may see: a supervisor the station's, a social worker
     /// those on their own cases.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn list_flags(
+    pub(crate) async fn list_flags(
         &self,
         ctx: &RequestContext,
         request: ListRiskFlags,
@@ -52,7 +52,7 @@ impl AssessmentService {
 
     /// A supervisor acknowledges an open flag with a note.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn acknowledge(
+    pub(crate) async fn acknowledge(
         &self,
         ctx: &RequestContext,
         request: AcknowledgeRiskFlag,
@@ -110,11 +110,7 @@ impl AssessmentService {
         let flag = self
             .audited(ctx, AuditAction::RiskFlagAcknowledge, referral_id, result)
             .await?;
-        let waited = (now - flag.raised_at).num_milliseconds().max(0) as f64 / 1000.0;
-        self.metrics
-            .risk_flag_time_to_acknowledge_seconds
-            .with_label_values(&[flag.kind.as_str()])
-            .observe(waited);
+        self.metrics.acknowledged(&flag);
         tracing::info!(kind = flag.kind.as_str(), "risk flag acknowledged");
         Ok(flag)
     }

@@ -10,23 +10,23 @@ use yishe_domain::assessment::{
 };
 use yishe_domain::referral::{Referral, Status};
 use yishe_domain::{AssessmentId, AuditAction, Outcome, Page, PageRequest, ReferralId};
-use yishe_runtime::Metrics;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{Store, Submitted, Tx};
 
 use crate::error::{Error, Result};
 use crate::escalation::{self, Consequences};
+use crate::metrics::AssessmentMetrics;
 
 /// Everything the use-cases need.
 #[derive(Debug, Clone)]
-pub struct AssessmentService {
+pub(crate) struct AssessmentService {
     pub(crate) store: Store,
-    pub(crate) metrics: Metrics,
+    pub(crate) metrics: AssessmentMetrics,
     cutoffs: Cutoffs,
 }
 
 impl AssessmentService {
-    pub fn new(store: Store, metrics: Metrics, cutoffs: Cutoffs) -> Self {
+    pub(crate) fn new(store: Store, metrics: AssessmentMetrics, cutoffs: Cutoffs) -> Self {
         Self {
             store,
             metrics,
@@ -36,7 +36,7 @@ impl AssessmentService {
 
     /// Records an assessment, or returns the one a replay of the same request recorded.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn submit(
+    pub(crate) async fn submit(
         &self,
         ctx: &RequestContext,
         request: SubmitAssessment,
@@ -105,7 +105,7 @@ impl AssessmentService {
 
     /// Corrects an assessment: its next version, with the reason.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn amend(
+    pub(crate) async fn amend(
         &self,
         ctx: &RequestContext,
         request: AmendAssessment,
@@ -171,7 +171,11 @@ impl AssessmentService {
 
     /// One assessment at its current version or at `version` (0 for current).
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn get(&self, ctx: &RequestContext, request: GetAssessment) -> Result<Assessment> {
+    pub(crate) async fn get(
+        &self,
+        ctx: &RequestContext,
+        request: GetAssessment,
+    ) -> Result<Assessment> {
         let GetAssessment { id, version } = request;
         let mut referral_id = None;
         let result = async {
@@ -201,7 +205,7 @@ impl AssessmentService {
 
     /// A referral's assessments, newest first.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn list(
+    pub(crate) async fn list(
         &self,
         ctx: &RequestContext,
         request: ListAssessments,
@@ -223,7 +227,7 @@ impl AssessmentService {
 
     /// Per instrument, the latest score of the referral against the earlier ones.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn compare(
+    pub(crate) async fn compare(
         &self,
         ctx: &RequestContext,
         referral_id: ReferralId,
@@ -276,8 +280,8 @@ impl AssessmentService {
         }
     }
 
-    /// After a submission or an amendment: metrics, the relay's kick and the log for
-    /// what committed; the audit row for what was refused.
+    /// After a submission or an amendment: metrics and the log for what committed; the
+    /// audit row for what was refused.
     async fn finish(
         &self,
         ctx: &RequestContext,
@@ -287,18 +291,10 @@ impl AssessmentService {
     ) -> Result<Assessment> {
         let (assessment, done) = self.audited(ctx, action, referral, result).await?;
         if done.recorded {
-            for r in &assessment.content.responses {
-                self.metrics
-                    .instruments_scored
-                    .with_label_values(&[r.instrument.id()])
-                    .inc();
-            }
+            self.metrics.scored(&assessment);
         }
         for flag in &done.raised {
-            self.metrics
-                .risk_flags_raised
-                .with_label_values(&[flag.instrument.id(), flag.kind.as_str()])
-                .inc();
+            self.metrics.raised(flag);
             tracing::warn!(
                 instrument = flag.instrument.id(),
                 kind = flag.kind.as_str(),

@@ -15,12 +15,12 @@ use yishe_runtime::use_case::run;
 
 /// The gRPC face of the audit service.
 #[derive(Debug, Clone)]
-pub struct AuditGrpc {
+pub(crate) struct AuditGrpc {
     service: AuditService,
 }
 
 impl AuditGrpc {
-    pub fn new(service: AuditService) -> Self {
+    pub(crate) fn new(service: AuditService) -> Self {
         Self { service }
     }
 }

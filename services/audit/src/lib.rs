@@ -8,18 +8,40 @@ mod sealer;
 mod service;
 
 use yishe_proto::audit::audit_service_server::AuditServiceServer;
-use yishe_runtime::Shutdown;
+use yishe_runtime::{Process, Services, Shutdown, StartError};
 use yishe_store::Store;
 
 pub use error::Error;
-pub use grpc::AuditGrpc;
-pub use service::AuditService;
 
-/// The full name of the gRPC service, for health checks.
-pub const SERVICE_NAME: &str = "yishe.audit.v1.AuditService";
+use crate::grpc::AuditGrpc;
+use crate::service::AuditService;
 
-/// Starts the sealer and returns the gRPC server.
-pub fn start(store: Store, shutdown: Shutdown) -> AuditServiceServer<AuditGrpc> {
-    tokio::spawn(sealer::run(store.clone(), shutdown));
-    AuditServiceServer::new(AuditGrpc::new(AuditService::new(store)))
+/// What the audit service needs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub store: Store,
+    pub shutdown: Shutdown,
+}
+
+impl From<&Process> for Options {
+    fn from(process: &Process) -> Self {
+        Self {
+            store: process.store.clone(),
+            shutdown: process.shutdown.clone(),
+        }
+    }
+}
+
+/// Starts the sealer and adds the gRPC service.
+pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
+    tokio::spawn(sealer::run(options.store.clone(), options.shutdown));
+    services.add(AuditServiceServer::new(AuditGrpc::new(AuditService::new(
+        options.store,
+    ))));
+    Ok(())
+}
+
+/// Joins a process with the options it gives.
+pub fn register(process: &Process, services: &mut Services) -> Result<(), StartError> {
+    start(Options::from(process), services)
 }

@@ -3,13 +3,5 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    yishe_runtime::run_standalone("yishe-audit", |process| {
-        let mut routes = tonic::service::RoutesBuilder::default();
-        routes.add_service(yishe_audit::start(
-            process.store.clone(),
-            process.shutdown.clone(),
-        ));
-        Ok((routes, vec![yishe_audit::SERVICE_NAME]))
-    })
-    .await
+    yishe_runtime::run_standalone("yishe-audit", yishe_audit::register).await
 }

@@ -11,12 +11,12 @@ use crate::error::Error;
 pub(crate) const EXPORT_BATCH: u32 = 500;
 
 #[derive(Debug, Clone)]
-pub struct AuditService {
+pub(crate) struct AuditService {
     store: Store,
 }
 
 impl AuditService {
-    pub fn new(store: Store) -> Self {
+    pub(crate) fn new(store: Store) -> Self {
         Self { store }
     }
 
@@ -34,7 +34,7 @@ impl AuditService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn list(
+    pub(crate) async fn list(
         &self,
         ctx: &RequestContext,
         request: ListAuditRecords,
@@ -56,7 +56,7 @@ impl AuditService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn verify(&self, ctx: &RequestContext) -> Result<Verification, Error> {
+    pub(crate) async fn verify(&self, ctx: &RequestContext) -> Result<Verification, Error> {
         self.audit_the_auditor(ctx, AuditAction::AuditVerify, String::new())
             .await?;
         let verification = yishe_store::verify(self.store.as_ref()).await?;
@@ -67,7 +67,7 @@ impl AuditService {
     }
 
     /// Starts an export of the links after `after` up to `to` (0: to the end): audits it.
-    pub async fn begin_export(
+    pub(crate) async fn begin_export(
         &self,
         ctx: &RequestContext,
         after: u64,
@@ -82,7 +82,7 @@ impl AuditService {
             .await
     }
 
-    pub async fn links_after(&self, after: u64) -> Result<Vec<ChainLink>, Error> {
+    pub(crate) async fn links_after(&self, after: u64) -> Result<Vec<ChainLink>, Error> {
         Ok(self.store.audit_chain_after(after, EXPORT_BATCH).await?)
     }
 }

@@ -21,14 +21,14 @@ const IDLE: Duration = Duration::from_secs(60);
 
 /// Which key seals how many records.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EncryptionStatus {
+pub(crate) struct EncryptionStatus {
     pub current_key_id: String,
     /// `None`: written before encryption.
     pub keys: Vec<(Option<String>, u64)>,
 }
 
 #[derive(Debug, Clone)]
-pub struct EncryptionService {
+pub(crate) struct EncryptionService {
     store: Store,
     /// Where the keyring lives; `None` when the keys come from the environment.
     key_file: Option<PathBuf>,
@@ -37,7 +37,7 @@ pub struct EncryptionService {
 }
 
 impl EncryptionService {
-    pub fn new(store: Store, key_file: Option<PathBuf>) -> Self {
+    pub(crate) fn new(store: Store, key_file: Option<PathBuf>) -> Self {
         Self {
             store,
             key_file,
@@ -48,7 +48,7 @@ impl EncryptionService {
 
     /// Re-encrypts until every record is under the current key, then waits for the next
     /// rotation.
-    pub async fn run_reencryption(self, shutdown: Shutdown) {
+    pub(crate) async fn run_reencryption(self, shutdown: Shutdown) {
         loop {
             loop {
                 match self.store.reencrypt_records(BATCH).await {
@@ -72,7 +72,7 @@ impl EncryptionService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn rotate(&self, ctx: &RequestContext) -> Result<(String, u64), Error> {
+    pub(crate) async fn rotate(&self, ctx: &RequestContext) -> Result<(String, u64), Error> {
         let Some(path) = &self.key_file else {
             return Err(Error::Precondition(
                 "the encryption keys come from the environment (YISHE_ENCRYPTION_KEYS): rotate them there".into(),
@@ -101,7 +101,7 @@ impl EncryptionService {
         Ok((key_id, pending.max(0) as u64))
     }
 
-    pub async fn status(&self) -> Result<EncryptionStatus, Error> {
+    pub(crate) async fn status(&self) -> Result<EncryptionStatus, Error> {
         let keys = self.store.encryption_status().await?;
         Ok(EncryptionStatus {
             current_key_id: self.store.crypto().current_key_id(),

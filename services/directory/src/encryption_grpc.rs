@@ -10,12 +10,12 @@ use crate::encryption::EncryptionService;
 
 /// The gRPC face of the encryption service.
 #[derive(Debug, Clone)]
-pub struct EncryptionGrpc {
+pub(crate) struct EncryptionGrpc {
     service: EncryptionService,
 }
 
 impl EncryptionGrpc {
-    pub fn new(service: EncryptionService) -> Self {
+    pub(crate) fn new(service: EncryptionService) -> Self {
         Self { service }
     }
 }

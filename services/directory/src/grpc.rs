@@ -13,12 +13,12 @@ use crate::service::DirectoryService;
 
 /// The gRPC face of the directory service.
 #[derive(Debug, Clone)]
-pub struct DirectoryGrpc {
+pub(crate) struct DirectoryGrpc {
     service: DirectoryService,
 }
 
 impl DirectoryGrpc {
-    pub fn new(service: DirectoryService) -> Self {
+    pub(crate) fn new(service: DirectoryService) -> Self {
         Self { service }
     }
 }

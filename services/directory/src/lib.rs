@@ -9,37 +9,61 @@ mod error;
 mod grpc;
 mod service;
 
+use std::path::PathBuf;
+
 use yishe_proto::directory::directory_service_server::DirectoryServiceServer;
+use yishe_proto::security::encryption_service_server::EncryptionServiceServer;
+use yishe_runtime::{Process, Services, Shutdown, StartError};
 use yishe_store::Store;
 
 pub use bootstrap::{ADMIN_KEY_FILE, FirstAdminKey, ensure_admin_key};
-pub use encryption::{EncryptionService, EncryptionStatus};
-pub use encryption_grpc::EncryptionGrpc;
 pub use error::Error;
-pub use grpc::DirectoryGrpc;
-pub use service::DirectoryService;
 
-/// The full name of the gRPC service, for health checks.
-pub const SERVICE_NAME: &str = "yishe.directory.v1.DirectoryService";
+use crate::encryption::EncryptionService;
+use crate::encryption_grpc::EncryptionGrpc;
+use crate::grpc::DirectoryGrpc;
+use crate::service::DirectoryService;
 
-/// The full name of the encryption service, for health checks.
-pub const ENCRYPTION_SERVICE_NAME: &str = "yishe.security.v1.EncryptionService";
-
-/// The encryption service over `store` (keys in `key_file`, or from the environment
-/// when `None`); starts the re-encryption loop.
-pub fn start_encryption(
-    store: Store,
-    key_file: Option<std::path::PathBuf>,
-    shutdown: yishe_runtime::Shutdown,
-) -> yishe_proto::security::encryption_service_server::EncryptionServiceServer<EncryptionGrpc> {
-    let service = EncryptionService::new(store, key_file);
-    tokio::spawn(service.clone().run_reencryption(shutdown));
-    yishe_proto::security::encryption_service_server::EncryptionServiceServer::new(
-        EncryptionGrpc::new(service),
-    )
+/// What the directory service needs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub store: Store,
+    /// Where the keyring lives, to be rewritten on rotation; `None` when the keys come
+    /// from the environment.
+    pub key_file: Option<PathBuf>,
+    pub shutdown: Shutdown,
 }
 
-/// The directory's gRPC server over `store`.
-pub fn start(store: Store) -> DirectoryServiceServer<DirectoryGrpc> {
-    DirectoryServiceServer::new(DirectoryGrpc::new(DirectoryService::new(store)))
+impl From<&Process> for Options {
+    fn from(process: &Process) -> Self {
+        let c = &process.config;
+        Self {
+            store: process.store.clone(),
+            key_file: c
+                .encryption_keys
+                .trim()
+                .is_empty()
+                .then(|| c.effective_key_file()),
+            shutdown: process.shutdown.clone(),
+        }
+    }
+}
+
+/// Adds the directory and encryption services, and starts the re-encryption loop.
+pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
+    let encryption = EncryptionService::new(options.store.clone(), options.key_file);
+    tokio::spawn(encryption.clone().run_reencryption(options.shutdown));
+    services
+        .add(DirectoryServiceServer::new(DirectoryGrpc::new(
+            DirectoryService::new(options.store),
+        )))
+        .add(EncryptionServiceServer::new(EncryptionGrpc::new(
+            encryption,
+        )));
+    Ok(())
+}
+
+/// Joins a process with the options it gives.
+pub fn register(process: &Process, services: &mut Services) -> Result<(), StartError> {
+    start(Options::from(process), services)
 }

@@ -3,11 +3,9 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    yishe_runtime::run_standalone("yishe-directory", |process| {
-        let store = process.store.clone();
-        let clock = process.clock.clone();
-        let station = process.config.station();
-        let data_dir = process.config.data_dir.clone();
+    yishe_runtime::run_standalone("yishe-directory", |process, services| {
+        let (store, clock) = (process.store.clone(), process.clock.clone());
+        let (station, data_dir) = (process.config.station(), process.config.data_dir.clone());
         tokio::spawn(async move {
             match yishe_directory::ensure_admin_key(&store, clock.as_ref(), &station, &data_dir)
                 .await
@@ -22,28 +20,7 @@ async fn main() -> std::process::ExitCode {
                 }
             }
         });
-        let c = &process.config;
-        let key_file = c
-            .encryption_keys
-            .trim()
-            .is_empty()
-            .then(|| c.effective_key_file());
-        let encryption = yishe_directory::start_encryption(
-            process.store.clone(),
-            key_file,
-            process.shutdown.clone(),
-        );
-        let mut routes = tonic::service::RoutesBuilder::default();
-        routes
-            .add_service(yishe_directory::start(process.store.clone()))
-            .add_service(encryption);
-        Ok((
-            routes,
-            vec![
-                yishe_directory::SERVICE_NAME,
-                yishe_directory::ENCRYPTION_SERVICE_NAME,
-            ],
-        ))
+        yishe_directory::register(process, services)
     })
     .await
 }

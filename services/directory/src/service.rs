@@ -13,7 +13,7 @@ use yishe_store::{Store, Tx};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
-pub struct DirectoryService {
+pub(crate) struct DirectoryService {
     store: Store,
 }
 
@@ -28,12 +28,12 @@ fn station_of(ctx: &RequestContext) -> Result<StationId> {
 }
 
 impl DirectoryService {
-    pub fn new(store: Store) -> Self {
+    pub(crate) fn new(store: Store) -> Self {
         Self { store }
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn create_department(
+    pub(crate) async fn create_department(
         &self,
         ctx: &RequestContext,
         draft: DepartmentDraft,
@@ -48,7 +48,7 @@ impl DirectoryService {
     }
 
     /// HIS integrations see their own hospital's departments only.
-    pub async fn list_departments(
+    pub(crate) async fn list_departments(
         &self,
         ctx: &RequestContext,
         requested: Option<HospitalId>,
@@ -67,7 +67,7 @@ impl DirectoryService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn create_worker(
+    pub(crate) async fn create_worker(
         &self,
         ctx: &RequestContext,
         draft: WorkerDraft,
@@ -83,7 +83,7 @@ impl DirectoryService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn update_worker(
+    pub(crate) async fn update_worker(
         &self,
         ctx: &RequestContext,
         request: UpdateWorker,
@@ -105,7 +105,7 @@ impl DirectoryService {
         Ok(worker)
     }
 
-    pub async fn list_workers(
+    pub(crate) async fn list_workers(
         &self,
         ctx: &RequestContext,
         include_inactive: bool,
@@ -118,7 +118,7 @@ impl DirectoryService {
     /// Creates a key for the caller's station (or, for an HIS, for a hospital's
     /// departments); returns it with its secret, which is never stored.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn create_api_key(
+    pub(crate) async fn create_api_key(
         &self,
         ctx: &RequestContext,
         draft: KeyDraft,
@@ -142,13 +142,17 @@ impl DirectoryService {
         Ok((key, secret))
     }
 
-    pub async fn list_api_keys(&self, include_revoked: bool) -> Result<Vec<ApiKey>> {
+    pub(crate) async fn list_api_keys(&self, include_revoked: bool) -> Result<Vec<ApiKey>> {
         let mut tx = self.store.begin().await?;
         Ok(tx.list_api_keys(include_revoked).await?)
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn revoke_api_key(&self, ctx: &RequestContext, id: ApiKeyId) -> Result<ApiKey> {
+    pub(crate) async fn revoke_api_key(
+        &self,
+        ctx: &RequestContext,
+        id: ApiKeyId,
+    ) -> Result<ApiKey> {
         let mut tx = self.store.begin().await?;
         let key = tx
             .revoke_api_key(id, ctx.now())

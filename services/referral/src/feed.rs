@@ -10,10 +10,11 @@ use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use yishe_domain::Caller;
 use yishe_domain::referral::{ReferralEvent, can_see};
-use yishe_runtime::{Metrics, Shutdown};
+use yishe_runtime::Shutdown;
 use yishe_store::FeedRelay;
 
 use crate::error::Error;
+use crate::metrics::ReferralMetrics;
 
 const RELAY_BATCH: u32 = 500;
 const READ_BATCH: u32 = 200;
@@ -26,7 +27,7 @@ const WATCH_POLL: Duration = Duration::from_secs(1);
 /// The relay's side: woken by the store when this process commits events, it
 /// announces progress to watchers.
 #[derive(Debug, Clone)]
-pub struct Feed {
+pub(crate) struct Feed {
     store: Arc<dyn FeedRelay>,
     moved: watch::Receiver<u64>,
     moved_tx: Arc<watch::Sender<u64>>,
@@ -34,7 +35,7 @@ pub struct Feed {
 }
 
 impl Feed {
-    pub fn new(store: Arc<dyn FeedRelay>, shutdown: Shutdown) -> Self {
+    pub(crate) fn new(store: Arc<dyn FeedRelay>, shutdown: Shutdown) -> Self {
         let (moved_tx, moved) = watch::channel(0);
         Self {
             store,
@@ -45,15 +46,12 @@ impl Feed {
     }
 
     /// Runs the relay until shutdown.
-    pub async fn run_relay(self, metrics: Metrics) {
+    pub(crate) async fn run_relay(self, metrics: ReferralMetrics) {
         loop {
             match self.store.relay_events(RELAY_BATCH).await {
                 Ok(0) => {}
                 Ok(n) => {
-                    metrics
-                        .feed_events_relayed
-                        .with_label_values(&["referral"])
-                        .inc_by(n as u64);
+                    metrics.relayed(n);
                     self.moved_tx.send_modify(|count| *count += n as u64);
                     // More may be waiting: go again at once.
                     continue;
@@ -70,7 +68,7 @@ impl Feed {
 
     /// A stream of the events `caller` may see, after `after`, until the client goes
     /// away or the server shuts down.
-    pub fn watch(
+    pub(crate) fn watch(
         &self,
         caller: Caller,
         after: u64,

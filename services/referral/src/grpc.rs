@@ -20,13 +20,13 @@ use crate::service::ReferralService;
 
 /// The gRPC face of the referral service.
 #[derive(Debug, Clone)]
-pub struct ReferralGrpc {
+pub(crate) struct ReferralGrpc {
     service: ReferralService,
     feed: Feed,
 }
 
 impl ReferralGrpc {
-    pub fn new(service: ReferralService, feed: Feed) -> Self {
+    pub(crate) fn new(service: ReferralService, feed: Feed) -> Self {
         Self { service, feed }
     }
 }

@@ -5,6 +5,7 @@
 mod error;
 mod feed;
 mod grpc;
+mod metrics;
 mod retention;
 mod service;
 mod sla;
@@ -12,25 +13,25 @@ mod sla;
 use std::sync::Arc;
 use std::time::Duration;
 
-use yishe_domain::{AcceptanceDeadlines, StationId};
+use yishe_domain::{AcceptanceDeadlines, Clock, StationId};
 use yishe_proto::referral::referral_service_server::ReferralServiceServer;
-use yishe_runtime::{Metrics, Shutdown};
+use yishe_runtime::{Metrics, Process, Services, Shutdown, StartError};
 use yishe_store::Store;
 
 pub use error::Error;
-pub use feed::Feed;
-pub use grpc::ReferralGrpc;
 pub use retention::purge_expired;
-pub use service::ReferralService;
 
-/// The full name of the gRPC service, for health checks.
-pub const SERVICE_NAME: &str = "yishe.referral.v1.ReferralService";
+use crate::feed::Feed;
+use crate::grpc::ReferralGrpc;
+use crate::metrics::ReferralMetrics;
+use crate::service::ReferralService;
 
 /// What the referral service needs.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub store: Store,
     pub metrics: Metrics,
+    pub clock: Arc<dyn Clock>,
     /// Where referrals without a station go.
     pub default_station: StationId,
     pub deadlines: AcceptanceDeadlines,
@@ -39,25 +40,42 @@ pub struct Options {
     pub retention: Duration,
     /// How often the retention job runs.
     pub retention_interval: Duration,
-    pub clock: Arc<dyn yishe_domain::Clock>,
     pub shutdown: Shutdown,
 }
 
-/// Starts the service's background work (the feed relay and the SLA watch) and
-/// returns its gRPC server.
-pub fn start(options: Options) -> ReferralServiceServer<ReferralGrpc> {
+impl From<&Process> for Options {
+    fn from(process: &Process) -> Self {
+        let c = &process.config;
+        Self {
+            store: process.store.clone(),
+            metrics: process.metrics.clone(),
+            clock: process.clock.clone(),
+            default_station: c.station(),
+            deadlines: c.acceptance_deadlines,
+            sla_check_interval: Duration::from_secs(c.sla_check_interval_secs),
+            retention: c.retention(),
+            retention_interval: Duration::from_secs(c.retention_interval_secs),
+            shutdown: process.shutdown.clone(),
+        }
+    }
+}
+
+/// Starts the service's background work (the feed relay, the SLA watch, retention)
+/// and adds its gRPC service.
+pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
+    let metrics = ReferralMetrics::register(&options.metrics, options.store.clone());
     let feed = Feed::new(options.store.clone(), options.shutdown.clone());
     let service = ReferralService::new(
         options.store.clone(),
-        options.metrics.clone(),
+        metrics.clone(),
         options.default_station,
         options.deadlines,
         options.clock.clone(),
     );
-    tokio::spawn(feed.clone().run_relay(options.metrics));
+    tokio::spawn(feed.clone().run_relay(metrics));
     tokio::spawn(retention::run(
-        options.store.clone(),
-        options.clock.clone(),
+        options.store,
+        options.clock,
         options.retention,
         options.retention_interval,
         options.shutdown.clone(),
@@ -67,5 +85,11 @@ pub fn start(options: Options) -> ReferralServiceServer<ReferralGrpc> {
         options.sla_check_interval,
         options.shutdown,
     ));
-    ReferralServiceServer::new(ReferralGrpc::new(service, feed))
+    services.add(ReferralServiceServer::new(ReferralGrpc::new(service, feed)));
+    Ok(())
+}
+
+/// Joins a process with the options it gives.
+pub fn register(process: &Process, services: &mut Services) -> Result<(), StartError> {
+    start(Options::from(process), services)
 }

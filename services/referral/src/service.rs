@@ -17,24 +17,23 @@ use yishe_domain::{
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{AuditEntry, Created, Store, Tx};
 
-use yishe_runtime::Metrics;
-
 use crate::error::{Error, Result};
+use crate::metrics::ReferralMetrics;
 
 /// Everything the use-cases need.
 #[derive(Debug, Clone)]
-pub struct ReferralService {
+pub(crate) struct ReferralService {
     store: Store,
-    metrics: Metrics,
+    metrics: ReferralMetrics,
     default_station: StationId,
     deadlines: AcceptanceDeadlines,
     clock: Arc<dyn Clock>,
 }
 
 impl ReferralService {
-    pub fn new(
+    pub(crate) fn new(
         store: Store,
-        metrics: Metrics,
+        metrics: ReferralMetrics,
         default_station: StationId,
         deadlines: AcceptanceDeadlines,
         clock: Arc<dyn Clock>,
@@ -50,7 +49,11 @@ impl ReferralService {
 
     /// Creates a referral, or returns the one a replay of the same request created.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn create(&self, ctx: &RequestContext, draft: ReferralDraft) -> Result<Referral> {
+    pub(crate) async fn create(
+        &self,
+        ctx: &RequestContext,
+        draft: ReferralDraft,
+    ) -> Result<Referral> {
         let now = ctx.now();
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
@@ -77,12 +80,7 @@ impl ReferralService {
                 tx.append_audit(&ctx.audit(AuditAction::ReferralCreate, referral.id, Outcome::Ok))
                     .await?;
                 tx.commit().await?;
-                for reason in &referral.reasons {
-                    self.metrics
-                        .referrals_created
-                        .with_label_values(&[referral.priority.as_str(), reason.as_str()])
-                        .inc();
-                }
+                self.metrics.created(&referral);
                 tracing::info!(referral_id = %referral.id, priority = referral.priority.as_str(), "referral created");
                 Ok(referral)
             }
@@ -141,7 +139,7 @@ impl ReferralService {
     /// Reads one referral the caller may see; or, for a supervisor giving a
     /// break-glass reason, one outside their scope.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %request.id))]
-    pub async fn get(&self, ctx: &RequestContext, request: GetReferral) -> Result<Referral> {
+    pub(crate) async fn get(&self, ctx: &RequestContext, request: GetReferral) -> Result<Referral> {
         let break_glass = request.break_glass_reason().map_err(Error::Invalid)?;
         let id = request.id;
         let mut tx = self.store.begin().await?;
@@ -175,17 +173,14 @@ impl ReferralService {
         ))
         .await?;
         tx.commit().await?;
-        self.metrics
-            .break_glass
-            .with_label_values(&[ctx.caller.role.as_str()])
-            .inc();
+        self.metrics.break_glass(ctx.caller.role);
         tracing::warn!(referral_id = %id, "break-glass access");
         Ok(referral)
     }
 
     /// Lists what the caller may see, newest first.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub async fn list(
+    pub(crate) async fn list(
         &self,
         ctx: &RequestContext,
         request: ListReferrals,
@@ -205,7 +200,11 @@ impl ReferralService {
 
     /// Accept, reject, hold, resume, cancel or retract.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %request.id))]
-    pub async fn change(&self, ctx: &RequestContext, request: ChangeReferral) -> Result<Referral> {
+    pub(crate) async fn change(
+        &self,
+        ctx: &RequestContext,
+        request: ChangeReferral,
+    ) -> Result<Referral> {
         let ChangeReferral { id, etag, change } = request;
         let action = change.audit_action();
         let result = async {
@@ -217,14 +216,8 @@ impl ReferralService {
         .await;
         match result {
             Ok(referral) => {
-                if let (AuditAction::ReferralAccept, Some(accepted)) =
-                    (action, referral.accepted_at)
-                {
-                    let waited = (accepted - referral.created_at).num_milliseconds().max(0);
-                    self.metrics
-                        .time_to_accept_seconds
-                        .with_label_values(&[referral.priority.as_str()])
-                        .observe(waited as f64 / 1000.0);
+                if action == AuditAction::ReferralAccept {
+                    self.metrics.accepted(&referral);
                 }
                 Ok(referral)
             }
@@ -237,7 +230,11 @@ impl ReferralService {
 
     /// A supervisor assigns the case to a social worker of the station.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %request.id))]
-    pub async fn assign(&self, ctx: &RequestContext, request: AssignReferral) -> Result<Referral> {
+    pub(crate) async fn assign(
+        &self,
+        ctx: &RequestContext,
+        request: AssignReferral,
+    ) -> Result<Referral> {
         let AssignReferral { id, etag, worker } = request;
         let action = AuditAction::ReferralAssign;
         let by = Actor::Caller(ctx.caller.role);
@@ -257,7 +254,7 @@ impl ReferralService {
     }
 
     /// Marks referrals still REQUESTED after their deadline as breached, once each.
-    pub async fn mark_sla_breaches(&self) -> Result<usize> {
+    pub(crate) async fn mark_sla_breaches(&self) -> Result<usize> {
         let now = self.clock.now();
         let mut tx = self.store.begin().await?;
         let overdue = tx.overdue_referrals(now, SLA_BATCH).await?;
@@ -273,10 +270,7 @@ impl ReferralService {
         }
         tx.commit().await?;
         for referral in &overdue {
-            self.metrics
-                .sla_breaches
-                .with_label_values(&[referral.priority.as_str()])
-                .inc();
+            self.metrics.sla_breached(referral);
             tracing::warn!(referral_id = %referral.id, priority = referral.priority.as_str(), "acceptance deadline missed");
         }
         Ok(overdue.len())

@@ -1,5 +1,5 @@
-//! Yishe all-in-one: the referral, assessment, directory and audit services in one process over one
-//! database (embedded SQLite by default), as started by `cargo run --release`.
+//! Yishe all-in-one: every service in one process over one database (embedded SQLite
+//! by default), as started by `cargo run --release`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,7 +7,15 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 use yishe_directory::FirstAdminKey;
 use yishe_domain::{Clock, SystemClock};
-use yishe_runtime::{Config, Process, Shutdown, StartError};
+use yishe_runtime::{Config, Process, Register, Services, Shutdown, StartError};
+
+/// Every service of the all-in-one server. A new service is one more line.
+pub const SERVICES: &[Register] = &[
+    yishe_referral::register,
+    yishe_directory::register,
+    yishe_audit::register,
+    yishe_assessment::register,
+];
 
 /// A running server.
 #[derive(Debug)]
@@ -58,50 +66,11 @@ pub async fn start(
             source: std::io::Error::other(other.to_string()),
         },
     })?;
-    let referrals = yishe_referral::start(yishe_referral::Options {
-        store: process.store.clone(),
-        metrics: process.metrics.clone(),
-        default_station: c.station(),
-        deadlines: c.acceptance_deadlines,
-        sla_check_interval: std::time::Duration::from_secs(c.sla_check_interval_secs),
-        retention: c.retention(),
-        retention_interval: std::time::Duration::from_secs(c.retention_interval_secs),
-        clock: process.clock.clone(),
-        shutdown,
-    });
-    let assessments = yishe_assessment::start(yishe_assessment::Options {
-        store: process.store.clone(),
-        metrics: process.metrics.clone(),
-        config: c.assessment.clone(),
-    })
-    .map_err(StartError::Config)?;
-    let directory = yishe_directory::start(process.store.clone());
-    let audit = yishe_audit::start(process.store.clone(), process.shutdown.clone());
-    let encryption = yishe_directory::start_encryption(
-        process.store.clone(),
-        c.encryption_keys
-            .trim()
-            .is_empty()
-            .then(|| c.effective_key_file()),
-        process.shutdown.clone(),
-    );
-    let mut routes = tonic::service::RoutesBuilder::default();
-    routes
-        .add_service(referrals)
-        .add_service(directory)
-        .add_service(audit)
-        .add_service(encryption)
-        .add_service(assessments);
-    let app = process.app(
-        routes,
-        vec![
-            yishe_referral::SERVICE_NAME,
-            yishe_directory::SERVICE_NAME,
-            yishe_audit::SERVICE_NAME,
-            yishe_directory::ENCRYPTION_SERVICE_NAME,
-            yishe_assessment::SERVICE_NAME,
-        ],
-    );
+    let mut services = Services::default();
+    for register in SERVICES {
+        register(&process, &mut services)?;
+    }
+    let app = process.app(services);
 
     let listeners = process.bind().await?;
     let grpc_addr = listeners.grpc_addr();
