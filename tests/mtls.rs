@@ -10,7 +10,7 @@ use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_proto::referral::*;
 
 async fn spawn(engine: Engine) -> Option<(TestApp, Station)> {
-    let app = TestApp::spawn_with(engine, |c| c.tls = yishe_testkit::mutual_tls()).await?;
+    let app = TestApp::spawn_with(engine, |c| c.security.tls = yishe_testkit::mutual_tls()).await?;
     let station = Station::seed(&app).await;
     app.directory(Some(&station.admin_key))
         .create_api_key(CreateApiKeyRequest {
@@ -166,8 +166,8 @@ async fn postgres_other_certificates_are_refused() {
 /// With `tls.metrics`, the metrics port speaks TLS only.
 async fn metrics_over_tls(engine: Engine) {
     let Some(app) = TestApp::spawn_with(engine, |c| {
-        c.tls = yishe_testkit::mutual_tls();
-        c.tls.metrics = true;
+        c.security.tls = yishe_testkit::mutual_tls();
+        c.security.tls.metrics = true;
     })
     .await
     else {

@@ -88,9 +88,9 @@ e2e!(
 /// feed and a metric.
 async fn sla_breach(engine: Engine) {
     let Some(app) = TestApp::spawn_with(engine, |c| {
-        c.acceptance_deadlines.emergency = Duration::from_secs(1);
-        c.acceptance_deadlines.urgent = Duration::from_secs(1);
-        c.acceptance_deadlines.routine = Duration::from_secs(3600);
+        c.referral.acceptance_deadlines.emergency = Duration::from_secs(1);
+        c.referral.acceptance_deadlines.urgent = Duration::from_secs(1);
+        c.referral.acceptance_deadlines.routine = Duration::from_secs(3600);
     })
     .await
     else {
@@ -158,7 +158,7 @@ async fn postgres_sla_breach() {
 /// rather than queued. The SQLite writer, held here, keeps one call in flight.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_overloaded_server_sheds_calls_at_once() {
-    let app = TestApp::spawn_with(Engine::Sqlite, |c| c.max_concurrent_requests = 1)
+    let app = TestApp::spawn_with(Engine::Sqlite, |c| c.server.max_concurrent_requests = 1)
         .await
         .unwrap();
     let station = Station::seed(&app).await;

@@ -255,7 +255,8 @@ e2e!(
 /// what an HIS may call.
 async fn every_method_for_a_client_certificate(engine: yishe_e2e::Engine) {
     use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role as Wire};
-    let Some(app) = TestApp::spawn_with(engine, |c| c.tls = yishe_testkit::mutual_tls()).await
+    let Some(app) =
+        TestApp::spawn_with(engine, |c| c.security.tls = yishe_testkit::mutual_tls()).await
     else {
         return;
     };

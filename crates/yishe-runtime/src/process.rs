@@ -71,35 +71,46 @@ impl Process {
         shutdown: Shutdown,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartError> {
-        create_private_dir(&config.data_dir).map_err(|source| StartError::DataDir {
-            path: config.data_dir.display().to_string(),
+        create_private_dir(&config.database.data_dir).map_err(|source| StartError::DataDir {
+            path: config.database.data_dir.display().to_string(),
             source,
         })?;
-        let tls = crate::tls::grpc_tls(&config.tls).map_err(StartError::Config)?;
+        let tls = crate::tls::grpc_tls(&config.security.tls).map_err(StartError::Config)?;
         let metrics_tls = config
+            .security
             .tls
             .metrics
-            .then(|| crate::tls::server_config(&config.tls.cert_file, &config.tls.key_file))
+            .then(|| {
+                let tls = &config.security.tls;
+                crate::tls::server_config(&tls.cert_file, &tls.key_file)
+            })
             .transpose()
             .map_err(StartError::Config)?;
         let tokens = config
+            .security
             .jwt
             .enabled()
-            .then(|| JwtVerifier::from_config(&config.jwt))
+            .then(|| JwtVerifier::from_config(&config.security.jwt))
             .transpose()
             .map_err(StartError::Config)?;
-        let (keyring, new_key_file) = if config.encryption_keys.trim().is_empty() {
-            let path = config.effective_key_file();
-            let (keyring, created) = Keyring::load_or_create(&path)?;
-            (keyring, created.then_some(path))
-        } else {
-            (Keyring::parse(&config.encryption_keys)?, None)
+        let (keyring, new_key_file) = match config.security.key_file(&config.database.data_dir) {
+            Some(path) => {
+                let (keyring, created) = Keyring::load_or_create(&path)?;
+                (keyring, created.then_some(path))
+            }
+            None => (
+                Keyring::parse(config.security.encryption_keys.expose())?,
+                None,
+            ),
         };
         if let Some(path) = &new_key_file {
             tracing::warn!(path = %path.display(), "created a new encryption keyring; back it up");
         }
-        let store =
-            yishe_store::connect(&config.effective_database_url(), Crypto::new(keyring)).await?;
+        let store = yishe_store::connect(
+            &config.database.effective_database_url(),
+            Crypto::new(keyring),
+        )
+        .await?;
         tracing::info!(engine = ?store.engine(), staff_tokens = tokens.is_some(), "database ready");
         let api_keys = ApiKeyAuthenticator::new(store.clone());
         let verifier = tls.as_ref().and_then(|t| t.client_verifier.clone());
@@ -120,7 +131,7 @@ impl Process {
 
     /// Binds the configured listeners (port 0 picks a free one).
     pub async fn bind(&self) -> Result<Listeners, StartError> {
-        let c = &self.config;
+        let c = &self.config.server;
         Listeners::bind(c.grpc_listen, c.http_listen)
             .await
             .map_err(|source| StartError::Listen {
@@ -139,9 +150,9 @@ impl Process {
             metrics: self.metrics.clone(),
             authenticator: self.authenticator.clone(),
             clock: self.clock.clone(),
-            request_timeout: self.config.request_timeout(),
-            max_concurrent_requests: self.config.max_concurrent_requests,
-            shutdown_grace: self.config.shutdown_grace(),
+            request_timeout: self.config.server.request_timeout(),
+            max_concurrent_requests: self.config.server.max_concurrent_requests,
+            shutdown_grace: self.config.server.shutdown_grace(),
             shutdown: self.shutdown.clone(),
             tls: self.tls.as_ref().map(|t| t.config.clone()),
             metrics_tls: self.metrics_tls.clone(),

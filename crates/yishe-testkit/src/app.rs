@@ -47,17 +47,15 @@ impl TestApp {
         init_test_logging();
         let db = TestDatabase::create(engine).await?;
         let data_dir = tempfile::tempdir().expect("temporary directory");
-        let mut config = Config {
-            data_dir: data_dir.path().to_path_buf(),
-            database_url: db.url.clone(),
-            grpc_listen: ([127, 0, 0, 1], 0).into(),
-            http_listen: ([127, 0, 0, 1], 0).into(),
-            station_id: "s1".into(),
-            sla_check_interval_secs: 1,
-            shutdown_grace_secs: 2,
-            jwt: crate::tokens::jwt_config(),
-            ..Config::default()
-        };
+        let mut config = Config::default();
+        config.database.data_dir = data_dir.path().to_path_buf();
+        config.database.database_url = db.url.clone();
+        config.server.grpc_listen = ([127, 0, 0, 1], 0).into();
+        config.server.http_listen = ([127, 0, 0, 1], 0).into();
+        config.server.shutdown_grace_secs = 2;
+        config.station.station_id = "s1".into();
+        config.referral.sla_check_interval_secs = 1;
+        config.security.jwt = crate::tokens::jwt_config();
         configure(&mut config);
         config.validate().expect("test configuration is valid");
         let shutdown = Shutdown::new();
@@ -137,7 +135,7 @@ impl Drop for TestApp {
 }
 
 fn config_tls(config: &Config) -> bool {
-    config.tls.enabled()
+    config.security.tls.enabled()
 }
 
 /// The path of a fixture TLS file (`ca.pem`, `his.key`, ...).

@@ -39,11 +39,7 @@ impl From<&Process> for Options {
         let c = &process.config;
         Self {
             store: process.store.clone(),
-            key_file: c
-                .encryption_keys
-                .trim()
-                .is_empty()
-                .then(|| c.effective_key_file()),
+            key_file: c.security.key_file(&c.database.data_dir),
             shutdown: process.shutdown.clone(),
         }
     }

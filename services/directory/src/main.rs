@@ -5,7 +5,8 @@
 async fn main() -> std::process::ExitCode {
     yishe_runtime::run_standalone("yishe-directory", |process, services| {
         let (store, clock) = (process.store.clone(), process.clock.clone());
-        let (station, data_dir) = (process.config.station(), process.config.data_dir.clone());
+        let c = &process.config;
+        let (station, data_dir) = (c.station.station(), c.database.data_dir.clone());
         tokio::spawn(async move {
             match yishe_directory::ensure_admin_key(&store, clock.as_ref(), &station, &data_dir)
                 .await

@@ -50,11 +50,11 @@ impl From<&Process> for Options {
             store: process.store.clone(),
             metrics: process.metrics.clone(),
             clock: process.clock.clone(),
-            default_station: c.station(),
-            deadlines: c.acceptance_deadlines,
-            sla_check_interval: Duration::from_secs(c.sla_check_interval_secs),
-            retention: c.retention(),
-            retention_interval: Duration::from_secs(c.retention_interval_secs),
+            default_station: c.station.station(),
+            deadlines: c.referral.acceptance_deadlines,
+            sla_check_interval: c.referral.sla_check_interval(),
+            retention: c.retention.retention(),
+            retention_interval: c.retention.interval(),
             shutdown: process.shutdown.clone(),
         }
     }

@@ -55,14 +55,14 @@ pub async fn start(
     let first_admin_key = yishe_directory::ensure_admin_key(
         &process.store,
         process.clock.as_ref(),
-        &c.station(),
-        &c.data_dir,
+        &c.station.station(),
+        &c.database.data_dir,
     )
     .await
     .map_err(|e| match e {
         yishe_directory::Error::Store(s) => StartError::Database(s),
         other => StartError::DataDir {
-            path: c.data_dir.display().to_string(),
+            path: c.database.data_dir.display().to_string(),
             source: std::io::Error::other(other.to_string()),
         },
     })?;
@@ -114,7 +114,7 @@ pub async fn purge(config: Config) -> Result<usize, String> {
     let purged = yishe_referral::purge_expired(
         &process.store,
         process.clock.as_ref(),
-        process.config.retention(),
+        process.config.retention.retention(),
     )
     .await
     .map_err(|e| e.to_string());

@@ -128,3 +128,28 @@ fn purge_runs_once_and_reports() {
         .unwrap();
     assert_eq!(out.status.code(), Some(64));
 }
+
+/// A `YISHE_*` variable that names no setting (a typo) is named at start, with the
+/// setting it most likely meant, instead of being silently ignored.
+#[test]
+fn a_mistyped_variable_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = server()
+        .current_dir(dir.path())
+        .env("YISHE_MAX_CONCURENT_REQUESTS", "8")
+        .env("YISHE_ADDR", "http://127.0.0.1:50051")
+        .arg("purge")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("YISHE_MAX_CONCURENT_REQUESTS (did you mean YISHE_MAX_CONCURRENT_REQUESTS?)"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("YISHE_ADDR"),
+        "the CLI's own variable: {stderr}"
+    );
+}

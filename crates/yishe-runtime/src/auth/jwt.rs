@@ -73,7 +73,7 @@ impl JwtVerifier {
         let mut keys = Vec::new();
         for k in &config.keys {
             let alg = algorithm(&k.algorithm)?;
-            let pem = k.public_key_pem.as_bytes();
+            let pem = k.public_key_pem.expose().as_bytes();
             let key = match alg {
                 Algorithm::EdDSA => DecodingKey::from_ed_pem(pem),
                 Algorithm::ES256 => DecodingKey::from_ec_pem(pem),

@@ -1,0 +1,35 @@
+//! The assessment service's settings.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of the assessment service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessmentConfig {
+    /// A folder of the station's licensed wording, one `<instrument>.toml` per
+    /// instrument; empty for Yishe's own short topic labels.
+    pub wording_dir: PathBuf,
+    /// The Distress Thermometer rating at or above which distress is high and a risk
+    /// flag is raised (NCCN: 4).
+    pub distress_threshold: i32,
+}
+
+impl Default for AssessmentConfig {
+    fn default() -> Self {
+        Self {
+            wording_dir: PathBuf::new(),
+            distress_threshold: 4,
+        }
+    }
+}
+
+impl AssessmentConfig {
+    pub(super) fn validate(&self) -> Result<(), String> {
+        if !(1..=10).contains(&self.distress_threshold) {
+            return Err("assessment.distress_threshold must be 1 to 10".into());
+        }
+        Ok(())
+    }
+}

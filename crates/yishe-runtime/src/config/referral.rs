@@ -1,0 +1,38 @@
+//! The referral service's settings: deadlines to accept, and how often they are
+//! checked.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use yishe_domain::AcceptanceDeadlines;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReferralConfig {
+    /// Acceptance deadline per priority, in seconds.
+    pub acceptance_deadlines: AcceptanceDeadlines,
+    /// How often overdue referrals are looked for, in seconds.
+    pub sla_check_interval_secs: u64,
+}
+
+impl Default for ReferralConfig {
+    fn default() -> Self {
+        Self {
+            acceptance_deadlines: AcceptanceDeadlines::default(),
+            sla_check_interval_secs: 30,
+        }
+    }
+}
+
+impl ReferralConfig {
+    pub fn sla_check_interval(&self) -> Duration {
+        Duration::from_secs(self.sla_check_interval_secs)
+    }
+
+    pub(super) fn validate(&self) -> Result<(), String> {
+        if self.sla_check_interval_secs == 0 {
+            return Err("sla_check_interval_secs must be positive".into());
+        }
+        self.acceptance_deadlines.validate()
+    }
+}

@@ -1,0 +1,35 @@
+//! Which station this installation serves.
+
+use serde::{Deserialize, Serialize};
+use yishe_domain::StationId;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StationConfig {
+    /// The station this installation serves; referrals without a station go here.
+    pub station_id: String,
+}
+
+impl Default for StationConfig {
+    fn default() -> Self {
+        Self {
+            station_id: "main".into(),
+        }
+    }
+}
+
+impl StationConfig {
+    pub fn station(&self) -> StationId {
+        StationId::parse(&self.station_id).expect("validated")
+    }
+
+    pub(super) fn validate(&self) -> Result<(), String> {
+        if StationId::parse(&self.station_id).is_none() {
+            return Err(format!(
+                "station_id {:?} must be 1 to 64 letters, digits, '-', '_' or '.'",
+                self.station_id
+            ));
+        }
+        Ok(())
+    }
+}
