@@ -1,18 +1,12 @@
-//! Test support for Yishe: throwaway databases on both engines (`TestDatabase`), a macro
-//! that runs one test body on each engine, and a real server on an ephemeral port
-//! (`TestApp`).
+//! Test support at the storage level: throwaway databases on both engines
+//! (`TestDatabase`, a throwaway PostgreSQL cluster when no server is given) and a
+//! macro that runs one test body on each engine. It links no service: the store's own
+//! tests build without them. A real server is `yishe-testserver`'s.
 
-mod app;
 mod cluster;
 mod database;
-mod seed;
-pub mod tokens;
 
-pub use app::{
-    Assessments, Directory, Referrals, TestApp, http_get, https_get, mutual_tls, tls_fixture,
-};
 pub use database::{Engine, TestDatabase};
-pub use seed::Station;
 
 /// Runs each named `async fn(TestDatabase)` once on SQLite and once on PostgreSQL, as
 /// `sqlite::name` and `postgres::name`.

@@ -13,7 +13,7 @@ use yishe_proto::assessment::*;
 use yishe_proto::client::Bearer;
 use yishe_proto::common::Priority;
 use yishe_proto::referral::{ReferralEventType, WatchReferralEventsRequest};
-use yishe_testkit::{Engine, Station, TestApp};
+use yishe_testserver::{Engine, Station, TestApp};
 
 /// The child process, killed when the test ends however it ends.
 struct Service(Child);

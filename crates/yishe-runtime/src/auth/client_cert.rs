@@ -92,7 +92,7 @@ mod tests {
     fn reads_common_name_and_alternative_names() {
         let pem = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../yishe-testkit/fixtures/tls/his.pem"
+            "/../yishe-testserver/fixtures/tls/his.pem"
         ))
         .unwrap();
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();

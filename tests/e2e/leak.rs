@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use yishe_e2e::{Station, TestApp, e2e};
+use crate::support::{Station, TestApp, e2e};
 use yishe_proto::referral::*;
 
 const CANARIES: [&str; 6] = [

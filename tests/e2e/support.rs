@@ -1,21 +1,20 @@
 //! Shared helpers of the end-to-end suites: each test runs once per engine against a
 //! real server, through real gRPC clients.
 
-pub use yishe_testkit::{Assessments, Engine, Station, TestApp};
+pub(crate) use yishe_testserver::{Assessments, Engine, Station, TestApp};
 
 use yishe_proto::referral::Referral;
 
 /// Runs each named `async fn(TestApp, Station)` against a fresh server on SQLite and
 /// on PostgreSQL, as `sqlite::name` and `postgres::name`.
-#[macro_export]
 macro_rules! e2e {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::TestApp::spawn($crate::Engine::Sqlite).await.expect("sqlite is always there");
-                    let station = $crate::Station::seed(&app).await;
+                    let app = $crate::support::TestApp::spawn($crate::support::Engine::Sqlite).await.expect("sqlite is always there");
+                    let station = $crate::support::Station::seed(&app).await;
                     super::$name(app, station).await
                 }
             )+
@@ -24,8 +23,8 @@ macro_rules! e2e {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let Some(app) = $crate::TestApp::spawn($crate::Engine::Postgres).await else { return };
-                    let station = $crate::Station::seed(&app).await;
+                    let Some(app) = $crate::support::TestApp::spawn($crate::support::Engine::Postgres).await else { return };
+                    let station = $crate::support::Station::seed(&app).await;
                     super::$name(app, station).await
                 }
             )+
@@ -33,8 +32,10 @@ macro_rules! e2e {
     };
 }
 
+pub(crate) use e2e;
+
 /// The gRPC code of a result, `Ok` for success.
-pub fn code<T>(result: &Result<T, tonic::Status>) -> tonic::Code {
+pub(crate) fn code<T>(result: &Result<T, tonic::Status>) -> tonic::Code {
     match result {
         Ok(_) => tonic::Code::Ok,
         Err(status) => status.code(),
@@ -42,7 +43,7 @@ pub fn code<T>(result: &Result<T, tonic::Status>) -> tonic::Code {
 }
 
 /// The fields named by an INVALID_ARGUMENT's BadRequest detail.
-pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
+pub(crate) fn bad_fields(status: &tonic::Status) -> Vec<String> {
     use tonic_types::StatusExt;
     status
         .get_details_bad_request()
@@ -51,7 +52,11 @@ pub fn bad_fields(status: &tonic::Status) -> Vec<String> {
 }
 
 /// Creates the seed station's standard referral from its first department.
-pub async fn create_referral(app: &TestApp, station: &Station, request_id: &str) -> Referral {
+pub(crate) async fn create_referral(
+    app: &TestApp,
+    station: &Station,
+    request_id: &str,
+) -> Referral {
     app.referrals(Some(&station.his_key))
         .create_referral(station.referral_request(&station.department, request_id))
         .await

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
+use crate::support::{Assessments, Station, TestApp, bad_fields, code, e2e};
 use tokio_stream::StreamExt;
 use tonic::Code;
-use yishe_e2e::{Assessments, Station, TestApp, bad_fields, code, e2e};
 use yishe_proto::assessment::*;
 use yishe_proto::common;
 use yishe_proto::referral::{
@@ -455,7 +455,7 @@ async fn nobody_else_sees_or_records_assessments(app: TestApp, station: Station)
     );
 
     // Not even one who sees it in the station's unassigned inbox.
-    let inbox = yishe_e2e::create_referral(&app, &station, "perm-2").await;
+    let inbox = crate::support::create_referral(&app, &station, "perm-2").await;
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
     let inbox = supervisor
         .accept_referral(AcceptReferralRequest {
@@ -622,7 +622,7 @@ async fn bad_answers_are_named_and_submissions_are_idempotent(app: TestApp, stat
     );
 
     // A referral not yet accepted cannot be assessed.
-    let waiting = yishe_e2e::create_referral(&app, &station, "bad-2").await;
+    let waiting = crate::support::create_referral(&app, &station, "bad-2").await;
     let early = app
         .assessments(Some(&station.supervisor_key))
         .submit_assessment(submission(&waiting, "early", vec![phq9([0; 9])]))
@@ -823,7 +823,7 @@ prompt = "过去一周您的痛苦程度"
     )
     .unwrap();
     let dir = wording.path().to_path_buf();
-    let app = TestApp::spawn_with(yishe_e2e::Engine::Sqlite, move |config| {
+    let app = TestApp::spawn_with(crate::support::Engine::Sqlite, move |config| {
         config.assessment.distress_threshold = 6;
         config.assessment.wording_dir = dir;
     })

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
+use crate::support::{Engine, Station, TestApp, create_referral, e2e};
 use tokio_stream::StreamExt;
-use yishe_e2e::{Engine, Station, TestApp, create_referral, e2e};
 use yishe_proto::referral::*;
-use yishe_testkit::http_get;
+use yishe_testserver::http_get;
 
 async fn metrics_show_calls_and_referrals_but_no_patient(app: TestApp, station: Station) {
     let created = create_referral(&app, &station, "m1").await;

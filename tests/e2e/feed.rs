@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use crate::support::{Station, TestApp, create_referral, e2e};
 use tokio_stream::StreamExt;
-use yishe_e2e::{Station, TestApp, create_referral, e2e};
 use yishe_proto::referral::*;
 
 type Events = tonic::Streaming<WatchReferralEventsResponse>;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use yishe_e2e::{Engine, Station, TestApp, create_referral, e2e};
+use crate::support::{Engine, Station, TestApp, create_referral, e2e};
 use yishe_proto::referral::{GetReferralRequest, ListReferralsRequest};
 use yishe_proto::security::encryption_service_client::EncryptionServiceClient;
 use yishe_proto::security::*;

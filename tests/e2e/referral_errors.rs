@@ -1,6 +1,6 @@
 //! Every refusal an integrator can meet, with its code.
 
-use yishe_e2e::{Station, TestApp, bad_fields, code, create_referral, e2e};
+use crate::support::{Station, TestApp, bad_fields, code, create_referral, e2e};
 use yishe_proto::common::Priority;
 use yishe_proto::directory::{ListApiKeysRequest, RevokeApiKeyRequest};
 use yishe_proto::referral::*;

@@ -1,22 +1,20 @@
 //! Running the real `yishe` binary against a test server.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::process::Output;
 
-use yishe_testkit::TestApp;
+use yishe_testserver::TestApp;
 
-pub struct Cli<'a> {
-    pub app: &'a TestApp,
+pub(crate) struct Cli<'a> {
+    pub(crate) app: &'a TestApp,
 }
 
 impl Cli<'_> {
-    pub async fn run(&self, key: &str, args: &[&str]) -> Output {
+    pub(crate) async fn run(&self, key: &str, args: &[&str]) -> Output {
         self.run_with_input(key, args, "").await
     }
 
     /// Runs `yishe` with `input` on its standard input (for interactive prompts).
-    pub async fn run_with_input(&self, key: &str, args: &[&str], input: &str) -> Output {
+    pub(crate) async fn run_with_input(&self, key: &str, args: &[&str], input: &str) -> Output {
         use tokio::io::AsyncWriteExt;
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_yishe"))
             .args(args)
@@ -33,7 +31,7 @@ impl Cli<'_> {
         child.wait_with_output().await.unwrap()
     }
 
-    pub async fn ok(&self, key: &str, args: &[&str]) -> String {
+    pub(crate) async fn ok(&self, key: &str, args: &[&str]) -> String {
         let out = self.run(key, args).await;
         assert!(
             out.status.success(),

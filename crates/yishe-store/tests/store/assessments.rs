@@ -12,8 +12,7 @@ use yishe_domain::{AssessmentId, PageRequest, RiskFlagId, SocialWorkerId};
 use yishe_store::{Error, RiskFlagScope, Store, Submitted};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
-mod fixtures;
-use fixtures::*;
+use crate::fixtures::*;
 
 fn phq9(item9: i32, rest: i32) -> ResponseDraft {
     let mut answers: yishe_domain::assessment::Answers =

@@ -2,10 +2,9 @@
 //! department, workers and keys, a referral created, accepted, assigned and watched;
 //! and a refused call shown with its fields and a non-zero exit.
 
-use yishe_testkit::{Engine, TestApp};
+use yishe_testserver::{Engine, TestApp};
 
-mod cli;
-use cli::Cli;
+use crate::support::Cli;
 
 async fn walk_through(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
@@ -183,7 +182,7 @@ async fn walk_through(engine: Engine) {
     // A staff token minted locally works like a key.
     let dir = tempfile::tempdir().unwrap();
     let pem = dir.path().join("signing.pem");
-    std::fs::write(&pem, yishe_testkit::tokens::ed25519_signing_pem()).unwrap();
+    std::fs::write(&pem, yishe_testserver::tokens::ed25519_signing_pem()).unwrap();
     let token = cli
         .ok(
             "",
@@ -195,9 +194,9 @@ async fn walk_through(engine: Engine) {
                 "--kid",
                 "ed",
                 "--issuer",
-                yishe_testkit::tokens::ISSUER,
+                yishe_testserver::tokens::ISSUER,
                 "--audience",
-                yishe_testkit::tokens::AUDIENCE,
+                yishe_testserver::tokens::AUDIENCE,
                 "--subject",
                 "zhang.supervisor",
                 "--role",

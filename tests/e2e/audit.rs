@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
+use crate::support::{Station, TestApp, create_referral, e2e};
 use tokio_stream::StreamExt;
-use yishe_e2e::{Station, TestApp, create_referral, e2e};
 use yishe_proto::audit::*;
 use yishe_proto::directory::ListApiKeysRequest;
 use yishe_proto::referral::{GetReferralRequest, ListReferralsRequest};
-use yishe_testkit::Directory;
+use yishe_testserver::Directory;
 
 type Audit = audit_service_client::AuditServiceClient<
     tonic::service::interceptor::InterceptedService<
@@ -203,7 +203,7 @@ async fn an_edit_behind_yishes_back_is_pinpointed(app: TestApp, station: Station
 }
 
 async fn break_glass_is_granted_audited_and_listed_for_review(app: TestApp, station: Station) {
-    use yishe_testkit::tokens::{Signer, mint};
+    use yishe_testserver::tokens::{Signer, mint};
     let created = create_referral(&app, &station, "m1").await;
     let mut station_feed = app
         .referrals(Some(&station.supervisor_key))

@@ -2,10 +2,10 @@
 //! an accepted algorithm for this issuer and audience, within their validity (60 s of
 //! skew); refused with UNAUTHENTICATED otherwise.
 
+use crate::support::{Station, TestApp, code, create_referral, e2e};
 use serde_json::json;
-use yishe_e2e::{Station, TestApp, code, create_referral, e2e};
 use yishe_proto::referral::{GetReferralRequest, ListReferralsRequest};
-use yishe_testkit::tokens::{Signer, mint};
+use yishe_testserver::tokens::{Signer, mint};
 
 fn now() -> u64 {
     std::time::SystemTime::now()
@@ -107,7 +107,7 @@ async fn bad_tokens_are_unauthenticated(app: TestApp, _station: Station) {
     // An algorithm Yishe does not accept (a shared secret), even with a known kid.
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
     header.kid = Some("ed".into());
-    let mut claims = yishe_testkit::tokens::valid_claims("x");
+    let mut claims = yishe_testserver::tokens::valid_claims("x");
     claims["role"] = json!("supervisor");
     claims["station"] = json!("s1");
     let hs = jsonwebtoken::encode(

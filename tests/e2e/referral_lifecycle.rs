@@ -1,6 +1,6 @@
 //! The whole lifecycle of a referral as an HIS and the station live it.
 
-use yishe_e2e::{Station, TestApp, code, create_referral, e2e};
+use crate::support::{Station, TestApp, code, create_referral, e2e};
 use yishe_proto::referral::*;
 
 async fn from_intake_to_cancellation(app: TestApp, station: Station) {

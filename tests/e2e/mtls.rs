@@ -3,14 +3,15 @@
 //! what any HIS sees (never the station's notes), may call only what an HIS may call;
 //! an unregistered certificate, or one from another CA, is UNAUTHENTICATED.
 
+use crate::support::{Engine, Station, TestApp};
 use tokio_stream::StreamExt;
-use yishe_e2e::{Engine, Station, TestApp};
 use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role};
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_proto::referral::*;
 
 async fn spawn(engine: Engine) -> Option<(TestApp, Station)> {
-    let app = TestApp::spawn_with(engine, |c| c.security.tls = yishe_testkit::mutual_tls()).await?;
+    let app =
+        TestApp::spawn_with(engine, |c| c.security.tls = yishe_testserver::mutual_tls()).await?;
     let station = Station::seed(&app).await;
     app.directory(Some(&station.admin_key))
         .create_api_key(CreateApiKeyRequest {
@@ -166,7 +167,7 @@ async fn postgres_other_certificates_are_refused() {
 /// With `tls.metrics`, the metrics port speaks TLS only.
 async fn metrics_over_tls(engine: Engine) {
     let Some(app) = TestApp::spawn_with(engine, |c| {
-        c.security.tls = yishe_testkit::mutual_tls();
+        c.security.tls = yishe_testserver::mutual_tls();
         c.security.tls.metrics = true;
     })
     .await
@@ -177,18 +178,18 @@ async fn metrics_over_tls(engine: Engine) {
         .referrals(None)
         .list_referrals(ListReferralsRequest::default())
         .await;
-    let text = yishe_testkit::https_get(app.http_addr, "/metrics").await;
+    let text = yishe_testserver::https_get(app.http_addr, "/metrics").await;
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     assert!(
         text.contains(r#"grpc_server_handled_total{grpc_code="UNAUTHENTICATED""#),
         "{text}"
     );
-    let health = yishe_testkit::https_get(app.http_addr, "/healthz").await;
+    let health = yishe_testserver::https_get(app.http_addr, "/healthz").await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     // Plaintext gets no answer.
     let plain = tokio::time::timeout(
         std::time::Duration::from_secs(3),
-        yishe_testkit::http_get(app.http_addr, "/metrics"),
+        yishe_testserver::http_get(app.http_addr, "/metrics"),
     )
     .await;
     assert!(

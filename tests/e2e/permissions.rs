@@ -3,10 +3,10 @@
 //! matrix is written out here, apart from the server's policy table, so a change to
 //! either shows up as a failure.
 
+use crate::support::{Station, TestApp, e2e};
 use prost::Message;
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::metadata::MetadataValue;
-use yishe_e2e::{Station, TestApp, e2e};
 
 const REFERRAL: &str = "yishe.referral.v1.ReferralService";
 const DIRECTORY: &str = "yishe.directory.v1.DirectoryService";
@@ -213,7 +213,7 @@ async fn a_read_only_key_only_reads(app: TestApp, station: Station) {
         .unwrap()
         .into_inner();
     assert!(key.api_key.unwrap().read_only);
-    let created = yishe_e2e::create_referral(&app, &station, "m1").await;
+    let created = crate::support::create_referral(&app, &station, "m1").await;
     let mut reader = app.referrals(Some(&key.secret));
     let listed = reader
         .list_referrals(ListReferralsRequest::default())
@@ -253,10 +253,10 @@ e2e!(
 
 /// The third identity kind: an HIS known by its client certificate may call exactly
 /// what an HIS may call.
-async fn every_method_for_a_client_certificate(engine: yishe_e2e::Engine) {
+async fn every_method_for_a_client_certificate(engine: crate::support::Engine) {
     use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role as Wire};
     let Some(app) =
-        TestApp::spawn_with(engine, |c| c.security.tls = yishe_testkit::mutual_tls()).await
+        TestApp::spawn_with(engine, |c| c.security.tls = yishe_testserver::mutual_tls()).await
     else {
         return;
     };
@@ -306,10 +306,10 @@ async fn every_method_for_a_client_certificate(engine: yishe_e2e::Engine) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_every_method_for_a_client_certificate() {
-    every_method_for_a_client_certificate(yishe_e2e::Engine::Sqlite).await
+    every_method_for_a_client_certificate(crate::support::Engine::Sqlite).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_every_method_for_a_client_certificate() {
-    every_method_for_a_client_certificate(yishe_e2e::Engine::Postgres).await
+    every_method_for_a_client_certificate(crate::support::Engine::Postgres).await
 }

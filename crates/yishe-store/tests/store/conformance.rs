@@ -8,8 +8,7 @@ use yishe_domain::{DepartmentId, HospitalId, PageRequest, ReferralId, Role, Soci
 use yishe_store::{AuditEntry, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
-mod fixtures;
-use fixtures::*;
+use crate::fixtures::*;
 
 async fn referral_round_trips(db: TestDatabase) {
     let store = open(&db).await;

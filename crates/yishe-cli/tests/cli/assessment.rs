@@ -5,10 +5,9 @@
 
 use serde_json::Value;
 use yishe_proto::common::Priority;
-use yishe_testkit::{Engine, Station, TestApp};
+use yishe_testserver::{Engine, Station, TestApp};
 
-mod cli;
-use cli::Cli;
+use crate::support::Cli;
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))

@@ -1,0 +1,7 @@
+//! The store on both engines: every test runs on SQLite and on PostgreSQL, through the
+//! repositories and roles the services use. One test binary for the whole suite.
+
+mod fixtures;
+
+mod assessments;
+mod conformance;

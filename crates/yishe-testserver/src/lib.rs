@@ -1,0 +1,13 @@
+//! Test support at the server level: a real Yishe server on 127.0.0.1 with ephemeral
+//! ports over a fresh database (`TestApp`), typed clients, a seeded station, staff
+//! tokens signed with fixture keys, and the TLS fixtures.
+
+mod app;
+mod seed;
+pub mod tokens;
+
+pub use app::{
+    Assessments, Directory, Referrals, TestApp, http_get, https_get, mutual_tls, tls_fixture,
+};
+pub use seed::Station;
+pub use yishe_testkit::{Engine, TestDatabase};

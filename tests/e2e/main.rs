@@ -1,0 +1,17 @@
+//! Yishe end to end: each suite runs through a real server on ephemeral ports, over a
+//! fresh database, with real gRPC clients, once on SQLite and once on PostgreSQL. One
+//! test binary for all of them, so the server is linked once.
+
+mod support;
+
+mod assessment;
+mod audit;
+mod encryption;
+mod feed;
+mod leak;
+mod mtls;
+mod operations;
+mod permissions;
+mod referral_errors;
+mod referral_lifecycle;
+mod tokens;
