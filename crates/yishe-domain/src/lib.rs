@@ -19,7 +19,7 @@ pub mod validation;
 
 pub use audit::{AuditAction, Outcome};
 pub use caller::{Caller, Role};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, SystemClock};
 pub use code::Code;
 pub use etag::{Etag, StaleEtag};
 pub use ids::{

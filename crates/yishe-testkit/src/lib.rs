@@ -1,11 +1,13 @@
 //! Test support at the storage level: throwaway databases on both engines
 //! (`TestDatabase`, a throwaway PostgreSQL cluster when no server is given) and a
-//! macro that runs one test body on each engine. It links no service: the store's own
+//! macro that runs one test body on each engine, and a clock a test can move. It links no service: the store's own
 //! tests build without them. A real server is `yishe-testserver`'s.
 
+mod clock;
 mod cluster;
 mod database;
 
+pub use clock::TestClock;
 pub use database::{Engine, TestDatabase};
 
 /// Runs each named `async fn(TestDatabase)` once on SQLite and once on PostgreSQL, as

@@ -2,6 +2,7 @@
 //! fresh database, and typed clients that authenticate with a key.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
 
@@ -13,7 +14,7 @@ use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_runtime::config::Config;
 use yishe_runtime::{Process, Shutdown};
 
-use crate::{Engine, TestDatabase};
+use crate::{Engine, TestClock, TestDatabase};
 
 pub type Referrals = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Directory = DirectoryServiceClient<InterceptedService<Channel, Bearer>>;
@@ -30,6 +31,8 @@ pub struct TestApp {
     pub process: Process,
     pub channel: Channel,
     pub shutdown: Shutdown,
+    /// The server's clock: a test moves it to reach a deadline at once.
+    pub clock: Arc<TestClock>,
     pub db: TestDatabase,
     /// Keeps the data directory alive.
     _data_dir: tempfile::TempDir,
@@ -59,8 +62,8 @@ impl TestApp {
         configure(&mut config);
         config.validate().expect("test configuration is valid");
         let shutdown = Shutdown::new();
-        let clock = std::sync::Arc::new(yishe_domain::SystemClock);
-        let running = yishe_server::start(config, shutdown.clone(), clock)
+        let clock = Arc::new(TestClock::new());
+        let running = yishe_server::start(config, shutdown.clone(), clock.clone())
             .await
             .expect("server starts");
         let admin_key = running
@@ -87,6 +90,7 @@ impl TestApp {
             process,
             channel,
             shutdown,
+            clock,
             db,
             _data_dir: data_dir,
         })

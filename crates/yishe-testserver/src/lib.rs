@@ -10,4 +10,4 @@ pub use app::{
     Assessments, Directory, Referrals, TestApp, http_get, https_get, mutual_tls, tls_fixture,
 };
 pub use seed::Station;
-pub use yishe_testkit::{Engine, TestDatabase};
+pub use yishe_testkit::{Engine, TestClock, TestDatabase};
