@@ -48,6 +48,16 @@ pub struct StaleEtag {
     pub record: &'static str,
 }
 
+impl crate::ServiceError for StaleEtag {
+    fn code(&self) -> crate::Code {
+        crate::Code::Aborted
+    }
+
+    fn reason(&self) -> &'static str {
+        "STALE_ETAG"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

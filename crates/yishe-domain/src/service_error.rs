@@ -22,6 +22,13 @@ pub trait ServiceError: std::error::Error + Send + Sync + 'static {
     }
 }
 
+/// What cannot happen answers nothing.
+impl ServiceError for std::convert::Infallible {
+    fn code(&self) -> Code {
+        match *self {}
+    }
+}
+
 impl ServiceError for Violations {
     fn code(&self) -> Code {
         Code::InvalidArgument

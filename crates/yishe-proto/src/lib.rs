@@ -3,38 +3,7 @@
 
 #[allow(unreachable_pub, missing_debug_implementations, clippy::all)]
 mod generated {
-    pub mod yishe {
-        pub mod common {
-            pub mod v1 {
-                tonic::include_proto!("yishe.common.v1");
-            }
-        }
-        pub mod referral {
-            pub mod v1 {
-                tonic::include_proto!("yishe.referral.v1");
-            }
-        }
-        pub mod directory {
-            pub mod v1 {
-                tonic::include_proto!("yishe.directory.v1");
-            }
-        }
-        pub mod audit {
-            pub mod v1 {
-                tonic::include_proto!("yishe.audit.v1");
-            }
-        }
-        pub mod assessment {
-            pub mod v1 {
-                tonic::include_proto!("yishe.assessment.v1");
-            }
-        }
-        pub mod security {
-            pub mod v1 {
-                tonic::include_proto!("yishe.security.v1");
-            }
-        }
-    }
+    include!(concat!(env!("OUT_DIR"), "/yishe.rs"));
 }
 
 pub use generated::yishe::{

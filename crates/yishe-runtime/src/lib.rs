@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod failure;
 pub mod grpc_metrics;
 pub mod http;
 pub mod load_shed;
@@ -19,6 +20,7 @@ pub mod tls;
 pub mod use_case;
 
 pub use config::Config;
+pub use failure::Failure;
 pub use metrics::Metrics;
 pub use process::{Process, StartError, run_standalone};
 pub use services::{Register, Services};

@@ -1,12 +1,13 @@
-//! The assessment service's errors and the code each one is answered with.
+//! The assessment service's own refusals; with what any use-case can run into, they
+//! make its `Error`.
 
-use yishe_domain::referral::ChangeError;
-use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
+use yishe_domain::{Code, ServiceError};
+use yishe_runtime::Failure;
+
+pub type Error = Failure<Refusal>;
 
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(Violations),
+pub enum Refusal {
     /// Not found, or not visible to the caller: answered alike, so nobody can probe.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -14,46 +15,31 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     Precondition(String),
-    /// The referral's rules refuse what the assessment would do to it.
-    #[error(transparent)]
-    Change(#[from] ChangeError),
-    #[error(transparent)]
-    Stale(#[from] StaleEtag),
     #[error("this request_id was already used for a different assessment")]
     RequestIdReused,
-    #[error(transparent)]
-    Store(#[from] yishe_store::Error),
 }
 
-impl ServiceError for Error {
+impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Error::Invalid(_) => Code::InvalidArgument,
-            Error::NotFound(_) => Code::NotFound,
-            Error::Forbidden(_) => Code::PermissionDenied,
-            Error::Change(e) => e.code(),
-            Error::Precondition(_) => Code::FailedPrecondition,
-            Error::Stale(_) => Code::Aborted,
-            Error::RequestIdReused => Code::AlreadyExists,
-            Error::Store(e) => e.code(),
+            Refusal::NotFound(_) => Code::NotFound,
+            Refusal::Forbidden(_) => Code::PermissionDenied,
+            Refusal::Precondition(_) => Code::FailedPrecondition,
+            Refusal::RequestIdReused => Code::AlreadyExists,
         }
     }
 
     fn reason(&self) -> &'static str {
         match self {
-            Error::Change(e) => e.reason(),
-            Error::Stale(_) => "STALE_ETAG",
-            Error::RequestIdReused => "REQUEST_ID_REUSED",
-            Error::Store(e) => e.reason(),
+            Refusal::RequestIdReused => "REQUEST_ID_REUSED",
             other => other.code().reason(),
         }
     }
+}
 
-    fn violations(&self) -> Option<&Violations> {
-        match self {
-            Error::Invalid(v) => Some(v),
-            _ => None,
-        }
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Failure::Refused(refusal)
     }
 }
 

@@ -13,7 +13,7 @@ use yishe_domain::{AssessmentId, AuditAction, Outcome, Page, PageRequest, Referr
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{Store, Submitted, Tx};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::escalation::{self, Consequences};
 use crate::metrics::AssessmentMetrics;
 
@@ -76,13 +76,13 @@ impl AssessmentService {
                     tx.commit().await?;
                     Ok((*existing, Consequences::default()))
                 }
-                Submitted::Existing(..) => Err(Error::RequestIdReused),
+                Submitted::Existing(..) => Err(Refusal::RequestIdReused.into()),
                 // Checked after the insert so that a replay returns the first result
                 // even if the case has moved on; dropping `tx` undoes the insert.
-                Submitted::Inserted if !open => Err(Error::Precondition(format!(
+                Submitted::Inserted if !open => Err(Refusal::Precondition(format!(
                     "a referral in status {} cannot be assessed: it must be ACCEPTED or IN_PROGRESS",
                     referral.status.as_str()
-                ))),
+                )).into()),
                 Submitted::Inserted => {
                     let done =
                         escalation::apply(&mut *tx, ctx, referral, &assessment, now).await?;
@@ -124,15 +124,16 @@ impl AssessmentService {
             let current = tx
                 .get_assessment(id, None)
                 .await?
-                .ok_or(Error::NotFound("assessment"))?;
+                .ok_or(Refusal::NotFound("assessment"))?;
             referral_id = Some(current.referral);
             let referral = self.referral_for(&mut *tx, ctx, current.referral).await?;
             etag.check(current.current_version, "assessment")?;
             if !referral.status.is_open_case() {
-                return Err(Error::Precondition(format!(
+                return Err(Refusal::Precondition(format!(
                     "the referral is {}: assessments of a closed case are not amended",
                     referral.status.as_str()
-                )));
+                ))
+                .into());
             }
             // A correction keeps when the assessment took place unless it corrects that.
             let draft = AssessmentDraft {
@@ -187,12 +188,12 @@ impl AssessmentService {
                 Some(a) => a.referral,
                 None => match tx.get_assessment(id, None).await? {
                     Some(a) => a.referral,
-                    None => return Err(Error::NotFound("assessment")),
+                    None => return Err(Refusal::NotFound("assessment").into()),
                 },
             };
             referral_id = Some(referral);
             self.referral_for(&mut *tx, ctx, referral).await?;
-            let found = found.ok_or(Error::NotFound("assessment version"))?;
+            let found = found.ok_or(Refusal::NotFound("assessment version"))?;
             tx.append_audit(&ctx.audit(AuditAction::AssessmentGet, referral, Outcome::Ok))
                 .await?;
             tx.commit().await?;
@@ -270,13 +271,13 @@ impl AssessmentService {
         let referral = tx
             .get_referral(id)
             .await?
-            .ok_or(Error::NotFound("referral"))?;
+            .ok_or(Refusal::NotFound("referral"))?;
         match assessment_access(&ctx.caller, referral.scope()) {
             Access::Allowed => Ok(referral),
-            Access::NotVisible => Err(Error::NotFound("referral")),
-            Access::NotAssigned => Err(Error::Forbidden(
+            Access::NotVisible => Err(Refusal::NotFound("referral").into()),
+            Access::NotAssigned => Err(Refusal::Forbidden(
                 "only the referral's assigned social worker and the station's supervisors may work on its assessments".into(),
-            )),
+            ).into()),
         }
     }
 

@@ -1,24 +1,4 @@
-//! The audit service's errors: only the store's, since requests are checked at the
-//! edge.
+//! The audit service's errors: only what any use-case can run into (requests are
+//! checked at the edge, and the auditor is refused nothing of their own).
 
-use yishe_domain::{Code, ServiceError};
-
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error(transparent)]
-    Store(#[from] yishe_store::Error),
-}
-
-impl ServiceError for Error {
-    fn code(&self) -> Code {
-        match self {
-            Error::Store(e) => e.code(),
-        }
-    }
-
-    fn reason(&self) -> &'static str {
-        match self {
-            Error::Store(e) => e.reason(),
-        }
-    }
-}
+pub type Error = yishe_runtime::Failure<yishe_runtime::failure::NoRefusal>;

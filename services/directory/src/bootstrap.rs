@@ -11,7 +11,7 @@ use yishe_domain::{AuditAction, Clock, Role, StationId};
 use yishe_runtime::auth::secrets;
 use yishe_store::{AuditEntry, Store};
 
-use crate::error::Result;
+use crate::error::{Refusal, Result};
 
 /// The name of the admin key file inside the data directory.
 pub const ADMIN_KEY_FILE: &str = "admin.key";
@@ -59,7 +59,7 @@ pub async fn ensure_admin_key(
     .await?;
     // The file first: a key nobody can read would be worse than no key.
     let path = data_dir.join(ADMIN_KEY_FILE);
-    write_private(&path, &secret)?;
+    write_private(&path, &secret).map_err(Refusal::KeyFile)?;
     tx.commit().await?;
     Ok(Some(FirstAdminKey { path, secret }))
 }

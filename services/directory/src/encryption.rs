@@ -13,7 +13,7 @@ use yishe_runtime::Shutdown;
 use yishe_runtime::auth::RequestContext;
 use yishe_store::Store;
 
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 
 const BATCH: u32 = 200;
 /// How often the loop looks even without a rotation (keys rotated by another process).
@@ -74,9 +74,9 @@ impl EncryptionService {
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub(crate) async fn rotate(&self, ctx: &RequestContext) -> Result<(String, u64), Error> {
         let Some(path) = &self.key_file else {
-            return Err(Error::Precondition(
+            return Err(Refusal::Precondition(
                 "the encryption keys come from the environment (YISHE_ENCRYPTION_KEYS): rotate them there".into(),
-            ));
+            ).into());
         };
         let _one_at_a_time = self.rotating.lock().await;
         let crypto = self.store.crypto();

@@ -1,48 +1,34 @@
-//! The directory service's errors and the code each one is answered with.
+//! The directory service's own refusals; with what any use-case can run into, they
+//! make its `Error`.
 
-use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
+use yishe_domain::{Code, ServiceError};
+use yishe_runtime::Failure;
+
+pub type Error = Failure<Refusal>;
 
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(Violations),
+pub enum Refusal {
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error(transparent)]
-    Stale(#[from] StaleEtag),
-    #[error(transparent)]
-    Store(#[from] yishe_store::Error),
-    #[error("cannot write the admin key file: {0}")]
-    KeyFile(#[from] std::io::Error),
     #[error("{0}")]
     Precondition(String),
+    #[error("cannot write the admin key file: {0}")]
+    KeyFile(#[from] std::io::Error),
 }
 
-impl ServiceError for Error {
+impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Error::Invalid(_) => Code::InvalidArgument,
-            Error::NotFound(_) => Code::NotFound,
-            Error::Stale(_) => Code::Aborted,
-            Error::Store(e) => e.code(),
-            Error::KeyFile(_) => Code::Internal,
-            Error::Precondition(_) => Code::FailedPrecondition,
+            Refusal::NotFound(_) => Code::NotFound,
+            Refusal::Precondition(_) => Code::FailedPrecondition,
+            Refusal::KeyFile(_) => Code::Internal,
         }
     }
+}
 
-    fn reason(&self) -> &'static str {
-        match self {
-            Error::Stale(_) => "STALE_ETAG",
-            Error::Store(e) => e.reason(),
-            other => other.code().reason(),
-        }
-    }
-
-    fn violations(&self) -> Option<&Violations> {
-        match self {
-            Error::Invalid(v) => Some(v),
-            _ => None,
-        }
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Failure::Refused(refusal)
     }
 }
 

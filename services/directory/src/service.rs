@@ -10,7 +10,7 @@ use yishe_domain::{AuditAction, HospitalId, Outcome, Role, StationId, Violations
 use yishe_runtime::auth::{RequestContext, secrets};
 use yishe_store::{Store, Tx};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 #[derive(Debug, Clone)]
 pub(crate) struct DirectoryService {
@@ -95,7 +95,7 @@ impl DirectoryService {
             .get_worker(request.id)
             .await?
             .filter(|w| w.station == station)
-            .ok_or(Error::NotFound("social worker"))?;
+            .ok_or(Refusal::NotFound("social worker"))?;
         request.etag.check(worker.version, "social worker")?;
         worker.apply(change, ctx.now());
         tx.save_worker(&mut worker).await?;
@@ -157,7 +157,7 @@ impl DirectoryService {
         let key = tx
             .revoke_api_key(id, ctx.now())
             .await?
-            .ok_or(Error::NotFound("api key"))?;
+            .ok_or(Refusal::NotFound("api key"))?;
         tx.append_audit(&ctx.audit(AuditAction::ApiKeyRevoke, id, Outcome::Ok))
             .await?;
         tx.commit().await?;

@@ -1,12 +1,13 @@
-//! The referral service's errors, as its callers receive them.
+//! The referral service's own refusals; with what any use-case can run into, they
+//! make its `Error`.
 
-use yishe_domain::referral::ChangeError;
-use yishe_domain::{Code, ServiceError, StaleEtag, Violations};
+use yishe_domain::{Code, ServiceError};
+use yishe_runtime::Failure;
+
+pub type Error = Failure<Refusal>;
 
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("{0}")]
-    Invalid(Violations),
+pub enum Refusal {
     /// Not found, or not visible to the caller: the two are answered alike so that a
     /// caller cannot probe for referrals it may not see.
     #[error("referral not found")]
@@ -15,47 +16,32 @@ pub enum Error {
     WorkerNotFound,
     #[error("{0}")]
     Forbidden(String),
-    /// The referral's rules refuse the change.
-    #[error(transparent)]
-    Change(#[from] ChangeError),
-    #[error(transparent)]
-    Stale(#[from] StaleEtag),
     #[error("this request_id was already used for a different referral")]
     RequestIdReused,
-    #[error(transparent)]
-    Store(#[from] yishe_store::Error),
 }
 
-impl ServiceError for Error {
+impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Error::Invalid(_) => Code::InvalidArgument,
-            Error::NotFound | Error::WorkerNotFound => Code::NotFound,
-            Error::Forbidden(_) => Code::PermissionDenied,
-            Error::Change(e) => e.code(),
-            Error::Stale(_) => Code::Aborted,
-            Error::RequestIdReused => Code::AlreadyExists,
-            Error::Store(e) => e.code(),
+            Refusal::NotFound | Refusal::WorkerNotFound => Code::NotFound,
+            Refusal::Forbidden(_) => Code::PermissionDenied,
+            Refusal::RequestIdReused => Code::AlreadyExists,
         }
     }
 
     fn reason(&self) -> &'static str {
         match self {
-            Error::NotFound => "REFERRAL_NOT_FOUND",
-            Error::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
-            Error::Change(e) => e.reason(),
-            Error::Stale(_) => "STALE_ETAG",
-            Error::RequestIdReused => "REQUEST_ID_REUSED",
-            Error::Store(e) => e.reason(),
-            other => other.code().reason(),
+            Refusal::NotFound => "REFERRAL_NOT_FOUND",
+            Refusal::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
+            Refusal::Forbidden(_) => "PERMISSION_DENIED",
+            Refusal::RequestIdReused => "REQUEST_ID_REUSED",
         }
     }
+}
 
-    fn violations(&self) -> Option<&Violations> {
-        match self {
-            Error::Invalid(v) => Some(v),
-            _ => None,
-        }
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Failure::Refused(refusal)
     }
 }
 

@@ -17,7 +17,7 @@ use yishe_domain::{
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{AuditEntry, Created, Store, Tx};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::metrics::ReferralMetrics;
 
 /// Everything the use-cases need.
@@ -57,9 +57,10 @@ impl ReferralService {
         let now = ctx.now();
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
-            return Err(Error::Forbidden(
+            return Err(Refusal::Forbidden(
                 "this key may not refer from that hospital and department".into(),
-            ));
+            )
+            .into());
         }
         let fingerprint = fingerprint(&new);
         let mut tx = self.store.begin().await?;
@@ -87,7 +88,7 @@ impl ReferralService {
             Created::Existing(existing, stored_fingerprint) => {
                 if stored_fingerprint != fingerprint {
                     drop(tx);
-                    let refused = Error::RequestIdReused;
+                    let refused: Error = Refusal::RequestIdReused.into();
                     self.refused(
                         ctx,
                         AuditAction::ReferralCreateReplay,
@@ -151,7 +152,7 @@ impl ReferralService {
         let Some(referral) = tx.get_referral(id).await? else {
             tx.append_audit(&not_found).await?;
             tx.commit().await?;
-            return Err(Error::NotFound);
+            return Err(Refusal::NotFound.into());
         };
         if can_see(&ctx.caller, referral.scope()) {
             tx.append_audit(&ctx.audit(AuditAction::ReferralGet, id, Outcome::Ok))
@@ -162,7 +163,7 @@ impl ReferralService {
         let Some(reason) = break_glass.filter(|_| ctx.caller.role == Role::Supervisor) else {
             tx.append_audit(&not_found).await?;
             tx.commit().await?;
-            return Err(Error::NotFound);
+            return Err(Refusal::NotFound.into());
         };
         let entry = ctx.audit(AuditAction::ReferralBreakGlass, id, Outcome::Ok);
         tx.append_audit(&entry.with_purpose(reason)).await?;
@@ -242,7 +243,10 @@ impl ReferralService {
             let mut tx = self.store.begin().await?;
             let mut referral = visible_for_change(&mut *tx, ctx, id, &etag).await?;
             referral.check_assignable(by)?;
-            let worker = tx.lock_worker(worker).await?.ok_or(Error::WorkerNotFound)?;
+            let worker = tx
+                .lock_worker(worker)
+                .await?
+                .ok_or(Refusal::WorkerNotFound)?;
             let event = referral.apply(Change::Assign(worker), by, ctx.now())?;
             self.save(tx, ctx, referral, event, action).await
         }
@@ -320,7 +324,7 @@ async fn visible_for_change(
         .get_referral(id)
         .await?
         .filter(|r| can_see(&ctx.caller, r.scope()))
-        .ok_or(Error::NotFound)?;
+        .ok_or(Refusal::NotFound)?;
     etag.check(referral.version, "referral")?;
     Ok(referral)
 }
