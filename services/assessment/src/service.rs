@@ -71,23 +71,27 @@ impl AssessmentService {
             };
             match tx.insert_assessment(&assessment, &fingerprint).await? {
                 Submitted::Existing(existing, stored) if stored == fingerprint => {
-                    tx.append_audit(&ctx.audit(AuditAction::AssessmentSubmitReplay, referral_id, Outcome::Ok))
-                        .await?;
+                    tx.append_audit(&ctx.audit(
+                        AuditAction::AssessmentSubmitReplay,
+                        referral_id,
+                        Outcome::Ok,
+                    ))
+                    .await?;
                     tx.commit().await?;
                     Ok((*existing, Consequences::default()))
                 }
                 Submitted::Existing(..) => Err(Refusal::RequestIdReused.into()),
                 // Checked after the insert so that a replay returns the first result
                 // even if the case has moved on; dropping `tx` undoes the insert.
-                Submitted::Inserted if !open => Err(Refusal::Precondition(format!(
-                    "a referral in status {} cannot be assessed: it must be ACCEPTED or IN_PROGRESS",
-                    referral.status.as_str()
-                )).into()),
+                Submitted::Inserted if !open => Err(not_assessable(referral.status)),
                 Submitted::Inserted => {
-                    let done =
-                        escalation::apply(&mut *tx, ctx, referral, &assessment, now).await?;
-                    tx.append_audit(&ctx.audit(AuditAction::AssessmentSubmit, referral_id, Outcome::Ok))
-                        .await?;
+                    let done = escalation::apply(&mut *tx, ctx, referral, &assessment, now).await?;
+                    tx.append_audit(&ctx.audit(
+                        AuditAction::AssessmentSubmit,
+                        referral_id,
+                        Outcome::Ok,
+                    ))
+                    .await?;
                     tx.commit().await?;
                     Ok((assessment, done))
                 }
@@ -319,6 +323,15 @@ impl AssessmentService {
         }
         result
     }
+}
+
+/// Why a referral in `status` takes no new assessment.
+fn not_assessable(status: Status) -> Error {
+    let status = status.as_str();
+    Refusal::Precondition(format!(
+        "a referral in status {status} cannot be assessed: it must be ACCEPTED or IN_PROGRESS"
+    ))
+    .into()
 }
 
 /// A stable digest of what a submission says, to tell a true replay from a reused id.

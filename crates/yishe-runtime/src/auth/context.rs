@@ -57,8 +57,9 @@ impl RequestContext {
             return;
         }
         let entry = self.audit(action, resource_id, Outcome::Refused(code));
-        if let Err(e) = store.append_audit_alone(&entry).await {
-            tracing::error!(error = %e, action = action.as_str(), "cannot write the audit row of a refused call");
+        if let Err(error) = store.append_audit_alone(&entry).await {
+            let action = action.as_str();
+            tracing::error!(%error, action, "cannot write the audit row of a refused call");
         }
     }
 }

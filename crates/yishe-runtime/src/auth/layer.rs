@@ -4,13 +4,13 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use async_trait::async_trait;
-use tonic::Status;
 use tower::{Layer, Service};
-use yishe_domain::{Caller, Clock, Code, Outcome};
+use yishe_domain::{Caller, Clock, Code, Outcome, Role, ServiceError};
 use yishe_store::{AuditEntry, Store};
 
 use super::context::RequestContext;
 use super::policy::{self, Access};
+use crate::status;
 
 /// Finds out who is calling from the request headers.
 #[async_trait]
@@ -35,18 +35,48 @@ pub enum AuthError {
     Unknown,
     #[error("{0}")]
     Rejected(&'static str),
-    #[error("cannot check credentials now")]
+    /// The credential store did not answer; the cause is logged, never sent.
+    #[error("cannot check credentials now; retry")]
     Unavailable(String),
 }
 
-impl AuthError {
-    fn into_status(self) -> Status {
+impl ServiceError for AuthError {
+    fn code(&self) -> Code {
         match self {
-            AuthError::Unavailable(cause) => {
-                tracing::warn!(%cause, "credential lookup failed");
-                Status::unavailable("cannot check credentials now; retry")
-            }
-            other => Status::unauthenticated(other.to_string()),
+            AuthError::Unavailable(_) => Code::Unavailable,
+            _ => Code::Unauthenticated,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            AuthError::Missing => "CREDENTIALS_MISSING",
+            AuthError::Malformed => "CREDENTIALS_MALFORMED",
+            AuthError::Unknown => "CREDENTIALS_UNKNOWN",
+            AuthError::Rejected(_) => "CREDENTIALS_REJECTED",
+            AuthError::Unavailable(_) => "CREDENTIALS_UNAVAILABLE",
+        }
+    }
+}
+
+/// Why an identified caller may not call a method.
+#[derive(Debug, thiserror::Error)]
+enum Denied {
+    #[error("the role {} may not call this method", .0.as_str())]
+    Role(Role),
+    #[error("this key is read-only")]
+    ReadOnly,
+}
+
+impl ServiceError for Denied {
+    fn code(&self) -> Code {
+        Code::PermissionDenied
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            Denied::Role(_) => "ROLE_NOT_ALLOWED",
+            Denied::ReadOnly => "READ_ONLY_CREDENTIALS",
         }
     }
 }
@@ -135,11 +165,12 @@ where
             {
                 Ok(caller) => caller,
                 Err(error) => {
-                    let status = error.into_status();
-                    if status.code() == tonic::Code::Unauthenticated {
+                    if let AuthError::Unavailable(cause) = &error {
+                        tracing::warn!(%cause, "credential lookup failed");
+                    } else {
                         refusal.record(None, Code::Unauthenticated).await;
                     }
-                    return Ok(status.into_http());
+                    return Ok(status::of(&error).into_http());
                 }
             };
             let allowed =
@@ -147,15 +178,11 @@ where
             if !allowed {
                 tracing::info!(role = caller.role.as_str(), "call denied by policy");
                 refusal.record(Some(&caller), Code::PermissionDenied).await;
-                let status = Status::permission_denied(format!(
-                    "the role {} may not call this method",
-                    caller.role.as_str()
-                ));
-                return Ok(status.into_http());
+                return Ok(status::of(&Denied::Role(caller.role)).into_http());
             }
             if caller.read_only && !policy::only_reads(request.uri().path()) {
                 refusal.record(Some(&caller), Code::PermissionDenied).await;
-                return Ok(Status::permission_denied("this key is read-only").into_http());
+                return Ok(status::of(&Denied::ReadOnly).into_http());
             }
             request.extensions_mut().insert(RequestContext {
                 caller,
