@@ -204,6 +204,12 @@ mod tests {
                 let refused = Config::load_from(Some(&file));
                 assert!(matches!(refused, Err(ConfigError::Load(_))), "{unknown}");
             }
+            std::fs::write(&file, "max_concurent_requests = 8\n").unwrap();
+            let typo = Config::load_from(Some(&file)).unwrap_err().to_string();
+            assert!(
+                typo.contains("unknown setting `max_concurent_requests` (did you mean `max_concurrent_requests`?)"),
+                "{typo}"
+            );
             assert!(Config::load_from(Some(&jail.directory().join("missing.toml"))).is_err());
             Ok(())
         });

@@ -75,8 +75,8 @@ pub(super) fn unknown_variables() -> Vec<String> {
         .filter_map(|(name, _)| name.into_string().ok())
         .filter(|name| name.starts_with("YISHE_") && !NOT_SETTINGS.contains(&name.as_str()))
         .filter(|name| !is_setting_variable(&name["YISHE_".len()..]))
-        .map(|name| match closest(&name) {
-            Some(meant) => format!("{name} (did you mean {meant}?)"),
+        .map(|name| match closest(&setting_of(&name["YISHE_".len()..])) {
+            Some(meant) => format!("{name} (did you mean {}?)", variable_of(meant)),
             None => name,
         })
         .collect();
@@ -84,15 +84,19 @@ pub(super) fn unknown_variables() -> Vec<String> {
     unknown
 }
 
-/// The variable of the setting whose name is nearest to `variable`, if any is near.
-fn closest(variable: &str) -> Option<String> {
+/// The variable that sets `setting` (`jwt.issuer`: `YISHE_JWT__ISSUER`).
+fn variable_of(setting: &str) -> String {
+    format!("YISHE_{}", setting.replace('.', "__").to_ascii_uppercase())
+}
+
+/// The setting whose name is nearest to `setting`, if any is near.
+fn closest(setting: &str) -> Option<&'static str> {
     SETTINGS
         .iter()
-        .map(|path| format!("YISHE_{}", path.replace('.', "__").to_ascii_uppercase()))
-        .map(|candidate| (strsim::levenshtein(variable, &candidate), candidate))
+        .map(|known| (strsim::levenshtein(setting, known), known.as_str()))
         .filter(|(distance, _)| *distance <= 3)
         .min()
-        .map(|(_, candidate)| candidate)
+        .map(|(_, known)| known)
 }
 
 /// Refuses a file that names a setting Yishe does not have (a typo would otherwise be
@@ -110,11 +114,14 @@ pub(super) fn refuse_unknown_settings(
             }
         });
     }
-    match unknown.first() {
-        None => Ok(()),
-        Some(key) => Err(ConfigError::Load(Box::new(figment::Error::from(format!(
-            "{}: unknown setting `{key}`",
-            path.display()
-        ))))),
-    }
+    let Some(key) = unknown.first() else {
+        return Ok(());
+    };
+    let hint = closest(key)
+        .map(|meant| format!(" (did you mean `{meant}`?)"))
+        .unwrap_or_default();
+    Err(ConfigError::Load(Box::new(figment::Error::from(format!(
+        "{}: unknown setting `{key}`{hint}",
+        path.display()
+    )))))
 }
