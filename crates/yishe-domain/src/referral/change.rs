@@ -239,7 +239,7 @@ impl Referral {
 mod tests {
     use super::*;
     use crate::directory::CertificationLevel;
-    use crate::referral::{Clinician, Consent, ConsentKind, Patient, Sex};
+    use crate::referral::{Clinician, Consent, ConsentKind, Patient};
     use crate::{DepartmentId, HospitalId, ReferralId, SocialWorkerId, StationId};
 
     fn at(seconds: i64) -> DateTime<Utc> {
@@ -258,17 +258,7 @@ mod tests {
                 staff_id: String::new(),
                 contact: String::new(),
             },
-            patient: Patient {
-                his_patient_id: "p".into(),
-                encounter_id: String::new(),
-                name: "n".into(),
-                sex: Sex::Unspecified,
-                birth_date: None,
-                phone: String::new(),
-                ward: String::new(),
-                bed: String::new(),
-                clinical_summary: String::new(),
-            },
+            patient: Patient::removed(),
             reasons: vec![crate::referral::ReferralReason::FinancialHardship],
             note: String::new(),
             priority: Priority::Routine,
