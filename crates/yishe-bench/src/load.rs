@@ -1,0 +1,107 @@
+//! The load generator: `callers` concurrent loops calling as fast as they can (or at a
+//! steady rate), a warm-up that is not counted, then the measured window.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How a workload is driven.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Drive {
+    pub(crate) callers: usize,
+    pub(crate) warm_up: Duration,
+    pub(crate) measure: Duration,
+    /// Calls per second for all callers together; `None`: as fast as they can.
+    pub(crate) rate: Option<f64>,
+}
+
+/// What one measured window saw.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Stats {
+    pub(crate) ok: u64,
+    pub(crate) errors: u64,
+    /// Latencies of the successful calls, in microseconds, sorted.
+    pub(crate) latencies: Vec<u32>,
+    pub(crate) elapsed: Duration,
+    /// The server's CPU time over the window.
+    pub(crate) server_cpu: Duration,
+}
+
+impl Stats {
+    pub(crate) fn throughput(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// The latency at quantile `q` (0.5, 0.99), in milliseconds.
+    pub(crate) fn quantile_ms(&self, q: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies.len() as f64 - 1.0) * q).round() as usize;
+        f64::from(self.latencies[i]) / 1000.0
+    }
+
+    /// The server's CPU per successful call, in microseconds.
+    pub(crate) fn cpu_per_call_us(&self) -> f64 {
+        self.server_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+    }
+}
+
+/// Runs `call(caller, n)` from `drive.callers` loops; counts what ends inside the
+/// measured window.
+pub(crate) async fn run<F, Fut>(drive: Drive, call: F) -> Stats
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let call = Arc::new(call);
+    let start = Instant::now();
+    let measure_from = start + drive.warm_up;
+    let end = measure_from + drive.measure;
+    let interval = drive
+        .rate
+        .map(|r| Duration::from_secs_f64(drive.callers as f64 / r));
+    let mut loops = Vec::new();
+    for caller in 0..drive.callers {
+        let call = call.clone();
+        loops.push(tokio::spawn(async move {
+            let mut stats = Stats::default();
+            let mut next = Instant::now();
+            let mut n = 0;
+            while Instant::now() < end {
+                if let Some(interval) = interval {
+                    tokio::time::sleep_until(next.into()).await;
+                    next += interval;
+                }
+                let began = Instant::now();
+                let ok = call(caller, n).await;
+                n += 1;
+                if began < measure_from {
+                    continue;
+                }
+                if ok {
+                    stats.ok += 1;
+                    stats.latencies.push(began.elapsed().as_micros() as u32);
+                } else {
+                    stats.errors += 1;
+                }
+            }
+            stats
+        }));
+    }
+    tokio::time::sleep_until(measure_from.into()).await;
+    let cpu_before = crate::cpu::server_cpu();
+    let mut total = Stats::default();
+    for caller in loops {
+        let stats = caller.await.expect("a caller loop");
+        total.ok += stats.ok;
+        total.errors += stats.errors;
+        total.latencies.extend(stats.latencies);
+    }
+    total.server_cpu = crate::cpu::server_cpu().saturating_sub(cpu_before);
+    total.elapsed = measure_from
+        .elapsed()
+        .min(drive.measure + Duration::from_secs(5));
+    total.latencies.sort_unstable();
+    total
+}

@@ -1,0 +1,363 @@
+//! The same SQL without Yishe: each workload's statements, on the real schema of the
+//! scratch database, run by a plain sqlx loop with as many connections as the workload
+//! has callers (on SQLite one writer, as the server has, with `synchronous=FULL`).
+//! The relay and the sealer run beside them as the server runs its own: in loops that
+//! move up to 500 committed rows per transaction. Their throughput is the baseline the
+//! table divides by.
+//!
+//! A sqlx loop rather than pgbench: the mirror then pays the same driver the server
+//! pays, so the ratio measures what Yishe adds (parsing, rules, sealing, auth, gRPC),
+//! and it runs the same on both engines.
+
+use std::str::FromStr;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::load::{Drive, Stats};
+use crate::server::Engine;
+
+/// Sizes like the sealed columns the server writes.
+const SEALED_PATIENT: usize = 420;
+const SEALED_SHORT: usize = 120;
+
+fn filler(len: usize) -> String {
+    "enc:v1:k1:"
+        .chars()
+        .chain(std::iter::repeat('x'))
+        .take(len)
+        .collect()
+}
+
+/// The mirrors of one engine, instantiated for each below (sqlx binds uuids and times
+/// natively per engine, as the store does).
+macro_rules! mirrors {
+    ($module:ident, $pool:ty, feed_lock = $feed_lock:literal, seal_lock = $seal_lock:literal) => {
+        mod $module {
+            use std::sync::Arc;
+
+            use crate::load::{self, Drive, Stats};
+            use super::{SEALED_PATIENT, SEALED_SHORT, filler};
+
+        /// The create path: the caller's key looked up, the department read, the referral,
+        /// its event and its audit row written in one transaction; then, as the relay and the
+        /// sealer do for it, the event moved into the feed and the audit row chained.
+                pub(super) async fn create(pool: $pool, readers: $pool, key_hash: &str, department: &str, drive: Drive) -> Stats {
+            let key_hash = key_hash.to_owned();
+            let department = uuid::Uuid::parse_str(department).expect("a department id");
+            let (patient, short) = (Arc::new(filler(SEALED_PATIENT)), Arc::new(filler(SEALED_SHORT)));
+            let background = Background::start(pool.clone());
+            let stats = load::run(drive, move |caller, n| {
+                let (pool, readers, key_hash) = (pool.clone(), readers.clone(), key_hash.clone());
+                let (patient, short) = (patient.clone(), short.clone());
+                async move {
+                    let result: Result<(), sqlx::Error> = async {
+                        sqlx::query("SELECT id, role, hospital_id, department_ids, station_id, revoked_at FROM api_keys WHERE secret_hash = $1")
+                            .bind(&key_hash)
+                            .fetch_optional(&readers)
+                            .await?;
+                        let mut tx = pool.begin().await?;
+                        sqlx::query("SELECT id, hospital_id, code, name FROM departments WHERE id = $1")
+                            .bind(department)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        let id = uuid::Uuid::now_v7();
+                        let now = chrono::Utc::now();
+                        sqlx::query(
+                            "INSERT INTO referrals (id, created_by, request_id, fingerprint, hospital_id, \
+                             department_id, station_id, clinician, patient, reasons, note, priority, consent, \
+                             status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, \
+                             sla_breached, accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
+                             VALUES ($1, 'mirror', $2, 'fp', 'h1', $3, 'main', '{}', $4, '[\"FINANCIAL_HARDSHIP\"]', $5, \
+                             'URGENT', $5, 'REQUESTED', NULL, $5, NULL, $6, FALSE, NULL, $6, $6, 1, 'lookup', 'k1') \
+                             ON CONFLICT (created_by, request_id) DO NOTHING RETURNING id",
+                        )
+                        .bind(id)
+                        .bind(format!("m-{caller}-{n}"))
+                        .bind(department)
+                        .bind(patient.as_str())
+                        .bind(short.as_str())
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        let event = uuid::Uuid::now_v7();
+                        sqlx::query("INSERT INTO referral_outbox (event_id, payload) VALUES ($1, $2)")
+                            .bind(event)
+                            .bind(short.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                        let audit = uuid::Uuid::now_v7();
+                        sqlx::query(
+                            "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
+                             resource_id, request_id, outcome, purpose) \
+                             VALUES ($1, $2, 'key', 'his_integration', 'referral.create', 'referral', $3, 'r', 'ok', '')",
+                        )
+                        .bind(audit)
+                        .bind(now)
+                        .bind(id.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
+                            .bind(audit)
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.commit().await
+                    }
+                    .await;
+                    if let Err(error) = &result {
+                        eprintln!("mirror: {error}");
+                    }
+                    result.is_ok()
+                }
+            })
+            .await;
+            background.stop().await;
+            stats
+        }
+
+        /// The relay and the sealer of the mirror, as the server runs them: each in a loop
+        /// of its own, under its lock, moving up to 500 committed rows per transaction.
+        struct Background {
+            stop: Arc<std::sync::atomic::AtomicBool>,
+            loops: Vec<tokio::task::JoinHandle<()>>,
+        }
+
+        impl Background {
+            fn start(pool: $pool) -> Self {
+                let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let loops = [relay_once as fn($pool) -> Moved, seal_once as fn($pool) -> Moved]
+                    .into_iter()
+                    .map(|once| {
+                        let (pool, stop) = (pool.clone(), stop.clone());
+                        tokio::spawn(async move {
+                            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                                match once(pool.clone()).await {
+                                    Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(2)).await,
+                                    Ok(_) => {}
+                                    Err(error) => eprintln!("mirror: {error}"),
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                Self { stop, loops }
+            }
+
+            async fn stop(self) {
+                self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                for one in self.loops {
+                    let _ = one.await;
+                }
+            }
+        }
+
+        type Moved = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, sqlx::Error>> + Send>>;
+
+        /// One relay run: committed outbox rows into the feed, in order.
+        fn relay_once(pool: $pool) -> Moved {
+            Box::pin(async move {
+                let mut tx = pool.begin().await?;
+                sqlx::query($feed_lock).execute(&mut *tx).await?;
+                let pending: Vec<(i64, uuid::Uuid, String)> = sqlx::query_as(
+                    "SELECT id, event_id, payload FROM referral_outbox ORDER BY id LIMIT 500",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM referral_feed")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                for (offset, (id, event, payload)) in pending.iter().enumerate() {
+                    sqlx::query("INSERT INTO referral_feed (sequence, event_id, payload) VALUES ($1, $2, $3)")
+                        .bind(head + 1 + offset as i64)
+                        .bind(event)
+                        .bind(payload)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM referral_outbox WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(pending.len())
+            })
+        }
+
+        /// One sealer run: committed audit rows linked into the chain, in order.
+        fn seal_once(pool: $pool) -> Moved {
+            Box::pin(async move {
+                let mut tx = pool.begin().await?;
+                sqlx::query($seal_lock).execute(&mut *tx).await?;
+                let pending: Vec<(i64, uuid::Uuid)> = sqlx::query_as(
+                    "SELECT p.id, a.id FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id \
+                     ORDER BY p.id LIMIT 500",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_chain")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                for (offset, (pending_id, audit)) in pending.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) VALUES ($1, $2, 'p', 'h')",
+                    )
+                    .bind(head + 1 + offset as i64)
+                    .bind(audit)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM audit_pending WHERE id = $1")
+                        .bind(pending_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(pending.len())
+            })
+        }
+
+        /// The list path: the caller's key looked up, then in one transaction a keyset page of
+        /// the station's referrals (with the assigned worker's name) and the audit of what was
+        /// read (the sealer chains those rows in the background).
+                pub(super) async fn list(pool: $pool, readers: $pool, key_hash: &str, filter: &str, audit_rows: usize, drive: Drive) -> Stats {
+            let key_hash = key_hash.to_owned();
+            let page = format!(
+                "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
+                 w.display_name FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id \
+                 WHERE r.station_id = 'main'{filter} ORDER BY r.id DESC LIMIT 51"
+            );
+            let background = Background::start(pool.clone());
+            let stats = load::run(drive, move |_, _| {
+                let (pool, readers, key_hash, page) = (pool.clone(), readers.clone(), key_hash.clone(), page.clone());
+                async move {
+                    let result: Result<(), sqlx::Error> = async {
+                        sqlx::query("SELECT id, role, hospital_id, department_ids, station_id, revoked_at FROM api_keys WHERE secret_hash = $1")
+                            .bind(&key_hash)
+                            .fetch_optional(&readers)
+                            .await?;
+                        let mut tx = pool.begin().await?;
+                        let rows = sqlx::query(&page).fetch_all(&mut *tx).await?;
+                        let now = chrono::Utc::now();
+                        for _ in 0..audit_rows.min(rows.len().max(1)) {
+                            let audit = uuid::Uuid::now_v7();
+                            sqlx::query(
+                                "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
+                                 resource_id, request_id, outcome, purpose) \
+                                 VALUES ($1, $2, 'key', 'supervisor', 'referral.list', 'referral', 'r', 'q', 'ok', '')",
+                            )
+                            .bind(audit)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
+                                .bind(audit)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        tx.commit().await
+                    }
+                    .await;
+                    if let Err(error) = &result {
+                        eprintln!("mirror: {error}");
+                    }
+                    result.is_ok()
+                }
+            })
+            .await;
+            background.stop().await;
+            stats
+        }
+        }
+    };
+}
+
+mirrors!(
+    on_sqlite,
+    sqlx::SqlitePool,
+    feed_lock = "SELECT 1",
+    seal_lock = "SELECT 1"
+);
+mirrors!(
+    on_postgres,
+    sqlx::PgPool,
+    feed_lock = "SELECT pg_try_advisory_xact_lock(7318045901)",
+    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
+);
+
+/// Runs the create mirror on the scratch database at `url`.
+pub(crate) async fn create(
+    engine: Engine,
+    url: &str,
+    key_hash: &str,
+    department: &str,
+    drive: Drive,
+) -> Stats {
+    match engine {
+        Engine::Sqlite => {
+            on_sqlite::create(
+                sqlite(url, false).await,
+                sqlite(url, true).await,
+                key_hash,
+                department,
+                drive,
+            )
+            .await
+        }
+        Engine::Postgres => {
+            let pool = postgres(url, drive.callers).await;
+            on_postgres::create(pool.clone(), pool, key_hash, department, drive).await
+        }
+    }
+}
+
+/// Runs the list mirror on the scratch database at `url`.
+pub(crate) async fn list(
+    engine: Engine,
+    url: &str,
+    key_hash: &str,
+    filter: &str,
+    audit_rows: usize,
+    drive: Drive,
+) -> Stats {
+    match engine {
+        Engine::Sqlite => {
+            on_sqlite::list(
+                sqlite(url, false).await,
+                sqlite(url, true).await,
+                key_hash,
+                filter,
+                audit_rows,
+                drive,
+            )
+            .await
+        }
+        Engine::Postgres => {
+            let pool = postgres(url, drive.callers).await;
+            on_postgres::list(pool.clone(), pool, key_hash, filter, audit_rows, drive).await
+        }
+    }
+}
+
+/// The SQLite file as the server opens it: one writer, WAL and `synchronous=FULL`; or
+/// a few read-only readers (key lookups).
+async fn sqlite(url: &str, readers: bool) -> sqlx::SqlitePool {
+    let options = SqliteConnectOptions::from_str(url)
+        .expect("a sqlite url")
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .read_only(readers);
+    SqlitePoolOptions::new()
+        .max_connections(if readers { 4 } else { 1 })
+        .connect_with(options)
+        .await
+        .expect("connect the mirror to the scratch database")
+}
+
+/// A connection per caller, and one each for the relay and the sealer.
+async fn postgres(url: &str, callers: usize) -> sqlx::PgPool {
+    PgPoolOptions::new()
+        .max_connections(callers as u32 + 2)
+        .connect(url)
+        .await
+        .expect("connect the mirror to the scratch database")
+}

@@ -1,0 +1,151 @@
+//! The server under test: the real all-in-one server, on a runtime of its own (threads
+//! named `yishe-srv`, so its CPU time can be read apart from the load generator's), over
+//! a scratch database: SQLite in a temporary directory, or a new PostgreSQL database.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use sqlx::Connection;
+use tonic::transport::Channel;
+use yishe_domain::SystemClock;
+use yishe_runtime::{Config, Shutdown};
+use yishe_store::Store;
+
+/// Which engine a run uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// A running server and what a workload needs to reach it.
+pub(crate) struct Server {
+    pub(crate) engine: Engine,
+    pub(crate) grpc_addr: SocketAddr,
+    pub(crate) admin_key: String,
+    pub(crate) store: Store,
+    /// The database URL, for the SQL mirrors.
+    pub(crate) url: String,
+    shutdown: Shutdown,
+    runtime: Option<tokio::runtime::Runtime>,
+    /// For PostgreSQL: the server URL to drop the scratch database through, and its name.
+    drop_via: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("engine", &self.engine)
+            .field("grpc_addr", &self.grpc_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// Starts a server on `engine`; PostgreSQL at `postgres` (an admin URL), where a
+    /// scratch database is made.
+    pub(crate) async fn start(engine: Engine, postgres: &str) -> Result<Self, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let (url, drop_via) = match engine {
+            Engine::Sqlite => (format!("sqlite://{}/yishe.db", dir.path().display()), None),
+            Engine::Postgres => {
+                let name = format!("yishe_bench_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = sqlx::PgConnection::connect(postgres)
+                    .await
+                    .map_err(|e| format!("cannot reach PostgreSQL at {postgres}: {e}"))?;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let base = postgres
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(postgres);
+                (format!("{base}/{name}"), Some((postgres.to_owned(), name)))
+            }
+        };
+        let mut config = Config::default();
+        config.database.data_dir = dir.path().join("data");
+        config.database.database_url = url.clone();
+        config.server.grpc_listen = ([127, 0, 0, 1], 0).into();
+        config.server.http_listen = ([127, 0, 0, 1], 0).into();
+        config.server.max_concurrent_requests = 4096;
+        config.telemetry.log_level = "warn".into();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("yishe-srv")
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let shutdown = Shutdown::new();
+        let running = runtime
+            .spawn(yishe_server::start(
+                config,
+                shutdown.clone(),
+                Arc::new(SystemClock),
+            ))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        let admin_key = running
+            .first_admin_key
+            .as_ref()
+            .map(|k| k.secret.clone())
+            .ok_or("a fresh database gets an admin key")?;
+        let (grpc_addr, store) = (running.grpc_addr, running.process.store.clone());
+        runtime.spawn(running.wait());
+        Ok(Self {
+            engine,
+            grpc_addr,
+            admin_key,
+            store,
+            url,
+            shutdown,
+            runtime: Some(runtime),
+            drop_via,
+            _dir: dir,
+        })
+    }
+
+    /// A new connection to the server (each caller its own HTTP/2 connection, as
+    /// separate HIS nodes and staff clients would have).
+    pub(crate) async fn channel(&self) -> Channel {
+        Channel::from_shared(format!("http://{}", self.grpc_addr))
+            .expect("a valid uri")
+            .connect()
+            .await
+            .expect("connect to the server")
+    }
+
+    /// Stops serving; the database stays for the SQL mirrors.
+    pub(crate) async fn stop_serving(&mut self) {
+        self.shutdown.trigger();
+        self.store.close().await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+
+    /// Stops serving and removes the database.
+    pub(crate) async fn remove(mut self) {
+        self.stop_serving().await;
+        if let Some((server, name)) = self.drop_via.take()
+            && let Ok(mut admin) = sqlx::PgConnection::connect(&server).await
+        {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await;
+        }
+    }
+}
