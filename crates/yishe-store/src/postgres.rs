@@ -18,6 +18,10 @@ impl_tx!(
     lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE"
 );
 
+/// Write transactions begin plainly: row locks and the optimistic version checks do
+/// the rest.
+const BEGIN_WRITE: &str = "BEGIN";
+
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {

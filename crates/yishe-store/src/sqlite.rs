@@ -19,6 +19,12 @@ impl_tx!(
     lock_worker = "SELECT id FROM social_workers WHERE id = $1"
 );
 
+/// Write transactions take the write lock when they begin: a transaction that read
+/// first and then wrote could otherwise fail at once (SQLITE_BUSY_SNAPSHOT, which the
+/// busy timeout does not wait out) when another process sharing the file committed in
+/// between.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 /// A SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteDatabase {

@@ -8,7 +8,7 @@ macro_rules! impl_database {
             async fn begin(&self) -> crate::Result<Box<dyn crate::Tx>> {
                 let tx = self
                     .$writer
-                    .begin()
+                    .begin_with(BEGIN_WRITE)
                     .await
                     .map_err(|e| crate::Error::from_sqlx(e, "database"))?;
                 Ok(Box::new($tx {

@@ -13,7 +13,7 @@ macro_rules! impl_feed_relay {
             /// commit late (lower ids, later commits) are simply picked up by a later run
             /// and get later sequences: the feed order is the order rows became visible.
             async fn relay_events(&self, limit: u32) -> crate::Result<usize> {
-                let mut tx = self.$writer.begin().await?;
+                let mut tx = self.$writer.begin_with(BEGIN_WRITE).await?;
                 let leader: bool = ::sqlx::query_scalar($relay_lock).fetch_one(&mut *tx).await?;
                 if !leader {
                     return Ok(0);
