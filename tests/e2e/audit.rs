@@ -141,6 +141,41 @@ async fn refused_calls_and_audit_reads_are_recorded(app: TestApp, station: Stati
     );
 }
 
+/// A list is one audit record naming every referral it showed, in order: found from
+/// each of them, and sealed into the chain like any other.
+async fn a_list_is_one_record_naming_every_referral_shown(app: TestApp, station: Station) {
+    let first = create_referral(&app, &station, "m1").await;
+    let second = create_referral(&app, &station, "m2").await;
+    let shown: Vec<String> = app
+        .referrals(Some(&station.his_key))
+        .list_referrals(ListReferralsRequest {
+            page_size: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referrals
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(shown.len(), 2);
+
+    let mut audit = auditor(&app, &station);
+    assert!(verify_sealed(&mut audit).await.intact);
+    for referral in [&first, &second] {
+        let lists: Vec<_> = records(&mut audit, "referral", &referral.id)
+            .await
+            .into_iter()
+            .filter(|r| r.action == "referral.list")
+            .collect();
+        assert_eq!(lists.len(), 1, "one list record names {}", referral.id);
+        assert_eq!(lists[0].resource_ids, shown);
+        assert_eq!(lists[0].resource_id, "");
+        assert!(lists[0].sequence > 0, "sealed");
+    }
+}
+
 async fn the_export_streams_the_chain_in_order(app: TestApp, station: Station) {
     for i in 0..3 {
         create_referral(&app, &station, &format!("m{i}")).await;
@@ -188,7 +223,7 @@ async fn an_edit_behind_yishes_back_is_pinpointed(app: TestApp, station: Station
 
     let edit = "UPDATE audit_log SET subject = 'someone-else' WHERE action = 'referral.create'";
     app.db
-        .execute(&[app.db.allow_audit_edits(), edit])
+        .execute(&[&app.db.allow_edits_to("audit_log"), edit])
         .await
         .unwrap();
     let v = audit
@@ -293,5 +328,6 @@ e2e!(
     every_access_is_recorded_and_sealed,
     refused_calls_and_audit_reads_are_recorded,
     the_export_streams_the_chain_in_order,
+    a_list_is_one_record_naming_every_referral_shown,
     an_edit_behind_yishes_back_is_pinpointed,
 );

@@ -32,7 +32,7 @@ fn filler(len: usize) -> String {
 /// The mirrors of one engine, instantiated for each below (sqlx binds uuids and times
 /// natively per engine, as the store does).
 macro_rules! mirrors {
-    ($module:ident, $pool:ty, feed_lock = $feed_lock:literal, seal_lock = $seal_lock:literal) => {
+    ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:literal, seal_lock = $seal_lock:literal) => {
         mod $module {
             use std::sync::Arc;
 
@@ -216,9 +216,9 @@ macro_rules! mirrors {
         }
 
         /// The list path: the caller's key looked up, then in one transaction a keyset page of
-        /// the station's referrals (with the assigned worker's name) and the audit of what was
-        /// read (the sealer chains those rows in the background).
-                pub(super) async fn list(pool: $pool, readers: $pool, key_hash: &str, filter: &str, audit_rows: usize, drive: Drive) -> Stats {
+        /// the station's referrals (with the assigned worker's name) and one audit row naming
+        /// every referral read (the sealer chains it in the background).
+                pub(super) async fn list(pool: $pool, readers: $pool, key_hash: &str, filter: &str, drive: Drive) -> Stats {
             let key_hash = key_hash.to_owned();
             let page = format!(
                 "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
@@ -236,23 +236,31 @@ macro_rules! mirrors {
                             .await?;
                         let mut tx = pool.begin().await?;
                         let rows = sqlx::query(&page).fetch_all(&mut *tx).await?;
-                        let now = chrono::Utc::now();
-                        for _ in 0..audit_rows.min(rows.len().max(1)) {
-                            let audit = uuid::Uuid::now_v7();
-                            sqlx::query(
-                                "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                                 resource_id, request_id, outcome, purpose) \
-                                 VALUES ($1, $2, 'key', 'supervisor', 'referral.list', 'referral', 'r', 'q', 'ok', '')",
-                            )
+                        // One audit row for the call, naming every referral shown.
+                        let audit = uuid::Uuid::now_v7();
+                        sqlx::query(
+                            "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
+                             resource_id, request_id, outcome, purpose) \
+                             VALUES ($1, $2, 'key', 'supervisor', 'referral.list', 'referral', '', 'q', 'ok', '')",
+                        )
+                        .bind(audit)
+                        .bind(chrono::Utc::now())
+                        .execute(&mut *tx)
+                        .await?;
+                        if !rows.is_empty() {
+                            let mut names = sqlx::QueryBuilder::<$db>::new(
+                                "INSERT INTO audit_resources (audit_id, position, resource_id) ",
+                            );
+                            names.push_values(rows.iter().enumerate(), |mut row, (i, referral)| {
+                                let id: uuid::Uuid = sqlx::Row::get(referral, "id");
+                                row.push_bind(audit).push_bind(i as i32).push_bind(id.to_string());
+                            });
+                            names.build().execute(&mut *tx).await?;
+                        }
+                        sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
                             .bind(audit)
-                            .bind(now)
                             .execute(&mut *tx)
                             .await?;
-                            sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
-                                .bind(audit)
-                                .execute(&mut *tx)
-                                .await?;
-                        }
                         tx.commit().await
                     }
                     .await;
@@ -273,12 +281,14 @@ macro_rules! mirrors {
 mirrors!(
     on_sqlite,
     sqlx::SqlitePool,
+    sqlx::Sqlite,
     feed_lock = "SELECT 1",
     seal_lock = "SELECT 1"
 );
 mirrors!(
     on_postgres,
     sqlx::PgPool,
+    sqlx::Postgres,
     feed_lock = "SELECT pg_try_advisory_xact_lock(7318045901)",
     seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
 );
@@ -315,7 +325,6 @@ pub(crate) async fn list(
     url: &str,
     key_hash: &str,
     filter: &str,
-    audit_rows: usize,
     drive: Drive,
 ) -> Stats {
     match engine {
@@ -325,14 +334,13 @@ pub(crate) async fn list(
                 sqlite(url, true).await,
                 key_hash,
                 filter,
-                audit_rows,
                 drive,
             )
             .await
         }
         Engine::Postgres => {
             let pool = postgres(url, drive.callers).await;
-            on_postgres::list(pool.clone(), pool, key_hash, filter, audit_rows, drive).await
+            on_postgres::list(pool.clone(), pool, key_hash, filter, drive).await
         }
     }
 }

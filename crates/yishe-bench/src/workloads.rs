@@ -145,15 +145,7 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
                 .await,
             ),
             Some(Mirror::List(filter)) => Some(
-                mirror::list(
-                    engine,
-                    &server.url,
-                    &supervisor_hash,
-                    filter,
-                    LIST_AUDIT_ROWS,
-                    plan.drive(8),
-                )
-                .await,
+                mirror::list(engine, &server.url, &supervisor_hash, filter, plan.drive(8)).await,
             ),
             None => None,
         };
@@ -170,9 +162,6 @@ enum Mirror {
     /// The list path, with this SQL filter.
     List(&'static str),
 }
-
-/// Audit rows a list of one page writes: one per referral returned.
-const LIST_AUDIT_ROWS: usize = 50;
 
 /// `grpc.health.v1` Check: what tonic alone costs.
 async fn health(server: &Server, plan: Plan) -> Stats {

@@ -19,12 +19,25 @@ fn record_json(r: &AuditRecord) -> Value {
         "action": r.action,
         "resource_kind": r.resource_kind,
         "resource_id": r.resource_id,
+        "resource_ids": r.resource_ids,
         "request_id": r.request_id,
         "outcome": r.outcome,
         "purpose": r.purpose,
         "previous_hash": r.previous_hash,
         "hash": r.hash,
     })
+}
+
+/// A record as a row of `audit list`: `about` names the one record it concerns, or
+/// counts those a list call returned (their ids are in `-o json`).
+fn listed_json(r: &AuditRecord) -> Value {
+    let mut value = record_json(r);
+    value["about"] = match (r.resource_id.is_empty(), r.resource_ids.len()) {
+        (true, 1) => json!(format!("1 {}", r.resource_kind)),
+        (true, shown) if shown > 1 => json!(format!("{shown} {}s", r.resource_kind)),
+        _ => json!(r.resource_id),
+    };
+    value
 }
 
 pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Failure> {
@@ -47,13 +60,13 @@ pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Fai
                 })
                 .await?
                 .into_inner();
-            let values: Vec<Value> = page.records.iter().map(record_json).collect();
+            let values: Vec<Value> = page.records.iter().map(listed_json).collect();
             let columns = [
                 "sequence",
                 "occur_time",
                 "role",
                 "action",
-                "resource_id",
+                "about",
                 "outcome",
             ];
             crate::output::rows(

@@ -73,9 +73,18 @@ pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
         hasher.update(field.as_bytes());
         hasher.update([0x1f]);
     }
-    // Added later: hashed only when present, so links sealed before it stay valid.
+    // Added later: hashed only when present, so links sealed before them stay valid.
     if !entry.purpose.is_empty() {
         hasher.update(entry.purpose.as_bytes());
+        hasher.update([0x1f]);
+    }
+    if !entry.resources.is_empty() {
+        // Tagged, so a list of records can never hash like a purpose.
+        hasher.update(b"resources");
+        for resource in &entry.resources {
+            hasher.update([0x1e]);
+            hasher.update(resource.as_bytes());
+        }
         hasher.update([0x1f]);
     }
     hex::encode(hasher.finalize())
@@ -137,6 +146,7 @@ mod tests {
             request_id: "q".into(),
             outcome: "ok".into(),
             purpose: String::new(),
+            resources: Vec::new(),
         }
     }
 

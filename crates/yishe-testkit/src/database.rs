@@ -120,12 +120,13 @@ impl TestDatabase {
         }
     }
 
-    /// The statement that lets a test edit audit rows: it drops (SQLite) or disables
-    /// (PostgreSQL) the append-only trigger, as someone with owner rights could.
-    pub fn allow_audit_edits(&self) -> &'static str {
+    /// The statement that lets a test edit an append-only audit table (`audit_log`,
+    /// `audit_resources`): it drops (SQLite) or disables (PostgreSQL) the table's
+    /// no-update trigger, as someone with owner rights could.
+    pub fn allow_edits_to(&self, table: &str) -> String {
         match self.engine {
-            Engine::Sqlite => "DROP TRIGGER audit_log_no_update",
-            Engine::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+            Engine::Sqlite => format!("DROP TRIGGER {table}_no_update"),
+            Engine::Postgres => format!("ALTER TABLE {table} DISABLE TRIGGER {table}_no_update"),
         }
     }
 }

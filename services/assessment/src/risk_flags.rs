@@ -38,14 +38,15 @@ impl AssessmentService {
         let page = tx
             .list_risk_flags(&scope, request.referral, request.open_only, request.page)
             .await?;
-        let mut seen = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         for flag in &page.items {
-            if !seen.contains(&flag.referral) {
-                seen.push(flag.referral);
-                tx.append_audit(&ctx.audit(AuditAction::RiskFlagList, flag.referral, Outcome::Ok))
-                    .await?;
+            let referral = flag.referral.to_string();
+            if !seen.contains(&referral) {
+                seen.push(referral);
             }
         }
+        let entry = ctx.audit(AuditAction::RiskFlagList, "", Outcome::Ok);
+        tx.append_audit(&entry.about_each(seen)).await?;
         tx.commit().await?;
         Ok(page)
     }

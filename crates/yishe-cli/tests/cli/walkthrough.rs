@@ -232,6 +232,18 @@ async fn walk_through(engine: Engine) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
+    // The HIS's list of referrals is one record, found from the referral it showed.
+    let about = cli
+        .ok(
+            &auditor,
+            &["audit", "list", "--kind", "referral", "--id", &referral],
+        )
+        .await;
+    let list_line = about
+        .lines()
+        .find(|l| l.contains("referral.list"))
+        .unwrap_or_else(|| panic!("the list is audited: {about}"));
+    assert!(list_line.contains("1 referral"), "{list_line}");
     let exported = cli.ok(&auditor, &["audit", "export"]).await;
     let lines: Vec<serde_json::Value> = exported
         .lines()

@@ -26,6 +26,9 @@ pub struct AuditEntry {
     pub outcome: String,
     /// Why, when the caller had to say (a break-glass reason); empty otherwise.
     pub purpose: String,
+    /// The records a read returned, in order, when it returned several (one row per
+    /// list call names them all); empty otherwise.
+    pub resources: Vec<String>,
 }
 
 impl AuditEntry {
@@ -50,6 +53,7 @@ impl AuditEntry {
             request_id: request_id.to_owned(),
             outcome: outcome.as_str().to_owned(),
             purpose: String::new(),
+            resources: Vec::new(),
         }
     }
 
@@ -67,6 +71,17 @@ impl AuditEntry {
             request_id: String::new(),
             outcome: Outcome::Ok.as_str().to_owned(),
             purpose: String::new(),
+            resources: Vec::new(),
+        }
+    }
+
+    /// The same row about every record in `resources` (a read that returned several):
+    /// it names them instead of one.
+    pub fn about_each(self, resources: Vec<String>) -> Self {
+        Self {
+            resource_id: String::new(),
+            resources,
+            ..self
         }
     }
 

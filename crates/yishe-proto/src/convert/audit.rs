@@ -65,6 +65,7 @@ fn entry_to_proto(
         request_id: entry.request_id.clone(),
         outcome: entry.outcome.clone(),
         purpose: entry.purpose.clone(),
+        resource_ids: entry.resources.clone(),
         sequence,
         previous_hash,
         hash,

@@ -219,6 +219,7 @@ impl Refusal<'_> {
             request_id: self.request_id.to_owned(),
             outcome: Outcome::Refused(code).as_str().to_owned(),
             purpose: String::new(),
+            resources: Vec::new(),
         };
         if let Err(error) = self.audit.append_audit_alone(&entry).await {
             tracing::error!(%error, "cannot audit a refused call");

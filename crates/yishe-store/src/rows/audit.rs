@@ -1,4 +1,4 @@
-//! Audit rows, alone and with their chain links.
+//! Audit rows, alone and with their chain links, and the records a row names.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -32,6 +32,7 @@ impl From<AuditRow> for AuditEntry {
             request_id: row.request_id,
             outcome: row.outcome,
             purpose: row.purpose,
+            resources: Vec::new(),
         }
     }
 }
@@ -102,6 +103,7 @@ impl From<ChainRow> for crate::ChainLink {
                 request_id: row.request_id.unwrap_or_default(),
                 outcome: row.outcome.unwrap_or_default(),
                 purpose: row.purpose.unwrap_or_default(),
+                resources: Vec::new(),
             }),
             _ => None,
         };
@@ -111,6 +113,21 @@ impl From<ChainRow> for crate::ChainLink {
             previous_hash: row.previous_hash,
             hash: row.hash,
             entry,
+        }
+    }
+}
+
+/// Puts the records each audit row names (`named`, by audit id) into its entry;
+/// `entry` finds the entry in each of `items`.
+pub(crate) fn attach_resources<T>(
+    items: &mut [T],
+    mut named: std::collections::HashMap<Uuid, Vec<String>>,
+    entry: impl Fn(&mut T) -> &mut AuditEntry,
+) {
+    for item in items {
+        let entry = entry(item);
+        if let Some(resources) = named.remove(&entry.id) {
+            entry.resources = resources;
         }
     }
 }

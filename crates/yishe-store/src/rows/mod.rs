@@ -9,7 +9,7 @@ mod referral;
 pub(crate) use assessment::{
     AssessmentRow, RiskFlagRow, SELECT_ASSESSMENT, SELECT_RISK_FLAG, SealedVersion, seal_flag_note,
 };
-pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow};
+pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow, attach_resources};
 pub(crate) use directory::{ApiKeyRow, DepartmentRow, WorkerRow};
 pub(crate) use referral::{FeedRow, ReferralRow, SealedReferral, reasons_json};
 

@@ -9,7 +9,7 @@ macro_rules! impl_audit_chain {
             /// under the sealer lock. Returns how many it sealed (0 when another sealer
             /// holds the lock).
             async fn seal_audit(&self, limit: u32) -> crate::Result<usize> {
-                let mut tx = self.$writer.begin().await?;
+                let mut tx = self.$writer.begin_with(BEGIN_WRITE).await?;
                 let leader: bool = ::sqlx::query_scalar($seal_lock).fetch_one(&mut *tx).await?;
                 if !leader {
                     return Ok(0);
@@ -32,8 +32,14 @@ macro_rules! impl_audit_chain {
                 let (mut sequence, mut previous) =
                     head.unwrap_or((0, crate::GENESIS.to_owned()));
                 let count = pending.len();
-                for row in pending {
-                    let entry: crate::AuditEntry = row.audit.into();
+                let mut rows: Vec<(i64, crate::AuditEntry)> = pending
+                    .into_iter()
+                    .map(|row| (row.pending_id, row.audit.into()))
+                    .collect();
+                let ids: Vec<::uuid::Uuid> = rows.iter().map(|(_, e)| e.id).collect();
+                let named = audit_resources_of(&mut *tx, &ids).await?;
+                crate::rows::attach_resources(&mut rows, named, |(_, entry)| entry);
+                for (pending_id, entry) in rows {
                     let hash = crate::link_hash(&previous, &entry);
                     sequence += 1;
                     ::sqlx::query(
@@ -46,7 +52,7 @@ macro_rules! impl_audit_chain {
                     .execute(&mut *tx)
                     .await?;
                     ::sqlx::query("DELETE FROM audit_pending WHERE id = $1")
-                        .bind(row.pending_id)
+                        .bind(pending_id)
                         .execute(&mut *tx)
                         .await?;
                     previous = hash;
@@ -70,7 +76,13 @@ macro_rules! impl_audit_chain {
                 .bind(i64::from(limit))
                 .fetch_all(&self.$readers)
                 .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                let mut links: Vec<crate::ChainLink> = rows.into_iter().map(Into::into).collect();
+                let ids: Vec<::uuid::Uuid> = links.iter().filter_map(|l| l.entry.as_ref().map(|e| e.id)).collect();
+                let named = audit_resources_of(&self.$readers, &ids).await?;
+                let mut with_entries: Vec<&mut crate::AuditEntry> =
+                    links.iter_mut().filter_map(|l| l.entry.as_mut()).collect();
+                crate::rows::attach_resources(&mut with_entries, named, |entry| &mut **entry);
+                Ok(links)
             }
 
             async fn unsealed_audit_count(&self) -> crate::Result<u64> {
@@ -92,7 +104,8 @@ macro_rules! impl_audit_chain {
                     "SELECT a.id, a.occurred_at, a.subject, a.role, a.action, a.resource_kind, \
                      a.resource_id, a.request_id, a.outcome, a.purpose, c.sequence, c.previous_hash, c.hash \
                      FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id \
-                     WHERE ($1 IS NULL OR a.resource_kind = $1) AND ($2 IS NULL OR a.resource_id = $2) \
+                     WHERE ($1 IS NULL OR a.resource_kind = $1) AND ($2 IS NULL OR a.resource_id = $2 \
+                 OR a.id IN (SELECT audit_id FROM audit_resources WHERE resource_id = $2)) \
                      AND ($3 IS NULL OR a.id > $3) AND ($5 IS NULL OR a.action = $5) \
                      ORDER BY a.id LIMIT $4",
                 )
@@ -103,7 +116,11 @@ macro_rules! impl_audit_chain {
                 .bind(action)
                 .fetch_all(&self.$readers)
                 .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                let mut records: Vec<crate::AuditRecord> = rows.into_iter().map(Into::into).collect();
+                let ids: Vec<::uuid::Uuid> = records.iter().map(|r| r.entry.id).collect();
+                let named = audit_resources_of(&self.$readers, &ids).await?;
+                crate::rows::attach_resources(&mut records, named, |record| &mut record.entry);
+                Ok(records)
             }
         }
     };

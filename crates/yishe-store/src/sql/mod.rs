@@ -16,7 +16,7 @@ mod keys;
 mod referrals;
 
 pub(crate) use assessments::impl_assessment_repo;
-pub(crate) use audit::impl_audit_log;
+pub(crate) use audit::{impl_audit_log, impl_audit_resources};
 pub(crate) use chain::impl_audit_chain;
 pub(crate) use database::impl_database;
 pub(crate) use directory::impl_directory_repo;
@@ -95,7 +95,8 @@ macro_rules! impl_tx {
         crate::sql::impl_referral_repo!($tx, $db);
         crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
         crate::sql::impl_event_log!($tx);
-        crate::sql::impl_audit_log!($tx);
+        crate::sql::impl_audit_log!($tx, $db);
+        crate::sql::impl_audit_resources!($db);
         crate::sql::impl_assessment_repo!($tx, $db);
     };
 }

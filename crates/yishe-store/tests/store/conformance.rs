@@ -188,6 +188,7 @@ fn audit(r: &Referral, action: &str) -> AuditEntry {
         request_id: "req-1".into(),
         outcome: "ok".into(),
         purpose: String::new(),
+        resources: Vec::new(),
     }
 }
 
@@ -210,7 +211,8 @@ async fn audit_rows_are_appended_and_read_back(db: TestDatabase) {
     assert_eq!(rows[0].occurred_at, first.occurred_at);
 }
 
-/// Audit rows cannot be changed or removed with SQL, even by the application's role.
+/// Audit rows, and the records a list's row names, cannot be changed or removed with
+/// SQL, even by the application's role.
 async fn the_audit_log_is_append_only(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
@@ -218,10 +220,14 @@ async fn the_audit_log_is_append_only(db: TestDatabase) {
     insert(&store, &r).await;
     let mut tx = store.begin().await.unwrap();
     tx.append_audit(&audit(&r, "referral.get")).await.unwrap();
+    let list = audit(&r, "referral.list").about_each(vec![r.id.to_string()]);
+    tx.append_audit(&list).await.unwrap();
     tx.commit().await.unwrap();
     for sql in [
         "UPDATE audit_log SET outcome = 'edited'",
         "DELETE FROM audit_log",
+        "UPDATE audit_resources SET resource_id = 'edited'",
+        "DELETE FROM audit_resources",
     ] {
         let error = db.execute(&[sql]).await.expect_err(sql);
         assert!(error.contains("append-only"), "{sql}: {error}");
@@ -285,13 +291,69 @@ async fn an_audit_row_edited_by_hand_is_pinpointed(db: TestDatabase) {
     let store = open(&db).await;
     let rows = three_sealed_audit_rows(&store).await;
     let edit = "UPDATE audit_log SET outcome = 'ok-ish' WHERE action = 'referral.get'";
-    db.execute(&[db.allow_audit_edits(), edit]).await.unwrap();
+    db.execute(&[&db.allow_edits_to("audit_log"), edit])
+        .await
+        .unwrap();
     let verification = yishe_store::verify(store.as_ref()).await.unwrap();
     let (sequence, id, problem) = verification.broken.expect("the edit is found");
     assert_eq!(sequence, 2);
     assert_eq!(id, rows[1].id.to_string());
     assert!(problem.contains("changed"), "{problem}");
     assert_eq!(verification.verified, 1);
+}
+
+/// A list read is one audit row naming every record it returned: found from each of
+/// them, read back in order, and covered by the chain, so that changing a name in it
+/// is caught.
+async fn a_list_is_audited_once_naming_every_record(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let (first, second) = (referral(&d, "m1"), referral(&d, "m2"));
+    insert(&store, &first).await;
+    insert(&store, &second).await;
+    let names = vec![second.id.to_string(), first.id.to_string()];
+    let list = audit(&first, "referral.list").about_each(names.clone());
+    let mut tx = store.begin().await.unwrap();
+    tx.append_audit(&list).await.unwrap();
+    tx.append_audit(&audit(&first, "referral.get"))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    for r in [&first, &second] {
+        let mut tx = store.begin().await.unwrap();
+        let rows = tx.audit_of("referral", &r.id.to_string()).await.unwrap();
+        let listed: Vec<_> = rows
+            .iter()
+            .filter(|e| e.action == "referral.list")
+            .collect();
+        assert_eq!(listed.len(), 1, "the list row is found from {}", r.id);
+        assert_eq!(listed[0].resources, names);
+        let found = store
+            .list_audit(
+                Some("referral"),
+                Some(&r.id.to_string()),
+                Some("referral.list"),
+                None,
+                10,
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].entry.resources, names);
+    }
+
+    assert_eq!(store.seal_audit(100).await.unwrap(), 2);
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    assert_eq!((verification.broken, verification.verified), (None, 2));
+
+    let hide_one = "UPDATE audit_resources SET resource_id = 'someone-else' WHERE position = 1";
+    db.execute(&[&db.allow_edits_to("audit_resources"), hide_one])
+        .await
+        .unwrap();
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    let (sequence, id, _) = verification.broken.expect("the changed name is found");
+    assert_eq!((sequence, id), (1, list.id.to_string()));
 }
 
 /// The raw text of a referral's sensitive columns, read behind the store's back.
@@ -822,6 +884,7 @@ on_both_engines!(
     the_audit_log_is_append_only,
     audit_rows_are_sealed_into_a_verifiable_chain,
     an_audit_row_edited_by_hand_is_pinpointed,
+    a_list_is_audited_once_naming_every_record,
     sensitive_values_are_encrypted_and_still_found,
     a_rotation_reencrypts_every_row,
     closed_referrals_past_retention_are_anonymised,
