@@ -222,7 +222,11 @@ async fn callers_without_a_valid_key_are_unauthenticated(app: TestApp, station: 
             .await;
         assert_eq!(code(&result), tonic::Code::Unauthenticated, "key {key:?}");
     }
-    // A revoked key stops working at once.
+    // A revoked key stops working at once, though it was just used (and remembered).
+    app.referrals(Some(&station.supervisor_key))
+        .list_referrals(ListReferralsRequest::default())
+        .await
+        .unwrap();
     let mut admin = app.directory(Some(&station.admin_key));
     let keys = admin
         .list_api_keys(ListApiKeysRequest::default())

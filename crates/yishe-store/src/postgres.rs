@@ -27,7 +27,7 @@ const BEGIN_WRITE: &str = "BEGIN";
 pub struct PostgresDatabase {
     pool: PgPool,
     crypto: std::sync::Arc<Crypto>,
-    events_committed: std::sync::Arc<tokio::sync::Notify>,
+    local: std::sync::Arc<crate::in_process::InProcess>,
 }
 
 impl PostgresDatabase {
@@ -47,7 +47,7 @@ impl PostgresDatabase {
         Ok(Self {
             pool,
             crypto,
-            events_committed: Default::default(),
+            local: Default::default(),
         })
     }
 }

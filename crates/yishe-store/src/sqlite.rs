@@ -31,7 +31,7 @@ pub struct SqliteDatabase {
     writer: SqlitePool,
     readers: SqlitePool,
     crypto: std::sync::Arc<Crypto>,
-    events_committed: std::sync::Arc<tokio::sync::Notify>,
+    local: std::sync::Arc<crate::in_process::InProcess>,
 }
 
 impl SqliteDatabase {
@@ -61,7 +61,7 @@ impl SqliteDatabase {
             writer,
             readers,
             crypto,
-            events_committed: Default::default(),
+            local: Default::default(),
         })
     }
 }

@@ -6,7 +6,8 @@ use yishe_store::Store;
 use super::layer::AuthError;
 use super::secrets;
 
-/// Looks keys up in the store on every call, so a revocation takes effect at once.
+/// Looks keys up in the store, which remembers valid ones for a second (and forgets
+/// them the moment this process revokes one).
 #[derive(Debug, Clone)]
 pub struct ApiKeyAuthenticator {
     store: Store,

@@ -15,7 +15,8 @@ macro_rules! impl_database {
                     tx,
                     crypto: self.crypto.clone(),
                     appended_events: false,
-                    events_committed: self.events_committed.clone(),
+                    changed_keys: false,
+                    local: self.local.clone(),
                 }))
             }
         }

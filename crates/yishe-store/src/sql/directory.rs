@@ -146,6 +146,7 @@ macro_rules! impl_directory_repo {
                 &mut self,
                 k: &::yishe_domain::directory::ApiKey,
             ) -> crate::Result<()> {
+                self.changed_keys = true;
                 let departments: Vec<::uuid::Uuid> = k.departments.iter().map(|d| d.as_uuid()).collect();
                 ::sqlx::query(
                     "INSERT INTO api_keys (id, display_name, role, hospital_id, department_ids, \
@@ -191,6 +192,7 @@ macro_rules! impl_directory_repo {
                 id: ::yishe_domain::ids::ApiKeyId,
                 at: ::chrono::DateTime<::chrono::Utc>,
             ) -> crate::Result<Option<::yishe_domain::directory::ApiKey>> {
+                self.changed_keys = true;
                 ::sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                     .bind(at)
                     .bind(id.as_uuid())

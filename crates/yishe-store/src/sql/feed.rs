@@ -6,7 +6,7 @@ macro_rules! impl_feed_relay {
         #[::async_trait::async_trait]
         impl crate::FeedRelay for $name {
             fn events_committed(&self) -> &::tokio::sync::Notify {
-                &self.events_committed
+                &self.local.events_committed
             }
 
             /// Moves committed outbox rows into the feed under the relay lock. Rows that

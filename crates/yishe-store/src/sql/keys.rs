@@ -1,4 +1,4 @@
-//! `KeyLookup` in SQL, on the readers' pool.
+//! `KeyLookup` in SQL, on the readers' pool, behind the process's key cache.
 
 macro_rules! impl_key_lookup {
     ($name:ident, $db:ty, readers = $readers:ident) => {
@@ -8,12 +8,21 @@ macro_rules! impl_key_lookup {
                 &self,
                 secret_hash: &str,
             ) -> crate::Result<Option<::yishe_domain::directory::ApiKey>> {
+                let generation = match self.local.keys.get(secret_hash) {
+                    Ok(key) => return Ok(Some(key)),
+                    Err(generation) => generation,
+                };
                 let sql = format!("{} WHERE secret_hash = $1", crate::sql::SELECT_API_KEY);
                 let row: Option<crate::rows::ApiKeyRow> = ::sqlx::query_as(&sql)
                     .bind(secret_hash)
                     .fetch_optional(&self.$readers)
                     .await?;
-                row.map(TryInto::try_into).transpose()
+                let key: Option<::yishe_domain::directory::ApiKey> =
+                    row.map(TryInto::try_into).transpose()?;
+                if let Some(key) = &key {
+                    self.local.keys.remember(secret_hash, key, generation);
+                }
+                Ok(key)
             }
 
             async fn find_api_key_by_certificate(
@@ -23,6 +32,12 @@ macro_rules! impl_key_lookup {
                 if names.is_empty() {
                     return Ok(None);
                 }
+                // Names cannot be mistaken for a secret's hash (hex, no separator).
+                let lookup = format!("cert:{}", names.join("\u{1f}"));
+                let generation = match self.local.keys.get(&lookup) {
+                    Ok(key) => return Ok(Some(key)),
+                    Err(generation) => generation,
+                };
                 let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::sql::SELECT_API_KEY);
                 q.push(" WHERE certificate_subject IN (");
                 let mut list = q.separated(", ");
@@ -32,7 +47,12 @@ macro_rules! impl_key_lookup {
                 q.push(") ORDER BY id LIMIT 1");
                 let row: Option<crate::rows::ApiKeyRow> =
                     q.build_query_as().fetch_optional(&self.$readers).await?;
-                row.map(TryInto::try_into).transpose()
+                let key: Option<::yishe_domain::directory::ApiKey> =
+                    row.map(TryInto::try_into).transpose()?;
+                if let Some(key) = &key {
+                    self.local.keys.remember(&lookup, key, generation);
+                }
+                Ok(key)
             }
         }
     };

@@ -67,12 +67,14 @@ use yishe_domain::referral::Status;
 macro_rules! impl_tx {
     ($tx:ident, $db:ty, lock_worker = $lock_worker:literal) => {
         /// A write transaction on this engine. It knows whether it appended feed
-        /// events, and wakes this process's relay when it commits them.
+        /// events or changed a key, and tells this process's relay and key cache when
+        /// it commits them.
         pub(crate) struct $tx {
             tx: ::sqlx::Transaction<'static, $db>,
             crypto: ::std::sync::Arc<crate::Crypto>,
             appended_events: bool,
-            events_committed: ::std::sync::Arc<::tokio::sync::Notify>,
+            changed_keys: bool,
+            local: ::std::sync::Arc<crate::in_process::InProcess>,
         }
 
         impl ::std::fmt::Debug for $tx {
@@ -86,7 +88,10 @@ macro_rules! impl_tx {
             async fn commit(self: Box<Self>) -> crate::Result<()> {
                 self.tx.commit().await.map_err(crate::Error::from)?;
                 if self.appended_events {
-                    self.events_committed.notify_one();
+                    self.local.events_committed.notify_one();
+                }
+                if self.changed_keys {
+                    self.local.keys.forget_all();
                 }
                 Ok(())
             }

@@ -832,6 +832,69 @@ async fn api_keys_are_found_by_hash_and_revoked(db: TestDatabase) {
     );
 }
 
+/// Valid keys are remembered, yet a revocation is seen at once by the store that made
+/// it and within the cache's second by another (a second replica on the same database).
+async fn a_revoked_key_is_refused_here_at_once_and_elsewhere_within_a_second(db: TestDatabase) {
+    let (here, elsewhere) = (open(&db).await, open(&db).await);
+    let d = department(&here, "onc").await;
+    let key = ApiKey {
+        id: ApiKeyId::new(),
+        display_name: "oncology HIS".into(),
+        role: Role::HisIntegration,
+        hospital: Some(hospital()),
+        departments: vec![d.id],
+        station: None,
+        worker: None,
+        certificate_subject: Some("oncology-his.h1.test".into()),
+        read_only: false,
+        secret_hash: "abc123".into(),
+        created_at: now(),
+        revoked_at: None,
+    };
+    let mut tx = here.begin().await.unwrap();
+    tx.insert_api_key(&key).await.unwrap();
+    tx.commit().await.unwrap();
+    let names = ["oncology-his.h1.test".to_string()];
+    for store in [&here, &elsewhere] {
+        assert!(store.find_api_key("abc123").await.unwrap().is_some());
+        assert!(
+            store
+                .find_api_key_by_certificate(&names)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    let mut tx = here.begin().await.unwrap();
+    tx.revoke_api_key(key.id, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let found = here.find_api_key("abc123").await.unwrap().unwrap();
+    assert!(
+        found.revoked_at.is_some(),
+        "the revoking store sees it at once"
+    );
+    let found = here
+        .find_api_key_by_certificate(&names)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(found.revoked_at.is_some());
+
+    tokio::time::sleep(yishe_store::KEY_CACHE_TTL).await;
+    let found = elsewhere.find_api_key("abc123").await.unwrap().unwrap();
+    assert!(
+        found.revoked_at.is_some(),
+        "another store sees it once its entry expires"
+    );
+    let found = elsewhere
+        .find_api_key_by_certificate(&names)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(found.revoked_at.is_some());
+}
+
 async fn overdue_referrals_are_found_once(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
@@ -893,6 +956,7 @@ on_both_engines!(
     departments_are_unique_per_hospital,
     workers_count_open_cases_and_refuse_stale_updates,
     api_keys_are_found_by_hash_and_revoked,
+    a_revoked_key_is_refused_here_at_once_and_elsewhere_within_a_second,
     overdue_referrals_are_found_once,
     open_referrals_are_counted_by_status,
 );
