@@ -8,7 +8,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 
 use crate::sql::{
-    impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup, impl_tx,
+    impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup,
+    impl_query_plans, impl_tx,
 };
 use crate::{Crypto, Engine, Error, Result};
 
@@ -77,3 +78,14 @@ impl_audit_chain!(
 );
 impl_key_lookup!(PostgresDatabase, Postgres, readers = pool);
 impl_gauges!(PostgresDatabase, readers = pool);
+impl_query_plans!(
+    PostgresDatabase,
+    Postgres,
+    readers = pool,
+    explain = "EXPLAIN ",
+    price_out = [
+        "SET LOCAL enable_seqscan = off",
+        "SET LOCAL enable_sort = off"
+    ],
+    plan_column = 0
+);

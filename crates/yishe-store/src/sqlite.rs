@@ -9,7 +9,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool};
 
 use crate::sql::{
-    impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup, impl_tx,
+    impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup,
+    impl_query_plans, impl_tx,
 };
 use crate::{Crypto, Engine, Error, Result};
 
@@ -89,3 +90,12 @@ impl_audit_chain!(
 );
 impl_key_lookup!(SqliteDatabase, Sqlite, readers = readers);
 impl_gauges!(SqliteDatabase, readers = readers);
+// SQLite plans by its indexes' shapes, not by row counts, so nothing needs pricing out.
+impl_query_plans!(
+    SqliteDatabase,
+    Sqlite,
+    readers = readers,
+    explain = "EXPLAIN QUERY PLAN ",
+    price_out = [],
+    plan_column = 3
+);

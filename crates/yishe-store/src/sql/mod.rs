@@ -13,6 +13,7 @@ mod events;
 mod feed;
 mod gauges;
 mod keys;
+mod plans;
 mod referrals;
 
 pub(crate) use assessments::impl_assessment_repo;
@@ -24,7 +25,8 @@ pub(crate) use events::impl_event_log;
 pub(crate) use feed::impl_feed_relay;
 pub(crate) use gauges::impl_gauges;
 pub(crate) use keys::impl_key_lookup;
-pub(crate) use referrals::impl_referral_repo;
+pub(crate) use plans::impl_query_plans;
+pub(crate) use referrals::{impl_referral_list, impl_referral_repo};
 
 /// The columns of a referral, with the assigned worker's name joined in.
 pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.fingerprint, \
@@ -102,6 +104,7 @@ macro_rules! impl_tx {
         crate::sql::impl_event_log!($tx);
         crate::sql::impl_audit_log!($tx, $db);
         crate::sql::impl_audit_resources!($db);
+        crate::sql::impl_referral_list!($db);
         crate::sql::impl_assessment_repo!($tx, $db);
     };
 }

@@ -142,59 +142,7 @@ macro_rules! impl_referral_repo {
                 filter: &::yishe_domain::referral::ListFilter,
                 page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
             ) -> crate::Result<::yishe_domain::Page<::yishe_domain::referral::Referral, ::yishe_domain::ReferralId>> {
-                use ::yishe_domain::referral::ListScope;
-                let mut q = ::sqlx::QueryBuilder::<$db>::new(crate::sql::SELECT_REFERRAL);
-                q.push(" WHERE 1 = 1");
-                match scope {
-                    ListScope::Departments { hospital, departments } if !departments.is_empty() => {
-                        q.push(" AND r.hospital_id = ").push_bind(hospital.as_str().to_owned());
-                        q.push(" AND r.department_id IN (");
-                        let mut list = q.separated(", ");
-                        for d in departments {
-                            list.push_bind(d.as_uuid());
-                        }
-                        q.push(")");
-                    }
-                    ListScope::Station(station) => {
-                        q.push(" AND r.station_id = ").push_bind(station.as_str().to_owned());
-                    }
-                    ListScope::Caseload { station, worker } => {
-                        q.push(" AND r.station_id = ").push_bind(station.as_str().to_owned());
-                        q.push(" AND (r.assigned_worker_id IS NULL");
-                        if let Some(worker) = worker {
-                            q.push(" OR r.assigned_worker_id = ").push_bind(worker.as_uuid());
-                        }
-                        q.push(")");
-                    }
-                    ListScope::Departments { .. } | ListScope::Nothing => {
-                        q.push(" AND 1 = 0");
-                    }
-                }
-                if let Some(status) = filter.status {
-                    q.push(" AND r.status = ").push_bind(status.as_str());
-                }
-                if let Some(priority) = filter.priority {
-                    q.push(" AND r.priority = ").push_bind(priority.as_str());
-                }
-                if let Some(his_patient_id) = &filter.his_patient_id {
-                    q.push(" AND r.patient_lookup = ").push_bind(self.crypto.lookup(his_patient_id));
-                }
-                if let Some(department) = filter.department {
-                    q.push(" AND r.department_id = ").push_bind(department.as_uuid());
-                }
-                match filter.assigned_worker {
-                    Some(Some(worker)) => {
-                        q.push(" AND r.assigned_worker_id = ").push_bind(worker.as_uuid());
-                    }
-                    Some(None) => {
-                        q.push(" AND r.assigned_worker_id IS NULL");
-                    }
-                    None => {}
-                }
-                if let Some(after) = page.after {
-                    q.push(" AND r.id < ").push_bind(after.as_uuid());
-                }
-                q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(page.limit) + 1);
+                let mut q = referral_list_query("", &self.crypto, scope, filter, page);
                 let rows: Vec<crate::rows::ReferralRow> =
                     q.build_query_as().fetch_all(&mut *self.tx).await?;
                 let referrals: Vec<::yishe_domain::referral::Referral> = rows
@@ -307,4 +255,90 @@ macro_rules! impl_referral_repo {
     };
 }
 
+/// The statement that lists referrals, for one engine: shared by the list itself and
+/// by the plan check, so that the plan checked is the plan run.
+macro_rules! impl_referral_list {
+    ($db:ty) => {
+        /// A page of the referrals `scope` lets the caller see that match `filter`,
+        /// newest first; `prefix` goes before the SELECT (an EXPLAIN).
+        fn referral_list_query(
+            prefix: &str,
+            crypto: &crate::Crypto,
+            scope: &::yishe_domain::referral::ListScope,
+            filter: &::yishe_domain::referral::ListFilter,
+            page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
+        ) -> ::sqlx::QueryBuilder<'static, $db> {
+            use ::yishe_domain::referral::ListScope;
+            let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
+                "{prefix}{}",
+                crate::sql::SELECT_REFERRAL
+            ));
+            q.push(" WHERE 1 = 1");
+            match scope {
+                ListScope::Departments {
+                    hospital,
+                    departments,
+                } if !departments.is_empty() => {
+                    q.push(" AND r.hospital_id = ")
+                        .push_bind(hospital.as_str().to_owned());
+                    q.push(" AND r.department_id IN (");
+                    let mut list = q.separated(", ");
+                    for d in departments {
+                        list.push_bind(d.as_uuid());
+                    }
+                    q.push(")");
+                }
+                ListScope::Station(station) => {
+                    q.push(" AND r.station_id = ")
+                        .push_bind(station.as_str().to_owned());
+                }
+                ListScope::Caseload { station, worker } => {
+                    q.push(" AND r.station_id = ")
+                        .push_bind(station.as_str().to_owned());
+                    q.push(" AND (r.assigned_worker_id IS NULL");
+                    if let Some(worker) = worker {
+                        q.push(" OR r.assigned_worker_id = ")
+                            .push_bind(worker.as_uuid());
+                    }
+                    q.push(")");
+                }
+                ListScope::Departments { .. } | ListScope::Nothing => {
+                    q.push(" AND 1 = 0");
+                }
+            }
+            if let Some(status) = filter.status {
+                q.push(" AND r.status = ").push_bind(status.as_str());
+            }
+            if let Some(priority) = filter.priority {
+                q.push(" AND r.priority = ").push_bind(priority.as_str());
+            }
+            if let Some(his_patient_id) = &filter.his_patient_id {
+                q.push(" AND r.patient_lookup = ")
+                    .push_bind(crypto.lookup(his_patient_id));
+            }
+            if let Some(department) = filter.department {
+                q.push(" AND r.department_id = ")
+                    .push_bind(department.as_uuid());
+            }
+            match filter.assigned_worker {
+                Some(Some(worker)) => {
+                    q.push(" AND r.assigned_worker_id = ")
+                        .push_bind(worker.as_uuid());
+                }
+                Some(None) => {
+                    q.push(" AND r.assigned_worker_id IS NULL");
+                }
+                None => {}
+            }
+            if let Some(after) = page.after {
+                q.push(" AND r.id < ").push_bind(after.as_uuid());
+            }
+            q.push(" ORDER BY r.id DESC LIMIT ")
+                .push_bind(i64::from(page.limit) + 1);
+            q
+        }
+    };
+}
+
+pub(crate) use impl_referral_list;
 pub(crate) use impl_referral_repo;

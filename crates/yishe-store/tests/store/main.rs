@@ -5,3 +5,4 @@ mod fixtures;
 
 mod assessments;
 mod conformance;
+mod plans;

@@ -1,0 +1,27 @@
+//! `QueryPlans` in SQL: the list's own statement behind the engine's EXPLAIN.
+
+macro_rules! impl_query_plans {
+    ($name:ident, $db:ty, readers = $readers:ident, explain = $explain:literal,
+     price_out = [$($setting:literal),*], plan_column = $column:literal) => {
+        #[::async_trait::async_trait]
+        impl crate::QueryPlans for $name {
+            async fn explain_referral_list(
+                &self,
+                scope: &::yishe_domain::referral::ListScope,
+                filter: &::yishe_domain::referral::ListFilter,
+            ) -> crate::Result<Vec<String>> {
+                let page = ::yishe_domain::PageRequest { after: None, limit: 50 };
+                let mut q = referral_list_query($explain, &self.crypto, scope, filter, page);
+                // Settings last only as long as this transaction, which writes nothing.
+                let mut tx = self.$readers.begin().await?;
+                $(::sqlx::query($setting).execute(&mut *tx).await?;)*
+                let rows = q.build().fetch_all(&mut *tx).await?;
+                rows.iter()
+                    .map(|row| Ok(::sqlx::Row::try_get::<String, _>(row, $column)?))
+                    .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_query_plans;
