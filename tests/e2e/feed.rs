@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::support::{Station, TestApp, create_referral, e2e};
+use crate::support::{Engine, Station, TestApp, create_referral, e2e};
 use tokio_stream::StreamExt;
 use yishe_proto::referral::*;
 
@@ -163,3 +163,52 @@ e2e!(
     watchers_see_only_their_own_referrals,
     the_department_sees_no_worker_ids_in_events,
 );
+
+/// With a tail of three events, a watcher from the start of the feed reads the
+/// database until it reaches the tail, then the tail, then live events: each once,
+/// in order; one resuming in the middle does the same.
+async fn a_watcher_behind_the_tail_catches_up_exactly_once(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |c| c.referral.feed_tail_events = 3).await else {
+        return;
+    };
+    let station = Station::seed(&app).await;
+    let mut created = Vec::new();
+    for i in 0..8 {
+        created.push(create_referral(&app, &station, &format!("c{i}")).await.id);
+    }
+    let mut events = watch(&app, &station.supervisor_key, 0).await;
+    let mut seen = Vec::new();
+    for _ in 0..8 {
+        seen.push(next(&mut events).await);
+    }
+    for i in 8..10 {
+        created.push(create_referral(&app, &station, &format!("c{i}")).await.id);
+        seen.push(next(&mut events).await);
+    }
+    let ids: Vec<_> = seen.iter().map(|e| e.referral_id.clone()).collect();
+    assert_eq!(ids, created);
+    let sequences: Vec<_> = seen.iter().map(|e| e.sequence).collect();
+    assert!(
+        sequences.windows(2).all(|w| w[1] == w[0] + 1),
+        "in order, none skipped or repeated: {sequences:?}"
+    );
+    let extra = tokio::time::timeout(Duration::from_millis(600), events.next()).await;
+    assert!(extra.is_err(), "nothing more: {extra:?}");
+
+    let mut resumed = watch(&app, &station.supervisor_key, seen[3].sequence).await;
+    let mut rest = Vec::new();
+    for _ in 4..10 {
+        rest.push(next(&mut resumed).await.referral_id);
+    }
+    assert_eq!(rest, created[4..]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_watcher_behind_the_tail_catches_up_exactly_once() {
+    a_watcher_behind_the_tail_catches_up_exactly_once(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_watcher_behind_the_tail_catches_up_exactly_once() {
+    a_watcher_behind_the_tail_catches_up_exactly_once(Engine::Postgres).await
+}

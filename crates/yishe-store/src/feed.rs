@@ -1,5 +1,5 @@
 //! The feed relay's role: moving committed outbox events into the ordered, gap-free
-//! feed, and reading the feed.
+//! feed, reading the feed, and hearing when it moved.
 
 use async_trait::async_trait;
 use yishe_domain::referral::ReferralEvent;
@@ -20,4 +20,14 @@ pub trait FeedRelay: Send + Sync + std::fmt::Debug {
 
     /// Feed events with a sequence greater than `after`, in order.
     async fn feed_after(&self, after: u64, limit: u32) -> Result<Vec<ReferralEvent>>;
+
+    /// The sequence of the newest event in the feed; 0 while it is empty.
+    async fn feed_head(&self) -> Result<u64>;
+
+    /// Changes when the feed may have moved: at once when this process's relay moved
+    /// events, and on PostgreSQL when any process's relay did (one NOTIFY per relay
+    /// batch, heard on a connection of its own, which starts with the first call).
+    /// Processes sharing a SQLite file are not told of each other's moves: their
+    /// readers also look now and then.
+    fn feed_moved(&self) -> tokio::sync::watch::Receiver<u64>;
 }

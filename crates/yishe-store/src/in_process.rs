@@ -1,15 +1,39 @@
 //! What a database shares with its own transactions inside this process: the relay's
-//! wake-up and the key cache, both told about a commit the moment it happens rather
-//! than found out by polling.
+//! wake-up, the feed's progress and the key cache, each told about a commit the
+//! moment it happens rather than found out by polling.
 
-use tokio::sync::Notify;
+use std::sync::Once;
+
+use tokio::sync::{Notify, watch};
 
 use crate::key_cache::KeyCache;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct InProcess {
     /// Woken when a transaction that appended feed events commits.
     pub(crate) events_committed: Notify,
+    /// Counts relay batches this process committed or heard of from other processes.
+    pub(crate) feed_moved: watch::Sender<u64>,
+    /// Starts the task that hears other processes' relay batches, once.
+    pub(crate) feed_listener: Once,
     /// Verified keys; forgotten when a transaction that changed a key commits.
     pub(crate) keys: KeyCache,
+}
+
+impl Default for InProcess {
+    fn default() -> Self {
+        Self {
+            events_committed: Notify::new(),
+            feed_moved: watch::Sender::new(0),
+            feed_listener: Once::new(),
+            keys: KeyCache::default(),
+        }
+    }
+}
+
+impl InProcess {
+    /// The feed moved: every reader waiting on `feed_moved` wakes.
+    pub(crate) fn announce_feed_moved(&self) {
+        self.feed_moved.send_modify(|batches| *batches += 1);
+    }
 }

@@ -67,8 +67,50 @@ impl_feed_relay!(
     Postgres,
     writer = pool,
     readers = pool,
-    relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)"
+    relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)",
+    // On FEED_CHANNEL, which listeners hear.
+    announce = "SELECT pg_notify('yishe_feed', '')"
 );
+
+/// The channel every relay announces its batches on.
+const FEED_CHANNEL: &str = "yishe_feed";
+
+impl PostgresDatabase {
+    /// Hears every process's relay batches on a connection of its own, until the pool
+    /// closes. A lost connection counts as a move (batches announced meanwhile went
+    /// unheard), and a failed one is retried.
+    fn listen_for_feed_moves(&self) {
+        let (pool, local) = (self.pool.clone(), self.local.clone());
+        tokio::spawn(async move {
+            while !pool.is_closed() {
+                let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                    Ok(listener) => listener,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot listen for feed moves; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                if let Err(error) = listener.listen(FEED_CHANNEL).await {
+                    tracing::warn!(%error, "cannot listen for feed moves; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                loop {
+                    match listener.try_recv().await {
+                        Ok(_) => local.announce_feed_moved(),
+                        Err(sqlx::Error::PoolClosed) => return,
+                        Err(error) => {
+                            tracing::warn!(%error, "lost the feed listener; reconnecting");
+                            local.announce_feed_moved();
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
 // The sealer has a lock of its own, so relaying and sealing run side by side.
 impl_audit_chain!(
     PostgresDatabase,

@@ -80,8 +80,15 @@ impl_feed_relay!(
     Sqlite,
     writer = writer,
     readers = readers,
-    relay_lock = "SELECT TRUE"
+    relay_lock = "SELECT TRUE",
+    announce = "SELECT 1"
 );
+
+impl SqliteDatabase {
+    /// SQLite has no way to tell another process of a commit: readers look now and
+    /// then instead.
+    fn listen_for_feed_moves(&self) {}
+}
 impl_audit_chain!(
     SqliteDatabase,
     writer = writer,

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 use yishe_domain::Role;
-use yishe_domain::referral::{Referral as DomainReferral, disclose, disclose_event};
+use yishe_domain::referral::{Referral as DomainReferral, ReferralEvent, disclose, disclose_event};
 use yishe_proto::convert::referral as convert;
 use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
 use yishe_proto::referral::*;
@@ -168,7 +168,10 @@ impl Rpc for ReferralGrpc {
             .watch(ctx.caller, request.get_ref().after_sequence)
             .map(move |item| {
                 item.map(|event| WatchReferralEventsResponse {
-                    event: Some(convert::event_to_proto(&disclose_event(role, event))),
+                    event: Some(convert::event_to_proto(&disclose_event(
+                        role,
+                        ReferralEvent::clone(&event),
+                    ))),
                 })
                 .map_err(|error| status::of(&error))
             });

@@ -36,6 +36,8 @@ pub struct Options {
     pub default_station: StationId,
     pub deadlines: AcceptanceDeadlines,
     pub sla_check_interval: Duration,
+    /// The newest feed events kept in memory for watchers.
+    pub feed_tail_events: usize,
     /// How long closed referrals keep their patient details.
     pub retention: Duration,
     /// How often the retention job runs.
@@ -53,6 +55,7 @@ impl From<&Process> for Options {
             default_station: c.station.station(),
             deadlines: c.referral.acceptance_deadlines,
             sla_check_interval: c.referral.sla_check_interval(),
+            feed_tail_events: c.referral.feed_tail_events,
             retention: c.retention.retention(),
             retention_interval: c.retention.interval(),
             shutdown: process.shutdown.clone(),
@@ -60,11 +63,16 @@ impl From<&Process> for Options {
     }
 }
 
-/// Starts the service's background work (the feed relay, the SLA watch, retention)
+/// Starts the service's background work (the feed relay and reader, the SLA watch,
+/// retention)
 /// and adds its gRPC service.
 pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
     let metrics = ReferralMetrics::register(&options.metrics, options.store.clone());
-    let feed = Feed::new(options.store.clone(), options.shutdown.clone());
+    let feed = Feed::new(
+        options.store.clone(),
+        options.feed_tail_events,
+        options.shutdown.clone(),
+    );
     let service = ReferralService::new(
         options.store.clone(),
         metrics.clone(),
@@ -73,6 +81,7 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         options.clock.clone(),
     );
     tokio::spawn(feed.clone().run_relay(metrics));
+    tokio::spawn(feed.clone().run_reader());
     tokio::spawn(retention::run(
         options.store,
         options.clock,

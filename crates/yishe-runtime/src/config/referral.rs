@@ -1,5 +1,5 @@
-//! The referral service's settings: deadlines to accept, and how often they are
-//! checked.
+//! The referral service's settings: deadlines to accept, how often they are
+//! checked, and how many of the newest feed events each process keeps in memory.
 
 use std::time::Duration;
 
@@ -13,6 +13,9 @@ pub struct ReferralConfig {
     pub acceptance_deadlines: AcceptanceDeadlines,
     /// How often overdue referrals are looked for, in seconds.
     pub sla_check_interval_secs: u64,
+    /// The newest feed events each process keeps in memory for its watchers; a
+    /// watcher further behind reads the database until it catches up.
+    pub feed_tail_events: usize,
 }
 
 impl Default for ReferralConfig {
@@ -20,6 +23,8 @@ impl Default for ReferralConfig {
         Self {
             acceptance_deadlines: AcceptanceDeadlines::default(),
             sla_check_interval_secs: 30,
+            // About a minute at 200 events a second, in a few megabytes.
+            feed_tail_events: 10_000,
         }
     }
 }
@@ -32,6 +37,9 @@ impl ReferralConfig {
     pub(super) fn validate(&self) -> Result<(), String> {
         if self.sla_check_interval_secs == 0 {
             return Err("sla_check_interval_secs must be positive".into());
+        }
+        if self.feed_tail_events == 0 {
+            return Err("feed_tail_events must be positive".into());
         }
         self.acceptance_deadlines.validate()
     }

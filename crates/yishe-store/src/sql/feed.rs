@@ -1,8 +1,9 @@
-//! `FeedRelay` in SQL: the relay moves committed outbox rows into the feed, and
-//! watchers read the feed, on the readers' pool.
+//! `FeedRelay` in SQL: the relay moves committed outbox rows into the feed and
+//! announces each batch; readers read the feed on the readers' pool.
 
 macro_rules! impl_feed_relay {
-    ($name:ident, $db:ty, writer = $writer:ident, readers = $readers:ident, relay_lock = $relay_lock:literal) => {
+    ($name:ident, $db:ty, writer = $writer:ident, readers = $readers:ident, relay_lock = $relay_lock:literal,
+     announce = $announce:literal) => {
         #[::async_trait::async_trait]
         impl crate::FeedRelay for $name {
             fn events_committed(&self) -> &::tokio::sync::Notify {
@@ -45,7 +46,11 @@ macro_rules! impl_feed_relay {
                         .execute(&mut *tx)
                         .await?;
                 }
+                // Other processes hear of the batch once it commits (a NOTIFY on
+                // PostgreSQL); this one at once.
+                ::sqlx::query($announce).execute(&mut *tx).await?;
                 tx.commit().await?;
+                self.local.announce_feed_moved();
                 Ok(pending.len())
             }
 
@@ -64,6 +69,19 @@ macro_rules! impl_feed_relay {
                 .fetch_all(&self.$readers)
                 .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn feed_head(&self) -> crate::Result<u64> {
+                let head: i64 =
+                    ::sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM referral_feed")
+                        .fetch_one(&self.$readers)
+                        .await?;
+                Ok(u64::try_from(head).unwrap_or(0))
+            }
+
+            fn feed_moved(&self) -> ::tokio::sync::watch::Receiver<u64> {
+                self.local.feed_listener.call_once(|| self.listen_for_feed_moves());
+                self.local.feed_moved.subscribe()
             }
         }
     };

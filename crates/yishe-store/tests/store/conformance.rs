@@ -123,6 +123,51 @@ async fn a_saved_change_appends_its_events_and_wakes_the_relay(db: TestDatabase)
     assert!(woken().await.is_err(), "a commit without events does not");
 }
 
+/// Each relay batch is announced: at once to the process that moved it, and on
+/// PostgreSQL to every other process reading the same feed (LISTEN/NOTIFY), whose
+/// readers then find the batch at the feed's head.
+async fn relay_batches_are_announced_to_readers(db: TestDatabase) {
+    let (here, elsewhere) = (open(&db).await, open(&db).await);
+    let d = department(&here, "onc").await;
+    let mut moved_here = here.feed_moved();
+    let mut moved_elsewhere = elsewhere.feed_moved();
+    assert_eq!(here.feed_head().await.unwrap(), 0);
+
+    insert(&here, &referral(&d, "m0")).await;
+    moved_here.borrow_and_update();
+    assert_eq!(here.relay_events(100).await.unwrap(), 1);
+    assert!(
+        moved_here.has_changed().unwrap(),
+        "this process hears at once"
+    );
+    assert_eq!(elsewhere.feed_head().await.unwrap(), 1);
+
+    if db.engine != yishe_testkit::Engine::Postgres {
+        return; // processes sharing a SQLite file are not told: their readers look
+    }
+    // The other process's listener connects in the background: batches announced
+    // before it listens go unheard, so relay until one is heard.
+    let heard = async {
+        for i in 1.. {
+            moved_elsewhere.borrow_and_update();
+            insert(&here, &referral(&d, &format!("m{i}"))).await;
+            here.relay_events(100).await.unwrap();
+            let wait = std::time::Duration::from_millis(200);
+            if tokio::time::timeout(wait, moved_elsewhere.changed())
+                .await
+                .is_ok()
+            {
+                return i + 1;
+            }
+        }
+        unreachable!()
+    };
+    let head = tokio::time::timeout(std::time::Duration::from_secs(10), heard)
+        .await
+        .expect("another process hears a relay batch within 10 s");
+    assert_eq!(elsewhere.feed_head().await.unwrap(), head);
+}
+
 async fn a_stale_update_is_refused(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
@@ -941,6 +986,7 @@ on_both_engines!(
     a_replayed_request_returns_the_first_referral,
     twenty_concurrent_replays_create_exactly_one,
     a_saved_change_appends_its_events_and_wakes_the_relay,
+    relay_batches_are_announced_to_readers,
     a_stale_update_is_refused,
     a_rolled_back_change_leaves_nothing,
     audit_rows_are_appended_and_read_back,

@@ -1,0 +1,89 @@
+//! The feed: a relay task moves committed outbox events into the ordered feed; one
+//! reader per process keeps the newest events in memory (the tail), woken when a
+//! relay anywhere moved events; each watcher reads the tail, and the database (a few
+//! watchers at a time) only while it is behind the tail. Delivery then costs what the
+//! events a watcher may see cost, not a query per watcher per commit.
+
+mod reader;
+mod tail;
+mod watcher;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use yishe_domain::Caller;
+use yishe_domain::referral::ReferralEvent;
+use yishe_runtime::Shutdown;
+use yishe_store::FeedRelay;
+
+use crate::error::Error;
+use crate::metrics::ReferralMetrics;
+use tail::Tail;
+
+const RELAY_BATCH: u32 = 500;
+/// How often the relay looks for events without being woken (commits made by other
+/// processes sharing a PostgreSQL database).
+const RELAY_POLL: Duration = Duration::from_millis(250);
+/// Watchers reading the database at once while behind the tail: the rest wait, so
+/// that a crowd reconnecting after a restart cannot take the connections writers need.
+const CATCHING_UP_AT_ONCE: usize = 2;
+
+/// The feed of one process: its relay, its tail, and the watchers reading them.
+#[derive(Debug, Clone)]
+pub(crate) struct Feed {
+    store: Arc<dyn FeedRelay>,
+    tail: Arc<Tail>,
+    catching_up: Arc<Semaphore>,
+    shutdown: Shutdown,
+}
+
+/// What a watcher's stream carries: events shared with every other watcher.
+pub(crate) type Delivery = Result<Arc<ReferralEvent>, Error>;
+
+impl Feed {
+    /// A feed whose tail keeps the newest `tail_events` events.
+    pub(crate) fn new(store: Arc<dyn FeedRelay>, tail_events: usize, shutdown: Shutdown) -> Self {
+        Self {
+            store,
+            tail: Arc::new(Tail::new(tail_events)),
+            catching_up: Arc::new(Semaphore::new(CATCHING_UP_AT_ONCE)),
+            shutdown,
+        }
+    }
+
+    /// Runs the relay until shutdown. The store announces each batch it moves.
+    pub(crate) async fn run_relay(self, metrics: ReferralMetrics) {
+        loop {
+            match self.store.relay_events(RELAY_BATCH).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    metrics.relayed(n);
+                    // More may be waiting: go again at once.
+                    continue;
+                }
+                Err(error) => tracing::warn!(%error, "feed relay failed; retrying"),
+            }
+            tokio::select! {
+                _ = self.store.events_committed().notified() => {}
+                _ = tokio::time::sleep(RELAY_POLL) => {}
+                _ = self.shutdown.wait() => return,
+            }
+        }
+    }
+
+    /// Runs the process's one reader of the feed, which fills the tail, until
+    /// shutdown.
+    pub(crate) async fn run_reader(self) {
+        reader::run(self.store, self.tail, self.shutdown).await
+    }
+
+    /// A stream of the events `caller` may see, after `after`, until the client goes
+    /// away or the server shuts down.
+    pub(crate) fn watch(&self, caller: Caller, after: u64) -> ReceiverStream<Delivery> {
+        let (sender, receiver) = mpsc::channel(64);
+        tokio::spawn(watcher::run(self.clone(), caller, after, sender));
+        ReceiverStream::new(receiver)
+    }
+}

@@ -1,0 +1,57 @@
+//! The one reader per process that keeps the tail filled: woken when a relay moved
+//! events (this process's at once; on PostgreSQL any process's, by NOTIFY), and
+//! looking now and then in case it was not told.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use yishe_runtime::Shutdown;
+use yishe_store::FeedRelay;
+
+use super::tail::Tail;
+
+const READ_BATCH: u32 = 500;
+/// How often the reader looks without being told: processes sharing a SQLite file
+/// cannot tell each other, and a notification sent while a listener reconnects is
+/// lost.
+const LOOK_EVERY: Duration = Duration::from_millis(500);
+/// How long to wait before asking again when the database does not answer.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+pub(super) async fn run(store: Arc<dyn FeedRelay>, tail: Arc<Tail>, shutdown: Shutdown) {
+    let mut moved = store.feed_moved();
+    // Where the feed stands: the tail holds what comes after.
+    loop {
+        match store.feed_head().await {
+            Ok(head) => {
+                tail.start_at(head);
+                break;
+            }
+            Err(error) => tracing::warn!(%error, "cannot find the feed's head; retrying"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(RETRY_AFTER) => {}
+            _ = shutdown.wait() => return,
+        }
+    }
+    loop {
+        // Marked seen before reading, so a move announced during the read wakes us.
+        moved.borrow_and_update();
+        let head = tail.head().unwrap_or_default();
+        match store.feed_after(head, READ_BATCH).await {
+            Ok(batch) => {
+                let full = batch.len() == READ_BATCH as usize;
+                tail.push(batch);
+                if full {
+                    continue;
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot read the feed; retrying"),
+        }
+        tokio::select! {
+            changed = moved.changed() => if changed.is_err() { return },
+            _ = tokio::time::sleep(LOOK_EVERY) => {}
+            _ = shutdown.wait() => return,
+        }
+    }
+}
