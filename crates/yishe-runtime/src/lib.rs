@@ -15,6 +15,7 @@ pub mod server;
 pub mod services;
 pub mod shutdown;
 pub mod status;
+mod store_metrics;
 pub mod telemetry;
 pub mod tls;
 pub mod use_case;

@@ -116,10 +116,12 @@ impl Process {
         let verifier = tls.as_ref().and_then(|t| t.client_verifier.clone());
         let certificates = CertificateAuthenticator::new(store.clone(), verifier);
         let authenticator = Arc::new(BearerAuthenticator::new(api_keys, tokens, certificates));
+        let metrics = Metrics::new();
+        crate::store_metrics::register(&metrics, store.clone());
         Ok(Self {
             config,
             store,
-            metrics: Metrics::new(),
+            metrics,
             shutdown,
             clock,
             authenticator,

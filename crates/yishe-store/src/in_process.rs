@@ -3,6 +3,7 @@
 //! moment it happens rather than found out by polling.
 
 use std::sync::Once;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{Notify, watch};
 
@@ -18,6 +19,8 @@ pub(crate) struct InProcess {
     pub(crate) feed_listener: Once,
     /// Verified keys; forgotten when a transaction that changed a key commits.
     pub(crate) keys: KeyCache,
+    /// Transactions and the COMMITs that made them durable, for the metrics.
+    pub(crate) commits: CommitCounts,
 }
 
 impl Default for InProcess {
@@ -27,6 +30,7 @@ impl Default for InProcess {
             feed_moved: watch::Sender::new(0),
             feed_listener: Once::new(),
             keys: KeyCache::default(),
+            commits: CommitCounts::default(),
         }
     }
 }
@@ -35,5 +39,31 @@ impl InProcess {
     /// The feed moved: every reader waiting on `feed_moved` wakes.
     pub(crate) fn announce_feed_moved(&self) {
         self.feed_moved.send_modify(|batches| *batches += 1);
+    }
+}
+
+/// Transactions committed by requests since the database opened, and the COMMITs
+/// (each an fsync) that made them durable: equal on PostgreSQL, fewer on SQLite,
+/// where concurrent transactions share a COMMIT.
+#[derive(Debug, Default)]
+pub(crate) struct CommitCounts {
+    transactions: AtomicU64,
+    commits: AtomicU64,
+}
+
+impl CommitCounts {
+    pub(crate) fn transaction_committed(&self) {
+        self.transactions.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn batch_committed(&self) {
+        self.commits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn read(&self) -> crate::Commits {
+        crate::Commits {
+            transactions: self.transactions.load(Ordering::Relaxed),
+            commits: self.commits.load(Ordering::Relaxed),
+        }
     }
 }

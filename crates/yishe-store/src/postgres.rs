@@ -16,6 +16,7 @@ use crate::{Crypto, Engine, Error, Result};
 impl_tx!(
     PostgresTx,
     Postgres,
+    transaction = sqlx::Transaction<'static, Postgres>,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE"
 );
 
@@ -54,9 +55,24 @@ impl PostgresDatabase {
 }
 
 // One pool serves both writes and reads.
+#[async_trait::async_trait]
+impl crate::Transactions for PostgresDatabase {
+    async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
+        let tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(|e| Error::from_sqlx(e, "database"))?;
+        Ok(PostgresTx::boxed(
+            tx,
+            self.crypto.clone(),
+            self.local.clone(),
+        ))
+    }
+}
+
 impl_database!(
     PostgresDatabase,
-    PostgresTx,
     engine = Engine::Postgres,
     writer = pool,
     readers = pool

@@ -1,6 +1,7 @@
 //! The embedded engine: one SQLite file in WAL mode, `synchronous=FULL`, one writer
 //! connection (so write transactions queue in the application, never on
-//! SQLITE_BUSY) and a few readers for the feed and key lookups.
+//! SQLITE_BUSY; requests' transactions are committed in groups, see `group_commit`)
+//! and a few readers for the feed and key lookups.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
 
+use crate::group_commit::{GroupTx, GroupWriter};
 use crate::sql::{
     impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup,
     impl_query_plans, impl_tx,
@@ -17,6 +19,7 @@ use crate::{Crypto, Engine, Error, Result};
 impl_tx!(
     SqliteTx,
     Sqlite,
+    transaction = GroupTx,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1"
 );
 
@@ -30,6 +33,8 @@ const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 #[derive(Debug, Clone)]
 pub struct SqliteDatabase {
     writer: SqlitePool,
+    /// Requests' write transactions, committed in groups on the writer.
+    group: GroupWriter,
     readers: SqlitePool,
     crypto: std::sync::Arc<Crypto>,
     local: std::sync::Arc<crate::in_process::InProcess>,
@@ -58,18 +63,27 @@ impl SqliteDatabase {
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
+        let local = std::sync::Arc::<crate::in_process::InProcess>::default();
         Ok(Self {
+            group: GroupWriter::start(writer.clone(), local.clone()),
             writer,
             readers,
             crypto,
-            local: Default::default(),
+            local,
         })
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::Transactions for SqliteDatabase {
+    async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
+        let tx = self.group.begin().await?;
+        Ok(SqliteTx::boxed(tx, self.crypto.clone(), self.local.clone()))
     }
 }
 
 impl_database!(
     SqliteDatabase,
-    SqliteTx,
     engine = Engine::Sqlite,
     writer = writer,
     readers = readers

@@ -3,11 +3,13 @@
 //! tokens signed with fixture keys, and the TLS fixtures.
 
 mod app;
+mod beside;
 mod seed;
 pub mod tokens;
 
 pub use app::{
     Assessments, Directory, Referrals, TestApp, http_get, https_get, mutual_tls, tls_fixture,
 };
+pub use beside::Beside;
 pub use seed::Station;
 pub use yishe_testkit::{Engine, TestClock, TestDatabase};

@@ -3,8 +3,6 @@
 //! the HIS watching the other process sees the risk event (moved by that process's
 //! relay, which polls for commits from elsewhere).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use tokio_stream::StreamExt;
@@ -13,54 +11,7 @@ use yishe_proto::assessment::*;
 use yishe_proto::client::Bearer;
 use yishe_proto::common::Priority;
 use yishe_proto::referral::{ReferralEventType, WatchReferralEventsRequest};
-use yishe_testserver::{Engine, Station, TestApp};
-
-/// The child process, killed when the test ends however it ends.
-struct Service(Child);
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `yishe-assessment` over the database and keyring of `app`; returns it with
-/// the gRPC address it printed.
-fn start_beside(app: &TestApp, data_dir: &std::path::Path) -> (Service, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_yishe-assessment"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("YISHE_") {
-            command.env_remove(key);
-        }
-    }
-    let mut child = command
-        .env("YISHE_DATABASE_URL", &app.db.url)
-        .env("YISHE_DATA_DIR", data_dir)
-        .env(
-            "YISHE_ENCRYPTION_KEY_FILE",
-            app.process.config.effective_key_file(),
-        )
-        .env("YISHE_STATION_ID", "s1")
-        .env("YISHE_GRPC_LISTEN", "127.0.0.1:0")
-        .env("YISHE_HTTP_LISTEN", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("yishe-assessment starts");
-    let line = BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .next()
-        .expect("it prints where it listens")
-        .unwrap();
-    let addr = line
-        .split("gRPC on ")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .to_owned();
-    (Service(child), format!("http://{addr}"))
-}
+use yishe_testserver::{Beside, Engine, Station, TestApp};
 
 async fn a_separate_assessment_process_escalates(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
@@ -78,8 +29,8 @@ async fn a_separate_assessment_process_escalates(engine: Engine) {
         .await;
 
     let dir = tempfile::tempdir().unwrap();
-    let (_service, addr) = start_beside(&app, dir.path());
-    let channel = tonic::transport::Endpoint::from_shared(addr)
+    let service = Beside::start(env!("CARGO_BIN_EXE_yishe-assessment"), &app, dir.path());
+    let channel = tonic::transport::Endpoint::from_shared(service.grpc.clone())
         .unwrap()
         .connect()
         .await

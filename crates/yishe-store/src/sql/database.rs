@@ -1,26 +1,8 @@
-//! The `Database` of one engine: transactions on the writer, the maintenance
-//! primitives, and whether it answers.
+//! The `Database` of one engine: the maintenance primitives, and whether it answers.
+//! (Each engine starts its transactions its own way, in `sqlite.rs` and `postgres.rs`.)
 
 macro_rules! impl_database {
-    ($name:ident, $tx:ident, engine = $engine:expr, writer = $writer:ident, readers = $readers:ident) => {
-        #[::async_trait::async_trait]
-        impl crate::Transactions for $name {
-            async fn begin(&self) -> crate::Result<Box<dyn crate::Tx>> {
-                let tx = self
-                    .$writer
-                    .begin_with(BEGIN_WRITE)
-                    .await
-                    .map_err(|e| crate::Error::from_sqlx(e, "database"))?;
-                Ok(Box::new($tx {
-                    tx,
-                    crypto: self.crypto.clone(),
-                    appended_events: false,
-                    changed_keys: false,
-                    local: self.local.clone(),
-                }))
-            }
-        }
-
+    ($name:ident, engine = $engine:expr, writer = $writer:ident, readers = $readers:ident) => {
         #[::async_trait::async_trait]
         impl crate::Maintenance for $name {
             fn crypto(&self) -> &::std::sync::Arc<crate::Crypto> {

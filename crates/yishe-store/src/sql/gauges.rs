@@ -4,6 +4,10 @@ macro_rules! impl_gauges {
     ($name:ident, readers = $readers:ident) => {
         #[::async_trait::async_trait]
         impl crate::Gauges for $name {
+            fn commits(&self) -> crate::Commits {
+                self.local.commits.read()
+            }
+
             async fn open_referrals_by_status(
                 &self,
             ) -> crate::Result<Vec<(::yishe_domain::referral::Status, i64)>> {

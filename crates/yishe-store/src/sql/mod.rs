@@ -65,18 +65,59 @@ pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital
 
 use yishe_domain::referral::Status;
 
+use crate::in_process::CommitCounts;
+
+/// How each engine's transaction ends: once this returns, its writes are on disk.
+pub(crate) trait Commit {
+    async fn commit_durably(self, counts: &CommitCounts) -> crate::Result<()>;
+}
+
+/// On PostgreSQL each transaction commits alone (the server groups the WAL flushes of
+/// concurrent commits itself).
+impl Commit for sqlx::Transaction<'static, sqlx::Postgres> {
+    async fn commit_durably(self, counts: &CommitCounts) -> crate::Result<()> {
+        self.commit().await?;
+        counts.transaction_committed();
+        counts.batch_committed();
+        Ok(())
+    }
+}
+
+impl Commit for crate::group_commit::GroupTx {
+    async fn commit_durably(self, counts: &CommitCounts) -> crate::Result<()> {
+        self.commit(counts).await
+    }
+}
+
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
 macro_rules! impl_tx {
-    ($tx:ident, $db:ty, lock_worker = $lock_worker:literal) => {
+    ($tx:ident, $db:ty, transaction = $transaction:ty, lock_worker = $lock_worker:literal) => {
         /// A write transaction on this engine. It knows whether it appended feed
         /// events or changed a key, and tells this process's relay and key cache when
         /// it commits them.
         pub(crate) struct $tx {
-            tx: ::sqlx::Transaction<'static, $db>,
+            tx: $transaction,
             crypto: ::std::sync::Arc<crate::Crypto>,
             appended_events: bool,
             changed_keys: bool,
             local: ::std::sync::Arc<crate::in_process::InProcess>,
+        }
+
+        impl $tx {
+            /// A transaction over `tx`, boxed as the services hold it.
+            fn boxed(
+                tx: $transaction,
+                crypto: ::std::sync::Arc<crate::Crypto>,
+                local: ::std::sync::Arc<crate::in_process::InProcess>,
+            ) -> Box<dyn crate::Tx> {
+                Box::new(Self {
+                    tx,
+                    crypto,
+                    appended_events: false,
+                    changed_keys: false,
+                    local,
+                })
+            }
         }
 
         impl ::std::fmt::Debug for $tx {
@@ -88,7 +129,7 @@ macro_rules! impl_tx {
         #[::async_trait::async_trait]
         impl crate::Tx for $tx {
             async fn commit(self: Box<Self>) -> crate::Result<()> {
-                self.tx.commit().await.map_err(crate::Error::from)?;
+                crate::sql::Commit::commit_durably(self.tx, &self.local.commits).await?;
                 if self.appended_events {
                     self.local.events_committed.notify_one();
                 }

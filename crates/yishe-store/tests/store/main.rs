@@ -5,4 +5,5 @@ mod fixtures;
 
 mod assessments;
 mod conformance;
+mod group_commit;
 mod plans;

@@ -1,0 +1,234 @@
+//! Group commit for the embedded engine: concurrent write transactions share one
+//! SQLite transaction and so one fsync.
+//!
+//! SQLite has one writer, and at `synchronous=FULL` every COMMIT waits for the disk
+//! (a few milliseconds here). Committing each request alone caps the station at a few
+//! hundred writes a second however many callers wait. Instead the writer connection
+//! keeps one transaction open while requests queue for it: each request runs inside a
+//! savepoint of its own (so a request that fails is rolled back alone), releases it,
+//! and waits; a flusher commits everything released so far in one COMMIT, then
+//! answers each waiting request. Nobody is answered before the COMMIT that holds their
+//! writes returned, so what is acknowledged is on disk, as before.
+//!
+//! The flusher queues for the connection behind the requests already waiting, so a
+//! batch holds whoever arrived while the previous COMMIT was on the disk: under light
+//! load a batch is one request and costs what it did, under heavy load the fsync is
+//! shared. The connection goes back to the pool between batches, so the feed relay and
+//! the audit sealer (which take the writer from the pool) get their turn in line.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use sqlx::pool::PoolConnection;
+use sqlx::{Executor, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard, oneshot};
+
+use crate::in_process::{CommitCounts, InProcess};
+use crate::{Error, Result};
+
+/// What every caller of one batch learns: whether its COMMIT reached the disk.
+type Durable = std::result::Result<(), Arc<sqlx::Error>>;
+
+/// The writer connection while a batch is open, and who waits on the batch.
+#[derive(Default)]
+struct Batch {
+    /// The writer, inside `BEGIN IMMEDIATE`, while a batch is open.
+    connection: Option<PoolConnection<Sqlite>>,
+    /// A request's savepoint was left neither released nor rolled back (the request
+    /// failed or its caller went away); whoever takes the connection next rolls it
+    /// back before doing anything else.
+    abandoned: bool,
+    /// Requests that released their savepoint and wait for the COMMIT.
+    waiting: Vec<oneshot::Sender<Durable>>,
+}
+
+/// The embedded engine's writer, shared by every write transaction of the process.
+#[derive(Clone)]
+pub(crate) struct GroupWriter {
+    pool: SqlitePool,
+    batch: Arc<Mutex<Batch>>,
+    flush: Arc<Notify>,
+    local: Arc<InProcess>,
+}
+
+impl std::fmt::Debug for GroupWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GroupWriter")
+    }
+}
+
+impl GroupWriter {
+    /// A group writer over the single connection of `pool`, with its flusher running
+    /// until the pool closes.
+    pub(crate) fn start(pool: SqlitePool, local: Arc<InProcess>) -> Self {
+        let writer = Self {
+            pool,
+            batch: Default::default(),
+            flush: Default::default(),
+            local,
+        };
+        tokio::spawn(writer.clone().flush_until_closed());
+        writer
+    }
+
+    /// Starts a write transaction: a savepoint in the open batch, opening one if none is.
+    pub(crate) async fn begin(&self) -> Result<GroupTx> {
+        let mut batch = self.batch.clone().lock_owned().await;
+        batch.roll_back_abandoned().await?;
+        if batch.connection.is_none() {
+            let mut connection = self
+                .pool
+                .acquire()
+                .await
+                .map_err(|e| Error::from_sqlx(e, "database"))?;
+            // IMMEDIATE takes the write lock now: another process sharing the file
+            // cannot commit between our reads and our writes.
+            run(&mut connection, "BEGIN IMMEDIATE")
+                .await
+                .map_err(|e| Error::from_sqlx(e, "database"))?;
+            batch.connection = Some(connection);
+        }
+        run(batch.open(), "SAVEPOINT request").await?;
+        // Until released, a request that goes away leaves its savepoint to roll back.
+        batch.abandoned = true;
+        Ok(GroupTx {
+            batch: Some(batch),
+            flush: self.flush.clone(),
+        })
+    }
+
+    async fn flush_until_closed(self) {
+        let closing = self.pool.close_event();
+        tokio::pin!(closing);
+        loop {
+            let last = tokio::select! {
+                _ = self.flush.notified() => false,
+                // Closing waits for the writer connection: the open batch, if any,
+                // is committed and the connection handed back.
+                _ = &mut closing => true,
+            };
+            // In line behind the requests already waiting for the connection: they
+            // join this batch.
+            self.batch.lock().await.commit(&self.local.commits).await;
+            if last {
+                return;
+            }
+        }
+    }
+}
+
+impl Batch {
+    fn open(&mut self) -> &mut SqliteConnection {
+        self.connection
+            .as_deref_mut()
+            .expect("a request's savepoint runs inside an open batch")
+    }
+
+    async fn roll_back_abandoned(&mut self) -> Result<()> {
+        if std::mem::take(&mut self.abandoned) {
+            let connection = self.open();
+            run(connection, "ROLLBACK TO request").await?;
+            run(connection, "RELEASE request").await?;
+        }
+        Ok(())
+    }
+
+    /// Commits the open batch, if any, and answers everyone waiting on it.
+    async fn commit(&mut self, counts: &CommitCounts) {
+        let Some(mut connection) = self.connection.take() else {
+            return;
+        };
+        let abandoned = std::mem::take(&mut self.abandoned);
+        let result = async {
+            if abandoned {
+                run(&mut connection, "ROLLBACK TO request").await?;
+                run(&mut connection, "RELEASE request").await?;
+            }
+            run(&mut connection, "COMMIT").await
+        }
+        .await;
+        if let Err(error) = &result {
+            tracing::error!(%error, "the writer could not commit a batch; rolling it back");
+            if let Err(error) = run(&mut connection, "ROLLBACK").await {
+                // The connection's state is unknown: close it rather than reuse it.
+                tracing::error!(%error, "could not roll back; closing the writer connection");
+                connection.close_on_drop();
+            }
+        } else if !self.waiting.is_empty() {
+            counts.batch_committed();
+        }
+        let durable: Durable = result.map_err(Arc::new);
+        for waiting in self.waiting.drain(..) {
+            // A caller that went away still had its writes committed (or not) with the rest.
+            let _ = waiting.send(durable.clone());
+        }
+    }
+}
+
+/// Runs one statement that returns nothing, outside the prepared-statement cache.
+async fn run(connection: &mut SqliteConnection, sql: &'static str) -> sqlx::Result<()> {
+    connection.execute(sql).await.map(drop)
+}
+
+/// One request's write transaction: a savepoint in the open batch, holding the writer
+/// connection until it commits or is dropped.
+pub(crate) struct GroupTx {
+    batch: Option<OwnedMutexGuard<Batch>>,
+    flush: Arc<Notify>,
+}
+
+impl GroupTx {
+    /// Releases the savepoint, lets the next request in, and waits until the batch
+    /// holding these writes is committed.
+    pub(crate) async fn commit(mut self, counts: &CommitCounts) -> Result<()> {
+        let batch = self.batch.as_mut().expect("committed once");
+        // On failure the savepoint stays abandoned: dropping `self` reports it.
+        run(batch.open(), "RELEASE request").await?;
+        batch.abandoned = false;
+        let (tell, durable) = oneshot::channel();
+        batch.waiting.push(tell);
+        counts.transaction_committed();
+        // Lets the next request in; the flusher queues behind those already waiting.
+        drop(self.batch.take());
+        self.flush.notify_one();
+        match durable.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(Error::Unavailable(sqlx::Error::Protocol(format!(
+                "the batch holding this write could not be committed: {error}"
+            )))),
+            // The flusher only stops once the pool is closed.
+            Err(_) => Err(Error::Unavailable(sqlx::Error::PoolClosed)),
+        }
+    }
+}
+
+impl Drop for GroupTx {
+    fn drop(&mut self) {
+        // Not committed: the savepoint stays `abandoned`, rolled back by whoever takes
+        // the connection next, and the flusher is told so that an otherwise idle
+        // writer does not keep the file's write lock.
+        if self.batch.take().is_some() {
+            self.flush.notify_one();
+        }
+    }
+}
+
+impl Deref for GroupTx {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        self.batch
+            .as_ref()
+            .and_then(|batch| batch.connection.as_deref())
+            .expect("a transaction holds the open batch until it ends")
+    }
+}
+
+impl DerefMut for GroupTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        self.batch
+            .as_mut()
+            .expect("a transaction holds the open batch until it ends")
+            .open()
+    }
+}
