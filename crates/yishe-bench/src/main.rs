@@ -9,6 +9,7 @@
 //! a time.
 
 mod cpu;
+mod feed;
 mod load;
 mod mirror;
 mod report;
@@ -21,7 +22,7 @@ use std::time::Duration;
 use clap::Parser;
 
 use crate::server::Engine;
-use crate::workloads::Plan;
+use crate::workloads::{Group, Plan};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,6 +33,12 @@ struct Args {
     /// A smoke run of a few seconds.
     #[arg(long)]
     quick: bool,
+    /// Only these groups of workloads (all by default).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Group>,
+    /// The supervisors watching in the feed workloads (0, 200 and 1,000 by default).
+    #[arg(long, value_delimiter = ',')]
+    watchers: Vec<usize>,
     /// The engines to run on.
     #[arg(long, value_enum, value_delimiter = ',', default_values = ["sqlite", "postgres"])]
     engines: Vec<Engine>,
@@ -55,19 +62,36 @@ const QUICK_WATCHERS: &[usize] = &[0, 20];
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    let groups: &'static [Group] = if args.only.is_empty() {
+        &[
+            Group::Health,
+            Group::Create,
+            Group::Replay,
+            Group::Feed,
+            Group::List,
+        ]
+    } else {
+        args.only.leak()
+    };
     let plan = if args.quick {
         Plan {
             warm_up: Duration::from_millis(200),
             measure: Duration::from_secs(1),
             referrals: 500,
             watchers: QUICK_WATCHERS,
+            groups,
         }
     } else {
         Plan {
             warm_up: Duration::from_secs(args.seconds / 5),
             measure: Duration::from_secs(args.seconds),
             referrals: args.referrals,
-            watchers: WATCHERS,
+            watchers: if args.watchers.is_empty() {
+                WATCHERS
+            } else {
+                args.watchers.clone().leak()
+            },
+            groups,
         }
     };
     // The load generator and the mirrors run here, on threads apart from the server's.

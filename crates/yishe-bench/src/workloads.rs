@@ -2,23 +2,26 @@
 //! mirror after the server stopped (so the two never share the machine).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tokio_stream::StreamExt;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
 use yishe_proto::client::Bearer;
+use yishe_proto::referral::ListReferralsRequest;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
-use yishe_proto::referral::{ListReferralsRequest, WatchReferralEventsRequest};
 
+use crate::feed;
 use crate::load::{self, Drive, Stats};
 use crate::mirror;
 use crate::report::Row;
 use crate::seed::Station;
 use crate::server::{Engine, Server};
 
-type Referrals = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
+pub(crate) type Referrals = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
+
+/// The steady pace of the watched creates: 200 creates a second, seen by 1,000
+/// supervisors, is 200,000 deliveries a second.
+const WATCHED_CREATE_RATE: f64 = 200.0;
 
 /// How long and how hard each workload runs.
 #[derive(Debug, Clone, Copy)]
@@ -29,10 +32,22 @@ pub(crate) struct Plan {
     pub(crate) referrals: usize,
     /// The watcher counts of the feed workloads.
     pub(crate) watchers: &'static [usize],
+    /// The groups of workloads to run.
+    pub(crate) groups: &'static [Group],
+}
+
+/// A group of workloads, chosen with `--only`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Group {
+    Health,
+    Create,
+    Replay,
+    Feed,
+    List,
 }
 
 impl Plan {
-    fn drive(&self, callers: usize) -> Drive {
+    pub(crate) fn drive(&self, callers: usize) -> Drive {
         Drive {
             callers,
             warm_up: self.warm_up,
@@ -43,7 +58,7 @@ impl Plan {
 }
 
 /// One client per caller, each on its own connection.
-async fn clients(server: &Server, key: &str, callers: usize) -> Vec<Referrals> {
+pub(crate) async fn clients(server: &Server, key: &str, callers: usize) -> Vec<Referrals> {
     let mut clients = Vec::with_capacity(callers);
     for _ in 0..callers {
         clients.push(ReferralServiceClient::with_interceptor(
@@ -78,40 +93,52 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
         ));
     };
 
-    row(
-        "health check (no auth, no database)".into(),
-        health(&server, plan).await,
-        String::new(),
-        None,
-    );
+    let runs = |group: Group| plan.groups.contains(&group);
+    if runs(Group::Health) {
+        row(
+            "health check (no auth, no database)".into(),
+            health(&server, plan).await,
+            String::new(),
+            None,
+        );
+    }
     for callers in [16, 1] {
-        if callers == 1 && engine == Engine::Sqlite {
+        if !runs(Group::Create) || callers == 1 && engine == Engine::Sqlite {
             continue;
         }
+        let before = server.store.commits();
         let stats = create(&server, &station, plan, callers).await;
         row(
             format!("CreateReferral, {callers} callers"),
             stats,
-            String::new(),
+            commits_since(before, &server),
             Some(Mirror::Create(callers)),
         );
     }
-    row(
-        "replay of one request_id, 16 callers".into(),
-        replay(&server, &station, plan).await,
-        String::new(),
-        None,
-    );
-    for &watchers in plan.watchers {
-        let (stats, note) = watched_creates(&server, &station, plan, watchers).await;
+    if runs(Group::Replay) {
         row(
-            format!("4 callers creating while {watchers} supervisors watch"),
-            stats,
-            note,
+            "replay of one request_id, 16 callers".into(),
+            replay(&server, &station, plan).await,
+            String::new(),
             None,
         );
     }
-    station.seed_referrals(&server, plan.referrals).await;
+    for &watchers in plan.watchers.iter().filter(|_| runs(Group::Feed)) {
+        for rate in [None, Some(WATCHED_CREATE_RATE)] {
+            let pace = rate.map_or("as fast as they can".into(), |r| format!("at {r:.0}/s"));
+            let (stats, note) =
+                feed::watched_creates(&server, &station, plan, watchers, rate).await;
+            row(
+                format!("4 callers creating {pace} while {watchers} supervisors watch"),
+                stats,
+                note,
+                None,
+            );
+        }
+    }
+    if runs(Group::List) {
+        station.seed_referrals(&server, plan.referrals).await;
+    }
     for (name, filter, sql) in [
         ("", "", ""),
         (
@@ -119,13 +146,22 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
             "status=REQUESTED AND priority=URGENT",
             " AND r.status = 'REQUESTED' AND r.priority = 'URGENT'",
         ),
-    ] {
+    ]
+    .into_iter()
+    .filter(|_| runs(Group::List))
+    {
+        let before = server.store.commits();
         let stats = list(&server, &station, plan, filter).await;
         let workload = format!(
             "ListReferrals{name}, first page of 50, {} referrals, 8 callers",
             plan.referrals
         );
-        row(workload, stats, String::new(), Some(Mirror::List(sql)));
+        row(
+            workload,
+            stats,
+            commits_since(before, &server),
+            Some(Mirror::List(sql)),
+        );
     }
     server.stop_serving().await;
 
@@ -152,6 +188,18 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
         rows.push(row);
     }
     server.remove().await;
+}
+
+/// The COMMITs (each one fsync) the server's write transactions took since `before`,
+/// per transaction: below one where group commit shared them.
+fn commits_since(before: yishe_store::Commits, server: &Server) -> String {
+    let now = server.store.commits();
+    let transactions = now.transactions - before.transactions;
+    let commits = now.commits - before.commits;
+    format!(
+        "{:.2} COMMITs (fsyncs) per transaction ({commits} for {transactions})",
+        commits as f64 / transactions.max(1) as f64
+    )
 }
 
 /// Which SQL mirror a workload has.
@@ -187,10 +235,15 @@ async fn health(server: &Server, plan: Plan) -> Stats {
 }
 
 async fn create(server: &Server, station: &Station, plan: Plan, callers: usize) -> Stats {
-    let clients = Arc::new(clients(server, &station.his_key, callers).await);
+    creates(server, station, plan.drive(callers)).await
+}
+
+/// New referrals from the HIS, driven by `drive`.
+pub(crate) async fn creates(server: &Server, station: &Station, drive: Drive) -> Stats {
+    let clients = Arc::new(clients(server, &station.his_key, drive.callers).await);
     let station = station.clone();
     let run = uuid::Uuid::now_v7().simple().to_string();
-    load::run(plan.drive(callers), move |caller, n| {
+    load::run(drive, move |caller, n| {
         let mut client = clients[caller].clone();
         let request = station.referral(format!("{run}-{caller}-{n}"));
         async move { client.create_referral(request).await.is_ok() }
@@ -227,95 +280,4 @@ async fn list(server: &Server, station: &Station, plan: Plan, filter: &str) -> S
         }
     })
     .await
-}
-
-/// Four callers create as fast as they can while `watchers` supervisors watch the whole
-/// feed from now; notes the deliveries and how long an event took from its commit to a
-/// watcher.
-async fn watched_creates(
-    server: &Server,
-    station: &Station,
-    plan: Plan,
-    watchers: usize,
-) -> (Stats, String) {
-    let head = feed_head(server).await;
-    let delivered = Arc::new(AtomicU64::new(0));
-    let latency = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut streams = Vec::new();
-    let channel = server.channel().await;
-    for w in 0..watchers {
-        let mut client = ReferralServiceClient::with_interceptor(
-            channel.clone(),
-            Bearer::new(Some(&station.supervisor_key)).expect("ascii key"),
-        );
-        let (delivered, latency) = (delivered.clone(), latency.clone());
-        streams.push(tokio::spawn(async move {
-            let Ok(stream) = client
-                .watch_referral_events(WatchReferralEventsRequest {
-                    after_sequence: head,
-                })
-                .await
-            else {
-                return;
-            };
-            let mut stream = stream.into_inner();
-            while let Some(Ok(message)) = stream.next().await {
-                delivered.fetch_add(1, Ordering::Relaxed);
-                if w < 10
-                    && let Some(at) = message.event.and_then(|e| e.occur_time)
-                {
-                    let sent = chrono::DateTime::from_timestamp(at.seconds, at.nanos as u32);
-                    if let Some(sent) = sent {
-                        let waited = chrono::Utc::now() - sent;
-                        latency
-                            .lock()
-                            .expect("lock")
-                            .push(waited.num_microseconds().unwrap_or(0));
-                    }
-                }
-            }
-        }));
-    }
-    // Let the watchers connect before the clock starts.
-    tokio::time::sleep(Duration::from_millis(200 + watchers as u64)).await;
-    let started = Instant::now();
-    let stats = create(server, station, plan, 4).await;
-    // The last events reach the watchers.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let elapsed = started.elapsed();
-    for stream in streams {
-        stream.abort();
-    }
-    let delivered = delivered.load(Ordering::Relaxed);
-    let mut latency = latency.lock().expect("lock").clone();
-    latency.sort_unstable();
-    let p99 = latency
-        .get(((latency.len() as f64 - 1.0) * 0.99).max(0.0) as usize)
-        .map(|us| *us as f64 / 1000.0)
-        .unwrap_or(0.0);
-    let note = if watchers == 0 {
-        String::new()
-    } else {
-        format!(
-            "{delivered} deliveries ({:.0}/s); commit to watcher p99 {p99:.0} ms",
-            delivered as f64 / elapsed.as_secs_f64()
-        )
-    };
-    (stats, note)
-}
-
-/// The feed's last sequence, so watchers start from now.
-async fn feed_head(server: &Server) -> u64 {
-    let mut head = 0;
-    loop {
-        let page = server
-            .store
-            .feed_after(head, 1000)
-            .await
-            .unwrap_or_default();
-        match page.last().and_then(|e| e.sequence) {
-            Some(last) => head = last,
-            None => return head,
-        }
-    }
 }

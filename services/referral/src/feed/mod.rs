@@ -11,8 +11,7 @@ mod watcher;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, mpsc};
-use tokio_stream::wrappers::ReceiverStream;
+use tokio::sync::Semaphore;
 use yishe_domain::Caller;
 use yishe_domain::referral::ReferralEvent;
 use yishe_runtime::Shutdown;
@@ -80,10 +79,16 @@ impl Feed {
     }
 
     /// A stream of the events `caller` may see, after `after`, until the client goes
-    /// away or the server shuts down.
-    pub(crate) fn watch(&self, caller: Caller, after: u64) -> ReceiverStream<Delivery> {
-        let (sender, receiver) = mpsc::channel(64);
-        tokio::spawn(watcher::run(self.clone(), caller, after, sender));
-        ReceiverStream::new(receiver)
+    /// away (and the stream is dropped) or the server shuts down.
+    pub(crate) fn watch(
+        &self,
+        caller: Caller,
+        after: u64,
+    ) -> impl futures_util::Stream<Item = Delivery> + Send + 'static {
+        let watcher = watcher::Watcher::new(self.clone(), caller, after);
+        futures_util::stream::unfold(watcher, |mut watcher| async move {
+            let delivery = watcher.next().await?;
+            Some((delivery, watcher))
+        })
     }
 }

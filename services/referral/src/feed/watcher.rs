@@ -1,11 +1,14 @@
 //! One watcher: the events its caller may see after its cursor, read from the tail,
-//! or from the database while the tail no longer (or not yet) holds them.
+//! or from the database while the tail no longer (or not yet) holds them. It is the
+//! response stream itself, polled by the connection: no task or channel of its own
+//! between the tail and the client.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
+use tokio::sync::watch;
 use yishe_domain::Caller;
-use yishe_domain::referral::can_see;
+use yishe_domain::referral::{ReferralEvent, can_see};
 
 use super::tail::Read;
 use super::{Delivery, Feed};
@@ -16,59 +19,75 @@ const TAIL_READ: usize = 256;
 /// Events read from the database at a time while behind.
 const DATABASE_READ: u32 = 200;
 
-pub(super) async fn run(
+pub(super) struct Watcher {
     feed: Feed,
     caller: Caller,
-    mut cursor: u64,
-    sender: mpsc::Sender<Delivery>,
-) {
-    let mut moved = feed.tail.subscribe();
-    loop {
-        // Marked seen before reading, so a push during the read wakes us.
-        moved.borrow_and_update();
-        let events = match feed.tail.read(cursor, TAIL_READ) {
-            Read::Events(events) => events,
-            Read::UpToDate => {
-                tokio::select! {
-                    changed = moved.changed() => if changed.is_err() { return },
-                    _ = sender.closed() => return,
-                    _ = feed.shutdown.wait() => return,
+    /// The sequence of the last event passed (delivered, or not the caller's to see).
+    cursor: u64,
+    /// Changes when the tail moves.
+    moved: watch::Receiver<u64>,
+    /// Events read and not yet passed.
+    ready: VecDeque<Arc<ReferralEvent>>,
+    /// An error was delivered: the stream ends.
+    failed: bool,
+}
+
+impl Watcher {
+    pub(super) fn new(feed: Feed, caller: Caller, after: u64) -> Self {
+        let moved = feed.tail.subscribe();
+        Self {
+            feed,
+            caller,
+            cursor: after,
+            moved,
+            ready: VecDeque::new(),
+            failed: false,
+        }
+    }
+
+    /// The next event the caller may see; `None` once the server shuts down or after
+    /// an error was delivered.
+    pub(super) async fn next(&mut self) -> Option<Delivery> {
+        loop {
+            while let Some(event) = self.ready.pop_front() {
+                self.cursor = event.sequence.unwrap_or(self.cursor);
+                if can_see(&self.caller, event.scope()) {
+                    return Some(Ok(event));
                 }
-                continue;
             }
-            Read::Behind => {
-                let read = {
-                    let _turn = feed.catching_up.acquire().await;
-                    feed.store.feed_after(cursor, DATABASE_READ).await
-                };
-                match read {
-                    Ok(batch) => {
-                        let caught_up = batch.len() < DATABASE_READ as usize;
-                        let events: Vec<_> = batch.into_iter().map(Arc::new).collect();
-                        if caught_up && events.is_empty() {
-                            // At the database's head, and the tail is not there yet
-                            // (starting, or its reader behind): wait for it.
-                            tokio::select! {
-                                changed = moved.changed() => if changed.is_err() { return },
-                                _ = sender.closed() => return,
-                                _ = feed.shutdown.wait() => return,
-                            }
-                            continue;
+            if self.failed {
+                return None;
+            }
+            // Marked seen before reading, so a push during the read wakes us.
+            self.moved.borrow_and_update();
+            match self.feed.tail.read(self.cursor, TAIL_READ) {
+                Read::Events(events) => self.ready.extend(events),
+                Read::UpToDate => self.wait_for_the_tail().await?,
+                Read::Behind => {
+                    let read = {
+                        let _turn = self.feed.catching_up.acquire().await;
+                        self.feed.store.feed_after(self.cursor, DATABASE_READ).await
+                    };
+                    match read {
+                        // At the database's head, and the tail is not there yet
+                        // (starting, or its reader behind): wait for it.
+                        Ok(batch) if batch.is_empty() => self.wait_for_the_tail().await?,
+                        Ok(batch) => self.ready.extend(batch.into_iter().map(Arc::new)),
+                        Err(error) => {
+                            self.failed = true;
+                            return Some(Err(Error::Store(error)));
                         }
-                        events
-                    }
-                    Err(error) => {
-                        let _ = sender.send(Err(Error::Store(error))).await;
-                        return;
                     }
                 }
             }
-        };
-        for event in events {
-            cursor = event.sequence.unwrap_or(cursor);
-            if can_see(&caller, event.scope()) && sender.send(Ok(event)).await.is_err() {
-                return; // the client went away
-            }
+        }
+    }
+
+    /// Until the tail moves; `None` when the server shuts down first.
+    async fn wait_for_the_tail(&mut self) -> Option<()> {
+        tokio::select! {
+            changed = self.moved.changed() => changed.ok(),
+            _ = self.feed.shutdown.wait() => None,
         }
     }
 }
