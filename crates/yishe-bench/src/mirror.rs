@@ -32,35 +32,29 @@ fn filler(len: usize) -> String {
 /// The mirrors of one engine, instantiated for each below (sqlx binds uuids and times
 /// natively per engine, as the store does).
 macro_rules! mirrors {
-    ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:literal, seal_lock = $seal_lock:literal) => {
+    ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:literal, seal_lock = $seal_lock:literal,
+     announce = $announce:literal) => {
         mod $module {
             use std::sync::Arc;
 
             use crate::load::{self, Drive, Stats};
             use super::{SEALED_PATIENT, SEALED_SHORT, filler};
 
-        /// The create path: the caller's key looked up, the department read, the referral,
-        /// its event and its audit row written in one transaction; then, as the relay and the
-        /// sealer do for it, the event moved into the feed and the audit row chained.
-                pub(super) async fn create(pool: $pool, readers: $pool, key_hash: &str, department: &str, drive: Drive) -> Stats {
-            let key_hash = key_hash.to_owned();
+        /// The create path as the server runs it once its caches are warm (the caller's key
+        /// and the department are remembered): the referral, its event and its audit row
+        /// (queued for the sealer by the trigger) written in one transaction; then, as the
+        /// relay and the sealer do for it, the event moved into the feed and the audit row
+        /// chained.
+                pub(super) async fn create(pool: $pool, department: &str, drive: Drive) -> Stats {
             let department = uuid::Uuid::parse_str(department).expect("a department id");
             let (patient, short) = (Arc::new(filler(SEALED_PATIENT)), Arc::new(filler(SEALED_SHORT)));
             let background = Background::start(pool.clone());
             let stats = load::run(drive, move |caller, n| {
-                let (pool, readers, key_hash) = (pool.clone(), readers.clone(), key_hash.clone());
+                let pool = pool.clone();
                 let (patient, short) = (patient.clone(), short.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
-                        sqlx::query("SELECT id, role, hospital_id, department_ids, station_id, revoked_at FROM api_keys WHERE secret_hash = $1")
-                            .bind(&key_hash)
-                            .fetch_optional(&readers)
-                            .await?;
                         let mut tx = pool.begin().await?;
-                        sqlx::query("SELECT id, hospital_id, code, name FROM departments WHERE id = $1")
-                            .bind(department)
-                            .fetch_optional(&mut *tx)
-                            .await?;
                         let id = uuid::Uuid::now_v7();
                         let now = chrono::Utc::now();
                         sqlx::query(
@@ -97,10 +91,6 @@ macro_rules! mirrors {
                         .bind(id.to_string())
                         .execute(&mut *tx)
                         .await?;
-                        sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
-                            .bind(audit)
-                            .execute(&mut *tx)
-                            .await?;
                         tx.commit().await
                     }
                     .await;
@@ -153,7 +143,23 @@ macro_rules! mirrors {
 
         type Moved = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, sqlx::Error>> + Send>>;
 
-        /// One relay run: committed outbox rows into the feed, in order.
+        /// Deletes a queue's rows by id in one statement, as the server does.
+        async fn delete(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            table: &str,
+            ids: impl Iterator<Item = i64>,
+        ) -> Result<(), sqlx::Error> {
+            let mut delete = sqlx::QueryBuilder::<$db>::new(format!("DELETE FROM {table} WHERE id IN ("));
+            let mut list = delete.separated(", ");
+            for id in ids {
+                list.push_bind(id);
+            }
+            delete.push(")");
+            delete.build().execute(&mut **tx).await.map(drop)
+        }
+
+        /// One relay run: committed outbox rows into the feed, in order, in two
+        /// statements for the batch; then the batch announced.
         fn relay_once(pool: $pool) -> Moved {
             Box::pin(async move {
                 let mut tx = pool.begin().await?;
@@ -163,21 +169,19 @@ macro_rules! mirrors {
                 )
                 .fetch_all(&mut *tx)
                 .await?;
+                if pending.is_empty() {
+                    return Ok(0);
+                }
                 let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM referral_feed")
                     .fetch_one(&mut *tx)
                     .await?;
-                for (offset, (id, event, payload)) in pending.iter().enumerate() {
-                    sqlx::query("INSERT INTO referral_feed (sequence, event_id, payload) VALUES ($1, $2, $3)")
-                        .bind(head + 1 + offset as i64)
-                        .bind(event)
-                        .bind(payload)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("DELETE FROM referral_outbox WHERE id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                let mut feed = sqlx::QueryBuilder::<$db>::new("INSERT INTO referral_feed (sequence, event_id, payload) ");
+                feed.push_values(pending.iter().enumerate(), |mut row, (offset, (_, event, payload))| {
+                    row.push_bind(head + 1 + offset as i64).push_bind(event).push_bind(payload);
+                });
+                feed.build().execute(&mut *tx).await?;
+                delete(&mut tx, "referral_outbox", pending.iter().map(|(id, _, _)| *id)).await?;
+                sqlx::query($announce).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(pending.len())
             })
@@ -194,32 +198,29 @@ macro_rules! mirrors {
                 )
                 .fetch_all(&mut *tx)
                 .await?;
+                if pending.is_empty() {
+                    return Ok(0);
+                }
                 let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_chain")
                     .fetch_one(&mut *tx)
                     .await?;
-                for (offset, (pending_id, audit)) in pending.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) VALUES ($1, $2, 'p', 'h')",
-                    )
-                    .bind(head + 1 + offset as i64)
-                    .bind(audit)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query("DELETE FROM audit_pending WHERE id = $1")
-                        .bind(pending_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                let mut chain = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) ",
+                );
+                chain.push_values(pending.iter().enumerate(), |mut row, (offset, (_, audit))| {
+                    row.push_bind(head + 1 + offset as i64).push_bind(audit).push_bind("p").push_bind("h");
+                });
+                chain.build().execute(&mut *tx).await?;
+                delete(&mut tx, "audit_pending", pending.iter().map(|(id, _)| *id)).await?;
                 tx.commit().await?;
                 Ok(pending.len())
             })
         }
 
-        /// The list path: the caller's key looked up, then in one transaction a keyset page of
+        /// The list path (the caller's key remembered): in one transaction a keyset page of
         /// the station's referrals (with the assigned worker's name) and one audit row naming
         /// every referral read (the sealer chains it in the background).
-                pub(super) async fn list(pool: $pool, readers: $pool, key_hash: &str, filter: &str, drive: Drive) -> Stats {
-            let key_hash = key_hash.to_owned();
+                pub(super) async fn list(pool: $pool, filter: &str, drive: Drive) -> Stats {
             let page = format!(
                 "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
                  w.display_name FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id \
@@ -227,13 +228,9 @@ macro_rules! mirrors {
             );
             let background = Background::start(pool.clone());
             let stats = load::run(drive, move |_, _| {
-                let (pool, readers, key_hash, page) = (pool.clone(), readers.clone(), key_hash.clone(), page.clone());
+                let (pool, page) = (pool.clone(), page.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
-                        sqlx::query("SELECT id, role, hospital_id, department_ids, station_id, revoked_at FROM api_keys WHERE secret_hash = $1")
-                            .bind(&key_hash)
-                            .fetch_optional(&readers)
-                            .await?;
                         let mut tx = pool.begin().await?;
                         let rows = sqlx::query(&page).fetch_all(&mut *tx).await?;
                         // One audit row for the call, naming every referral shown.
@@ -257,10 +254,6 @@ macro_rules! mirrors {
                             });
                             names.build().execute(&mut *tx).await?;
                         }
-                        sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
-                            .bind(audit)
-                            .execute(&mut *tx)
-                            .await?;
                         tx.commit().await
                     }
                     .await;
@@ -283,79 +276,47 @@ mirrors!(
     sqlx::SqlitePool,
     sqlx::Sqlite,
     feed_lock = "SELECT 1",
-    seal_lock = "SELECT 1"
+    seal_lock = "SELECT 1",
+    announce = "SELECT 1"
 );
 mirrors!(
     on_postgres,
     sqlx::PgPool,
     sqlx::Postgres,
     feed_lock = "SELECT pg_try_advisory_xact_lock(7318045901)",
-    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
+    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)",
+    announce = "SELECT pg_notify('yishe_feed', '')"
 );
 
 /// Runs the create mirror on the scratch database at `url`.
-pub(crate) async fn create(
-    engine: Engine,
-    url: &str,
-    key_hash: &str,
-    department: &str,
-    drive: Drive,
-) -> Stats {
+pub(crate) async fn create(engine: Engine, url: &str, department: &str, drive: Drive) -> Stats {
     match engine {
-        Engine::Sqlite => {
-            on_sqlite::create(
-                sqlite(url, false).await,
-                sqlite(url, true).await,
-                key_hash,
-                department,
-                drive,
-            )
-            .await
-        }
+        Engine::Sqlite => on_sqlite::create(sqlite(url).await, department, drive).await,
         Engine::Postgres => {
-            let pool = postgres(url, drive.callers).await;
-            on_postgres::create(pool.clone(), pool, key_hash, department, drive).await
+            on_postgres::create(postgres(url, drive.callers).await, department, drive).await
         }
     }
 }
 
 /// Runs the list mirror on the scratch database at `url`.
-pub(crate) async fn list(
-    engine: Engine,
-    url: &str,
-    key_hash: &str,
-    filter: &str,
-    drive: Drive,
-) -> Stats {
+pub(crate) async fn list(engine: Engine, url: &str, filter: &str, drive: Drive) -> Stats {
     match engine {
-        Engine::Sqlite => {
-            on_sqlite::list(
-                sqlite(url, false).await,
-                sqlite(url, true).await,
-                key_hash,
-                filter,
-                drive,
-            )
-            .await
-        }
+        Engine::Sqlite => on_sqlite::list(sqlite(url).await, filter, drive).await,
         Engine::Postgres => {
-            let pool = postgres(url, drive.callers).await;
-            on_postgres::list(pool.clone(), pool, key_hash, filter, drive).await
+            on_postgres::list(postgres(url, drive.callers).await, filter, drive).await
         }
     }
 }
 
-/// The SQLite file as the server opens it: one writer, WAL and `synchronous=FULL`; or
-/// a few read-only readers (key lookups).
-async fn sqlite(url: &str, readers: bool) -> sqlx::SqlitePool {
+/// The SQLite file as the server opens it: one writer, WAL and `synchronous=FULL`.
+async fn sqlite(url: &str) -> sqlx::SqlitePool {
     let options = SqliteConnectOptions::from_str(url)
         .expect("a sqlite url")
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .read_only(readers);
+        .foreign_keys(true);
     SqlitePoolOptions::new()
-        .max_connections(if readers { 4 } else { 1 })
+        .max_connections(1)
         .connect_with(options)
         .await
         .expect("connect the mirror to the scratch database")

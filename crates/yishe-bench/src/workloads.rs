@@ -166,23 +166,20 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
     server.stop_serving().await;
 
     // The mirrors, with the server stopped.
-    let his_hash = yishe_runtime::auth::secrets::hash(&station.his_key);
-    let supervisor_hash = yishe_runtime::auth::secrets::hash(&station.supervisor_key);
     for (mut row, mirror_of) in measured {
         row.mirror = match mirror_of {
             Some(Mirror::Create(callers)) => Some(
                 mirror::create(
                     engine,
                     &server.url,
-                    &his_hash,
                     &station.department,
                     plan.drive(callers),
                 )
                 .await,
             ),
-            Some(Mirror::List(filter)) => Some(
-                mirror::list(engine, &server.url, &supervisor_hash, filter, plan.drive(8)).await,
-            ),
+            Some(Mirror::List(filter)) => {
+                Some(mirror::list(engine, &server.url, filter, plan.drive(8)).await)
+            }
             None => None,
         };
         rows.push(row);

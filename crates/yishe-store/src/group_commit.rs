@@ -5,9 +5,8 @@
 //! (a few milliseconds here). Committing each request alone caps the station at a few
 //! hundred writes a second however many callers wait. Instead the writer connection
 //! keeps one transaction open while requests queue for it: each request runs inside a
-//! savepoint of its own (so a request that fails is rolled back alone), releases it,
-//! and waits; a flusher commits everything released so far in one COMMIT, then
-//! answers each waiting request. Nobody is answered before the COMMIT that holds their
+//! savepoint of its own (so a request that fails is rolled back alone) and waits; a
+//! flusher commits every request finished so far in one COMMIT, then answers each. Nobody is answered before the COMMIT that holds their
 //! writes returned, so what is acknowledged is on disk, as before.
 //!
 //! The flusher queues for the connection behind the requests already waiting, so a
@@ -38,7 +37,7 @@ struct Batch {
     /// failed or its caller went away); whoever takes the connection next rolls it
     /// back before doing anything else.
     abandoned: bool,
-    /// Requests that released their savepoint and wait for the COMMIT.
+    /// Requests that finished and wait for the COMMIT.
     waiting: Vec<oneshot::Sender<Durable>>,
 }
 
@@ -75,21 +74,27 @@ impl GroupWriter {
     pub(crate) async fn begin(&self) -> Result<GroupTx> {
         let mut batch = self.batch.clone().lock_owned().await;
         batch.roll_back_abandoned().await?;
-        if batch.connection.is_none() {
-            let mut connection = self
-                .pool
-                .acquire()
-                .await
-                .map_err(|e| Error::from_sqlx(e, "database"))?;
-            // IMMEDIATE takes the write lock now: another process sharing the file
-            // cannot commit between our reads and our writes.
-            run(&mut connection, "BEGIN IMMEDIATE")
-                .await
-                .map_err(|e| Error::from_sqlx(e, "database"))?;
-            batch.connection = Some(connection);
+        match batch.connection.as_deref_mut() {
+            Some(open) => run(open, "SAVEPOINT request").await?,
+            None => {
+                let mut connection = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(|e| Error::from_sqlx(e, "database"))?;
+                // IMMEDIATE takes the write lock now: another process sharing the file
+                // cannot commit between our reads and our writes.
+                if let Err(error) = run(&mut connection, "BEGIN IMMEDIATE; SAVEPOINT request").await
+                {
+                    // Whatever half of it ran, the pool must not get a connection in
+                    // a transaction back.
+                    connection.close_on_drop();
+                    return Err(Error::from_sqlx(error, "database"));
+                }
+                batch.connection = Some(connection);
+            }
         }
-        run(batch.open(), "SAVEPOINT request").await?;
-        // Until released, a request that goes away leaves its savepoint to roll back.
+        // Until it commits, a request that goes away leaves its savepoint to roll back.
         batch.abandoned = true;
         Ok(GroupTx {
             batch: Some(batch),
@@ -178,18 +183,19 @@ pub(crate) struct GroupTx {
 }
 
 impl GroupTx {
-    /// Releases the savepoint, lets the next request in, and waits until the batch
-    /// holding these writes is committed.
+    /// Lets the next request in, and waits until the batch holding these writes is
+    /// committed. The savepoint is not released: savepoints nest, the next request's
+    /// opens inside this one's (a rollback to it undoes only that request's writes),
+    /// and COMMIT releases them all. That saves a statement, and a trip to SQLite's
+    /// worker thread, per request.
     pub(crate) async fn commit(mut self, counts: &CommitCounts) -> Result<()> {
-        let batch = self.batch.as_mut().expect("committed once");
-        // On failure the savepoint stays abandoned: dropping `self` reports it.
-        run(batch.open(), "RELEASE request").await?;
+        let mut batch = self.batch.take().expect("committed once");
         batch.abandoned = false;
         let (tell, durable) = oneshot::channel();
         batch.waiting.push(tell);
         counts.transaction_committed();
-        // Lets the next request in; the flusher queues behind those already waiting.
-        drop(self.batch.take());
+        // The flusher queues behind the requests already waiting.
+        drop(batch);
         self.flush.notify_one();
         match durable.await {
             Ok(Ok(())) => Ok(()),

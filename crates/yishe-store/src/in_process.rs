@@ -1,12 +1,13 @@
 //! What a database shares with its own transactions inside this process: the relay's
-//! wake-up, the feed's progress and the key cache, each told about a commit the
-//! moment it happens rather than found out by polling.
+//! wake-up, the feed's progress, the key and department caches and the commit counts,
+//! each told about a commit the moment it happens rather than found out by polling.
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{Notify, watch};
 
+use crate::department_cache::DepartmentCache;
 use crate::key_cache::KeyCache;
 
 #[derive(Debug)]
@@ -19,6 +20,8 @@ pub(crate) struct InProcess {
     pub(crate) feed_listener: Once,
     /// Verified keys; forgotten when a transaction that changed a key commits.
     pub(crate) keys: KeyCache,
+    /// Departments read by committed transactions.
+    pub(crate) departments: DepartmentCache,
     /// Transactions and the COMMITs that made them durable, for the metrics.
     pub(crate) commits: CommitCounts,
 }
@@ -30,6 +33,7 @@ impl Default for InProcess {
             feed_moved: watch::Sender::new(0),
             feed_listener: Once::new(),
             keys: KeyCache::default(),
+            departments: DepartmentCache::default(),
             commits: CommitCounts::default(),
         }
     }

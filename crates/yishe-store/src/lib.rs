@@ -11,6 +11,7 @@ mod audit;
 mod chain;
 mod crypto;
 mod database;
+mod department_cache;
 mod directory;
 mod error;
 mod events;

@@ -130,6 +130,7 @@ impl PostgresDatabase {
 // The sealer has a lock of its own, so relaying and sealing run side by side.
 impl_audit_chain!(
     PostgresDatabase,
+    Postgres,
     writer = pool,
     readers = pool,
     seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"

@@ -105,6 +105,7 @@ impl SqliteDatabase {
 }
 impl_audit_chain!(
     SqliteDatabase,
+    Sqlite,
     writer = writer,
     readers = readers,
     seal_lock = "SELECT TRUE"

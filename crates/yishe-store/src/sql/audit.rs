@@ -33,11 +33,7 @@ macro_rules! impl_audit_log {
                     });
                     q.build().execute(&mut *self.tx).await?;
                 }
-                // Queued for the sealer, in the same transaction as the row.
-                ::sqlx::query("INSERT INTO audit_pending (audit_id) VALUES ($1)")
-                    .bind(e.id)
-                    .execute(&mut *self.tx)
-                    .await?;
+                // The row is queued for the sealer by a trigger (migration 0012).
                 Ok(())
             }
 

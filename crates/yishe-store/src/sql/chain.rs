@@ -2,7 +2,7 @@
 //! pool.
 
 macro_rules! impl_audit_chain {
-    ($name:ident, writer = $writer:ident, readers = $readers:ident, seal_lock = $seal_lock:literal) => {
+    ($name:ident, $db:ty, writer = $writer:ident, readers = $readers:ident, seal_lock = $seal_lock:literal) => {
         #[::async_trait::async_trait]
         impl crate::AuditChain for $name {
             /// Links committed audit rows into the chain, in the order they were queued,
@@ -39,24 +39,28 @@ macro_rules! impl_audit_chain {
                 let ids: Vec<::uuid::Uuid> = rows.iter().map(|(_, e)| e.id).collect();
                 let named = audit_resources_of(&mut *tx, &ids).await?;
                 crate::rows::attach_resources(&mut rows, named, |(_, entry)| entry);
-                for (pending_id, entry) in rows {
-                    let hash = crate::link_hash(&previous, &entry);
+                // Each link hashes the one before, so the hashes are computed in order
+                // here; the rows go in with one statement, and leave the queue with one.
+                let mut links = Vec::with_capacity(rows.len());
+                for (_, entry) in &rows {
+                    let hash = crate::link_hash(&previous, entry);
                     sequence += 1;
-                    ::sqlx::query(
-                        "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(sequence)
-                    .bind(entry.id)
-                    .bind(&previous)
-                    .bind(&hash)
+                    links.push((sequence, entry.id, std::mem::replace(&mut previous, hash.clone()), hash));
+                }
+                let mut chain = ::sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) ",
+                );
+                chain.push_values(links, |mut row, (sequence, audit_id, previous, hash)| {
+                    row.push_bind(sequence)
+                        .push_bind(audit_id)
+                        .push_bind(previous)
+                        .push_bind(hash);
+                });
+                chain.build().execute(&mut *tx).await?;
+                crate::sql::delete_by_id::<$db>("audit_pending", rows.iter().map(|(id, _)| *id))
+                    .build()
                     .execute(&mut *tx)
                     .await?;
-                    ::sqlx::query("DELETE FROM audit_pending WHERE id = $1")
-                        .bind(pending_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    previous = hash;
-                }
                 tx.commit().await?;
                 Ok(count)
             }

@@ -27,13 +27,19 @@ macro_rules! impl_directory_repo {
                 &mut self,
                 id: ::yishe_domain::DepartmentId,
             ) -> crate::Result<Option<::yishe_domain::directory::Department>> {
+                if let Some(known) = self.local.departments.get(id) {
+                    return Ok(Some(known));
+                }
                 let row: Option<crate::rows::DepartmentRow> = ::sqlx::query_as(
                     "SELECT id, hospital_id, code, name, created_at FROM departments WHERE id = $1",
                 )
                 .bind(id.as_uuid())
                 .fetch_optional(&mut *self.tx)
                 .await?;
-                row.map(TryInto::try_into).transpose()
+                let found: Option<::yishe_domain::directory::Department> =
+                    row.map(TryInto::try_into).transpose()?;
+                self.read_departments.extend(found.clone());
+                Ok(found)
             }
 
             async fn list_departments(

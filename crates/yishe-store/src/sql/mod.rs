@@ -67,6 +67,26 @@ use yishe_domain::referral::Status;
 
 use crate::in_process::CommitCounts;
 
+/// The statement deleting the rows of `table` (a queue: the outbox, the sealer's
+/// pending rows) with these ids, all at once. `table` is one of the store's own, never
+/// a caller's.
+pub(crate) fn delete_by_id<DB>(
+    table: &str,
+    ids: impl Iterator<Item = i64>,
+) -> sqlx::QueryBuilder<'static, DB>
+where
+    DB: sqlx::Database,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let mut delete = sqlx::QueryBuilder::new(format!("DELETE FROM {table} WHERE id IN ("));
+    let mut list = delete.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    delete.push(")");
+    delete
+}
+
 /// How each engine's transaction ends: once this returns, its writes are on disk.
 pub(crate) trait Commit {
     async fn commit_durably(self, counts: &CommitCounts) -> crate::Result<()>;
@@ -93,13 +113,15 @@ impl Commit for crate::group_commit::GroupTx {
 macro_rules! impl_tx {
     ($tx:ident, $db:ty, transaction = $transaction:ty, lock_worker = $lock_worker:literal) => {
         /// A write transaction on this engine. It knows whether it appended feed
-        /// events or changed a key, and tells this process's relay and key cache when
-        /// it commits them.
+        /// events, changed a key or read a department, and tells this process's relay
+        /// and caches when it commits.
         pub(crate) struct $tx {
             tx: $transaction,
             crypto: ::std::sync::Arc<crate::Crypto>,
             appended_events: bool,
             changed_keys: bool,
+            /// Departments read from the database, remembered once this commits.
+            read_departments: Vec<::yishe_domain::directory::Department>,
             local: ::std::sync::Arc<crate::in_process::InProcess>,
         }
 
@@ -115,6 +137,7 @@ macro_rules! impl_tx {
                     crypto,
                     appended_events: false,
                     changed_keys: false,
+                    read_departments: Vec::new(),
                     local,
                 })
             }
@@ -136,6 +159,7 @@ macro_rules! impl_tx {
                 if self.changed_keys {
                     self.local.keys.forget_all();
                 }
+                self.local.departments.remember(self.read_departments);
                 Ok(())
             }
         }

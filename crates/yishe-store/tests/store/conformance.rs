@@ -981,8 +981,35 @@ async fn open_referrals_are_counted_by_status(db: TestDatabase) {
     assert_eq!(counts, vec![(Status::Requested, 2), (Status::Accepted, 1)]);
 }
 
+/// Departments are remembered once read, but only what a committed transaction read:
+/// one seen inside a transaction that rolled back was never there.
+async fn only_committed_departments_are_remembered(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = yishe_domain::directory::Department {
+        id: DepartmentId::new(),
+        hospital: HospitalId::parse("h1").unwrap(),
+        code: "icu".into(),
+        name: "重症监护室".into(),
+        created_at: now(),
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.insert_department(&d).await.unwrap();
+    assert_eq!(tx.get_department(d.id).await.unwrap(), Some(d.clone()));
+    drop(tx);
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.get_department(d.id).await.unwrap(), None);
+    tx.insert_department(&d).await.unwrap();
+    tx.commit().await.unwrap();
+    for _ in 0..2 {
+        let mut tx = store.begin().await.unwrap();
+        assert_eq!(tx.get_department(d.id).await.unwrap(), Some(d.clone()));
+        tx.commit().await.unwrap();
+    }
+}
+
 on_both_engines!(
     referral_round_trips,
+    only_committed_departments_are_remembered,
     a_replayed_request_returns_the_first_referral,
     twenty_concurrent_replays_create_exactly_one,
     a_saved_change_appends_its_events_and_wakes_the_relay,
