@@ -106,12 +106,12 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
         if !runs(Group::Create) || callers == 1 && engine == Engine::Sqlite {
             continue;
         }
-        let before = server.store.commits();
-        let stats = create(&server, &station, plan, callers).await;
+        let (stats, note) =
+            counting_commits(&server, plan, create(&server, &station, plan, callers)).await;
         row(
             format!("CreateReferral, {callers} callers"),
             stats,
-            commits_since(before, &server),
+            note,
             Some(Mirror::Create(callers)),
         );
     }
@@ -150,18 +150,13 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
     .into_iter()
     .filter(|_| runs(Group::List))
     {
-        let before = server.store.commits();
-        let stats = list(&server, &station, plan, filter).await;
+        let (stats, note) =
+            counting_commits(&server, plan, list(&server, &station, plan, filter)).await;
         let workload = format!(
             "ListReferrals{name}, first page of 50, {} referrals, 8 callers",
             plan.referrals
         );
-        row(
-            workload,
-            stats,
-            commits_since(before, &server),
-            Some(Mirror::List(sql)),
-        );
+        row(workload, stats, note, Some(Mirror::List(sql)));
     }
     server.stop_serving().await;
 
@@ -187,16 +182,31 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
     server.remove().await;
 }
 
-/// The COMMITs (each one fsync) the server's write transactions took since `before`,
-/// per transaction: below one where group commit shared them.
-fn commits_since(before: yishe_store::Commits, server: &Server) -> String {
-    let now = server.store.commits();
-    let transactions = now.transactions - before.transactions;
-    let commits = now.commits - before.commits;
-    format!(
-        "{:.2} COMMITs (fsyncs) per transaction ({commits} for {transactions})",
-        commits as f64 / transactions.max(1) as f64
-    )
+/// Runs `work` (driven by `plan`) and counts the COMMITs (each one fsync) the server
+/// made in its measured window, every write transaction's (the calls', the relay's,
+/// the sealer's): per call, below one where group commit shared them.
+async fn counting_commits(
+    server: &Server,
+    plan: Plan,
+    work: impl std::future::Future<Output = Stats>,
+) -> (Stats, String) {
+    let store = server.store.clone();
+    let at_start = tokio::spawn(async move {
+        tokio::time::sleep(plan.warm_up).await;
+        store.commits()
+    });
+    let stats = work.await;
+    let (before, after) = (at_start.await.expect("a count"), server.store.commits());
+    let (commits, transactions) = (
+        after.commits - before.commits,
+        after.transactions - before.transactions,
+    );
+    let note = format!(
+        "{:.2} fsyncs (COMMITs) per call: {commits} for {} calls and {transactions} write transactions",
+        commits as f64 / stats.ok.max(1) as f64,
+        stats.ok
+    );
+    (stats, note)
 }
 
 /// Which SQL mirror a workload has.

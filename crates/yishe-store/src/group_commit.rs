@@ -12,8 +12,8 @@
 //! The flusher queues for the connection behind the requests already waiting, so a
 //! batch holds whoever arrived while the previous COMMIT was on the disk: under light
 //! load a batch is one request and costs what it did, under heavy load the fsync is
-//! shared. The connection goes back to the pool between batches, so the feed relay and
-//! the audit sealer (which take the writer from the pool) get their turn in line.
+//! shared. The feed relay and the audit sealer write through here too, so their rows
+//! join a batch rather than cost fsyncs of their own.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -31,8 +31,10 @@ type Durable = std::result::Result<(), Arc<sqlx::Error>>;
 /// The writer connection while a batch is open, and who waits on the batch.
 #[derive(Default)]
 struct Batch {
-    /// The writer, inside `BEGIN IMMEDIATE`, while a batch is open.
+    /// The writer connection, taken from the pool once and kept: nothing else writes.
     connection: Option<PoolConnection<Sqlite>>,
+    /// Whether the writer is inside the batch's `BEGIN IMMEDIATE`.
+    open: bool,
     /// A request's savepoint was left neither released nor rolled back (the request
     /// failed or its caller went away); whoever takes the connection next rolls it
     /// back before doing anything else.
@@ -74,26 +76,24 @@ impl GroupWriter {
     pub(crate) async fn begin(&self) -> Result<GroupTx> {
         let mut batch = self.batch.clone().lock_owned().await;
         batch.roll_back_abandoned().await?;
-        match batch.connection.as_deref_mut() {
-            Some(open) => run(open, "SAVEPOINT request").await?,
-            None => {
-                let mut connection = self
-                    .pool
+        if batch.connection.is_none() {
+            batch.connection = Some(
+                self.pool
                     .acquire()
                     .await
-                    .map_err(|e| Error::from_sqlx(e, "database"))?;
-                // IMMEDIATE takes the write lock now: another process sharing the file
-                // cannot commit between our reads and our writes.
-                if let Err(error) = run(&mut connection, "BEGIN IMMEDIATE; SAVEPOINT request").await
-                {
-                    // Whatever half of it ran, the pool must not get a connection in
-                    // a transaction back.
-                    connection.close_on_drop();
-                    return Err(Error::from_sqlx(error, "database"));
-                }
-                batch.connection = Some(connection);
-            }
+                    .map_err(|e| Error::from_sqlx(e, "database"))?,
+            );
         }
+        if batch.open {
+            run(batch.writer(), "SAVEPOINT request").await?;
+        } else if let Err(error) = run(batch.writer(), "BEGIN IMMEDIATE; SAVEPOINT request").await {
+            // IMMEDIATE takes the write lock now: another process sharing the file
+            // cannot commit between our reads and our writes. Whatever half of it ran,
+            // the connection is not trusted again.
+            batch.discard_connection();
+            return Err(Error::from_sqlx(error, "database"));
+        }
+        batch.open = true;
         // Until it commits, a request that goes away leaves its savepoint to roll back.
         batch.abandoned = true;
         Ok(GroupTx {
@@ -114,8 +114,10 @@ impl GroupWriter {
             };
             // In line behind the requests already waiting for the connection: they
             // join this batch.
-            self.batch.lock().await.commit(&self.local.commits).await;
+            let mut batch = self.batch.lock().await;
+            batch.commit(&self.local.commits).await;
             if last {
+                batch.connection = None;
                 return;
             }
         }
@@ -123,15 +125,25 @@ impl GroupWriter {
 }
 
 impl Batch {
-    fn open(&mut self) -> &mut SqliteConnection {
+    fn writer(&mut self) -> &mut SqliteConnection {
         self.connection
             .as_deref_mut()
-            .expect("a request's savepoint runs inside an open batch")
+            .expect("the writer connection is held while a batch is open")
     }
 
-    async fn roll_back_abandoned(&mut self) -> Result<()> {
+    /// Closes the writer connection rather than hand it back in an unknown state; the
+    /// next request takes a fresh one from the pool.
+    fn discard_connection(&mut self) {
+        if let Some(mut connection) = self.connection.take() {
+            connection.close_on_drop();
+        }
+        self.open = false;
+        self.abandoned = false;
+    }
+
+    async fn roll_back_abandoned(&mut self) -> sqlx::Result<()> {
         if std::mem::take(&mut self.abandoned) {
-            let connection = self.open();
+            let connection = self.writer();
             run(connection, "ROLLBACK TO request").await?;
             run(connection, "RELEASE request").await?;
         }
@@ -140,24 +152,19 @@ impl Batch {
 
     /// Commits the open batch, if any, and answers everyone waiting on it.
     async fn commit(&mut self, counts: &CommitCounts) {
-        let Some(mut connection) = self.connection.take() else {
+        if !std::mem::take(&mut self.open) {
             return;
-        };
-        let abandoned = std::mem::take(&mut self.abandoned);
+        }
         let result = async {
-            if abandoned {
-                run(&mut connection, "ROLLBACK TO request").await?;
-                run(&mut connection, "RELEASE request").await?;
-            }
-            run(&mut connection, "COMMIT").await
+            self.roll_back_abandoned().await?;
+            run(self.writer(), "COMMIT").await
         }
         .await;
         if let Err(error) = &result {
             tracing::error!(%error, "the writer could not commit a batch; rolling it back");
-            if let Err(error) = run(&mut connection, "ROLLBACK").await {
-                // The connection's state is unknown: close it rather than reuse it.
+            if let Err(error) = run(self.writer(), "ROLLBACK").await {
                 tracing::error!(%error, "could not roll back; closing the writer connection");
-                connection.close_on_drop();
+                self.discard_connection();
             }
         } else if !self.waiting.is_empty() {
             counts.batch_committed();
@@ -235,6 +242,6 @@ impl DerefMut for GroupTx {
         self.batch
             .as_mut()
             .expect("a transaction holds the open batch until it ends")
-            .open()
+            .writer()
     }
 }

@@ -54,15 +54,21 @@ impl PostgresDatabase {
     }
 }
 
+impl PostgresDatabase {
+    /// A write transaction on a connection of its own.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>> {
+        self.pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(|e| Error::from_sqlx(e, "database"))
+    }
+}
+
 // One pool serves both writes and reads.
 #[async_trait::async_trait]
 impl crate::Transactions for PostgresDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
-        let tx = self
-            .pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(|e| Error::from_sqlx(e, "database"))?;
+        let tx = self.begin_write().await?;
         Ok(PostgresTx::boxed(
             tx,
             self.crypto.clone(),
@@ -81,11 +87,10 @@ impl_database!(
 impl_feed_relay!(
     PostgresDatabase,
     Postgres,
-    writer = pool,
     readers = pool,
-    relay_lock = "SELECT pg_try_advisory_xact_lock(7318045901)",
+    relay_lock = Some("SELECT pg_try_advisory_xact_lock(7318045901)"),
     // On FEED_CHANNEL, which listeners hear.
-    announce = "SELECT pg_notify('yishe_feed', '')"
+    announce = Some("SELECT pg_notify('yishe_feed', '')")
 );
 
 /// The channel every relay announces its batches on.
@@ -131,9 +136,8 @@ impl PostgresDatabase {
 impl_audit_chain!(
     PostgresDatabase,
     Postgres,
-    writer = pool,
     readers = pool,
-    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)"
+    seal_lock = Some("SELECT pg_try_advisory_xact_lock(7318045902)")
 );
 impl_key_lookup!(PostgresDatabase, Postgres, readers = pool);
 impl_gauges!(PostgresDatabase, readers = pool);

@@ -23,17 +23,13 @@ impl_tx!(
     lock_worker = "SELECT id FROM social_workers WHERE id = $1"
 );
 
-/// Write transactions take the write lock when they begin: a transaction that read
-/// first and then wrote could otherwise fail at once (SQLITE_BUSY_SNAPSHOT, which the
-/// busy timeout does not wait out) when another process sharing the file committed in
-/// between.
-const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
-
 /// A SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteDatabase {
+    /// The one writer connection's pool (for the migrations and for `close`).
     writer: SqlitePool,
-    /// Requests' write transactions, committed in groups on the writer.
+    /// Every write transaction (requests', the relay's, the sealer's), committed in
+    /// groups on the writer.
     group: GroupWriter,
     readers: SqlitePool,
     crypto: std::sync::Arc<Crypto>,
@@ -74,10 +70,17 @@ impl SqliteDatabase {
     }
 }
 
+impl SqliteDatabase {
+    /// A write transaction: a savepoint in the writer's open batch.
+    async fn begin_write(&self) -> Result<GroupTx> {
+        self.group.begin().await
+    }
+}
+
 #[async_trait::async_trait]
 impl crate::Transactions for SqliteDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
-        let tx = self.group.begin().await?;
+        let tx = self.begin_write().await?;
         Ok(SqliteTx::boxed(tx, self.crypto.clone(), self.local.clone()))
     }
 }
@@ -88,14 +91,15 @@ impl_database!(
     writer = writer,
     readers = readers
 );
-// One writer connection: whoever holds it is the only relay and the only sealer.
+// One writer connection: whoever holds it is the only relay and the only sealer, so
+// neither needs a lock; and other processes sharing the file cannot be told of a batch
+// (their readers look now and then).
 impl_feed_relay!(
     SqliteDatabase,
     Sqlite,
-    writer = writer,
     readers = readers,
-    relay_lock = "SELECT TRUE",
-    announce = "SELECT 1"
+    relay_lock = None,
+    announce = None
 );
 
 impl SqliteDatabase {
@@ -103,13 +107,7 @@ impl SqliteDatabase {
     /// then instead.
     fn listen_for_feed_moves(&self) {}
 }
-impl_audit_chain!(
-    SqliteDatabase,
-    Sqlite,
-    writer = writer,
-    readers = readers,
-    seal_lock = "SELECT TRUE"
-);
+impl_audit_chain!(SqliteDatabase, Sqlite, readers = readers, seal_lock = None);
 impl_key_lookup!(SqliteDatabase, Sqlite, readers = readers);
 impl_gauges!(SqliteDatabase, readers = readers);
 // SQLite plans by its indexes' shapes, not by row counts, so nothing needs pricing out.

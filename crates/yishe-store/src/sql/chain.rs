@@ -2,17 +2,21 @@
 //! pool.
 
 macro_rules! impl_audit_chain {
-    ($name:ident, $db:ty, writer = $writer:ident, readers = $readers:ident, seal_lock = $seal_lock:literal) => {
+    ($name:ident, $db:ty, readers = $readers:ident, seal_lock = $seal_lock:expr) => {
         #[::async_trait::async_trait]
         impl crate::AuditChain for $name {
             /// Links committed audit rows into the chain, in the order they were queued,
             /// under the sealer lock. Returns how many it sealed (0 when another sealer
             /// holds the lock).
             async fn seal_audit(&self, limit: u32) -> crate::Result<usize> {
-                let mut tx = self.$writer.begin_with(BEGIN_WRITE).await?;
-                let leader: bool = ::sqlx::query_scalar($seal_lock).fetch_one(&mut *tx).await?;
-                if !leader {
-                    return Ok(0);
+                let mut tx = self.begin_write().await?;
+                // The engine's lock that makes one sealer the leader, if it needs one.
+                let lock: Option<&'static str> = $seal_lock;
+                if let Some(lock) = lock {
+                    let leader: bool = ::sqlx::query_scalar(lock).fetch_one(&mut *tx).await?;
+                    if !leader {
+                        return Ok(0);
+                    }
                 }
                 let pending: Vec<crate::rows::PendingAuditRow> = ::sqlx::query_as(
                     "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
@@ -61,7 +65,7 @@ macro_rules! impl_audit_chain {
                     .build()
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
+                crate::sql::Commit::commit_durably(tx, &self.local.commits).await?;
                 Ok(count)
             }
 

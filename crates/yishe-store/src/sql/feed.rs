@@ -2,8 +2,8 @@
 //! announces each batch; readers read the feed on the readers' pool.
 
 macro_rules! impl_feed_relay {
-    ($name:ident, $db:ty, writer = $writer:ident, readers = $readers:ident, relay_lock = $relay_lock:literal,
-     announce = $announce:literal) => {
+    ($name:ident, $db:ty, readers = $readers:ident, relay_lock = $relay_lock:expr,
+     announce = $announce:expr) => {
         #[::async_trait::async_trait]
         impl crate::FeedRelay for $name {
             fn events_committed(&self) -> &::tokio::sync::Notify {
@@ -13,13 +13,17 @@ macro_rules! impl_feed_relay {
             /// Moves committed outbox rows into the feed under the relay lock. Rows that
             /// commit late (lower ids, later commits) are simply picked up by a later run
             /// and get later sequences: the feed order is the order rows became visible.
+            /// (On SQLite the relay's transaction joins the writer's batch, so it may also
+            /// move rows written earlier in that batch: they commit together.)
             async fn relay_events(&self, limit: u32) -> crate::Result<usize> {
-                let mut tx = self.$writer.begin_with(BEGIN_WRITE).await?;
-                let leader: bool = ::sqlx::query_scalar($relay_lock)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if !leader {
-                    return Ok(0);
+                let mut tx = self.begin_write().await?;
+                // The engine's lock that makes one relay the leader, if it needs one.
+                let lock: Option<&'static str> = $relay_lock;
+                if let Some(lock) = lock {
+                    let leader: bool = ::sqlx::query_scalar(lock).fetch_one(&mut *tx).await?;
+                    if !leader {
+                        return Ok(0);
+                    }
                 }
                 let pending: Vec<(i64, ::uuid::Uuid, String)> = ::sqlx::query_as(
                     "SELECT id, event_id, payload FROM referral_outbox ORDER BY id LIMIT $1",
@@ -57,8 +61,11 @@ macro_rules! impl_feed_relay {
                 .await?;
                 // Other processes hear of the batch once it commits (a NOTIFY on
                 // PostgreSQL); this one at once.
-                ::sqlx::query($announce).execute(&mut *tx).await?;
-                tx.commit().await?;
+                let announce: Option<&'static str> = $announce;
+                if let Some(announce) = announce {
+                    ::sqlx::query(announce).execute(&mut *tx).await?;
+                }
+                crate::sql::Commit::commit_durably(tx, &self.local.commits).await?;
                 self.local.announce_feed_moved();
                 Ok(pending.len())
             }
