@@ -17,6 +17,21 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use crate::load::{Drive, Stats};
 use crate::server::Engine;
 
+/// The referral a create writes, as the server's `INSERT_REFERRAL` (binds in the
+/// mirror's create).
+const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id, fingerprint, \
+     hospital_id, department_id, station_id, clinician, patient, reasons, note, priority, consent, \
+     status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, sla_breached, \
+     accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
+     VALUES ($1, 'mirror', $2, 'fp', 'h1', $3, 'main', '{}', $4, '[\"FINANCIAL_HARDSHIP\"]', $5, \
+     'URGENT', $5, 'REQUESTED', NULL, $5, NULL, $6, FALSE, NULL, $6, $6, 1, 'lookup', 'k1') \
+     ON CONFLICT (created_by, request_id) DO NOTHING";
+
+/// The audit row of a create.
+const AUDIT_ROW: &str = "INSERT INTO audit_log (id, occurred_at, subject, role, action, \
+     resource_kind, resource_id, request_id, outcome, purpose) \
+     SELECT $9, $6, 'key', 'his_integration', 'referral.create', 'referral', $10, 'r', 'ok', ''";
+
 /// Sizes like the sealed columns the server writes.
 const SEALED_PATIENT: usize = 420;
 const SEALED_SHORT: usize = 120;
@@ -32,19 +47,24 @@ fn filler(len: usize) -> String {
 /// The mirrors of one engine, instantiated for each below (sqlx binds uuids and times
 /// natively per engine, as the store does).
 macro_rules! mirrors {
-    ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:literal, seal_lock = $seal_lock:literal,
-     announce = $announce:literal) => {
+    ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:expr, seal_lock = $seal_lock:expr,
+     announce = $announce:expr, create = $create:expr) => {
         mod $module {
             use std::sync::Arc;
 
             use crate::load::{self, Drive, Stats};
             use super::{SEALED_PATIENT, SEALED_SHORT, filler};
 
+            /// The create statement(s) of this engine: $1 id, $2 request id, $3 department,
+            /// $4 the sealed patient, $5 the other sealed values, $6 now, $7 and $8 the
+            /// event, $9 the audit row's id, $10 the referral's id as text.
+            static CREATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| $create);
+
         /// The create path as the server runs it once its caches are warm (the caller's key
         /// and the department are remembered): the referral, its event and its audit row
-        /// (queued for the sealer by the trigger) written in one transaction; then, as the
-        /// relay and the sealer do for it, the event moved into the feed and the audit row
-        /// chained.
+        /// (queued for the sealer by the trigger) written by one call in one transaction,
+        /// as the store's `create_referral` does on this engine; then, as the relay and the
+        /// sealer do for it, the event moved into the feed and the audit row chained.
                 pub(super) async fn create(pool: $pool, department: &str, drive: Drive) -> Stats {
             let department = uuid::Uuid::parse_str(department).expect("a department id");
             let (patient, short) = (Arc::new(filler(SEALED_PATIENT)), Arc::new(filler(SEALED_SHORT)));
@@ -57,40 +77,20 @@ macro_rules! mirrors {
                         let mut tx = pool.begin().await?;
                         let id = uuid::Uuid::now_v7();
                         let now = chrono::Utc::now();
-                        sqlx::query(
-                            "INSERT INTO referrals (id, created_by, request_id, fingerprint, hospital_id, \
-                             department_id, station_id, clinician, patient, reasons, note, priority, consent, \
-                             status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, \
-                             sla_breached, accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
-                             VALUES ($1, 'mirror', $2, 'fp', 'h1', $3, 'main', '{}', $4, '[\"FINANCIAL_HARDSHIP\"]', $5, \
-                             'URGENT', $5, 'REQUESTED', NULL, $5, NULL, $6, FALSE, NULL, $6, $6, 1, 'lookup', 'k1') \
-                             ON CONFLICT (created_by, request_id) DO NOTHING RETURNING id",
-                        )
-                        .bind(id)
-                        .bind(format!("m-{caller}-{n}"))
-                        .bind(department)
-                        .bind(patient.as_str())
-                        .bind(short.as_str())
-                        .bind(now)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        let event = uuid::Uuid::now_v7();
-                        sqlx::query("INSERT INTO referral_outbox (event_id, payload) VALUES ($1, $2)")
+                        let (event, audit) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+                        sqlx::query_scalar::<_, uuid::Uuid>(&CREATE)
+                            .bind(id)
+                            .bind(format!("m-{caller}-{n}"))
+                            .bind(department)
+                            .bind(patient.as_str())
+                            .bind(short.as_str())
+                            .bind(now)
                             .bind(event)
                             .bind(short.as_str())
-                            .execute(&mut *tx)
+                            .bind(audit)
+                            .bind(id.to_string())
+                            .fetch_all(&mut *tx)
                             .await?;
-                        let audit = uuid::Uuid::now_v7();
-                        sqlx::query(
-                            "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                             resource_id, request_id, outcome, purpose) \
-                             VALUES ($1, $2, 'key', 'his_integration', 'referral.create', 'referral', $3, 'r', 'ok', '')",
-                        )
-                        .bind(audit)
-                        .bind(now)
-                        .bind(id.to_string())
-                        .execute(&mut *tx)
-                        .await?;
                         tx.commit().await
                     }
                     .await;
@@ -143,6 +143,14 @@ macro_rules! mirrors {
 
         type Moved = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, sqlx::Error>> + Send>>;
 
+        /// Runs a statement the engine needs (a leader lock, an announcement), if it needs one.
+        async fn run(tx: &mut sqlx::Transaction<'static, $db>, sql: Option<&'static str>) -> Result<(), sqlx::Error> {
+            if let Some(sql) = sql {
+                sqlx::query(sql).execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
+
         /// Deletes a queue's rows by id in one statement, as the server does.
         async fn delete(
             tx: &mut sqlx::Transaction<'static, $db>,
@@ -163,7 +171,7 @@ macro_rules! mirrors {
         fn relay_once(pool: $pool) -> Moved {
             Box::pin(async move {
                 let mut tx = pool.begin().await?;
-                sqlx::query($feed_lock).execute(&mut *tx).await?;
+                run(&mut tx, $feed_lock).await?;
                 let pending: Vec<(i64, uuid::Uuid, String)> = sqlx::query_as(
                     "SELECT id, event_id, payload FROM referral_outbox ORDER BY id LIMIT 500",
                 )
@@ -181,7 +189,7 @@ macro_rules! mirrors {
                 });
                 feed.build().execute(&mut *tx).await?;
                 delete(&mut tx, "referral_outbox", pending.iter().map(|(id, _, _)| *id)).await?;
-                sqlx::query($announce).execute(&mut *tx).await?;
+                run(&mut tx, $announce).await?;
                 tx.commit().await?;
                 Ok(pending.len())
             })
@@ -191,7 +199,7 @@ macro_rules! mirrors {
         fn seal_once(pool: $pool) -> Moved {
             Box::pin(async move {
                 let mut tx = pool.begin().await?;
-                sqlx::query($seal_lock).execute(&mut *tx).await?;
+                run(&mut tx, $seal_lock).await?;
                 let pending: Vec<(i64, uuid::Uuid)> = sqlx::query_as(
                     "SELECT p.id, a.id FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id \
                      ORDER BY p.id LIMIT 500",
@@ -275,17 +283,34 @@ mirrors!(
     on_sqlite,
     sqlx::SqlitePool,
     sqlx::Sqlite,
-    feed_lock = "SELECT 1",
-    seal_lock = "SELECT 1",
-    announce = "SELECT 1"
+    // The single writer needs no lock, and cannot tell other processes.
+    feed_lock = None,
+    seal_lock = None,
+    announce = None,
+    create = format!(
+        "{insert} RETURNING id; \
+         INSERT INTO referral_outbox (event_id, payload) SELECT $7, $8 WHERE changes() = 1; \
+         {audit} WHERE changes() = 1",
+        // Expanded inside the engine's module.
+        insert = super::INSERT_REFERRAL,
+        audit = super::AUDIT_ROW,
+    )
 );
 mirrors!(
     on_postgres,
     sqlx::PgPool,
     sqlx::Postgres,
-    feed_lock = "SELECT pg_try_advisory_xact_lock(7318045901)",
-    seal_lock = "SELECT pg_try_advisory_xact_lock(7318045902)",
-    announce = "SELECT pg_notify('yishe_feed', '')"
+    feed_lock = Some("SELECT pg_try_advisory_xact_lock(7318045901)"),
+    seal_lock = Some("SELECT pg_try_advisory_xact_lock(7318045902)"),
+    announce = Some("SELECT pg_notify('yishe_feed', '')"),
+    create = format!(
+        "WITH created AS ({insert} RETURNING id), \
+         event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $7, $8 FROM created), \
+         audit AS ({audit} FROM created) \
+         SELECT id FROM created",
+        insert = super::INSERT_REFERRAL,
+        audit = super::AUDIT_ROW,
+    )
 );
 
 /// Runs the create mirror on the scratch database at `url`.

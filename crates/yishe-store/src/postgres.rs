@@ -17,8 +17,24 @@ impl_tx!(
     PostgresTx,
     Postgres,
     transaction = sqlx::Transaction<'static, Postgres>,
-    lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE"
+    lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE",
+    create_referral = CREATE_REFERRAL.as_str()
 );
+
+/// A new referral with its CREATED event and the audit row of its creation, in one
+/// statement (one round trip): the event and the audit row are inserted from the
+/// referral's RETURNING, so only when the referral was.
+static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH created AS ({insert} RETURNING id), \
+         event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $26, $27 FROM created), \
+         audit AS (INSERT INTO {audit} \
+           SELECT $28, $29, $30, $31, $32, $33, $34, $35, $36, $37 FROM created) \
+         SELECT id FROM created",
+        insert = crate::sql::INSERT_REFERRAL,
+        audit = crate::sql::AUDIT_COLUMNS,
+    )
+});
 
 /// Write transactions begin plainly: row locks and the optimistic version checks do
 /// the rest.
@@ -69,10 +85,12 @@ impl PostgresDatabase {
 impl crate::Transactions for PostgresDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
         let tx = self.begin_write().await?;
+        // Lists read in the transaction: every connection is alike here.
         Ok(PostgresTx::boxed(
             tx,
             self.crypto.clone(),
             self.local.clone(),
+            None,
         ))
     }
 }

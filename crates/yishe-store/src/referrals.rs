@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral};
+use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral, ReferralEvent};
 use yishe_domain::{Page, PageRequest, ReferralId};
 
 use crate::Result;
@@ -24,6 +24,18 @@ pub trait ReferralRepo {
     /// Inserts `referral` unless its (created_by, request_id) exists; concurrent
     /// replays wait for the first to commit and then see it.
     async fn insert_referral(&mut self, referral: &Referral, fingerprint: &str) -> Result<Created>;
+
+    /// Inserts `referral` as `insert_referral` does and, only if it is new, its CREATED
+    /// `event` and the `audit` row of its creation: in one round trip where the engine
+    /// allows, since this is the busiest write there is. The audit row names the
+    /// referral alone (it has no `resources`).
+    async fn create_referral(
+        &mut self,
+        referral: &Referral,
+        fingerprint: &str,
+        event: &ReferralEvent,
+        audit: &crate::AuditEntry,
+    ) -> Result<Created>;
 
     /// Saves a referral changed by `Referral::apply` and appends the events the changes
     /// caused, describing it as saved. Moves its version on by one; `Error::Stale`

@@ -20,8 +20,24 @@ impl_tx!(
     SqliteTx,
     Sqlite,
     transaction = GroupTx,
-    lock_worker = "SELECT id FROM social_workers WHERE id = $1"
+    lock_worker = "SELECT id FROM social_workers WHERE id = $1",
+    create_referral = CREATE_REFERRAL.as_str()
 );
+
+/// A new referral with its CREATED event and the audit row of its creation, in one
+/// call to SQLite (three statements sharing one argument list): the event and the
+/// audit row go in only when the referral did (`changes()` counts the rows the
+/// statement before changed).
+static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{insert} RETURNING id; \
+         INSERT INTO referral_outbox (event_id, payload) SELECT $26, $27 WHERE changes() = 1; \
+         INSERT INTO {audit} SELECT $28, $29, $30, $31, $32, $33, $34, $35, $36, $37 \
+         WHERE changes() = 1",
+        insert = crate::sql::INSERT_REFERRAL,
+        audit = crate::sql::AUDIT_COLUMNS,
+    )
+});
 
 /// A SQLite database file.
 #[derive(Debug, Clone)]
@@ -81,7 +97,15 @@ impl SqliteDatabase {
 impl crate::Transactions for SqliteDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
         let tx = self.begin_write().await?;
-        Ok(SqliteTx::boxed(tx, self.crypto.clone(), self.local.clone()))
+        // A list is a pure read of many rows: on a reader it neither holds up the
+        // writer's batch (every other write waits while the writer works) nor shows
+        // another request's writes before their batch is durable.
+        Ok(SqliteTx::boxed(
+            tx,
+            self.crypto.clone(),
+            self.local.clone(),
+            Some(self.readers.clone()),
+        ))
     }
 }
 

@@ -74,12 +74,16 @@ impl ReferralService {
             }
         }
         let referral = self.referral_from(new, &ctx.caller.subject, now);
-        match tx.insert_referral(&referral, &fingerprint).await? {
+        let created = tx
+            .create_referral(
+                &referral,
+                &fingerprint,
+                &ReferralEvent::of(EventType::Created, &referral, now),
+                &ctx.audit(AuditAction::ReferralCreate, referral.id, Outcome::Ok),
+            )
+            .await?;
+        match created {
             Created::Inserted => {
-                tx.append_event(&ReferralEvent::of(EventType::Created, &referral, now))
-                    .await?;
-                tx.append_audit(&ctx.audit(AuditAction::ReferralCreate, referral.id, Outcome::Ok))
-                    .await?;
                 tx.commit().await?;
                 self.metrics.created(&referral);
                 tracing::info!(referral_id = %referral.id, priority = referral.priority.as_str(), "referral created");

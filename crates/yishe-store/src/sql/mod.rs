@@ -28,6 +28,21 @@ pub(crate) use keys::impl_key_lookup;
 pub(crate) use plans::impl_query_plans;
 pub(crate) use referrals::{impl_referral_list, impl_referral_repo};
 
+/// A new referral, unless its caller already used its request id: $1..$25.
+pub(crate) const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id, \
+     fingerprint, hospital_id, department_id, station_id, clinician, patient, reasons, note, \
+     priority, consent, status, rejection_reason, status_note, assigned_worker_id, \
+     acceptance_deadline, sla_breached, accepted_at, created_at, updated_at, version, \
+     patient_lookup, key_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+     $19, $20, $21, $22, $23, $24, $25) \
+     ON CONFLICT (created_by, request_id) DO NOTHING";
+
+/// The columns of an audit row a create writes, $28..$37 after the referral's and its
+/// event's.
+pub(crate) const AUDIT_COLUMNS: &str = "audit_log (id, occurred_at, subject, role, action, \
+     resource_kind, resource_id, request_id, outcome, purpose)";
+
 /// The columns of a referral, with the assigned worker's name joined in.
 pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.fingerprint, \
      r.hospital_id, r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, \
@@ -111,7 +126,8 @@ impl Commit for crate::group_commit::GroupTx {
 
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
 macro_rules! impl_tx {
-    ($tx:ident, $db:ty, transaction = $transaction:ty, lock_worker = $lock_worker:literal) => {
+    ($tx:ident, $db:ty, transaction = $transaction:ty, lock_worker = $lock_worker:literal,
+     create_referral = $create_referral:expr) => {
         /// A write transaction on this engine. It knows whether it appended feed
         /// events, changed a key or read a department, and tells this process's relay
         /// and caches when it commits.
@@ -122,15 +138,19 @@ macro_rules! impl_tx {
             changed_keys: bool,
             /// Departments read from the database, remembered once this commits.
             read_departments: Vec<::yishe_domain::directory::Department>,
+            /// Where lists read, when not in the transaction itself (see `boxed`).
+            list_readers: Option<::sqlx::Pool<$db>>,
             local: ::std::sync::Arc<crate::in_process::InProcess>,
         }
 
         impl $tx {
-            /// A transaction over `tx`, boxed as the services hold it.
+            /// A transaction over `tx`, boxed as the services hold it. Lists read on
+            /// `list_readers` when given: a committed snapshot beside the transaction.
             fn boxed(
                 tx: $transaction,
                 crypto: ::std::sync::Arc<crate::Crypto>,
                 local: ::std::sync::Arc<crate::in_process::InProcess>,
+                list_readers: Option<::sqlx::Pool<$db>>,
             ) -> Box<dyn crate::Tx> {
                 Box::new(Self {
                     tx,
@@ -138,6 +158,7 @@ macro_rules! impl_tx {
                     appended_events: false,
                     changed_keys: false,
                     read_departments: Vec::new(),
+                    list_readers,
                     local,
                 })
             }
@@ -164,7 +185,7 @@ macro_rules! impl_tx {
             }
         }
 
-        crate::sql::impl_referral_repo!($tx, $db);
+        crate::sql::impl_referral_repo!($tx, $db, create_referral = $create_referral);
         crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
         crate::sql::impl_event_log!($tx);
         crate::sql::impl_audit_log!($tx, $db);

@@ -1,8 +1,62 @@
 //! `ReferralRepo` in SQL.
 
 macro_rules! impl_referral_repo {
-    ($tx:ident, $db:ty) => {
+    ($tx:ident, $db:ty, create_referral = $create_referral:expr) => {
+        /// Binds a new referral's 25 columns, in the order of `INSERT_REFERRAL`.
+        fn bind_referral<'q, O>(
+            query: ::sqlx::query::QueryScalar<'q, $db, O, <$db as ::sqlx::Database>::Arguments<'q>>,
+            r: &'q ::yishe_domain::referral::Referral,
+            fingerprint: &'q str,
+            crypto: &crate::Crypto,
+        ) -> ::sqlx::query::QueryScalar<'q, $db, O, <$db as ::sqlx::Database>::Arguments<'q>> {
+            let sealed = crate::rows::SealedReferral::of(r, crypto);
+            query
+                .bind(r.id.as_uuid())
+                .bind(&r.created_by)
+                .bind(&r.request_id)
+                .bind(fingerprint)
+                .bind(r.hospital.as_str())
+                .bind(r.department.as_uuid())
+                .bind(r.station.as_str())
+                .bind(crate::rows::to_json(&r.clinician))
+                .bind(sealed.patient)
+                .bind(crate::rows::reasons_json(&r.reasons))
+                .bind(sealed.note)
+                .bind(r.priority.as_str())
+                .bind(sealed.consent)
+                .bind(r.status.as_str())
+                .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
+                .bind(sealed.status_note)
+                .bind(r.assigned_worker.map(|w| w.as_uuid()))
+                .bind(r.acceptance_deadline)
+                .bind(r.sla_breached)
+                .bind(r.accepted_at)
+                .bind(r.created_at)
+                .bind(r.updated_at)
+                .bind(r.version)
+                .bind(sealed.patient_lookup)
+                .bind(sealed.key_id)
+        }
+
         impl $tx {
+            /// The referral a replay of `r`'s request id finds, with its fingerprint.
+            async fn existing_referral(
+                &mut self,
+                r: &::yishe_domain::referral::Referral,
+            ) -> crate::Result<crate::Created> {
+                let sql = format!(
+                    "{} WHERE r.created_by = $1 AND r.request_id = $2",
+                    crate::sql::SELECT_REFERRAL
+                );
+                let row: crate::rows::ReferralRow = ::sqlx::query_as(&sql)
+                    .bind(&r.created_by)
+                    .bind(&r.request_id)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                let fingerprint = row.fingerprint.clone();
+                Ok(crate::Created::Existing(Box::new(row.into_referral(&self.crypto)?), fingerprint))
+            }
+
             /// Writes the changed referral, whose `version` is one more than the stored
             /// one; `Error::Stale` when the stored version moved on.
             async fn update_referral(
@@ -61,58 +115,51 @@ macro_rules! impl_referral_repo {
                 r: &::yishe_domain::referral::Referral,
                 fingerprint: &str,
             ) -> crate::Result<crate::Created> {
-                let sealed = crate::rows::SealedReferral::of(r, &self.crypto);
-                let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
-                    "INSERT INTO referrals (id, created_by, request_id, fingerprint, hospital_id, \
-                     department_id, station_id, clinician, patient, reasons, note, priority, consent, \
-                     status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, \
-                     sla_breached, accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                     $17, $18, $19, $20, $21, $22, $23, $24, $25) \
-                     ON CONFLICT (created_by, request_id) DO NOTHING RETURNING id",
-                )
-                .bind(r.id.as_uuid())
-                .bind(&r.created_by)
-                .bind(&r.request_id)
-                .bind(fingerprint)
-                .bind(r.hospital.as_str())
-                .bind(r.department.as_uuid())
-                .bind(r.station.as_str())
-                .bind(crate::rows::to_json(&r.clinician))
-                .bind(&sealed.patient)
-                .bind(crate::rows::reasons_json(&r.reasons))
-                .bind(&sealed.note)
-                .bind(r.priority.as_str())
-                .bind(&sealed.consent)
-                .bind(r.status.as_str())
-                .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
-                .bind(&sealed.status_note)
-                .bind(r.assigned_worker.map(|w| w.as_uuid()))
-                .bind(r.acceptance_deadline)
-                .bind(r.sla_breached)
-                .bind(r.accepted_at)
-                .bind(r.created_at)
-                .bind(r.updated_at)
-                .bind(r.version)
-                .bind(&sealed.patient_lookup)
-                .bind(&sealed.key_id)
-                .fetch_optional(&mut *self.tx)
-                .await
-                .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
+                let sql = format!("{} RETURNING id", crate::sql::INSERT_REFERRAL);
+                let inserted: Option<::uuid::Uuid> =
+                    bind_referral(::sqlx::query_scalar(&sql), r, fingerprint, &self.crypto)
+                        .fetch_optional(&mut *self.tx)
+                        .await
+                        .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
                 if inserted.is_some() {
                     return Ok(crate::Created::Inserted);
                 }
-                let sql = format!(
-                    "{} WHERE r.created_by = $1 AND r.request_id = $2",
-                    crate::sql::SELECT_REFERRAL
-                );
-                let row: crate::rows::ReferralRow = ::sqlx::query_as(&sql)
-                    .bind(&r.created_by)
-                    .bind(&r.request_id)
-                    .fetch_one(&mut *self.tx)
-                    .await?;
-                let fingerprint = row.fingerprint.clone();
-                Ok(crate::Created::Existing(Box::new(row.into_referral(&self.crypto)?), fingerprint))
+                self.existing_referral(r).await
+            }
+
+            async fn create_referral(
+                &mut self,
+                r: &::yishe_domain::referral::Referral,
+                fingerprint: &str,
+                event: &::yishe_domain::referral::ReferralEvent,
+                audit: &crate::AuditEntry,
+            ) -> crate::Result<crate::Created> {
+                debug_assert!(audit.resources.is_empty(), "a create's audit row names one referral");
+                // Binds $1..$25 (the referral), $26..$27 (its event), $28..$37 (the
+                // audit row), in the order of `CREATE_REFERRAL`.
+                let inserted: Vec<::uuid::Uuid> =
+                    bind_referral(::sqlx::query_scalar($create_referral), r, fingerprint, &self.crypto)
+                        .bind(event.id)
+                        .bind(crate::rows::to_json(event))
+                        .bind(audit.id)
+                        .bind(audit.occurred_at)
+                        .bind(&audit.subject)
+                        .bind(&audit.role)
+                        .bind(&audit.action)
+                        .bind(&audit.resource_kind)
+                        .bind(&audit.resource_id)
+                        .bind(&audit.request_id)
+                        .bind(&audit.outcome)
+                        .bind(&audit.purpose)
+                        // Every statement of it runs (on SQLite it is three).
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
+                if inserted.is_empty() {
+                    return self.existing_referral(r).await;
+                }
+                self.appended_events = true;
+                Ok(crate::Created::Inserted)
             }
 
             async fn save_referral(
@@ -143,8 +190,10 @@ macro_rules! impl_referral_repo {
                 page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
             ) -> crate::Result<::yishe_domain::Page<::yishe_domain::referral::Referral, ::yishe_domain::ReferralId>> {
                 let mut q = referral_list_query("", &self.crypto, scope, filter, page);
-                let rows: Vec<crate::rows::ReferralRow> =
-                    q.build_query_as().fetch_all(&mut *self.tx).await?;
+                let rows: Vec<crate::rows::ReferralRow> = match &self.list_readers {
+                    Some(readers) => q.build_query_as().fetch_all(readers).await?,
+                    None => q.build_query_as().fetch_all(&mut *self.tx).await?,
+                };
                 let referrals: Vec<::yishe_domain::referral::Referral> = rows
                     .into_iter()
                     .map(|row| row.into_referral(&self.crypto))

@@ -1007,8 +1007,59 @@ async fn only_committed_departments_are_remembered(db: TestDatabase) {
     }
 }
 
+/// A create writes the referral, its event and its audit row together (one statement on
+/// PostgreSQL, one call on SQLite); a replay of its request id writes neither again.
+async fn a_create_writes_its_event_and_audit_row_only_when_new(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let r = referral(&d, "m1");
+    let event = ReferralEvent::of(EventType::Created, &r, r.created_at);
+    let mut tx = store.begin().await.unwrap();
+    let created = tx
+        .create_referral(&r, "fp", &event, &audit(&r, "referral.create"))
+        .await
+        .unwrap();
+    assert!(matches!(created, Created::Inserted));
+    tx.commit().await.unwrap();
+
+    let mut replay = referral(&d, "m1");
+    replay.note = "sent again".into();
+    let mut tx = store.begin().await.unwrap();
+    let again = tx
+        .create_referral(
+            &replay,
+            "fp",
+            &ReferralEvent::of(EventType::Created, &replay, replay.created_at),
+            &audit(&replay, "referral.create"),
+        )
+        .await
+        .unwrap();
+    match again {
+        Created::Existing(existing, fingerprint) => {
+            assert_eq!(existing.id, r.id);
+            assert_eq!(existing.note, r.note);
+            assert_eq!(fingerprint, "fp");
+        }
+        Created::Inserted => panic!("a replay made a second referral"),
+    }
+    tx.commit().await.unwrap();
+
+    assert_eq!(store.relay_events(100).await.unwrap(), 1, "one event, not two");
+    let feed = store.feed_after(0, 10).await.unwrap();
+    assert_eq!(feed.len(), 1);
+    assert_eq!(feed[0].referral, r.id);
+    assert_eq!(feed[0].id, event.id);
+    let mut tx = store.begin().await.unwrap();
+    let rows = tx.audit_of("referral", &r.id.to_string()).await.unwrap();
+    assert_eq!(rows.len(), 1, "one audit row, not two");
+    assert_eq!(rows[0].action, "referral.create");
+    let rows = tx.audit_of("referral", &replay.id.to_string()).await.unwrap();
+    assert!(rows.is_empty(), "the replay's own id was never written");
+}
+
 on_both_engines!(
     referral_round_trips,
+    a_create_writes_its_event_and_audit_row_only_when_new,
     only_committed_departments_are_remembered,
     a_replayed_request_returns_the_first_referral,
     twenty_concurrent_replays_create_exactly_one,
