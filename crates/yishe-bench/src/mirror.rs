@@ -48,7 +48,7 @@ fn filler(len: usize) -> String {
 /// natively per engine, as the store does).
 macro_rules! mirrors {
     ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:expr, seal_lock = $seal_lock:expr,
-     announce = $announce:expr, create = $create:expr) => {
+     announce = $announce:expr, create = $create:expr, records = $records:expr) => {
         mod $module {
             use std::sync::Arc;
 
@@ -228,7 +228,7 @@ macro_rules! mirrors {
         /// The list path (the caller's key remembered): in one transaction a keyset page of
         /// the station's referrals (with the assigned worker's name) and one audit row naming
         /// every referral read (the sealer chains it in the background).
-                pub(super) async fn list(pool: $pool, filter: &str, drive: Drive) -> Stats {
+                pub(super) async fn list(pool: $pool, readers: $pool, filter: &str, drive: Drive) -> Stats {
             let page = format!(
                 "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
                  w.display_name FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id \
@@ -236,32 +236,27 @@ macro_rules! mirrors {
             );
             let background = Background::start(pool.clone());
             let stats = load::run(drive, move |_, _| {
-                let (pool, page) = (pool.clone(), page.clone());
+                let (pool, readers, page) = (pool.clone(), readers.clone(), page.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
                         let mut tx = pool.begin().await?;
-                        let rows = sqlx::query(&page).fetch_all(&mut *tx).await?;
-                        // One audit row for the call, naming every referral shown.
+                        let rows = sqlx::query(&page).fetch_all(&readers).await?;
+                        // One audit row for the call, naming every referral shown, by one call.
                         let audit = uuid::Uuid::now_v7();
-                        sqlx::query(
+                        let (open, join) = $records;
+                        let mut q = sqlx::QueryBuilder::<$db>::new(open);
+                        q.push(
                             "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                             resource_id, request_id, outcome, purpose) \
-                             VALUES ($1, $2, 'key', 'supervisor', 'referral.list', 'referral', '', 'q', 'ok', '')",
-                        )
-                        .bind(audit)
-                        .bind(chrono::Utc::now())
-                        .execute(&mut *tx)
-                        .await?;
-                        if !rows.is_empty() {
-                            let mut names = sqlx::QueryBuilder::<$db>::new(
-                                "INSERT INTO audit_resources (audit_id, position, resource_id) ",
-                            );
-                            names.push_values(rows.iter().enumerate(), |mut row, (i, referral)| {
-                                let id: uuid::Uuid = sqlx::Row::get(referral, "id");
-                                row.push_bind(audit).push_bind(i as i32).push_bind(id.to_string());
-                            });
-                            names.build().execute(&mut *tx).await?;
-                        }
+                             resource_id, request_id, outcome, purpose) VALUES (",
+                        );
+                        q.push_bind(audit).push(", ").push_bind(chrono::Utc::now());
+                        q.push(", 'key', 'supervisor', 'referral.list', 'referral', '', 'q', 'ok', '')");
+                        q.push(join).push("INSERT INTO audit_resources (audit_id, position, resource_id) ");
+                        q.push_values(rows.iter().enumerate(), |mut row, (i, referral)| {
+                            let id: uuid::Uuid = sqlx::Row::get(referral, "id");
+                            row.push_bind(audit).push_bind(i as i32).push_bind(id.to_string());
+                        });
+                        q.build().execute(&mut *tx).await?;
                         tx.commit().await
                     }
                     .await;
@@ -294,7 +289,8 @@ mirrors!(
         // Expanded inside the engine's module.
         insert = super::INSERT_REFERRAL,
         audit = super::AUDIT_ROW,
-    )
+    ),
+    records = ("", "; ")
 );
 mirrors!(
     on_postgres,
@@ -310,13 +306,14 @@ mirrors!(
          SELECT id FROM created",
         insert = super::INSERT_REFERRAL,
         audit = super::AUDIT_ROW,
-    )
+    ),
+    records = ("WITH logged AS (", ") ")
 );
 
 /// Runs the create mirror on the scratch database at `url`.
 pub(crate) async fn create(engine: Engine, url: &str, department: &str, drive: Drive) -> Stats {
     match engine {
-        Engine::Sqlite => on_sqlite::create(sqlite(url).await, department, drive).await,
+        Engine::Sqlite => on_sqlite::create(sqlite(url, false).await, department, drive).await,
         Engine::Postgres => {
             on_postgres::create(postgres(url, drive.callers).await, department, drive).await
         }
@@ -326,22 +323,34 @@ pub(crate) async fn create(engine: Engine, url: &str, department: &str, drive: D
 /// Runs the list mirror on the scratch database at `url`.
 pub(crate) async fn list(engine: Engine, url: &str, filter: &str, drive: Drive) -> Stats {
     match engine {
-        Engine::Sqlite => on_sqlite::list(sqlite(url).await, filter, drive).await,
+        // Pages are read beside the writer, on read-only connections, as the server does.
+        Engine::Sqlite => {
+            on_sqlite::list(
+                sqlite(url, false).await,
+                sqlite(url, true).await,
+                filter,
+                drive,
+            )
+            .await
+        }
         Engine::Postgres => {
-            on_postgres::list(postgres(url, drive.callers).await, filter, drive).await
+            let pool = postgres(url, drive.callers).await;
+            on_postgres::list(pool.clone(), pool, filter, drive).await
         }
     }
 }
 
-/// The SQLite file as the server opens it: one writer, WAL and `synchronous=FULL`.
-async fn sqlite(url: &str) -> sqlx::SqlitePool {
+/// The SQLite file as the server opens it: one writer, WAL and `synchronous=FULL`; or
+/// four read-only readers.
+async fn sqlite(url: &str, readers: bool) -> sqlx::SqlitePool {
     let options = SqliteConnectOptions::from_str(url)
         .expect("a sqlite url")
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true);
+        .foreign_keys(true)
+        .read_only(readers);
     SqlitePoolOptions::new()
-        .max_connections(1)
+        .max_connections(if readers { 4 } else { 1 })
         .connect_with(options)
         .await
         .expect("connect the mirror to the scratch database")

@@ -18,7 +18,9 @@ impl_tx!(
     Postgres,
     transaction = sqlx::Transaction<'static, Postgres>,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE",
-    create_referral = CREATE_REFERRAL.as_str()
+    create_referral = CREATE_REFERRAL.as_str(),
+    // The row's insert as a data-modifying CTE before the records' insert.
+    audit_with_records = ("WITH logged AS (", ") ")
 );
 
 /// A new referral with its CREATED event and the audit row of its creation, in one

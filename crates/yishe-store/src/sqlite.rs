@@ -21,7 +21,9 @@ impl_tx!(
     Sqlite,
     transaction = GroupTx,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1",
-    create_referral = CREATE_REFERRAL.as_str()
+    create_referral = CREATE_REFERRAL.as_str(),
+    // Two statements in one call, sharing its arguments.
+    audit_with_records = ("", "; ")
 );
 
 /// A new referral with its CREATED event and the audit row of its creation, in one

@@ -2,37 +2,39 @@
 //! list read are written beside its row, in order.
 
 macro_rules! impl_audit_log {
-    ($tx:ident, $db:ty) => {
+    ($tx:ident, $db:ty, records = $records:expr) => {
         #[::async_trait::async_trait]
         impl crate::AuditLog for $tx {
             async fn append_audit(&mut self, e: &crate::AuditEntry) -> crate::Result<()> {
-                ::sqlx::query(
+                // The row and the records it names go in by one call: a list's audit
+                // costs one round trip, not two. `$records` says how this engine
+                // joins two inserts into one call.
+                let (open, join): (&str, &str) = $records;
+                let mut q = ::sqlx::QueryBuilder::<$db>::new(if e.resources.is_empty() { "" } else { open });
+                q.push(
                     "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                     resource_id, request_id, outcome, purpose) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(e.id)
-                .bind(e.occurred_at)
-                .bind(&e.subject)
-                .bind(&e.role)
-                .bind(&e.action)
-                .bind(&e.resource_kind)
-                .bind(&e.resource_id)
-                .bind(&e.request_id)
-                .bind(&e.outcome)
-                .bind(&e.purpose)
-                .execute(&mut *self.tx)
-                .await?;
+                     resource_id, request_id, outcome, purpose) ",
+                );
+                q.push_values([e], |mut row, e| {
+                    row.push_bind(e.id)
+                        .push_bind(e.occurred_at)
+                        .push_bind(e.subject.clone())
+                        .push_bind(e.role.clone())
+                        .push_bind(e.action.clone())
+                        .push_bind(e.resource_kind.clone())
+                        .push_bind(e.resource_id.clone())
+                        .push_bind(e.request_id.clone())
+                        .push_bind(e.outcome.clone())
+                        .push_bind(e.purpose.clone());
+                });
                 if !e.resources.is_empty() {
-                    // One statement for all of them: a page of fifty is one round trip.
-                    let mut q = ::sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO audit_resources (audit_id, position, resource_id) ",
-                    );
+                    q.push(join);
+                    q.push("INSERT INTO audit_resources (audit_id, position, resource_id) ");
                     q.push_values(e.resources.iter().enumerate(), |mut row, (i, resource)| {
                         row.push_bind(e.id).push_bind(i as i32).push_bind(resource.clone());
                     });
-                    q.build().execute(&mut *self.tx).await?;
                 }
+                q.build().execute(&mut *self.tx).await?;
                 // The row is queued for the sealer by a trigger (migration 0012).
                 Ok(())
             }
@@ -79,17 +81,22 @@ macro_rules! impl_audit_resources {
             if ids.is_empty() {
                 return Ok(named);
             }
+            // One row per audit row, its records joined in order (ids hold no line
+            // breaks): a list of fifty is one row to fetch, not fifty. On SQLite every
+            // row fetched is a trip from its worker thread, and the sealer reads these
+            // while holding the writer.
             let mut q = ::sqlx::QueryBuilder::<$db>::new(
-                "SELECT audit_id, resource_id FROM audit_resources WHERE audit_id IN (",
+                "SELECT audit_id, string_agg(resource_id, '\n' ORDER BY position) \
+                 FROM audit_resources WHERE audit_id IN (",
             );
             let mut list = q.separated(", ");
             for id in ids {
                 list.push_bind(*id);
             }
-            q.push(") ORDER BY audit_id, position");
+            q.push(") GROUP BY audit_id");
             let rows: Vec<(::uuid::Uuid, String)> = q.build_query_as().fetch_all(executor).await?;
-            for (id, resource) in rows {
-                named.entry(id).or_default().push(resource);
+            for (id, joined) in rows {
+                named.insert(id, joined.split('\n').map(str::to_owned).collect());
             }
             Ok(named)
         }

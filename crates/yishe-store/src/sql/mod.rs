@@ -127,7 +127,7 @@ impl Commit for crate::group_commit::GroupTx {
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
 macro_rules! impl_tx {
     ($tx:ident, $db:ty, transaction = $transaction:ty, lock_worker = $lock_worker:literal,
-     create_referral = $create_referral:expr) => {
+     create_referral = $create_referral:expr, audit_with_records = $audit_with_records:expr) => {
         /// A write transaction on this engine. It knows whether it appended feed
         /// events, changed a key or read a department, and tells this process's relay
         /// and caches when it commits.
@@ -188,7 +188,7 @@ macro_rules! impl_tx {
         crate::sql::impl_referral_repo!($tx, $db, create_referral = $create_referral);
         crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
         crate::sql::impl_event_log!($tx);
-        crate::sql::impl_audit_log!($tx, $db);
+        crate::sql::impl_audit_log!($tx, $db, records = $audit_with_records);
         crate::sql::impl_audit_resources!($db);
         crate::sql::impl_referral_list!($db);
         crate::sql::impl_assessment_repo!($tx, $db);

@@ -1044,7 +1044,11 @@ async fn a_create_writes_its_event_and_audit_row_only_when_new(db: TestDatabase)
     }
     tx.commit().await.unwrap();
 
-    assert_eq!(store.relay_events(100).await.unwrap(), 1, "one event, not two");
+    assert_eq!(
+        store.relay_events(100).await.unwrap(),
+        1,
+        "one event, not two"
+    );
     let feed = store.feed_after(0, 10).await.unwrap();
     assert_eq!(feed.len(), 1);
     assert_eq!(feed[0].referral, r.id);
@@ -1053,7 +1057,10 @@ async fn a_create_writes_its_event_and_audit_row_only_when_new(db: TestDatabase)
     let rows = tx.audit_of("referral", &r.id.to_string()).await.unwrap();
     assert_eq!(rows.len(), 1, "one audit row, not two");
     assert_eq!(rows[0].action, "referral.create");
-    let rows = tx.audit_of("referral", &replay.id.to_string()).await.unwrap();
+    let rows = tx
+        .audit_of("referral", &replay.id.to_string())
+        .await
+        .unwrap();
     assert!(rows.is_empty(), "the replay's own id was never written");
 }
 
