@@ -351,15 +351,18 @@ async fn sqlite(url: &str, readers: bool) -> sqlx::SqlitePool {
         .read_only(readers);
     SqlitePoolOptions::new()
         .max_connections(if readers { 4 } else { 1 })
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .expect("connect the mirror to the scratch database")
 }
 
-/// A connection per caller, and one each for the relay and the sealer.
+/// A connection per caller, and one each for the relay and the sealer; pooled as the
+/// server pools them (no ping before each transaction).
 async fn postgres(url: &str, callers: usize) -> sqlx::PgPool {
     PgPoolOptions::new()
         .max_connections(callers as u32 + 2)
+        .test_before_acquire(false)
         .connect(url)
         .await
         .expect("connect the mirror to the scratch database")

@@ -60,6 +60,10 @@ impl PostgresDatabase {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(2))
+            // No ping before every transaction (a round trip each): a connection is
+            // still tested when it goes back to the pool, and one the server closed
+            // fails its call with UNAVAILABLE, which callers retry.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;

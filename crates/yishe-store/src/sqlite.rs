@@ -74,6 +74,8 @@ impl SqliteDatabase {
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(2))
+            // A file does not hang up: no ping (a trip to the worker thread) per read.
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
