@@ -348,6 +348,7 @@ async fn sqlite(url: &str, readers: bool) -> sqlx::SqlitePool {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        .row_buffer_size(256)
         .read_only(readers);
     SqlitePoolOptions::new()
         .max_connections(if readers { 4 } else { 1 })

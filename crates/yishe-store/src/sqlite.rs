@@ -63,7 +63,11 @@ impl SqliteDatabase {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // A page of fifty (and the one row that says there is more) crosses from
+            // SQLite's worker thread without the worker stopping for the reader
+            // (sqlx's default buffer is fifty rows).
+            .row_buffer_size(256);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(2))
