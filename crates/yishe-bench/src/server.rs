@@ -127,6 +127,25 @@ impl Server {
             .expect("connect to the server")
     }
 
+    /// Counts rows with `sql` (a `SELECT COUNT(*)`) on a connection of its own to the
+    /// server's database, beside the server.
+    pub(crate) async fn count(&self, sql: &str) -> i64 {
+        const CONNECT: &str = "connect to the scratch database";
+        let counted = match self.engine {
+            Engine::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect(CONNECT);
+                sqlx::query_scalar(sql).fetch_one(&mut c).await
+            }
+            Engine::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url).await.expect(CONNECT);
+                sqlx::query_scalar(sql).fetch_one(&mut c).await
+            }
+        };
+        counted.expect("a count")
+    }
+
     /// Stops serving; the database stays for the SQL mirrors.
     pub(crate) async fn stop_serving(&mut self) {
         self.shutdown.trigger();
