@@ -2,12 +2,13 @@
 //! SQLite transaction and so one fsync.
 //!
 //! SQLite has one writer, and at `synchronous=FULL` every COMMIT waits for the disk
-//! (a few milliseconds here). Committing each request alone caps the station at a few
-//! hundred writes a second however many callers wait. Instead the writer connection
-//! keeps one transaction open while requests queue for it: each request runs inside a
-//! savepoint of its own (so a request that fails is rolled back alone) and waits; a
-//! flusher commits every request finished so far in one COMMIT, then answers each. Nobody is answered before the COMMIT that holds their
-//! writes returned, so what is acknowledged is on disk, as before.
+//! (milliseconds on many disks). Committing each request alone caps the station at a
+//! few hundred writes a second however many callers wait. Instead the writer
+//! connection keeps one transaction open while requests queue for it: each request
+//! runs inside a savepoint of its own (so a request that fails is rolled back alone)
+//! and waits; a flusher commits every request finished so far in one COMMIT, then
+//! answers each. Nobody is answered before the COMMIT that holds their writes returned,
+//! so what is acknowledged is on disk, as before.
 //!
 //! The flusher queues for the connection behind the requests already waiting, so a
 //! batch holds whoever arrived while the previous COMMIT was on the disk: under light
@@ -28,7 +29,7 @@ use crate::{Error, Result};
 /// What every caller of one batch learns: whether its COMMIT reached the disk.
 type Durable = std::result::Result<(), Arc<sqlx::Error>>;
 
-/// The writer connection while a batch is open, and who waits on the batch.
+/// The writer connection, the batch open on it, and who waits on the batch.
 #[derive(Default)]
 struct Batch {
     /// The writer connection, taken from the pool once and kept: nothing else writes.
@@ -75,7 +76,13 @@ impl GroupWriter {
     /// Starts a write transaction: a savepoint in the open batch, opening one if none is.
     pub(crate) async fn begin(&self) -> Result<GroupTx> {
         let mut batch = self.batch.clone().lock_owned().await;
-        batch.roll_back_abandoned().await?;
+        if let Err(error) = batch.roll_back_abandoned().await {
+            let refused = Error::Unavailable(sqlx::Error::Protocol(format!(
+                "the writer could not undo an unfinished request: {error}"
+            )));
+            batch.abort(Arc::new(error)).await;
+            return Err(refused);
+        }
         if batch.connection.is_none() {
             batch.connection = Some(
                 self.pool
@@ -152,7 +159,7 @@ impl Batch {
 
     /// Commits the open batch, if any, and answers everyone waiting on it.
     async fn commit(&mut self, counts: &CommitCounts) {
-        if !std::mem::take(&mut self.open) {
+        if !self.open {
             return;
         }
         let result = async {
@@ -160,16 +167,32 @@ impl Batch {
             run(self.writer(), "COMMIT").await
         }
         .await;
-        if let Err(error) = &result {
-            tracing::error!(%error, "the writer could not commit a batch; rolling it back");
-            if let Err(error) = run(self.writer(), "ROLLBACK").await {
-                tracing::error!(%error, "could not roll back; closing the writer connection");
-                self.discard_connection();
+        match result {
+            Ok(()) => {
+                self.open = false;
+                if !self.waiting.is_empty() {
+                    counts.batch_committed();
+                }
+                self.answer(Ok(()));
             }
-        } else if !self.waiting.is_empty() {
-            counts.batch_committed();
+            Err(error) => self.abort(Arc::new(error)).await,
         }
-        let durable: Durable = result.map_err(Arc::new);
+    }
+
+    /// Ends the open batch without committing it; everyone waiting on it learns why.
+    async fn abort(&mut self, error: Arc<sqlx::Error>) {
+        tracing::error!(%error, "the writer could not commit a batch; rolling it back");
+        if std::mem::take(&mut self.open)
+            && let Err(error) = run(self.writer(), "ROLLBACK").await
+        {
+            tracing::error!(%error, "could not roll back; closing the writer connection");
+            self.discard_connection();
+        }
+        self.abandoned = false;
+        self.answer(Err(error));
+    }
+
+    fn answer(&mut self, durable: Durable) {
         for waiting in self.waiting.drain(..) {
             // A caller that went away still had its writes committed (or not) with the rest.
             let _ = waiting.send(durable.clone());
