@@ -225,9 +225,10 @@ macro_rules! mirrors {
             })
         }
 
-        /// The list path (the caller's key remembered): in one transaction a keyset page of
-        /// the station's referrals (with the assigned worker's name) and one audit row naming
-        /// every referral read (the sealer chains it in the background).
+        /// The list path (the caller's key remembered): a keyset page of the station's
+        /// referrals (with the assigned worker's name) read as committed, then in a write
+        /// transaction one audit row naming every referral read (the sealer chains it in
+        /// the background).
                 pub(super) async fn list(pool: $pool, readers: $pool, filter: &str, drive: Drive) -> Stats {
             let page = format!(
                 "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
@@ -239,8 +240,9 @@ macro_rules! mirrors {
                 let (pool, readers, page) = (pool.clone(), readers.clone(), page.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
-                        let mut tx = pool.begin().await?;
+                        // The page as committed, then the audit row in a write transaction.
                         let rows = sqlx::query(&page).fetch_all(&readers).await?;
+                        let mut tx = pool.begin().await?;
                         // One audit row for the call, naming every referral shown, by one call.
                         let audit = uuid::Uuid::now_v7();
                         let (open, join) = $records;

@@ -1,7 +1,7 @@
 //! The database handle the services hold, whichever engine is behind it: transactions
 //! over every repository, and the roles the background work needs (the feed relay, the
-//! audit chain, key lookups, maintenance, gauges, query plans), each a trait of its own so that a
-//! part of Yishe can hold only the role it uses.
+//! audit chain, key lookups, maintenance, gauges, query plans, committed reads), each a
+//! trait of its own so that a part of Yishe can hold only the role it uses.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::{
     AssessmentRepo, AuditChain, AuditLog, DirectoryRepo, EventLog, FeedRelay, Gauges, KeyLookup,
-    Maintenance, QueryPlans, ReferralRepo, Result,
+    Maintenance, QueryPlans, ReferralReads, ReferralRepo, Result,
 };
 
 /// Which engine a database runs on.
@@ -37,7 +37,14 @@ pub trait Transactions: Send + Sync + std::fmt::Debug {
 /// A connected database, in every role.
 #[async_trait]
 pub trait Database:
-    Transactions + FeedRelay + AuditChain + KeyLookup + Maintenance + Gauges + QueryPlans
+    Transactions
+    + FeedRelay
+    + AuditChain
+    + KeyLookup
+    + Maintenance
+    + Gauges
+    + QueryPlans
+    + ReferralReads
 {
     fn engine(&self) -> Engine;
 

@@ -9,7 +9,7 @@ use sqlx::{PgPool, Postgres};
 
 use crate::sql::{
     impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup,
-    impl_query_plans, impl_tx,
+    impl_query_plans, impl_referral_reads, impl_tx,
 };
 use crate::{Crypto, Engine, Error, Result};
 
@@ -91,12 +91,10 @@ impl PostgresDatabase {
 impl crate::Transactions for PostgresDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
         let tx = self.begin_write().await?;
-        // Lists read in the transaction: every connection is alike here.
         Ok(PostgresTx::boxed(
             tx,
             self.crypto.clone(),
             self.local.clone(),
-            None,
         ))
     }
 }
@@ -164,6 +162,7 @@ impl_audit_chain!(
     seal_lock = Some("SELECT pg_try_advisory_xact_lock(7318045902)")
 );
 impl_key_lookup!(PostgresDatabase, Postgres, readers = pool);
+impl_referral_reads!(PostgresDatabase, readers = pool);
 impl_gauges!(PostgresDatabase, readers = pool);
 impl_query_plans!(
     PostgresDatabase,

@@ -94,3 +94,16 @@ impl crate::maintenance::Sealed for SealedReferrals {
         tx.anonymise_referral(referral, now).await
     }
 }
+
+/// Referrals read as committed, outside any write transaction: a list read this way
+/// does not hold the writer while it reads (on SQLite every other write would wait).
+#[async_trait]
+pub trait ReferralReads: Send + Sync + std::fmt::Debug {
+    /// What `scope` may see and `filter` asks for, newest first, as committed.
+    async fn list_committed_referrals(
+        &self,
+        scope: &ListScope,
+        filter: &ListFilter,
+        page: PageRequest<ReferralId>,
+    ) -> Result<Page<Referral, ReferralId>>;
+}

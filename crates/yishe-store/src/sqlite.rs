@@ -12,7 +12,7 @@ use sqlx::{Sqlite, SqlitePool};
 use crate::group_commit::{GroupTx, GroupWriter};
 use crate::sql::{
     impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup,
-    impl_query_plans, impl_tx,
+    impl_query_plans, impl_referral_reads, impl_tx,
 };
 use crate::{Crypto, Engine, Error, Result};
 
@@ -105,15 +105,7 @@ impl SqliteDatabase {
 impl crate::Transactions for SqliteDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
         let tx = self.begin_write().await?;
-        // A list is a pure read of many rows: on a reader it neither holds up the
-        // writer's batch (every other write waits while the writer works) nor shows
-        // another request's writes before their batch is durable.
-        Ok(SqliteTx::boxed(
-            tx,
-            self.crypto.clone(),
-            self.local.clone(),
-            Some(self.readers.clone()),
-        ))
+        Ok(SqliteTx::boxed(tx, self.crypto.clone(), self.local.clone()))
     }
 }
 
@@ -141,6 +133,10 @@ impl SqliteDatabase {
 }
 impl_audit_chain!(SqliteDatabase, Sqlite, readers = readers, seal_lock = None);
 impl_key_lookup!(SqliteDatabase, Sqlite, readers = readers);
+// Lists read on the readers, beside the writer: they neither hold up the writer's
+// batch (every other write waits while the writer works) nor see another request's
+// writes before their batch is durable.
+impl_referral_reads!(SqliteDatabase, readers = readers);
 impl_gauges!(SqliteDatabase, readers = readers);
 // SQLite plans by its indexes' shapes, not by row counts, so nothing needs pricing out.
 impl_query_plans!(

@@ -191,14 +191,17 @@ impl ReferralService {
         request: ListReferrals,
     ) -> Result<Page<Referral, ReferralId>> {
         let scope = ListScope::of(&ctx.caller);
-        let mut tx = self.store.begin().await?;
-        let page = tx
-            .list_referrals(&scope, &request.filter, request.page)
+        // Read as committed, outside the write transaction: on SQLite the writer (and
+        // every write waiting for it) is held only for the audit row.
+        let page = self
+            .store
+            .list_committed_referrals(&scope, &request.filter, request.page)
             .await?;
         // One row per call, naming every referral shown: who saw which records, at the
-        // cost of one row (and one commit) per read.
+        // cost of one row per read; answered once it is durable.
         let shown = page.items.iter().map(|r| r.id.to_string()).collect();
         let entry = ctx.audit(AuditAction::ReferralList, "", Outcome::Ok);
+        let mut tx = self.store.begin().await?;
         tx.append_audit(&entry.about_each(shown)).await?;
         tx.commit().await?;
         Ok(page)

@@ -26,7 +26,7 @@ pub(crate) use feed::impl_feed_relay;
 pub(crate) use gauges::impl_gauges;
 pub(crate) use keys::impl_key_lookup;
 pub(crate) use plans::impl_query_plans;
-pub(crate) use referrals::{impl_referral_list, impl_referral_repo};
+pub(crate) use referrals::{impl_referral_list, impl_referral_reads, impl_referral_repo};
 
 /// A new referral, unless its caller already used its request id: $1..$25.
 pub(crate) const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id, \
@@ -138,19 +138,15 @@ macro_rules! impl_tx {
             changed_keys: bool,
             /// Departments read from the database, remembered once this commits.
             read_departments: Vec<::yishe_domain::directory::Department>,
-            /// Where lists read, when not in the transaction itself (see `boxed`).
-            list_readers: Option<::sqlx::Pool<$db>>,
             local: ::std::sync::Arc<crate::in_process::InProcess>,
         }
 
         impl $tx {
-            /// A transaction over `tx`, boxed as the services hold it. Lists read on
-            /// `list_readers` when given: a committed snapshot beside the transaction.
+            /// A transaction over `tx`, boxed as the services hold it.
             fn boxed(
                 tx: $transaction,
                 crypto: ::std::sync::Arc<crate::Crypto>,
                 local: ::std::sync::Arc<crate::in_process::InProcess>,
-                list_readers: Option<::sqlx::Pool<$db>>,
             ) -> Box<dyn crate::Tx> {
                 Box::new(Self {
                     tx,
@@ -158,7 +154,6 @@ macro_rules! impl_tx {
                     appended_events: false,
                     changed_keys: false,
                     read_departments: Vec::new(),
-                    list_readers,
                     local,
                 })
             }

@@ -190,10 +190,8 @@ macro_rules! impl_referral_repo {
                 page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
             ) -> crate::Result<::yishe_domain::Page<::yishe_domain::referral::Referral, ::yishe_domain::ReferralId>> {
                 let mut q = referral_list_query("", &self.crypto, scope, filter, page);
-                let rows: Vec<crate::rows::ReferralRow> = match &self.list_readers {
-                    Some(readers) => q.build_query_as().fetch_all(readers).await?,
-                    None => q.build_query_as().fetch_all(&mut *self.tx).await?,
-                };
+                let rows: Vec<crate::rows::ReferralRow> =
+                    q.build_query_as().fetch_all(&mut *self.tx).await?;
                 let referrals: Vec<::yishe_domain::referral::Referral> = rows
                     .into_iter()
                     .map(|row| row.into_referral(&self.crypto))
@@ -390,4 +388,40 @@ macro_rules! impl_referral_list {
 }
 
 pub(crate) use impl_referral_list;
+
+/// `ReferralReads` for one engine, on its readers: committed rows, outside any write
+/// transaction.
+macro_rules! impl_referral_reads {
+    ($name:ident, readers = $readers:ident) => {
+        #[::async_trait::async_trait]
+        impl crate::ReferralReads for $name {
+            async fn list_committed_referrals(
+                &self,
+                scope: &::yishe_domain::referral::ListScope,
+                filter: &::yishe_domain::referral::ListFilter,
+                page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
+            ) -> crate::Result<
+                ::yishe_domain::Page<
+                    ::yishe_domain::referral::Referral,
+                    ::yishe_domain::ReferralId,
+                >,
+            > {
+                let mut q = referral_list_query("", &self.crypto, scope, filter, page);
+                let rows: Vec<crate::rows::ReferralRow> =
+                    q.build_query_as().fetch_all(&self.$readers).await?;
+                let referrals: Vec<::yishe_domain::referral::Referral> = rows
+                    .into_iter()
+                    .map(|row| row.into_referral(&self.crypto))
+                    .collect::<crate::Result<_>>()?;
+                Ok(::yishe_domain::Page::from_rows(
+                    referrals,
+                    page.limit,
+                    |r| r.id,
+                ))
+            }
+        }
+    };
+}
+
+pub(crate) use impl_referral_reads;
 pub(crate) use impl_referral_repo;
