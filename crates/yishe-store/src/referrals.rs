@@ -42,14 +42,6 @@ pub trait ReferralRepo {
     /// when the stored version moved on since it was read.
     async fn save_referral(&mut self, referral: &mut Referral, events: &[EventType]) -> Result<()>;
 
-    /// What `scope` may see and `filter` asks for, newest first.
-    async fn list_referrals(
-        &mut self,
-        scope: &ListScope,
-        filter: &ListFilter,
-        page: PageRequest<ReferralId>,
-    ) -> Result<Page<Referral, ReferralId>>;
-
     /// REQUESTED referrals past their deadline that are not yet marked breached.
     async fn overdue_referrals(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Referral>>;
 

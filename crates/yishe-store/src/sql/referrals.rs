@@ -183,22 +183,6 @@ macro_rules! impl_referral_repo {
                 Ok(())
             }
 
-            async fn list_referrals(
-                &mut self,
-                scope: &::yishe_domain::referral::ListScope,
-                filter: &::yishe_domain::referral::ListFilter,
-                page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
-            ) -> crate::Result<::yishe_domain::Page<::yishe_domain::referral::Referral, ::yishe_domain::ReferralId>> {
-                let mut q = referral_list_query("", &self.crypto, scope, filter, page);
-                let rows: Vec<crate::rows::ReferralRow> =
-                    q.build_query_as().fetch_all(&mut *self.tx).await?;
-                let referrals: Vec<::yishe_domain::referral::Referral> = rows
-                    .into_iter()
-                    .map(|row| row.into_referral(&self.crypto))
-                    .collect::<crate::Result<_>>()?;
-                Ok(::yishe_domain::Page::from_rows(referrals, page.limit, |r| r.id))
-            }
-
             async fn overdue_referrals(
                 &mut self,
                 now: ::chrono::DateTime<::chrono::Utc>,

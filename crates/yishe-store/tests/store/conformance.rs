@@ -67,9 +67,8 @@ async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "all replays see the same referral");
-    let mut tx = store.begin().await.unwrap();
-    let page = tx
-        .list_referrals(
+    let page = store
+        .list_committed_referrals(
             &ListScope::Station(station()),
             &ListFilter::default(),
             PageRequest::first(100),
@@ -473,8 +472,8 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
         his_patient_id: Some("MRN-7734019".into()),
         ..Default::default()
     };
-    let found = tx
-        .list_referrals(
+    let found = store
+        .list_committed_referrals(
             &ListScope::Station(station()),
             &by_mrn,
             PageRequest::first(10),
@@ -490,15 +489,16 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
         ..Default::default()
     };
     assert!(
-        tx.list_referrals(
-            &ListScope::Station(station()),
-            &other,
-            PageRequest::first(10)
-        )
-        .await
-        .unwrap()
-        .items
-        .is_empty()
+        store
+            .list_committed_referrals(
+                &ListScope::Station(station()),
+                &other,
+                PageRequest::first(10)
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty()
     );
 }
 
@@ -590,8 +590,8 @@ async fn closed_referrals_past_retention_are_anonymised(db: TestDatabase) {
         his_patient_id: Some("MRN-1".into()),
         ..Default::default()
     };
-    let found = tx
-        .list_referrals(
+    let found = store
+        .list_committed_referrals(
             &ListScope::Station(station()),
             &by_mrn,
             PageRequest::first(10),
@@ -619,15 +619,14 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         insert(&store, &r).await;
         all.push(r);
     }
-    let mut tx = store.begin().await.unwrap();
     // Newest first, in pages of two.
     let scope = ListScope::Station(station());
-    let p1 = tx
-        .list_referrals(&scope, &ListFilter::default(), PageRequest::first(2))
+    let p1 = store
+        .list_committed_referrals(&scope, &ListFilter::default(), PageRequest::first(2))
         .await
         .unwrap();
-    let p2 = tx
-        .list_referrals(
+    let p2 = store
+        .list_committed_referrals(
             &scope,
             &ListFilter::default(),
             PageRequest {
@@ -637,8 +636,8 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         )
         .await
         .unwrap();
-    let p3 = tx
-        .list_referrals(
+    let p3 = store
+        .list_committed_referrals(
             &scope,
             &ListFilter::default(),
             PageRequest {
@@ -662,8 +661,8 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         hospital: hospital(),
         departments: vec![onc.id],
     };
-    let onc_only = tx
-        .list_referrals(&his, &ListFilter::default(), PageRequest::first(50))
+    let onc_only = store
+        .list_committed_referrals(&his, &ListFilter::default(), PageRequest::first(50))
         .await
         .unwrap();
     assert_eq!(onc_only.items.len(), 3);
@@ -674,15 +673,16 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         departments: vec![onc.id],
     };
     assert!(
-        tx.list_referrals(
-            &other_hospital,
-            &ListFilter::default(),
-            PageRequest::first(50)
-        )
-        .await
-        .unwrap()
-        .items
-        .is_empty()
+        store
+            .list_committed_referrals(
+                &other_hospital,
+                &ListFilter::default(),
+                PageRequest::first(50)
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty()
     );
 
     let someone_else = ListScope::Caseload {
@@ -690,15 +690,16 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         worker: Some(SocialWorkerId::new()),
     };
     assert_eq!(
-        tx.list_referrals(
-            &someone_else,
-            &ListFilter::default(),
-            PageRequest::first(50)
-        )
-        .await
-        .unwrap()
-        .items
-        .len(),
+        store
+            .list_committed_referrals(
+                &someone_else,
+                &ListFilter::default(),
+                PageRequest::first(50)
+            )
+            .await
+            .unwrap()
+            .items
+            .len(),
         4
     );
     let mine = ListScope::Caseload {
@@ -706,7 +707,8 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         worker: Some(w.id),
     };
     assert_eq!(
-        tx.list_referrals(&mine, &ListFilter::default(), PageRequest::first(50))
+        store
+            .list_committed_referrals(&mine, &ListFilter::default(), PageRequest::first(50))
             .await
             .unwrap()
             .items
@@ -718,8 +720,8 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         status: Some(Status::Accepted),
         ..Default::default()
     };
-    let got = tx
-        .list_referrals(&scope, &accepted, PageRequest::first(50))
+    let got = store
+        .list_committed_referrals(&scope, &accepted, PageRequest::first(50))
         .await
         .unwrap();
     assert_eq!(got.items.len(), 1);
@@ -729,7 +731,8 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         ..Default::default()
     };
     assert_eq!(
-        tx.list_referrals(&scope, &unassigned, PageRequest::first(50))
+        store
+            .list_committed_referrals(&scope, &unassigned, PageRequest::first(50))
             .await
             .unwrap()
             .items
@@ -737,15 +740,16 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         4
     );
     assert!(
-        tx.list_referrals(
-            &ListScope::Nothing,
-            &ListFilter::default(),
-            PageRequest::first(50)
-        )
-        .await
-        .unwrap()
-        .items
-        .is_empty()
+        store
+            .list_committed_referrals(
+                &ListScope::Nothing,
+                &ListFilter::default(),
+                PageRequest::first(50)
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty()
     );
 }
 
