@@ -10,6 +10,15 @@ use yishe_testkit::{TestDatabase, on_both_engines};
 
 use crate::fixtures::*;
 
+/// The first fifty referrals `scope` may see, as committed.
+async fn first_page(store: &Store, scope: &ListScope) -> Vec<Referral> {
+    store
+        .list_committed_referrals(scope, &ListFilter::default(), PageRequest::first(50))
+        .await
+        .unwrap()
+        .items
+}
+
 async fn referral_round_trips(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
@@ -672,49 +681,18 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         hospital: HospitalId::parse("h2").unwrap(),
         departments: vec![onc.id],
     };
-    assert!(
-        store
-            .list_committed_referrals(
-                &other_hospital,
-                &ListFilter::default(),
-                PageRequest::first(50)
-            )
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
+    assert!(first_page(&store, &other_hospital).await.is_empty());
 
     let someone_else = ListScope::Caseload {
         station: station(),
         worker: Some(SocialWorkerId::new()),
     };
-    assert_eq!(
-        store
-            .list_committed_referrals(
-                &someone_else,
-                &ListFilter::default(),
-                PageRequest::first(50)
-            )
-            .await
-            .unwrap()
-            .items
-            .len(),
-        4
-    );
+    assert_eq!(first_page(&store, &someone_else).await.len(), 4);
     let mine = ListScope::Caseload {
         station: station(),
         worker: Some(w.id),
     };
-    assert_eq!(
-        store
-            .list_committed_referrals(&mine, &ListFilter::default(), PageRequest::first(50))
-            .await
-            .unwrap()
-            .items
-            .len(),
-        5
-    );
+    assert_eq!(first_page(&store, &mine).await.len(), 5);
 
     let accepted = ListFilter {
         status: Some(Status::Accepted),
