@@ -44,5 +44,5 @@ pub use keys::KeyLookup;
 pub use maintenance::Maintenance;
 pub use plans::QueryPlans;
 pub use postgres::PostgresDatabase;
-pub use referrals::{Created, ReferralReads, ReferralRepo};
+pub use referrals::{CreateOutcome, Created, ReferralReads, ReferralRepo};
 pub use sqlite::SqliteDatabase;

@@ -25,16 +25,30 @@ impl_tx!(
 
 /// A new referral with its CREATED event and the audit row of its creation, in one
 /// statement (one round trip): the event and the audit row are inserted from the
-/// referral's RETURNING, so only when the referral was.
+/// referral's RETURNING, so only when the referral was. When it was not (a replay), the
+/// same statement reads the first referral and, if the payload is the same
+/// (fingerprint `$4`), audits the replay. The one row it answers carries `inserted`
+/// (the new id, or NULL), `replay_audited`, and the first referral's columns (NULL
+/// when new, or when the first create committed after this statement's snapshot was
+/// taken: then the caller reads it again).
 static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH created AS ({insert} RETURNING id), \
          event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $26, $27 FROM created), \
          audit AS (INSERT INTO {audit} \
-           SELECT $28, $29, $30, $31, $32, $33, $34, $35, $36, $37 FROM created) \
-         SELECT id FROM created",
+           SELECT $28, $29, $30, $31, $32, $33, $34, $35, $36, $37 FROM created), \
+         prior AS ({select} WHERE r.created_by = $2 AND r.request_id = $3 \
+           AND NOT EXISTS (SELECT 1 FROM created)), \
+         replay AS (INSERT INTO {audit} \
+           SELECT $28, $29, $30, $31, '{replay}', $33, prior.id::text, $35, $36, $37 \
+           FROM prior WHERE prior.fingerprint = $4 RETURNING 1) \
+         SELECT (SELECT id FROM created) AS inserted, \
+           EXISTS (SELECT 1 FROM replay) AS replay_audited, prior.* \
+         FROM (SELECT 1) AS one LEFT JOIN prior ON TRUE",
         insert = crate::sql::INSERT_REFERRAL,
         audit = crate::sql::AUDIT_COLUMNS,
+        select = crate::sql::SELECT_REFERRAL,
+        replay = crate::sql::REPLAY_ACTION,
     )
 });
 

@@ -17,6 +17,20 @@ pub enum Created {
     Existing(Box<Referral>, String),
 }
 
+/// What `create_referral` did.
+#[derive(Debug)]
+pub enum CreateOutcome {
+    /// The referral is new, with its event and audit row.
+    Created,
+    /// The same caller sent the same payload under the same request id again: here is
+    /// the referral the first request made; the replay is in the audit log
+    /// (`referral.create.replay`) in this transaction.
+    Replayed(Box<Referral>),
+    /// The caller reused the request id for another payload: here is the referral it
+    /// first named. Nothing was written.
+    RequestIdReused(Box<Referral>),
+}
+
 #[async_trait]
 pub trait ReferralRepo {
     async fn get_referral(&mut self, id: ReferralId) -> Result<Option<Referral>>;
@@ -28,14 +42,16 @@ pub trait ReferralRepo {
     /// Inserts `referral` as `insert_referral` does and, only if it is new, its CREATED
     /// `event` and the `audit` row of its creation: in one round trip where the engine
     /// allows, since this is the busiest write there is. The audit row names the
-    /// referral alone (it has no `resources`).
+    /// referral alone (it has no `resources`). A replay of the same payload
+    /// (`fingerprint`) audits the replay instead (in the same round trip on PostgreSQL,
+    /// so a resend costs no more than a create).
     async fn create_referral(
         &mut self,
         referral: &Referral,
         fingerprint: &str,
         event: &ReferralEvent,
         audit: &crate::AuditEntry,
-    ) -> Result<Created>;
+    ) -> Result<CreateOutcome>;
 
     /// Saves a referral changed by `Referral::apply` and appends the events the changes
     /// caused, describing it as saved. Moves its version on by one; `Error::Stale`

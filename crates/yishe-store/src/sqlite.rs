@@ -29,10 +29,11 @@ impl_tx!(
 /// A new referral with its CREATED event and the audit row of its creation, in one
 /// call to SQLite (three statements sharing one argument list): the event and the
 /// audit row go in only when the referral did (`changes()` counts the rows the
-/// statement before changed).
+/// statement before changed). A replay reads the first referral and audits itself in
+/// statements of their own, as SQLite's are cheap.
 static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "{insert} RETURNING id; \
+        "{insert} RETURNING id AS inserted; \
          INSERT INTO referral_outbox (event_id, payload) SELECT $26, $27 WHERE changes() = 1; \
          INSERT INTO {audit} SELECT $28, $29, $30, $31, $32, $33, $34, $35, $36, $37 \
          WHERE changes() = 1",

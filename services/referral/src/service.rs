@@ -15,7 +15,7 @@ use yishe_domain::{
     StationId, Violations,
 };
 use yishe_runtime::auth::RequestContext;
-use yishe_store::{AuditEntry, Created, Store, Tx};
+use yishe_store::{AuditEntry, CreateOutcome, Store, Tx};
 
 use crate::error::{Error, Refusal, Result};
 use crate::metrics::ReferralMetrics;
@@ -83,33 +83,27 @@ impl ReferralService {
             )
             .await?;
         match created {
-            Created::Inserted => {
+            CreateOutcome::Created => {
                 tx.commit().await?;
                 self.metrics.created(&referral);
                 tracing::info!(referral_id = %referral.id, priority = referral.priority.as_str(), "referral created");
                 Ok(referral)
             }
-            Created::Existing(existing, stored_fingerprint) => {
-                if stored_fingerprint != fingerprint {
-                    drop(tx);
-                    let refused: Error = Refusal::RequestIdReused.into();
-                    self.refused(
-                        ctx,
-                        AuditAction::ReferralCreateReplay,
-                        existing.id,
-                        &refused,
-                    )
-                    .await;
-                    return Err(refused);
-                }
-                tx.append_audit(&ctx.audit(
-                    AuditAction::ReferralCreateReplay,
-                    existing.id,
-                    Outcome::Ok,
-                ))
-                .await?;
+            CreateOutcome::Replayed(existing) => {
                 tx.commit().await?;
                 Ok(*existing)
+            }
+            CreateOutcome::RequestIdReused(existing) => {
+                drop(tx);
+                let refused: Error = Refusal::RequestIdReused.into();
+                self.refused(
+                    ctx,
+                    AuditAction::ReferralCreateReplay,
+                    existing.id,
+                    &refused,
+                )
+                .await;
+                Err(refused)
             }
         }
     }

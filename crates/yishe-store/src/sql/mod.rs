@@ -43,6 +43,23 @@ pub(crate) const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by,
 pub(crate) const AUDIT_COLUMNS: &str = "audit_log (id, occurred_at, subject, role, action, \
      resource_kind, resource_id, request_id, outcome, purpose)";
 
+/// The audit row of a create's replay: the create's own row, recorded as a replay of
+/// the referral the first request made.
+pub(crate) fn replay_audit(
+    create: &yishe_domain::audit::AuditEntry,
+    existing: yishe_domain::ReferralId,
+) -> yishe_domain::audit::AuditEntry {
+    yishe_domain::audit::AuditEntry {
+        action: REPLAY_ACTION.to_owned(),
+        resource_id: existing.to_string(),
+        ..create.clone()
+    }
+}
+
+/// What a replayed create is audited as.
+pub(crate) const REPLAY_ACTION: &str =
+    yishe_domain::audit::AuditAction::ReferralCreateReplay.as_str();
+
 /// The columns of a referral, with the assigned worker's name joined in.
 pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.fingerprint, \
      r.hospital_id, r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, \

@@ -3,12 +3,12 @@
 macro_rules! impl_referral_repo {
     ($tx:ident, $db:ty, create_referral = $create_referral:expr) => {
         /// Binds a new referral's 25 columns, in the order of `INSERT_REFERRAL`.
-        fn bind_referral<'q, O>(
-            query: ::sqlx::query::QueryScalar<'q, $db, O, <$db as ::sqlx::Database>::Arguments<'q>>,
+        fn bind_referral<'q>(
+            query: ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>>,
             r: &'q ::yishe_domain::referral::Referral,
             fingerprint: &'q str,
             crypto: &crate::Crypto,
-        ) -> ::sqlx::query::QueryScalar<'q, $db, O, <$db as ::sqlx::Database>::Arguments<'q>> {
+        ) -> ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>> {
             let sealed = crate::rows::SealedReferral::of(r, crypto);
             query
                 .bind(r.id.as_uuid())
@@ -39,22 +39,20 @@ macro_rules! impl_referral_repo {
         }
 
         impl $tx {
-            /// The referral a replay of `r`'s request id finds, with its fingerprint.
-            async fn existing_referral(
+            /// The stored row of the referral a replay of `r`'s request id finds.
+            async fn existing_row(
                 &mut self,
                 r: &::yishe_domain::referral::Referral,
-            ) -> crate::Result<crate::Created> {
+            ) -> crate::Result<crate::rows::ReferralRow> {
                 let sql = format!(
                     "{} WHERE r.created_by = $1 AND r.request_id = $2",
                     crate::sql::SELECT_REFERRAL
                 );
-                let row: crate::rows::ReferralRow = ::sqlx::query_as(&sql)
+                Ok(::sqlx::query_as(&sql)
                     .bind(&r.created_by)
                     .bind(&r.request_id)
                     .fetch_one(&mut *self.tx)
-                    .await?;
-                let fingerprint = row.fingerprint.clone();
-                Ok(crate::Created::Existing(Box::new(row.into_referral(&self.crypto)?), fingerprint))
+                    .await?)
             }
 
             /// Writes the changed referral, whose `version` is one more than the stored
@@ -116,15 +114,16 @@ macro_rules! impl_referral_repo {
                 fingerprint: &str,
             ) -> crate::Result<crate::Created> {
                 let sql = format!("{} RETURNING id", crate::sql::INSERT_REFERRAL);
-                let inserted: Option<::uuid::Uuid> =
-                    bind_referral(::sqlx::query_scalar(&sql), r, fingerprint, &self.crypto)
-                        .fetch_optional(&mut *self.tx)
-                        .await
-                        .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
+                let inserted = bind_referral(::sqlx::query(&sql), r, fingerprint, &self.crypto)
+                    .fetch_optional(&mut *self.tx)
+                    .await
+                    .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
                 if inserted.is_some() {
                     return Ok(crate::Created::Inserted);
                 }
-                self.existing_referral(r).await
+                let row = self.existing_row(r).await?;
+                let fingerprint = row.fingerprint.clone();
+                Ok(crate::Created::Existing(Box::new(row.into_referral(&self.crypto)?), fingerprint))
             }
 
             async fn create_referral(
@@ -133,33 +132,57 @@ macro_rules! impl_referral_repo {
                 fingerprint: &str,
                 event: &::yishe_domain::referral::ReferralEvent,
                 audit: &crate::AuditEntry,
-            ) -> crate::Result<crate::Created> {
+            ) -> crate::Result<crate::CreateOutcome> {
+                use ::sqlx::Row as _;
                 debug_assert!(audit.resources.is_empty(), "a create's audit row names one referral");
                 // Binds $1..$25 (the referral), $26..$27 (its event), $28..$37 (the
                 // audit row), in the order of `CREATE_REFERRAL`.
-                let inserted: Vec<::uuid::Uuid> =
-                    bind_referral(::sqlx::query_scalar($create_referral), r, fingerprint, &self.crypto)
-                        .bind(event.id)
-                        .bind(crate::rows::to_json(event))
-                        .bind(audit.id)
-                        .bind(audit.occurred_at)
-                        .bind(&audit.subject)
-                        .bind(&audit.role)
-                        .bind(&audit.action)
-                        .bind(&audit.resource_kind)
-                        .bind(&audit.resource_id)
-                        .bind(&audit.request_id)
-                        .bind(&audit.outcome)
-                        .bind(&audit.purpose)
-                        // Every statement of it runs (on SQLite it is three).
-                        .fetch_all(&mut *self.tx)
-                        .await
-                        .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
-                if inserted.is_empty() {
-                    return self.existing_referral(r).await;
+                let rows = bind_referral(::sqlx::query($create_referral), r, fingerprint, &self.crypto)
+                    .bind(event.id)
+                    .bind(crate::rows::to_json(event))
+                    .bind(audit.id)
+                    .bind(audit.occurred_at)
+                    .bind(&audit.subject)
+                    .bind(&audit.role)
+                    .bind(&audit.action)
+                    .bind(&audit.resource_kind)
+                    .bind(&audit.resource_id)
+                    .bind(&audit.request_id)
+                    .bind(&audit.outcome)
+                    .bind(&audit.purpose)
+                    // Every statement of it runs (on SQLite it is three).
+                    .fetch_all(&mut *self.tx)
+                    .await
+                    .map_err(|e| crate::Error::from_sqlx(e, "referral"))?;
+                let row = rows.first();
+                let column = |name: &str| -> Option<::uuid::Uuid> {
+                    row.and_then(|row| row.try_get::<Option<::uuid::Uuid>, _>(name).ok().flatten())
+                };
+                if column("inserted").is_some() {
+                    self.appended_events = true;
+                    return Ok(crate::CreateOutcome::Created);
                 }
-                self.appended_events = true;
-                Ok(crate::Created::Inserted)
+                // A replay. The statement may have read the first referral and audited
+                // the replay itself (PostgreSQL, unless the first create committed while
+                // it ran); otherwise both take a statement each here.
+                let existing = match row {
+                    Some(row) if column("id").is_some() => {
+                        <crate::rows::ReferralRow as ::sqlx::FromRow<_>>::from_row(row)?
+                    }
+                    _ => self.existing_row(r).await?,
+                };
+                let replay_audited = row
+                    .and_then(|row| row.try_get::<bool, _>("replay_audited").ok())
+                    .unwrap_or(false);
+                let stored_fingerprint = existing.fingerprint.clone();
+                let existing = Box::new(existing.into_referral(&self.crypto)?);
+                if stored_fingerprint != fingerprint {
+                    return Ok(crate::CreateOutcome::RequestIdReused(existing));
+                }
+                if !replay_audited {
+                    crate::AuditLog::append_audit(self, &crate::sql::replay_audit(audit, existing.id)).await?;
+                }
+                Ok(crate::CreateOutcome::Replayed(existing))
             }
 
             async fn save_referral(

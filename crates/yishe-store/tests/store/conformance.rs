@@ -5,7 +5,7 @@ use yishe_domain::directory::ApiKey;
 use yishe_domain::ids::ApiKeyId;
 use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral, ReferralEvent, Status};
 use yishe_domain::{DepartmentId, HospitalId, PageRequest, ReferralId, Role, SocialWorkerId};
-use yishe_store::{AuditEntry, Created, Error, Store};
+use yishe_store::{AuditEntry, CreateOutcome, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
 use crate::fixtures::*;
@@ -53,20 +53,29 @@ async fn a_replayed_request_returns_the_first_referral(db: TestDatabase) {
     ));
 }
 
+/// Twenty resends racing (the first create not yet committed when the others run, so on
+/// PostgreSQL some find it only after their statement's snapshot): one referral, one
+/// event, and every resend audited as a replay of it.
 async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(20));
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let store = store.clone();
+        let start = start.clone();
         let r = referral(&d, "same-message");
         tasks.push(tokio::spawn(async move {
+            let event = ReferralEvent::of(EventType::Created, &r, r.created_at);
+            let audit = audit(&r, "referral.create");
+            start.wait().await;
             let mut tx = store.begin().await.unwrap();
-            let created = tx.insert_referral(&r, "fp").await.unwrap();
+            let created = tx.create_referral(&r, "fp", &event, &audit).await.unwrap();
             tx.commit().await.unwrap();
             match created {
-                Created::Inserted => r.id,
-                Created::Existing(existing, _) => existing.id,
+                CreateOutcome::Created => r.id,
+                CreateOutcome::Replayed(existing) => existing.id,
+                CreateOutcome::RequestIdReused(_) => panic!("the same payload was refused"),
             }
         }));
     }
@@ -85,6 +94,15 @@ async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
+    assert_eq!(store.relay_events(100).await.unwrap(), 1, "one event");
+    let mut tx = store.begin().await.unwrap();
+    let rows = tx.audit_of("referral", &ids[0].to_string()).await.unwrap();
+    let replays = rows
+        .iter()
+        .filter(|row| row.action == "referral.create.replay")
+        .count();
+    assert_eq!(rows.len(), 20, "the create and nineteen replays");
+    assert_eq!(replays, 19);
 }
 
 /// Saving a changed referral moves its version on and appends the events it caused;
@@ -990,7 +1008,8 @@ async fn only_committed_departments_are_remembered(db: TestDatabase) {
 }
 
 /// A create writes the referral, its event and its audit row together (one statement on
-/// PostgreSQL, one call on SQLite); a replay of its request id writes neither again.
+/// PostgreSQL, one call on SQLite); a replay of its request id writes neither again but
+/// audits the replay, and a reuse of the id for another payload writes nothing.
 async fn a_create_writes_its_event_and_audit_row_only_when_new(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
@@ -1001,28 +1020,47 @@ async fn a_create_writes_its_event_and_audit_row_only_when_new(db: TestDatabase)
         .create_referral(&r, "fp", &event, &audit(&r, "referral.create"))
         .await
         .unwrap();
-    assert!(matches!(created, Created::Inserted));
+    assert!(matches!(created, CreateOutcome::Created));
     tx.commit().await.unwrap();
 
     let mut replay = referral(&d, "m1");
     replay.note = "sent again".into();
+    let replay_audit = audit(&replay, "referral.create");
+    let replay_audit_id = replay_audit.id;
     let mut tx = store.begin().await.unwrap();
     let again = tx
         .create_referral(
             &replay,
             "fp",
             &ReferralEvent::of(EventType::Created, &replay, replay.created_at),
-            &audit(&replay, "referral.create"),
+            &replay_audit,
         )
         .await
         .unwrap();
     match again {
-        Created::Existing(existing, fingerprint) => {
+        CreateOutcome::Replayed(existing) => {
             assert_eq!(existing.id, r.id);
             assert_eq!(existing.note, r.note);
-            assert_eq!(fingerprint, "fp");
         }
-        Created::Inserted => panic!("a replay made a second referral"),
+        other => panic!("a replay of the same payload answered {other:?}"),
+    }
+    tx.commit().await.unwrap();
+
+    let mut reuse = referral(&d, "m1");
+    reuse.note = "another payload".into();
+    let mut tx = store.begin().await.unwrap();
+    let reused = tx
+        .create_referral(
+            &reuse,
+            "other-fp",
+            &ReferralEvent::of(EventType::Created, &reuse, reuse.created_at),
+            &audit(&reuse, "referral.create"),
+        )
+        .await
+        .unwrap();
+    match reused {
+        CreateOutcome::RequestIdReused(existing) => assert_eq!(existing.id, r.id),
+        other => panic!("a reused request id answered {other:?}"),
     }
     tx.commit().await.unwrap();
 
@@ -1037,13 +1075,20 @@ async fn a_create_writes_its_event_and_audit_row_only_when_new(db: TestDatabase)
     assert_eq!(feed[0].id, event.id);
     let mut tx = store.begin().await.unwrap();
     let rows = tx.audit_of("referral", &r.id.to_string()).await.unwrap();
-    assert_eq!(rows.len(), 1, "one audit row, not two");
-    assert_eq!(rows[0].action, "referral.create");
-    let rows = tx
-        .audit_of("referral", &replay.id.to_string())
-        .await
-        .unwrap();
-    assert!(rows.is_empty(), "the replay's own id was never written");
+    let actions: Vec<&str> = rows.iter().map(|row| row.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["referral.create", "referral.create.replay"],
+        "the create, then its replay (the reuse is the caller's to audit)"
+    );
+    assert_eq!(rows[1].id, replay_audit_id, "the replay's own audit row");
+    for other in [replay.id, reuse.id] {
+        let rows = tx.audit_of("referral", &other.to_string()).await.unwrap();
+        assert!(
+            rows.is_empty(),
+            "a resent referral's own id was never written"
+        );
+    }
 }
 
 on_both_engines!(
