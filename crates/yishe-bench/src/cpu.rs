@@ -41,3 +41,8 @@ pub(crate) fn threads_cpu(prefixes: &[&str]) -> Duration {
 pub(crate) fn server_cpu() -> Duration {
     threads_cpu(&["yishe-srv", "sqlx-sqlite-wor"])
 }
+
+/// The load generator's threads (and, for a mirror, its SQL loops).
+pub(crate) fn client_cpu() -> Duration {
+    threads_cpu(&["yishe-load"])
+}

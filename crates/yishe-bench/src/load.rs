@@ -25,6 +25,9 @@ pub(crate) struct Stats {
     pub(crate) elapsed: Duration,
     /// The server's CPU time over the window.
     pub(crate) server_cpu: Duration,
+    /// The load generator's own CPU time over the window: it shares the machine's cores
+    /// with the server and the database, so it is part of what limits the rate.
+    pub(crate) client_cpu: Duration,
 }
 
 impl Stats {
@@ -44,6 +47,11 @@ impl Stats {
     /// The server's CPU per successful call, in microseconds.
     pub(crate) fn cpu_per_call_us(&self) -> f64 {
         self.server_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+    }
+
+    /// The load generator's CPU per successful call, in microseconds.
+    pub(crate) fn client_cpu_per_call_us(&self) -> f64 {
+        self.client_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
     }
 }
 
@@ -91,6 +99,7 @@ where
     }
     tokio::time::sleep_until(measure_from.into()).await;
     let cpu_before = crate::cpu::server_cpu();
+    let client_before = crate::cpu::client_cpu();
     let mut total = Stats::default();
     for caller in loops {
         let stats = caller.await.expect("a caller loop");
@@ -99,6 +108,7 @@ where
         total.latencies.extend(stats.latencies);
     }
     total.server_cpu = crate::cpu::server_cpu().saturating_sub(cpu_before);
+    total.client_cpu = crate::cpu::client_cpu().saturating_sub(client_before);
     total.elapsed = measure_from
         .elapsed()
         .min(drive.measure + Duration::from_secs(5));

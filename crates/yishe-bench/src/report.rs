@@ -18,9 +18,9 @@ pub(crate) struct Row {
 /// Prints the rows as a Markdown table (BENCHMARKS.md keeps one).
 pub(crate) fn print(rows: &[Row]) {
     println!(
-        "| workload | engine | Yishe calls/s | p50 ms | p90 ms | p99 ms | errors | server CPU µs/call | same SQL calls/s | ratio | notes |"
+        "| workload | engine | Yishe calls/s | p50 ms | p90 ms | p99 ms | errors | server CPU µs/call | load generator CPU µs/call | same SQL calls/s | ratio | notes |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for row in rows {
         let s = &row.yishe;
         let (mirror, ratio) = match &row.mirror {
@@ -31,7 +31,7 @@ pub(crate) fn print(rows: &[Row]) {
             None => ("".into(), "".into()),
         };
         println!(
-            "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {:.0} | {} | {} | {} |",
+            "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {:.0} | {:.0} | {} | {} | {} |",
             row.workload,
             row.engine.name(),
             s.throughput(),
@@ -40,6 +40,7 @@ pub(crate) fn print(rows: &[Row]) {
             s.quantile_ms(0.99),
             s.errors,
             s.cpu_per_call_us(),
+            s.client_cpu_per_call_us(),
             mirror,
             ratio,
             row.note
