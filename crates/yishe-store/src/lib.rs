@@ -22,6 +22,7 @@ mod in_process;
 mod key_cache;
 mod keys;
 mod maintenance;
+mod pg_transactions;
 mod plans;
 mod postgres;
 mod referrals;

@@ -16,7 +16,7 @@ use crate::{Crypto, Engine, Error, Result};
 impl_tx!(
     PostgresTx,
     Postgres,
-    transaction = sqlx::Transaction<'static, Postgres>,
+    transaction = crate::pg_transactions::PgTx,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE",
     create_referral = CREATE_REFERRAL.as_str(),
     // The row's insert as a data-modifying CTE before the records' insert.
@@ -56,10 +56,20 @@ static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|
 /// the rest.
 const BEGIN_WRITE: &str = "BEGIN";
 
+/// Connections write transactions hold at once (each process).
+const WRITE_CONNECTIONS: usize = 16;
+/// Connections reads use at once beyond those: list pages, the feed reader's catch-up,
+/// key lookups, gauges, the feed listener. Warm write connections stay checked out of
+/// the pool, so these must be on top of them.
+const READ_CONNECTIONS: usize = 8;
+/// How long a call waits for a connection before it is told the store is busy.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// A PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresDatabase {
     pool: PgPool,
+    writes: std::sync::Arc<crate::pg_transactions::WriteConnections>,
     crypto: std::sync::Arc<Crypto>,
     local: std::sync::Arc<crate::in_process::InProcess>,
 }
@@ -72,8 +82,8 @@ impl PostgresDatabase {
             // A session stuck inside a transaction must not hold locks forever.
             .options([("idle_in_transaction_session_timeout", "30s")]);
         let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(2))
+            .max_connections((WRITE_CONNECTIONS + READ_CONNECTIONS) as u32)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             // No ping before every transaction (a round trip each): a connection is
             // still tested when it goes back to the pool, and one the server closed
             // fails its call with UNAVAILABLE, which callers retry.
@@ -82,8 +92,14 @@ impl PostgresDatabase {
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let writes = crate::pg_transactions::WriteConnections::new(
+            pool.clone(),
+            WRITE_CONNECTIONS,
+            ACQUIRE_TIMEOUT,
+        );
         Ok(Self {
             pool,
+            writes,
             crypto,
             local: Default::default(),
         })
@@ -92,11 +108,8 @@ impl PostgresDatabase {
 
 impl PostgresDatabase {
     /// A write transaction on a connection of its own.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>> {
-        self.pool
-            .begin_with(BEGIN_WRITE)
-            .await
-            .map_err(|e| Error::from_sqlx(e, "database"))
+    async fn begin_write(&self) -> Result<crate::pg_transactions::PgTx> {
+        self.writes.begin(BEGIN_WRITE).await
     }
 }
 

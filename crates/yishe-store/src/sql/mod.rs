@@ -126,7 +126,7 @@ pub(crate) trait Commit {
 
 /// On PostgreSQL each transaction commits alone (the server groups the WAL flushes of
 /// concurrent commits itself).
-impl Commit for sqlx::Transaction<'static, sqlx::Postgres> {
+impl Commit for crate::pg_transactions::PgTx {
     async fn commit_durably(self, counts: &CommitCounts) -> crate::Result<()> {
         self.commit().await?;
         counts.transaction_committed();

@@ -1,0 +1,251 @@
+//! PostgreSQL write transactions on connections kept warm between them.
+//!
+//! sqlx tests every connection going back to its pool with a round trip to the server
+//! (a Sync message and its answer), because a call cancelled mid-exchange may have left
+//! the connection in an unknown state. A transaction that ended with an acknowledged
+//! COMMIT left its connection idle and known, so it goes back to a stack of our own
+//! without that round trip: one round trip fewer per create, list audit, relay batch
+//! and sealer batch. A transaction dropped before it committed goes back through sqlx
+//! as before: a ROLLBACK queued on the connection, then sqlx's test flushing it.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::PgConnection;
+use sqlx::{PgPool, Postgres, TransactionManager as _};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::{Error, Result};
+
+type Manager = <Postgres as sqlx::Database>::TransactionManager;
+
+/// Where write transactions get their connections: at most `size` at once, from a
+/// stack of connections their last transaction committed, else from the pool.
+#[derive(Debug)]
+pub(crate) struct WriteConnections {
+    pool: PgPool,
+    permits: Arc<Semaphore>,
+    /// `None` once the pool closes: closing waits for every connection checked out of
+    /// it, so the warm ones are handed back then, and no more are kept.
+    warm: Mutex<Option<Vec<PoolConnection<Postgres>>>>,
+    acquire_timeout: Duration,
+}
+
+impl WriteConnections {
+    /// `size` must leave room in `pool` for the reads that use it directly, since the
+    /// warm connections stay checked out of it.
+    pub(crate) fn new(pool: PgPool, size: usize, acquire_timeout: Duration) -> Arc<Self> {
+        let connections = Arc::new(Self {
+            pool,
+            permits: Arc::new(Semaphore::new(size)),
+            warm: Mutex::new(Some(Vec::with_capacity(size))),
+            acquire_timeout,
+        });
+        let closing = connections.pool.close_event();
+        let home = Arc::downgrade(&connections);
+        tokio::spawn(async move {
+            closing.await;
+            if let Some(home) = home.upgrade() {
+                home.warm.lock().expect("warm connections").take();
+            }
+        });
+        connections
+    }
+
+    /// Keeps `connection`, idle after its commit, for the next transaction; once the
+    /// pool is closing it goes back to be closed.
+    fn keep_warm(&self, connection: PoolConnection<Postgres>) {
+        let mut warm = self.warm.lock().expect("warm connections");
+        if let Some(warm) = warm.as_mut() {
+            warm.push(connection);
+        }
+    }
+
+    /// Begins a transaction with `statement` (a `BEGIN ...`).
+    pub(crate) async fn begin(self: &Arc<Self>, statement: &'static str) -> Result<PgTx> {
+        let timed_out = || Error::from_sqlx(sqlx::Error::PoolTimedOut, "database");
+        let permit =
+            tokio::time::timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| timed_out())?
+                .expect("the semaphore is never closed");
+        let warm = self
+            .warm
+            .lock()
+            .expect("warm connections")
+            .as_mut()
+            .and_then(Vec::pop);
+        let connection = match warm {
+            Some(connection) => connection,
+            None => self
+                .pool
+                .acquire()
+                .await
+                .map_err(|e| Error::from_sqlx(e, "database"))?,
+        };
+        let mut tx = PgTx {
+            connection: Some(connection),
+            home: self.clone(),
+            _permit: permit,
+        };
+        // On failure the transaction is dropped, and its connection goes back through
+        // sqlx (which rolls back whatever the BEGIN left).
+        Manager::begin(&mut tx, Some(statement.into()))
+            .await
+            .map_err(|e| Error::from_sqlx(e, "database"))?;
+        Ok(tx)
+    }
+
+    /// Connections kept warm now (tests).
+    #[cfg(test)]
+    fn warm_count(&self) -> usize {
+        let warm = self.warm.lock().expect("warm connections");
+        warm.as_ref().map_or(0, Vec::len)
+    }
+}
+
+/// A write transaction: the connection it holds derefs to a `PgConnection`.
+#[derive(Debug)]
+pub(crate) struct PgTx {
+    connection: Option<PoolConnection<Postgres>>,
+    home: Arc<WriteConnections>,
+    /// Released after the connection is back on the stack (fields drop after `drop`).
+    _permit: OwnedSemaphorePermit,
+}
+
+impl PgTx {
+    /// Commits; once the server acknowledged it, the connection is idle and kept warm.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        Manager::commit(&mut self).await?;
+        if Manager::get_transaction_depth(&self) == 0 {
+            let connection = self.connection.take().expect("a connection until dropped");
+            self.home.keep_warm(connection);
+        }
+        Ok(())
+    }
+}
+
+impl Deref for PgTx {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        self.connection
+            .as_ref()
+            .expect("a connection until dropped")
+    }
+}
+
+impl DerefMut for PgTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        self.connection
+            .as_mut()
+            .expect("a connection until dropped")
+    }
+}
+
+impl Drop for PgTx {
+    fn drop(&mut self) {
+        if let Some(mut connection) = self.connection.take() {
+            // Not committed (or the commit failed): queue the rollback, which sqlx's
+            // test of the returning connection sends; a broken connection is closed.
+            Manager::start_rollback(&mut connection);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn committed_connections_are_reused_and_dropped_transactions_roll_back() {
+        let engine = yishe_testkit::Engine::Postgres;
+        let Some(db) = yishe_testkit::TestDatabase::create(engine).await else {
+            return;
+        };
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(4)
+            .connect(&db.url)
+            .await
+            .unwrap();
+        let table = "numbers";
+        sqlx::query(&format!("CREATE TABLE {table} (n INT)"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        let writes = WriteConnections::new(pool.clone(), 2, Duration::from_secs(2));
+
+        let mut tx = writes.begin("BEGIN").await.unwrap();
+        let backend: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(&format!("INSERT INTO {table} VALUES (1)"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(writes.warm_count(), 1, "kept warm after its commit");
+
+        let mut tx = writes.begin("BEGIN").await.unwrap();
+        let again: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(again, backend, "the warm connection is the next one used");
+        sqlx::query(&format!("INSERT INTO {table} VALUES (2)"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        drop(tx);
+        assert_eq!(
+            writes.warm_count(),
+            0,
+            "a dropped transaction's is not kept"
+        );
+
+        // The rollback reaches the server: no session is left inside the transaction.
+        let open_transactions = "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND state LIKE 'idle in transaction%'";
+        let mut open: i64 = 1;
+        for _ in 0..50 {
+            open = sqlx::query_scalar(open_transactions)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            if open == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(open, 0, "the dropped transaction was rolled back");
+        let rows: Vec<i32> = sqlx::query_scalar(&format!("SELECT n FROM {table}"))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, [1]);
+
+        // Both permits are free again.
+        let first = writes.begin("BEGIN").await.unwrap();
+        let second = writes.begin("BEGIN").await.unwrap();
+        drop((first, second));
+
+        // Once the pool closes, the warm connections are handed back to be closed, and
+        // one committed afterwards is not kept.
+        let late = writes.begin("BEGIN").await.unwrap();
+        let kept = writes.begin("BEGIN").await.unwrap();
+        kept.commit().await.unwrap();
+        assert_eq!(writes.warm_count(), 1);
+        pool.close().await;
+        tokio::task::yield_now().await;
+        assert_eq!(
+            writes.warm_count(),
+            0,
+            "the warm connections were handed back"
+        );
+        late.commit().await.unwrap();
+        assert_eq!(writes.warm_count(), 0);
+    }
+}
