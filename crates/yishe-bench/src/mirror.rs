@@ -1,6 +1,7 @@
 //! The same SQL without Yishe: each workload's statements, on the real schema of the
-//! scratch database, run by a plain sqlx loop with as many connections as the workload
-//! has callers (on SQLite one writer, as the server has, with `synchronous=FULL`).
+//! scratch database, run by a plain sqlx loop with a connection of its own per caller
+//! (on SQLite one writer, as the server has, with `synchronous=FULL`), held for the
+//! whole run as pgbench holds its connections.
 //! The relay and the sealer run beside them as the server runs its own: in loops that
 //! move up to 500 committed rows per transaction. Their throughput is the baseline the
 //! table divides by.
@@ -36,6 +37,47 @@ const AUDIT_ROW: &str = "INSERT INTO audit_log (id, occurred_at, subject, role, 
 const SEALED_PATIENT: usize = 420;
 const SEALED_SHORT: usize = 120;
 
+/// The mirror's write connections, each held for the whole run as a plain loop holds
+/// its connection: no pool between transactions, so none of the pool's tests of a
+/// returning connection (the server's write transactions skip them too). One per
+/// caller and one each for the relay and the sealer; on SQLite the one writer, shared
+/// by all of them as the server's is.
+struct Writers<DB: sqlx::Database> {
+    callers: Vec<Writer<DB>>,
+    relay: Writer<DB>,
+    sealer: Writer<DB>,
+}
+
+type Writer<DB> = std::sync::Arc<tokio::sync::Mutex<sqlx::pool::PoolConnection<DB>>>;
+
+impl<DB: sqlx::Database> Writers<DB> {
+    /// `callers` connections and two more from `pool`, or its one connection shared.
+    async fn of(
+        pool: &sqlx::Pool<DB>,
+        callers: usize,
+        single_writer: bool,
+    ) -> std::sync::Arc<Self> {
+        let mut connections = Vec::new();
+        let wanted = if single_writer { 1 } else { callers + 2 };
+        for _ in 0..wanted {
+            let connection = pool.acquire().await.expect("a mirror connection");
+            connections.push(std::sync::Arc::new(tokio::sync::Mutex::new(connection)));
+        }
+        let last = |back: usize| connections[connections.len().saturating_sub(back)].clone();
+        let (relay, sealer) = (last(1), last(2));
+        let callers = connections[..connections.len().saturating_sub(2).max(1)].to_vec();
+        std::sync::Arc::new(Self {
+            callers,
+            relay,
+            sealer,
+        })
+    }
+
+    fn caller(&self, caller: usize) -> &Writer<DB> {
+        &self.callers[caller % self.callers.len()]
+    }
+}
+
 fn filler(len: usize) -> String {
     "enc:v1:k1:"
         .chars()
@@ -53,7 +95,7 @@ macro_rules! mirrors {
             use std::sync::Arc;
 
             use crate::load::{self, Drive, Stats};
-            use super::{SEALED_PATIENT, SEALED_SHORT, filler};
+            use super::{SEALED_PATIENT, SEALED_SHORT, Writer, Writers, filler};
 
             /// The create statement(s) of this engine: $1 id, $2 request id, $3 department,
             /// $4 the sealed patient, $5 the other sealed values, $6 now, $7 and $8 the
@@ -65,20 +107,21 @@ macro_rules! mirrors {
         /// (queued for the sealer by the trigger) written by one call in one transaction,
         /// as the store's `create_referral` does on this engine; then, as the relay and the
         /// sealer do for it, the event moved into the feed and the audit row chained.
-                pub(super) async fn create(pool: $pool, department: &str, drive: Drive) -> Stats {
+                pub(super) async fn create(writers: Arc<Writers<$db>>, department: &str, drive: Drive) -> Stats {
             let department = uuid::Uuid::parse_str(department).expect("a department id");
             let (patient, short) = (Arc::new(filler(SEALED_PATIENT)), Arc::new(filler(SEALED_SHORT)));
-            let background = Background::start(pool.clone());
+            let background = Background::start(&writers);
             let stats = load::run(drive, move |caller, n| {
-                let pool = pool.clone();
+                let writer = writers.caller(caller).clone();
                 let (patient, short) = (patient.clone(), short.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
-                        let mut tx = pool.begin().await?;
+                        let mut connection = writer.lock().await;
+                        let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                         let id = uuid::Uuid::now_v7();
                         let now = chrono::Utc::now();
                         let (event, audit) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
-                        sqlx::query_scalar::<_, uuid::Uuid>(&CREATE)
+                        sqlx::query(&CREATE)
                             .bind(id)
                             .bind(format!("m-{caller}-{n}"))
                             .bind(department)
@@ -113,15 +156,18 @@ macro_rules! mirrors {
         }
 
         impl Background {
-            fn start(pool: $pool) -> Self {
+            fn start(writers: &Writers<$db>) -> Self {
                 let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-                let loops = [relay_once as fn($pool) -> Moved, seal_once as fn($pool) -> Moved]
+                let loops = [
+                    (relay_once as fn(Writer<$db>) -> Moved, writers.relay.clone()),
+                    (seal_once as fn(Writer<$db>) -> Moved, writers.sealer.clone()),
+                ]
                     .into_iter()
-                    .map(|once| {
-                        let (pool, stop) = (pool.clone(), stop.clone());
+                    .map(|(once, writer)| {
+                        let stop = stop.clone();
                         tokio::spawn(async move {
                             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                                match once(pool.clone()).await {
+                                match once(writer.clone()).await {
                                     Ok(0) => tokio::time::sleep(std::time::Duration::from_millis(2)).await,
                                     Ok(_) => {}
                                     Err(error) => eprintln!("mirror: {error}"),
@@ -144,7 +190,7 @@ macro_rules! mirrors {
         type Moved = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize, sqlx::Error>> + Send>>;
 
         /// Runs a statement the engine needs (a leader lock, an announcement), if it needs one.
-        async fn run(tx: &mut sqlx::Transaction<'static, $db>, sql: Option<&'static str>) -> Result<(), sqlx::Error> {
+        async fn run(tx: &mut sqlx::Transaction<'_, $db>, sql: Option<&'static str>) -> Result<(), sqlx::Error> {
             if let Some(sql) = sql {
                 sqlx::query(sql).execute(&mut **tx).await?;
             }
@@ -153,7 +199,7 @@ macro_rules! mirrors {
 
         /// Deletes a queue's rows by id in one statement, as the server does.
         async fn delete(
-            tx: &mut sqlx::Transaction<'static, $db>,
+            tx: &mut sqlx::Transaction<'_, $db>,
             table: &str,
             ids: impl Iterator<Item = i64>,
         ) -> Result<(), sqlx::Error> {
@@ -168,9 +214,10 @@ macro_rules! mirrors {
 
         /// One relay run: committed outbox rows into the feed, in order, in two
         /// statements for the batch; then the batch announced.
-        fn relay_once(pool: $pool) -> Moved {
+        fn relay_once(writer: Writer<$db>) -> Moved {
             Box::pin(async move {
-                let mut tx = pool.begin().await?;
+                let mut connection = writer.lock().await;
+                let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                 run(&mut tx, $feed_lock).await?;
                 let pending: Vec<(i64, uuid::Uuid, String)> = sqlx::query_as(
                     "SELECT id, event_id, payload FROM referral_outbox ORDER BY id LIMIT 500",
@@ -196,9 +243,10 @@ macro_rules! mirrors {
         }
 
         /// One sealer run: committed audit rows linked into the chain, in order.
-        fn seal_once(pool: $pool) -> Moved {
+        fn seal_once(writer: Writer<$db>) -> Moved {
             Box::pin(async move {
-                let mut tx = pool.begin().await?;
+                let mut connection = writer.lock().await;
+                let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                 run(&mut tx, $seal_lock).await?;
                 let pending: Vec<(i64, uuid::Uuid)> = sqlx::query_as(
                     "SELECT p.id, a.id FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id \
@@ -229,20 +277,21 @@ macro_rules! mirrors {
         /// referrals (with the assigned worker's name) read as committed, then in a write
         /// transaction one audit row naming every referral read (the sealer chains it in
         /// the background).
-                pub(super) async fn list(pool: $pool, readers: $pool, filter: &str, drive: Drive) -> Stats {
+                pub(super) async fn list(writers: Arc<Writers<$db>>, readers: $pool, filter: &str, drive: Drive) -> Stats {
             let page = format!(
                 "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
                  w.display_name FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id \
                  WHERE r.station_id = 'main'{filter} ORDER BY r.id DESC LIMIT 51"
             );
-            let background = Background::start(pool.clone());
-            let stats = load::run(drive, move |_, _| {
-                let (pool, readers, page) = (pool.clone(), readers.clone(), page.clone());
+            let background = Background::start(&writers);
+            let stats = load::run(drive, move |caller, _| {
+                let (writer, readers, page) = (writers.caller(caller).clone(), readers.clone(), page.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
                         // The page as committed, then the audit row in a write transaction.
                         let rows = sqlx::query(&page).fetch_all(&readers).await?;
-                        let mut tx = pool.begin().await?;
+                        let mut connection = writer.lock().await;
+                        let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                         // One audit row for the call, naming every referral shown, by one call.
                         let audit = uuid::Uuid::now_v7();
                         let (open, join) = $records;
@@ -285,7 +334,7 @@ mirrors!(
     seal_lock = None,
     announce = None,
     create = format!(
-        "{insert} RETURNING id; \
+        "{insert} RETURNING id AS inserted; \
          INSERT INTO referral_outbox (event_id, payload) SELECT $7, $8 WHERE changes() = 1; \
          {audit} WHERE changes() = 1",
         // Expanded inside the engine's module.
@@ -301,11 +350,27 @@ mirrors!(
     feed_lock = Some("SELECT pg_try_advisory_xact_lock(7318045901)"),
     seal_lock = Some("SELECT pg_try_advisory_xact_lock(7318045902)"),
     announce = Some("SELECT pg_notify('yishe_feed', '')"),
+    // With the server's reading of the first referral and auditing of a replay, which
+    // a create runs too (they find nothing).
     create = format!(
         "WITH created AS ({insert} RETURNING id), \
          event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $7, $8 FROM created), \
-         audit AS ({audit} FROM created) \
-         SELECT id FROM created",
+         audit AS ({audit} FROM created), \
+         prior AS (SELECT r.id, r.created_by, r.request_id, r.fingerprint, r.hospital_id, \
+           r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, r.priority, \
+           r.consent, r.status, r.rejection_reason, r.status_note, r.assigned_worker_id, \
+           w.display_name AS assigned_worker_name, r.acceptance_deadline, r.sla_breached, \
+           r.accepted_at, r.created_at, r.updated_at, r.version \
+           FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id \
+           WHERE r.created_by = 'mirror' AND r.request_id = $2 \
+           AND NOT EXISTS (SELECT 1 FROM created)), \
+         replay AS (INSERT INTO audit_log (id, occurred_at, subject, role, action, \
+           resource_kind, resource_id, request_id, outcome, purpose) \
+           SELECT $9, $6, 'key', 'his_integration', 'referral.create.replay', 'referral', \
+           prior.id::text, 'r', 'ok', '' FROM prior WHERE prior.fingerprint = 'fp' RETURNING 1) \
+         SELECT (SELECT id FROM created) AS inserted, \
+           EXISTS (SELECT 1 FROM replay) AS replay_audited, prior.* \
+         FROM (SELECT 1) AS one LEFT JOIN prior ON TRUE",
         insert = super::INSERT_REFERRAL,
         audit = super::AUDIT_ROW,
     ),
@@ -315,9 +380,14 @@ mirrors!(
 /// Runs the create mirror on the scratch database at `url`.
 pub(crate) async fn create(engine: Engine, url: &str, department: &str, drive: Drive) -> Stats {
     match engine {
-        Engine::Sqlite => on_sqlite::create(sqlite(url, false).await, department, drive).await,
+        Engine::Sqlite => {
+            let writers = Writers::of(&sqlite(url, false).await, drive.callers, true).await;
+            on_sqlite::create(writers, department, drive).await
+        }
         Engine::Postgres => {
-            on_postgres::create(postgres(url, drive.callers).await, department, drive).await
+            let writers =
+                Writers::of(&postgres(url, drive.callers).await, drive.callers, false).await;
+            on_postgres::create(writers, department, drive).await
         }
     }
 }
@@ -327,17 +397,13 @@ pub(crate) async fn list(engine: Engine, url: &str, filter: &str, drive: Drive) 
     match engine {
         // Pages are read beside the writer, on read-only connections, as the server does.
         Engine::Sqlite => {
-            on_sqlite::list(
-                sqlite(url, false).await,
-                sqlite(url, true).await,
-                filter,
-                drive,
-            )
-            .await
+            let writers = Writers::of(&sqlite(url, false).await, drive.callers, true).await;
+            on_sqlite::list(writers, sqlite(url, true).await, filter, drive).await
         }
         Engine::Postgres => {
             let pool = postgres(url, drive.callers).await;
-            on_postgres::list(pool.clone(), pool, filter, drive).await
+            let writers = Writers::of(&pool, drive.callers, false).await;
+            on_postgres::list(writers, pool, filter, drive).await
         }
     }
 }
@@ -360,11 +426,12 @@ async fn sqlite(url: &str, readers: bool) -> sqlx::SqlitePool {
         .expect("connect the mirror to the scratch database")
 }
 
-/// A connection per caller, and one each for the relay and the sealer; pooled as the
-/// server pools them (no ping before each transaction).
+/// A connection per caller, and one each for the relay and the sealer (held as
+/// `Writers`), and as many again for list pages, read through the pool as the server
+/// reads them.
 async fn postgres(url: &str, callers: usize) -> sqlx::PgPool {
     PgPoolOptions::new()
-        .max_connections(callers as u32 + 2)
+        .max_connections(2 * callers as u32 + 2)
         .test_before_acquire(false)
         .connect(url)
         .await
