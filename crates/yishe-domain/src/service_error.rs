@@ -20,6 +20,18 @@ pub trait ServiceError: std::error::Error + Send + Sync + 'static {
     fn violations(&self) -> Option<&Violations> {
         None
     }
+
+    /// Facts a program can act on (`google.rpc.ErrorInfo.metadata`): the status a
+    /// referral is in, a caseload limit. Never anything about a patient.
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// How long a caller should wait before trying again (`google.rpc.RetryInfo`), for
+    /// a failure that passes.
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// What cannot happen answers nothing.

@@ -48,6 +48,14 @@ impl<R: ServiceError> ServiceError for Failure<R> {
     fn violations(&self) -> Option<&Violations> {
         self.answer().violations()
     }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        self.answer().metadata()
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        self.answer().retry_after()
+    }
 }
 
 /// A service with no refusals of its own.

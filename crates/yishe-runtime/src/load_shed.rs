@@ -63,9 +63,7 @@ where
         let permit = self.permits.clone().try_acquire_owned();
         Box::pin(async move {
             let Ok(_permit) = permit else {
-                let status =
-                    tonic::Status::resource_exhausted("server overloaded; retry with backoff");
-                return Ok(status.into_http());
+                return Ok(crate::status::of(&crate::status::Overloaded).into_http());
             };
             // The permit is held until the response starts: a long-lived stream does
             // not keep a slot for its whole life.

@@ -100,8 +100,12 @@ impl Listeners {
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha);
 
+        // Outermost first: the caller's language for every error below it; metrics
+        // see the final status.
         let layers = tower::ServiceBuilder::new()
+            .layer(crate::locale::LocaleLayer)
             .layer(GrpcMetricsLayer::new(metrics.clone()))
+            .layer(crate::oversize::OversizeLayer)
             .layer(LoadShedLayer::new(max_concurrent_requests))
             .layer(AuthLayer::new(authenticator, store.clone(), clock));
 

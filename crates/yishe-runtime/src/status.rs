@@ -13,10 +13,17 @@ use yishe_domain::{Code, ServiceError};
 /// The `ErrorInfo.domain` of every Yishe error.
 pub const ERROR_DOMAIN: &str = "yishe";
 
-/// The status a caller receives for `error`.
+/// The status a caller receives for `error`: its `ErrorInfo` (reason and metadata), the
+/// offending fields of a malformed request, when to retry a failure that passes, and
+/// the message in the caller's language (`accept-language`, see `locale`).
 pub fn of<E: ServiceError + ?Sized>(error: &E) -> Status {
     let code = error.code();
-    let mut details = ErrorDetails::with_error_info(error.reason(), ERROR_DOMAIN, HashMap::new());
+    let metadata = error.metadata();
+    let info: HashMap<String, String> = metadata
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), value.clone()))
+        .collect();
+    let mut details = ErrorDetails::with_error_info(error.reason(), ERROR_DOMAIN, info);
     if let Some(violations) = error.violations() {
         details.set_bad_request(
             violations
@@ -25,13 +32,60 @@ pub fn of<E: ServiceError + ?Sized>(error: &E) -> Status {
                 .collect::<Vec<_>>(),
         );
     }
+    if let Some(after) = error.retry_after() {
+        details.set_retry_info(Some(after));
+    }
     let message = if code == Code::Internal {
         tracing::error!(error = %Chain(error), "internal error");
         "internal error; the server log has the details".to_owned()
     } else {
         error.to_string()
     };
+    let locale = crate::locale::Locale::current();
+    let localized = locale.message(error.reason(), &metadata, &message);
+    details.set_localized_message(locale.tag(), localized);
     Status::with_error_details(grpc_code(code), message, details)
+}
+
+/// Why a call was refused before any service saw it: the server is at its limit of
+/// calls in flight.
+#[derive(Debug, thiserror::Error)]
+#[error("server overloaded; retry with backoff")]
+pub struct Overloaded;
+
+impl ServiceError for Overloaded {
+    fn code(&self) -> Code {
+        Code::ResourceExhausted
+    }
+
+    fn reason(&self) -> &'static str {
+        "OVERLOADED"
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        Some(std::time::Duration::from_secs(1))
+    }
+}
+
+/// A request message larger than the server decodes.
+#[derive(Debug, thiserror::Error)]
+#[error("the request message is larger than the {limit} bytes this server accepts")]
+pub struct MessageTooLarge {
+    pub limit: usize,
+}
+
+impl ServiceError for MessageTooLarge {
+    fn code(&self) -> Code {
+        Code::ResourceExhausted
+    }
+
+    fn reason(&self) -> &'static str {
+        "MESSAGE_TOO_LARGE"
+    }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        vec![("limit_bytes", self.limit.to_string())]
+    }
 }
 
 /// The gRPC code of a domain code.

@@ -45,6 +45,11 @@ impl ServiceError for Error {
             other => other.code().reason(),
         }
     }
+
+    /// A busy pool or a database restarting passes: a second is a fair wait.
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        matches!(self, Error::Unavailable(_)).then_some(std::time::Duration::from_secs(1))
+    }
 }
 
 impl Error {

@@ -50,6 +50,16 @@ impl AssignmentError {
             AssignmentError::LevelTooLow => "CERTIFICATION_TOO_LOW",
         }
     }
+
+    /// What a program needs to act on it: the caseload limit reached.
+    pub fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            AssignmentError::CaseloadFull { limit } => {
+                vec![("caseload_limit", limit.to_string())]
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The minimum level a referral needs: EMERGENCY priority, CHILD_PROTECTION and

@@ -83,6 +83,18 @@ impl ServiceError for ChangeError {
             ChangeError::NotAssignable(_) => "WRONG_STATUS",
         }
     }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ChangeError::Transition(e) => e.metadata(),
+            ChangeError::Assignment(e) => e.metadata(),
+            ChangeError::OnlySupervisorsAssign => vec![("command", "ASSIGN".to_owned())],
+            ChangeError::NotAssignable(status) => vec![
+                ("status", status.as_str().to_owned()),
+                ("command", "ASSIGN".to_owned()),
+            ],
+        }
+    }
 }
 
 impl Change {

@@ -89,6 +89,36 @@ impl TransitionError {
             TransitionError::RoleNotAllowed { .. } => "ROLE_NOT_ALLOWED",
         }
     }
+
+    /// What a program needs to act on it: the status the referral is in, or the role
+    /// refused, and the command.
+    pub fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            TransitionError::NotAllowed { from, command } => vec![
+                ("status", from.as_str().to_owned()),
+                ("command", command_name(*command).to_owned()),
+            ],
+            TransitionError::RoleNotAllowed { role, command } => vec![
+                ("role", role.as_str().to_owned()),
+                ("command", command_name(*command).to_owned()),
+            ],
+        }
+    }
+}
+
+/// A command's name in error metadata.
+fn command_name(command: Command) -> &'static str {
+    match command {
+        Command::Accept => "ACCEPT",
+        Command::Reject => "REJECT",
+        Command::StartWork => "START_WORK",
+        Command::Hold => "HOLD",
+        Command::Resume => "RESUME",
+        Command::Complete => "COMPLETE",
+        Command::Fail => "FAIL",
+        Command::Cancel => "CANCEL",
+        Command::Retract => "RETRACT",
+    }
 }
 
 fn verb(command: Command) -> &'static str {

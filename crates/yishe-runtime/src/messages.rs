@@ -1,0 +1,151 @@
+//! The Chinese text of every error reason Yishe answers with, for station staff and
+//! for HIS developers in Chinese hospitals. `{key}` is filled from the error's
+//! metadata. A reason missing here is answered in English; a test lists every reason
+//! the services use and fails on one that is missing.
+
+/// Every reason with its Simplified Chinese message.
+pub(crate) const ZH_CN: &[(&str, &str)] = &[
+    // Any call.
+    (
+        "INVALID_FIELDS",
+        "请求中有字段不合规，请按 BadRequest 中列出的字段逐一修改后重试。",
+    ),
+    (
+        "CREDENTIALS_MISSING",
+        "未提供身份凭证：请在请求中携带 API 密钥或令牌。",
+    ),
+    ("CREDENTIALS_MALFORMED", "身份凭证格式不正确。"),
+    ("CREDENTIALS_UNKNOWN", "身份凭证无效或已被吊销。"),
+    (
+        "CREDENTIALS_REJECTED",
+        "身份凭证未通过校验（已过期或签名不符）。",
+    ),
+    (
+        "CREDENTIALS_UNAVAILABLE",
+        "暂时无法核验身份凭证，请稍后重试。",
+    ),
+    ("ROLE_NOT_ALLOWED", "您的角色（{role}）无权执行此操作。"),
+    ("READ_ONLY_CREDENTIALS", "该密钥为只读密钥，不能修改数据。"),
+    ("PERMISSION_DENIED", "无权执行此操作。"),
+    ("OVERLOADED", "服务器繁忙，请稍后重试。"),
+    (
+        "MESSAGE_TOO_LARGE",
+        "请求内容过大（上限 {limit_bytes} 字节）。",
+    ),
+    ("DATABASE_UNAVAILABLE", "数据库暂时不可用，请稍后重试。"),
+    ("UNAVAILABLE", "服务暂时不可用，请稍后重试。"),
+    ("STALE_ETAG", "该记录已被他人修改，请重新读取后再操作。"),
+    (
+        "CONCURRENT_CHANGE",
+        "该记录刚被他人修改，请重新读取后再操作。",
+    ),
+    ("ALREADY_EXISTS", "该记录已存在。"),
+    ("NOT_FOUND", "未找到该记录。"),
+    ("FAILED_PRECONDITION", "当前状态下不能执行此操作。"),
+    ("ABORTED", "操作因并发冲突被中止，请重试。"),
+    ("INTERNAL", "服务器内部错误，详情见服务器日志。"),
+    // Referrals.
+    ("REFERRAL_NOT_FOUND", "未找到该转介，或您无权查看。"),
+    ("DEPARTMENT_NOT_ALLOWED", "该凭证无权以此医院、科室的名义转介。"),
+    (
+        "REQUEST_ID_REUSED",
+        "该 request_id 已用于另一份不同内容的转介。",
+    ),
+    (
+        "WRONG_STATUS",
+        "该转介当前状态为 {status}，不能执行此操作。",
+    ),
+    ("SOCIAL_WORKER_NOT_FOUND", "未找到该社工。"),
+    ("SOCIAL_WORKER_INACTIVE", "该社工已停用，不能接案。"),
+    ("SOCIAL_WORKER_OF_OTHER_STATION", "该社工属于其他服务站。"),
+    (
+        "CASELOAD_FULL",
+        "该社工的在案数已达上限（{caseload_limit}），请分派给其他社工。",
+    ),
+    (
+        "CERTIFICATION_TOO_LOW",
+        "此转介需由中级及以上职称的社工承接。",
+    ),
+    // Assessments and risk flags.
+    ("ASSESSMENT_NOT_FOUND", "未找到该评估。"),
+    ("ASSESSMENT_VERSION_NOT_FOUND", "未找到该评估的此版本。"),
+    ("RISK_FLAG_NOT_FOUND", "未找到该风险标记。"),
+    ("INSTRUMENT_NOT_FOUND", "未找到该量表或该量表的此版本。"),
+    (
+        "NOT_ASSIGNED",
+        "只有该转介的责任社工和本站督导可以处理其评估。",
+    ),
+    ("ALREADY_ACKNOWLEDGED", "该风险标记已被确认。"),
+    // Directory and keys.
+    ("API_KEY_NOT_FOUND", "未找到该 API 密钥。"),
+    (
+        "KEYS_FROM_ENVIRONMENT",
+        "加密密钥来自环境变量（YISHE_ENCRYPTION_KEYS），请在那里轮换。",
+    ),
+];
+
+/// The Chinese message template for `reason`.
+pub(crate) fn zh_cn(reason: &str) -> Option<&'static str> {
+    ZH_CN
+        .iter()
+        .find(|(known, _)| *known == reason)
+        .map(|(_, text)| *text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every reason any crate answers with (read from the sources: each is a string
+    /// literal returned by a `reason` function) has its Chinese message.
+    #[test]
+    fn every_reason_has_a_chinese_message() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for dir in ["crates", "services"] {
+            for file in rust_files(&root.join(dir)) {
+                let text = std::fs::read_to_string(&file).unwrap();
+                for reason in reasons_in(&text) {
+                    seen += 1;
+                    if zh_cn(&reason).is_none() {
+                        missing.push(format!("{reason} ({})", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "the reasons were not found: {seen}");
+        assert!(missing.is_empty(), "no Chinese message for: {missing:?}");
+    }
+
+    /// The literals inside each `fn reason` body of `text`.
+    fn reasons_in(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for (start, _) in text.match_indices("fn reason(&self)") {
+            let body = &text[start..];
+            let end = body.find("\n    }\n").unwrap_or(body.len());
+            for piece in body[..end].split('"').skip(1).step_by(2) {
+                if !piece.is_empty() && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                    found.push(piece.to_owned());
+                }
+            }
+        }
+        found
+    }
+
+    fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return files;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("target") {
+                files.extend(rust_files(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+        files
+    }
+}
