@@ -5,6 +5,11 @@ use crate::priority::Priority;
 use crate::referral::Status;
 use crate::validation::Violations;
 
+/// The longest filter read, in bytes: five terms with a patient id fit in a quarter of it.
+pub(crate) const MAX_FILTER_LEN: usize = 1024;
+/// The fields a filter can name, each at most once.
+const FIELDS: usize = 5;
+
 /// A parsed list filter; every set field must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListFilter {
@@ -25,7 +30,22 @@ impl ListFilter {
             return Ok(filter);
         }
         let mut v = Violations::new();
-        for term in text.split(" AND ") {
+        // Refused whole before it is read: a filter of thousands of terms must cost
+        // one answer, not one violation each.
+        if text.len() > MAX_FILTER_LEN {
+            v.add("filter", format!("is longer than {MAX_FILTER_LEN} bytes"));
+            return v.into_result(filter);
+        }
+        let terms: Vec<&str> = text.split(" AND ").collect();
+        if terms.len() > FIELDS {
+            v.add(
+                "filter",
+                format!("has {} terms; at most {FIELDS}, one per field", terms.len()),
+            );
+            return v.into_result(filter);
+        }
+        let mut named = Vec::with_capacity(FIELDS);
+        for term in terms {
             let Some((field, value)) = term.split_once('=') else {
                 v.add(
                     "filter",
@@ -34,6 +54,11 @@ impl ListFilter {
                 continue;
             };
             let (field, value) = (field.trim(), value.trim());
+            if named.contains(&field) {
+                v.add("filter", format!("names {field} twice"));
+                continue;
+            }
+            named.push(field);
             let ok = match field {
                 "status" => Status::parse(value)
                     .map(|s| filter.status = Some(s))
@@ -96,5 +121,17 @@ mod tests {
                 .names("filter")
         );
         assert!(ListFilter::parse("status").unwrap_err().names("filter"));
+    }
+
+    #[test]
+    fn refuses_long_filters_with_one_violation() {
+        let many = vec!["status=REQUESTED"; 170_000].join(" AND ");
+        let refused = ListFilter::parse(&many).unwrap_err();
+        assert_eq!(refused.iter().count(), 1, "one answer, not one per term");
+        let six = "status=REQUESTED AND priority=URGENT AND status=ACCEPTED AND \
+                   priority=ROUTINE AND department_id= AND his_patient_id=1";
+        assert_eq!(ListFilter::parse(six).unwrap_err().iter().count(), 1);
+        let twice = ListFilter::parse("status=REQUESTED AND status=ACCEPTED").unwrap_err();
+        assert!(twice.iter().any(|v| v.description.contains("twice")));
     }
 }
