@@ -12,6 +12,7 @@ use yishe_runtime::auth::context;
 use yishe_runtime::status;
 use yishe_runtime::use_case::run;
 
+use crate::error::{Record, Refusal};
 use crate::forms::Forms;
 use crate::service::AssessmentService;
 
@@ -47,7 +48,7 @@ impl Rpc for AssessmentGrpc {
         let r = request.into_inner();
         let instrument = Domain::parse(&r.instrument_id)
             .filter(|i| r.version == 0 || r.version == i.version())
-            .ok_or_else(|| Status::not_found("no such instrument, or no such version of it"))?;
+            .ok_or_else(|| status::of(&Refusal::NotFound(Record::Instrument)))?;
         Ok(Response::new(GetInstrumentResponse {
             instrument: Some(convert::instrument_to_proto(self.forms.get(instrument))),
         }))

@@ -8,7 +8,7 @@ use yishe_domain::{AuditAction, Outcome, Page, RiskFlagId, Role};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::RiskFlagScope;
 
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Record, Refusal, Result};
 use crate::service::AssessmentService;
 
 impl AssessmentService {
@@ -68,18 +68,14 @@ impl AssessmentService {
                 .get_risk_flag(id)
                 .await?
                 .filter(|f| ctx.caller.is_of_station(&f.station))
-                .ok_or(Refusal::NotFound("risk flag"))?;
+                .ok_or(Refusal::NotFound(Record::RiskFlag))?;
             referral_id = Some(flag.referral);
             if ctx.caller.role != Role::Supervisor {
-                return Err(
-                    Refusal::Forbidden("only a supervisor acknowledges risk flags".into()).into(),
-                );
+                return Err(Refusal::SupervisorsOnly.into());
             }
             etag.check(flag.version, "risk flag")?;
             if !flag.is_open() {
-                return Err(
-                    Refusal::Precondition("the risk flag is already acknowledged".into()).into(),
-                );
+                return Err(Refusal::AlreadyAcknowledged.into());
             }
             flag.acknowledgement = Some(Acknowledgement {
                 by: ctx.caller.subject.clone(),
@@ -91,7 +87,7 @@ impl AssessmentService {
             let referral = tx
                 .get_referral(flag.referral)
                 .await?
-                .ok_or(Refusal::NotFound("referral"))?;
+                .ok_or(Refusal::NotFound(Record::Referral))?;
             tx.append_event(&ReferralEvent::of(
                 EventType::RiskFlagAcknowledged,
                 &referral,

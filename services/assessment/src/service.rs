@@ -13,7 +13,7 @@ use yishe_domain::{AssessmentId, AuditAction, Outcome, Page, PageRequest, Referr
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{Store, Submitted, Tx};
 
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, Record, Refusal, Result};
 use crate::escalation::{self, Consequences};
 use crate::metrics::AssessmentMetrics;
 
@@ -128,15 +128,15 @@ impl AssessmentService {
             let current = tx
                 .get_assessment(id, None)
                 .await?
-                .ok_or(Refusal::NotFound("assessment"))?;
+                .ok_or(Refusal::NotFound(Record::Assessment))?;
             referral_id = Some(current.referral);
             let referral = self.referral_for(&mut *tx, ctx, current.referral).await?;
             etag.check(current.current_version, "assessment")?;
             if !referral.status.is_open_case() {
-                return Err(Refusal::Precondition(format!(
-                    "the referral is {}: assessments of a closed case are not amended",
-                    referral.status.as_str()
-                ))
+                return Err(Refusal::WrongStatus {
+                    status: referral.status,
+                    what: "is closed: its assessments are not amended",
+                }
                 .into());
             }
             // A correction keeps when the assessment took place unless it corrects that.
@@ -192,12 +192,12 @@ impl AssessmentService {
                 Some(a) => a.referral,
                 None => match tx.get_assessment(id, None).await? {
                     Some(a) => a.referral,
-                    None => return Err(Refusal::NotFound("assessment").into()),
+                    None => return Err(Refusal::NotFound(Record::Assessment).into()),
                 },
             };
             referral_id = Some(referral);
             self.referral_for(&mut *tx, ctx, referral).await?;
-            let found = found.ok_or(Refusal::NotFound("assessment version"))?;
+            let found = found.ok_or(Refusal::NotFound(Record::AssessmentVersion))?;
             tx.append_audit(&ctx.audit(AuditAction::AssessmentGet, referral, Outcome::Ok))
                 .await?;
             tx.commit().await?;
@@ -275,13 +275,11 @@ impl AssessmentService {
         let referral = tx
             .get_referral(id)
             .await?
-            .ok_or(Refusal::NotFound("referral"))?;
+            .ok_or(Refusal::NotFound(Record::Referral))?;
         match assessment_access(&ctx.caller, referral.scope()) {
             Access::Allowed => Ok(referral),
-            Access::NotVisible => Err(Refusal::NotFound("referral").into()),
-            Access::NotAssigned => Err(Refusal::Forbidden(
-                "only the referral's assigned social worker and the station's supervisors may work on its assessments".into(),
-            ).into()),
+            Access::NotVisible => Err(Refusal::NotFound(Record::Referral).into()),
+            Access::NotAssigned => Err(Refusal::NotAssigned.into()),
         }
     }
 
@@ -327,10 +325,10 @@ impl AssessmentService {
 
 /// Why a referral in `status` takes no new assessment.
 fn not_assessable(status: Status) -> Error {
-    let status = status.as_str();
-    Refusal::Precondition(format!(
-        "a referral in status {status} cannot be assessed: it must be ACCEPTED or IN_PROGRESS"
-    ))
+    Refusal::WrongStatus {
+        status,
+        what: "cannot be assessed: it must be ACCEPTED or IN_PROGRESS",
+    }
     .into()
 }
 

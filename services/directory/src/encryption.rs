@@ -74,9 +74,7 @@ impl EncryptionService {
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub(crate) async fn rotate(&self, ctx: &RequestContext) -> Result<(String, u64), Error> {
         let Some(path) = &self.key_file else {
-            return Err(Refusal::Precondition(
-                "the encryption keys come from the environment (YISHE_ENCRYPTION_KEYS): rotate them there".into(),
-            ).into());
+            return Err(Refusal::KeysFromEnvironment.into());
         };
         let _one_at_a_time = self.rotating.lock().await;
         let crypto = self.store.crypto();

@@ -8,10 +8,15 @@ pub type Error = Failure<Refusal>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
-    #[error("{0} not found")]
-    NotFound(&'static str),
-    #[error("{0}")]
-    Precondition(String),
+    #[error("social worker not found")]
+    SocialWorkerNotFound,
+    #[error("api key not found")]
+    ApiKeyNotFound,
+    /// Rotation rewrites the key file; keys given in the environment are rotated there.
+    #[error(
+        "the encryption keys come from the environment (YISHE_ENCRYPTION_KEYS): rotate them there"
+    )]
+    KeysFromEnvironment,
     #[error("cannot write the admin key file: {0}")]
     KeyFile(#[from] std::io::Error),
 }
@@ -19,9 +24,18 @@ pub enum Refusal {
 impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Refusal::NotFound(_) => Code::NotFound,
-            Refusal::Precondition(_) => Code::FailedPrecondition,
+            Refusal::SocialWorkerNotFound | Refusal::ApiKeyNotFound => Code::NotFound,
+            Refusal::KeysFromEnvironment => Code::FailedPrecondition,
             Refusal::KeyFile(_) => Code::Internal,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            Refusal::SocialWorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
+            Refusal::ApiKeyNotFound => "API_KEY_NOT_FOUND",
+            Refusal::KeysFromEnvironment => "KEYS_FROM_ENVIRONMENT",
+            Refusal::KeyFile(_) => "INTERNAL",
         }
     }
 }

@@ -95,7 +95,7 @@ impl DirectoryService {
             .get_worker(request.id)
             .await?
             .filter(|w| w.station == station)
-            .ok_or(Refusal::NotFound("social worker"))?;
+            .ok_or(Refusal::SocialWorkerNotFound)?;
         request.etag.check(worker.version, "social worker")?;
         worker.apply(change, ctx.now());
         tx.save_worker(&mut worker).await?;
@@ -157,7 +157,7 @@ impl DirectoryService {
         let key = tx
             .revoke_api_key(id, ctx.now())
             .await?
-            .ok_or(Refusal::NotFound("api key"))?;
+            .ok_or(Refusal::ApiKeyNotFound)?;
         tx.append_audit(&ctx.audit(AuditAction::ApiKeyRevoke, id, Outcome::Ok))
             .await?;
         tx.commit().await?;

@@ -14,18 +14,23 @@ pub enum Refusal {
     NotFound,
     #[error("social worker not found")]
     WorkerNotFound,
-    #[error("{0}")]
-    Forbidden(String),
+    /// The caller's credentials are bound to other departments (or another hospital).
+    #[error("these credentials may not refer from that hospital and department")]
+    DepartmentNotAllowed,
+    /// The request id named another payload before. The first referral's id is told
+    /// only to a caller who may read it.
     #[error("this request_id was already used for a different referral")]
-    RequestIdReused,
+    RequestIdReused {
+        existing: Option<yishe_domain::ReferralId>,
+    },
 }
 
 impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
             Refusal::NotFound | Refusal::WorkerNotFound => Code::NotFound,
-            Refusal::Forbidden(_) => Code::PermissionDenied,
-            Refusal::RequestIdReused => Code::AlreadyExists,
+            Refusal::DepartmentNotAllowed => Code::PermissionDenied,
+            Refusal::RequestIdReused { .. } => Code::AlreadyExists,
         }
     }
 
@@ -33,8 +38,17 @@ impl ServiceError for Refusal {
         match self {
             Refusal::NotFound => "REFERRAL_NOT_FOUND",
             Refusal::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
-            Refusal::Forbidden(_) => "PERMISSION_DENIED",
-            Refusal::RequestIdReused => "REQUEST_ID_REUSED",
+            Refusal::DepartmentNotAllowed => "DEPARTMENT_NOT_ALLOWED",
+            Refusal::RequestIdReused { .. } => "REQUEST_ID_REUSED",
+        }
+    }
+
+    fn metadata(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Refusal::RequestIdReused { existing: Some(id) } => {
+                vec![("referral_id", id.to_string())]
+            }
+            _ => Vec::new(),
         }
     }
 }

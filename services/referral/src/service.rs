@@ -57,10 +57,7 @@ impl ReferralService {
         let now = ctx.now();
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
-            return Err(Refusal::Forbidden(
-                "this key may not refer from that hospital and department".into(),
-            )
-            .into());
+            return Err(Refusal::DepartmentNotAllowed.into());
         }
         let fingerprint = fingerprint(&new);
         let mut tx = self.store.begin().await?;
@@ -95,7 +92,11 @@ impl ReferralService {
             }
             CreateOutcome::RequestIdReused(existing) => {
                 drop(tx);
-                let refused: Error = Refusal::RequestIdReused.into();
+                let readable = can_see(&ctx.caller, existing.scope());
+                let refused: Error = Refusal::RequestIdReused {
+                    existing: readable.then_some(existing.id),
+                }
+                .into();
                 self.refused(
                     ctx,
                     AuditAction::ReferralCreateReplay,
