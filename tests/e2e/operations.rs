@@ -166,7 +166,16 @@ async fn an_overloaded_server_sheds_calls_at_once() {
             ..Default::default()
         })
         .await;
-    assert_eq!(shed.unwrap_err().code(), tonic::Code::ResourceExhausted);
+    let shed = shed.unwrap_err();
+    assert_eq!(
+        crate::support::refused(&shed),
+        (tonic::Code::ResourceExhausted, "OVERLOADED".into())
+    );
+    {
+        use tonic_types::StatusExt;
+        let retry = shed.get_details_retry_info().expect("a retry hint");
+        assert_eq!(retry.retry_delay, Some(Duration::from_secs(1)));
+    }
 
     drop(writer);
     let answered = in_flight

@@ -1,6 +1,8 @@
 //! Every refusal an integrator can meet, with its code.
 
-use crate::support::{Station, TestApp, bad_fields, code, create_referral, e2e};
+use crate::support::{
+    Station, TestApp, bad_fields, code, create_referral, e2e, error_metadata, refusal, refused,
+};
 use yishe_proto::common::Priority;
 use yishe_proto::directory::{ListApiKeysRequest, RevokeApiKeyRequest};
 use yishe_proto::referral::*;
@@ -18,7 +20,15 @@ async fn a_resent_referral_is_never_created_twice(app: TestApp, station: Station
         .referrals(Some(&station.his_key))
         .create_referral(changed)
         .await;
-    assert_eq!(code(&refused), tonic::Code::AlreadyExists);
+    assert_eq!(
+        refusal(&refused),
+        (tonic::Code::AlreadyExists, "REQUEST_ID_REUSED".into())
+    );
+    assert_eq!(
+        error_metadata(&refused, "referral_id"),
+        Some(first.id.clone()),
+        "the sender may read the referral its id made, so it is told which"
+    );
 
     // Twenty replays at once still make exactly one.
     let mut calls = Vec::new();
@@ -69,7 +79,7 @@ async fn a_stale_etag_is_aborted(app: TestApp, station: Station) {
             note: "n".into(),
         })
         .await;
-    assert_eq!(code(&stale), tonic::Code::Aborted);
+    assert_eq!(refusal(&stale), (tonic::Code::Aborted, "STALE_ETAG".into()));
 }
 
 async fn a_forbidden_transition_fails_its_precondition(app: TestApp, station: Station) {
@@ -82,7 +92,12 @@ async fn a_forbidden_transition_fails_its_precondition(app: TestApp, station: St
             note: String::new(),
         })
         .await;
-    assert_eq!(code(&resumed), tonic::Code::FailedPrecondition);
+    assert_eq!(
+        refusal(&resumed),
+        (tonic::Code::FailedPrecondition, "WRONG_STATUS".into())
+    );
+    assert_eq!(error_metadata(&resumed, "status"), Some("REQUESTED".into()));
+    assert_eq!(error_metadata(&resumed, "command"), Some("RESUME".into()));
     // Nothing changed.
     let now = worker
         .get_referral(GetReferralRequest {
@@ -109,7 +124,10 @@ async fn missing_and_malformed_fields_are_named(app: TestApp, station: Station) 
         r.consent = None;
     }
     let status = his.create_referral(request).await.unwrap_err();
-    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert_eq!(
+        refused(&status),
+        (tonic::Code::InvalidArgument, "INVALID_FIELDS".into())
+    );
     let fields = bad_fields(&status);
     for field in [
         "referral.patient.name",
@@ -134,7 +152,10 @@ async fn missing_and_malformed_fields_are_named(app: TestApp, station: Station) 
         })
         .await
         .unwrap_err();
-    assert_eq!(bad_id.code(), tonic::Code::InvalidArgument);
+    assert_eq!(
+        refused(&bad_id),
+        (tonic::Code::InvalidArgument, "INVALID_FIELDS".into())
+    );
     assert_eq!(bad_fields(&bad_id), vec!["referral_id".to_string()]);
 
     let created = create_referral(&app, &station, "m2").await;
@@ -198,7 +219,10 @@ async fn an_his_key_stays_within_its_departments(app: TestApp, station: Station)
             ..Default::default()
         })
         .await;
-    assert_eq!(code(&read), tonic::Code::NotFound);
+    assert_eq!(
+        refusal(&read),
+        (tonic::Code::NotFound, "REFERRAL_NOT_FOUND".into())
+    );
     let cancel = other
         .cancel_referral(CancelReferralRequest {
             referral_id: created.id,
@@ -207,11 +231,20 @@ async fn an_his_key_stays_within_its_departments(app: TestApp, station: Station)
             entered_in_error: false,
         })
         .await;
-    assert_eq!(code(&cancel), tonic::Code::NotFound);
+    assert_eq!(
+        refusal(&cancel),
+        (tonic::Code::NotFound, "REFERRAL_NOT_FOUND".into())
+    );
     let foreign = other
         .create_referral(station.referral_request(&station.department, "m2"))
         .await;
-    assert_eq!(code(&foreign), tonic::Code::PermissionDenied);
+    assert_eq!(
+        refusal(&foreign),
+        (
+            tonic::Code::PermissionDenied,
+            "DEPARTMENT_NOT_ALLOWED".into()
+        )
+    );
 }
 
 async fn callers_without_a_valid_key_are_unauthenticated(app: TestApp, station: Station) {
@@ -220,7 +253,9 @@ async fn callers_without_a_valid_key_are_unauthenticated(app: TestApp, station: 
             .referrals(key)
             .list_referrals(ListReferralsRequest::default())
             .await;
-        assert_eq!(code(&result), tonic::Code::Unauthenticated, "key {key:?}");
+        let (code, reason) = refusal(&result);
+        assert_eq!(code, tonic::Code::Unauthenticated, "key {key:?}");
+        assert!(reason.starts_with("CREDENTIALS_"), "key {key:?}: {reason}");
     }
     // A revoked key stops working at once, though it was just used (and remembered).
     app.referrals(Some(&station.supervisor_key))
@@ -248,7 +283,10 @@ async fn callers_without_a_valid_key_are_unauthenticated(app: TestApp, station: 
         .referrals(Some(&station.supervisor_key))
         .list_referrals(ListReferralsRequest::default())
         .await;
-    assert_eq!(code(&result), tonic::Code::Unauthenticated);
+    assert_eq!(
+        refusal(&result),
+        (tonic::Code::Unauthenticated, "CREDENTIALS_UNKNOWN".into())
+    );
 }
 
 async fn assignments_follow_the_rules(app: TestApp, station: Station) {
@@ -272,8 +310,8 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
         })
         .await;
     assert_eq!(
-        code(&early),
-        tonic::Code::FailedPrecondition,
+        refusal(&early),
+        (tonic::Code::FailedPrecondition, "WRONG_STATUS".into()),
         "accept before assigning"
     );
 
@@ -295,7 +333,13 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
         })
         .await
         .unwrap_err();
-    assert_eq!(junior.code(), tonic::Code::FailedPrecondition);
+    assert_eq!(
+        refused(&junior),
+        (
+            tonic::Code::FailedPrecondition,
+            "CERTIFICATION_TOO_LOW".into()
+        )
+    );
     assert!(junior.message().contains("intermediate"));
     let nobody = supervisor
         .assign_referral(AssignReferralRequest {
@@ -304,7 +348,10 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
             social_worker_id: "01890000-0000-7000-8000-000000000000".into(),
         })
         .await;
-    assert_eq!(code(&nobody), tonic::Code::NotFound);
+    assert_eq!(
+        refusal(&nobody),
+        (tonic::Code::NotFound, "SOCIAL_WORKER_NOT_FOUND".into())
+    );
     let by_worker = app
         .referrals(Some(&station.worker_key))
         .assign_referral(AssignReferralRequest {
@@ -313,7 +360,10 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
             social_worker_id: station.worker.clone(),
         })
         .await;
-    assert_eq!(code(&by_worker), tonic::Code::PermissionDenied);
+    assert_eq!(
+        refusal(&by_worker),
+        (tonic::Code::PermissionDenied, "ROLE_NOT_ALLOWED".into())
+    );
     let ok = supervisor
         .assign_referral(AssignReferralRequest {
             referral_id: created.id,
@@ -322,6 +372,81 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
         })
         .await;
     assert_eq!(code(&ok), tonic::Code::Ok);
+}
+
+/// The message of an error in the caller's language: Chinese for an `accept-language`
+/// that prefers it, filled in with what the `ErrorInfo` says; English otherwise.
+async fn errors_speak_the_callers_language(app: TestApp, station: Station) {
+    use tonic_types::StatusExt;
+    let created = create_referral(&app, &station, "m1").await;
+    let resume = |language: Option<&str>| {
+        let mut request = tonic::Request::new(ResumeReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+            note: String::new(),
+        });
+        if let Some(language) = language {
+            request
+                .metadata_mut()
+                .insert("accept-language", language.parse().unwrap());
+        }
+        request
+    };
+    let mut worker = app.referrals(Some(&station.worker_key));
+    let chinese = worker
+        .resume_referral(resume(Some("zh-CN,zh;q=0.9,en;q=0.8")))
+        .await
+        .unwrap_err();
+    let localized = chinese.get_details_localized_message().unwrap();
+    assert_eq!(localized.locale, "zh-CN");
+    assert!(
+        localized.message.contains("REQUESTED") && localized.message.contains("状态"),
+        "{}",
+        localized.message
+    );
+    assert!(
+        chinese.message().is_ascii(),
+        "the status message stays English"
+    );
+
+    let english = worker.resume_referral(resume(None)).await.unwrap_err();
+    let localized = english.get_details_localized_message().unwrap();
+    assert_eq!(localized.locale, "en-US");
+    assert_eq!(localized.message, english.message());
+}
+
+/// A message over the decoding limit is RESOURCE_EXHAUSTED with its reason and the
+/// limit, not the transport's OUT_OF_RANGE; a filter of thousands of terms is refused
+/// with one violation.
+async fn oversized_input_is_refused_plainly(app: TestApp, station: Station) {
+    let mut huge = station.referral_request(&station.department, "huge");
+    huge.referral.as_mut().unwrap().note = "x".repeat(5 * 1024 * 1024);
+    let refused = app
+        .referrals(Some(&station.his_key))
+        .create_referral(huge)
+        .await;
+    assert_eq!(
+        refusal(&refused),
+        (tonic::Code::ResourceExhausted, "MESSAGE_TOO_LARGE".into())
+    );
+    assert_eq!(
+        error_metadata(&refused, "limit_bytes"),
+        Some((4 * 1024 * 1024).to_string())
+    );
+
+    let filter = vec!["status=REQUESTED"; 170_000].join(" AND ");
+    let listed = app
+        .referrals(Some(&station.supervisor_key))
+        .list_referrals(ListReferralsRequest {
+            filter,
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(
+        refusal(&listed),
+        (tonic::Code::InvalidArgument, "INVALID_FIELDS".into())
+    );
+    assert_eq!(bad_fields(&listed.unwrap_err()), ["filter"]);
 }
 
 e2e!(
@@ -333,4 +458,6 @@ e2e!(
     an_his_key_stays_within_its_departments,
     callers_without_a_valid_key_are_unauthenticated,
     assignments_follow_the_rules,
+    errors_speak_the_callers_language,
+    oversized_input_is_refused_plainly,
 );

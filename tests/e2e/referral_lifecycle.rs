@@ -1,6 +1,6 @@
 //! The whole lifecycle of a referral as an HIS and the station live it.
 
-use crate::support::{Station, TestApp, code, create_referral, e2e};
+use crate::support::{Station, TestApp, create_referral, e2e, refusal};
 use yishe_proto::referral::*;
 
 async fn from_intake_to_cancellation(app: TestApp, station: Station) {
@@ -134,7 +134,10 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
             ..Default::default()
         })
         .await;
-    assert_eq!(code(&hidden), tonic::Code::NotFound);
+    assert_eq!(
+        refusal(&hidden),
+        (tonic::Code::NotFound, "REFERRAL_NOT_FOUND".into())
+    );
 
     // The department withdraws it; a closed referral never moves again.
     let cancelled = his
@@ -157,7 +160,10 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
             note: "x".into(),
         })
         .await;
-    assert_eq!(code(&again), tonic::Code::FailedPrecondition);
+    assert_eq!(
+        refusal(&again),
+        (tonic::Code::FailedPrecondition, "WRONG_STATUS".into())
+    );
 }
 
 async fn a_station_rejects_and_the_department_retracts(app: TestApp, station: Station) {
@@ -193,7 +199,10 @@ async fn a_station_rejects_and_the_department_retracts(app: TestApp, station: St
             entered_in_error: true,
         })
         .await;
-    assert_eq!(code(&by_station), tonic::Code::PermissionDenied);
+    assert_eq!(
+        refusal(&by_station),
+        (tonic::Code::PermissionDenied, "ROLE_NOT_ALLOWED".into())
+    );
     let retracted = his
         .cancel_referral(CancelReferralRequest {
             referral_id: second.id.clone(),
@@ -265,7 +274,10 @@ async fn lists_page_through_what_the_caller_may_see(app: TestApp, station: Stati
             ..Default::default()
         })
         .await;
-    assert_eq!(code(&bad), tonic::Code::InvalidArgument);
+    assert_eq!(
+        refusal(&bad),
+        (tonic::Code::InvalidArgument, "INVALID_FIELDS".into())
+    );
 }
 
 e2e!(

@@ -42,6 +42,32 @@ pub(crate) fn code<T>(result: &Result<T, tonic::Status>) -> tonic::Code {
     }
 }
 
+/// The gRPC code of a result and its `ErrorInfo` reason (`OK` and "" for success):
+/// every refusal a test expects is asserted with both, as a client program reads it.
+pub(crate) fn refusal<T>(result: &Result<T, tonic::Status>) -> (tonic::Code, String) {
+    match result {
+        Ok(_) => (tonic::Code::Ok, String::new()),
+        Err(status) => refused(status),
+    }
+}
+
+/// The code and `ErrorInfo` reason of a status.
+pub(crate) fn refused(status: &tonic::Status) -> (tonic::Code, String) {
+    use tonic_types::StatusExt;
+    let info = status
+        .get_details_error_info()
+        .unwrap_or_else(|| panic!("no ErrorInfo on {status:?}"));
+    assert_eq!(info.domain, "yishe", "{status:?}");
+    (status.code(), info.reason)
+}
+
+/// The `ErrorInfo.metadata` value `key` of a refusal.
+pub(crate) fn error_metadata<T>(result: &Result<T, tonic::Status>, key: &str) -> Option<String> {
+    use tonic_types::StatusExt;
+    let status = result.as_ref().err()?;
+    status.get_details_error_info()?.metadata.get(key).cloned()
+}
+
 /// The fields named by an INVALID_ARGUMENT's BadRequest detail.
 pub(crate) fn bad_fields(status: &tonic::Status) -> Vec<String> {
     use tonic_types::StatusExt;

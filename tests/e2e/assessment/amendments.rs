@@ -8,7 +8,7 @@ use yishe_proto::common;
 use yishe_proto::referral::Referral;
 
 use super::{phq9, submission, submit};
-use crate::support::{Assessments, Station, TestApp, bad_fields, code, e2e};
+use crate::support::{Assessments, Station, TestApp, bad_fields, e2e, refusal};
 
 /// A case with two PHQ-9s: 16 (moderately severe, recorded afterwards and dated when
 /// the referral arrived), then 8 (mild, no risk). Returns the worker's client too.
@@ -117,15 +117,15 @@ async fn a_correction_needs_a_reason_and_the_current_etag(app: TestApp, station:
     let stale = worker
         .amend_assessment(correction(&second, "7", "item 9 misread"))
         .await;
-    assert_eq!(code(&stale), Code::Aborted);
+    assert_eq!(refusal(&stale), (Code::Aborted, "STALE_ETAG".into()));
     amend(&mut worker, &second).await;
     assert_eq!(
-        code(
+        refusal(
             &worker
                 .amend_assessment(correction(&second, "1", "again"))
                 .await
         ),
-        Code::Aborted,
+        (Code::Aborted, "STALE_ETAG".into()),
         "v1 is stale now"
     );
 }
@@ -167,8 +167,8 @@ async fn a_correction_is_the_next_version_and_the_original_stays_readable(
         .unwrap();
     assert_eq!(current, amended);
     assert_eq!(
-        code(&worker.get_assessment(version(3)).await),
-        Code::NotFound
+        refusal(&worker.get_assessment(version(3)).await),
+        (Code::NotFound, "ASSESSMENT_VERSION_NOT_FOUND".into())
     );
 }
 

@@ -5,7 +5,7 @@ use yishe_proto::assessment::*;
 use yishe_proto::common;
 
 use super::{form, submission};
-use crate::support::{Station, TestApp, e2e};
+use crate::support::{Station, TestApp, e2e, refusal};
 
 async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Station) {
     let mut worker = app.assessments(Some(&station.worker_key));
@@ -61,8 +61,8 @@ async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Stat
             })
             .await;
         assert_eq!(
-            missing.unwrap_err().code(),
-            tonic::Code::NotFound,
+            refusal(&missing),
+            (tonic::Code::NotFound, "INSTRUMENT_NOT_FOUND".into()),
             "{id} v{version}"
         );
     }
@@ -70,7 +70,10 @@ async fn a_worker_gets_the_forms_and_an_his_does_not(app: TestApp, station: Stat
         .assessments(Some(&station.his_key))
         .list_instruments(ListInstrumentsRequest {})
         .await;
-    assert_eq!(denied.unwrap_err().code(), tonic::Code::PermissionDenied);
+    assert_eq!(
+        refusal(&denied),
+        (tonic::Code::PermissionDenied, "ROLE_NOT_ALLOWED".into())
+    );
 }
 
 /// The station's cut-off and licensed wording, from the configuration.

@@ -7,7 +7,7 @@ use yishe_proto::common;
 use yishe_proto::referral::{AcceptReferralRequest, Referral};
 
 use super::{phq9, submission, submit};
-use crate::support::{Station, TestApp, code, e2e};
+use crate::support::{Station, TestApp, code, e2e, refusal};
 
 /// A referral assigned to the station's worker, with one assessment of it.
 async fn assessed(app: &TestApp, station: &Station) -> (Referral, Assessment) {
@@ -25,33 +25,33 @@ async fn the_his_the_auditor_and_ops_are_refused_every_method(app: TestApp, stat
     for key in [&station.his_key, &station.auditor_key, &station.ops_key] {
         let mut c = app.assessments(Some(key));
         let codes = [
-            code(&c.list_instruments(ListInstrumentsRequest {}).await),
-            code(
+            refusal(&c.list_instruments(ListInstrumentsRequest {}).await),
+            refusal(
                 &c.get_instrument(GetInstrumentRequest {
                     instrument_id: "phq9".into(),
                     version: 0,
                 })
                 .await,
             ),
-            code(
+            refusal(
                 &c.submit_assessment(submission(&referral, "his-1", vec![phq9([0; 9])]))
                     .await,
             ),
-            code(
+            refusal(
                 &c.get_assessment(GetAssessmentRequest {
                     assessment_id: aid.clone(),
                     version: 0,
                 })
                 .await,
             ),
-            code(
+            refusal(
                 &c.list_assessments(ListAssessmentsRequest {
                     referral_id: rid.clone(),
                     ..Default::default()
                 })
                 .await,
             ),
-            code(
+            refusal(
                 &c.amend_assessment(AmendAssessmentRequest {
                     assessment_id: aid.clone(),
                     etag: "1".into(),
@@ -60,19 +60,21 @@ async fn the_his_the_auditor_and_ops_are_refused_every_method(app: TestApp, stat
                 })
                 .await,
             ),
-            code(
+            refusal(
                 &c.compare_assessments(CompareAssessmentsRequest {
                     referral_id: rid.clone(),
                 })
                 .await,
             ),
-            code(&c.list_risk_flags(ListRiskFlagsRequest::default()).await),
-            code(
+            refusal(&c.list_risk_flags(ListRiskFlagsRequest::default()).await),
+            refusal(
                 &c.acknowledge_risk_flag(AcknowledgeRiskFlagRequest::default())
                     .await,
             ),
         ];
-        assert_eq!(codes, [Code::PermissionDenied; 9]);
+        for refused in codes {
+            assert_eq!(refused, (Code::PermissionDenied, "ROLE_NOT_ALLOWED".into()));
+        }
     }
 }
 
@@ -84,21 +86,27 @@ async fn a_worker_the_referral_is_not_assigned_to_finds_nothing(app: TestApp, st
         assessment_id: aid,
         version: 0,
     };
-    assert_eq!(code(&junior.get_assessment(get).await), Code::NotFound);
+    assert_eq!(
+        refusal(&junior.get_assessment(get).await),
+        (Code::NotFound, "REFERRAL_NOT_FOUND".into())
+    );
     let list = ListAssessmentsRequest {
         referral_id: rid.clone(),
         ..Default::default()
     };
-    assert_eq!(code(&junior.list_assessments(list).await), Code::NotFound);
+    assert_eq!(
+        refusal(&junior.list_assessments(list).await),
+        (Code::NotFound, "REFERRAL_NOT_FOUND".into())
+    );
     let compare = CompareAssessmentsRequest { referral_id: rid };
     assert_eq!(
-        code(&junior.compare_assessments(compare).await),
-        Code::NotFound
+        refusal(&junior.compare_assessments(compare).await),
+        (Code::NotFound, "REFERRAL_NOT_FOUND".into())
     );
     let submit = submission(&referral, "j-1", vec![phq9([0; 9])]);
     assert_eq!(
-        code(&junior.submit_assessment(submit).await),
-        Code::NotFound
+        refusal(&junior.submit_assessment(submit).await),
+        (Code::NotFound, "REFERRAL_NOT_FOUND".into())
     );
     // The refusals are audited.
     let refused = app
@@ -126,7 +134,10 @@ async fn the_inbox_is_not_enough_but_a_supervisor_may(app: TestApp, station: Sta
         .assessments(Some(&station.junior_key))
         .submit_assessment(submission(&inbox, "j-2", vec![phq9([0; 9])]))
         .await;
-    assert_eq!(code(&unassigned), Code::PermissionDenied);
+    assert_eq!(
+        refusal(&unassigned),
+        (Code::PermissionDenied, "NOT_ASSIGNED".into())
+    );
     let by_supervisor = app
         .assessments(Some(&station.supervisor_key))
         .submit_assessment(submission(&inbox, "s-1", vec![phq9([0; 9])]))

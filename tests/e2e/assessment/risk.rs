@@ -7,7 +7,7 @@ use yishe_proto::common;
 use yishe_proto::referral::{ReferralEventType, ReferralStatus, WatchReferralEventsRequest};
 
 use super::{get_referral, next_event_of, open_flags, risky_assessment};
-use crate::support::{Station, TestApp, bad_fields, code, e2e};
+use crate::support::{Station, TestApp, bad_fields, e2e, error_metadata, refusal};
 
 async fn a_risk_is_scored_and_flagged_whatever_the_total(app: TestApp, station: Station) {
     let (_, submitted) = risky_assessment(&app, &station).await;
@@ -158,13 +158,16 @@ async fn only_a_supervisor_acknowledges_with_a_note_the_flag_as_last_read_once(
         .assessments(Some(&station.worker_key))
         .acknowledge_risk_flag(ack(&flag.etag, "seen"))
         .await;
-    assert_eq!(code(&by_worker), Code::PermissionDenied);
+    assert_eq!(
+        refusal(&by_worker),
+        (Code::PermissionDenied, "ROLE_NOT_ALLOWED".into())
+    );
     let no_note = supervisor
         .acknowledge_risk_flag(ack(&flag.etag, "  "))
         .await;
     assert_eq!(bad_fields(&no_note.unwrap_err()), ["note"]);
     let stale = supervisor.acknowledge_risk_flag(ack("9", "seen")).await;
-    assert_eq!(code(&stale), Code::Aborted);
+    assert_eq!(refusal(&stale), (Code::Aborted, "STALE_ETAG".into()));
     let done = supervisor
         .acknowledge_risk_flag(ack(&flag.etag, "safety plan agreed"))
         .await
@@ -175,7 +178,11 @@ async fn only_a_supervisor_acknowledges_with_a_note_the_flag_as_last_read_once(
     let again = supervisor
         .acknowledge_risk_flag(ack(&done.etag, "again"))
         .await;
-    assert_eq!(code(&again), Code::FailedPrecondition);
+    assert_eq!(
+        refusal(&again),
+        (Code::FailedPrecondition, "ALREADY_ACKNOWLEDGED".into())
+    );
+    assert_eq!(error_metadata(&again, "status"), None);
 }
 
 async fn each_step_is_audited_against_the_referral_and_the_answers_are_sealed(

@@ -7,7 +7,7 @@ use yishe_proto::common;
 use yishe_proto::referral::{HoldReferralRequest, Referral};
 
 use super::{get_referral, phq9, submission, submit};
-use crate::support::{Station, TestApp, bad_fields, code, e2e};
+use crate::support::{Station, TestApp, bad_fields, e2e, error_metadata, refusal};
 
 /// A PHQ-9 with psychosocial domains, sent as request `same`.
 fn full_submission(referral: &Referral) -> SubmitAssessmentRequest {
@@ -81,7 +81,10 @@ async fn every_bad_answer_is_named_and_nothing_is_written(app: TestApp, station:
         .submit_assessment(request)
         .await
         .unwrap_err();
-    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(
+        crate::support::refused(&refused),
+        (Code::InvalidArgument, "INVALID_FIELDS".into())
+    );
     let fields = bad_fields(&refused);
     for field in [
         "responses[0].answers.item3",
@@ -138,7 +141,11 @@ async fn a_held_case_takes_no_new_assessment_but_a_replay_still_answers(
         .assessments(Some(&station.worker_key))
         .submit_assessment(submission(&referral, "while-held", vec![phq9([0; 9])]))
         .await;
-    assert_eq!(code(&held), Code::FailedPrecondition);
+    assert_eq!(
+        refusal(&held),
+        (Code::FailedPrecondition, "WRONG_STATUS".into())
+    );
+    assert_eq!(error_metadata(&held, "status"), Some("ON_HOLD".into()));
 }
 
 async fn a_request_id_used_for_other_answers_is_refused(app: TestApp, station: Station) {
@@ -150,7 +157,10 @@ async fn a_request_id_used_for_other_answers_is_refused(app: TestApp, station: S
         .assessments(Some(&station.worker_key))
         .submit_assessment(request)
         .await;
-    assert_eq!(code(&reused), Code::AlreadyExists);
+    assert_eq!(
+        refusal(&reused),
+        (Code::AlreadyExists, "REQUEST_ID_REUSED".into())
+    );
     assert_eq!(
         app.db
             .texts("SELECT request_id FROM assessments")
@@ -166,7 +176,10 @@ async fn a_referral_not_yet_accepted_cannot_be_assessed(app: TestApp, station: S
         .assessments(Some(&station.supervisor_key))
         .submit_assessment(submission(&waiting, "early", vec![phq9([0; 9])]))
         .await;
-    assert_eq!(code(&early), Code::FailedPrecondition);
+    assert_eq!(
+        refusal(&early),
+        (Code::FailedPrecondition, "WRONG_STATUS".into())
+    );
 }
 
 e2e!(
