@@ -46,7 +46,10 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ("INTERNAL", "服务器内部错误，详情见服务器日志。"),
     // Referrals.
     ("REFERRAL_NOT_FOUND", "未找到该转介，或您无权查看。"),
-    ("DEPARTMENT_NOT_ALLOWED", "该凭证无权以此医院、科室的名义转介。"),
+    (
+        "DEPARTMENT_NOT_ALLOWED",
+        "该凭证无权以此医院、科室的名义转介。",
+    ),
     (
         "REQUEST_ID_REUSED",
         "该 request_id 已用于另一份不同内容的转介。",
