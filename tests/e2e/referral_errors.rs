@@ -449,8 +449,50 @@ async fn oversized_input_is_refused_plainly(app: TestApp, station: Station) {
     assert_eq!(bad_fields(&listed.unwrap_err()), ["filter"]);
 }
 
+/// Request ids are the hospital's, not a key's: after a key rotation (or from a second
+/// HIS node with a key of its own) a resend finds the first referral; with another
+/// payload it is refused, naming the first, which the new key may read.
+async fn a_resend_under_a_new_key_finds_the_first(app: TestApp, station: Station) {
+    use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role};
+    let first = create_referral(&app, &station, "his-0001").await;
+    let rotated = app
+        .directory(Some(&station.admin_key))
+        .create_api_key(CreateApiKeyRequest {
+            api_key: Some(ApiKey {
+                display_name: "oncology HIS, node 2".into(),
+                role: Role::HisIntegration as i32,
+                hospital_id: "h1".into(),
+                department_ids: vec![station.department.clone()],
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .secret;
+    let mut node2 = app.referrals(Some(&rotated));
+    let again = node2
+        .create_referral(station.referral_request(&station.department, "his-0001"))
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(again.id, first.id, "no second referral");
+
+    let mut changed = station.referral_request(&station.department, "his-0001");
+    changed.referral.as_mut().unwrap().note = "another payload".into();
+    let refused = node2.create_referral(changed).await;
+    assert_eq!(
+        refusal(&refused),
+        (tonic::Code::AlreadyExists, "REQUEST_ID_REUSED".into())
+    );
+    assert_eq!(error_metadata(&refused, "referral_id"), Some(first.id));
+}
+
 e2e!(
     a_resent_referral_is_never_created_twice,
+    a_resend_under_a_new_key_finds_the_first,
     a_stale_etag_is_aborted,
     a_forbidden_transition_fails_its_precondition,
     missing_and_malformed_fields_are_named,

@@ -26,7 +26,7 @@ const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id
      accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
      VALUES ($1, 'mirror', $2, 'fp', 'h1', $3, 'main', '{}', $4, '[\"FINANCIAL_HARDSHIP\"]', $5, \
      'URGENT', $5, 'REQUESTED', NULL, $5, NULL, $6, FALSE, NULL, $6, $6, 1, 'lookup', 'k1') \
-     ON CONFLICT (created_by, request_id) DO NOTHING";
+     ON CONFLICT (hospital_id, request_id) DO NOTHING";
 
 /// The audit row of a create.
 const AUDIT_ROW: &str = "INSERT INTO audit_log (id, occurred_at, subject, role, action, \
@@ -362,7 +362,7 @@ mirrors!(
            w.display_name AS assigned_worker_name, r.acceptance_deadline, r.sla_breached, \
            r.accepted_at, r.created_at, r.updated_at, r.version \
            FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id \
-           WHERE r.created_by = 'mirror' AND r.request_id = $2 \
+           WHERE r.hospital_id = 'h1' AND r.request_id = $2 \
            AND NOT EXISTS (SELECT 1 FROM created)), \
          replay AS (INSERT INTO audit_log (id, occurred_at, subject, role, action, \
            resource_kind, resource_id, request_id, outcome, purpose) \

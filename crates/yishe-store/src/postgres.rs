@@ -37,7 +37,7 @@ static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|
          event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $26, $27 FROM created), \
          audit AS (INSERT INTO {audit} \
            SELECT $28, $29, $30, $31, $32, $33, $34, $35, $36, $37 FROM created), \
-         prior AS ({select} WHERE r.created_by = $2 AND r.request_id = $3 \
+         prior AS ({select} WHERE r.hospital_id = $5 AND r.request_id = $3 \
            AND NOT EXISTS (SELECT 1 FROM created)), \
          replay AS (INSERT INTO {audit} \
            SELECT $28, $29, $30, $31, '{replay}', $33, prior.id::text, $35, $36, $37 \

@@ -35,7 +35,8 @@ pub enum CreateOutcome {
 pub trait ReferralRepo {
     async fn get_referral(&mut self, id: ReferralId) -> Result<Option<Referral>>;
 
-    /// Inserts `referral` unless its (created_by, request_id) exists; concurrent
+    /// Inserts `referral` unless its hospital's `request_id` exists (whichever key sent
+    /// it); concurrent
     /// replays wait for the first to commit and then see it.
     async fn insert_referral(&mut self, referral: &Referral, fingerprint: &str) -> Result<Created>;
 

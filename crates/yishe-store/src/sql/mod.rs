@@ -36,7 +36,7 @@ pub(crate) const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by,
      patient_lookup, key_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
      $19, $20, $21, $22, $23, $24, $25) \
-     ON CONFLICT (created_by, request_id) DO NOTHING";
+     ON CONFLICT (hospital_id, request_id) DO NOTHING";
 
 /// The columns of an audit row a create writes, $28..$37 after the referral's and its
 /// event's.

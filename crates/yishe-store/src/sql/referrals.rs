@@ -45,11 +45,11 @@ macro_rules! impl_referral_repo {
                 r: &::yishe_domain::referral::Referral,
             ) -> crate::Result<crate::rows::ReferralRow> {
                 let sql = format!(
-                    "{} WHERE r.created_by = $1 AND r.request_id = $2",
+                    "{} WHERE r.hospital_id = $1 AND r.request_id = $2",
                     crate::sql::SELECT_REFERRAL
                 );
                 Ok(::sqlx::query_as(&sql)
-                    .bind(&r.created_by)
+                    .bind(r.hospital.as_str())
                     .bind(&r.request_id)
                     .fetch_one(&mut *self.tx)
                     .await?)

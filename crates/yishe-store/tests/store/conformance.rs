@@ -44,11 +44,20 @@ async fn a_replayed_request_returns_the_first_referral(db: TestDatabase) {
         }
         Created::Inserted => panic!("a replay made a second referral"),
     }
-    // Another caller may use the same request id.
-    let mut other_caller = referral(&d, "m1");
-    other_caller.created_by = "key-2".into();
+    // Another key of the same hospital (after a rotation, or a second HIS node) finds
+    // the first: request ids are the hospital's.
+    let mut other_key = referral(&d, "m1");
+    other_key.created_by = "key-2".into();
+    match tx.insert_referral(&other_key, "fp").await.unwrap() {
+        Created::Existing(existing, _) => assert_eq!(existing.id, first.id),
+        Created::Inserted => panic!("a resend under another key made a second referral"),
+    }
+    // Another hospital may use the same request id.
+    let mut other_hospital = referral(&d, "m1");
+    other_hospital.created_by = "key-3".into();
+    other_hospital.hospital = yishe_domain::HospitalId::parse("h-other").unwrap();
     assert!(matches!(
-        tx.insert_referral(&other_caller, "fp").await.unwrap(),
+        tx.insert_referral(&other_hospital, "fp").await.unwrap(),
         Created::Inserted
     ));
 }
