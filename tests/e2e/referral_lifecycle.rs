@@ -280,8 +280,52 @@ async fn lists_page_through_what_the_caller_may_see(app: TestApp, station: Stati
     );
 }
 
+/// A case on hold can be withdrawn: the patient moved to another hospital while the
+/// station waited.
+async fn a_referral_on_hold_can_be_cancelled(app: TestApp, station: Station) {
+    let created = create_referral(&app, &station, "held-1").await;
+    let mut supervisor = app.referrals(Some(&station.supervisor_key));
+    let accepted = supervisor
+        .accept_referral(AcceptReferralRequest {
+            referral_id: created.id.clone(),
+            etag: created.etag.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    let held = supervisor
+        .hold_referral(HoldReferralRequest {
+            referral_id: created.id.clone(),
+            etag: accepted.etag,
+            note: "patient transferred".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(held.status(), ReferralStatus::OnHold);
+    let cancelled = app
+        .referrals(Some(&station.his_key))
+        .cancel_referral(CancelReferralRequest {
+            referral_id: created.id.clone(),
+            etag: held.etag,
+            note: "moved to another hospital".into(),
+            entered_in_error: false,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(cancelled.status(), ReferralStatus::Cancelled);
+}
+
 e2e!(
     from_intake_to_cancellation,
+    a_referral_on_hold_can_be_cancelled,
     a_station_rejects_and_the_department_retracts,
     lists_page_through_what_the_caller_may_see,
 );

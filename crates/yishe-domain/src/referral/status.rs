@@ -174,7 +174,9 @@ impl Status {
             (Requested, Command::Accept) => Accepted,
             (Requested, Command::Reject) => Rejected,
             (Requested, Command::Retract) => EnteredInError,
-            (Requested | Accepted | InProgress, Command::Cancel) => Cancelled,
+            // Withdrawn before completion: a paused case too (the patient moved to
+            // another hospital while it was on hold).
+            (Requested | Accepted | InProgress | OnHold, Command::Cancel) => Cancelled,
             (Accepted, Command::StartWork) => InProgress,
             (Accepted | InProgress, Command::Hold) => OnHold,
             (OnHold, Command::Resume) => InProgress,
@@ -214,6 +216,7 @@ mod tests {
         (Status::InProgress, Status::Completed),
         (Status::InProgress, Status::Failed),
         (Status::InProgress, Status::Cancelled),
+        (Status::OnHold, Status::Cancelled),
     ];
 
     #[test]
