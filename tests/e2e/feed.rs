@@ -158,8 +158,30 @@ async fn watchers_see_only_their_own_referrals(app: TestApp, station: Station) {
     assert!(extra.is_err(), "the HIS sees no other department's event");
 }
 
+/// On shutdown an open watch ends with UNAVAILABLE (reason SHUTTING_DOWN, a retry
+/// hint), not OK: a client can tell a server going away from the end of the feed, and
+/// reconnects from its last sequence.
+async fn a_shutdown_ends_open_watches_with_unavailable(app: TestApp, station: Station) {
+    create_referral(&app, &station, "m1").await;
+    let mut events = watch(&app, &station.supervisor_key, 0).await;
+    next(&mut events).await;
+    app.shutdown.trigger();
+    let ended = tokio::time::timeout(Duration::from_secs(10), events.next())
+        .await
+        .expect("the stream ends within 10 s")
+        .expect("with a status, not a clean end");
+    let status = ended.unwrap_err();
+    assert_eq!(
+        crate::support::refused(&status),
+        (tonic::Code::Unavailable, "SHUTTING_DOWN".into())
+    );
+    use tonic_types::StatusExt;
+    assert!(status.get_details_retry_info().is_some());
+}
+
 e2e!(
     a_resumed_watcher_sees_every_event_exactly_once,
+    a_shutdown_ends_open_watches_with_unavailable,
     watchers_see_only_their_own_referrals,
     the_department_sees_no_worker_ids_in_events,
 );

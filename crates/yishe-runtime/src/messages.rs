@@ -34,6 +34,10 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ),
     ("DATABASE_UNAVAILABLE", "数据库暂时不可用，请稍后重试。"),
     ("UNAVAILABLE", "服务暂时不可用，请稍后重试。"),
+    (
+        "SHUTTING_DOWN",
+        "服务器正在停机，请从最后处理的序号重新连接。",
+    ),
     ("STALE_ETAG", "该记录已被他人修改，请重新读取后再操作。"),
     (
         "CONCURRENT_CHANGE",

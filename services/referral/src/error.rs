@@ -17,6 +17,11 @@ pub enum Refusal {
     /// The caller's credentials are bound to other departments (or another hospital).
     #[error("these credentials may not refer from that hospital and department")]
     DepartmentNotAllowed,
+    /// The server is shutting down: an open watch ends with this, and the client
+    /// reconnects (to another replica, or this one when it is back) from its last
+    /// sequence.
+    #[error("the server is shutting down; reconnect from your last sequence")]
+    ShuttingDown,
     /// The request id named another payload before. The first referral's id is told
     /// only to a caller who may read it.
     #[error("this request_id was already used for a different referral")]
@@ -31,6 +36,7 @@ impl ServiceError for Refusal {
             Refusal::NotFound | Refusal::WorkerNotFound => Code::NotFound,
             Refusal::DepartmentNotAllowed => Code::PermissionDenied,
             Refusal::RequestIdReused { .. } => Code::AlreadyExists,
+            Refusal::ShuttingDown => Code::Unavailable,
         }
     }
 
@@ -40,6 +46,7 @@ impl ServiceError for Refusal {
             Refusal::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
             Refusal::DepartmentNotAllowed => "DEPARTMENT_NOT_ALLOWED",
             Refusal::RequestIdReused { .. } => "REQUEST_ID_REUSED",
+            Refusal::ShuttingDown => "SHUTTING_DOWN",
         }
     }
 
@@ -50,6 +57,10 @@ impl ServiceError for Refusal {
             }
             _ => Vec::new(),
         }
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        matches!(self, Refusal::ShuttingDown).then_some(std::time::Duration::from_secs(1))
     }
 }
 

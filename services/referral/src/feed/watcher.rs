@@ -12,7 +12,7 @@ use yishe_domain::referral::{ReferralEvent, can_see};
 
 use super::tail::Read;
 use super::{Delivery, Feed};
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 
 /// Events taken from the tail at a time (the tail's lock is held meanwhile).
 const TAIL_READ: usize = 256;
@@ -45,8 +45,9 @@ impl Watcher {
         }
     }
 
-    /// The next event the caller may see; `None` once the server shuts down or after
-    /// an error was delivered.
+    /// The next event the caller may see; UNAVAILABLE once when the server shuts down
+    /// (so a client can tell a shutdown from the end of the feed, and reconnects from
+    /// its last sequence), then `None`; `None` after any error delivered.
     pub(super) async fn next(&mut self) -> Option<Delivery> {
         loop {
             while let Some(event) = self.ready.pop_front() {
@@ -62,7 +63,11 @@ impl Watcher {
             self.moved.borrow_and_update();
             match self.feed.tail.read(self.cursor, TAIL_READ) {
                 Read::Events(events) => self.ready.extend(events),
-                Read::UpToDate => self.wait_for_the_tail().await?,
+                Read::UpToDate => {
+                    if self.wait_for_the_tail().await.is_none() {
+                        return self.shut_down();
+                    }
+                }
                 Read::Behind => {
                     let read = {
                         let _turn = self.feed.catching_up.acquire().await;
@@ -71,7 +76,11 @@ impl Watcher {
                     match read {
                         // At the database's head, and the tail is not there yet
                         // (starting, or its reader behind): wait for it.
-                        Ok(batch) if batch.is_empty() => self.wait_for_the_tail().await?,
+                        Ok(batch) if batch.is_empty() => {
+                            if self.wait_for_the_tail().await.is_none() {
+                                return self.shut_down();
+                            }
+                        }
                         Ok(batch) => self.ready.extend(batch.into_iter().map(Arc::new)),
                         Err(error) => {
                             self.failed = true;
@@ -81,6 +90,12 @@ impl Watcher {
                 }
             }
         }
+    }
+
+    /// The stream's last answer when the server shuts down.
+    fn shut_down(&mut self) -> Option<Delivery> {
+        self.failed = true;
+        Some(Err(Refusal::ShuttingDown.into()))
     }
 
     /// Until the tail moves; `None` when the server shuts down first.
