@@ -1,7 +1,8 @@
 //! Every refusal an integrator can meet, with its code.
 
 use crate::support::{
-    Station, TestApp, bad_fields, code, create_referral, e2e, error_metadata, refusal, refused,
+    Station, TestApp, accept, bad_fields, code, create_referral, e2e, error_metadata, refusal,
+    refused,
 };
 use yishe_proto::common::Priority;
 use yishe_proto::directory::{ListApiKeysRequest, RevokeApiKeyRequest};
@@ -315,16 +316,7 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
         "accept before assigning"
     );
 
-    let accepted = supervisor
-        .accept_referral(AcceptReferralRequest {
-            referral_id: created.id.clone(),
-            etag: created.etag.clone(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let accepted = accept(&mut supervisor, &created).await;
     let junior = supervisor
         .assign_referral(AssignReferralRequest {
             referral_id: created.id.clone(),

@@ -1,6 +1,6 @@
 //! The whole lifecycle of a referral as an HIS and the station live it.
 
-use crate::support::{Station, TestApp, create_referral, e2e, refusal};
+use crate::support::{Station, TestApp, accept, create_referral, e2e, refusal};
 use yishe_proto::referral::*;
 
 async fn from_intake_to_cancellation(app: TestApp, station: Station) {
@@ -285,16 +285,7 @@ async fn lists_page_through_what_the_caller_may_see(app: TestApp, station: Stati
 async fn a_referral_on_hold_can_be_cancelled(app: TestApp, station: Station) {
     let created = create_referral(&app, &station, "held-1").await;
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
-    let accepted = supervisor
-        .accept_referral(AcceptReferralRequest {
-            referral_id: created.id.clone(),
-            etag: created.etag.clone(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let accepted = accept(&mut supervisor, &created).await;
     let held = supervisor
         .hold_referral(HoldReferralRequest {
             referral_id: created.id.clone(),

@@ -91,3 +91,21 @@ pub(crate) async fn create_referral(
         .referral
         .unwrap()
 }
+
+/// The station takes `referral` (接单), through `client` (a social worker's or a
+/// supervisor's).
+pub(crate) async fn accept(
+    client: &mut yishe_testserver::Referrals,
+    referral: &Referral,
+) -> Referral {
+    client
+        .accept_referral(yishe_proto::referral::AcceptReferralRequest {
+            referral_id: referral.id.clone(),
+            etag: referral.etag.clone(),
+        })
+        .await
+        .expect("accept referral")
+        .into_inner()
+        .referral
+        .unwrap()
+}
