@@ -54,6 +54,13 @@ async fn a_resumed_watcher_sees_every_event_exactly_once(app: TestApp, station: 
     assert_eq!(second.r#type(), ReferralEventType::Accepted);
     assert_eq!(second.status(), ReferralStatus::Accepted);
     assert!(second.sequence > first.sequence);
+    // Each event names the referral's etag and update time after it: a watcher that
+    // holds them needs no read.
+    assert_eq!(
+        (first.etag.as_str(), second.etag.as_str()),
+        (a.etag.as_str(), accepted.etag.as_str())
+    );
+    assert_eq!(second.update_time, accepted.update_time);
 
     // The watcher goes away; the world moves on.
     drop(events);

@@ -45,6 +45,13 @@ pub struct ReferralEvent {
     pub assigned_worker: Option<SocialWorkerId>,
     pub rejection_reason: Option<RejectionReason>,
     pub occurred_at: DateTime<Utc>,
+    /// The referral's version and update time after the event, so a watcher that
+    /// holds that version needs no read (`None` in events recorded before they were
+    /// carried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl ReferralEvent {
@@ -63,6 +70,8 @@ impl ReferralEvent {
             assigned_worker: referral.assigned_worker,
             rejection_reason: referral.status_reason.rejection_reason,
             occurred_at: at,
+            version: Some(referral.version),
+            updated_at: Some(referral.updated_at),
         }
     }
 }

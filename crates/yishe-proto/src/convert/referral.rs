@@ -287,6 +287,11 @@ pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
         assigned_worker_id: e.assigned_worker.map(|w| w.to_string()).unwrap_or_default(),
         rejection_reason: rejection_reason_to_proto(e.rejection_reason),
         occur_time: Some(to_timestamp(e.occurred_at)),
+        etag: e
+            .version
+            .map(|v| yishe_domain::Etag::of(v).to_string())
+            .unwrap_or_default(),
+        update_time: e.updated_at.map(to_timestamp),
     }
 }
 

@@ -138,6 +138,8 @@ mod tests {
                 assigned_worker: None,
                 rejection_reason: None,
                 occurred_at: chrono::Utc::now(),
+                version: Some(1),
+                updated_at: None,
             })
             .collect()
     }
