@@ -242,6 +242,34 @@ async fn a_read_only_key_only_reads(app: TestApp, station: Station) {
 async fn health_and_reflection_need_no_key(app: TestApp, _station: Station) {
     let health = call(&app, "/grpc.health.v1.Health/Check", false, None).await;
     assert_eq!(health, tonic::Code::Ok);
+
+    // Reflection serves google.rpc's error details with the contract, so a tool such as
+    // grpcurl shows an error's ErrorInfo decoded.
+    use tokio_stream::StreamExt;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    let mut reflection = ServerReflectionClient::new(app.channel.clone());
+    let ask = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::FileContainingSymbol(
+            "google.rpc.ErrorInfo".into(),
+        )),
+    };
+    let mut answers = reflection
+        .server_reflection_info(tokio_stream::iter([ask]))
+        .await
+        .unwrap()
+        .into_inner();
+    let answer = answers.next().await.unwrap().unwrap();
+    assert!(
+        matches!(
+            answer.message_response,
+            Some(MessageResponse::FileDescriptorResponse(ref files)) if !files.file_descriptor_proto.is_empty()
+        ),
+        "{answer:?}"
+    );
 }
 
 e2e!(
