@@ -392,7 +392,7 @@ async fn errors_speak_the_callers_language(app: TestApp, station: Station) {
     let localized = chinese.get_details_localized_message().unwrap();
     assert_eq!(localized.locale, "zh-CN");
     assert!(
-        localized.message.contains("REQUESTED") && localized.message.contains("状态"),
+        localized.message.contains("待接收（REQUESTED）") && localized.message.contains("状态"),
         "{}",
         localized.message
     );

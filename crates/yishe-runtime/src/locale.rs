@@ -84,18 +84,24 @@ impl Locale {
         match self {
             Self::English => english.to_owned(),
             Self::SimplifiedChinese => match crate::messages::zh_cn(reason) {
-                Some(template) => fill(template, metadata),
+                Some(template) => fill(template, metadata, crate::messages::zh_cn_value),
                 None => english.to_owned(),
             },
         }
     }
 }
 
-fn fill(template: &str, metadata: &[(&str, String)]) -> String {
+/// `template` with each `{key}` replaced by its metadata value, in words the reader
+/// knows where `label` has them (a status's Chinese name, with its code beside it).
+fn fill(template: &str, metadata: &[(&str, String)], label: fn(&str) -> Option<&str>) -> String {
     metadata
         .iter()
         .fold(template.to_owned(), |text, (key, value)| {
-            text.replace(&format!("{{{key}}}"), value)
+            let shown = match label(value) {
+                Some(words) => format!("{words}（{value}）"),
+                None => value.clone(),
+            };
+            text.replace(&format!("{{{key}}}"), &shown)
         })
 }
 
@@ -168,6 +174,12 @@ mod tests {
         let metadata = [("caseload_limit", "12".to_owned())];
         let zh = Locale::SimplifiedChinese.message("CASELOAD_FULL", &metadata, "full");
         assert!(zh.contains("12") && !zh.contains('{'), "{zh}");
+        let status = [
+            ("status", "ON_HOLD".to_owned()),
+            ("command", "CANCEL".to_owned()),
+        ];
+        let zh = Locale::SimplifiedChinese.message("WRONG_STATUS", &status, "wrong");
+        assert!(zh.contains("暂停（ON_HOLD）"), "{zh}");
         assert_eq!(
             Locale::SimplifiedChinese.message("NOT_A_REASON", &[], "as it was"),
             "as it was"

@@ -58,10 +58,7 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "REQUEST_ID_REUSED",
         "该 request_id 已用于另一份不同内容的转介。",
     ),
-    (
-        "WRONG_STATUS",
-        "该转介当前状态为 {status}，不能执行此操作。",
-    ),
+    ("WRONG_STATUS", "该转介当前状态为{status}，不能执行此操作。"),
     ("SOCIAL_WORKER_NOT_FOUND", "未找到该社工。"),
     ("SOCIAL_WORKER_INACTIVE", "该社工已停用，不能接案。"),
     ("SOCIAL_WORKER_OF_OTHER_STATION", "该社工属于其他服务站。"),
@@ -90,6 +87,28 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "加密密钥来自环境变量（YISHE_ENCRYPTION_KEYS），请在那里轮换。",
     ),
 ];
+
+/// The Chinese names of the values metadata carries (a referral's status), as a
+/// station's staff say them.
+const ZH_CN_VALUES: &[(&str, &str)] = &[
+    ("REQUESTED", "待接收"),
+    ("ACCEPTED", "已接案"),
+    ("REJECTED", "已拒绝"),
+    ("IN_PROGRESS", "服务中"),
+    ("ON_HOLD", "暂停"),
+    ("COMPLETED", "已结案"),
+    ("FAILED", "未能服务"),
+    ("CANCELLED", "已撤回"),
+    ("ENTERED_IN_ERROR", "误转已撤销"),
+];
+
+/// The Chinese name of a metadata value, where it has one.
+pub(crate) fn zh_cn_value(value: &str) -> Option<&'static str> {
+    ZH_CN_VALUES
+        .iter()
+        .find(|(known, _)| *known == value)
+        .map(|(_, words)| *words)
+}
 
 /// The Chinese message template for `reason`.
 pub(crate) fn zh_cn(reason: &str) -> Option<&'static str> {
