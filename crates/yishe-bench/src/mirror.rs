@@ -57,19 +57,26 @@ impl<DB: sqlx::Database> Writers<DB> {
         callers: usize,
         single_writer: bool,
     ) -> std::sync::Arc<Self> {
-        let mut connections = Vec::new();
-        let wanted = if single_writer { 1 } else { callers + 2 };
-        for _ in 0..wanted {
+        let writer = || async {
             let connection = pool.acquire().await.expect("a mirror connection");
-            connections.push(std::sync::Arc::new(tokio::sync::Mutex::new(connection)));
+            std::sync::Arc::new(tokio::sync::Mutex::new(connection))
+        };
+        if single_writer {
+            let one = writer().await;
+            return std::sync::Arc::new(Self {
+                callers: vec![one.clone()],
+                relay: one.clone(),
+                sealer: one,
+            });
         }
-        let last = |back: usize| connections[connections.len().saturating_sub(back)].clone();
-        let (relay, sealer) = (last(1), last(2));
-        let callers = connections[..connections.len().saturating_sub(2).max(1)].to_vec();
+        let mut each = Vec::with_capacity(callers);
+        for _ in 0..callers {
+            each.push(writer().await);
+        }
         std::sync::Arc::new(Self {
-            callers,
-            relay,
-            sealer,
+            callers: each,
+            relay: writer().await,
+            sealer: writer().await,
         })
     }
 

@@ -84,20 +84,20 @@ impl Locale {
         match self {
             Self::English => english.to_owned(),
             Self::SimplifiedChinese => match crate::messages::zh_cn(reason) {
-                Some(template) => fill(template, metadata, crate::messages::zh_cn_value),
+                Some(template) => fill_in_chinese(template, metadata),
                 None => english.to_owned(),
             },
         }
     }
 }
 
-/// `template` with each `{key}` replaced by its metadata value, in words the reader
-/// knows where `label` has them (a status's Chinese name, with its code beside it).
-fn fill(template: &str, metadata: &[(&str, String)], label: fn(&str) -> Option<&str>) -> String {
+/// `template` with each `{key}` replaced by its metadata value, in the words station
+/// staff use where there are some (a status's Chinese name, with its code beside it).
+fn fill_in_chinese(template: &str, metadata: &[(&str, String)]) -> String {
     metadata
         .iter()
         .fold(template.to_owned(), |text, (key, value)| {
-            let shown = match label(value) {
+            let shown = match crate::messages::zh_cn_value(value) {
                 Some(words) => format!("{words}（{value}）"),
                 None => value.clone(),
             };
