@@ -3,6 +3,7 @@
 //! the mapping of error codes to gRPC statuses, and the server builder with health,
 //! reflection and graceful shutdown.
 
+mod allocator;
 pub mod auth;
 pub mod config;
 pub mod failure;
