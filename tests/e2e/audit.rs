@@ -242,9 +242,7 @@ async fn break_glass_is_granted_audited_and_listed_for_review(app: TestApp, stat
     let created = create_referral(&app, &station, "m1").await;
     let mut station_feed = app
         .referrals(Some(&station.supervisor_key))
-        .watch_referral_events(yishe_proto::referral::WatchReferralEventsRequest {
-            after_sequence: 0,
-        })
+        .watch_referral_events(yishe_proto::referral::WatchReferralEventsRequest::after(0))
         .await
         .unwrap()
         .into_inner();
@@ -291,7 +289,7 @@ async fn break_glass_is_granted_audited_and_listed_for_review(app: TestApp, stat
             .unwrap()
             .unwrap()
             .unwrap();
-        kinds.push(event.event.unwrap().r#type());
+        kinds.push(event.into_event().unwrap().r#type());
     }
     assert_eq!(
         kinds[1],

@@ -11,9 +11,7 @@ type Events = tonic::Streaming<WatchReferralEventsResponse>;
 
 async fn watch(app: &TestApp, key: &str, after: u64) -> Events {
     app.referrals(Some(key))
-        .watch_referral_events(WatchReferralEventsRequest {
-            after_sequence: after,
-        })
+        .watch_referral_events(WatchReferralEventsRequest::after(after))
         .await
         .unwrap()
         .into_inner()
@@ -25,7 +23,7 @@ async fn next(events: &mut Events) -> ReferralEvent {
         .expect("an event within 10 s")
         .expect("the stream is open")
         .expect("no error")
-        .event
+        .into_event()
         .unwrap()
 }
 

@@ -8,6 +8,7 @@ mod assessment;
 mod audit;
 mod encryption;
 mod feed;
+mod feed_positions;
 mod leak;
 mod mtls;
 mod operations;

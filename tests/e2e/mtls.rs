@@ -36,7 +36,7 @@ async fn an_his_by_certificate_follows_its_referrals(engine: Engine) {
     let channel = app.tls_channel(Some("his")).await.unwrap();
     let mut his = ReferralServiceClient::new(channel);
     let mut events = his
-        .watch_referral_events(WatchReferralEventsRequest { after_sequence: 0 })
+        .watch_referral_events(WatchReferralEventsRequest::after(0))
         .await
         .unwrap()
         .into_inner();
@@ -47,7 +47,7 @@ async fn an_his_by_certificate_follows_its_referrals(engine: Engine) {
         .into_inner()
         .referral
         .unwrap();
-    let first = events.next().await.unwrap().unwrap().event.unwrap();
+    let first = events.next().await.unwrap().unwrap().into_event().unwrap();
     assert_eq!(first.referral_id, created.id);
 
     let mut supervisor = app.referrals(Some(&station.supervisor_key));

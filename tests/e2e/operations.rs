@@ -91,7 +91,7 @@ e2e!(
 async fn a_missed_deadline_is_marked_once(app: TestApp, station: Station) {
     let mut events = app
         .referrals(Some(&station.his_key))
-        .watch_referral_events(WatchReferralEventsRequest { after_sequence: 0 })
+        .watch_referral_events(WatchReferralEventsRequest::after(0))
         .await
         .unwrap()
         .into_inner();
@@ -106,7 +106,7 @@ async fn a_missed_deadline_is_marked_once(app: TestApp, station: Station) {
             .unwrap()
             .unwrap()
             .unwrap()
-            .event
+            .into_event()
             .unwrap();
         assert_eq!(e.referral_id, created.id);
         types.push(e.r#type());

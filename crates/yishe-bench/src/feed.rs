@@ -69,15 +69,15 @@ pub(crate) async fn watched_creates(
         let sampled = w % (watchers / SAMPLED).max(1) == 0;
         let latency = latency.clone();
         streams.push(tokio::spawn(async move {
-            let request = WatchReferralEventsRequest {
-                after_sequence: head,
-            };
+            let request = WatchReferralEventsRequest::after(head);
             let Ok(stream) = client.watch_referral_events(request).await else {
                 return;
             };
             let mut stream = stream.into_inner();
             while let Some(Ok(message)) = stream.next().await {
-                let Some(event) = message.event else { continue };
+                let Some(event) = message.into_event() else {
+                    continue;
+                };
                 let before = seen.last.swap(event.sequence, Ordering::Relaxed);
                 if event.sequence != before + 1 {
                     seen.out_of_order.fetch_add(1, Ordering::Relaxed);

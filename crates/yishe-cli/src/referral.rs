@@ -129,13 +129,11 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
         }
         ReferralCommand::Watch { after } => {
             let mut events = client
-                .watch_referral_events(WatchReferralEventsRequest {
-                    after_sequence: after,
-                })
+                .watch_referral_events(WatchReferralEventsRequest::after(after))
                 .await?
                 .into_inner();
             while let Some(item) = events.next().await {
-                if let Some(event) = item?.event {
+                if let Some(event) = item?.into_event() {
                     output::event(c.output, &event);
                 }
             }

@@ -18,3 +18,4 @@ pub const FILE_DESCRIPTOR_SET: &[u8] =
 
 pub mod client;
 pub mod convert;
+mod feed;

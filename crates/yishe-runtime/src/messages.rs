@@ -58,6 +58,14 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "REQUEST_ID_REUSED",
         "该 request_id 已用于另一份不同内容的转介。",
     ),
+    (
+        "CURSOR_AHEAD_OF_FEED",
+        "订阅起点超出了事件流的最新序号（{head_sequence}）：数据库可能已从备份恢复，请重新同步后从当前位置订阅。",
+    ),
+    (
+        "CURSOR_EXPIRED",
+        "该序号之后的事件已不再保留（最早为 {oldest_sequence}），请重新同步后从当前位置订阅。",
+    ),
     ("WRONG_STATUS", "该转介当前状态为{status}，不能执行此操作。"),
     ("SOCIAL_WORKER_NOT_FOUND", "未找到该社工。"),
     ("SOCIAL_WORKER_INACTIVE", "该社工已停用，不能接案。"),

@@ -24,6 +24,10 @@ pub trait FeedRelay: Send + Sync + std::fmt::Debug {
     /// The sequence of the newest event in the feed; 0 while it is empty.
     async fn feed_head(&self) -> Result<u64>;
 
+    /// The sequences of the oldest and the newest event the feed keeps; 0 and 0 while
+    /// it is empty.
+    async fn feed_bounds(&self) -> Result<(u64, u64)>;
+
     /// Changes when the feed may have moved: at once when this process's relay moved
     /// events, and on PostgreSQL when any process's relay did (one NOTIFY per relay
     /// batch, heard on a connection of its own, which starts with the first call).

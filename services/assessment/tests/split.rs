@@ -20,7 +20,7 @@ async fn a_separate_assessment_process_escalates(engine: Engine) {
     let station = Station::seed(&app).await;
     let mut feed = app
         .referrals(Some(&station.his_key))
-        .watch_referral_events(WatchReferralEventsRequest { after_sequence: 0 })
+        .watch_referral_events(WatchReferralEventsRequest::after(0))
         .await
         .unwrap()
         .into_inner();
@@ -66,7 +66,7 @@ async fn a_separate_assessment_process_escalates(engine: Engine) {
             .expect("the risk event within 15 s")
             .unwrap()
             .unwrap()
-            .event
+            .into_event()
             .unwrap();
         if event.r#type == ReferralEventType::RiskFlagRaised as i32 {
             break event;

@@ -28,6 +28,17 @@ pub enum Refusal {
     RequestIdReused {
         existing: Option<yishe_domain::ReferralId>,
     },
+    /// A watch asked to start after a sequence the feed has not reached: the cursor
+    /// belongs to another installation, or the database was restored from a backup.
+    #[error(
+        "after_sequence is past the feed's head ({head}); the feed was restored or is another installation's"
+    )]
+    CursorAheadOfFeed { head: u64 },
+    /// A watch asked to start after a sequence whose successors are no longer kept.
+    #[error(
+        "events after this sequence are no longer kept (the oldest is {oldest}); resynchronise, then watch from now"
+    )]
+    CursorExpired { oldest: u64 },
 }
 
 impl ServiceError for Refusal {
@@ -37,6 +48,9 @@ impl ServiceError for Refusal {
             Refusal::DepartmentNotAllowed => Code::PermissionDenied,
             Refusal::RequestIdReused { .. } => Code::AlreadyExists,
             Refusal::ShuttingDown => Code::Unavailable,
+            Refusal::CursorAheadOfFeed { .. } | Refusal::CursorExpired { .. } => {
+                Code::FailedPrecondition
+            }
         }
     }
 
@@ -47,6 +61,8 @@ impl ServiceError for Refusal {
             Refusal::DepartmentNotAllowed => "DEPARTMENT_NOT_ALLOWED",
             Refusal::RequestIdReused { .. } => "REQUEST_ID_REUSED",
             Refusal::ShuttingDown => "SHUTTING_DOWN",
+            Refusal::CursorAheadOfFeed { .. } => "CURSOR_AHEAD_OF_FEED",
+            Refusal::CursorExpired { .. } => "CURSOR_EXPIRED",
         }
     }
 
@@ -55,6 +71,8 @@ impl ServiceError for Refusal {
             Refusal::RequestIdReused { existing: Some(id) } => {
                 vec![("referral_id", id.to_string())]
             }
+            Refusal::CursorAheadOfFeed { head } => vec![("head_sequence", head.to_string())],
+            Refusal::CursorExpired { oldest } => vec![("oldest_sequence", oldest.to_string())],
             _ => Vec::new(),
         }
     }

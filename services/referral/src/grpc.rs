@@ -10,12 +10,13 @@ use yishe_domain::Role;
 use yishe_domain::referral::{Referral as DomainReferral, ReferralEvent, disclose, disclose_event};
 use yishe_proto::convert::referral as convert;
 use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
+use yishe_proto::referral::watch_referral_events_response as watch_response;
 use yishe_proto::referral::*;
 use yishe_runtime::auth::context;
 use yishe_runtime::status;
 use yishe_runtime::use_case::run;
 
-use crate::feed::Feed;
+use crate::feed::{Feed, Item};
 use crate::service::ReferralService;
 
 /// The gRPC face of the referral service.
@@ -162,19 +163,20 @@ impl Rpc for ReferralGrpc {
     ) -> Result<Response<Self::WatchReferralEventsStream>, Status> {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
+        let watch = convert::watch_request(request.into_inner()).map_err(|v| status::of(&v))?;
         tracing::info!(request_id = %ctx.request_id, role = role.as_str(), "watch started");
-        let events = self
-            .feed
-            .watch(ctx.caller, request.get_ref().after_sequence)
-            .map(move |item| {
-                item.map(|event| WatchReferralEventsResponse {
-                    event: Some(convert::event_to_proto(&disclose_event(
-                        role,
-                        ReferralEvent::clone(&event),
-                    ))),
-                })
-                .map_err(|error| status::of(&error))
-            });
+        let clock = self.service.clock();
+        let events = self.feed.watch(ctx.caller, watch).map(move |item| {
+            let item = match item.map_err(|error| status::of(&error))? {
+                Item::Event(event) => watch_response::Item::Event(convert::event_to_proto(
+                    &disclose_event(role, ReferralEvent::clone(&event)),
+                )),
+                Item::Checkpoint(sequence) => watch_response::Item::Checkpoint(
+                    convert::checkpoint_to_proto(sequence, clock.now()),
+                ),
+            };
+            Ok(WatchReferralEventsResponse { item: Some(item) })
+        });
         Ok(Response::new(Box::pin(events)))
     }
 }

@@ -38,6 +38,8 @@ pub struct Options {
     pub sla_check_interval: Duration,
     /// The newest feed events kept in memory for watchers.
     pub feed_tail_events: usize,
+    /// How long an idle watch waits before it sends a checkpoint.
+    pub feed_checkpoint_interval: Duration,
     /// How long closed referrals keep their patient details.
     pub retention: Duration,
     /// How often the retention job runs.
@@ -56,6 +58,7 @@ impl From<&Process> for Options {
             deadlines: c.referral.acceptance_deadlines,
             sla_check_interval: c.referral.sla_check_interval(),
             feed_tail_events: c.referral.feed_tail_events,
+            feed_checkpoint_interval: c.referral.feed_checkpoint_interval(),
             retention: c.retention.retention(),
             retention_interval: c.retention.interval(),
             shutdown: process.shutdown.clone(),
@@ -71,6 +74,7 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
     let feed = Feed::new(
         options.store.clone(),
         options.feed_tail_events,
+        options.feed_checkpoint_interval,
         options.shutdown.clone(),
     );
     let service = ReferralService::new(

@@ -47,6 +47,11 @@ impl ReferralService {
         }
     }
 
+    /// The clock the service reads time from.
+    pub(crate) fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+
     /// Creates a referral, or returns the one a replay of the same request created.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub(crate) async fn create(

@@ -117,7 +117,7 @@ async fn next_event_of(
             .expect("an event within 10 s")
             .expect("the stream is open")
             .expect("no error")
-            .event
+            .into_event()
             .unwrap();
         if event.referral_id == referral {
             return event;

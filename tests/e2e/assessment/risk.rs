@@ -45,7 +45,7 @@ async fn the_his_sees_that_a_risk_exists_and_when_never_the_answers(
     let (referral, _) = risky_assessment(&app, &station).await;
     let mut feed = app
         .referrals(Some(&station.his_key))
-        .watch_referral_events(WatchReferralEventsRequest { after_sequence: 0 })
+        .watch_referral_events(WatchReferralEventsRequest::after(0))
         .await
         .unwrap()
         .into_inner();
@@ -79,7 +79,7 @@ async fn a_supervisor_finds_the_open_flag_and_acknowledges_it(app: TestApp, stat
     let (referral, submitted) = risky_assessment(&app, &station).await;
     let mut feed = app
         .referrals(Some(&station.his_key))
-        .watch_referral_events(WatchReferralEventsRequest { after_sequence: 0 })
+        .watch_referral_events(WatchReferralEventsRequest::after(0))
         .await
         .unwrap()
         .into_inner();

@@ -20,5 +20,8 @@ pub use filter::ListFilter;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
 pub use model::{Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason};
 pub use reason::{ReferralReason, RejectionReason};
-pub use requests::{AssignReferral, ChangeReferral, GetReferral, LIST_PAGE, ListReferrals};
+pub use requests::{
+    AssignReferral, ChangeReferral, FeedStart, GetReferral, LIST_PAGE, ListReferrals,
+    WATCH_FILTER_MAX, WatchEvents,
+};
 pub use status::{Command, Status, TransitionError};

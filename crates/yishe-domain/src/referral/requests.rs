@@ -62,3 +62,35 @@ pub struct AssignReferral {
     pub etag: Etag,
     pub worker: SocialWorkerId,
 }
+
+/// Where a watch of the feed starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedStart {
+    /// The oldest event the feed still keeps.
+    Beginning,
+    /// The feed's head when the watch starts: only later events. The watcher is sent
+    /// the head's position first, so that reconnecting from it misses nothing.
+    Now,
+    /// After this sequence (a sequence or a checkpoint's position received before).
+    After(u64),
+}
+
+/// Watch the feed: where to start and which of the events the caller may see to pass
+/// on (empty lists pass everything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchEvents {
+    pub start: FeedStart,
+    pub departments: Vec<crate::DepartmentId>,
+    pub event_types: Vec<crate::referral::EventType>,
+}
+
+/// The most departments and event types one watch may name.
+pub const WATCH_FILTER_MAX: usize = 100;
+
+impl WatchEvents {
+    /// Whether the event passes the watch's filters (visibility is decided apart).
+    pub fn wants(&self, event: &crate::referral::ReferralEvent) -> bool {
+        (self.departments.is_empty() || self.departments.contains(&event.department))
+            && (self.event_types.is_empty() || self.event_types.contains(&event.event_type))
+    }
+}

@@ -2,10 +2,10 @@
 
 use yishe_domain::referral::{
     self as domain, AssignReferral, Change, ChangeReferral, ConsentDraft, ConsentKind, EventType,
-    GetReferral, LIST_PAGE, ListFilter, ListReferrals, PatientDraft, ReferralDraft, ReferralReason,
-    RejectionReason, Sex, Status,
+    FeedStart, GetReferral, LIST_PAGE, ListFilter, ListReferrals, PatientDraft, ReferralDraft,
+    ReferralReason, RejectionReason, Sex, Status, WATCH_FILTER_MAX, WatchEvents,
 };
-use yishe_domain::{Priority, ReferralId, SocialWorkerId, Violations};
+use yishe_domain::{DepartmentId, Priority, ReferralId, SocialWorkerId, Violations};
 
 use super::parse;
 use super::time::{from_timestamp, to_timestamp};
@@ -62,6 +62,11 @@ pub fn status_to_proto(s: Status) -> wire::ReferralStatus {
 fn event_type_to_proto(t: EventType) -> wire::ReferralEventType {
     wire::ReferralEventType::from_str_name(&format!("REFERRAL_EVENT_TYPE_{}", t.as_str()))
         .expect("every domain event type is in the contract")
+}
+
+fn event_type(value: i32) -> Option<EventType> {
+    let name = wire::ReferralEventType::try_from(value).ok()?.as_str_name();
+    EventType::parse(name.strip_prefix("REFERRAL_EVENT_TYPE_")?)
 }
 
 fn sex(value: i32) -> Sex {
@@ -153,6 +158,69 @@ pub fn list_request(r: wire::ListReferralsRequest) -> Result<ListReferrals, Viol
         &mut v,
     );
     v.into_result(ListReferrals { filter, page })
+}
+
+pub fn watch_request(r: wire::WatchReferralEventsRequest) -> Result<WatchEvents, Violations> {
+    use wire::watch_referral_events_request::StartAt;
+    let mut v = Violations::new();
+    let start = match r.start_at {
+        None => FeedStart::Beginning,
+        Some(StartAt::AfterSequence(after)) => FeedStart::After(after),
+        Some(StartAt::From(from)) => match wire::FeedStart::try_from(from) {
+            Ok(wire::FeedStart::Beginning) => FeedStart::Beginning,
+            Ok(wire::FeedStart::Now) => FeedStart::Now,
+            _ => {
+                v.add("from", "must be FEED_START_BEGINNING or FEED_START_NOW");
+                FeedStart::Beginning
+            }
+        },
+    };
+    if r.department_ids.len() > WATCH_FILTER_MAX {
+        v.add("department_ids", format!("at most {WATCH_FILTER_MAX}"));
+    }
+    if r.event_types.len() > WATCH_FILTER_MAX {
+        v.add("event_types", format!("at most {WATCH_FILTER_MAX}"));
+    }
+    let departments = r
+        .department_ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let field = format!("department_ids[{i}]");
+            parse::id(&field, id, "a department id", DepartmentId::parse, &mut v)
+        })
+        .collect();
+    let event_types = r
+        .event_types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &t)| {
+            let parsed = event_type(t);
+            if parsed.is_none() {
+                v.add(
+                    format!("event_types[{i}]"),
+                    "must be a ReferralEventType other than UNSPECIFIED",
+                );
+            }
+            parsed
+        })
+        .collect();
+    v.into_result(WatchEvents {
+        start,
+        departments,
+        event_types,
+    })
+}
+
+/// A checkpoint of a watch at `sequence`, sent at `at`.
+pub fn checkpoint_to_proto(
+    sequence: u64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> wire::FeedCheckpoint {
+    wire::FeedCheckpoint {
+        sequence,
+        send_time: Some(to_timestamp(at)),
+    }
 }
 
 /// A change to the referral `id` read at `etag`: the ids parsed, the change's own
@@ -314,7 +382,7 @@ mod tests {
             status_to_proto(*s);
         }
         for t in EventType::ALL {
-            event_type_to_proto(*t);
+            assert_eq!(event_type(event_type_to_proto(*t) as i32), Some(*t));
         }
         for p in Priority::ALL {
             assert_eq!(priority(priority_to_proto(p) as i32), Some(p));

@@ -1,5 +1,6 @@
 //! The referral service's settings: deadlines to accept, how often they are
-//! checked, and how many of the newest feed events each process keeps in memory.
+//! checked, how many of the newest feed events each process keeps in memory, and how
+//! often an idle watch sends a checkpoint.
 
 use std::time::Duration;
 
@@ -16,6 +17,9 @@ pub struct ReferralConfig {
     /// The newest feed events each process keeps in memory for its watchers; a
     /// watcher further behind reads the database until it catches up.
     pub feed_tail_events: usize,
+    /// How long, in seconds, a watch of the feed may have nothing to deliver before
+    /// it sends a checkpoint (which also keeps idle streams open through firewalls).
+    pub feed_checkpoint_interval_secs: u64,
 }
 
 impl Default for ReferralConfig {
@@ -25,6 +29,8 @@ impl Default for ReferralConfig {
             sla_check_interval_secs: 30,
             // About a minute at 200 events a second, in a few megabytes.
             feed_tail_events: 10_000,
+            // Well inside the idle timeouts of hospital firewalls (often a few minutes).
+            feed_checkpoint_interval_secs: 30,
         }
     }
 }
@@ -34,12 +40,19 @@ impl ReferralConfig {
         Duration::from_secs(self.sla_check_interval_secs)
     }
 
+    pub fn feed_checkpoint_interval(&self) -> Duration {
+        Duration::from_secs(self.feed_checkpoint_interval_secs)
+    }
+
     pub(super) fn validate(&self) -> Result<(), String> {
         if self.sla_check_interval_secs == 0 {
             return Err("sla_check_interval_secs must be positive".into());
         }
         if self.feed_tail_events == 0 {
             return Err("feed_tail_events must be positive".into());
+        }
+        if self.feed_checkpoint_interval_secs == 0 {
+            return Err("feed_checkpoint_interval_secs must be positive".into());
         }
         self.acceptance_deadlines.validate()
     }

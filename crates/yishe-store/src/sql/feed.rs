@@ -95,6 +95,19 @@ macro_rules! impl_feed_relay {
                 Ok(u64::try_from(head).unwrap_or(0))
             }
 
+            async fn feed_bounds(&self) -> crate::Result<(u64, u64)> {
+                let (oldest, head): (i64, i64) = ::sqlx::query_as(
+                    "SELECT COALESCE(MIN(sequence), 0), COALESCE(MAX(sequence), 0) \
+                     FROM referral_feed",
+                )
+                .fetch_one(&self.$readers)
+                .await?;
+                Ok((
+                    u64::try_from(oldest).unwrap_or(0),
+                    u64::try_from(head).unwrap_or(0),
+                ))
+            }
+
             fn feed_moved(&self) -> ::tokio::sync::watch::Receiver<u64> {
                 self.local
                     .feed_listener

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 use yishe_domain::Caller;
-use yishe_domain::referral::ReferralEvent;
+use yishe_domain::referral::{ReferralEvent, WatchEvents};
 use yishe_runtime::Shutdown;
 use yishe_store::FeedRelay;
 
@@ -35,19 +35,36 @@ pub(crate) struct Feed {
     store: Arc<dyn FeedRelay>,
     tail: Arc<Tail>,
     catching_up: Arc<Semaphore>,
+    /// How long a watcher may stay silent before it sends a checkpoint.
+    checkpoint_interval: Duration,
     shutdown: Shutdown,
 }
 
-/// What a watcher's stream carries: events shared with every other watcher.
-pub(crate) type Delivery = Result<Arc<ReferralEvent>, Error>;
+/// What a watcher's stream carries.
+#[derive(Debug)]
+pub(crate) enum Item {
+    /// An event, shared with every other watcher.
+    Event(Arc<ReferralEvent>),
+    /// The watcher's cursor, sent while it has nothing to deliver.
+    Checkpoint(u64),
+}
+
+pub(crate) type Delivery = Result<Item, Error>;
 
 impl Feed {
-    /// A feed whose tail keeps the newest `tail_events` events.
-    pub(crate) fn new(store: Arc<dyn FeedRelay>, tail_events: usize, shutdown: Shutdown) -> Self {
+    /// A feed whose tail keeps the newest `tail_events` events and whose watchers
+    /// send a checkpoint after `checkpoint_interval` without anything to deliver.
+    pub(crate) fn new(
+        store: Arc<dyn FeedRelay>,
+        tail_events: usize,
+        checkpoint_interval: Duration,
+        shutdown: Shutdown,
+    ) -> Self {
         Self {
             store,
             tail: Arc::new(Tail::new(tail_events)),
             catching_up: Arc::new(Semaphore::new(CATCHING_UP_AT_ONCE)),
+            checkpoint_interval,
             shutdown,
         }
     }
@@ -78,14 +95,15 @@ impl Feed {
         reader::run(self.store, self.tail, self.shutdown).await
     }
 
-    /// A stream of the events `caller` may see, after `after`, until the client goes
-    /// away (and the stream is dropped) or the server shuts down.
+    /// A stream of the events `caller` may see that pass the watch's filters, from
+    /// where it starts, with checkpoints while idle, until the client goes away (and
+    /// the stream is dropped) or the server shuts down.
     pub(crate) fn watch(
         &self,
         caller: Caller,
-        after: u64,
+        watch: WatchEvents,
     ) -> impl futures_util::Stream<Item = Delivery> + Send + 'static {
-        let watcher = watcher::Watcher::new(self.clone(), caller, after);
+        let watcher = watcher::Watcher::new(self.clone(), caller, watch);
         futures_util::stream::unfold(watcher, |mut watcher| async move {
             let delivery = watcher.next().await?;
             Some((delivery, watcher))
