@@ -9,6 +9,7 @@ mod audit;
 mod encryption;
 mod feed;
 mod feed_positions;
+mod his_journey;
 mod leak;
 mod mtls;
 mod operations;

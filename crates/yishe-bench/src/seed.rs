@@ -103,6 +103,7 @@ impl Station {
                     bed: "12".into(),
                     clinical_summary: "metastatic gastric cancer, family cannot cover treatment"
                         .into(),
+                    departure: None,
                 }),
                 reasons: vec![wire::ReferralReason::FinancialHardship as i32],
                 note: "family asks about medical assistance".into(),
@@ -161,6 +162,7 @@ fn seeded(department: DepartmentId, i: usize) -> Referral {
     Referral {
         id: ReferralId::new(),
         request_id: format!("seed-{i}"),
+        placer_order_id: None,
         created_by: "seed".into(),
         hospital: HospitalId::parse("h1").expect("a hospital id"),
         department,
@@ -179,6 +181,7 @@ fn seeded(department: DepartmentId, i: usize) -> Referral {
             ward: "Oncology 5A".into(),
             bed: "12".into(),
             clinical_summary: "metastatic gastric cancer, family cannot cover treatment".into(),
+            departure: None,
         },
         reasons: vec![ReferralReason::FinancialHardship],
         note: String::new(),

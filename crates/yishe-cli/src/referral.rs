@@ -231,6 +231,7 @@ fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
                 ward: a.ward,
                 bed: a.bed,
                 clinical_summary: a.summary,
+                departure: None,
             }),
             reasons,
             note: a.note,

@@ -66,6 +66,14 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "CURSOR_EXPIRED",
         "该序号之后的事件已不再保留（最早为 {oldest_sequence}），请重新同步后从当前位置订阅。",
     ),
+    (
+        "PLACER_ORDER_ID_IN_USE",
+        "本院已有一份使用该申请单号的转介尚未结束。",
+    ),
+    (
+        "PRIORITY_CANNOT_BE_LOWERED",
+        "转介的紧急程度只能提高，不能降低（当前为{priority}）。",
+    ),
     ("WRONG_STATUS", "该转介当前状态为{status}，不能执行此操作。"),
     ("SOCIAL_WORKER_NOT_FOUND", "未找到该社工。"),
     ("SOCIAL_WORKER_INACTIVE", "该社工已停用，不能接案。"),
@@ -96,8 +104,8 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ),
 ];
 
-/// The Chinese names of the values metadata carries (a referral's status), as a
-/// station's staff say them.
+/// The Chinese names of the values metadata carries (a referral's status and
+/// priority), as a station's staff say them.
 const ZH_CN_VALUES: &[(&str, &str)] = &[
     ("REQUESTED", "待接收"),
     ("ACCEPTED", "已接案"),
@@ -108,6 +116,9 @@ const ZH_CN_VALUES: &[(&str, &str)] = &[
     ("FAILED", "未能服务"),
     ("CANCELLED", "已撤回"),
     ("ENTERED_IN_ERROR", "误转已撤销"),
+    ("ROUTINE", "常规"),
+    ("URGENT", "紧急"),
+    ("EMERGENCY", "危急"),
 ];
 
 /// The Chinese name of a metadata value, where it has one.

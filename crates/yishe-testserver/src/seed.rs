@@ -208,6 +208,7 @@ impl Station {
                     bed: "12".into(),
                     clinical_summary: "metastatic gastric cancer, family cannot cover treatment"
                         .into(),
+                    departure: None,
                 }),
                 reasons: vec![
                     ReferralReason::FinancialHardship as i32,

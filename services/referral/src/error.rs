@@ -28,6 +28,12 @@ pub enum Refusal {
     RequestIdReused {
         existing: Option<yishe_domain::ReferralId>,
     },
+    /// An open referral of the hospital already carries this order number. Its id is
+    /// told only to a caller who may read it.
+    #[error("an open referral of this hospital already has this placer_order_id")]
+    PlacerOrderIdInUse {
+        existing: Option<yishe_domain::ReferralId>,
+    },
     /// A watch asked to start after a sequence the feed has not reached: the cursor
     /// belongs to another installation, or the database was restored from a backup.
     #[error(
@@ -46,7 +52,9 @@ impl ServiceError for Refusal {
         match self {
             Refusal::NotFound | Refusal::WorkerNotFound => Code::NotFound,
             Refusal::DepartmentNotAllowed => Code::PermissionDenied,
-            Refusal::RequestIdReused { .. } => Code::AlreadyExists,
+            Refusal::RequestIdReused { .. } | Refusal::PlacerOrderIdInUse { .. } => {
+                Code::AlreadyExists
+            }
             Refusal::ShuttingDown => Code::Unavailable,
             Refusal::CursorAheadOfFeed { .. } | Refusal::CursorExpired { .. } => {
                 Code::FailedPrecondition
@@ -60,6 +68,7 @@ impl ServiceError for Refusal {
             Refusal::WorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
             Refusal::DepartmentNotAllowed => "DEPARTMENT_NOT_ALLOWED",
             Refusal::RequestIdReused { .. } => "REQUEST_ID_REUSED",
+            Refusal::PlacerOrderIdInUse { .. } => "PLACER_ORDER_ID_IN_USE",
             Refusal::ShuttingDown => "SHUTTING_DOWN",
             Refusal::CursorAheadOfFeed { .. } => "CURSOR_AHEAD_OF_FEED",
             Refusal::CursorExpired { .. } => "CURSOR_EXPIRED",
@@ -68,7 +77,8 @@ impl ServiceError for Refusal {
 
     fn metadata(&self) -> Vec<(&'static str, String)> {
         match self {
-            Refusal::RequestIdReused { existing: Some(id) } => {
+            Refusal::RequestIdReused { existing: Some(id) }
+            | Refusal::PlacerOrderIdInUse { existing: Some(id) } => {
                 vec![("referral_id", id.to_string())]
             }
             Refusal::CursorAheadOfFeed { head } => vec![("head_sequence", head.to_string())],

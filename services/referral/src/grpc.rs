@@ -155,6 +155,20 @@ impl Rpc for ReferralGrpc {
         Ok(Response::new(CancelReferralResponse { referral }))
     }
 
+    async fn update_referral(
+        &self,
+        request: Request<UpdateReferralRequest>,
+    ) -> Result<Response<UpdateReferralResponse>, Status> {
+        let ctx = context(&request)?;
+        let role = ctx.caller.role;
+        let change = convert::update_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let referral = run(async move { service.update(&ctx, change).await }).await?;
+        Ok(Response::new(UpdateReferralResponse {
+            referral: Some(shown(role, referral)),
+        }))
+    }
+
     type WatchReferralEventsStream = EventStream;
 
     async fn watch_referral_events(

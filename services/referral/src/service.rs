@@ -7,12 +7,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use yishe_domain::referral::{
-    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, ListReferrals,
-    ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent, Status, StatusReason, can_see,
+    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, ListFilter,
+    ListReferrals, ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent, Status,
+    StatusReason, can_see,
 };
 use yishe_domain::{
-    AcceptanceDeadlines, AuditAction, Clock, Code, Etag, Outcome, Page, ReferralId, Role,
-    StationId, Violations,
+    AcceptanceDeadlines, AuditAction, Clock, Code, Etag, Outcome, Page, PageRequest, ReferralId,
+    Role, StationId, Violations,
 };
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{AuditEntry, CreateOutcome, Store, Tx};
@@ -76,14 +77,23 @@ impl ReferralService {
             }
         }
         let referral = self.referral_from(new, &ctx.caller.subject, now);
-        let created = tx
+        let created = match tx
             .create_referral(
                 &referral,
                 &fingerprint,
                 &ReferralEvent::of(EventType::Created, &referral, now),
                 &ctx.audit(AuditAction::ReferralCreate, referral.id, Outcome::Ok),
             )
-            .await?;
+            .await
+        {
+            // The one unique rule a create can break besides its request id (which
+            // replays): the order number of an open referral of the hospital.
+            Err(yishe_store::Error::AlreadyExists(_)) if referral.placer_order_id.is_some() => {
+                drop(tx);
+                return Err(self.placer_order_in_use(ctx, &referral).await);
+            }
+            created => created?,
+        };
         match created {
             CreateOutcome::Created => {
                 tx.commit().await?;
@@ -114,10 +124,54 @@ impl ReferralService {
         }
     }
 
+    /// The refusal of a create whose order number an open referral of the hospital
+    /// holds, naming that referral only when the caller may see it (found by listing
+    /// in the caller's own scope).
+    async fn placer_order_in_use(&self, ctx: &RequestContext, referral: &Referral) -> Error {
+        let filter = ListFilter {
+            placer_order_id: referral.placer_order_id.clone(),
+            ..ListFilter::default()
+        };
+        let page = PageRequest {
+            after: None,
+            limit: 20,
+        };
+        let existing = self
+            .store
+            .list_committed_referrals(&ListScope::of(&ctx.caller), &filter, page)
+            .await
+            .ok()
+            .and_then(|page| {
+                page.items
+                    .into_iter()
+                    .find(|r| r.hospital == referral.hospital && !r.status.is_terminal())
+            });
+        let refused: Error = Refusal::PlacerOrderIdInUse {
+            existing: existing.as_ref().map(|r| r.id),
+        }
+        .into();
+        let about = existing.map_or(referral.id, |r| r.id);
+        self.refused(ctx, AuditAction::ReferralCreate, about, &refused)
+            .await;
+        refused
+    }
+
+    /// A referral still waiting whose priority was raised must be answered by the
+    /// higher priority's deadline, when that comes sooner.
+    fn tighten_deadline(&self, referral: &mut Referral) {
+        if referral.status == Status::Requested {
+            let raised = self
+                .deadlines
+                .deadline(referral.priority, referral.created_at);
+            referral.acceptance_deadline = referral.acceptance_deadline.min(raised);
+        }
+    }
+
     fn referral_from(&self, new: NewReferral, created_by: &str, now: DateTime<Utc>) -> Referral {
         Referral {
             id: ReferralId::new(),
             request_id: new.request_id,
+            placer_order_id: new.placer_order_id,
             created_by: created_by.to_owned(),
             hospital: new.hospital,
             department: new.department,
@@ -207,7 +261,22 @@ impl ReferralService {
         Ok(page)
     }
 
-    /// Accept, reject, hold, resume, cancel or retract.
+    /// The department's update: its departure time checked against the clock, then
+    /// applied as any change.
+    pub(crate) async fn update(
+        &self,
+        ctx: &RequestContext,
+        request: ChangeReferral,
+    ) -> Result<Referral> {
+        if let Change::Update(update) = &request.change {
+            update
+                .check_departure_time(ctx.now())
+                .map_err(Error::Invalid)?;
+        }
+        self.change(ctx, request).await
+    }
+
+    /// Accept, reject, hold, resume, cancel, retract or update.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id, referral_id = %request.id))]
     pub(crate) async fn change(
         &self,
@@ -220,6 +289,7 @@ impl ReferralService {
             let mut tx = self.store.begin().await?;
             let mut referral = visible_for_change(&mut *tx, ctx, id, &etag).await?;
             let event = referral.apply(change, Actor::Caller(ctx.caller.role), ctx.now())?;
+            self.tighten_deadline(&mut referral);
             self.save(tx, ctx, referral, event, action).await
         }
         .await;

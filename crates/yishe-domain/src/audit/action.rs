@@ -17,6 +17,7 @@ named_enum!(
         ReferralResume => "referral.resume",
         ReferralCancel => "referral.cancel",
         ReferralRetract => "referral.retract",
+        ReferralUpdate => "referral.update",
         ReferralAssign => "referral.assign",
         ReferralSlaBreach => "referral.sla_breach",
         AssessmentSubmit => "assessment.submit",

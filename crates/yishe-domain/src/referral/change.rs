@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::directory::{AssignmentError, AssignmentTarget, SocialWorker, check_assignment};
 use crate::referral::{
-    Command, EventType, Referral, RejectionReason, Status, StatusReason, TransitionError,
+    Command, EventType, Referral, ReferralUpdate, RejectionReason, Status, StatusReason,
+    TransitionError,
 };
 use crate::{AuditAction, Code, Priority, Role, ServiceError, Violations};
 
@@ -49,6 +50,8 @@ pub enum Change {
     RiskRaised,
     /// Still REQUESTED at its acceptance deadline.
     SlaBreached,
+    /// The department updates what it knows (UpdateReferral).
+    Update(ReferralUpdate),
 }
 
 /// Why a change is refused.
@@ -62,6 +65,8 @@ pub enum ChangeError {
     OnlySupervisorsAssign,
     #[error("a referral in status {} cannot be assigned; accept it first", .0.as_str())]
     NotAssignable(Status),
+    #[error("the priority is {}; an update may raise it, never lower it", .0.as_str())]
+    PriorityLowered(Priority),
 }
 
 impl ServiceError for ChangeError {
@@ -71,7 +76,8 @@ impl ServiceError for ChangeError {
             | ChangeError::OnlySupervisorsAssign => Code::PermissionDenied,
             ChangeError::Transition(TransitionError::NotAllowed { .. })
             | ChangeError::Assignment(_)
-            | ChangeError::NotAssignable(_) => Code::FailedPrecondition,
+            | ChangeError::NotAssignable(_)
+            | ChangeError::PriorityLowered(_) => Code::FailedPrecondition,
         }
     }
 
@@ -81,6 +87,7 @@ impl ServiceError for ChangeError {
             ChangeError::Assignment(e) => e.reason(),
             ChangeError::OnlySupervisorsAssign => "ROLE_NOT_ALLOWED",
             ChangeError::NotAssignable(_) => "WRONG_STATUS",
+            ChangeError::PriorityLowered(_) => "PRIORITY_CANNOT_BE_LOWERED",
         }
     }
 
@@ -93,6 +100,9 @@ impl ServiceError for ChangeError {
                 ("status", status.as_str().to_owned()),
                 ("command", "ASSIGN".to_owned()),
             ],
+            ChangeError::PriorityLowered(priority) => {
+                vec![("priority", priority.as_str().to_owned())]
+            }
         }
     }
 }
@@ -112,6 +122,7 @@ impl Change {
             Change::Assign(_) => AuditAction::ReferralAssign,
             Change::RiskRaised => AuditAction::RiskFlagRaise,
             Change::SlaBreached => AuditAction::ReferralSlaBreach,
+            Change::Update(_) => AuditAction::ReferralUpdate,
         }
     }
 
@@ -143,6 +154,10 @@ impl Change {
             },
             Change::Resume { note } => Change::Resume {
                 note: v.optional_text("note", &note, MAX_NOTE),
+            },
+            Change::Update(update) => match update.checked() {
+                Ok(update) => Change::Update(update),
+                Err(bad) => return Err(bad),
             },
             other => other,
         };
@@ -220,9 +235,43 @@ impl Referral {
                 self.sla_breached = true;
                 EventType::SlaBreached
             }
+            Change::Update(update) => self.update(update, by)?,
         };
         self.updated_at = now;
         Ok(event)
+    }
+
+    /// The department's update: checked whole before anything changes.
+    fn update(&mut self, update: ReferralUpdate, by: Actor) -> Result<EventType, ChangeError> {
+        self.step(Command::Update, by)?;
+        if let Some(priority) = update.priority
+            && priority.at_least(self.priority) != priority
+        {
+            return Err(ChangeError::PriorityLowered(self.priority));
+        }
+        let patient = &mut self.patient;
+        let fields = [
+            (update.phone, &mut patient.phone),
+            (update.ward, &mut patient.ward),
+            (update.bed, &mut patient.bed),
+            (update.clinical_summary, &mut patient.clinical_summary),
+            (update.note, &mut self.note),
+        ];
+        for (value, field) in fields {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        if let Some(priority) = update.priority {
+            self.priority = priority;
+        }
+        Ok(match update.departure {
+            Some(departure) => {
+                self.patient.departure = Some(departure);
+                EventType::DepartureReported
+            }
+            None => EventType::Updated,
+        })
     }
 
     /// Whether `by` may assign this referral now: a supervisor, to an open case.
@@ -262,6 +311,7 @@ mod tests {
         Referral {
             id: ReferralId::new(),
             request_id: "r1".into(),
+            placer_order_id: None,
             created_by: "k1".into(),
             hospital: HospitalId::parse("h1").unwrap(),
             department: DepartmentId::new(),

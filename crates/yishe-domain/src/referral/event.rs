@@ -25,6 +25,8 @@ named_enum!(
         Started => "STARTED",
         RiskFlagRaised => "RISK_FLAG_RAISED",
         RiskFlagAcknowledged => "RISK_FLAG_ACKNOWLEDGED",
+        Updated => "UPDATED",
+        DepartureReported => "DEPARTURE_REPORTED",
     }
 );
 

@@ -8,7 +8,7 @@ use crate::validation::Violations;
 /// The longest filter read, in bytes: five terms with a patient id fit in a quarter of it.
 pub(crate) const MAX_FILTER_LEN: usize = 1024;
 /// The fields a filter can name, each at most once.
-const FIELDS: usize = 5;
+const FIELDS: usize = 6;
 
 /// A parsed list filter; every set field must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,6 +20,8 @@ pub struct ListFilter {
     pub assigned_worker: Option<Option<SocialWorkerId>>,
     /// Exact match on the HIS patient id (looked up by keyed hash, never in clear).
     pub his_patient_id: Option<String>,
+    /// Exact match on the HIS order number.
+    pub placer_order_id: Option<String>,
 }
 
 impl ListFilter {
@@ -74,6 +76,11 @@ impl ListFilter {
                     true
                 }
                 "his_patient_id" => false,
+                "placer_order_id" if !value.is_empty() && value.chars().count() <= 64 => {
+                    filter.placer_order_id = Some(value.to_owned());
+                    true
+                }
+                "placer_order_id" => false,
                 "assigned_worker_id" if value.is_empty() => {
                     filter.assigned_worker = Some(None);
                     true
@@ -84,7 +91,7 @@ impl ListFilter {
                 _ => {
                     v.add(
                         "filter",
-                        format!("unknown field {field:?}: use status, priority, department_id, assigned_worker_id or his_patient_id"),
+                        format!("unknown field {field:?}: use status, priority, department_id, assigned_worker_id, his_patient_id or placer_order_id"),
                     );
                     continue;
                 }
@@ -128,9 +135,9 @@ mod tests {
         let many = vec!["status=REQUESTED"; 170_000].join(" AND ");
         let refused = ListFilter::parse(&many).unwrap_err();
         assert_eq!(refused.iter().count(), 1, "one answer, not one per term");
-        let six = "status=REQUESTED AND priority=URGENT AND status=ACCEPTED AND \
-                   priority=ROUTINE AND department_id= AND his_patient_id=1";
-        assert_eq!(ListFilter::parse(six).unwrap_err().iter().count(), 1);
+        let seven = "status=REQUESTED AND priority=URGENT AND status=ACCEPTED AND \
+                   priority=ROUTINE AND department_id= AND his_patient_id=1 AND placer_order_id=2";
+        assert_eq!(ListFilter::parse(seven).unwrap_err().iter().count(), 1);
         let twice = ListFilter::parse("status=REQUESTED AND status=ACCEPTED").unwrap_err();
         assert!(twice.iter().any(|v| v.description.contains("twice")));
     }

@@ -24,6 +24,7 @@ pub struct ConsentDraft {
 #[derive(Debug, Clone, Default)]
 pub struct ReferralDraft {
     pub request_id: String,
+    pub placer_order_id: String,
     pub hospital_id: String,
     pub department_id: String,
     pub clinician: Option<Clinician>,
@@ -59,6 +60,10 @@ impl std::fmt::Debug for PatientDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewReferral {
     pub request_id: String,
+    /// Left out of the serialized form when absent, so the fingerprints of referrals
+    /// created before it existed still match their replays.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placer_order_id: Option<String>,
     pub hospital: HospitalId,
     pub department: DepartmentId,
     pub clinician: Clinician,
@@ -83,6 +88,9 @@ impl ReferralDraft {
         let mut v = Violations::new();
 
         let request_id = v.required_text("request_id", &self.request_id, 128);
+        let placer_order_id =
+            v.optional_text("referral.placer_order_id", &self.placer_order_id, SHORT);
+        let placer_order_id = (!placer_order_id.is_empty()).then_some(placer_order_id);
         let hospital = parse_code(
             &mut v,
             "referral.hospital_id",
@@ -174,6 +182,7 @@ impl ReferralDraft {
                 Some(consent),
             ) if v.is_empty() => Ok(NewReferral {
                 request_id,
+                placer_order_id,
                 hospital,
                 department,
                 clinician,
@@ -258,6 +267,7 @@ fn validate_patient(v: &mut Violations, p: PatientDraft, now: DateTime<Utc>) -> 
             &p.clinical_summary,
             LONG,
         ),
+        departure: None,
     }
 }
 
@@ -342,6 +352,7 @@ mod tests {
     fn draft() -> ReferralDraft {
         ReferralDraft {
             request_id: "his-msg-1".into(),
+            placer_order_id: String::new(),
             hospital_id: "h1".into(),
             department_id: DepartmentId::new().to_string(),
             clinician: Some(Clinician {

@@ -11,6 +11,7 @@ mod model;
 mod reason;
 mod requests;
 mod status;
+mod update;
 
 pub use access::{ListScope, RecordScope, can_see};
 pub use change::{Actor, Change, ChangeError};
@@ -25,3 +26,4 @@ pub use requests::{
     WATCH_FILTER_MAX, WatchEvents,
 };
 pub use status::{Command, Status, TransitionError};
+pub use update::{Departure, DepartureKind, ReferralUpdate};

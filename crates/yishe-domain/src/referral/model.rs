@@ -30,6 +30,11 @@ pub struct Patient {
     pub ward: String,
     pub bed: String,
     pub clinical_summary: String,
+    /// How the patient left the hospital, once the department reported it (sealed
+    /// with the rest: a death is sensitive too). Absent from the stored form until
+    /// then, so older records read and fingerprint as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departure: Option<crate::referral::Departure>,
 }
 
 impl Patient {
@@ -45,6 +50,7 @@ impl Patient {
             ward: String::new(),
             bed: String::new(),
             clinical_summary: String::new(),
+            departure: None,
         }
     }
 }
@@ -102,6 +108,9 @@ impl StatusReason {
 pub struct Referral {
     pub id: ReferralId,
     pub request_id: String,
+    /// The HIS order number (申请单号), when the department gave one: unique among
+    /// the hospital's open referrals.
+    pub placer_order_id: Option<String>,
     /// The credential that created it (idempotency keys are scoped to it).
     pub created_by: String,
     pub hospital: HospitalId,
@@ -161,6 +170,7 @@ mod tests {
             ward: "W".into(),
             bed: "B".into(),
             clinical_summary: "summary".into(),
+            departure: None,
         };
         let shown = format!("{p:?}");
         assert!(

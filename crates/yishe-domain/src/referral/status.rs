@@ -42,10 +42,13 @@ pub enum Command {
     Cancel,
     /// The department retracts a mistaken referral.
     Retract,
+    /// The department updates the referral (patient details, note, priority,
+    /// departure) while it is open; the status stays.
+    Update,
 }
 
 impl Command {
-    pub const ALL: [Command; 9] = [
+    pub const ALL: [Command; 10] = [
         Command::Accept,
         Command::Reject,
         Command::StartWork,
@@ -55,6 +58,7 @@ impl Command {
         Command::Fail,
         Command::Cancel,
         Command::Retract,
+        Command::Update,
     ];
 
     /// The roles that may issue the command (record-level scope is checked separately).
@@ -67,7 +71,7 @@ impl Command {
             }
             Command::Complete => &[Supervisor],
             Command::Cancel => &[HisIntegration, Supervisor],
-            Command::Retract => &[HisIntegration],
+            Command::Retract | Command::Update => &[HisIntegration],
         }
     }
 }
@@ -118,6 +122,7 @@ fn command_name(command: Command) -> &'static str {
         Command::Fail => "FAIL",
         Command::Cancel => "CANCEL",
         Command::Retract => "RETRACT",
+        Command::Update => "UPDATE",
     }
 }
 
@@ -132,6 +137,7 @@ fn verb(command: Command) -> &'static str {
         Command::Fail => "marked failed",
         Command::Cancel => "cancelled",
         Command::Retract => "retracted",
+        Command::Update => "updated",
     }
 }
 
@@ -146,6 +152,7 @@ fn verb_base(command: Command) -> &'static str {
         Command::Fail => "fail",
         Command::Cancel => "cancel",
         Command::Retract => "retract",
+        Command::Update => "update",
     }
 }
 
@@ -182,6 +189,7 @@ impl Status {
             (OnHold, Command::Resume) => InProgress,
             (InProgress, Command::Complete) => Completed,
             (Accepted | InProgress, Command::Fail) => Failed,
+            (open, Command::Update) if !open.is_terminal() => open,
             (from, command) => return Err(TransitionError::NotAllowed { from, command }),
         };
         Ok(next)
@@ -282,13 +290,16 @@ mod tests {
 
     proptest! {
         /// No sequence of commands, by any roles, takes a step the diagram forbids,
-        /// leaves a terminal status, or lets a role do what it may not.
+        /// leaves a terminal status, or lets a role do what it may not; only an update
+        /// leaves the status where it was.
         #[test]
         fn no_sequence_reaches_a_forbidden_state(steps in prop::collection::vec((command(), role()), 0..40)) {
             let mut status = Status::Requested;
             for (command, role) in steps {
                 if let Ok(next) = status.apply_as(command, role) {
-                    prop_assert!(EDGES.contains(&(status, next)),
+                    // An update changes what the referral says, never where it stands.
+                    prop_assert_eq!(command == Command::Update, next == status);
+                    prop_assert!(next == status || EDGES.contains(&(status, next)),
                         "forbidden step {} -> {}", status.as_str(), next.as_str());
                     prop_assert!(command.allowed_roles().contains(&role));
                     prop_assert!(!status.is_terminal());

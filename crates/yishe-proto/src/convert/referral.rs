@@ -1,9 +1,10 @@
 //! Referral messages.
 
 use yishe_domain::referral::{
-    self as domain, AssignReferral, Change, ChangeReferral, ConsentDraft, ConsentKind, EventType,
-    FeedStart, GetReferral, LIST_PAGE, ListFilter, ListReferrals, PatientDraft, ReferralDraft,
-    ReferralReason, RejectionReason, Sex, Status, WATCH_FILTER_MAX, WatchEvents,
+    self as domain, AssignReferral, Change, ChangeReferral, ConsentDraft, ConsentKind, Departure,
+    DepartureKind, EventType, FeedStart, GetReferral, LIST_PAGE, ListFilter, ListReferrals,
+    PatientDraft, ReferralDraft, ReferralReason, ReferralUpdate, RejectionReason, Sex, Status,
+    WATCH_FILTER_MAX, WatchEvents,
 };
 use yishe_domain::{DepartmentId, Priority, ReferralId, SocialWorkerId, Violations};
 
@@ -93,6 +94,7 @@ pub fn create_request(request: wire::CreateReferralRequest) -> ReferralDraft {
     let r = request.referral.unwrap_or_default();
     ReferralDraft {
         request_id: request.request_id,
+        placer_order_id: r.placer_order_id,
         hospital_id: r.hospital_id,
         department_id: r.department_id,
         clinician: r.referring_clinician.map(|c| domain::Clinician {
@@ -268,6 +270,87 @@ pub fn cancel_request(r: wire::CancelReferralRequest) -> Result<ChangeReferral, 
     change_request(&r.referral_id, &r.etag, change)
 }
 
+/// An UpdateReferral request: the fields its mask names, taken from its `referral`.
+pub fn update_request(r: wire::UpdateReferralRequest) -> Result<ChangeReferral, Violations> {
+    let mut v = Violations::new();
+    let given = r.referral.unwrap_or_default();
+    let patient = given.patient.unwrap_or_default();
+    let mut update = ReferralUpdate::default();
+    let paths = r.update_mask.map(|m| m.paths).unwrap_or_default();
+    if paths.is_empty() {
+        v.add("update_mask", "is required: name the fields to change");
+    }
+    for path in &paths {
+        match path.as_str() {
+            "patient.phone" => update.phone = Some(patient.phone.clone()),
+            "patient.ward" => update.ward = Some(patient.ward.clone()),
+            "patient.bed" => update.bed = Some(patient.bed.clone()),
+            "patient.clinical_summary" => {
+                update.clinical_summary = Some(patient.clinical_summary.clone());
+            }
+            "note" => update.note = Some(given.note.clone()),
+            "priority" => match priority(given.priority) {
+                Some(p) => update.priority = Some(p),
+                None => v.add("referral.priority", "must be ROUTINE, URGENT or EMERGENCY"),
+            },
+            "patient.departure" => {
+                update.departure = departure(patient.departure.as_ref(), &mut v);
+            }
+            other => v.add(
+                "update_mask",
+                format!(
+                    "{other:?} cannot be updated: name patient.phone, patient.ward, \
+                     patient.bed, patient.clinical_summary, note, priority or patient.departure"
+                ),
+            ),
+        }
+    }
+    match change_request(&r.referral_id, &r.etag, Change::Update(update)) {
+        Ok(change) if v.is_empty() => Ok(change),
+        Ok(_) => Err(v),
+        Err(more) => {
+            parse::merge(&mut v, more);
+            Err(v)
+        }
+    }
+}
+
+fn departure(given: Option<&wire::Departure>, v: &mut Violations) -> Option<Departure> {
+    let Some(given) = given else {
+        v.add(
+            "referral.patient.departure",
+            "is required when named in update_mask",
+        );
+        return None;
+    };
+    let kind = wire::DepartureKind::try_from(given.kind)
+        .ok()
+        .and_then(|k| DepartureKind::parse(k.as_str_name().strip_prefix("DEPARTURE_KIND_")?));
+    if kind.is_none() {
+        v.add(
+            "referral.patient.departure.kind",
+            "must be DISCHARGED, DIED or TRANSFERRED_OUT",
+        );
+    }
+    let at = given.time.as_ref().and_then(from_timestamp);
+    if at.is_none() {
+        v.add("referral.patient.departure.time", "is required");
+    }
+    Some(Departure {
+        kind: kind?,
+        at: at?,
+    })
+}
+
+fn departure_to_proto(d: &Departure) -> wire::Departure {
+    let kind = wire::DepartureKind::from_str_name(&format!("DEPARTURE_KIND_{}", d.kind.as_str()))
+        .expect("every departure kind is in the contract");
+    wire::Departure {
+        kind: kind as i32,
+        time: Some(to_timestamp(d.at)),
+    }
+}
+
 pub fn assign_request(r: wire::AssignReferralRequest) -> Result<AssignReferral, Violations> {
     let mut v = Violations::new();
     let id = referral_id(&r.referral_id, &mut v);
@@ -290,6 +373,7 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
     wire::Referral {
         id: r.id.to_string(),
         request_id: r.request_id.clone(),
+        placer_order_id: r.placer_order_id.clone().unwrap_or_default(),
         hospital_id: r.hospital.to_string(),
         department_id: r.department.to_string(),
         referring_clinician: Some(wire::Clinician {
@@ -311,6 +395,7 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
             ward: r.patient.ward.clone(),
             bed: r.patient.bed.clone(),
             clinical_summary: r.patient.clinical_summary.clone(),
+            departure: r.patient.departure.as_ref().map(departure_to_proto),
         }),
         reasons: r.reasons.iter().map(|x| reason_to_proto(*x)).collect(),
         note: r.note.clone(),

@@ -35,6 +35,7 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (REFERRAL, "HoldReferral", Access::Roles(&[SW, SUP])),
     (REFERRAL, "ResumeReferral", Access::Roles(&[SW, SUP])),
     (REFERRAL, "CancelReferral", Access::Roles(&[HIS, SUP])),
+    (REFERRAL, "UpdateReferral", Access::Roles(&[HIS])),
     (
         REFERRAL,
         "WatchReferralEvents",

@@ -19,6 +19,7 @@ pub(crate) struct ReferralRow {
     id: Uuid,
     created_by: String,
     request_id: String,
+    placer_order_id: Option<String>,
     pub(crate) fingerprint: String,
     hospital_id: String,
     department_id: Uuid,
@@ -96,6 +97,7 @@ impl ReferralRow {
         Ok(Referral {
             id: ReferralId::from_uuid(row.id),
             request_id: row.request_id,
+            placer_order_id: row.placer_order_id,
             created_by: row.created_by,
             hospital: HospitalId::parse(&row.hospital_id).ok_or_else(|| corrupt("hospital id"))?,
             department: DepartmentId::from_uuid(row.department_id),

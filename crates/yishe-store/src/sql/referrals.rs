@@ -2,7 +2,7 @@
 
 macro_rules! impl_referral_repo {
     ($tx:ident, $db:ty, create_referral = $create_referral:expr) => {
-        /// Binds a new referral's 25 columns, in the order of `INSERT_REFERRAL`.
+        /// Binds a new referral's 26 columns, in the order of `INSERT_REFERRAL`.
         fn bind_referral<'q>(
             query: ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>>,
             r: &'q ::yishe_domain::referral::Referral,
@@ -36,6 +36,7 @@ macro_rules! impl_referral_repo {
                 .bind(r.version)
                 .bind(sealed.patient_lookup)
                 .bind(sealed.key_id)
+                .bind(r.placer_order_id.as_deref())
         }
 
         impl $tx {
@@ -68,7 +69,7 @@ macro_rules! impl_referral_repo {
                     "UPDATE referrals SET priority = $1, status = $2, rejection_reason = $3, \
                      status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
                      updated_at = $8, version = $9, station_id = $10, patient = $13, consent = $14, \
-                     note = $15, patient_lookup = $16, key_id = $17 \
+                     note = $15, patient_lookup = $16, key_id = $17, acceptance_deadline = $18 \
                      WHERE id = $11 AND version = $12",
                 )
                 .bind(r.priority.as_str())
@@ -88,6 +89,7 @@ macro_rules! impl_referral_repo {
                 .bind(&sealed.note)
                 .bind(&sealed.patient_lookup)
                 .bind(&sealed.key_id)
+                .bind(r.acceptance_deadline)
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
@@ -135,7 +137,7 @@ macro_rules! impl_referral_repo {
             ) -> crate::Result<crate::CreateOutcome> {
                 use ::sqlx::Row as _;
                 debug_assert!(audit.resources.is_empty(), "a create's audit row names one referral");
-                // Binds $1..$25 (the referral), $26..$27 (its event), $28..$37 (the
+                // Binds $1..$26 (the referral), $27..$28 (its event), $29..$38 (the
                 // audit row), in the order of `CREATE_REFERRAL`.
                 let rows = bind_referral(::sqlx::query($create_referral), r, fingerprint, &self.crypto)
                     .bind(event.id)
@@ -369,6 +371,10 @@ macro_rules! impl_referral_list {
             if let Some(his_patient_id) = &filter.his_patient_id {
                 q.push(" AND r.patient_lookup = ")
                     .push_bind(crypto.lookup(his_patient_id));
+            }
+            if let Some(placer_order_id) = &filter.placer_order_id {
+                q.push(" AND r.placer_order_id = ")
+                    .push_bind(placer_order_id.clone());
             }
             if let Some(department) = filter.department {
                 q.push(" AND r.department_id = ")

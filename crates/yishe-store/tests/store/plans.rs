@@ -59,6 +59,15 @@ fn cases() -> Vec<(&'static str, ListScope, ListFilter, &'static [&'static str])
             &["patient_lookup"],
         ),
         (
+            "the HIS order number",
+            station.clone(),
+            ListFilter {
+                placer_order_id: Some("ORD-1".into()),
+                ..filter()
+            },
+            &["placer_order_id"],
+        ),
+        (
             "department",
             station.clone(),
             ListFilter {
@@ -107,6 +116,7 @@ async fn seed(store: &Store, department: &Department) {
     for i in 0..600 {
         let mut r = referral(department, &format!("m{i}"));
         r.patient.his_patient_id = format!("MRN-{i}");
+        r.placer_order_id = Some(format!("ORD-{i}"));
         if i % 50 == 0 {
             (r.status, r.priority) = (Status::Requested, Priority::Urgent);
         } else {

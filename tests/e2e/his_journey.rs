@@ -1,0 +1,421 @@
+//! An HIS integration's day, end to end, as its developer would write it against the
+//! contract: a referral with the hospital's order number, a resend under a rotated key,
+//! a watch of its own department from now with checkpoints while idle, a reconnect
+//! from a checkpoint, ward and priority updates, a discharge notice, and the
+//! cancellation of a held referral whose order number then comes free.
+
+use std::time::Duration;
+
+use crate::support::{Engine, Station, TestApp, accept, error_metadata, refusal};
+use prost_types::FieldMask;
+use tokio_stream::StreamExt;
+use yishe_proto::referral::watch_referral_events_response::Item;
+use yishe_proto::referral::*;
+
+type Stream = tonic::Streaming<WatchReferralEventsResponse>;
+
+async fn next_item(stream: &mut Stream) -> Item {
+    tokio::time::timeout(Duration::from_secs(10), stream.next())
+        .await
+        .expect("a message within 10 s")
+        .expect("the stream is open")
+        .expect("no error")
+        .item
+        .expect("an event or a checkpoint")
+}
+
+/// The next event, passing over checkpoints.
+async fn next_event(stream: &mut Stream) -> ReferralEvent {
+    loop {
+        if let Item::Event(event) = next_item(stream).await {
+            return event;
+        }
+    }
+}
+
+fn with_order(
+    station: &Station,
+    department: &str,
+    request_id: &str,
+    order: &str,
+) -> CreateReferralRequest {
+    let mut request = station.referral_request(department, request_id);
+    request.referral.as_mut().unwrap().placer_order_id = order.into();
+    request
+}
+
+fn mask(paths: &[&str]) -> Option<FieldMask> {
+    Some(FieldMask {
+        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+    })
+}
+
+async fn new_his_key(app: &TestApp, station: &Station) -> String {
+    use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role};
+    app.directory(Some(&station.admin_key))
+        .create_api_key(CreateApiKeyRequest {
+            api_key: Some(ApiKey {
+                display_name: "oncology HIS, rotated".into(),
+                role: Role::HisIntegration as i32,
+                hospital_id: "h1".into(),
+                department_ids: vec![station.department.clone()],
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .secret
+}
+
+async fn an_his_integration_runs_its_day(engine: Engine) {
+    let Some(app) =
+        TestApp::spawn_with(engine, |c| c.referral.feed_checkpoint_interval_secs = 1).await
+    else {
+        return;
+    };
+    let station = Station::seed(&app).await;
+    let mut his = app.referrals(Some(&station.his_key));
+
+    // The department watches its own referrals from now.
+    let mut watch = his
+        .watch_referral_events(WatchReferralEventsRequest {
+            department_ids: vec![station.department.clone()],
+            ..WatchReferralEventsRequest::from_now()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let Item::Checkpoint(start) = next_item(&mut watch).await else {
+        panic!("a watch from now starts with its position");
+    };
+
+    // A referral with the hospital's order number (申请单号).
+    let first = his
+        .create_referral(with_order(
+            &station,
+            &station.department,
+            "msg-1",
+            "SQ-2026-0001",
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(first.placer_order_id, "SQ-2026-0001");
+    let created = next_event(&mut watch).await;
+    assert_eq!(
+        (created.r#type(), created.referral_id.as_str()),
+        (ReferralEventType::Created, first.id.as_str())
+    );
+    assert!(created.sequence > start.sequence);
+
+    // The key is rotated; the resend of the same message finds the first referral.
+    let mut rotated = app.referrals(Some(&new_his_key(&app, &station).await));
+    let resent = rotated
+        .create_referral(with_order(
+            &station,
+            &station.department,
+            "msg-1",
+            "SQ-2026-0001",
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(resent.id, first.id, "no duplicate after the rotation");
+
+    // Another message with the same open order number is refused, naming the first
+    // to the department that may read it and to no one else.
+    let twice = rotated
+        .create_referral(with_order(
+            &station,
+            &station.department,
+            "msg-2",
+            "SQ-2026-0001",
+        ))
+        .await;
+    assert_eq!(
+        refusal(&twice),
+        (tonic::Code::AlreadyExists, "PLACER_ORDER_ID_IN_USE".into())
+    );
+    assert_eq!(
+        error_metadata(&twice, "referral_id"),
+        Some(first.id.clone())
+    );
+    let elsewhere = app
+        .referrals(Some(&station.other_his_key))
+        .create_referral(with_order(
+            &station,
+            &station.other_department,
+            "other-1",
+            "SQ-2026-0001",
+        ))
+        .await;
+    assert_eq!(
+        refusal(&elsewhere),
+        (tonic::Code::AlreadyExists, "PLACER_ORDER_ID_IN_USE".into())
+    );
+    assert_eq!(
+        error_metadata(&elsewhere, "referral_id"),
+        None,
+        "another department's referral is not revealed"
+    );
+
+    // Found by the order number.
+    let listed = his
+        .list_referrals(ListReferralsRequest {
+            filter: "placer_order_id=SQ-2026-0001".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referrals;
+    assert_eq!(
+        listed.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [first.id.as_str()]
+    );
+
+    // The patient moves ward and bed: the department updates only those.
+    let mut moved = first.clone();
+    let patient = moved.patient.as_mut().unwrap();
+    patient.ward = "心内科二病区".into();
+    patient.bed = "12床".into();
+    patient.name = "not in the mask: ignored".into();
+    let updated = his
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: first.etag.clone(),
+            referral: Some(moved),
+            update_mask: mask(&["patient.ward", "patient.bed"]),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    let patient = updated.patient.as_ref().unwrap();
+    assert_eq!(
+        (patient.ward.as_str(), patient.bed.as_str()),
+        ("心内科二病区", "12床")
+    );
+    assert_eq!(patient.name, first.patient.as_ref().unwrap().name);
+    assert_ne!(updated.etag, first.etag);
+    let event = next_event(&mut watch).await;
+    assert_eq!(
+        (event.r#type(), event.etag.as_str()),
+        (ReferralEventType::Updated, updated.etag.as_str())
+    );
+
+    // A stale etag, a lower priority and a path that cannot change are refused.
+    let stale = his
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: first.etag.clone(),
+            referral: Some(updated.clone()),
+            update_mask: mask(&["patient.ward"]),
+        })
+        .await;
+    assert_eq!(refusal(&stale), (tonic::Code::Aborted, "STALE_ETAG".into()));
+    let mut urgent = updated.clone();
+    urgent.priority = yishe_proto::common::Priority::Emergency as i32;
+    let raised = his
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: updated.etag.clone(),
+            referral: Some(urgent.clone()),
+            update_mask: mask(&["priority"]),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(raised.priority(), yishe_proto::common::Priority::Emergency);
+    assert!(
+        raised.acceptance_deadline.unwrap().seconds < updated.acceptance_deadline.unwrap().seconds,
+        "an emergency is answered sooner"
+    );
+    let mut routine = raised.clone();
+    routine.priority = yishe_proto::common::Priority::Routine as i32;
+    let lowered = his
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: raised.etag.clone(),
+            referral: Some(routine),
+            update_mask: mask(&["priority"]),
+        })
+        .await;
+    assert_eq!(
+        refusal(&lowered),
+        (
+            tonic::Code::FailedPrecondition,
+            "PRIORITY_CANNOT_BE_LOWERED".into()
+        )
+    );
+    assert_eq!(
+        error_metadata(&lowered, "priority").as_deref(),
+        Some("EMERGENCY")
+    );
+    let renamed = his
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: raised.etag.clone(),
+            referral: Some(raised.clone()),
+            update_mask: mask(&["patient.name"]),
+        })
+        .await;
+    assert_eq!(
+        refusal(&renamed),
+        (tonic::Code::InvalidArgument, "INVALID_FIELDS".into())
+    );
+    let social_worker = app
+        .referrals(Some(&station.worker_key))
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: raised.etag.clone(),
+            referral: Some(raised.clone()),
+            update_mask: mask(&["patient.ward"]),
+        })
+        .await;
+    assert_eq!(
+        refusal(&social_worker),
+        (tonic::Code::PermissionDenied, "ROLE_NOT_ALLOWED".into())
+    );
+    assert_eq!(
+        next_event(&mut watch).await.r#type(),
+        ReferralEventType::Updated
+    );
+
+    // Idle: a checkpoint past everything so far. The integration goes away there.
+    let idle = loop {
+        if let Item::Checkpoint(c) = next_item(&mut watch).await {
+            break c;
+        }
+    };
+    drop(watch);
+
+    // Meanwhile the station takes the case and pauses it; the patient goes home.
+    let mut supervisor = app.referrals(Some(&station.supervisor_key));
+    let accepted = accept(&mut supervisor, &raised).await;
+    let held = supervisor
+        .hold_referral(HoldReferralRequest {
+            referral_id: first.id.clone(),
+            etag: accepted.etag.clone(),
+            note: "家属暂不方便".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    let mut home = held.clone();
+    home.patient.as_mut().unwrap().departure = Some(Departure {
+        kind: DepartureKind::Discharged as i32,
+        time: Some(prost_types::Timestamp {
+            seconds: an_hour_ago(),
+            nanos: 0,
+        }),
+    });
+    let discharged = his
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: held.etag.clone(),
+            referral: Some(home),
+            update_mask: mask(&["patient.departure"]),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    let departure = discharged.patient.as_ref().unwrap().departure.unwrap();
+    assert_eq!(departure.kind(), DepartureKind::Discharged);
+
+    // Back from the checkpoint's position: every event since, once, in order.
+    let mut resumed = his
+        .watch_referral_events(WatchReferralEventsRequest {
+            department_ids: vec![station.department.clone()],
+            ..WatchReferralEventsRequest::after(idle.sequence)
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut types = Vec::new();
+    for _ in 0..3 {
+        types.push(next_event(&mut resumed).await.r#type());
+    }
+    assert_eq!(
+        types,
+        [
+            ReferralEventType::Accepted,
+            ReferralEventType::Held,
+            ReferralEventType::DepartureReported
+        ]
+    );
+
+    // The department cancels the held referral; its order number comes free.
+    let cancelled = his
+        .cancel_referral(CancelReferralRequest {
+            referral_id: first.id.clone(),
+            etag: discharged.etag.clone(),
+            note: "患者已出院，转社区跟进".into(),
+            entered_in_error: false,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_eq!(cancelled.status(), ReferralStatus::Cancelled);
+    assert_eq!(
+        next_event(&mut resumed).await.r#type(),
+        ReferralEventType::Cancelled
+    );
+    let after_update = his
+        .update_referral(UpdateReferralRequest {
+            referral_id: first.id.clone(),
+            etag: cancelled.etag.clone(),
+            referral: Some(cancelled.clone()),
+            update_mask: mask(&["patient.ward"]),
+        })
+        .await;
+    assert_eq!(
+        refusal(&after_update),
+        (tonic::Code::FailedPrecondition, "WRONG_STATUS".into())
+    );
+    let again = his
+        .create_referral(with_order(
+            &station,
+            &station.department,
+            "msg-3",
+            "SQ-2026-0001",
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    assert_ne!(again.id, first.id);
+}
+
+/// Seconds since the epoch an hour ago.
+fn an_hour_ago() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    now.as_secs() as i64 - 3600
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_an_his_integration_runs_its_day() {
+    an_his_integration_runs_its_day(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_an_his_integration_runs_its_day() {
+    an_his_integration_runs_its_day(Engine::Postgres).await
+}
