@@ -400,6 +400,56 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
         .referral
         .unwrap();
     assert_ne!(again.id, first.id);
+
+    // The referral carries when it was accepted and when it ended.
+    assert!(accepted.accept_time.is_some() && accepted.end_time.is_none());
+    assert_eq!(cancelled.end_time, cancelled.update_time);
+
+    // Polling, as an HIS without a feed does: what changed since a time, least
+    // recently changed first, a page at a time.
+    // prost's timestamps print as RFC 3339.
+    let since = raised.update_time.unwrap().to_string();
+    let poll = |page_token: String| ListReferralsRequest {
+        page_size: 1,
+        page_token,
+        filter: format!("update_time>{since}"),
+        order_by: "update_time".into(),
+    };
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = his.list_referrals(poll(token)).await.unwrap().into_inner();
+        seen.extend(page.referrals.into_iter().map(|r| r.id));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    assert_eq!(
+        seen,
+        [first.id.clone(), again.id.clone()],
+        "changed after the raise, oldest change first"
+    );
+    // A token belongs to its filter and order.
+    let first_page = his
+        .list_referrals(poll(String::new()))
+        .await
+        .unwrap()
+        .into_inner();
+    let misused = his
+        .list_referrals(ListReferralsRequest {
+            order_by: "update_time desc".into(),
+            ..poll(first_page.next_page_token)
+        })
+        .await;
+    assert_eq!(
+        refusal(&misused),
+        (tonic::Code::InvalidArgument, "INVALID_FIELDS".into())
+    );
+    assert_eq!(
+        crate::support::bad_fields(&misused.unwrap_err()),
+        ["page_token"]
+    );
 }
 
 /// Seconds since the epoch an hour ago.

@@ -236,7 +236,7 @@ async fn lists_page_through_what_the_caller_may_see(app: TestApp, station: Stati
             .list_referrals(ListReferralsRequest {
                 page_size: 2,
                 page_token: token.clone(),
-                filter: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap()

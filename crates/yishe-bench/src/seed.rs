@@ -201,6 +201,7 @@ fn seeded(department: DepartmentId, i: usize) -> Referral {
         acceptance_deadline: now + chrono::Duration::days(1),
         sla_breached: false,
         accepted_at: None,
+        ended_at: None,
         created_at: now,
         updated_at: now,
         version: 1,

@@ -277,7 +277,7 @@ async fn list(server: &Server, station: &Station, plan: Plan, filter: &str) -> S
         let request = ListReferralsRequest {
             filter: filter.clone(),
             page_size: 50,
-            page_token: String::new(),
+            ..Default::default()
         };
         async move {
             client

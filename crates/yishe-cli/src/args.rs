@@ -283,11 +283,16 @@ pub(crate) enum ReferralCommand {
         #[arg(long, default_value = "")]
         break_glass: String,
     },
-    /// List referrals, newest first.
+    /// List referrals, newest first unless `--order-by` says otherwise.
     List {
-        /// For example `status=REQUESTED AND priority=EMERGENCY`.
+        /// For example `status=REQUESTED AND priority=EMERGENCY`, or
+        /// `update_time>2026-12-01T08:00:00+08:00`.
         #[arg(long, default_value = "")]
         filter: String,
+        /// `create_time desc` (the default), `create_time`, `update_time` or
+        /// `update_time desc`.
+        #[arg(long, default_value = "")]
+        order_by: String,
         #[arg(long, default_value_t = 50)]
         page_size: i32,
         #[arg(long, default_value = "")]

@@ -29,6 +29,7 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
         }
         ReferralCommand::List {
             filter,
+            order_by,
             page_size,
             page_token,
         } => {
@@ -37,6 +38,7 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                     page_size,
                     page_token,
                     filter,
+                    order_by,
                 })
                 .await?
                 .into_inner();

@@ -49,6 +49,16 @@ uuid_id!(
     /// A referral.
     ReferralId
 );
+impl ReferralId {
+    /// The smallest id a referral created at `at` or later can have (ids are UUIDv7:
+    /// their first 48 bits are the creation time in milliseconds), for bounding a
+    /// time range by the primary key.
+    pub fn first_at(at: chrono::DateTime<chrono::Utc>) -> Self {
+        let millis = u64::try_from(at.timestamp_millis()).unwrap_or(0);
+        Self(uuid::Builder::from_unix_timestamp_millis(millis, &[0; 10]).into_uuid())
+    }
+}
+
 uuid_id!(
     /// A hospital department.
     DepartmentId
@@ -120,6 +130,15 @@ mod tests {
         assert_eq!(ReferralId::parse(&id.to_string()), Some(id));
         assert_eq!(ReferralId::parse("not-a-uuid"), None);
         assert_eq!(ReferralId::parse(""), None);
+    }
+
+    #[test]
+    fn the_first_id_at_a_time_precedes_every_later_one() {
+        let before = chrono::Utc::now();
+        let id = ReferralId::new();
+        assert!(ReferralId::first_at(before) <= id);
+        let later = before + chrono::Duration::seconds(1);
+        assert!(ReferralId::first_at(later) > id);
     }
 
     #[test]

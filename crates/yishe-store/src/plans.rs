@@ -2,14 +2,14 @@
 //! wonders why a list got slow.
 
 use async_trait::async_trait;
-use yishe_domain::referral::{ListFilter, ListScope};
+use yishe_domain::referral::{ListFilter, ListOrder, ListScope};
 
 use crate::Result;
 
 #[async_trait]
 pub trait QueryPlans: Send + Sync + std::fmt::Debug {
-    /// The engine's plan for the first page of the referrals `scope` may see that match
-    /// `filter`, one line per step (`EXPLAIN` on PostgreSQL, `EXPLAIN QUERY PLAN` on
+    /// The engine's plan for the first page, in `order`, of the referrals `scope` may
+    /// see that match `filter`, one line per step (`EXPLAIN` on PostgreSQL, `EXPLAIN QUERY PLAN` on
     /// SQLite). On PostgreSQL sequential scans and sorts are priced out, so the plan is
     /// the one a large table would get even when the table is small: if it still scans
     /// or sorts, no index serves the list.
@@ -17,5 +17,6 @@ pub trait QueryPlans: Send + Sync + std::fmt::Debug {
         &self,
         scope: &ListScope,
         filter: &ListFilter,
+        order: ListOrder,
     ) -> Result<Vec<String>>;
 }

@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral, ReferralEvent};
+use yishe_domain::referral::{
+    EventType, ListFilter, ListOrder, ListPosition, ListScope, Referral, ReferralEvent,
+};
 use yishe_domain::{Page, PageRequest, ReferralId};
 
 use crate::Result;
@@ -108,11 +110,12 @@ impl crate::maintenance::Sealed for SealedReferrals {
 /// does not hold the writer while it reads (on SQLite every other write would wait).
 #[async_trait]
 pub trait ReferralReads: Send + Sync + std::fmt::Debug {
-    /// What `scope` may see and `filter` asks for, newest first, as committed.
+    /// What `scope` may see and `filter` asks for, in `order`, as committed.
     async fn list_committed_referrals(
         &self,
         scope: &ListScope,
         filter: &ListFilter,
-        page: PageRequest<ReferralId>,
-    ) -> Result<Page<Referral, ReferralId>>;
+        page: PageRequest<ListPosition>,
+        order: ListOrder,
+    ) -> Result<Page<Referral, ListPosition>>;
 }

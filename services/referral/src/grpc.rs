@@ -7,7 +7,9 @@ use std::pin::Pin;
 use tokio_stream::{Stream, StreamExt};
 use tonic::{Request, Response, Status};
 use yishe_domain::Role;
-use yishe_domain::referral::{Referral as DomainReferral, ReferralEvent, disclose, disclose_event};
+use yishe_domain::referral::{
+    Referral as DomainReferral, ReferralEvent, disclose, disclose_event, page_token,
+};
 use yishe_proto::convert::referral as convert;
 use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
 use yishe_proto::referral::watch_referral_events_response as watch_response;
@@ -92,9 +94,13 @@ impl Rpc for ReferralGrpc {
         let ctx = context(&request)?;
         let role = ctx.caller.role;
         let list = convert::list_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let binding = list.binding;
         let service = self.service.clone();
         let page = run(async move { service.list(&ctx, list).await }).await?;
-        let next_page_token = page.next_page_token();
+        let next_page_token = page
+            .next_after
+            .map(|position| page_token(&position, binding))
+            .unwrap_or_default();
         Ok(Response::new(ListReferralsResponse {
             referrals: page.items.into_iter().map(|r| shown(role, r)).collect(),
             next_page_token,

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use yishe_domain::referral::{
-    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, ListFilter,
-    ListReferrals, ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent, Status,
-    StatusReason, can_see,
+    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, ListFilter, ListOrder,
+    ListPosition, ListReferrals, ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent,
+    Status, StatusReason, can_see,
 };
 use yishe_domain::{
     AcceptanceDeadlines, AuditAction, Clock, Code, Etag, Outcome, Page, PageRequest, ReferralId,
@@ -138,7 +138,12 @@ impl ReferralService {
         };
         let existing = self
             .store
-            .list_committed_referrals(&ListScope::of(&ctx.caller), &filter, page)
+            .list_committed_referrals(
+                &ListScope::of(&ctx.caller),
+                &filter,
+                page,
+                ListOrder::NewestFirst,
+            )
             .await
             .ok()
             .and_then(|page| {
@@ -189,6 +194,7 @@ impl ReferralService {
             acceptance_deadline: self.deadlines.deadline(new.priority, now),
             sla_breached: false,
             accepted_at: None,
+            ended_at: None,
             created_at: now,
             updated_at: now,
             version: 1,
@@ -243,13 +249,13 @@ impl ReferralService {
         &self,
         ctx: &RequestContext,
         request: ListReferrals,
-    ) -> Result<Page<Referral, ReferralId>> {
+    ) -> Result<Page<Referral, ListPosition>> {
         let scope = ListScope::of(&ctx.caller);
         // Read as committed, outside the write transaction: on SQLite the writer (and
         // every write waiting for it) is held only for the audit row.
         let page = self
             .store
-            .list_committed_referrals(&scope, &request.filter, request.page)
+            .list_committed_referrals(&scope, &request.filter, request.page, request.order)
             .await?;
         // One row per call, naming every referral shown: who saw which records, at the
         // cost of one row per read; answered once it is durable.

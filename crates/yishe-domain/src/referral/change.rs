@@ -237,6 +237,9 @@ impl Referral {
             }
             Change::Update(update) => self.update(update, by)?,
         };
+        if self.status.is_terminal() && self.ended_at.is_none() {
+            self.ended_at = Some(now);
+        }
         self.updated_at = now;
         Ok(event)
     }
@@ -339,6 +342,7 @@ mod tests {
             acceptance_deadline: at(3600),
             sla_breached: false,
             accepted_at: None,
+            ended_at: None,
             created_at: at(0),
             updated_at: at(0),
             version: 1,

@@ -1,4 +1,7 @@
-//! The `filter` of ListReferrals: `field=value` terms joined by ` AND `.
+//! The `filter` of ListReferrals: `field=value` terms (and `update_time>` or
+//! `create_time>` a time, for polling) joined by ` AND `.
+
+use chrono::{DateTime, Utc};
 
 use crate::ids::{DepartmentId, SocialWorkerId};
 use crate::priority::Priority;
@@ -8,7 +11,7 @@ use crate::validation::Violations;
 /// The longest filter read, in bytes: five terms with a patient id fit in a quarter of it.
 pub(crate) const MAX_FILTER_LEN: usize = 1024;
 /// The fields a filter can name, each at most once.
-const FIELDS: usize = 6;
+const FIELDS: usize = 8;
 
 /// A parsed list filter; every set field must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,6 +25,10 @@ pub struct ListFilter {
     pub his_patient_id: Option<String>,
     /// Exact match on the HIS order number.
     pub placer_order_id: Option<String>,
+    /// Changed after this time (`update_time>`).
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Created after this time (`create_time>`).
+    pub created_after: Option<DateTime<Utc>>,
 }
 
 impl ListFilter {
@@ -48,6 +55,36 @@ impl ListFilter {
         }
         let mut named = Vec::with_capacity(FIELDS);
         for term in terms {
+            // The first operator decides: a value may itself hold '=' or '>'.
+            let comparison = term
+                .find(['=', '>'])
+                .is_some_and(|at| term[at..].starts_with('>'));
+            if comparison && let Some((field, value)) = term.split_once('>') {
+                let (field, value) = (field.trim(), value.trim());
+                if named.contains(&field) {
+                    v.add("filter", format!("names {field} twice"));
+                    continue;
+                }
+                named.push(field);
+                let Ok(at) = DateTime::parse_from_rfc3339(value).map(|t| t.to_utc()) else {
+                    v.add(
+                        "filter",
+                        format!("{field} must be compared with an RFC 3339 time, such as 2026-12-01T08:00:00Z"),
+                    );
+                    continue;
+                };
+                match field {
+                    "update_time" => filter.updated_after = Some(at),
+                    "create_time" => filter.created_after = Some(at),
+                    _ => v.add(
+                        "filter",
+                        format!(
+                            "{field:?} cannot be compared with '>': use update_time or create_time"
+                        ),
+                    ),
+                }
+                continue;
+            }
             let Some((field, value)) = term.split_once('=') else {
                 v.add(
                     "filter",
@@ -120,6 +157,34 @@ mod tests {
     }
 
     #[test]
+    fn parses_times_for_polling() {
+        let f =
+            ListFilter::parse("update_time>2026-12-01T08:00:00+08:00 AND status=ACCEPTED").unwrap();
+        assert_eq!(
+            f.updated_after.map(|t| t.to_rfc3339()),
+            Some("2026-12-01T00:00:00+00:00".to_owned())
+        );
+        assert_eq!(f.status, Some(Status::Accepted));
+        assert!(
+            ListFilter::parse("create_time>yesterday")
+                .unwrap_err()
+                .names("filter")
+        );
+        assert!(
+            ListFilter::parse("priority>ROUTINE")
+                .unwrap_err()
+                .names("filter")
+        );
+        assert!(
+            ListFilter::parse(
+                "update_time>2026-12-01T00:00:00Z AND update_time>2026-12-02T00:00:00Z"
+            )
+            .unwrap_err()
+            .names("filter")
+        );
+    }
+
+    #[test]
     fn refuses_unknown_fields_and_values() {
         assert!(ListFilter::parse("colour=red").unwrap_err().names("filter"));
         assert!(
@@ -135,9 +200,10 @@ mod tests {
         let many = vec!["status=REQUESTED"; 170_000].join(" AND ");
         let refused = ListFilter::parse(&many).unwrap_err();
         assert_eq!(refused.iter().count(), 1, "one answer, not one per term");
-        let seven = "status=REQUESTED AND priority=URGENT AND status=ACCEPTED AND \
-                   priority=ROUTINE AND department_id= AND his_patient_id=1 AND placer_order_id=2";
-        assert_eq!(ListFilter::parse(seven).unwrap_err().iter().count(), 1);
+        let nine = "status=REQUESTED AND priority=URGENT AND status=ACCEPTED AND \
+                   priority=ROUTINE AND department_id= AND his_patient_id=1 AND placer_order_id=2 \
+                   AND status=FAILED AND priority=EMERGENCY";
+        assert_eq!(ListFilter::parse(nine).unwrap_err().iter().count(), 1);
         let twice = ListFilter::parse("status=REQUESTED AND status=ACCEPTED").unwrap_err();
         assert!(twice.iter().any(|v| v.description.contains("twice")));
     }

@@ -8,6 +8,7 @@ mod event;
 mod filter;
 mod intake;
 mod model;
+mod order;
 mod reason;
 mod requests;
 mod status;
@@ -20,6 +21,7 @@ pub use event::{EventType, ReferralEvent};
 pub use filter::ListFilter;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
 pub use model::{Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason};
+pub use order::{ListOrder, ListPosition, TokenBinding, TokenError, page_token, parse_page_token};
 pub use reason::{ReferralReason, RejectionReason};
 pub use requests::{
     AssignReferral, ChangeReferral, FeedStart, GetReferral, LIST_PAGE, ListReferrals,

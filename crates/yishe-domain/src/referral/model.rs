@@ -129,6 +129,8 @@ pub struct Referral {
     pub acceptance_deadline: DateTime<Utc>,
     pub sla_breached: bool,
     pub accepted_at: Option<DateTime<Utc>>,
+    /// When it ended (rejected, cancelled, retracted, completed, failed).
+    pub ended_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Increases with every change; the etag is derived from it.

@@ -1,7 +1,7 @@
 //! What callers ask of the referral service, parsed: every id, etag, filter and page
 //! position typed, so a use-case starts from values it can trust.
 
-use crate::referral::{Change, ListFilter};
+use crate::referral::{Change, ListFilter, ListOrder, ListPosition, TokenBinding};
 use crate::{Etag, PageLimits, PageRequest, ReferralId, SocialWorkerId, Violations};
 
 /// The default and the largest page of ListReferrals.
@@ -44,7 +44,10 @@ impl GetReferral {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListReferrals {
     pub filter: ListFilter,
-    pub page: PageRequest<ReferralId>,
+    pub order: ListOrder,
+    pub page: PageRequest<ListPosition>,
+    /// What the page tokens of this list are bound to.
+    pub binding: TokenBinding,
 }
 
 /// Change a referral the caller read at `etag`.

@@ -2,11 +2,11 @@
 
 use yishe_domain::referral::{
     self as domain, AssignReferral, Change, ChangeReferral, ConsentDraft, ConsentKind, Departure,
-    DepartureKind, EventType, FeedStart, GetReferral, LIST_PAGE, ListFilter, ListReferrals,
-    PatientDraft, ReferralDraft, ReferralReason, ReferralUpdate, RejectionReason, Sex, Status,
-    WATCH_FILTER_MAX, WatchEvents,
+    DepartureKind, EventType, FeedStart, GetReferral, LIST_PAGE, ListFilter, ListOrder,
+    ListReferrals, PatientDraft, ReferralDraft, ReferralReason, ReferralUpdate, RejectionReason,
+    Sex, Status, TokenBinding, WATCH_FILTER_MAX, WatchEvents, parse_page_token,
 };
-use yishe_domain::{DepartmentId, Priority, ReferralId, SocialWorkerId, Violations};
+use yishe_domain::{DepartmentId, PageRequest, Priority, ReferralId, SocialWorkerId, Violations};
 
 use super::parse;
 use super::time::{from_timestamp, to_timestamp};
@@ -152,14 +152,27 @@ pub fn list_request(r: wire::ListReferralsRequest) -> Result<ListReferrals, Viol
         parse::merge(&mut v, bad);
         ListFilter::default()
     });
-    let page = parse::page(
-        r.page_size,
-        &r.page_token,
-        LIST_PAGE,
-        ReferralId::parse,
-        &mut v,
-    );
-    v.into_result(ListReferrals { filter, page })
+    let order = ListOrder::parse(&r.order_by).unwrap_or_else(|| {
+        v.add(
+            "order_by",
+            "must be create_time desc (the default), create_time, update_time or update_time desc",
+        );
+        ListOrder::default()
+    });
+    let binding = TokenBinding::of(&r.filter, order);
+    let limit = v.page_size(r.page_size, LIST_PAGE.default, LIST_PAGE.max);
+    let after = match r.page_token.trim() {
+        "" => None,
+        token => parse_page_token(token, binding, order)
+            .map_err(|bad| v.add("page_token", bad.description()))
+            .ok(),
+    };
+    v.into_result(ListReferrals {
+        filter,
+        order,
+        page: PageRequest { limit, after },
+        binding,
+    })
 }
 
 pub fn watch_request(r: wire::WatchReferralEventsRequest) -> Result<WatchEvents, Violations> {
@@ -374,6 +387,8 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
         id: r.id.to_string(),
         request_id: r.request_id.clone(),
         placer_order_id: r.placer_order_id.clone().unwrap_or_default(),
+        accept_time: r.accepted_at.map(to_timestamp),
+        end_time: r.ended_at.map(to_timestamp),
         hospital_id: r.hospital.to_string(),
         department_id: r.department.to_string(),
         referring_clinician: Some(wire::Clinician {

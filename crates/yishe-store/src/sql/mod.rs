@@ -65,7 +65,7 @@ pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_i
      r.hospital_id, r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, \
      r.priority, r.consent, r.status, r.rejection_reason, r.status_note, r.assigned_worker_id, \
      w.display_name AS assigned_worker_name, r.acceptance_deadline, r.sla_breached, \
-     r.accepted_at, r.created_at, r.updated_at, r.version \
+     r.accepted_at, r.ended_at, r.created_at, r.updated_at, r.version \
      FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id";
 
 /// The columns of a social worker, with their open caseload counted.

@@ -9,9 +9,17 @@ macro_rules! impl_query_plans {
                 &self,
                 scope: &::yishe_domain::referral::ListScope,
                 filter: &::yishe_domain::referral::ListFilter,
+                order: ::yishe_domain::referral::ListOrder,
             ) -> crate::Result<Vec<String>> {
                 let page = ::yishe_domain::PageRequest { after: None, limit: 50 };
-                let mut q = referral_list_query($explain, &self.crypto, scope, filter, page);
+                let mut q = referral_list_query(
+                    $explain,
+                    &self.crypto,
+                    scope,
+                    filter,
+                    page,
+                    order,
+                );
                 // Settings last only as long as this transaction, which writes nothing.
                 let mut tx = self.$readers.begin().await?;
                 $(::sqlx::query($setting).execute(&mut *tx).await?;)*

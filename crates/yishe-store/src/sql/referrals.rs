@@ -69,7 +69,8 @@ macro_rules! impl_referral_repo {
                     "UPDATE referrals SET priority = $1, status = $2, rejection_reason = $3, \
                      status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
                      updated_at = $8, version = $9, station_id = $10, patient = $13, consent = $14, \
-                     note = $15, patient_lookup = $16, key_id = $17, acceptance_deadline = $18 \
+                     note = $15, patient_lookup = $16, key_id = $17, acceptance_deadline = $18, \
+                     ended_at = $19 \
                      WHERE id = $11 AND version = $12",
                 )
                 .bind(r.priority.as_str())
@@ -90,6 +91,7 @@ macro_rules! impl_referral_repo {
                 .bind(&sealed.patient_lookup)
                 .bind(&sealed.key_id)
                 .bind(r.acceptance_deadline)
+                .bind(r.ended_at)
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
@@ -322,9 +324,10 @@ macro_rules! impl_referral_list {
             crypto: &crate::Crypto,
             scope: &::yishe_domain::referral::ListScope,
             filter: &::yishe_domain::referral::ListFilter,
-            page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
+            page: ::yishe_domain::PageRequest<::yishe_domain::referral::ListPosition>,
+            order: ::yishe_domain::referral::ListOrder,
         ) -> ::sqlx::QueryBuilder<'static, $db> {
-            use ::yishe_domain::referral::ListScope;
+            use ::yishe_domain::referral::{ListOrder, ListScope};
             let mut q = ::sqlx::QueryBuilder::<$db>::new(format!(
                 "{prefix}{}",
                 crate::sql::SELECT_REFERRAL
@@ -390,11 +393,51 @@ macro_rules! impl_referral_list {
                 }
                 None => {}
             }
-            if let Some(after) = page.after {
-                q.push(" AND r.id < ").push_bind(after.as_uuid());
+            if let Some(after) = filter.updated_after {
+                q.push(" AND r.updated_at > ").push_bind(after);
             }
-            q.push(" ORDER BY r.id DESC LIMIT ")
-                .push_bind(i64::from(page.limit) + 1);
+            if let Some(after) = filter.created_after {
+                // Ids are UUIDv7, in creation order: bounding the id as well makes the
+                // term a range of the primary key instead of a walk through all older
+                // referrals. The bound is a second early, as the id is drawn just after
+                // the creation time is read.
+                let floor =
+                    ::yishe_domain::ReferralId::first_at(after - ::chrono::Duration::seconds(1));
+                q.push(" AND r.id > ").push_bind(floor.as_uuid());
+                q.push(" AND r.created_at > ").push_bind(after);
+            }
+            // Keyset pagination in the list's order: after the last row of the page
+            // before, by row values (both engines compare them in index order).
+            match (order, page.after) {
+                (ListOrder::NewestFirst, Some(after)) => {
+                    q.push(" AND r.id < ").push_bind(after.id.as_uuid());
+                }
+                (ListOrder::OldestFirst, Some(after)) => {
+                    q.push(" AND r.id > ").push_bind(after.id.as_uuid());
+                }
+                (ListOrder::UpdatedFirst, Some(after)) => {
+                    q.push(" AND (r.updated_at, r.id) > (")
+                        .push_bind(after.updated_at)
+                        .push(", ")
+                        .push_bind(after.id.as_uuid())
+                        .push(")");
+                }
+                (ListOrder::UpdatedLast, Some(after)) => {
+                    q.push(" AND (r.updated_at, r.id) < (")
+                        .push_bind(after.updated_at)
+                        .push(", ")
+                        .push_bind(after.id.as_uuid())
+                        .push(")");
+                }
+                (_, None) => {}
+            }
+            q.push(match order {
+                ListOrder::NewestFirst => " ORDER BY r.id DESC",
+                ListOrder::OldestFirst => " ORDER BY r.id",
+                ListOrder::UpdatedFirst => " ORDER BY r.updated_at, r.id",
+                ListOrder::UpdatedLast => " ORDER BY r.updated_at DESC, r.id DESC",
+            });
+            q.push(" LIMIT ").push_bind(i64::from(page.limit) + 1);
             q
         }
     };
@@ -412,14 +455,15 @@ macro_rules! impl_referral_reads {
                 &self,
                 scope: &::yishe_domain::referral::ListScope,
                 filter: &::yishe_domain::referral::ListFilter,
-                page: ::yishe_domain::PageRequest<::yishe_domain::ReferralId>,
+                page: ::yishe_domain::PageRequest<::yishe_domain::referral::ListPosition>,
+                order: ::yishe_domain::referral::ListOrder,
             ) -> crate::Result<
                 ::yishe_domain::Page<
                     ::yishe_domain::referral::Referral,
-                    ::yishe_domain::ReferralId,
+                    ::yishe_domain::referral::ListPosition,
                 >,
             > {
-                let mut q = referral_list_query("", &self.crypto, scope, filter, page);
+                let mut q = referral_list_query("", &self.crypto, scope, filter, page, order);
                 let rows: Vec<crate::rows::ReferralRow> =
                     q.build_query_as().fetch_all(&self.$readers).await?;
                 let referrals: Vec<::yishe_domain::referral::Referral> = rows
@@ -429,7 +473,7 @@ macro_rules! impl_referral_reads {
                 Ok(::yishe_domain::Page::from_rows(
                     referrals,
                     page.limit,
-                    |r| r.id,
+                    |r| ::yishe_domain::referral::ListPosition::after(r, order),
                 ))
             }
         }

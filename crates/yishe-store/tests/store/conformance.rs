@@ -3,7 +3,9 @@
 use chrono::Duration;
 use yishe_domain::directory::ApiKey;
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::referral::{EventType, ListFilter, ListScope, Referral, ReferralEvent, Status};
+use yishe_domain::referral::{
+    EventType, ListFilter, ListOrder, ListScope, Referral, ReferralEvent, Status,
+};
 use yishe_domain::{DepartmentId, HospitalId, PageRequest, ReferralId, Role, SocialWorkerId};
 use yishe_store::{AuditEntry, CreateOutcome, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
@@ -13,7 +15,12 @@ use crate::fixtures::*;
 /// The first fifty referrals `scope` may see, as committed.
 async fn first_page(store: &Store, scope: &ListScope) -> Vec<Referral> {
     store
-        .list_committed_referrals(scope, &ListFilter::default(), PageRequest::first(50))
+        .list_committed_referrals(
+            scope,
+            &ListFilter::default(),
+            PageRequest::first(50),
+            ListOrder::NewestFirst,
+        )
         .await
         .unwrap()
         .items
@@ -99,6 +106,7 @@ async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
             &ListScope::Station(station()),
             &ListFilter::default(),
             PageRequest::first(100),
+            ListOrder::NewestFirst,
         )
         .await
         .unwrap();
@@ -513,6 +521,7 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
             &ListScope::Station(station()),
             &by_mrn,
             PageRequest::first(10),
+            ListOrder::NewestFirst,
         )
         .await
         .unwrap();
@@ -529,7 +538,8 @@ async fn sensitive_values_are_encrypted_and_still_found(db: TestDatabase) {
             .list_committed_referrals(
                 &ListScope::Station(station()),
                 &other,
-                PageRequest::first(10)
+                PageRequest::first(10),
+                ListOrder::NewestFirst
             )
             .await
             .unwrap()
@@ -631,6 +641,7 @@ async fn closed_referrals_past_retention_are_anonymised(db: TestDatabase) {
             &ListScope::Station(station()),
             &by_mrn,
             PageRequest::first(10),
+            ListOrder::NewestFirst,
         )
         .await
         .unwrap();
@@ -658,7 +669,12 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     // Newest first, in pages of two.
     let scope = ListScope::Station(station());
     let p1 = store
-        .list_committed_referrals(&scope, &ListFilter::default(), PageRequest::first(2))
+        .list_committed_referrals(
+            &scope,
+            &ListFilter::default(),
+            PageRequest::first(2),
+            ListOrder::NewestFirst,
+        )
         .await
         .unwrap();
     let p2 = store
@@ -669,6 +685,7 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
                 limit: 2,
                 after: p1.next_after,
             },
+            ListOrder::NewestFirst,
         )
         .await
         .unwrap();
@@ -680,6 +697,7 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
                 limit: 2,
                 after: p2.next_after,
             },
+            ListOrder::NewestFirst,
         )
         .await
         .unwrap();
@@ -698,7 +716,12 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         departments: vec![onc.id],
     };
     let onc_only = store
-        .list_committed_referrals(&his, &ListFilter::default(), PageRequest::first(50))
+        .list_committed_referrals(
+            &his,
+            &ListFilter::default(),
+            PageRequest::first(50),
+            ListOrder::NewestFirst,
+        )
         .await
         .unwrap();
     assert_eq!(onc_only.items.len(), 3);
@@ -726,7 +749,12 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
         ..Default::default()
     };
     let got = store
-        .list_committed_referrals(&scope, &accepted, PageRequest::first(50))
+        .list_committed_referrals(
+            &scope,
+            &accepted,
+            PageRequest::first(50),
+            ListOrder::NewestFirst,
+        )
         .await
         .unwrap();
     assert_eq!(got.items.len(), 1);
@@ -737,7 +765,12 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
     };
     assert_eq!(
         store
-            .list_committed_referrals(&scope, &unassigned, PageRequest::first(50))
+            .list_committed_referrals(
+                &scope,
+                &unassigned,
+                PageRequest::first(50),
+                ListOrder::NewestFirst
+            )
             .await
             .unwrap()
             .items
@@ -749,7 +782,8 @@ async fn lists_respect_scope_filter_and_pages(db: TestDatabase) {
             .list_committed_referrals(
                 &ListScope::Nothing,
                 &ListFilter::default(),
-                PageRequest::first(50)
+                PageRequest::first(50),
+                ListOrder::NewestFirst
             )
             .await
             .unwrap()

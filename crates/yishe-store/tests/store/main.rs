@@ -7,3 +7,4 @@ mod assessments;
 mod conformance;
 mod group_commit;
 mod plans;
+mod polling;
