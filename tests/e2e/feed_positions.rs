@@ -160,8 +160,14 @@ async fn cursors_the_feed_cannot_serve_are_refused_plainly(app: TestApp, station
     create_referral(&app, &station, "a").await;
     let mut his = app.referrals(Some(&station.his_key));
     // A cursor from a database restored from an older backup, or another installation.
+    // The refusal comes on the stream, after the call has started: still in the
+    // caller's language.
+    let mut request = tonic::Request::new(WatchReferralEventsRequest::after(1_000_000));
+    request
+        .metadata_mut()
+        .insert("accept-language", "zh-CN".parse().unwrap());
     let mut ahead = his
-        .watch_referral_events(WatchReferralEventsRequest::after(1_000_000))
+        .watch_referral_events(request)
         .await
         .unwrap()
         .into_inner();
@@ -176,6 +182,15 @@ async fn cursors_the_feed_cannot_serve_are_refused_plainly(app: TestApp, station
             "CURSOR_AHEAD_OF_FEED".into()
         )
     );
+    {
+        use tonic_types::StatusExt;
+        let localized = refused
+            .as_ref()
+            .unwrap_err()
+            .get_details_localized_message()
+            .unwrap();
+        assert_eq!(localized.locale, "zh-CN", "{localized:?}");
+    }
     let head: u64 = error_metadata(&refused, "head_sequence")
         .expect("the head is named")
         .parse()

@@ -344,8 +344,14 @@ pub(crate) enum ReferralCommand {
     /// Follow referral events as they happen (Ctrl-C to stop).
     Watch {
         /// Start after this sequence (the last one you processed).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, conflicts_with = "from_now")]
         after: u64,
+        /// Only events from now on.
+        #[arg(long)]
+        from_now: bool,
+        /// Only this department's events (a department id); repeat for more.
+        #[arg(long = "department")]
+        departments: Vec<String>,
     },
 }
 

@@ -129,9 +129,21 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                 .into_inner()
                 .referral
         }
-        ReferralCommand::Watch { after } => {
+        ReferralCommand::Watch {
+            after,
+            from_now,
+            departments,
+        } => {
+            let start = if from_now {
+                WatchReferralEventsRequest::from_now()
+            } else {
+                WatchReferralEventsRequest::after(after)
+            };
             let mut events = client
-                .watch_referral_events(WatchReferralEventsRequest::after(after))
+                .watch_referral_events(WatchReferralEventsRequest {
+                    department_ids: departments,
+                    ..start
+                })
                 .await?
                 .into_inner();
             while let Some(item) = events.next().await {

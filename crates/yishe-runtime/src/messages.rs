@@ -72,7 +72,7 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ),
     (
         "PRIORITY_CANNOT_BE_LOWERED",
-        "转介的紧急程度只能提高，不能降低（当前为{priority}）。",
+        "转介的紧急程度只能提高，不能降低；当前为{priority}。",
     ),
     ("WRONG_STATUS", "该转介当前状态为{status}，不能执行此操作。"),
     ("SOCIAL_WORKER_NOT_FOUND", "未找到该社工。"),

@@ -17,6 +17,13 @@ pub const ERROR_DOMAIN: &str = "yishe";
 /// offending fields of a malformed request, when to retry a failure that passes, and
 /// the message in the caller's language (`accept-language`, see `locale`).
 pub fn of<E: ServiceError + ?Sized>(error: &E) -> Status {
+    in_locale(crate::locale::Locale::current(), error)
+}
+
+/// `of` in a given locale: for errors a response stream yields, which are made while
+/// the connection polls the stream, after the call's locale scope has ended (take
+/// `Locale::current()` when the call starts).
+pub fn in_locale<E: ServiceError + ?Sized>(locale: crate::locale::Locale, error: &E) -> Status {
     let code = error.code();
     let metadata = error.metadata();
     let info: HashMap<String, String> = metadata
@@ -41,7 +48,6 @@ pub fn of<E: ServiceError + ?Sized>(error: &E) -> Status {
     } else {
         error.to_string()
     };
-    let locale = crate::locale::Locale::current();
     let localized = locale.message(error.reason(), &metadata, &message);
     details.set_localized_message(locale.tag(), localized);
     Status::with_error_details(grpc_code(code), message, details)

@@ -83,13 +83,15 @@ impl Rpc for AuditGrpc {
         .await?;
         let (sender, receiver) = tokio::sync::mpsc::channel(64);
         let service = self.service.clone();
+        // The task outlives the call's locale scope.
+        let locale = yishe_runtime::locale::Locale::current();
         tokio::spawn(async move {
             let mut cursor = after_sequence;
             loop {
                 let links = match service.links_after(cursor).await {
                     Ok(links) => links,
                     Err(error) => {
-                        let _ = sender.send(Err(status::of(&error))).await;
+                        let _ = sender.send(Err(status::in_locale(locale, &error))).await;
                         return;
                     }
                 };

@@ -15,6 +15,7 @@ use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
 use yishe_proto::referral::watch_referral_events_response as watch_response;
 use yishe_proto::referral::*;
 use yishe_runtime::auth::context;
+use yishe_runtime::locale::Locale;
 use yishe_runtime::status;
 use yishe_runtime::use_case::run;
 
@@ -186,8 +187,9 @@ impl Rpc for ReferralGrpc {
         let watch = convert::watch_request(request.into_inner()).map_err(|v| status::of(&v))?;
         tracing::info!(request_id = %ctx.request_id, role = role.as_str(), "watch started");
         let clock = self.service.clock();
+        let locale = Locale::current();
         let events = self.feed.watch(ctx.caller, watch).map(move |item| {
-            let item = match item.map_err(|error| status::of(&error))? {
+            let item = match item.map_err(|error| status::in_locale(locale, &error))? {
                 Item::Event(event) => watch_response::Item::Event(convert::event_to_proto(
                     &disclose_event(role, ReferralEvent::clone(&event)),
                 )),
