@@ -228,3 +228,94 @@ async fn sqlite_a_watch_from_now_filtered_by_department_checkpoints_and_resumes(
 async fn postgres_a_watch_from_now_filtered_by_department_checkpoints_and_resumes() {
     a_watch_from_now_filtered_by_department_checkpoints_and_resumes(Engine::Postgres).await
 }
+
+/// Events past the feed's retention leave it; a watch resuming before what is left is
+/// told its cursor expired (with the oldest sequence kept), one from the beginning
+/// starts at the oldest kept.
+async fn a_cursor_older_than_the_feed_keeps_expires(engine: Engine) {
+    let Some(app) = TestApp::spawn_with(engine, |c| {
+        c.retention.feed_retention_days = 30;
+        c.retention.retention_interval_secs = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let station = Station::seed(&app).await;
+    for name in ["a", "b", "c"] {
+        create_referral(&app, &station, name).await;
+    }
+    let mut all = open(
+        &app,
+        &station.supervisor_key,
+        WatchReferralEventsRequest::after(0),
+    )
+    .await;
+    let mut sequences = Vec::new();
+    for _ in 0..3 {
+        let Item::Event(event) = next_item(&mut all).await else {
+            panic!("three events");
+        };
+        sequences.push(event.sequence);
+    }
+    drop(all);
+
+    // A month and a day later the retention job has removed all but the newest (the
+    // referrals' SLA breaches among the newer events by then).
+    app.clock.advance(Duration::from_secs(31 * 24 * 3600));
+    let store = app.process.store.clone();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let oldest = loop {
+        let (oldest, head) = store.feed_bounds().await.unwrap();
+        if oldest == head && oldest > sequences[2] {
+            // Settled: nothing newer comes (each referral breaches once).
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            if store.feed_bounds().await.unwrap() == (oldest, head) {
+                break oldest;
+            }
+        }
+        assert!(tokio::time::Instant::now() < deadline, "pruned within 15 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+
+    let mut stale = open(
+        &app,
+        &station.supervisor_key,
+        WatchReferralEventsRequest::after(sequences[0]),
+    )
+    .await;
+    let refused = tokio::time::timeout(Duration::from_secs(10), stale.next())
+        .await
+        .expect("an answer within 10 s")
+        .expect("a status");
+    assert_eq!(
+        refusal(&refused),
+        (tonic::Code::FailedPrecondition, "CURSOR_EXPIRED".into())
+    );
+    assert_eq!(
+        error_metadata(&refused, "oldest_sequence"),
+        Some(oldest.to_string())
+    );
+
+    // Right before the oldest kept is still a valid cursor; so is the beginning.
+    for request in [
+        WatchReferralEventsRequest::after(oldest - 1),
+        WatchReferralEventsRequest::default(),
+    ] {
+        let mut watch = open(&app, &station.supervisor_key, request).await;
+        let Item::Event(event) = next_item(&mut watch).await else {
+            panic!("the oldest kept event");
+        };
+        assert_eq!(event.sequence, oldest);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_cursor_older_than_the_feed_keeps_expires() {
+    a_cursor_older_than_the_feed_keeps_expires(Engine::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_cursor_older_than_the_feed_keeps_expires() {
+    a_cursor_older_than_the_feed_keeps_expires(Engine::Postgres).await
+}

@@ -24,6 +24,11 @@ pub trait FeedRelay: Send + Sync + std::fmt::Debug {
     /// The sequence of the newest event in the feed; 0 while it is empty.
     async fn feed_head(&self) -> Result<u64>;
 
+    /// Removes up to `limit` of the oldest events relayed before `before`, never the
+    /// newest; returns how many. A watcher whose cursor falls before what is left is
+    /// told its cursor expired.
+    async fn prune_feed(&self, before: chrono::DateTime<chrono::Utc>, limit: u32) -> Result<usize>;
+
     /// The sequences of the oldest and the newest event the feed keeps; 0 and 0 while
     /// it is empty.
     async fn feed_bounds(&self) -> Result<(u64, u64)>;

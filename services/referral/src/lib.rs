@@ -42,6 +42,8 @@ pub struct Options {
     pub feed_checkpoint_interval: Duration,
     /// How long closed referrals keep their patient details.
     pub retention: Duration,
+    /// How long the feed keeps an event.
+    pub feed_retention: Duration,
     /// How often the retention job runs.
     pub retention_interval: Duration,
     pub shutdown: Shutdown,
@@ -60,6 +62,7 @@ impl From<&Process> for Options {
             feed_tail_events: c.referral.feed_tail_events,
             feed_checkpoint_interval: c.referral.feed_checkpoint_interval(),
             retention: c.retention.retention(),
+            feed_retention: c.retention.feed_retention(),
             retention_interval: c.retention.interval(),
             shutdown: process.shutdown.clone(),
         }
@@ -89,8 +92,11 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
     tokio::spawn(retention::run(
         options.store,
         options.clock,
-        options.retention,
-        options.retention_interval,
+        retention::Periods {
+            closed_referrals: options.retention,
+            feed: options.feed_retention,
+            every: options.retention_interval,
+        },
         options.shutdown.clone(),
     ));
     tokio::spawn(sla::run(

@@ -1,4 +1,4 @@
-//! How long closed referrals keep their patient details.
+//! How long closed referrals keep their patient details, and the feed its events.
 
 use std::time::Duration;
 
@@ -12,6 +12,9 @@ pub struct RetentionConfig {
     pub closed_referral_retention_days: u32,
     /// How often the retention job runs, in seconds.
     pub retention_interval_secs: u64,
+    /// Days the referral feed keeps an event; a watch resuming from an older cursor
+    /// is told CURSOR_EXPIRED and resynchronises.
+    pub feed_retention_days: u32,
 }
 
 impl Default for RetentionConfig {
@@ -19,6 +22,8 @@ impl Default for RetentionConfig {
         Self {
             closed_referral_retention_days: 3650,
             retention_interval_secs: 24 * 3600,
+            // Long enough to ride out a month-long HIS outage; events are small.
+            feed_retention_days: 90,
         }
     }
 }
@@ -28,14 +33,22 @@ impl RetentionConfig {
         Duration::from_secs(u64::from(self.closed_referral_retention_days) * 24 * 3600)
     }
 
+    pub fn feed_retention(&self) -> Duration {
+        Duration::from_secs(u64::from(self.feed_retention_days) * 24 * 3600)
+    }
+
     pub fn interval(&self) -> Duration {
         Duration::from_secs(self.retention_interval_secs)
     }
 
     pub(super) fn validate(&self) -> Result<(), String> {
-        if self.closed_referral_retention_days == 0 || self.retention_interval_secs == 0 {
+        if self.closed_referral_retention_days == 0
+            || self.retention_interval_secs == 0
+            || self.feed_retention_days == 0
+        {
             return Err(
-                "closed_referral_retention_days and retention_interval_secs must be positive"
+                "closed_referral_retention_days, retention_interval_secs and \
+                 feed_retention_days must be positive"
                     .into(),
             );
         }

@@ -41,14 +41,16 @@ macro_rules! impl_feed_relay {
                 // Two statements for the whole batch, not two per event: the relay's
                 // cost is per batch, whatever the batch holds.
                 let mut feed = ::sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO referral_feed (sequence, event_id, payload) ",
+                    "INSERT INTO referral_feed (sequence, event_id, payload, relayed_at) ",
                 );
+                let now = ::chrono::Utc::now();
                 feed.push_values(
                     pending.iter().enumerate(),
                     |mut row, (offset, (_, event_id, payload))| {
                         row.push_bind(head + 1 + offset as i64)
                             .push_bind(event_id)
-                            .push_bind(payload);
+                            .push_bind(payload)
+                            .push_bind(now);
                     },
                 );
                 feed.build().execute(&mut *tx).await?;
@@ -93,6 +95,27 @@ macro_rules! impl_feed_relay {
                         .fetch_one(&self.$readers)
                         .await?;
                 Ok(u64::try_from(head).unwrap_or(0))
+            }
+
+            async fn prune_feed(
+                &self,
+                before: ::chrono::DateTime<::chrono::Utc>,
+                limit: u32,
+            ) -> crate::Result<usize> {
+                let mut tx = self.begin_write().await?;
+                // Never the newest event: the next sequence follows from it.
+                let done = ::sqlx::query(
+                    "DELETE FROM referral_feed WHERE sequence IN (SELECT sequence FROM referral_feed \
+                     WHERE relayed_at < $1 \
+                     AND sequence < (SELECT MAX(sequence) FROM referral_feed) \
+                     ORDER BY sequence LIMIT $2)",
+                )
+                .bind(before)
+                .bind(i64::from(limit))
+                .execute(&mut *tx)
+                .await?;
+                crate::sql::Commit::commit_durably(tx, &self.local.commits).await?;
+                Ok(usize::try_from(done.rows_affected()).unwrap_or(usize::MAX))
             }
 
             async fn feed_bounds(&self) -> crate::Result<(u64, u64)> {

@@ -5,6 +5,7 @@ mod fixtures;
 
 mod assessments;
 mod conformance;
+mod feed_retention;
 mod group_commit;
 mod plans;
 mod polling;

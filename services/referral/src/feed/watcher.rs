@@ -111,6 +111,13 @@ impl Watcher {
                                 return self.fail(Refusal::ShuttingDown.into());
                             }
                         },
+                        // The feed has no gaps: one after the cursor means the events
+                        // in between were removed by retention while this watcher was
+                        // behind them.
+                        Ok(batch) if batch[0].sequence.is_some_and(|s| s > cursor + 1) => {
+                            let oldest = batch[0].sequence.unwrap_or_default();
+                            return self.fail(Refusal::CursorExpired { oldest }.into());
+                        }
                         Ok(batch) => self.ready.extend(batch.into_iter().map(Arc::new)),
                         Err(error) => return self.fail(Error::Store(error)),
                     }
@@ -122,12 +129,15 @@ impl Watcher {
     /// Where the watch starts, checked against what the feed holds.
     async fn start(&mut self) -> Result<u64, Error> {
         let cursor = match self.watch.start {
-            FeedStart::Beginning => 0,
+            // The oldest event kept: retention may have removed the first ones.
+            FeedStart::Beginning | FeedStart::After(0) => {
+                let (oldest, _) = self.feed.store.feed_bounds().await?;
+                oldest.saturating_sub(1)
+            }
             FeedStart::Now => {
                 self.checkpoint_first = true;
                 self.feed.store.feed_head().await?
             }
-            FeedStart::After(0) => 0,
             FeedStart::After(after) => {
                 let (oldest, head) = self.feed.store.feed_bounds().await?;
                 if after > head {
