@@ -11,4 +11,6 @@ CREATE UNIQUE INDEX referrals_open_placer_order ON referrals (hospital_id, place
       AND status IN ('REQUESTED', 'ACCEPTED', 'IN_PROGRESS', 'ON_HOLD');
 
 -- The `placer_order_id=` filter of ListReferrals, in the list's order (newest first).
-CREATE INDEX referrals_placer_order ON referrals (placer_order_id, id);
+-- Partial, so the many referrals without one cost creates nothing here.
+CREATE INDEX referrals_placer_order ON referrals (placer_order_id, id)
+    WHERE placer_order_id IS NOT NULL;
