@@ -18,6 +18,11 @@ use crate::error::{Error, Refusal};
 const BATCH: u32 = 200;
 /// How often the loop looks even without a rotation (keys rotated by another process).
 const IDLE: Duration = Duration::from_secs(60);
+/// After a rotation, how long writes sealed under the old key may still commit (a
+/// request that read the keyring just before the rotation; requests time out after 30
+/// s by default), and how often the loop looks for them meanwhile.
+const SETTLE: Duration = Duration::from_secs(30);
+const SETTLE_EVERY: Duration = Duration::from_secs(1);
 
 /// Which key seals how many records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,8 +52,10 @@ impl EncryptionService {
     }
 
     /// Re-encrypts until every record is under the current key, then waits for the next
-    /// rotation.
+    /// rotation; for a while after one it keeps looking every second, for the writes
+    /// that sealed under the old key just before it and commit just after the sweep.
     pub(crate) async fn run_reencryption(self, shutdown: Shutdown) {
+        let mut settling_until = tokio::time::Instant::now();
         loop {
             loop {
                 match self.store.reencrypt_records(BATCH).await {
@@ -63,9 +70,17 @@ impl EncryptionService {
                     return;
                 }
             }
+            let now = tokio::time::Instant::now();
+            let wait = if now < settling_until {
+                SETTLE_EVERY
+            } else {
+                IDLE
+            };
             tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(IDLE) => {}
+                _ = self.wake.notified() => {
+                    settling_until = tokio::time::Instant::now() + SETTLE;
+                }
+                _ = tokio::time::sleep(wait) => {}
                 _ = shutdown.wait() => return,
             }
         }
