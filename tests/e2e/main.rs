@@ -16,4 +16,5 @@ mod operations;
 mod permissions;
 mod referral_errors;
 mod referral_lifecycle;
+mod reroute;
 mod tokens;

@@ -163,6 +163,7 @@ fn seeded(department: DepartmentId, i: usize) -> Referral {
         id: ReferralId::new(),
         request_id: format!("seed-{i}"),
         placer_order_id: None,
+        previous_referral: None,
         created_by: "seed".into(),
         hospital: HospitalId::parse("h1").expect("a hospital id"),
         department,

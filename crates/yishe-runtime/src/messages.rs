@@ -74,6 +74,14 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "PRIORITY_CANNOT_BE_LOWERED",
         "转介的紧急程度只能提高，不能降低；当前为{priority}。",
     ),
+    (
+        "PREVIOUS_REFERRAL_NOT_FOUND",
+        "未找到要重新转介的原转介，或您无权查看。",
+    ),
+    (
+        "PREVIOUS_REFERRAL_NOT_REJECTED",
+        "只有被服务站拒绝的转介才能重新转介；原转介当前状态为{status}。",
+    ),
     ("WRONG_STATUS", "该转介当前状态为{status}，不能执行此操作。"),
     ("SOCIAL_WORKER_NOT_FOUND", "未找到该社工。"),
     ("SOCIAL_WORKER_INACTIVE", "该社工已停用，不能接案。"),

@@ -13,6 +13,12 @@ pub trait DirectoryRepo {
     /// `Error::AlreadyExists` when the hospital has the code already.
     async fn insert_department(&mut self, department: &Department) -> Result<()>;
     async fn get_department(&mut self, id: DepartmentId) -> Result<Option<Department>>;
+    /// The hospital's department with this code (as in its HIS).
+    async fn department_by_code(
+        &mut self,
+        hospital: &HospitalId,
+        code: &str,
+    ) -> Result<Option<Department>>;
     async fn list_departments(&mut self, hospital: Option<&HospitalId>) -> Result<Vec<Department>>;
 
     async fn insert_worker(&mut self, worker: &SocialWorker) -> Result<()>;

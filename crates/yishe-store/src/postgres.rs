@@ -34,13 +34,13 @@ impl_tx!(
 static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH created AS ({insert} RETURNING id), \
-         event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $27, $28 FROM created), \
+         event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $28, $29 FROM created), \
          audit AS (INSERT INTO {audit} \
-           SELECT $29, $30, $31, $32, $33, $34, $35, $36, $37, $38 FROM created), \
+           SELECT $30, $31, $32, $33, $34, $35, $36, $37, $38, $39 FROM created), \
          prior AS ({select} WHERE r.hospital_id = $5 AND r.request_id = $3 \
            AND NOT EXISTS (SELECT 1 FROM created)), \
          replay AS (INSERT INTO {audit} \
-           SELECT $29, $30, $31, $32, '{replay}', $34, prior.id::text, $36, $37, $38 \
+           SELECT $30, $31, $32, $33, '{replay}', $35, prior.id::text, $37, $38, $39 \
            FROM prior WHERE prior.fingerprint = $4 RETURNING 1) \
          SELECT (SELECT id FROM created) AS inserted, \
            EXISTS (SELECT 1 FROM replay) AS replay_audited, prior.* \

@@ -34,6 +34,13 @@ pub enum Refusal {
     PlacerOrderIdInUse {
         existing: Option<yishe_domain::ReferralId>,
     },
+    /// The referral a create says it sends again does not exist or is not the caller's
+    /// to see.
+    #[error("previous_referral_id names no referral you may see")]
+    PreviousReferralNotFound,
+    /// Only a declined referral is sent again.
+    #[error("the previous referral is {}, not REJECTED: only a declined referral is sent again", .0.as_str())]
+    PreviousReferralNotRejected(yishe_domain::referral::Status),
     /// A watch asked to start after a sequence the feed has not reached: the cursor
     /// belongs to another installation, or the database was restored from a backup.
     #[error(
@@ -50,7 +57,10 @@ pub enum Refusal {
 impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Refusal::NotFound | Refusal::WorkerNotFound => Code::NotFound,
+            Refusal::NotFound | Refusal::WorkerNotFound | Refusal::PreviousReferralNotFound => {
+                Code::NotFound
+            }
+            Refusal::PreviousReferralNotRejected(_) => Code::FailedPrecondition,
             Refusal::DepartmentNotAllowed => Code::PermissionDenied,
             Refusal::RequestIdReused { .. } | Refusal::PlacerOrderIdInUse { .. } => {
                 Code::AlreadyExists
@@ -69,6 +79,8 @@ impl ServiceError for Refusal {
             Refusal::DepartmentNotAllowed => "DEPARTMENT_NOT_ALLOWED",
             Refusal::RequestIdReused { .. } => "REQUEST_ID_REUSED",
             Refusal::PlacerOrderIdInUse { .. } => "PLACER_ORDER_ID_IN_USE",
+            Refusal::PreviousReferralNotFound => "PREVIOUS_REFERRAL_NOT_FOUND",
+            Refusal::PreviousReferralNotRejected(_) => "PREVIOUS_REFERRAL_NOT_REJECTED",
             Refusal::ShuttingDown => "SHUTTING_DOWN",
             Refusal::CursorAheadOfFeed { .. } => "CURSOR_AHEAD_OF_FEED",
             Refusal::CursorExpired { .. } => "CURSOR_EXPIRED",
@@ -80,6 +92,9 @@ impl ServiceError for Refusal {
             Refusal::RequestIdReused { existing: Some(id) }
             | Refusal::PlacerOrderIdInUse { existing: Some(id) } => {
                 vec![("referral_id", id.to_string())]
+            }
+            Refusal::PreviousReferralNotRejected(status) => {
+                vec![("status", status.as_str().to_owned())]
             }
             Refusal::CursorAheadOfFeed { head } => vec![("head_sequence", head.to_string())],
             Refusal::CursorExpired { oldest } => vec![("oldest_sequence", oldest.to_string())],

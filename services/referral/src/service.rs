@@ -12,8 +12,8 @@ use yishe_domain::referral::{
     Status, StatusReason, can_see,
 };
 use yishe_domain::{
-    AcceptanceDeadlines, AuditAction, Clock, Code, Etag, Outcome, Page, PageRequest, ReferralId,
-    Role, StationId, Violations,
+    AcceptanceDeadlines, AuditAction, Clock, Code, DepartmentId, Etag, HospitalId, Outcome, Page,
+    PageRequest, ReferralId, Role, StationId, Violations,
 };
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{AuditEntry, CreateOutcome, Store, Tx};
@@ -61,6 +61,7 @@ impl ReferralService {
         draft: ReferralDraft,
     ) -> Result<Referral> {
         let now = ctx.now();
+        let draft = self.department_by_code(draft).await?;
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
             return Err(Refusal::DepartmentNotAllowed.into());
@@ -75,6 +76,9 @@ impl ReferralService {
                     "is not a registered department of this hospital",
                 )));
             }
+        }
+        if let Some(previous) = new.previous_referral {
+            check_previous(&mut *tx, ctx, previous, &new).await?;
         }
         let referral = self.referral_from(new, &ctx.caller.subject, now);
         let created = match tx
@@ -122,6 +126,39 @@ impl ReferralService {
                 Err(refused)
             }
         }
+    }
+
+    /// The draft with its department named by id, when the HIS named it by its own
+    /// code: looked up in the hospital's departments.
+    async fn department_by_code(&self, mut draft: ReferralDraft) -> Result<ReferralDraft> {
+        let code = draft.department_code.trim().to_owned();
+        let Some(hospital) = HospitalId::parse(&draft.hospital_id) else {
+            return Ok(draft);
+        };
+        if code.is_empty() {
+            return Ok(draft);
+        }
+        let mut tx = self.store.begin().await?;
+        let found = tx.department_by_code(&hospital, &code).await?;
+        drop(tx);
+        let Some(department) = found else {
+            return Err(Error::Invalid(Violations::one(
+                "referral.department_code",
+                "is not a registered department code of this hospital",
+            )));
+        };
+        let id = department.id.to_string();
+        match draft.department_id.trim() {
+            "" => draft.department_id = id,
+            given if DepartmentId::parse(given) == Some(department.id) => {}
+            _ => {
+                return Err(Error::Invalid(Violations::one(
+                    "referral.department_code",
+                    "names another department than referral.department_id",
+                )));
+            }
+        }
+        Ok(draft)
     }
 
     /// The refusal of a create whose order number an open referral of the hospital
@@ -177,6 +214,7 @@ impl ReferralService {
             id: ReferralId::new(),
             request_id: new.request_id,
             placer_order_id: new.placer_order_id,
+            previous_referral: new.previous_referral,
             created_by: created_by.to_owned(),
             hospital: new.hospital,
             department: new.department,
@@ -396,6 +434,33 @@ impl ReferralService {
 /// How many overdue referrals one SLA check marks; the watch goes again at once after
 /// a full batch.
 pub(crate) const SLA_BATCH: u32 = 100;
+
+/// A create that sends a declined referral again: the declined one must be the
+/// caller's to see, REJECTED, and the same patient's.
+async fn check_previous(
+    tx: &mut dyn Tx,
+    ctx: &RequestContext,
+    previous: ReferralId,
+    new: &NewReferral,
+) -> Result<()> {
+    let previous = tx
+        .get_referral(previous)
+        .await?
+        .filter(|r| can_see(&ctx.caller, r.scope()))
+        .ok_or(Refusal::PreviousReferralNotFound)?;
+    if previous.status != Status::Rejected {
+        return Err(Refusal::PreviousReferralNotRejected(previous.status).into());
+    }
+    if previous.hospital != new.hospital
+        || previous.patient.his_patient_id != new.patient.his_patient_id
+    {
+        return Err(Error::Invalid(Violations::one(
+            "referral.previous_referral_id",
+            "names a referral of another patient",
+        )));
+    }
+    Ok(())
+}
 
 /// The referral, if the caller may see it and `etag` is current.
 async fn visible_for_change(

@@ -315,6 +315,7 @@ mod tests {
             id: ReferralId::new(),
             request_id: "r1".into(),
             placer_order_id: None,
+            previous_referral: None,
             created_by: "k1".into(),
             hospital: HospitalId::parse("h1").unwrap(),
             department: DepartmentId::new(),

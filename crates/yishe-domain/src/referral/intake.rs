@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::ids::{DepartmentId, HospitalId, StationId};
+use crate::ids::{DepartmentId, HospitalId, ReferralId, StationId};
 use crate::priority::Priority;
 use crate::referral::{Clinician, Consent, ConsentKind, Patient, ReferralReason, Sex};
 use crate::validation::Violations;
@@ -25,6 +25,11 @@ pub struct ConsentDraft {
 pub struct ReferralDraft {
     pub request_id: String,
     pub placer_order_id: String,
+    /// The declined referral this one sends again; empty for none.
+    pub previous_referral_id: String,
+    /// The department by the hospital's own code, when `department_id` is empty (the
+    /// service resolves it before validation).
+    pub department_code: String,
     pub hospital_id: String,
     pub department_id: String,
     pub clinician: Option<Clinician>,
@@ -64,6 +69,8 @@ pub struct NewReferral {
     /// created before it existed still match their replays.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placer_order_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_referral: Option<ReferralId>,
     pub hospital: HospitalId,
     pub department: DepartmentId,
     pub clinician: Clinician,
@@ -91,6 +98,19 @@ impl ReferralDraft {
         let placer_order_id =
             v.optional_text("referral.placer_order_id", &self.placer_order_id, SHORT);
         let placer_order_id = (!placer_order_id.is_empty()).then_some(placer_order_id);
+        let previous_referral = match self.previous_referral_id.trim() {
+            "" => None,
+            text => {
+                let parsed = ReferralId::parse(text);
+                if parsed.is_none() {
+                    v.add(
+                        "referral.previous_referral_id",
+                        "must be a referral id (a UUID)",
+                    );
+                }
+                parsed
+            }
+        };
         let hospital = parse_code(
             &mut v,
             "referral.hospital_id",
@@ -98,7 +118,10 @@ impl ReferralDraft {
             HospitalId::parse,
         );
         let department = if self.department_id.trim().is_empty() {
-            v.add("referral.department_id", "is required");
+            v.add(
+                "referral.department_id",
+                "is required (or referral.department_code, the hospital's code)",
+            );
             None
         } else {
             let parsed = DepartmentId::parse(&self.department_id);
@@ -183,6 +206,7 @@ impl ReferralDraft {
             ) if v.is_empty() => Ok(NewReferral {
                 request_id,
                 placer_order_id,
+                previous_referral,
                 hospital,
                 department,
                 clinician,
@@ -353,6 +377,8 @@ mod tests {
         ReferralDraft {
             request_id: "his-msg-1".into(),
             placer_order_id: String::new(),
+            previous_referral_id: String::new(),
+            department_code: String::new(),
             hospital_id: "h1".into(),
             department_id: DepartmentId::new().to_string(),
             clinician: Some(Clinician {

@@ -111,6 +111,8 @@ pub struct Referral {
     /// The HIS order number (申请单号), when the department gave one: unique among
     /// the hospital's open referrals.
     pub placer_order_id: Option<String>,
+    /// The declined referral this one sends again (to another station).
+    pub previous_referral: Option<crate::ReferralId>,
     /// The credential that created it (idempotency keys are scoped to it).
     pub created_by: String,
     pub hospital: HospitalId,

@@ -95,6 +95,8 @@ pub fn create_request(request: wire::CreateReferralRequest) -> ReferralDraft {
     ReferralDraft {
         request_id: request.request_id,
         placer_order_id: r.placer_order_id,
+        previous_referral_id: r.previous_referral_id,
+        department_code: r.department_code,
         hospital_id: r.hospital_id,
         department_id: r.department_id,
         clinician: r.referring_clinician.map(|c| domain::Clinician {
@@ -387,6 +389,11 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
         id: r.id.to_string(),
         request_id: r.request_id.clone(),
         placer_order_id: r.placer_order_id.clone().unwrap_or_default(),
+        previous_referral_id: r
+            .previous_referral
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        department_code: String::new(),
         accept_time: r.accepted_at.map(to_timestamp),
         end_time: r.ended_at.map(to_timestamp),
         hospital_id: r.hospital.to_string(),

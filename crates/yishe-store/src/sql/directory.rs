@@ -42,6 +42,25 @@ macro_rules! impl_directory_repo {
                 Ok(found)
             }
 
+            async fn department_by_code(
+                &mut self,
+                hospital: &::yishe_domain::HospitalId,
+                code: &str,
+            ) -> crate::Result<Option<::yishe_domain::directory::Department>> {
+                let row: Option<crate::rows::DepartmentRow> = ::sqlx::query_as(
+                    "SELECT id, hospital_id, code, name, created_at FROM departments \
+                     WHERE hospital_id = $1 AND code = $2",
+                )
+                .bind(hospital.as_str())
+                .bind(code)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                let found: Option<::yishe_domain::directory::Department> =
+                    row.map(TryInto::try_into).transpose()?;
+                self.read_departments.extend(found.clone());
+                Ok(found)
+            }
+
             async fn list_departments(
                 &mut self,
                 hospital: Option<&::yishe_domain::HospitalId>,

@@ -28,17 +28,17 @@ pub(crate) use keys::impl_key_lookup;
 pub(crate) use plans::impl_query_plans;
 pub(crate) use referrals::{impl_referral_list, impl_referral_reads, impl_referral_repo};
 
-/// A new referral, unless its hospital already used its request id: $1..$26.
+/// A new referral, unless its hospital already used its request id: $1..$27.
 pub(crate) const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id, \
      fingerprint, hospital_id, department_id, station_id, clinician, patient, reasons, note, \
      priority, consent, status, rejection_reason, status_note, assigned_worker_id, \
      acceptance_deadline, sla_breached, accepted_at, created_at, updated_at, version, \
-     patient_lookup, key_id, placer_order_id) \
+     patient_lookup, key_id, placer_order_id, previous_referral_id) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26) \
+     $19, $20, $21, $22, $23, $24, $25, $26, $27) \
      ON CONFLICT (hospital_id, request_id) DO NOTHING";
 
-/// The columns of an audit row a create writes, $29..$38 after the referral's and its
+/// The columns of an audit row a create writes, $30..$39 after the referral's and its
 /// event's.
 pub(crate) const AUDIT_COLUMNS: &str = "audit_log (id, occurred_at, subject, role, action, \
      resource_kind, resource_id, request_id, outcome, purpose)";
@@ -61,7 +61,8 @@ pub(crate) const REPLAY_ACTION: &str =
     yishe_domain::audit::AuditAction::ReferralCreateReplay.as_str();
 
 /// The columns of a referral, with the assigned worker's name joined in.
-pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.placer_order_id, r.fingerprint, \
+pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_id, r.placer_order_id, r.previous_referral_id, \
+     r.fingerprint, \
      r.hospital_id, r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, \
      r.priority, r.consent, r.status, r.rejection_reason, r.status_note, r.assigned_worker_id, \
      w.display_name AS assigned_worker_name, r.acceptance_deadline, r.sla_breached, \

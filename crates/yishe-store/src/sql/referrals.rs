@@ -2,7 +2,7 @@
 
 macro_rules! impl_referral_repo {
     ($tx:ident, $db:ty, create_referral = $create_referral:expr) => {
-        /// Binds a new referral's 26 columns, in the order of `INSERT_REFERRAL`.
+        /// Binds a new referral's 27 columns, in the order of `INSERT_REFERRAL`.
         fn bind_referral<'q>(
             query: ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>>,
             r: &'q ::yishe_domain::referral::Referral,
@@ -37,6 +37,7 @@ macro_rules! impl_referral_repo {
                 .bind(sealed.patient_lookup)
                 .bind(sealed.key_id)
                 .bind(r.placer_order_id.as_deref())
+                .bind(r.previous_referral.map(|id| id.as_uuid()))
         }
 
         impl $tx {
@@ -139,7 +140,7 @@ macro_rules! impl_referral_repo {
             ) -> crate::Result<crate::CreateOutcome> {
                 use ::sqlx::Row as _;
                 debug_assert!(audit.resources.is_empty(), "a create's audit row names one referral");
-                // Binds $1..$26 (the referral), $27..$28 (its event), $29..$38 (the
+                // Binds $1..$27 (the referral), $28..$29 (its event), $30..$39 (the
                 // audit row), in the order of `CREATE_REFERRAL`.
                 let rows = bind_referral(::sqlx::query($create_referral), r, fingerprint, &self.crypto)
                     .bind(event.id)
