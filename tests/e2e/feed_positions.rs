@@ -6,13 +6,12 @@
 use std::time::Duration;
 
 use crate::support::{
-    Engine, Station, TestApp, accept, bad_fields, create_referral, error_metadata, refusal,
+    Engine, Station, Stream, TestApp, accept, bad_fields, create_referral, error_metadata,
+    next_item, refusal,
 };
 use tokio_stream::StreamExt;
 use yishe_proto::referral::watch_referral_events_response::Item;
 use yishe_proto::referral::*;
-
-type Stream = tonic::Streaming<WatchReferralEventsResponse>;
 
 async fn open(app: &TestApp, key: &str, request: WatchReferralEventsRequest) -> Stream {
     app.referrals(Some(key))
@@ -20,16 +19,6 @@ async fn open(app: &TestApp, key: &str, request: WatchReferralEventsRequest) -> 
         .await
         .expect("watch")
         .into_inner()
-}
-
-async fn next_item(stream: &mut Stream) -> Item {
-    tokio::time::timeout(Duration::from_secs(10), stream.next())
-        .await
-        .expect("a message within 10 s")
-        .expect("the stream is open")
-        .expect("no error")
-        .item
-        .expect("an event or a checkpoint")
 }
 
 /// A server whose idle watches send a checkpoint every second.

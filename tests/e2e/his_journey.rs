@@ -4,25 +4,12 @@
 //! from a checkpoint, ward and priority updates, a discharge notice, and the
 //! cancellation of a held referral whose order number then comes free.
 
-use std::time::Duration;
-
-use crate::support::{Engine, Station, TestApp, accept, error_metadata, refusal};
+use crate::support::{
+    Engine, Station, Stream, TestApp, accept, error_metadata, next_item, refusal,
+};
 use prost_types::FieldMask;
-use tokio_stream::StreamExt;
 use yishe_proto::referral::watch_referral_events_response::Item;
 use yishe_proto::referral::*;
-
-type Stream = tonic::Streaming<WatchReferralEventsResponse>;
-
-async fn next_item(stream: &mut Stream) -> Item {
-    tokio::time::timeout(Duration::from_secs(10), stream.next())
-        .await
-        .expect("a message within 10 s")
-        .expect("the stream is open")
-        .expect("no error")
-        .item
-        .expect("an event or a checkpoint")
-}
 
 /// The next event, passing over checkpoints.
 async fn next_event(stream: &mut Stream) -> ReferralEvent {
@@ -44,28 +31,16 @@ fn with_order(
     request
 }
 
-fn mask(paths: &[&str]) -> Option<FieldMask> {
-    Some(FieldMask {
-        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
-    })
-}
-
-async fn new_his_key(app: &TestApp, station: &Station) -> String {
-    use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role};
-    app.directory(Some(&station.admin_key))
-        .create_api_key(CreateApiKeyRequest {
-            api_key: Some(ApiKey {
-                display_name: "oncology HIS, rotated".into(),
-                role: Role::HisIntegration as i32,
-                hospital_id: "h1".into(),
-                department_ids: vec![station.department.clone()],
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .secret
+/// An update of the fields at `paths` to the values `values` holds, read at `etag`.
+fn change(values: &Referral, etag: &str, paths: &[&str]) -> UpdateReferralRequest {
+    UpdateReferralRequest {
+        referral_id: values.id.clone(),
+        etag: etag.to_owned(),
+        referral: Some(values.clone()),
+        update_mask: Some(FieldMask {
+            paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+        }),
+    }
 }
 
 async fn an_his_integration_runs_its_day(engine: Engine) {
@@ -112,7 +87,9 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
     assert!(created.sequence > start.sequence);
 
     // The key is rotated; the resend of the same message finds the first referral.
-    let mut rotated = app.referrals(Some(&new_his_key(&app, &station).await));
+    let mut rotated = app.referrals(Some(
+        &station.another_his_key(&app, "oncology HIS, rotated").await,
+    ));
     let resent = rotated
         .create_referral(with_order(
             &station,
@@ -186,12 +163,11 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
     patient.bed = "12床".into();
     patient.name = "not in the mask: ignored".into();
     let updated = his
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: first.etag.clone(),
-            referral: Some(moved),
-            update_mask: mask(&["patient.ward", "patient.bed"]),
-        })
+        .update_referral(change(
+            &moved,
+            &first.etag,
+            &["patient.ward", "patient.bed"],
+        ))
         .await
         .unwrap()
         .into_inner()
@@ -212,23 +188,13 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
 
     // A stale etag, a lower priority and a path that cannot change are refused.
     let stale = his
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: first.etag.clone(),
-            referral: Some(updated.clone()),
-            update_mask: mask(&["patient.ward"]),
-        })
+        .update_referral(change(&updated, &first.etag, &["patient.ward"]))
         .await;
     assert_eq!(refusal(&stale), (tonic::Code::Aborted, "STALE_ETAG".into()));
     let mut urgent = updated.clone();
     urgent.priority = yishe_proto::common::Priority::Emergency as i32;
     let raised = his
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: updated.etag.clone(),
-            referral: Some(urgent.clone()),
-            update_mask: mask(&["priority"]),
-        })
+        .update_referral(change(&urgent, &updated.etag, &["priority"]))
         .await
         .unwrap()
         .into_inner()
@@ -242,12 +208,7 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
     let mut routine = raised.clone();
     routine.priority = yishe_proto::common::Priority::Routine as i32;
     let lowered = his
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: raised.etag.clone(),
-            referral: Some(routine),
-            update_mask: mask(&["priority"]),
-        })
+        .update_referral(change(&routine, &raised.etag, &["priority"]))
         .await;
     assert_eq!(
         refusal(&lowered),
@@ -261,12 +222,7 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
         Some("EMERGENCY")
     );
     let renamed = his
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: raised.etag.clone(),
-            referral: Some(raised.clone()),
-            update_mask: mask(&["patient.name"]),
-        })
+        .update_referral(change(&raised, &raised.etag, &["patient.name"]))
         .await;
     assert_eq!(
         refusal(&renamed),
@@ -274,12 +230,7 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
     );
     let social_worker = app
         .referrals(Some(&station.worker_key))
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: raised.etag.clone(),
-            referral: Some(raised.clone()),
-            update_mask: mask(&["patient.ward"]),
-        })
+        .update_referral(change(&raised, &raised.etag, &["patient.ward"]))
         .await;
     assert_eq!(
         refusal(&social_worker),
@@ -321,12 +272,7 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
         }),
     });
     let discharged = his
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: held.etag.clone(),
-            referral: Some(home),
-            update_mask: mask(&["patient.departure"]),
-        })
+        .update_referral(change(&home, &held.etag, &["patient.departure"]))
         .await
         .unwrap()
         .into_inner()
@@ -376,12 +322,7 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
         ReferralEventType::Cancelled
     );
     let after_update = his
-        .update_referral(UpdateReferralRequest {
-            referral_id: first.id.clone(),
-            etag: cancelled.etag.clone(),
-            referral: Some(cancelled.clone()),
-            update_mask: mask(&["patient.ward"]),
-        })
+        .update_referral(change(&cancelled, &cancelled.etag, &["patient.ward"]))
         .await;
     assert_eq!(
         refusal(&after_update),

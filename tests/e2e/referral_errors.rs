@@ -445,23 +445,8 @@ async fn oversized_input_is_refused_plainly(app: TestApp, station: Station) {
 /// HIS node with a key of its own) a resend finds the first referral; with another
 /// payload it is refused, naming the first, which the new key may read.
 async fn a_resend_under_a_new_key_finds_the_first(app: TestApp, station: Station) {
-    use yishe_proto::directory::{ApiKey, CreateApiKeyRequest, Role};
     let first = create_referral(&app, &station, "his-0001").await;
-    let rotated = app
-        .directory(Some(&station.admin_key))
-        .create_api_key(CreateApiKeyRequest {
-            api_key: Some(ApiKey {
-                display_name: "oncology HIS, node 2".into(),
-                role: Role::HisIntegration as i32,
-                hospital_id: "h1".into(),
-                department_ids: vec![station.department.clone()],
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .secret;
+    let rotated = station.another_his_key(&app, "oncology HIS, node 2").await;
     let mut node2 = app.referrals(Some(&rotated));
     let again = node2
         .create_referral(station.referral_request(&station.department, "his-0001"))

@@ -109,3 +109,20 @@ pub(crate) async fn accept(
         .referral
         .unwrap()
 }
+
+/// A watch of the referral feed, as a client holds it.
+pub(crate) type Stream = tonic::Streaming<yishe_proto::referral::WatchReferralEventsResponse>;
+
+/// The next event or checkpoint of a watch, within 10 s.
+pub(crate) async fn next_item(
+    stream: &mut Stream,
+) -> yishe_proto::referral::watch_referral_events_response::Item {
+    use tokio_stream::StreamExt;
+    tokio::time::timeout(std::time::Duration::from_secs(10), stream.next())
+        .await
+        .expect("a message within 10 s")
+        .expect("the stream is open")
+        .expect("no error")
+        .item
+        .expect("an event or a checkpoint")
+}

@@ -182,6 +182,25 @@ impl Station {
     }
 
     /// A complete, valid referral from `department`.
+    /// A second HIS key for the first department, as after a key rotation or for a
+    /// second HIS node.
+    pub async fn another_his_key(&self, app: &TestApp, name: &str) -> String {
+        app.directory(Some(&self.admin_key))
+            .create_api_key(CreateApiKeyRequest {
+                api_key: Some(ApiKey {
+                    display_name: name.into(),
+                    role: Role::HisIntegration as i32,
+                    hospital_id: "h1".into(),
+                    department_ids: vec![self.department.clone()],
+                    ..Default::default()
+                }),
+            })
+            .await
+            .expect("create a second HIS key")
+            .into_inner()
+            .secret
+    }
+
     pub fn referral_request(&self, department: &str, request_id: &str) -> CreateReferralRequest {
         CreateReferralRequest {
             request_id: request_id.into(),
