@@ -19,3 +19,47 @@ pub const FILE_DESCRIPTOR_SET: &[u8] =
 pub mod client;
 pub mod convert;
 mod feed;
+
+#[cfg(test)]
+mod tests {
+    use prost::Message;
+
+    /// Every file of the contract tells the code generators of other languages where
+    /// its code goes, so an HIS vendor's generated code does not land in one package
+    /// named after the proto package.
+    #[test]
+    fn every_contract_file_names_its_packages_for_other_languages() {
+        let set = prost_types::FileDescriptorSet::decode(super::FILE_DESCRIPTOR_SET).unwrap();
+        let ours: Vec<_> = set
+            .file
+            .iter()
+            .filter(|f| f.package().starts_with("yishe."))
+            .collect();
+        assert!(ours.len() >= 6, "{} contract files", ours.len());
+        for file in ours {
+            let options = file.options.as_ref().expect("file options");
+            // `yishe.referral.v1` → `referral`.
+            let name = file.package().split('.').nth(1).unwrap();
+            assert!(
+                options
+                    .go_package()
+                    .ends_with(&format!("/yishe/{name}/v1;{name}v1")),
+                "{}: go_package {:?}",
+                file.name(),
+                options.go_package()
+            );
+            assert_eq!(
+                options.java_package(),
+                format!("org.yishe.{name}.v1"),
+                "{}",
+                file.name()
+            );
+            assert!(options.java_multiple_files(), "{}", file.name());
+            assert!(
+                options.csharp_namespace().starts_with("Yishe."),
+                "{}",
+                file.name()
+            );
+        }
+    }
+}
