@@ -68,7 +68,8 @@ async fn a_resumed_watcher_sees_every_event_exactly_once(app: TestApp, station: 
         referral_id: a.id.clone(),
         etag: accepted.etag,
         note: "transferred to another hospital".into(),
-        entered_in_error: false,
+        kind: CancelKind::Withdraw as i32,
+        ..Default::default()
     })
     .await
     .unwrap();

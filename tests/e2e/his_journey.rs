@@ -309,7 +309,8 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
             referral_id: first.id.clone(),
             etag: discharged.etag.clone(),
             note: "患者已出院，转社区跟进".into(),
-            entered_in_error: false,
+            kind: CancelKind::Withdraw as i32,
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -124,7 +124,8 @@ async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(
         referral_id: id.clone(),
         etag: resumed.etag,
         note: "transferred".into(),
-        entered_in_error: false,
+        kind: CancelKind::Withdraw as i32,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -229,7 +229,8 @@ async fn an_his_key_stays_within_its_departments(app: TestApp, station: Station)
             referral_id: created.id,
             etag: created.etag,
             note: "x".into(),
-            entered_in_error: false,
+            kind: CancelKind::Withdraw as i32,
+            ..Default::default()
         })
         .await;
     assert_eq!(

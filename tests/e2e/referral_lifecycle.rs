@@ -145,7 +145,8 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
             referral_id: created.id.clone(),
             etag: resumed.etag.clone(),
             note: "patient discharged home".into(),
-            entered_in_error: false,
+            kind: CancelKind::Withdraw as i32,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -196,20 +197,25 @@ async fn a_station_rejects_and_the_department_retracts(app: TestApp, station: St
             referral_id: second.id.clone(),
             etag: second.etag.clone(),
             note: "wrong patient".into(),
-            entered_in_error: true,
+            kind: CancelKind::EnteredInError as i32,
+            ..Default::default()
         })
         .await;
     assert_eq!(
         refusal(&by_station),
         (tonic::Code::PermissionDenied, "ROLE_NOT_ALLOWED".into())
     );
+    // Existing HIS clients still send the deprecated flag: it means the same.
+    #[allow(deprecated)]
+    let retract = CancelReferralRequest {
+        referral_id: second.id.clone(),
+        etag: second.etag.clone(),
+        note: "wrong patient".into(),
+        entered_in_error: true,
+        kind: 0,
+    };
     let retracted = his
-        .cancel_referral(CancelReferralRequest {
-            referral_id: second.id.clone(),
-            etag: second.etag.clone(),
-            note: "wrong patient".into(),
-            entered_in_error: true,
-        })
+        .cancel_referral(retract)
         .await
         .unwrap()
         .into_inner()
@@ -304,7 +310,8 @@ async fn a_referral_on_hold_can_be_cancelled(app: TestApp, station: Station) {
             referral_id: created.id.clone(),
             etag: held.etag,
             note: "moved to another hospital".into(),
-            entered_in_error: false,
+            kind: CancelKind::Withdraw as i32,
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -123,7 +123,12 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                     referral_id,
                     etag,
                     note,
-                    entered_in_error,
+                    kind: if entered_in_error {
+                        CancelKind::EnteredInError
+                    } else {
+                        CancelKind::Withdraw
+                    } as i32,
+                    ..Default::default()
                 })
                 .await?
                 .into_inner()

@@ -98,7 +98,7 @@ async fn a_separate_assessment_process_escalates(engine: Engine) {
         .into_inner()
         .risk_flag
         .unwrap();
-    assert!(!done.open);
+    assert_eq!(done.state(), RiskFlagState::Acknowledged);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -94,7 +94,10 @@ async fn a_supervisor_finds_the_open_flag_and_acknowledges_it(app: TestApp, stat
         ("phq9", RiskKind::SelfHarmThoughts as i32)
     );
     assert_eq!(flag.assessment_id, submitted.assessment_id);
-    assert!(flag.open);
+    assert_eq!(flag.state(), RiskFlagState::Open);
+    #[allow(deprecated)]
+    let open = flag.open;
+    assert!(open, "the deprecated flag is still filled");
     assert!(
         app.metrics()
             .await
@@ -113,7 +116,7 @@ async fn a_supervisor_finds_the_open_flag_and_acknowledges_it(app: TestApp, stat
         .into_inner()
         .risk_flag
         .unwrap();
-    assert!(!done.open);
+    assert_eq!(done.state(), RiskFlagState::Acknowledged);
     assert!(done.acknowledge_time.is_some());
     assert_eq!(
         done.acknowledgement_note,

@@ -224,7 +224,7 @@ async fn assessments_from_the_command_line(engine: Engine) {
         )
         .await,
     );
-    assert_eq!(done["open"], false);
+    assert_eq!(done["state"], "ACKNOWLEDGED");
 
     // A refused answer: the exit code says so and stderr names the item.
     let refused = cli

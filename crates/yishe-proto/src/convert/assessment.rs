@@ -364,6 +364,8 @@ pub fn assessment_to_proto(a: &domain::Assessment) -> wire::Assessment {
     }
 }
 
+/// `open` is deprecated for clients (read `state`) and still filled for existing ones.
+#[allow(deprecated)]
 pub fn risk_flag_to_proto(f: &domain::RiskFlag) -> wire::RiskFlag {
     wire::RiskFlag {
         risk_flag_id: f.id.to_string(),
@@ -374,6 +376,11 @@ pub fn risk_flag_to_proto(f: &domain::RiskFlag) -> wire::RiskFlag {
         kind: risk_kind_to_proto(f.kind) as i32,
         raise_time: Some(to_timestamp(f.raised_at)),
         open: f.is_open(),
+        state: if f.is_open() {
+            wire::RiskFlagState::Open
+        } else {
+            wire::RiskFlagState::Acknowledged
+        } as i32,
         acknowledge_time: f.acknowledgement.as_ref().map(|a| to_timestamp(a.at)),
         acknowledgement_note: f
             .acknowledgement

@@ -277,7 +277,26 @@ pub fn resume_request(r: wire::ResumeReferralRequest) -> Result<ChangeReferral, 
 
 /// A cancellation, or the department's retraction of a referral made in error.
 pub fn cancel_request(r: wire::CancelReferralRequest) -> Result<ChangeReferral, Violations> {
-    let change = if r.entered_in_error {
+    #[allow(deprecated)]
+    let entered_in_error = r.entered_in_error;
+    let retract = match wire::CancelKind::try_from(r.kind) {
+        Ok(wire::CancelKind::Unspecified) => entered_in_error,
+        Ok(wire::CancelKind::EnteredInError) => true,
+        Ok(wire::CancelKind::Withdraw) if entered_in_error => {
+            return Err(Violations::one(
+                "kind",
+                "is WITHDRAW while the deprecated entered_in_error is true: send one of them",
+            ));
+        }
+        Ok(wire::CancelKind::Withdraw) => false,
+        Err(_) => {
+            return Err(Violations::one(
+                "kind",
+                "must be WITHDRAW or ENTERED_IN_ERROR",
+            ));
+        }
+    };
+    let change = if retract {
         Change::Retract { note: r.note }
     } else {
         Change::Cancel { note: r.note }
@@ -473,6 +492,37 @@ pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(deprecated)]
+    fn a_cancellation_says_what_it_is_by_its_kind_or_the_old_flag() {
+        let id = ReferralId::new().to_string();
+        let cancel = |kind: i32, entered_in_error: bool| {
+            cancel_request(wire::CancelReferralRequest {
+                referral_id: id.clone(),
+                etag: "1".into(),
+                note: "moved to another hospital".into(),
+                entered_in_error,
+                kind,
+            })
+        };
+        let retracts = |r: Result<ChangeReferral, Violations>| {
+            matches!(r.unwrap().change, Change::Retract { .. })
+        };
+        assert!(!retracts(cancel(0, false)));
+        assert!(retracts(cancel(0, true)), "the deprecated flag still works");
+        assert!(retracts(cancel(
+            wire::CancelKind::EnteredInError as i32,
+            false
+        )));
+        assert!(!retracts(cancel(wire::CancelKind::Withdraw as i32, false)));
+        assert!(
+            cancel(wire::CancelKind::Withdraw as i32, true)
+                .unwrap_err()
+                .names("kind")
+        );
+        assert!(cancel(9, false).unwrap_err().names("kind"));
+    }
 
     #[test]
     fn every_domain_value_has_a_wire_twin() {
