@@ -24,8 +24,9 @@ pub trait FeedRelay: Send + Sync + std::fmt::Debug {
     /// The sequence of the newest event in the feed; 0 while it is empty.
     async fn feed_head(&self) -> Result<u64>;
 
-    /// Removes up to `limit` of the oldest events relayed before `before`, never the
-    /// newest; returns how many. A watcher whose cursor falls before what is left is
+    /// Removes up to `limit` of the oldest events, those before the first relayed at
+    /// or after `before` (a prefix: the feed kept has no holes), never the newest;
+    /// returns how many. A watcher whose cursor falls before what is left is
     /// told its cursor expired.
     async fn prune_feed(&self, before: chrono::DateTime<chrono::Utc>, limit: u32) -> Result<usize>;
 

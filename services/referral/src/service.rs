@@ -60,8 +60,23 @@ impl ReferralService {
         ctx: &RequestContext,
         draft: ReferralDraft,
     ) -> Result<Referral> {
+        if let Attempt::Done(referral) = self.try_create(ctx, draft.clone()).await? {
+            return Ok(referral);
+        }
+        // The order number is taken: by another referral, or by a concurrent resend of
+        // this very request (not the request id's conflict target while it was
+        // uncommitted). That one has committed by now; tried again, a resend replays.
+        match self.try_create(ctx, draft).await? {
+            Attempt::Done(referral) => Ok(referral),
+            Attempt::OrderNumberTaken(referral) => {
+                Err(self.placer_order_in_use(ctx, &referral).await)
+            }
+        }
+    }
+
+    async fn try_create(&self, ctx: &RequestContext, draft: ReferralDraft) -> Result<Attempt> {
         let now = ctx.now();
-        let draft = self.department_by_code(draft).await?;
+        let draft = self.department_by_code(ctx, draft).await?;
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
             return Err(Refusal::DepartmentNotAllowed.into());
@@ -91,10 +106,12 @@ impl ReferralService {
             .await
         {
             // The one unique rule a create can break besides its request id (which
-            // replays): the order number of an open referral of the hospital.
+            // replays): the order number of an open referral of the hospital. A
+            // concurrent resend of this very request trips it too (its row is not the
+            // request id's conflict target while uncommitted); once it has committed, the
+            // create tried again finds it and replays.
             Err(yishe_store::Error::AlreadyExists(_)) if referral.placer_order_id.is_some() => {
-                drop(tx);
-                return Err(self.placer_order_in_use(ctx, &referral).await);
+                return Ok(Attempt::OrderNumberTaken(referral));
             }
             created => created?,
         };
@@ -103,11 +120,11 @@ impl ReferralService {
                 tx.commit().await?;
                 self.metrics.created(&referral);
                 tracing::info!(referral_id = %referral.id, priority = referral.priority.as_str(), "referral created");
-                Ok(referral)
+                Ok(Attempt::Done(referral))
             }
             CreateOutcome::Replayed(existing) => {
                 tx.commit().await?;
-                Ok(*existing)
+                Ok(Attempt::Done(*existing))
             }
             CreateOutcome::RequestIdReused(existing) => {
                 drop(tx);
@@ -130,13 +147,22 @@ impl ReferralService {
 
     /// The draft with its department named by id, when the HIS named it by its own
     /// code: looked up in the hospital's departments.
-    async fn department_by_code(&self, mut draft: ReferralDraft) -> Result<ReferralDraft> {
+    async fn department_by_code(
+        &self,
+        ctx: &RequestContext,
+        mut draft: ReferralDraft,
+    ) -> Result<ReferralDraft> {
         let code = draft.department_code.trim().to_owned();
         let Some(hospital) = HospitalId::parse(&draft.hospital_id) else {
             return Ok(draft);
         };
         if code.is_empty() {
             return Ok(draft);
+        }
+        // Another hospital's codes are not looked up: whether they exist is not the
+        // caller's to learn. The create is then refused as any from there is.
+        if ctx.caller.hospital.as_ref() != Some(&hospital) {
+            return Err(Refusal::DepartmentNotAllowed.into());
         }
         let mut tx = self.store.begin().await?;
         let found = tx.department_by_code(&hospital, &code).await?;
@@ -332,8 +358,11 @@ impl ReferralService {
         let result = async {
             let mut tx = self.store.begin().await?;
             let mut referral = visible_for_change(&mut *tx, ctx, id, &etag).await?;
+            let priority = referral.priority;
             let event = referral.apply(change, Actor::Caller(ctx.caller.role), ctx.now())?;
-            self.tighten_deadline(&mut referral);
+            if referral.priority != priority {
+                self.tighten_deadline(&mut referral);
+            }
             self.save(tx, ctx, referral, event, action).await
         }
         .await;
@@ -429,6 +458,14 @@ impl ReferralService {
     ) {
         ctx.audit_refusal(&self.store, action, id, error).await;
     }
+}
+
+/// How one try of a create ended.
+enum Attempt {
+    Done(Referral),
+    /// An open referral of the hospital holds the order number (at the time of the
+    /// try): the referral this create would have made.
+    OrderNumberTaken(Referral),
 }
 
 /// How many overdue referrals one SLA check marks; the watch goes again at once after

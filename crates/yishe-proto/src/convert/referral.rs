@@ -184,7 +184,8 @@ pub fn watch_request(r: wire::WatchReferralEventsRequest) -> Result<WatchEvents,
         None => FeedStart::Beginning,
         Some(StartAt::AfterSequence(after)) => FeedStart::After(after),
         Some(StartAt::From(from)) => match wire::FeedStart::try_from(from) {
-            Ok(wire::FeedStart::Beginning) => FeedStart::Beginning,
+            // Unspecified reads as the default start: the beginning.
+            Ok(wire::FeedStart::Beginning | wire::FeedStart::Unspecified) => FeedStart::Beginning,
             Ok(wire::FeedStart::Now) => FeedStart::Now,
             _ => {
                 v.add("from", "must be FEED_START_BEGINNING or FEED_START_NOW");

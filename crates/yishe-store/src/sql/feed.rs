@@ -103,11 +103,16 @@ macro_rules! impl_feed_relay {
                 limit: u32,
             ) -> crate::Result<usize> {
                 let mut tx = self.begin_write().await?;
-                // Never the newest event: the next sequence follows from it.
+                // Only a prefix of the feed, up to the first event relayed since
+                // `before` (relay times need not rise with sequences: clocks of
+                // several relays, backfilled times), so what is kept never has holes;
+                // and never the newest event, from which the next sequence follows.
                 let done = ::sqlx::query(
                     "DELETE FROM referral_feed WHERE sequence IN (SELECT sequence FROM referral_feed \
-                     WHERE relayed_at < $1 \
-                     AND sequence < (SELECT MAX(sequence) FROM referral_feed) \
+                     WHERE sequence < COALESCE( \
+                       (SELECT MIN(sequence) FROM referral_feed \
+                        WHERE relayed_at >= $1 OR relayed_at IS NULL), \
+                       (SELECT MAX(sequence) FROM referral_feed)) \
                      ORDER BY sequence LIMIT $2)",
                 )
                 .bind(before)

@@ -111,14 +111,14 @@ impl Watcher {
                                 return self.fail(Refusal::ShuttingDown.into());
                             }
                         },
-                        // The feed has no gaps: one after the cursor means the events
-                        // in between were removed by retention while this watcher was
-                        // behind them.
-                        Ok(batch) if batch[0].sequence.is_some_and(|s| s > cursor + 1) => {
-                            let oldest = batch[0].sequence.unwrap_or_default();
-                            return self.fail(Refusal::CursorExpired { oldest }.into());
-                        }
-                        Ok(batch) => self.ready.extend(batch.into_iter().map(Arc::new)),
+                        // The feed has no gaps: one means events were removed by
+                        // retention while this watcher was behind them.
+                        Ok(batch) => match first_gap(cursor, &batch) {
+                            Some(oldest) => {
+                                return self.fail(Refusal::CursorExpired { oldest }.into());
+                            }
+                            None => self.ready.extend(batch.into_iter().map(Arc::new)),
+                        },
                         Err(error) => return self.fail(Error::Store(error)),
                     }
                 }
@@ -182,6 +182,13 @@ impl Watcher {
             _ = self.feed.shutdown.wait() => Waited::ShuttingDown,
         }
     }
+}
+
+/// The sequence after the first gap in `batch`, read after `cursor`, if any.
+fn first_gap(cursor: u64, batch: &[ReferralEvent]) -> Option<u64> {
+    (cursor + 1..)
+        .zip(batch)
+        .find_map(|(expected, event)| event.sequence.filter(|&s| s != expected))
 }
 
 enum Waited {
