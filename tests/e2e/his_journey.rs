@@ -5,7 +5,7 @@
 //! cancellation of a held referral whose order number then comes free.
 
 use crate::support::{
-    Engine, Station, Stream, TestApp, accept, error_metadata, next_item, refusal,
+    Engine, Station, Stream, TestApp, accept, error_metadata, next_item, refusal, withdrawal,
 };
 use prost_types::FieldMask;
 use yishe_proto::referral::watch_referral_events_response::Item;
@@ -305,13 +305,7 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
 
     // The department cancels the held referral; its order number comes free.
     let cancelled = his
-        .cancel_referral(CancelReferralRequest {
-            referral_id: first.id.clone(),
-            etag: discharged.etag.clone(),
-            note: "患者已出院，转社区跟进".into(),
-            kind: CancelKind::Withdraw as i32,
-            ..Default::default()
-        })
+        .cancel_referral(withdrawal(&discharged, "患者已出院，转社区跟进"))
         .await
         .unwrap()
         .into_inner()

@@ -1,6 +1,6 @@
 //! The whole lifecycle of a referral as an HIS and the station live it.
 
-use crate::support::{Station, TestApp, accept, create_referral, e2e, refusal};
+use crate::support::{Station, TestApp, accept, create_referral, e2e, refusal, withdrawal};
 use yishe_proto::referral::*;
 
 async fn from_intake_to_cancellation(app: TestApp, station: Station) {
@@ -141,13 +141,7 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
 
     // The department withdraws it; a closed referral never moves again.
     let cancelled = his
-        .cancel_referral(CancelReferralRequest {
-            referral_id: created.id.clone(),
-            etag: resumed.etag.clone(),
-            note: "patient discharged home".into(),
-            kind: CancelKind::Withdraw as i32,
-            ..Default::default()
-        })
+        .cancel_referral(withdrawal(&resumed, "patient discharged home"))
         .await
         .unwrap()
         .into_inner()
@@ -306,13 +300,7 @@ async fn a_referral_on_hold_can_be_cancelled(app: TestApp, station: Station) {
     assert_eq!(held.status(), ReferralStatus::OnHold);
     let cancelled = app
         .referrals(Some(&station.his_key))
-        .cancel_referral(CancelReferralRequest {
-            referral_id: created.id.clone(),
-            etag: held.etag,
-            note: "moved to another hospital".into(),
-            kind: CancelKind::Withdraw as i32,
-            ..Default::default()
-        })
+        .cancel_referral(withdrawal(&held, "moved to another hospital"))
         .await
         .unwrap()
         .into_inner()

@@ -126,3 +126,18 @@ pub(crate) async fn next_item(
         .item
         .expect("an event or a checkpoint")
 }
+
+/// The department's withdrawal of `referral` as last read (its id and etag), saying why.
+pub(crate) fn withdrawal(
+    referral: &Referral,
+    note: &str,
+) -> yishe_proto::referral::CancelReferralRequest {
+    use yishe_proto::referral::{CancelKind, CancelReferralRequest};
+    CancelReferralRequest {
+        referral_id: referral.id.clone(),
+        etag: referral.etag.clone(),
+        note: note.into(),
+        kind: CancelKind::Withdraw as i32,
+        ..Default::default()
+    }
+}
