@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::support::{Engine, Station, TestApp, create_referral, e2e};
+use crate::support::{Engine, Station, TestApp, create_other_referral, create_referral, e2e};
 use tokio_stream::StreamExt;
 use yishe_proto::referral::*;
 
@@ -144,14 +144,7 @@ async fn watchers_see_only_their_own_referrals(app: TestApp, station: Station) {
     let mut supervisor = watch(&app, &station.supervisor_key, 0).await;
 
     let own = create_referral(&app, &station, "own").await;
-    let other = app
-        .referrals(Some(&station.other_his_key))
-        .create_referral(station.referral_request(&station.other_department, "theirs"))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let other = create_other_referral(&app, &station, "theirs").await;
 
     assert_eq!(next(&mut mine).await.referral_id, own.id);
     assert_eq!(next(&mut theirs).await.referral_id, other.id);

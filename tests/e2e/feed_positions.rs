@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use crate::support::{
-    Engine, Station, Stream, TestApp, accept, bad_fields, create_referral, error_metadata,
-    next_item, refusal,
+    Engine, Station, Stream, TestApp, accept, bad_fields, create_other_referral, create_referral,
+    error_metadata, next_event, next_item, refusal,
 };
 use tokio_stream::StreamExt;
 use yishe_proto::referral::watch_referral_events_response::Item;
@@ -74,20 +74,8 @@ async fn a_watch_from_now_filtered_by_department_checkpoints_and_resumes(engine:
         "{idle:?} passed {skipped:?}"
     );
 
-    let theirs = app
-        .referrals(Some(&station.other_his_key))
-        .create_referral(station.referral_request(&station.other_department, "theirs"))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    let seen = loop {
-        match next_item(&mut watch).await {
-            Item::Event(event) => break event,
-            Item::Checkpoint(_) => continue,
-        }
-    };
+    let theirs = create_other_referral(&app, &station, "theirs").await;
+    let seen = next_event(&mut watch).await;
     assert_eq!(
         (seen.referral_id.as_str(), seen.department_id.as_str()),
         (theirs.id.as_str(), station.other_department.as_str())
@@ -96,14 +84,7 @@ async fn a_watch_from_now_filtered_by_department_checkpoints_and_resumes(engine:
     // Gone between two events; reconnecting from the last position misses nothing and
     // repeats nothing.
     drop(watch);
-    let later = app
-        .referrals(Some(&station.other_his_key))
-        .create_referral(station.referral_request(&station.other_department, "later"))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let later = create_other_referral(&app, &station, "later").await;
     let resumed_request = WatchReferralEventsRequest {
         start_at: Some(watch_referral_events_request::StartAt::AfterSequence(
             seen.sequence,

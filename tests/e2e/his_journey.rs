@@ -5,20 +5,11 @@
 //! cancellation of a held referral whose order number then comes free.
 
 use crate::support::{
-    Engine, Station, Stream, TestApp, accept, error_metadata, next_item, refusal, withdrawal,
+    Engine, Station, TestApp, accept, error_metadata, next_event, next_item, refusal, withdrawal,
 };
 use prost_types::FieldMask;
 use yishe_proto::referral::watch_referral_events_response::Item;
 use yishe_proto::referral::*;
-
-/// The next event, passing over checkpoints.
-async fn next_event(stream: &mut Stream) -> ReferralEvent {
-    loop {
-        if let Item::Event(event) = next_item(stream).await {
-            return event;
-        }
-    }
-}
 
 fn with_order(
     station: &Station,

@@ -92,6 +92,22 @@ pub(crate) async fn create_referral(
         .unwrap()
 }
 
+/// Creates the seed station's standard referral from its second department, with that
+/// department's own HIS key.
+pub(crate) async fn create_other_referral(
+    app: &TestApp,
+    station: &Station,
+    request_id: &str,
+) -> Referral {
+    app.referrals(Some(&station.other_his_key))
+        .create_referral(station.referral_request(&station.other_department, request_id))
+        .await
+        .expect("create referral")
+        .into_inner()
+        .referral
+        .unwrap()
+}
+
 /// The station takes `referral` (接单), through `client` (a social worker's or a
 /// supervisor's).
 pub(crate) async fn accept(
@@ -139,5 +155,15 @@ pub(crate) fn withdrawal(
         note: note.into(),
         kind: CancelKind::Withdraw as i32,
         ..Default::default()
+    }
+}
+
+/// The next event of a watch, passing over checkpoints.
+pub(crate) async fn next_event(stream: &mut Stream) -> yishe_proto::referral::ReferralEvent {
+    use yishe_proto::referral::watch_referral_events_response::Item;
+    loop {
+        if let Item::Event(event) = next_item(stream).await {
+            return event;
+        }
     }
 }
