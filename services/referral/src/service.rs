@@ -76,13 +76,23 @@ impl ReferralService {
 
     async fn try_create(&self, ctx: &RequestContext, draft: ReferralDraft) -> Result<Attempt> {
         let now = ctx.now();
-        let draft = self.department_by_code(ctx, draft).await?;
+        // A department named by code is looked up in the create's own transaction,
+        // begun early for it; otherwise the transaction waits for a valid draft.
+        let (draft, tx) = if draft.department_code.trim().is_empty() {
+            (draft, None)
+        } else {
+            let mut tx = self.store.begin().await?;
+            (department_by_code(&mut *tx, ctx, draft).await?, Some(tx))
+        };
         let new = draft.validate(now).map_err(Error::Invalid)?;
         if !ctx.caller.may_refer_from(&new.hospital, &new.department) {
             return Err(Refusal::DepartmentNotAllowed.into());
         }
         let fingerprint = fingerprint(&new);
-        let mut tx = self.store.begin().await?;
+        let mut tx = match tx {
+            Some(tx) => tx,
+            None => self.store.begin().await?,
+        };
         match tx.get_department(new.department).await? {
             Some(d) if d.hospital == new.hospital => {}
             _ => {
@@ -143,48 +153,6 @@ impl ReferralService {
                 Err(refused)
             }
         }
-    }
-
-    /// The draft with its department named by id, when the HIS named it by its own
-    /// code: looked up in the hospital's departments.
-    async fn department_by_code(
-        &self,
-        ctx: &RequestContext,
-        mut draft: ReferralDraft,
-    ) -> Result<ReferralDraft> {
-        let code = draft.department_code.trim().to_owned();
-        let Some(hospital) = HospitalId::parse(&draft.hospital_id) else {
-            return Ok(draft);
-        };
-        if code.is_empty() {
-            return Ok(draft);
-        }
-        // Another hospital's codes are not looked up: whether they exist is not the
-        // caller's to learn. The create is then refused as any from there is.
-        if ctx.caller.hospital.as_ref() != Some(&hospital) {
-            return Err(Refusal::DepartmentNotAllowed.into());
-        }
-        let mut tx = self.store.begin().await?;
-        let found = tx.department_by_code(&hospital, &code).await?;
-        drop(tx);
-        let Some(department) = found else {
-            return Err(Error::Invalid(Violations::one(
-                "referral.department_code",
-                "is not a registered department code of this hospital",
-            )));
-        };
-        let id = department.id.to_string();
-        match draft.department_id.trim() {
-            "" => draft.department_id = id,
-            given if DepartmentId::parse(given) == Some(department.id) => {}
-            _ => {
-                return Err(Error::Invalid(Violations::one(
-                    "referral.department_code",
-                    "names another department than referral.department_id",
-                )));
-            }
-        }
-        Ok(draft)
     }
 
     /// The refusal of a create whose order number an open referral of the hospital
@@ -471,6 +439,46 @@ enum Attempt {
 /// How many overdue referrals one SLA check marks; the watch goes again at once after
 /// a full batch.
 pub(crate) const SLA_BATCH: u32 = 100;
+
+/// The draft with its department named by id, when the HIS named it by its own
+/// code: looked up in the hospital's departments.
+async fn department_by_code(
+    tx: &mut dyn Tx,
+    ctx: &RequestContext,
+    mut draft: ReferralDraft,
+) -> Result<ReferralDraft> {
+    let code = draft.department_code.trim().to_owned();
+    let Some(hospital) = HospitalId::parse(&draft.hospital_id) else {
+        return Ok(draft);
+    };
+    if code.is_empty() {
+        return Ok(draft);
+    }
+    // Another hospital's codes are not looked up: whether they exist is not the
+    // caller's to learn. The create is then refused as any from there is.
+    if ctx.caller.hospital.as_ref() != Some(&hospital) {
+        return Err(Refusal::DepartmentNotAllowed.into());
+    }
+    let found = tx.department_by_code(&hospital, &code).await?;
+    let Some(department) = found else {
+        return Err(Error::Invalid(Violations::one(
+            "referral.department_code",
+            "is not a registered department code of this hospital",
+        )));
+    };
+    let id = department.id.to_string();
+    match draft.department_id.trim() {
+        "" => draft.department_id = id,
+        given if DepartmentId::parse(given) == Some(department.id) => {}
+        _ => {
+            return Err(Error::Invalid(Violations::one(
+                "referral.department_code",
+                "names another department than referral.department_id",
+            )));
+        }
+    }
+    Ok(draft)
+}
 
 /// A create that sends a declined referral again: the declined one must be the
 /// caller's to see, REJECTED, and the same patient's.
