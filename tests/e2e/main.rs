@@ -17,4 +17,5 @@ mod permissions;
 mod referral_errors;
 mod referral_lifecycle;
 mod reroute;
+mod stations;
 mod tokens;

@@ -23,6 +23,7 @@ async fn spawn(engine: Engine) -> Option<(TestApp, Station)> {
                 certificate_subject: "oncology-his.h1.test".into(),
                 ..Default::default()
             }),
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -47,7 +47,9 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (REFERRAL, "AssignReferral") => &[Supervisor],
         (REFERRAL, "CancelReferral") => &[His, Supervisor],
         (REFERRAL, "UpdateReferral") => &[His],
-        (DIRECTORY, "ListDepartments") => &[His, Worker, Supervisor, Admin],
+        (DIRECTORY, "ListDepartments" | "GetStation" | "ListStations") => {
+            &[His, Worker, Supervisor, Admin]
+        }
         (DIRECTORY, "ListSocialWorkers") => &[Supervisor, Admin],
         (DIRECTORY, _) => &[Admin],
         (AUDIT, _) => &[Auditor],
@@ -147,7 +149,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        33,
+        36,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {
@@ -209,6 +211,7 @@ async fn a_read_only_key_only_reads(app: TestApp, station: Station) {
                 read_only: true,
                 ..Default::default()
             }),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -300,6 +303,7 @@ async fn every_method_for_a_client_certificate(engine: crate::support::Engine) {
                 certificate_subject: "oncology-his".into(),
                 ..Default::default()
             }),
+            ..Default::default()
         })
         .await
         .unwrap();

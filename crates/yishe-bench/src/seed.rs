@@ -39,6 +39,7 @@ impl Station {
                     name: "Oncology 肿瘤科".into(),
                     ..Default::default()
                 }),
+                ..Default::default()
             })
             .await
             .expect("create a department")
@@ -62,6 +63,7 @@ impl Station {
                             department_ids: departments,
                             ..Default::default()
                         }),
+                        ..Default::default()
                     })
                     .await
                     .expect("create a key")

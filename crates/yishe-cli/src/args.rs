@@ -58,6 +58,9 @@ pub(crate) enum Command {
     /// Referrals: create, read, list, and the station's answers.
     #[command(subcommand)]
     Referral(ReferralCommand),
+    /// Stations referrals go to: their reasons and load.
+    #[command(subcommand)]
+    Station(StationCommand),
     /// Hospital departments.
     #[command(subcommand)]
     Department(DepartmentCommand),
@@ -416,6 +419,24 @@ pub(crate) struct CreateReferral {
     /// The station to send it to; empty for the installation's default.
     #[arg(long, default_value = "")]
     pub(crate) station: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StationCommand {
+    /// List the stations with their capacity and load.
+    List,
+    /// Show one station.
+    Get { id: String },
+    /// Rename your station or set the reasons it takes (station admin key).
+    Update {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The reasons it takes, comma-separated (FINANCIAL_HARDSHIP,...); an empty
+        /// value for every reason.
+        #[arg(long, value_delimiter = ',')]
+        reasons: Option<Vec<String>>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

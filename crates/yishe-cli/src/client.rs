@@ -73,7 +73,10 @@ impl Connection {
         EncryptionServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 
-    pub(crate) fn directory(&self) -> DirectoryServiceClient<InterceptedService<Channel, Bearer>> {
+    pub(crate) fn directory(&self) -> DirectoryClient {
         DirectoryServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 }
+
+/// The directory client the CLI's commands use.
+pub(crate) type DirectoryClient = DirectoryServiceClient<InterceptedService<Channel, Bearer>>;

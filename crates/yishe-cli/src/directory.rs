@@ -1,12 +1,109 @@
-//! `yishe department …`, `yishe worker …`, `yishe key …`
+//! `yishe station …`, `yishe department …`, `yishe worker …`, `yishe key …`
+
+use std::future::Future;
 
 use yishe_proto::directory::*;
+use yishe_proto::referral::ReferralReason;
 
-use crate::args::{DepartmentCommand, KeyCommand, WorkerCommand};
-use crate::client::Connection;
+use crate::args::{DepartmentCommand, KeyCommand, StationCommand, WorkerCommand};
+use crate::client::{Connection, DirectoryClient};
 use crate::enums::parse;
 use crate::failure::Failure;
 use crate::output;
+
+/// Every item of a paged directory list: `page` reads the page after a token and
+/// returns its items and the next token (empty on the last).
+async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, Failure>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, String), tonic::Status>>,
+{
+    let mut all = Vec::new();
+    let mut token = String::new();
+    loop {
+        let (items, next) = page(token).await?;
+        all.extend(items);
+        if next.is_empty() {
+            return Ok(all);
+        }
+        token = next;
+    }
+}
+
+pub(crate) async fn station(command: StationCommand, c: &Connection) -> Result<(), Failure> {
+    let mut client = c.directory();
+    match command {
+        StationCommand::List => {
+            let stations = all_pages(|page_token| {
+                let mut client = client.clone();
+                async move {
+                    let r = client
+                        .list_stations(ListStationsRequest {
+                            page_token,
+                            ..Default::default()
+                        })
+                        .await?
+                        .into_inner();
+                    Ok((r.stations, r.next_page_token))
+                }
+            })
+            .await?;
+            output::stations(c.output, &stations);
+        }
+        StationCommand::Get { id } => {
+            let got = client
+                .get_station(GetStationRequest { station_id: id })
+                .await?
+                .into_inner();
+            output::station(c.output, &got.station.unwrap_or_default());
+        }
+        StationCommand::Update { id, name, reasons } => {
+            let current = client
+                .get_station(GetStationRequest {
+                    station_id: id.clone(),
+                })
+                .await?
+                .into_inner()
+                .station
+                .unwrap_or_default();
+            let mut paths = Vec::new();
+            let mut station = Station {
+                id,
+                etag: current.etag,
+                ..Default::default()
+            };
+            if let Some(name) = name {
+                station.display_name = name;
+                paths.push("display_name".to_owned());
+            }
+            if let Some(reasons) = reasons {
+                station.referral_reasons = reasons
+                    .iter()
+                    .filter(|r| !r.trim().is_empty())
+                    .map(|r| {
+                        parse(
+                            "REFERRAL_REASON_",
+                            r,
+                            ReferralReason::from_str_name,
+                            "referral reason",
+                        )
+                        .map(|r| r as i32)
+                    })
+                    .collect::<Result<_, _>>()?;
+                paths.push("referral_reasons".to_owned());
+            }
+            let updated = client
+                .update_station(UpdateStationRequest {
+                    station: Some(station),
+                    update_mask: Some(prost_types::FieldMask { paths }),
+                })
+                .await?
+                .into_inner();
+            output::station(c.output, &updated.station.unwrap_or_default());
+        }
+    }
+    Ok(())
+}
 
 pub(crate) async fn department(command: DepartmentCommand, c: &Connection) -> Result<(), Failure> {
     let mut client = c.directory();
@@ -25,19 +122,29 @@ pub(crate) async fn department(command: DepartmentCommand, c: &Connection) -> Re
             let created = client
                 .create_department(CreateDepartmentRequest {
                     department: Some(department),
+                    ..Default::default()
                 })
                 .await?
                 .into_inner();
             output::department(c.output, &created.department.unwrap_or_default());
         }
         DepartmentCommand::List { hospital } => {
-            let list = client
-                .list_departments(ListDepartmentsRequest {
-                    hospital_id: hospital,
-                })
-                .await?
-                .into_inner();
-            output::departments(c.output, &list.departments);
+            let departments = all_pages(|page_token| {
+                let (mut client, hospital_id) = (client.clone(), hospital.clone());
+                async move {
+                    let r = client
+                        .list_departments(ListDepartmentsRequest {
+                            hospital_id,
+                            page_token,
+                            ..Default::default()
+                        })
+                        .await?
+                        .into_inner();
+                    Ok((r.departments, r.next_page_token))
+                }
+            })
+            .await?;
+            output::departments(c.output, &departments);
         }
     }
     Ok(())
@@ -70,6 +177,7 @@ pub(crate) async fn worker(command: WorkerCommand, c: &Connection) -> Result<(),
             let created = client
                 .create_social_worker(CreateSocialWorkerRequest {
                     social_worker: Some(worker),
+                    ..Default::default()
                 })
                 .await?
                 .into_inner();
@@ -86,14 +194,8 @@ pub(crate) async fn worker(command: WorkerCommand, c: &Connection) -> Result<(),
             let etag = match etag {
                 Some(etag) => etag,
                 None => {
-                    let all = client
-                        .list_social_workers(ListSocialWorkersRequest {
-                            include_inactive: true,
-                        })
-                        .await?
-                        .into_inner();
-                    all.social_workers
-                        .into_iter()
+                    let all = workers(&client, true).await?;
+                    all.into_iter()
                         .find(|w| w.id == id)
                         .map(|w| w.etag)
                         .ok_or_else(|| {
@@ -131,16 +233,32 @@ pub(crate) async fn worker(command: WorkerCommand, c: &Connection) -> Result<(),
             output::worker(c.output, &updated.social_worker.unwrap_or_default());
         }
         WorkerCommand::List { all } => {
-            let list = client
-                .list_social_workers(ListSocialWorkersRequest {
-                    include_inactive: all,
-                })
-                .await?
-                .into_inner();
-            output::workers(c.output, &list.social_workers);
+            output::workers(c.output, &workers(&client, all).await?);
         }
     }
     Ok(())
+}
+
+/// Every social worker of the caller's station.
+async fn workers(
+    client: &DirectoryClient,
+    include_inactive: bool,
+) -> Result<Vec<SocialWorker>, Failure> {
+    all_pages(|page_token| {
+        let mut client = client.clone();
+        async move {
+            let r = client
+                .list_social_workers(ListSocialWorkersRequest {
+                    include_inactive,
+                    page_token,
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            Ok((r.social_workers, r.next_page_token))
+        }
+    })
+    .await
 }
 
 pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failure> {
@@ -167,7 +285,10 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
                 ..Default::default()
             };
             let created = client
-                .create_api_key(CreateApiKeyRequest { api_key: Some(key) })
+                .create_api_key(CreateApiKeyRequest {
+                    api_key: Some(key),
+                    ..Default::default()
+                })
                 .await?
                 .into_inner();
             output::key(
@@ -177,13 +298,22 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
             );
         }
         KeyCommand::List { all } => {
-            let list = client
-                .list_api_keys(ListApiKeysRequest {
-                    include_revoked: all,
-                })
-                .await?
-                .into_inner();
-            output::keys(c.output, &list.api_keys);
+            let keys = all_pages(|page_token| {
+                let mut client = client.clone();
+                async move {
+                    let r = client
+                        .list_api_keys(ListApiKeysRequest {
+                            include_revoked: all,
+                            page_token,
+                            ..Default::default()
+                        })
+                        .await?
+                        .into_inner();
+                    Ok((r.api_keys, r.next_page_token))
+                }
+            })
+            .await?;
+            output::keys(c.output, &keys);
         }
         KeyCommand::Revoke { id } => {
             let revoked = client

@@ -36,6 +36,7 @@ async fn main() -> ExitCode {
         let connection = client::Connection::open(&cli.global).await?;
         match cli.command {
             args::Command::Referral(command) => referral::run(command, &connection).await,
+            args::Command::Station(command) => directory::station(command, &connection).await,
             args::Command::Department(command) => directory::department(command, &connection).await,
             args::Command::Worker(command) => directory::worker(command, &connection).await,
             args::Command::Key(command) => directory::key(command, &connection).await,

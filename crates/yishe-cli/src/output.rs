@@ -2,7 +2,7 @@
 
 use comfy_table::Table;
 use serde_json::{Value, json};
-use yishe_proto::directory::{ApiKey, Department, SocialWorker};
+use yishe_proto::directory::{ApiKey, Department, SocialWorker, Station};
 use yishe_proto::referral::{Referral, ReferralEvent};
 
 use crate::args::Output;
@@ -84,6 +84,20 @@ pub(crate) fn event_json(e: &ReferralEvent) -> Value {
         "station_id": e.station_id,
         "assigned_worker_id": e.assigned_worker_id,
         "occur_time": time(&e.occur_time),
+    })
+}
+
+fn station_json(s: &Station) -> Value {
+    json!({
+        "id": s.id,
+        "display_name": s.display_name,
+        "referral_reasons": s.referral_reasons().map(|x| short("REFERRAL_REASON_", x.as_str_name())).collect::<Vec<_>>(),
+        "caseload_capacity": s.caseload_capacity,
+        "open_cases": s.open_cases,
+        "waiting_referrals": s.waiting_referrals,
+        "active_social_workers": s.active_social_workers,
+        "update_time": time(&s.update_time),
+        "etag": s.etag,
     })
 }
 
@@ -244,6 +258,27 @@ pub(crate) fn event(output: Output, e: &ReferralEvent) {
             short("REFERRAL_STATUS_", e.status().as_str_name())
         ),
     }
+}
+
+pub(crate) fn station(output: Output, s: &Station) {
+    record(output, station_json(s));
+}
+
+pub(crate) fn stations(output: Output, list: &[Station]) {
+    let columns = [
+        "id",
+        "display_name",
+        "caseload_capacity",
+        "open_cases",
+        "waiting_referrals",
+        "active_social_workers",
+    ];
+    rows(
+        output,
+        list.iter().map(station_json).collect(),
+        &columns,
+        None,
+    );
 }
 
 pub(crate) fn department(output: Output, d: &Department) {

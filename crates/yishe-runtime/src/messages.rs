@@ -56,7 +56,7 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ),
     (
         "REQUEST_ID_REUSED",
-        "该 request_id 已用于另一份不同内容的转介。",
+        "该 request_id 已用于另一份不同内容的请求。",
     ),
     (
         "CURSOR_AHEAD_OF_FEED",
@@ -106,6 +106,8 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ("ALREADY_ACKNOWLEDGED", "该风险标记已被确认。"),
     // Directory and keys.
     ("API_KEY_NOT_FOUND", "未找到该 API 密钥。"),
+    ("STATION_NOT_FOUND", "未找到该社工站。"),
+    ("DEPARTMENT_CODE_IN_USE", "该医院已有使用此编码的科室。"),
     (
         "KEYS_FROM_ENVIRONMENT",
         "加密密钥来自环境变量（YISHE_ENCRYPTION_KEYS），请在那里轮换。",

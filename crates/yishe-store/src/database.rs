@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::{
     AssessmentRepo, AuditChain, AuditLog, DirectoryRepo, EventLog, FeedRelay, Gauges, KeyLookup,
-    Maintenance, QueryPlans, ReferralReads, ReferralRepo, Result,
+    Maintenance, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo,
 };
 
 /// Which engine a database runs on.
@@ -24,7 +24,9 @@ pub enum Engine {
 /// (the change, its event, its audit row), so the transaction spans the repositories:
 /// a new repository is one more trait here.
 #[async_trait]
-pub trait Tx: ReferralRepo + AssessmentRepo + DirectoryRepo + EventLog + AuditLog + Send {
+pub trait Tx:
+    ReferralRepo + AssessmentRepo + DirectoryRepo + StationRepo + EventLog + AuditLog + Send
+{
     async fn commit(self: Box<Self>) -> Result<()>;
 }
 

@@ -36,6 +36,7 @@ pub trait DirectoryRepo {
     ) -> Result<Vec<SocialWorker>>;
 
     async fn insert_api_key(&mut self, key: &ApiKey) -> Result<()>;
+    async fn get_api_key(&mut self, id: ApiKeyId) -> Result<Option<ApiKey>>;
     async fn list_api_keys(&mut self, include_revoked: bool) -> Result<Vec<ApiKey>>;
     /// Marks the key revoked (once); `None` if there is no such key.
     async fn revoke_api_key(&mut self, id: ApiKeyId, at: DateTime<Utc>) -> Result<Option<ApiKey>>;

@@ -29,6 +29,7 @@ mod referrals;
 mod rows;
 mod sql;
 mod sqlite;
+mod stations;
 
 pub use assessments::{AssessmentRepo, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
@@ -47,3 +48,4 @@ pub use plans::QueryPlans;
 pub use postgres::PostgresDatabase;
 pub use referrals::{CreateOutcome, Created, ReferralReads, ReferralRepo};
 pub use sqlite::SqliteDatabase;
+pub use stations::{DirectoryRequest, StationRepo};

@@ -45,6 +45,7 @@ impl Station {
                             name: format!("{code} department"),
                             ..Default::default()
                         }),
+                        ..Default::default()
                     })
                     .await
                     .expect("create department")
@@ -67,6 +68,7 @@ impl Station {
                             caseload_limit: 10,
                             ..Default::default()
                         }),
+                        ..Default::default()
                     })
                     .await
                     .expect("create worker")
@@ -92,6 +94,7 @@ impl Station {
                             social_worker_id: worker,
                             ..Default::default()
                         }),
+                        ..Default::default()
                     })
                     .await
                     .expect("create key")
@@ -194,6 +197,7 @@ impl Station {
                     department_ids: vec![self.department.clone()],
                     ..Default::default()
                 }),
+                ..Default::default()
             })
             .await
             .expect("create a second HIS key")

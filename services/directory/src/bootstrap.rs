@@ -1,11 +1,11 @@
-//! The first start: with no station-admin key in the database, one is created, its
-//! secret written to a file only the server's user can read, so that a new
-//! installation can be used at once.
+//! The first start: the installation's station is registered, and with no
+//! station-admin key in the database one is created, its secret written to a file only
+//! the server's user can read, so that a new installation can be used at once.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use yishe_domain::directory::ApiKey;
+use yishe_domain::directory::{ApiKey, Station};
 use yishe_domain::ids::ApiKeyId;
 use yishe_domain::{AuditAction, Clock, Role, StationId};
 use yishe_runtime::auth::secrets;
@@ -21,6 +21,26 @@ pub const ADMIN_KEY_FILE: &str = "admin.key";
 pub struct FirstAdminKey {
     pub path: PathBuf,
     pub secret: String,
+}
+
+/// Registers the installation's station unless it is registered: named by its id,
+/// taking every reason, until its admin says otherwise.
+pub async fn register_station(store: &Store, clock: &dyn Clock, station: &StationId) -> Result<()> {
+    let at = clock.now();
+    let mut tx = store.begin().await?;
+    if tx
+        .register_station(&Station::registered(station.clone(), at))
+        .await?
+    {
+        tx.append_audit(&AuditEntry::system(
+            AuditAction::StationRegister,
+            station,
+            at,
+        ))
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates the first station-admin key unless a valid one exists.

@@ -12,6 +12,12 @@ pub enum Refusal {
     SocialWorkerNotFound,
     #[error("api key not found")]
     ApiKeyNotFound,
+    #[error("station not found")]
+    StationNotFound,
+    #[error("the hospital already has a department with this code")]
+    DepartmentCodeInUse,
+    #[error("the request id was used before for another request")]
+    RequestIdReused,
     /// Rotation rewrites the key file; keys given in the environment are rotated there.
     #[error(
         "the encryption keys come from the environment (YISHE_ENCRYPTION_KEYS): rotate them there"
@@ -24,7 +30,10 @@ pub enum Refusal {
 impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Refusal::SocialWorkerNotFound | Refusal::ApiKeyNotFound => Code::NotFound,
+            Refusal::SocialWorkerNotFound | Refusal::ApiKeyNotFound | Refusal::StationNotFound => {
+                Code::NotFound
+            }
+            Refusal::DepartmentCodeInUse | Refusal::RequestIdReused => Code::AlreadyExists,
             Refusal::KeysFromEnvironment => Code::FailedPrecondition,
             Refusal::KeyFile(_) => Code::Internal,
         }
@@ -34,6 +43,9 @@ impl ServiceError for Refusal {
         match self {
             Refusal::SocialWorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
             Refusal::ApiKeyNotFound => "API_KEY_NOT_FOUND",
+            Refusal::StationNotFound => "STATION_NOT_FOUND",
+            Refusal::DepartmentCodeInUse => "DEPARTMENT_CODE_IN_USE",
+            Refusal::RequestIdReused => "REQUEST_ID_REUSED",
             Refusal::KeysFromEnvironment => "KEYS_FROM_ENVIRONMENT",
             Refusal::KeyFile(_) => "INTERNAL",
         }

@@ -9,6 +9,7 @@ use yishe_runtime::auth::context;
 use yishe_runtime::status;
 use yishe_runtime::use_case::run;
 
+use crate::idempotency::request_id;
 use crate::service::DirectoryService;
 
 /// The gRPC face of the directory service.
@@ -25,14 +26,58 @@ impl DirectoryGrpc {
 
 #[tonic::async_trait]
 impl Rpc for DirectoryGrpc {
+    async fn get_station(
+        &self,
+        request: Request<GetStationRequest>,
+    ) -> Result<Response<GetStationResponse>, Status> {
+        context(&request)?;
+        let id = convert::get_station_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let station = run(async move { service.get_station(&id).await }).await?;
+        Ok(Response::new(GetStationResponse {
+            station: Some(convert::station_to_proto(&station)),
+        }))
+    }
+
+    async fn list_stations(
+        &self,
+        request: Request<ListStationsRequest>,
+    ) -> Result<Response<ListStationsResponse>, Status> {
+        context(&request)?;
+        let r = request.into_inner();
+        let page = convert::page_request(r.page_size, &r.page_token).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let page = run(async move { service.list_stations(page).await }).await?;
+        Ok(Response::new(ListStationsResponse {
+            stations: page.items.iter().map(convert::station_to_proto).collect(),
+            next_page_token: page.next_page_token(),
+        }))
+    }
+
+    async fn update_station(
+        &self,
+        request: Request<UpdateStationRequest>,
+    ) -> Result<Response<UpdateStationResponse>, Status> {
+        let ctx = context(&request)?;
+        let update =
+            convert::update_station_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let station = run(async move { service.update_station(&ctx, update).await }).await?;
+        Ok(Response::new(UpdateStationResponse {
+            station: Some(convert::station_to_proto(&station)),
+        }))
+    }
+
     async fn create_department(
         &self,
         request: Request<CreateDepartmentRequest>,
     ) -> Result<Response<CreateDepartmentResponse>, Status> {
         let ctx = context(&request)?;
-        let draft = convert::create_department_request(request.into_inner());
+        let (draft, id) = convert::create_department_request(request.into_inner());
+        let id = request_id(&id).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let department = run(async move { service.create_department(&ctx, draft).await }).await?;
+        let department =
+            run(async move { service.create_department(&ctx, draft, id).await }).await?;
         Ok(Response::new(CreateDepartmentResponse {
             department: Some(convert::department_to_proto(&department)),
         }))
@@ -43,16 +88,17 @@ impl Rpc for DirectoryGrpc {
         request: Request<ListDepartmentsRequest>,
     ) -> Result<Response<ListDepartmentsResponse>, Status> {
         let ctx = context(&request)?;
-        let hospital =
+        let (hospital, page) =
             convert::list_departments_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let departments =
-            run(async move { service.list_departments(&ctx, hospital).await }).await?;
+        let page = run(async move { service.list_departments(&ctx, hospital, page).await }).await?;
         Ok(Response::new(ListDepartmentsResponse {
-            departments: departments
+            departments: page
+                .items
                 .iter()
                 .map(convert::department_to_proto)
                 .collect(),
+            next_page_token: page.next_page_token(),
         }))
     }
 
@@ -61,9 +107,10 @@ impl Rpc for DirectoryGrpc {
         request: Request<CreateSocialWorkerRequest>,
     ) -> Result<Response<CreateSocialWorkerResponse>, Status> {
         let ctx = context(&request)?;
-        let draft = convert::create_worker_request(request.into_inner());
+        let (draft, id) = convert::create_worker_request(request.into_inner());
+        let id = request_id(&id).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let worker = run(async move { service.create_worker(&ctx, draft).await }).await?;
+        let worker = run(async move { service.create_worker(&ctx, draft, id).await }).await?;
         Ok(Response::new(CreateSocialWorkerResponse {
             social_worker: Some(convert::worker_to_proto(&worker)),
         }))
@@ -88,12 +135,14 @@ impl Rpc for DirectoryGrpc {
         request: Request<ListSocialWorkersRequest>,
     ) -> Result<Response<ListSocialWorkersResponse>, Status> {
         let ctx = context(&request)?;
-        let include_inactive = request.get_ref().include_inactive;
+        let r = request.into_inner();
+        let page = convert::page_request(r.page_size, &r.page_token).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let workers =
-            run(async move { service.list_workers(&ctx, include_inactive).await }).await?;
+        let page =
+            run(async move { service.list_workers(&ctx, r.include_inactive, page).await }).await?;
         Ok(Response::new(ListSocialWorkersResponse {
-            social_workers: workers.iter().map(convert::worker_to_proto).collect(),
+            social_workers: page.items.iter().map(convert::worker_to_proto).collect(),
+            next_page_token: page.next_page_token(),
         }))
     }
 
@@ -102,9 +151,11 @@ impl Rpc for DirectoryGrpc {
         request: Request<CreateApiKeyRequest>,
     ) -> Result<Response<CreateApiKeyResponse>, Status> {
         let ctx = context(&request)?;
-        let draft = convert::create_key_request(request.into_inner());
+        let (draft, id) = convert::create_key_request(request.into_inner());
+        let id = request_id(&id).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let (key, secret) = run(async move { service.create_api_key(&ctx, draft).await }).await?;
+        let (key, secret) =
+            run(async move { service.create_api_key(&ctx, draft, id).await }).await?;
         Ok(Response::new(CreateApiKeyResponse {
             api_key: Some(convert::key_to_proto(&key)),
             secret,
@@ -116,11 +167,13 @@ impl Rpc for DirectoryGrpc {
         request: Request<ListApiKeysRequest>,
     ) -> Result<Response<ListApiKeysResponse>, Status> {
         context(&request)?;
-        let include_revoked = request.get_ref().include_revoked;
+        let r = request.into_inner();
+        let page = convert::page_request(r.page_size, &r.page_token).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let keys = run(async move { service.list_api_keys(include_revoked).await }).await?;
+        let page = run(async move { service.list_api_keys(r.include_revoked, page).await }).await?;
         Ok(Response::new(ListApiKeysResponse {
-            api_keys: keys.iter().map(convert::key_to_proto).collect(),
+            api_keys: page.items.iter().map(convert::key_to_proto).collect(),
+            next_page_token: page.next_page_token(),
         }))
     }
 

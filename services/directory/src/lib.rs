@@ -1,4 +1,4 @@
-//! The directory service: the hospital departments that refer, the station's social
+//! The directory service: the stations referrals go to, the hospital departments that refer, the station's social
 //! workers, and the API keys callers authenticate with; the first-start admin key; and
 //! the station admin's control of the encryption keys.
 
@@ -7,7 +7,9 @@ mod encryption;
 mod encryption_grpc;
 mod error;
 mod grpc;
+mod idempotency;
 mod service;
+mod stations;
 
 use std::path::PathBuf;
 
@@ -16,7 +18,7 @@ use yishe_proto::security::encryption_service_server::EncryptionServiceServer;
 use yishe_runtime::{Process, Services, Shutdown, StartError};
 use yishe_store::Store;
 
-pub use bootstrap::{ADMIN_KEY_FILE, FirstAdminKey, ensure_admin_key};
+pub use bootstrap::{ADMIN_KEY_FILE, FirstAdminKey, ensure_admin_key, register_station};
 pub use error::Error;
 
 use crate::encryption::EncryptionService;

@@ -1,16 +1,35 @@
 //! The directory use-cases: departments, social workers and API keys of the station.
-//! Each administrative change is audited in its own transaction.
+//! Each administrative change is audited in its own transaction; creates with a
+//! request id replay for a resend.
 
 use yishe_domain::directory::{
-    ApiKey, Department, DepartmentDraft, KeyDraft, KeyReferences, SocialWorker, UpdateWorker,
-    WorkerDraft,
+    ApiKey, Department, DepartmentDraft, DirectoryCursor, KeyDraft, KeyReferences, SocialWorker,
+    UpdateWorker, WorkerDraft, key_of, page_of,
 };
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::{AuditAction, HospitalId, Outcome, Role, StationId, Violations};
+use yishe_domain::{
+    AuditAction, DepartmentId, HospitalId, Outcome, Page, PageRequest, Role, SocialWorkerId,
+    StationId, Violations,
+};
 use yishe_runtime::auth::{RequestContext, secrets};
 use yishe_store::{Store, Tx};
 
 use crate::error::{Error, Refusal, Result};
+use crate::idempotency::Idempotent;
+
+/// Runs an idempotent create, and once more when it met a unique rule: a concurrent
+/// resend of the same request may have taken the code or the request id first, and
+/// once that has committed the second try replays it.
+async fn replaying<T, F, Fut>(create: F) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    match create().await {
+        Err(Error::Store(yishe_store::Error::AlreadyExists(_))) => create().await,
+        done => done,
+    }
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct DirectoryService {
@@ -32,19 +51,59 @@ impl DirectoryService {
         Self { store }
     }
 
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub(crate) async fn create_department(
         &self,
         ctx: &RequestContext,
         draft: DepartmentDraft,
+        request_id: Option<String>,
     ) -> Result<Department> {
+        let station = station_of(ctx)?;
+        let idempotent = Idempotent::of(&station, request_id, "department", &draft);
         let department = draft.validate(ctx.now()).map_err(Error::Invalid)?;
+        replaying(|| self.try_create_department(ctx, &department, idempotent.as_ref())).await
+    }
+
+    async fn try_create_department(
+        &self,
+        ctx: &RequestContext,
+        department: &Department,
+        idempotent: Option<&Idempotent>,
+    ) -> Result<Department> {
         let mut tx = self.store.begin().await?;
-        tx.insert_department(&department).await?;
+        if let Some(idempotent) = idempotent
+            && let Some(id) = idempotent.earlier(&mut *tx).await?
+        {
+            let id = DepartmentId::from_uuid(id);
+            let earlier = tx.get_department(id).await?.ok_or_else(|| {
+                yishe_store::Error::Corrupt("a request names a missing department".into())
+            })?;
+            tx.append_audit(&ctx.audit(AuditAction::DepartmentCreateReplay, id, Outcome::Ok))
+                .await?;
+            tx.commit().await?;
+            return Ok(earlier);
+        }
+        match tx.insert_department(department).await {
+            // With a request id, the code may be a concurrent resend's: `replaying`
+            // tries again and finds it.
+            Err(yishe_store::Error::AlreadyExists(_)) if idempotent.is_none() => {
+                return Err(Refusal::DepartmentCodeInUse.into());
+            }
+            inserted => inserted?,
+        }
+        if let Some(idempotent) = idempotent {
+            idempotent
+                .record(&mut *tx, department.id.as_uuid(), ctx.now())
+                .await?;
+        }
         tx.append_audit(&ctx.audit(AuditAction::DepartmentCreate, department.id, Outcome::Ok))
             .await?;
         tx.commit().await?;
-        Ok(department)
+        Ok(department.clone())
     }
 
     /// HIS integrations see their own hospital's departments only.
@@ -52,18 +111,24 @@ impl DirectoryService {
         &self,
         ctx: &RequestContext,
         requested: Option<HospitalId>,
-    ) -> Result<Vec<Department>> {
+        page: PageRequest<DirectoryCursor>,
+    ) -> Result<Page<Department, DirectoryCursor>> {
         let hospital = match (ctx.caller.role, &ctx.caller.hospital) {
             (Role::HisIntegration, own) => {
                 if requested.is_some() && requested.as_ref() != own.as_ref() {
-                    return Ok(Vec::new());
+                    return Ok(page_of(Vec::new(), |_: &Department| String::new(), page));
                 }
                 own.clone()
             }
             _ => requested,
         };
         let mut tx = self.store.begin().await?;
-        Ok(tx.list_departments(hospital.as_ref()).await?)
+        let departments = tx.list_departments(hospital.as_ref()).await?;
+        Ok(page_of(
+            departments,
+            |d| key_of(&[d.hospital.as_str(), &d.code]),
+            page,
+        ))
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
@@ -71,15 +136,43 @@ impl DirectoryService {
         &self,
         ctx: &RequestContext,
         draft: WorkerDraft,
+        request_id: Option<String>,
     ) -> Result<SocialWorker> {
         let station = station_of(ctx)?;
+        let idempotent = Idempotent::of(&station, request_id, "social_worker", &draft);
         let worker = draft.validate(station, ctx.now()).map_err(Error::Invalid)?;
+        replaying(|| self.try_create_worker(ctx, &worker, idempotent.as_ref())).await
+    }
+
+    async fn try_create_worker(
+        &self,
+        ctx: &RequestContext,
+        worker: &SocialWorker,
+        idempotent: Option<&Idempotent>,
+    ) -> Result<SocialWorker> {
         let mut tx = self.store.begin().await?;
-        tx.insert_worker(&worker).await?;
+        if let Some(idempotent) = idempotent
+            && let Some(id) = idempotent.earlier(&mut *tx).await?
+        {
+            let id = SocialWorkerId::from_uuid(id);
+            let earlier = tx.get_worker(id).await?.ok_or_else(|| {
+                yishe_store::Error::Corrupt("a request names a missing social worker".into())
+            })?;
+            tx.append_audit(&ctx.audit(AuditAction::SocialWorkerCreateReplay, id, Outcome::Ok))
+                .await?;
+            tx.commit().await?;
+            return Ok(earlier);
+        }
+        tx.insert_worker(worker).await?;
+        if let Some(idempotent) = idempotent {
+            idempotent
+                .record(&mut *tx, worker.id.as_uuid(), ctx.now())
+                .await?;
+        }
         tx.append_audit(&ctx.audit(AuditAction::SocialWorkerCreate, worker.id, Outcome::Ok))
             .await?;
         tx.commit().await?;
-        Ok(worker)
+        Ok(worker.clone())
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
@@ -109,10 +202,16 @@ impl DirectoryService {
         &self,
         ctx: &RequestContext,
         include_inactive: bool,
-    ) -> Result<Vec<SocialWorker>> {
+        page: PageRequest<DirectoryCursor>,
+    ) -> Result<Page<SocialWorker, DirectoryCursor>> {
         let station = station_of(ctx)?;
         let mut tx = self.store.begin().await?;
-        Ok(tx.list_workers(&station, include_inactive).await?)
+        let workers = tx.list_workers(&station, include_inactive).await?;
+        Ok(page_of(
+            workers,
+            |w| key_of(&[&w.display_name, &w.id.to_string()]),
+            page,
+        ))
     }
 
     /// Creates a key for the caller's station (or, for an HIS, for a hospital's
@@ -122,12 +221,39 @@ impl DirectoryService {
         &self,
         ctx: &RequestContext,
         draft: KeyDraft,
+        request_id: Option<String>,
     ) -> Result<(ApiKey, String)> {
         let station = station_of(ctx)?;
+        let idempotent = Idempotent::of(&station, request_id, "api_key", &draft);
+        replaying(|| self.try_create_api_key(ctx, &station, draft.clone(), idempotent.as_ref()))
+            .await
+    }
+
+    /// The key and its secret; a resend gets the first key without it (the secret is
+    /// never stored, so it cannot be shown twice).
+    async fn try_create_api_key(
+        &self,
+        ctx: &RequestContext,
+        station: &StationId,
+        draft: KeyDraft,
+        idempotent: Option<&Idempotent>,
+    ) -> Result<(ApiKey, String)> {
         let mut tx = self.store.begin().await?;
+        if let Some(idempotent) = idempotent
+            && let Some(id) = idempotent.earlier(&mut *tx).await?
+        {
+            let id = ApiKeyId::from_uuid(id);
+            let earlier = tx.get_api_key(id).await?.ok_or_else(|| {
+                yishe_store::Error::Corrupt("a request names a missing api key".into())
+            })?;
+            tx.append_audit(&ctx.audit(AuditAction::ApiKeyCreateReplay, id, Outcome::Ok))
+                .await?;
+            tx.commit().await?;
+            return Ok((earlier, String::new()));
+        }
         let known = references(&mut *tx, &draft).await?;
         let key = draft
-            .validate(&station, &known, ctx.now())
+            .validate(station, &known, ctx.now())
             .map_err(Error::Invalid)?;
         let secret = secrets::generate();
         let key = ApiKey {
@@ -135,6 +261,11 @@ impl DirectoryService {
             ..key
         };
         tx.insert_api_key(&key).await?;
+        if let Some(idempotent) = idempotent {
+            idempotent
+                .record(&mut *tx, key.id.as_uuid(), ctx.now())
+                .await?;
+        }
         tx.append_audit(&ctx.audit(AuditAction::ApiKeyCreate, key.id, Outcome::Ok))
             .await?;
         tx.commit().await?;
@@ -142,9 +273,15 @@ impl DirectoryService {
         Ok((key, secret))
     }
 
-    pub(crate) async fn list_api_keys(&self, include_revoked: bool) -> Result<Vec<ApiKey>> {
+    pub(crate) async fn list_api_keys(
+        &self,
+        include_revoked: bool,
+        page: PageRequest<DirectoryCursor>,
+    ) -> Result<Page<ApiKey, DirectoryCursor>> {
         let mut tx = self.store.begin().await?;
-        Ok(tx.list_api_keys(include_revoked).await?)
+        let keys = tx.list_api_keys(include_revoked).await?;
+        // Ids are time-ordered: by id is oldest first.
+        Ok(page_of(keys, |k| k.id.to_string(), page))
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]

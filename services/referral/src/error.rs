@@ -38,6 +38,9 @@ pub enum Refusal {
     /// to see.
     #[error("previous_referral_id names no referral you may see")]
     PreviousReferralNotFound,
+    /// The station a create names is not registered.
+    #[error("station_id names no registered station (ListStations lists them)")]
+    StationNotFound,
     /// Only a declined referral is sent again.
     #[error("the previous referral is {}, not REJECTED: only a declined referral is sent again", .0.as_str())]
     PreviousReferralNotRejected(yishe_domain::referral::Status),
@@ -57,9 +60,10 @@ pub enum Refusal {
 impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Refusal::NotFound | Refusal::WorkerNotFound | Refusal::PreviousReferralNotFound => {
-                Code::NotFound
-            }
+            Refusal::NotFound
+            | Refusal::WorkerNotFound
+            | Refusal::PreviousReferralNotFound
+            | Refusal::StationNotFound => Code::NotFound,
             Refusal::PreviousReferralNotRejected(_) => Code::FailedPrecondition,
             Refusal::DepartmentNotAllowed => Code::PermissionDenied,
             Refusal::RequestIdReused { .. } | Refusal::PlacerOrderIdInUse { .. } => {
@@ -80,6 +84,7 @@ impl ServiceError for Refusal {
             Refusal::RequestIdReused { .. } => "REQUEST_ID_REUSED",
             Refusal::PlacerOrderIdInUse { .. } => "PLACER_ORDER_ID_IN_USE",
             Refusal::PreviousReferralNotFound => "PREVIOUS_REFERRAL_NOT_FOUND",
+            Refusal::StationNotFound => "STATION_NOT_FOUND",
             Refusal::PreviousReferralNotRejected(_) => "PREVIOUS_REFERRAL_NOT_REJECTED",
             Refusal::ShuttingDown => "SHUTTING_DOWN",
             Refusal::CursorAheadOfFeed { .. } => "CURSOR_AHEAD_OF_FEED",

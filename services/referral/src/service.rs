@@ -102,6 +102,13 @@ impl ReferralService {
                 )));
             }
         }
+        // The installation's own station is registered on start; one named must be.
+        if let Some(station) = &new.station
+            && station != &self.default_station
+            && !tx.station_registered(station).await?
+        {
+            return Err(Refusal::StationNotFound.into());
+        }
         if let Some(previous) = new.previous_referral {
             check_previous(&mut *tx, ctx, previous, &new).await?;
         }

@@ -52,14 +52,22 @@ pub async fn start(
 ) -> Result<Running, StartError> {
     let process = Process::open(config, shutdown.clone(), clock).await?;
     let c = &process.config;
-    let first_admin_key = yishe_directory::ensure_admin_key(
-        &process.store,
-        process.clock.as_ref(),
-        &c.station.station(),
-        &c.database.data_dir,
-    )
-    .await
-    .map_err(|e| match e {
+    let bootstrap = async {
+        yishe_directory::register_station(
+            &process.store,
+            process.clock.as_ref(),
+            &c.station.station(),
+        )
+        .await?;
+        yishe_directory::ensure_admin_key(
+            &process.store,
+            process.clock.as_ref(),
+            &c.station.station(),
+            &c.database.data_dir,
+        )
+        .await
+    };
+    let first_admin_key = bootstrap.await.map_err(|e| match e {
         yishe_directory::Error::Store(s) => StartError::Database(s),
         other => StartError::DataDir {
             path: c.database.data_dir.display().to_string(),

@@ -30,9 +30,14 @@ named_enum!(
         RiskFlagList => "risk_flag.list",
         RiskFlagAcknowledge => "risk_flag.acknowledge",
         DepartmentCreate => "department.create",
+        DepartmentCreateReplay => "department.create.replay",
+        StationRegister => "station.register",
+        StationUpdate => "station.update",
         SocialWorkerCreate => "social_worker.create",
+        SocialWorkerCreateReplay => "social_worker.create.replay",
         SocialWorkerUpdate => "social_worker.update",
         ApiKeyCreate => "api_key.create",
+        ApiKeyCreateReplay => "api_key.create.replay",
         ApiKeyRevoke => "api_key.revoke",
         ApiKeyBootstrap => "api_key.bootstrap",
         AuditList => "audit.list",
@@ -94,6 +99,7 @@ mod tests {
             "social_worker"
         );
         assert_eq!(AuditAction::DepartmentCreate.resource_kind(), "department");
+        assert_eq!(AuditAction::StationUpdate.resource_kind(), "station");
         assert_eq!(AuditAction::AuditExport.resource_kind(), "audit_log");
         assert_eq!(
             AuditAction::EncryptionRotate.resource_kind(),

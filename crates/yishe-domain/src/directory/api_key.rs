@@ -47,7 +47,7 @@ const MAX_NAME: usize = 100;
 const MAX_SUBJECT: usize = 255;
 
 /// An API key as an administrator sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct KeyDraft {
     pub display_name: String,
     pub role: Option<Role>,

@@ -20,7 +20,7 @@ const MAX_NAME: usize = 100;
 const MAX_CODE: usize = 64;
 
 /// A department as an administrator sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, Clone, Default, PartialEq, Eq)]
 pub struct DepartmentDraft {
     pub hospital_id: String,
     pub code: String,

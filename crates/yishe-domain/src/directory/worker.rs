@@ -79,7 +79,7 @@ const MAX_NAME: usize = 100;
 
 /// A social worker as an administrator sends it (to create one, or the fields an
 /// update names).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, Clone, Default, PartialEq, Eq)]
 pub struct WorkerDraft {
     pub display_name: String,
     pub level: Option<CertificationLevel>,

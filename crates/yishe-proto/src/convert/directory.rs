@@ -1,38 +1,124 @@
 //! Directory messages.
 
 use yishe_domain::directory::{
-    ApiKey, CertificationLevel, Department, DepartmentDraft, KeyDraft, SocialWorker, UpdateWorker,
+    ApiKey, CertificationLevel, DIRECTORY_PAGES, Department, DepartmentDraft, DirectoryCursor,
+    KeyDraft, SocialWorker, Station, StationDraft, StationMask, UpdateStation, UpdateWorker,
     WorkerDraft, WorkerMask,
 };
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::{HospitalId, Role, SocialWorkerId, Violations};
+use yishe_domain::{HospitalId, PageRequest, Role, SocialWorkerId, StationId, Violations};
 
 use super::parse;
+use super::referral::{reason, reason_to_proto};
 use super::time::to_timestamp;
 use crate::directory as wire;
 
-pub fn create_department_request(r: wire::CreateDepartmentRequest) -> DepartmentDraft {
+/// A directory list's page as asked: `page_size` and `page_token`.
+pub fn page_request(
+    page_size: i32,
+    page_token: &str,
+) -> Result<PageRequest<DirectoryCursor>, Violations> {
+    let mut v = Violations::new();
+    let page = parse::page(
+        page_size,
+        page_token,
+        DIRECTORY_PAGES,
+        DirectoryCursor::parse,
+        &mut v,
+    );
+    v.into_result(page)
+}
+
+/// The department asked for and the request id it was sent with (raw).
+pub fn create_department_request(r: wire::CreateDepartmentRequest) -> (DepartmentDraft, String) {
     let d = r.department.unwrap_or_default();
-    DepartmentDraft {
+    let draft = DepartmentDraft {
         hospital_id: d.hospital_id,
         code: d.code,
         name: d.name,
+    };
+    (draft, r.request_id)
+}
+
+/// The hospital whose departments a caller lists (`None` for every hospital), and
+/// the page.
+pub fn list_departments_request(
+    r: wire::ListDepartmentsRequest,
+) -> Result<(Option<HospitalId>, PageRequest<DirectoryCursor>), Violations> {
+    let mut v = Violations::new();
+    let hospital = if r.hospital_id.trim().is_empty() {
+        None
+    } else {
+        let parsed = HospitalId::parse(&r.hospital_id);
+        if parsed.is_none() {
+            v.add(
+                "hospital_id",
+                "must be 1 to 64 letters, digits, '-', '_' or '.'",
+            );
+        }
+        parsed
+    };
+    let page = parse::page(
+        r.page_size,
+        &r.page_token,
+        DIRECTORY_PAGES,
+        DirectoryCursor::parse,
+        &mut v,
+    );
+    v.into_result((hospital, page))
+}
+
+/// The station a GetStation names.
+pub fn get_station_request(r: wire::GetStationRequest) -> Result<StationId, Violations> {
+    StationId::parse(&r.station_id).ok_or_else(|| {
+        Violations::one(
+            "station_id",
+            "is required: 1 to 64 letters, digits, '-', '_' or '.'",
+        )
+    })
+}
+
+pub fn update_station_request(r: wire::UpdateStationRequest) -> Result<UpdateStation, Violations> {
+    let mut v = Violations::new();
+    let mask = StationMask::parse(&r.update_mask.map(|m| m.paths).unwrap_or_default())
+        .map_err(|bad| parse::merge(&mut v, bad));
+    let s = r.station.unwrap_or_default();
+    let id = StationId::parse(&s.id);
+    if id.is_none() {
+        v.add(
+            "station.id",
+            "is required: 1 to 64 letters, digits, '-', '_' or '.'",
+        );
+    }
+    let etag = parse::etag("station.etag", &s.etag, &mut v);
+    let draft = StationDraft {
+        display_name: s.display_name,
+        reasons: s.referral_reasons.into_iter().map(reason).collect(),
+    };
+    match (id, etag, mask) {
+        (Some(id), Some(etag), Ok(mask)) if v.is_empty() => Ok(UpdateStation {
+            id,
+            etag,
+            draft,
+            mask,
+        }),
+        _ => Err(v),
     }
 }
 
-/// The hospital whose departments a caller lists; `None` for every hospital.
-pub fn list_departments_request(
-    r: wire::ListDepartmentsRequest,
-) -> Result<Option<HospitalId>, Violations> {
-    if r.hospital_id.trim().is_empty() {
-        return Ok(None);
+pub fn station_to_proto(s: &Station) -> wire::Station {
+    wire::Station {
+        id: s.id.to_string(),
+        display_name: s.display_name.clone(),
+        referral_reasons: s.reasons.iter().map(|r| reason_to_proto(*r)).collect(),
+        caseload_capacity: s.load.caseload_capacity,
+        open_cases: s.load.open_cases,
+        waiting_referrals: s.load.waiting_referrals,
+        active_social_workers: s.load.active_workers,
+        create_time: Some(to_timestamp(s.created_at)),
+        update_time: Some(to_timestamp(s.updated_at)),
+        etag: s.etag().to_string(),
     }
-    HospitalId::parse(&r.hospital_id).map(Some).ok_or_else(|| {
-        Violations::one(
-            "hospital_id",
-            "must be 1 to 64 letters, digits, '-', '_' or '.'",
-        )
-    })
 }
 
 fn worker_draft(w: wire::SocialWorker) -> WorkerDraft {
@@ -44,8 +130,12 @@ fn worker_draft(w: wire::SocialWorker) -> WorkerDraft {
     }
 }
 
-pub fn create_worker_request(r: wire::CreateSocialWorkerRequest) -> WorkerDraft {
-    worker_draft(r.social_worker.unwrap_or_default())
+/// The worker asked for and the request id it was sent with (raw).
+pub fn create_worker_request(r: wire::CreateSocialWorkerRequest) -> (WorkerDraft, String) {
+    (
+        worker_draft(r.social_worker.unwrap_or_default()),
+        r.request_id,
+    )
 }
 
 pub fn update_worker_request(
@@ -74,9 +164,10 @@ pub fn update_worker_request(
     }
 }
 
-pub fn create_key_request(r: wire::CreateApiKeyRequest) -> KeyDraft {
+/// The key asked for and the request id it was sent with (raw).
+pub fn create_key_request(r: wire::CreateApiKeyRequest) -> (KeyDraft, String) {
     let k = r.api_key.unwrap_or_default();
-    KeyDraft {
+    let draft = KeyDraft {
         display_name: k.display_name,
         role: role(k.role),
         hospital_id: k.hospital_id,
@@ -84,7 +175,8 @@ pub fn create_key_request(r: wire::CreateApiKeyRequest) -> KeyDraft {
         social_worker_id: k.social_worker_id,
         certificate_subject: k.certificate_subject,
         read_only: k.read_only,
-    }
+    };
+    (draft, r.request_id)
 }
 
 pub fn revoke_key_request(r: wire::RevokeApiKeyRequest) -> Result<ApiKeyId, Violations> {

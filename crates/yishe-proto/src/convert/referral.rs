@@ -32,12 +32,12 @@ pub fn priority_to_proto(p: Priority) -> common::Priority {
 
 /// The wire enums share the domain's names behind a prefix, so the mapping goes by
 /// name: one table, no chance of the two lists drifting apart silently.
-fn reason(value: i32) -> Option<ReferralReason> {
+pub(super) fn reason(value: i32) -> Option<ReferralReason> {
     let name = wire::ReferralReason::try_from(value).ok()?.as_str_name();
     ReferralReason::parse(name.strip_prefix("REFERRAL_REASON_")?)
 }
 
-fn reason_to_proto(r: ReferralReason) -> i32 {
+pub(super) fn reason_to_proto(r: ReferralReason) -> i32 {
     wire::ReferralReason::from_str_name(&format!("REFERRAL_REASON_{}", r.as_str()))
         .expect("every domain reason is in the contract") as i32
 }

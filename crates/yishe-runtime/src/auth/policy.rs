@@ -41,6 +41,17 @@ pub static POLICY: &[(&str, &str, Access)] = &[
         "WatchReferralEvents",
         Access::Roles(&[HIS, SW, SUP]),
     ),
+    (
+        DIRECTORY,
+        "GetStation",
+        Access::Roles(&[HIS, SW, SUP, ADMIN]),
+    ),
+    (
+        DIRECTORY,
+        "ListStations",
+        Access::Roles(&[HIS, SW, SUP, ADMIN]),
+    ),
+    (DIRECTORY, "UpdateStation", Access::Roles(&[ADMIN])),
     (DIRECTORY, "CreateDepartment", Access::Roles(&[ADMIN])),
     (
         DIRECTORY,

@@ -5,13 +5,15 @@ mod assessment;
 mod audit;
 mod directory;
 mod referral;
+mod station;
 
 pub(crate) use assessment::{
     AssessmentRow, RiskFlagRow, SELECT_ASSESSMENT, SELECT_RISK_FLAG, SealedVersion, seal_flag_note,
 };
 pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow, attach_resources};
 pub(crate) use directory::{ApiKeyRow, DepartmentRow, WorkerRow};
-pub(crate) use referral::{FeedRow, ReferralRow, SealedReferral, reasons_json};
+pub(crate) use referral::{FeedRow, ReferralRow, SealedReferral, reasons_from_json, reasons_json};
+pub(crate) use station::{DirectoryRequestRow, StationRow};
 
 use crate::{Error, Result};
 

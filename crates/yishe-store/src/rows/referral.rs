@@ -14,6 +14,14 @@ pub(crate) fn reasons_json(reasons: &[ReferralReason]) -> String {
     to_json(&reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>())
 }
 
+pub(crate) fn reasons_from_json(text: &str) -> Result<Vec<ReferralReason>> {
+    let reasons: Vec<String> = from_json(text, "reasons")?;
+    reasons
+        .iter()
+        .map(|r| ReferralReason::parse(r).ok_or_else(|| corrupt("reason")))
+        .collect()
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct ReferralRow {
     id: Uuid,
@@ -95,7 +103,6 @@ impl ReferralRow {
 
     fn into_plain(self) -> Result<Referral> {
         let row = self;
-        let reasons: Vec<String> = from_json(&row.reasons, "reasons")?;
         Ok(Referral {
             id: ReferralId::from_uuid(row.id),
             request_id: row.request_id,
@@ -106,10 +113,7 @@ impl ReferralRow {
             department: DepartmentId::from_uuid(row.department_id),
             clinician: from_json(&row.clinician, "clinician")?,
             patient: from_json(&row.patient, "patient")?,
-            reasons: reasons
-                .iter()
-                .map(|r| ReferralReason::parse(r).ok_or_else(|| corrupt("reason")))
-                .collect::<Result<_>>()?,
+            reasons: reasons_from_json(&row.reasons)?,
             note: row.note,
             priority: Priority::parse(&row.priority).ok_or_else(|| corrupt("priority"))?,
             consent: from_json(&row.consent, "consent")?,

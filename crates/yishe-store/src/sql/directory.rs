@@ -197,6 +197,18 @@ macro_rules! impl_directory_repo {
                 Ok(())
             }
 
+            async fn get_api_key(
+                &mut self,
+                id: ::yishe_domain::ids::ApiKeyId,
+            ) -> crate::Result<Option<::yishe_domain::directory::ApiKey>> {
+                let sql = format!("{} WHERE id = $1", crate::sql::SELECT_API_KEY);
+                let row: Option<crate::rows::ApiKeyRow> = ::sqlx::query_as(&sql)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
             async fn list_api_keys(
                 &mut self,
                 include_revoked: bool,
@@ -223,12 +235,7 @@ macro_rules! impl_directory_repo {
                     .bind(id.as_uuid())
                     .execute(&mut *self.tx)
                     .await?;
-                let sql = format!("{} WHERE id = $1", crate::sql::SELECT_API_KEY);
-                let row: Option<crate::rows::ApiKeyRow> = ::sqlx::query_as(&sql)
-                    .bind(id.as_uuid())
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                row.map(TryInto::try_into).transpose()
+                self.get_api_key(id).await
             }
 
             async fn has_valid_key(&mut self, role: &str) -> crate::Result<bool> {

@@ -15,6 +15,7 @@ mod gauges;
 mod keys;
 mod plans;
 mod referrals;
+mod stations;
 
 pub(crate) use assessments::impl_assessment_repo;
 pub(crate) use audit::{impl_audit_log, impl_audit_resources};
@@ -27,6 +28,7 @@ pub(crate) use gauges::impl_gauges;
 pub(crate) use keys::impl_key_lookup;
 pub(crate) use plans::impl_query_plans;
 pub(crate) use referrals::{impl_referral_list, impl_referral_reads, impl_referral_repo};
+pub(crate) use stations::{SELECT_STATION, impl_station_repo};
 
 /// A new referral, unless its hospital already used its request id: $1..$27.
 pub(crate) const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id, \
@@ -200,6 +202,7 @@ macro_rules! impl_tx {
 
         crate::sql::impl_referral_repo!($tx, $db, create_referral = $create_referral);
         crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
+        crate::sql::impl_station_repo!($tx);
         crate::sql::impl_event_log!($tx);
         crate::sql::impl_audit_log!($tx, $db, records = $audit_with_records);
         crate::sql::impl_audit_resources!($db);
