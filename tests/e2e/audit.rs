@@ -27,7 +27,7 @@ fn auditor(app: &TestApp, station: &Station) -> Audit {
 async fn verify_sealed(audit: &mut Audit) -> VerifyAuditChainResponse {
     for _ in 0..40 {
         let v = audit
-            .verify_audit_chain(VerifyAuditChainRequest {})
+            .verify_audit_chain(VerifyAuditChainRequest::default())
             .await
             .unwrap()
             .into_inner();
@@ -110,7 +110,7 @@ async fn refused_calls_and_audit_reads_are_recorded(app: TestApp, station: Stati
         .await;
     let mut audit = auditor(&app, &station);
     audit
-        .verify_audit_chain(VerifyAuditChainRequest {})
+        .verify_audit_chain(VerifyAuditChainRequest::default())
         .await
         .unwrap();
 
@@ -190,11 +190,29 @@ async fn the_export_streams_the_chain_in_order(app: TestApp, station: Station) {
         .await
         .unwrap()
         .into_inner();
-    let mut exported = Vec::new();
+    let mut exported: Vec<AuditRecord> = Vec::new();
+    let mut checkpoints = 0;
     while let Some(item) = stream.next().await {
-        exported.push(item.unwrap().record.unwrap());
+        let item = item.unwrap();
+        match (item.record, item.checkpoint) {
+            (Some(record), None) => exported.push(record),
+            // A checkpoint comes right after the record it anchors, with its hash.
+            (None, Some(checkpoint)) => {
+                let anchored = exported.last().expect("a record before its checkpoint");
+                assert_eq!(
+                    (checkpoint.sequence, &checkpoint.head_hash),
+                    (anchored.sequence, &anchored.hash)
+                );
+                checkpoints += 1;
+            }
+            other => panic!("exactly one of record and checkpoint: {other:?}"),
+        }
     }
     assert!(exported.len() as u64 >= v.verified_records);
+    assert!(
+        checkpoints >= 1,
+        "the sealer anchors the head it first seals"
+    );
     for (i, r) in exported.iter().enumerate() {
         assert_eq!(r.sequence, i as u64 + 1);
         if i > 0 {
@@ -209,7 +227,7 @@ async fn the_export_streams_the_chain_in_order(app: TestApp, station: Station) {
         .await
         .unwrap()
         .into_inner()
-        .map(|r| r.unwrap().record.unwrap().sequence)
+        .filter_map(|r| r.unwrap().record.map(|r| r.sequence))
         .collect()
         .await;
     assert_eq!(window, vec![2]);
@@ -227,7 +245,7 @@ async fn an_edit_behind_yishes_back_is_pinpointed(app: TestApp, station: Station
         .await
         .unwrap();
     let v = audit
-        .verify_audit_chain(VerifyAuditChainRequest {})
+        .verify_audit_chain(VerifyAuditChainRequest::default())
         .await
         .unwrap()
         .into_inner();

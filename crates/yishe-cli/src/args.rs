@@ -252,8 +252,15 @@ pub(crate) enum AuditCommand {
         page_token: String,
     },
     /// Walk the hash chain and report the first broken link (exit 3 if broken).
-    Verify,
-    /// Write sealed records as JSON lines, in chain order, for a SIEM.
+    Verify {
+        /// Files holding the sealer's published checkpoints (its standard output as
+        /// the SIEM kept it, the checkpoint file, an export): the chain must reach
+        /// each with the same hash, or it was cut short or rewritten.
+        #[arg(long)]
+        checkpoint: Vec<std::path::PathBuf>,
+    },
+    /// Write sealed records as JSON lines, in chain order, for a SIEM; with the
+    /// checkpoints published, each after the record it anchors.
     Export {
         /// Export links after this sequence.
         #[arg(long, default_value_t = 0)]

@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 use tokio_stream::StreamExt;
+use yishe_domain::audit::AuditCheckpoint;
 use yishe_proto::audit::*;
+use yishe_proto::convert::audit as convert;
 
 use crate::args::{AuditCommand, Output};
 use crate::client::Connection;
@@ -76,9 +78,22 @@ pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Fai
                 Some(("next_page_token", page.next_page_token)),
             );
         }
-        AuditCommand::Verify => {
+        AuditCommand::Verify { checkpoint } => {
+            let mut checkpoints = Vec::new();
+            for path in &checkpoint {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Failure::local(format!("cannot read {}: {e}", path.display())))?;
+                let found = AuditCheckpoint::find_in(&text);
+                if found.is_empty() {
+                    return Err(Failure::local(format!(
+                        "{} holds no audit checkpoint line",
+                        path.display()
+                    )));
+                }
+                checkpoints.extend(found.iter().map(convert::checkpoint_to_proto));
+            }
             let v = client
-                .verify_audit_chain(VerifyAuditChainRequest {})
+                .verify_audit_chain(VerifyAuditChainRequest { checkpoints })
                 .await?
                 .into_inner();
             match c.output {
@@ -92,12 +107,19 @@ pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Fai
                         "first_broken_record_id": v.first_broken_record_id,
                         "problem": v.problem,
                         "head_hash": v.head_hash,
+                        "verified_checkpoints": v.verified_checkpoints,
+                        "checkpoint_public_key": v.checkpoint_public_key,
                     }))
                     .expect("json")
                 ),
                 _ if v.intact => println!(
-                    "audit chain intact: {} records verified, {} not yet sealed, head {}",
-                    v.verified_records, v.unsealed_records, v.head_hash
+                    "audit chain intact: {} records verified, {} not yet sealed, head {}; \
+                     agrees with {} checkpoints (public key {})",
+                    v.verified_records,
+                    v.unsealed_records,
+                    v.head_hash,
+                    v.verified_checkpoints,
+                    v.checkpoint_public_key
                 ),
                 _ => {}
             }
@@ -120,8 +142,17 @@ pub(crate) async fn run(command: AuditCommand, c: &Connection) -> Result<(), Fai
                 .await?
                 .into_inner();
             while let Some(item) = records.next().await {
-                if let Some(record) = item?.record {
+                let item = item?;
+                if let Some(record) = item.record {
                     println!("{}", record_json(&record));
+                }
+                // As the sealer published it, so an export verifies as a checkpoint file.
+                if let Some(checkpoint) = item
+                    .checkpoint
+                    .as_ref()
+                    .and_then(convert::checkpoint_from_proto)
+                {
+                    println!("{}", checkpoint.to_line());
                 }
             }
         }

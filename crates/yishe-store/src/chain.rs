@@ -6,6 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use async_trait::async_trait;
+use yishe_domain::audit::AuditCheckpoint;
 pub use yishe_domain::audit::{AuditRecord, ChainLink, Verification};
 
 use crate::{AuditEntry, Result, Transactions};
@@ -32,6 +33,18 @@ pub trait AuditChain: Transactions {
 
     /// Audit rows written but not yet sealed.
     async fn unsealed_audit_count(&self) -> Result<u64>;
+
+    /// The last sealed link: its sequence and hash.
+    async fn audit_chain_head(&self) -> Result<Option<(u64, String)>>;
+
+    /// The hash of the link at `sequence`, if there is one.
+    async fn audit_link_hash(&self, sequence: u64) -> Result<Option<String>>;
+
+    /// Keeps a published checkpoint (once per sequence), for the export.
+    async fn record_checkpoint(&self, checkpoint: &AuditCheckpoint) -> Result<()>;
+
+    /// The kept checkpoints with a sequence in `after..=to`, in order.
+    async fn audit_checkpoints(&self, after: u64, to: u64) -> Result<Vec<AuditCheckpoint>>;
 
     /// Audit rows, oldest first, optionally about one kind of record, one record or one
     /// action, after the row `after`.
@@ -127,6 +140,51 @@ pub async fn verify(db: &dyn AuditChain) -> Result<Verification> {
         }
     }
     result.unsealed = db.unsealed_audit_count().await?;
+    Ok(result)
+}
+
+/// `verify`, then each checkpoint held against the chain: signed by this installation,
+/// and the chain holds its link. A chain ending before a checkpoint lost its tail;
+/// another hash at a checkpoint's sequence means the links were rewritten.
+pub async fn verify_against(
+    db: &dyn AuditChain,
+    checkpoints: &[AuditCheckpoint],
+    signer: &crate::CheckpointSigner,
+) -> Result<Verification> {
+    let mut result = verify(db).await?;
+    if result.broken.is_some() {
+        return Ok(result);
+    }
+    let mut sorted: Vec<&AuditCheckpoint> = checkpoints.iter().collect();
+    sorted.sort_by_key(|c| c.sequence);
+    for checkpoint in sorted {
+        let sequence = checkpoint.sequence;
+        let problem = if let Err(why) = signer.verify(checkpoint) {
+            Some(format!("the checkpoint of sequence {sequence} {why}"))
+        } else if sequence > result.verified {
+            Some(format!(
+                "the chain ends at sequence {} but the checkpoint signed at {} shows sequence \
+                 {sequence}: links after {} were removed",
+                result.verified,
+                checkpoint.signed_at.to_rfc3339(),
+                result.verified
+            ))
+        } else if db.audit_link_hash(sequence).await?.as_deref()
+            != Some(checkpoint.head_hash.as_str())
+        {
+            Some(format!(
+                "the link at sequence {sequence} is not the one the checkpoint signed at {} shows",
+                checkpoint.signed_at.to_rfc3339()
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            result.broken = Some((sequence.min(result.verified + 1), String::new(), problem));
+            return Ok(result);
+        }
+        result.checkpoints += 1;
+    }
     Ok(result)
 }
 

@@ -49,6 +49,17 @@ fn new_key_id() -> String {
 }
 
 impl Keyring {
+    /// The seed of the installation's checkpoint signing key: derived from the lookup
+    /// key, which `rotated` keeps, under a label of its own (HKDF-SHA256).
+    pub(crate) fn checkpoint_seed(&self) -> [u8; 32] {
+        let lookup = hex::decode(&self.lookup).expect("validated lookup key");
+        let mut seed = [0u8; 32];
+        hkdf::Hkdf::<Sha256>::new(None, &lookup)
+            .expand(b"yishe audit checkpoint signing key v1", &mut seed)
+            .expect("32 bytes is a valid HKDF-SHA256 output length");
+        seed
+    }
+
     /// A new keyring with one fresh key.
     pub fn generate() -> Self {
         let id = new_key_id();

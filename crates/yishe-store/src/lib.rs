@@ -9,6 +9,7 @@
 mod assessments;
 mod audit;
 mod chain;
+mod checkpoint;
 mod crypto;
 mod database;
 mod department_cache;
@@ -33,7 +34,10 @@ mod stations;
 
 pub use assessments::{AssessmentRepo, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
-pub use chain::{AuditChain, AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify};
+pub use chain::{
+    AuditChain, AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify, verify_against,
+};
+pub use checkpoint::CheckpointSigner;
 pub use crypto::{Crypto, Keyring};
 pub use database::{Database, Engine, Store, Transactions, Tx, connect};
 pub use directory::DirectoryRepo;

@@ -131,6 +131,17 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// The statement that lets a test delete from an append-only audit table
+    /// (`audit_log`, `audit_chain`): as `allow_edits_to`, for deletes.
+    pub fn allow_deletes_from(&self, table: &str) -> String {
+        match self.engine {
+            Engine::Sqlite => format!("DROP TRIGGER {table}_no_delete"),
+            Engine::Postgres => format!("ALTER TABLE {table} DISABLE TRIGGER {table}_no_update"),
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let Some((server, name)) = self.drop_via.take() else {

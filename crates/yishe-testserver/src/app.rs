@@ -59,6 +59,9 @@ impl TestApp {
         config.station.station_id = "s1".into();
         config.referral.sla_check_interval_secs = 1;
         config.security.jwt = crate::tokens::jwt_config();
+        // Checkpoints on standard output would clutter every test's output; the
+        // anchoring tests name a file.
+        config.audit.audit_checkpoint_stdout = false;
         configure(&mut config);
         config.validate().expect("test configuration is valid");
         let shutdown = Shutdown::new();

@@ -48,8 +48,10 @@ impl Rpc for AuditGrpc {
         request: Request<VerifyAuditChainRequest>,
     ) -> Result<Response<VerifyAuditChainResponse>, Status> {
         let ctx = context(&request)?;
+        let checkpoints =
+            convert::verify_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let v = run(async move { service.verify(&ctx).await }).await?;
+        let (v, public_key) = run(async move { service.verify(&ctx, checkpoints).await }).await?;
         let (first_broken_sequence, first_broken_record_id, problem) =
             v.broken.clone().unwrap_or_default();
         Ok(Response::new(VerifyAuditChainResponse {
@@ -60,6 +62,8 @@ impl Rpc for AuditGrpc {
             first_broken_record_id,
             problem,
             head_hash: v.head_hash,
+            verified_checkpoints: v.checkpoints,
+            checkpoint_public_key: public_key,
         }))
     }
 
@@ -88,8 +92,8 @@ impl Rpc for AuditGrpc {
         tokio::spawn(async move {
             let mut cursor = after_sequence;
             loop {
-                let links = match service.links_after(cursor).await {
-                    Ok(links) => links,
+                let (links, checkpoints) = match service.links_after(cursor).await {
+                    Ok(found) => found,
                     Err(error) => {
                         let _ = sender.send(Err(status::in_locale(locale, &error))).await;
                         return;
@@ -98,16 +102,26 @@ impl Rpc for AuditGrpc {
                 if links.is_empty() {
                     return;
                 }
+                let mut checkpoints = checkpoints.into_iter().peekable();
                 for link in links {
                     if to_sequence != 0 && link.sequence > to_sequence {
                         return;
                     }
                     cursor = link.sequence;
-                    let message = ExportAuditRecordsResponse {
+                    let mut messages = vec![ExportAuditRecordsResponse {
                         record: Some(convert::link_to_proto(link)),
-                    };
-                    if sender.send(Ok(message)).await.is_err() {
-                        return;
+                        checkpoint: None,
+                    }];
+                    while let Some(c) = checkpoints.next_if(|c| c.sequence <= cursor) {
+                        messages.push(ExportAuditRecordsResponse {
+                            record: None,
+                            checkpoint: Some(convert::checkpoint_to_proto(&c)),
+                        });
+                    }
+                    for message in messages {
+                        if sender.send(Ok(message)).await.is_err() {
+                            return;
+                        }
                     }
                 }
             }

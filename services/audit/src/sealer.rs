@@ -1,5 +1,5 @@
 //! The sealer: one loop per process, one leader per database, keeping the unsealed
-//! tail of the audit log to about a second.
+//! tail of the audit log to about a second, and anchoring the chain's head.
 
 use std::time::Duration;
 
@@ -8,21 +8,25 @@ use yishe_runtime::Shutdown;
 
 use yishe_store::AuditChain;
 
+use crate::anchor::Anchor;
+
 const BATCH: u32 = 500;
 const IDLE: Duration = Duration::from_millis(500);
 
-pub(crate) async fn run(store: Arc<dyn AuditChain>, shutdown: Shutdown) {
+pub(crate) async fn run(store: Arc<dyn AuditChain>, mut anchor: Anchor, shutdown: Shutdown) {
     loop {
         match store.seal_audit(BATCH).await {
             Ok(n) if n as u32 == BATCH => continue,
-            Ok(_) => {}
+            Ok(_) => anchor.publish_if_due(store.as_ref(), false).await,
             Err(error) => tracing::warn!(%error, "audit sealing failed; retrying"),
         }
         tokio::select! {
             _ = tokio::time::sleep(IDLE) => {}
             _ = shutdown.wait() => {
-                // One last pass so a clean stop leaves nothing unsealed.
+                // One last pass so a clean stop leaves nothing unsealed, and the last
+                // head anchored.
                 let _ = store.seal_audit(BATCH).await;
+                anchor.publish_if_due(store.as_ref(), true).await;
                 return;
             }
         }

@@ -1,9 +1,11 @@
 //! The auditor's use-cases. Each read of the log writes an audit row of its own.
 
-use yishe_domain::audit::{AuditRecord, ChainLink, ListAuditRecords, Verification};
+use yishe_domain::audit::{
+    AuditCheckpoint, AuditRecord, ChainLink, ListAuditRecords, Verification,
+};
 use yishe_domain::{AuditAction, Outcome, Page};
 use yishe_runtime::auth::RequestContext;
-use yishe_store::Store;
+use yishe_store::{CheckpointSigner, Store};
 
 use crate::error::Error;
 
@@ -55,15 +57,28 @@ impl AuditService {
         Ok(Page::from_rows(records, limit, |r| r.entry.id))
     }
 
+    /// Verifies the chain, and holds it against `checkpoints` kept outside; with the
+    /// installation's checkpoint public key.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub(crate) async fn verify(&self, ctx: &RequestContext) -> Result<Verification, Error> {
-        self.audit_the_auditor(ctx, AuditAction::AuditVerify, String::new())
+    pub(crate) async fn verify(
+        &self,
+        ctx: &RequestContext,
+        checkpoints: Vec<AuditCheckpoint>,
+    ) -> Result<(Verification, String), Error> {
+        let detail = if checkpoints.is_empty() {
+            String::new()
+        } else {
+            format!("{} checkpoints", checkpoints.len())
+        };
+        self.audit_the_auditor(ctx, AuditAction::AuditVerify, detail)
             .await?;
-        let verification = yishe_store::verify(self.store.as_ref()).await?;
+        let signer = CheckpointSigner::of(self.store.crypto());
+        let verification =
+            yishe_store::verify_against(self.store.as_ref(), &checkpoints, &signer).await?;
         if let Some((sequence, _, problem)) = &verification.broken {
             tracing::error!(sequence, %problem, "audit chain broken");
         }
-        Ok(verification)
+        Ok((verification, signer.public_key()))
     }
 
     /// Starts an export of the links after `after` up to `to` (0: to the end): audits it.
@@ -82,7 +97,14 @@ impl AuditService {
             .await
     }
 
-    pub(crate) async fn links_after(&self, after: u64) -> Result<Vec<ChainLink>, Error> {
-        Ok(self.store.audit_chain_after(after, EXPORT_BATCH).await?)
+    /// The next links after `after`, with the checkpoints kept for them.
+    pub(crate) async fn links_after(
+        &self,
+        after: u64,
+    ) -> Result<(Vec<ChainLink>, Vec<AuditCheckpoint>), Error> {
+        let links = self.store.audit_chain_after(after, EXPORT_BATCH).await?;
+        let last = links.last().map_or(after, |l| l.sequence);
+        let checkpoints = self.store.audit_checkpoints(after, last).await?;
+        Ok((links, checkpoints))
     }
 }

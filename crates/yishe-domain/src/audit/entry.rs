@@ -120,4 +120,6 @@ pub struct Verification {
     pub head_hash: String,
     /// The first broken link: (sequence, audit id, what is wrong).
     pub broken: Option<(u64, String, String)>,
+    /// Checkpoints the chain was found to agree with.
+    pub checkpoints: u64,
 }

@@ -1,10 +1,69 @@
 //! Audit messages.
 
 use yishe_domain::Violations;
-use yishe_domain::audit::{AUDIT_PAGE, AuditEntry, AuditRecord, ChainLink, ListAuditRecords};
+use yishe_domain::audit::{
+    AUDIT_PAGE, AuditCheckpoint, AuditEntry, AuditRecord, CHECKPOINT_KIND, ChainLink,
+    ListAuditRecords,
+};
 
 use super::parse;
-use super::time::to_timestamp;
+use super::time::{from_timestamp, to_timestamp};
+
+/// The most checkpoints one verification takes.
+pub const MAX_CHECKPOINTS: usize = 10_000;
+
+/// The checkpoints a VerifyAuditChain holds the chain against.
+pub fn verify_request(
+    r: wire::VerifyAuditChainRequest,
+) -> Result<Vec<AuditCheckpoint>, Violations> {
+    let mut v = Violations::new();
+    if r.checkpoints.len() > MAX_CHECKPOINTS {
+        v.add("checkpoints", format!("at most {MAX_CHECKPOINTS}"));
+        return Err(v);
+    }
+    let checkpoints = r
+        .checkpoints
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let signed_at = c.sign_time.as_ref().and_then(from_timestamp);
+            if signed_at.is_none() {
+                v.add(format!("checkpoints[{i}].sign_time"), "is required");
+            }
+            Some(AuditCheckpoint {
+                kind: CHECKPOINT_KIND.to_owned(),
+                sequence: c.sequence,
+                head_hash: c.head_hash,
+                signed_at: signed_at?,
+                public_key: c.public_key,
+                signature: c.signature,
+            })
+        })
+        .collect();
+    v.into_result(checkpoints)
+}
+
+pub fn checkpoint_to_proto(c: &AuditCheckpoint) -> wire::AuditCheckpoint {
+    wire::AuditCheckpoint {
+        sequence: c.sequence,
+        head_hash: c.head_hash.clone(),
+        sign_time: Some(to_timestamp(c.signed_at)),
+        public_key: c.public_key.clone(),
+        signature: c.signature.clone(),
+    }
+}
+
+/// A checkpoint from the wire, as the published line spells it.
+pub fn checkpoint_from_proto(c: &wire::AuditCheckpoint) -> Option<AuditCheckpoint> {
+    Some(AuditCheckpoint {
+        kind: CHECKPOINT_KIND.to_owned(),
+        sequence: c.sequence,
+        head_hash: c.head_hash.clone(),
+        signed_at: from_timestamp(c.sign_time.as_ref()?)?,
+        public_key: c.public_key.clone(),
+        signature: c.signature.clone(),
+    })
+}
 use crate::audit as wire;
 
 pub fn list_request(r: wire::ListAuditRecordsRequest) -> Result<ListAuditRecords, Violations> {

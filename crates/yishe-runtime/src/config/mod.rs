@@ -12,6 +12,7 @@
 //! variable is named in a warning at start.
 
 mod assessment;
+mod audit;
 mod database;
 mod jwt;
 mod names;
@@ -31,6 +32,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 pub use assessment::AssessmentConfig;
+pub use audit::AuditConfig;
 pub use database::DatabaseConfig;
 pub use jwt::{JwtConfig, JwtKey};
 pub use referral::ReferralConfig;
@@ -62,6 +64,8 @@ pub struct Config {
     pub referral: ReferralConfig,
     #[serde(flatten)]
     pub retention: RetentionConfig,
+    #[serde(flatten)]
+    pub audit: AuditConfig,
     /// The assessment instruments: the station's wording and configurable cut-offs.
     #[serde(default)]
     pub assessment: AssessmentConfig,
@@ -132,6 +136,7 @@ impl Config {
             .and_then(|()| self.telemetry.validate())
             .and_then(|()| self.referral.validate())
             .and_then(|()| self.retention.validate())
+            .and_then(|()| self.audit.validate())
             .and_then(|()| self.assessment.validate())
             .and_then(|()| self.security.validate())
             .map_err(ConfigError::Invalid)

@@ -93,6 +93,72 @@ macro_rules! impl_audit_chain {
                 Ok(links)
             }
 
+            async fn audit_chain_head(&self) -> crate::Result<Option<(u64, String)>> {
+                let head: Option<(i64, String)> = ::sqlx::query_as(
+                    "SELECT sequence, hash FROM audit_chain ORDER BY sequence DESC LIMIT 1",
+                )
+                .fetch_optional(&self.$readers)
+                .await?;
+                Ok(head.map(|(sequence, hash)| (sequence.max(0) as u64, hash)))
+            }
+
+            async fn audit_link_hash(&self, sequence: u64) -> crate::Result<Option<String>> {
+                Ok(::sqlx::query_scalar("SELECT hash FROM audit_chain WHERE sequence = $1")
+                    .bind(i64::try_from(sequence).unwrap_or(i64::MAX))
+                    .fetch_optional(&self.$readers)
+                    .await?)
+            }
+
+            async fn record_checkpoint(
+                &self,
+                c: &::yishe_domain::audit::AuditCheckpoint,
+            ) -> crate::Result<()> {
+                let mut tx = self.begin_write().await?;
+                ::sqlx::query(
+                    "INSERT INTO audit_checkpoints (sequence, head_hash, signed_at, public_key, \
+                     signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sequence) DO NOTHING",
+                )
+                .bind(i64::try_from(c.sequence).unwrap_or(i64::MAX))
+                .bind(&c.head_hash)
+                .bind(c.signed_at)
+                .bind(&c.public_key)
+                .bind(&c.signature)
+                .execute(&mut *tx)
+                .await?;
+                crate::sql::Commit::commit_durably(tx, &self.local.commits).await?;
+                Ok(())
+            }
+
+            async fn audit_checkpoints(
+                &self,
+                after: u64,
+                to: u64,
+            ) -> crate::Result<Vec<::yishe_domain::audit::AuditCheckpoint>> {
+                let rows: Vec<(i64, String, ::chrono::DateTime<::chrono::Utc>, String, String)> =
+                    ::sqlx::query_as(
+                        "SELECT sequence, head_hash, signed_at, public_key, signature \
+                         FROM audit_checkpoints WHERE sequence > $1 AND sequence <= $2 \
+                         ORDER BY sequence",
+                    )
+                    .bind(i64::try_from(after).unwrap_or(i64::MAX))
+                    .bind(i64::try_from(to).unwrap_or(i64::MAX))
+                    .fetch_all(&self.$readers)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(sequence, head_hash, signed_at, public_key, signature)| {
+                        ::yishe_domain::audit::AuditCheckpoint {
+                            kind: ::yishe_domain::audit::CHECKPOINT_KIND.to_owned(),
+                            sequence: sequence.max(0) as u64,
+                            head_hash,
+                            signed_at,
+                            public_key,
+                            signature,
+                        }
+                    })
+                    .collect())
+            }
+
             async fn unsealed_audit_count(&self) -> crate::Result<u64> {
                 let n: i64 = ::sqlx::query_scalar("SELECT COUNT(*) FROM audit_pending")
                     .fetch_one(&self.$readers)
