@@ -6,10 +6,12 @@ mod support;
 
 mod assessment;
 mod audit;
+mod audit_anchor;
 mod encryption;
 mod feed;
 mod feed_positions;
 mod his_journey;
+mod integration_guide;
 mod leak;
 mod mtls;
 mod operations;
