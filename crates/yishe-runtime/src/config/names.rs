@@ -12,13 +12,14 @@ use figment::value::{Dict, Value};
 use super::{Config, ConfigError};
 
 /// `YISHE_*` variables that are not settings of the server: the configuration file
-/// itself, the CLI's address and key, the test suite's database.
+/// itself, the CLI's address and key, the test suite's database and required tools.
 const NOT_SETTINGS: &[&str] = &[
     "YISHE_CONFIG",
     "YISHE_ADDR",
     "YISHE_KEY",
     "YISHE_TEST_DATABASE_URL",
     "YISHE_REQUIRE_POSTGRES",
+    "YISHE_REQUIRE_GRPCURL",
 ];
 
 /// Every setting's dotted path (`max_concurrent_requests`, `jwt`, `jwt.issuer`).

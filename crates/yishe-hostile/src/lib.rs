@@ -1,0 +1,190 @@
+//! Hostile input never panics: for one contract package at a time, the bytes are
+//! decoded as each of its request messages, and whatever decodes goes through the
+//! server's conversion and validation to the status a caller would get. A refusal must
+//! be INVALID_ARGUMENT naming at least one field. The proptest in `tests/` and the
+//! cargo-fuzz targets in `fuzz/` call these functions; a panic in either is a bug.
+
+use chrono::{DateTime, Utc};
+use prost::Message;
+use yishe_domain::assessment::Cutoffs;
+use yishe_domain::directory::KeyReferences;
+use yishe_domain::{StationId, Violations};
+use yishe_proto::convert::{assessment, audit, directory, referral};
+use yishe_proto::{
+    assessment as assessment_wire, audit as audit_wire, directory as directory_wire,
+    referral as referral_wire, security as security_wire,
+};
+
+/// One package's harness: the bytes through every request of the package.
+pub type Harness = fn(&[u8]);
+
+/// The packages of the contract, one fuzz target each.
+pub const PACKAGES: [(&str, Harness); 5] = [
+    ("referral", referral),
+    ("assessment", assessment),
+    ("directory", directory),
+    ("audit", audit),
+    ("security", security),
+];
+
+/// A fixed "now", so a run is repeatable.
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).expect("a valid time")
+}
+
+fn decoded<M: Message + Default>(bytes: &[u8]) -> Option<M> {
+    M::decode(bytes).ok()
+}
+
+/// What a refused request answers: INVALID_ARGUMENT, naming what is wrong.
+fn refused(violations: &Violations) {
+    assert!(!violations.is_empty(), "a refusal names at least one field");
+    let status = yishe_runtime::status::of(violations);
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+}
+
+/// The value of an accepted conversion; a refusal checked and dropped.
+fn checked<T>(result: Result<T, Violations>) -> Option<T> {
+    result.map_err(|v| refused(&v)).ok()
+}
+
+/// Every request of `yishe.referral.v1`.
+pub fn referral(bytes: &[u8]) {
+    use referral_wire::*;
+    if let Some(r) = decoded::<CreateReferralRequest>(bytes) {
+        checked(referral::create_request(r).validate(now()));
+    }
+    if let Some(r) = decoded::<GetReferralRequest>(bytes)
+        && let Some(get) = checked(referral::get_request(r))
+    {
+        checked(get.break_glass_reason());
+    }
+    if let Some(r) = decoded::<ListReferralsRequest>(bytes) {
+        checked(referral::list_request(r));
+    }
+    if let Some(r) = decoded::<WatchReferralEventsRequest>(bytes) {
+        checked(referral::watch_request(r));
+    }
+    if let Some(r) = decoded::<AcceptReferralRequest>(bytes) {
+        checked(referral::accept_request(r));
+    }
+    if let Some(r) = decoded::<RejectReferralRequest>(bytes) {
+        checked(referral::reject_request(r));
+    }
+    if let Some(r) = decoded::<HoldReferralRequest>(bytes) {
+        checked(referral::hold_request(r));
+    }
+    if let Some(r) = decoded::<ResumeReferralRequest>(bytes) {
+        checked(referral::resume_request(r));
+    }
+    if let Some(r) = decoded::<CancelReferralRequest>(bytes) {
+        checked(referral::cancel_request(r));
+    }
+    if let Some(r) = decoded::<UpdateReferralRequest>(bytes) {
+        checked(referral::update_request(r));
+    }
+    if let Some(r) = decoded::<AssignReferralRequest>(bytes) {
+        checked(referral::assign_request(r));
+    }
+}
+
+/// Every request of `yishe.assessment.v1`.
+pub fn assessment(bytes: &[u8]) {
+    use assessment_wire::*;
+    let cutoffs = Cutoffs::default();
+    let earliest = now() - chrono::Duration::days(30);
+    if let Some(r) = decoded::<SubmitAssessmentRequest>(bytes)
+        && let Some(submit) = checked(assessment::submit_request(r))
+    {
+        checked(submit.draft.validate(&cutoffs, earliest, now()));
+    }
+    if let Some(r) = decoded::<AmendAssessmentRequest>(bytes)
+        && let Some(amend) = checked(assessment::amend_request(r))
+    {
+        checked(yishe_domain::assessment::amendment_reason(&amend.reason));
+        checked(amend.draft.validate(&cutoffs, earliest, now()));
+    }
+    if let Some(r) = decoded::<GetAssessmentRequest>(bytes) {
+        checked(assessment::get_request(r));
+    }
+    if let Some(r) = decoded::<ListAssessmentsRequest>(bytes) {
+        checked(assessment::list_request(r));
+    }
+    if let Some(r) = decoded::<CompareAssessmentsRequest>(bytes) {
+        checked(assessment::compare_request(r));
+    }
+    if let Some(r) = decoded::<ListRiskFlagsRequest>(bytes) {
+        checked(assessment::list_flags_request(r));
+    }
+    if let Some(r) = decoded::<AcknowledgeRiskFlagRequest>(bytes) {
+        checked(assessment::acknowledge_request(r));
+    }
+    // The instrument reads take an id the service looks up; decoding is all they do.
+    decoded::<ListInstrumentsRequest>(bytes);
+    decoded::<GetInstrumentRequest>(bytes);
+}
+
+/// Every request of `yishe.directory.v1`.
+pub fn directory(bytes: &[u8]) {
+    use directory_wire::*;
+    let station = StationId::parse("main").expect("a valid station id");
+    if let Some(r) = decoded::<CreateDepartmentRequest>(bytes) {
+        let (draft, _) = directory::create_department_request(r);
+        checked(draft.validate(now()));
+    }
+    if let Some(r) = decoded::<ListDepartmentsRequest>(bytes) {
+        checked(directory::list_departments_request(r));
+    }
+    if let Some(r) = decoded::<GetStationRequest>(bytes) {
+        checked(directory::get_station_request(r));
+    }
+    if let Some(r) = decoded::<ListStationsRequest>(bytes) {
+        checked(directory::page_request(r.page_size, &r.page_token));
+    }
+    if let Some(r) = decoded::<UpdateStationRequest>(bytes)
+        && let Some(update) = checked(directory::update_station_request(r))
+    {
+        checked(update.draft.change(update.mask));
+    }
+    if let Some(r) = decoded::<CreateSocialWorkerRequest>(bytes) {
+        let (draft, _) = directory::create_worker_request(r);
+        checked(draft.validate(station.clone(), now()));
+    }
+    if let Some(r) = decoded::<UpdateSocialWorkerRequest>(bytes)
+        && let Some(update) = checked(directory::update_worker_request(r))
+    {
+        checked(update.draft.change(update.mask));
+    }
+    if let Some(r) = decoded::<ListSocialWorkersRequest>(bytes) {
+        checked(directory::page_request(r.page_size, &r.page_token));
+    }
+    if let Some(r) = decoded::<CreateApiKeyRequest>(bytes) {
+        let (draft, _) = directory::create_key_request(r);
+        checked(draft.validate(&station, &KeyReferences::default(), now()));
+    }
+    if let Some(r) = decoded::<ListApiKeysRequest>(bytes) {
+        checked(directory::page_request(r.page_size, &r.page_token));
+    }
+    if let Some(r) = decoded::<RevokeApiKeyRequest>(bytes) {
+        checked(directory::revoke_key_request(r));
+    }
+}
+
+/// Every request of `yishe.audit.v1`.
+pub fn audit(bytes: &[u8]) {
+    use audit_wire::*;
+    if let Some(r) = decoded::<ListAuditRecordsRequest>(bytes) {
+        checked(audit::list_request(r));
+    }
+    if let Some(r) = decoded::<VerifyAuditChainRequest>(bytes) {
+        checked(audit::verify_request(r));
+    }
+    decoded::<ExportAuditRecordsRequest>(bytes);
+}
+
+/// Every request of `yishe.security.v1`: they carry nothing to convert.
+pub fn security(bytes: &[u8]) {
+    use security_wire::*;
+    decoded::<RotateEncryptionKeyRequest>(bytes);
+    decoded::<GetEncryptionStatusRequest>(bytes);
+}
