@@ -7,6 +7,7 @@ mod support;
 mod assessment;
 mod audit;
 mod audit_anchor;
+mod consent;
 mod encryption;
 mod feed;
 mod feed_positions;

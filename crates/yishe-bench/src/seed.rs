@@ -195,6 +195,7 @@ fn seeded(department: DepartmentId, i: usize) -> Referral {
             justification: String::new(),
             recorded_by: "Dr Zhao".into(),
             recorded_at: now,
+            withdrawal: None,
         },
         status,
         status_reason: StatusReason::default(),

@@ -351,6 +351,17 @@ pub(crate) enum ReferralCommand {
         #[arg(long)]
         entered_in_error: bool,
     },
+    /// Record that the patient or guardian withdrew consent: the referral is
+    /// cancelled and nothing more is done.
+    WithdrawConsent {
+        #[command(flatten)]
+        target: Target,
+        /// Who withdrew it: "patient", or the guardian's relation.
+        #[arg(long)]
+        by: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Follow referral events as they happen (Ctrl-C to stop).
     Watch {
         /// Start after this sequence (the last one you processed).

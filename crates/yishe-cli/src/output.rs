@@ -61,6 +61,8 @@ pub(crate) fn referral_json(r: &Referral) -> Value {
             "justification": consent.justification,
             "recorded_by": consent.recorded_by,
             "recorded_time": time(&consent.recorded_time),
+            "withdrawn_by": consent.withdrawal.as_ref().map(|w| w.withdrawn_by.clone()).unwrap_or_default(),
+            "withdraw_time": consent.withdrawal.as_ref().map(|w| time(&w.withdraw_time)).unwrap_or_default(),
         },
         "assigned_worker_id": r.assigned_worker_id,
         "assigned_worker_name": r.assigned_worker_name,

@@ -134,6 +134,19 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                 .into_inner()
                 .referral
         }
+        ReferralCommand::WithdrawConsent { target, by, note } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .withdraw_consent(WithdrawConsentRequest {
+                    referral_id,
+                    etag,
+                    withdrawn_by: by,
+                    note,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
         ReferralCommand::Watch {
             after,
             from_now,
@@ -264,6 +277,7 @@ fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
                     seconds: now.timestamp(),
                     nanos: 0,
                 }),
+                withdrawal: None,
             }),
             station_id: a.station,
             ..Default::default()

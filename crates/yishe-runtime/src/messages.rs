@@ -107,6 +107,10 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     // Directory and keys.
     ("API_KEY_NOT_FOUND", "未找到该 API 密钥。"),
     ("STATION_NOT_FOUND", "未找到该社工站。"),
+    (
+        "CONSENT_NOT_GIVEN",
+        "该转介基于有正当理由的免同意处理（如儿童保护），没有可撤回的同意。",
+    ),
     ("DEPARTMENT_CODE_IN_USE", "该医院已有使用此编码的科室。"),
     (
         "KEYS_FROM_ENVIRONMENT",

@@ -162,6 +162,22 @@ impl Rpc for ReferralGrpc {
         Ok(Response::new(CancelReferralResponse { referral }))
     }
 
+    async fn withdraw_consent(
+        &self,
+        request: Request<WithdrawConsentRequest>,
+    ) -> Result<Response<WithdrawConsentResponse>, Status> {
+        let ctx = context(&request)?;
+        let role = ctx.caller.role;
+        // Recorded as the caller who says so.
+        let change = convert::withdraw_consent_request(request.into_inner(), &ctx.caller.subject)
+            .map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let referral = run(async move { service.change(&ctx, change).await }).await?;
+        Ok(Response::new(WithdrawConsentResponse {
+            referral: Some(shown(role, referral)),
+        }))
+    }
+
     async fn update_referral(
         &self,
         request: Request<UpdateReferralRequest>,

@@ -18,6 +18,7 @@ named_enum!(
         ReferralCancel => "referral.cancel",
         ReferralRetract => "referral.retract",
         ReferralUpdate => "referral.update",
+        ReferralConsentWithdraw => "referral.consent_withdraw",
         ReferralAssign => "referral.assign",
         ReferralSlaBreach => "referral.sla_breach",
         AssessmentSubmit => "assessment.submit",

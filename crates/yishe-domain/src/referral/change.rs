@@ -7,13 +7,15 @@ use chrono::{DateTime, Utc};
 
 use crate::directory::{AssignmentError, AssignmentTarget, SocialWorker, check_assignment};
 use crate::referral::{
-    Command, EventType, Referral, ReferralUpdate, RejectionReason, Status, StatusReason,
-    TransitionError,
+    Command, ConsentKind, ConsentWithdrawal, EventType, Referral, ReferralUpdate, RejectionReason,
+    Status, StatusReason, TransitionError,
 };
 use crate::{AuditAction, Code, Priority, Role, ServiceError, Violations};
 
 /// The longest note a change carries.
 const MAX_NOTE: usize = 2000;
+/// The longest name of who withdrew consent.
+const MAX_NAME: usize = 100;
 
 /// Who makes a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,13 @@ pub enum Change {
     SlaBreached,
     /// The department updates what it knows (UpdateReferral).
     Update(ReferralUpdate),
+    /// The patient or guardian withdraws consent (`withdrawn_by` says who), recorded
+    /// by `recorded_by`, with an optional note.
+    WithdrawConsent {
+        withdrawn_by: String,
+        recorded_by: String,
+        note: String,
+    },
 }
 
 /// Why a change is refused.
@@ -67,6 +76,10 @@ pub enum ChangeError {
     NotAssignable(Status),
     #[error("the priority is {}; an update may raise it, never lower it", .0.as_str())]
     PriorityLowered(Priority),
+    #[error(
+        "the referral proceeds under a justified override (child protection, abuse, emergency), not consent: there is no consent to withdraw"
+    )]
+    ConsentNotGiven,
 }
 
 impl ServiceError for ChangeError {
@@ -77,7 +90,8 @@ impl ServiceError for ChangeError {
             ChangeError::Transition(TransitionError::NotAllowed { .. })
             | ChangeError::Assignment(_)
             | ChangeError::NotAssignable(_)
-            | ChangeError::PriorityLowered(_) => Code::FailedPrecondition,
+            | ChangeError::PriorityLowered(_)
+            | ChangeError::ConsentNotGiven => Code::FailedPrecondition,
         }
     }
 
@@ -88,6 +102,7 @@ impl ServiceError for ChangeError {
             ChangeError::OnlySupervisorsAssign => "ROLE_NOT_ALLOWED",
             ChangeError::NotAssignable(_) => "WRONG_STATUS",
             ChangeError::PriorityLowered(_) => "PRIORITY_CANNOT_BE_LOWERED",
+            ChangeError::ConsentNotGiven => "CONSENT_NOT_GIVEN",
         }
     }
 
@@ -103,6 +118,7 @@ impl ServiceError for ChangeError {
             ChangeError::PriorityLowered(priority) => {
                 vec![("priority", priority.as_str().to_owned())]
             }
+            ChangeError::ConsentNotGiven => Vec::new(),
         }
     }
 }
@@ -123,6 +139,7 @@ impl Change {
             Change::RiskRaised => AuditAction::RiskFlagRaise,
             Change::SlaBreached => AuditAction::ReferralSlaBreach,
             Change::Update(_) => AuditAction::ReferralUpdate,
+            Change::WithdrawConsent { .. } => AuditAction::ReferralConsentWithdraw,
         }
     }
 
@@ -153,6 +170,15 @@ impl Change {
                 note: v.required_text("note", &note, MAX_NOTE),
             },
             Change::Resume { note } => Change::Resume {
+                note: v.optional_text("note", &note, MAX_NOTE),
+            },
+            Change::WithdrawConsent {
+                withdrawn_by,
+                recorded_by,
+                note,
+            } => Change::WithdrawConsent {
+                withdrawn_by: v.required_text("withdrawn_by", &withdrawn_by, MAX_NAME),
+                recorded_by,
                 note: v.optional_text("note", &note, MAX_NOTE),
             },
             Change::Update(update) => match update.checked() {
@@ -236,6 +262,27 @@ impl Referral {
                 EventType::SlaBreached
             }
             Change::Update(update) => self.update(update, by)?,
+            Change::WithdrawConsent {
+                withdrawn_by,
+                recorded_by,
+                note,
+            } => {
+                // The role and the status first, so that their refusals come before
+                // this one; nothing has changed until the consent is known to be given.
+                let before = self.status;
+                self.step(Command::WithdrawConsent, by)?;
+                if self.consent.kind != ConsentKind::Given {
+                    self.status = before;
+                    return Err(ChangeError::ConsentNotGiven);
+                }
+                self.consent.withdrawal = Some(ConsentWithdrawal {
+                    withdrawn_by,
+                    recorded_by,
+                    withdrawn_at: now,
+                });
+                self.status_reason = StatusReason::noted(note);
+                EventType::ConsentWithdrawn
+            }
         };
         if self.status.is_terminal() && self.ended_at.is_none() {
             self.ended_at = Some(now);
@@ -334,6 +381,7 @@ mod tests {
                 justification: String::new(),
                 recorded_by: "Dr".into(),
                 recorded_at: at(0),
+                withdrawal: None,
             },
             status: Status::Requested,
             status_reason: StatusReason::default(),
@@ -366,6 +414,46 @@ mod tests {
     }
 
     const SUPERVISOR: Actor = Actor::Caller(Role::Supervisor);
+
+    fn withdrawal() -> Change {
+        Change::WithdrawConsent {
+            withdrawn_by: "patient".into(),
+            recorded_by: "key-1".into(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_withdrawal_of_consent_ends_the_case_and_says_who() {
+        let mut r = referral();
+        assert_eq!(
+            r.apply(withdrawal(), SUPERVISOR, at(60)),
+            Ok(EventType::ConsentWithdrawn)
+        );
+        assert_eq!((r.status, r.ended_at), (Status::Cancelled, Some(at(60))));
+        let w = r.consent.withdrawal.clone().unwrap();
+        assert_eq!(
+            (w.withdrawn_by.as_str(), w.recorded_by.as_str()),
+            ("patient", "key-1")
+        );
+
+        // Under an override there is nothing to withdraw, and nothing changes.
+        let mut overridden = referral();
+        overridden.consent.kind = ConsentKind::Overridden;
+        let before = overridden.clone();
+        assert_eq!(
+            overridden.apply(withdrawal(), SUPERVISOR, at(60)),
+            Err(ChangeError::ConsentNotGiven)
+        );
+        assert_eq!(overridden, before);
+        // A role that may not comes first: the refusal says so, not the consent.
+        assert!(matches!(
+            overridden.apply(withdrawal(), Actor::Caller(Role::Auditor), at(60)),
+            Err(ChangeError::Transition(
+                TransitionError::RoleNotAllowed { .. }
+            ))
+        ));
+    }
 
     #[test]
     fn accepting_records_when_and_says_so() {

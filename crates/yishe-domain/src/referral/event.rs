@@ -27,6 +27,7 @@ named_enum!(
         RiskFlagAcknowledged => "RISK_FLAG_ACKNOWLEDGED",
         Updated => "UPDATED",
         DepartureReported => "DEPARTURE_REPORTED",
+        ConsentWithdrawn => "CONSENT_WITHDRAWN",
     }
 );
 

@@ -361,6 +361,7 @@ fn validate_consent(
         justification,
         recorded_by,
         recorded_at: crate::clock::to_micros(c.recorded_at?),
+        withdrawal: None,
     })
 }
 

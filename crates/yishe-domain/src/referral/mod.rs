@@ -20,7 +20,9 @@ pub use disclosure::{disclose, disclose_event};
 pub use event::{EventType, ReferralEvent};
 pub use filter::ListFilter;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
-pub use model::{Clinician, Consent, ConsentKind, Patient, Referral, Sex, StatusReason};
+pub use model::{
+    Clinician, Consent, ConsentKind, ConsentWithdrawal, Patient, Referral, Sex, StatusReason,
+};
 pub use order::{ListOrder, ListPosition, TokenBinding, TokenError, page_token, parse_page_token};
 pub use reason::{ReferralReason, RejectionReason};
 pub use requests::{

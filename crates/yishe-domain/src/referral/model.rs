@@ -84,6 +84,20 @@ pub struct Consent {
     pub justification: String,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
+    /// Set once the patient or guardian withdraws consent; absent in records written
+    /// before withdrawal existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<ConsentWithdrawal>,
+}
+
+/// The patient's or guardian's withdrawal of consent (撤回同意).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentWithdrawal {
+    /// Who withdrew it: "patient", or the guardian's relation.
+    pub withdrawn_by: String,
+    /// Who recorded it: the caller (an HIS key, a social worker).
+    pub recorded_by: String,
+    pub withdrawn_at: DateTime<Utc>,
 }
 
 /// Why a referral is in its status.

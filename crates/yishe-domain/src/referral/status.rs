@@ -45,10 +45,12 @@ pub enum Command {
     /// The department updates the referral (patient details, note, priority,
     /// departure) while it is open; the status stays.
     Update,
+    /// The patient or their guardian withdraws consent: processing stops.
+    WithdrawConsent,
 }
 
 impl Command {
-    pub const ALL: [Command; 10] = [
+    pub const ALL: [Command; 11] = [
         Command::Accept,
         Command::Reject,
         Command::StartWork,
@@ -59,6 +61,7 @@ impl Command {
         Command::Cancel,
         Command::Retract,
         Command::Update,
+        Command::WithdrawConsent,
     ];
 
     /// The roles that may issue the command (record-level scope is checked separately).
@@ -72,6 +75,8 @@ impl Command {
             Command::Complete => &[Supervisor],
             Command::Cancel => &[HisIntegration, Supervisor],
             Command::Retract | Command::Update => &[HisIntegration],
+            // The department hears it on the ward; the station from the patient.
+            Command::WithdrawConsent => &[HisIntegration, SocialWorker, Supervisor],
         }
     }
 }
@@ -123,6 +128,7 @@ fn command_name(command: Command) -> &'static str {
         Command::Cancel => "CANCEL",
         Command::Retract => "RETRACT",
         Command::Update => "UPDATE",
+        Command::WithdrawConsent => "WITHDRAW_CONSENT",
     }
 }
 
@@ -138,6 +144,7 @@ fn verb(command: Command) -> &'static str {
         Command::Cancel => "cancelled",
         Command::Retract => "retracted",
         Command::Update => "updated",
+        Command::WithdrawConsent => "have its consent withdrawn",
     }
 }
 
@@ -153,6 +160,7 @@ fn verb_base(command: Command) -> &'static str {
         Command::Cancel => "cancel",
         Command::Retract => "retract",
         Command::Update => "update",
+        Command::WithdrawConsent => "withdraw consent to",
     }
 }
 
@@ -184,6 +192,8 @@ impl Status {
             // Withdrawn before completion: a paused case too (the patient moved to
             // another hospital while it was on hold).
             (Requested | Accepted | InProgress | OnHold, Command::Cancel) => Cancelled,
+            // Without consent nothing more is done: the case ends as withdrawn.
+            (Requested | Accepted | InProgress | OnHold, Command::WithdrawConsent) => Cancelled,
             (Accepted, Command::StartWork) => InProgress,
             (Accepted | InProgress, Command::Hold) => OnHold,
             (OnHold, Command::Resume) => InProgress,

@@ -305,6 +305,19 @@ pub fn cancel_request(r: wire::CancelReferralRequest) -> Result<ChangeReferral, 
     change_request(&r.referral_id, &r.etag, change)
 }
 
+/// A WithdrawConsent request, recorded by `recorded_by` (the caller).
+pub fn withdraw_consent_request(
+    r: wire::WithdrawConsentRequest,
+    recorded_by: &str,
+) -> Result<ChangeReferral, Violations> {
+    let change = Change::WithdrawConsent {
+        withdrawn_by: r.withdrawn_by,
+        recorded_by: recorded_by.to_owned(),
+        note: r.note,
+    };
+    change_request(&r.referral_id, &r.etag, change)
+}
+
 /// An UpdateReferral request: the fields its mask names, taken from its `referral`.
 pub fn update_request(r: wire::UpdateReferralRequest) -> Result<ChangeReferral, Violations> {
     let mut v = Violations::new();
@@ -451,6 +464,15 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
             justification: r.consent.justification.clone(),
             recorded_by: r.consent.recorded_by.clone(),
             recorded_time: Some(to_timestamp(r.consent.recorded_at)),
+            withdrawal: r
+                .consent
+                .withdrawal
+                .as_ref()
+                .map(|w| wire::ConsentWithdrawal {
+                    withdrawn_by: w.withdrawn_by.clone(),
+                    recorded_by: w.recorded_by.clone(),
+                    withdraw_time: Some(to_timestamp(w.withdrawn_at)),
+                }),
         }),
         status: status_to_proto(r.status) as i32,
         status_reason: (r.status_reason != Default::default()).then(|| wire::StatusReason {

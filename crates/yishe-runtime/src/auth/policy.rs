@@ -36,6 +36,7 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (REFERRAL, "ResumeReferral", Access::Roles(&[SW, SUP])),
     (REFERRAL, "CancelReferral", Access::Roles(&[HIS, SUP])),
     (REFERRAL, "UpdateReferral", Access::Roles(&[HIS])),
+    (REFERRAL, "WithdrawConsent", Access::Roles(&[HIS, SW, SUP])),
     (
         REFERRAL,
         "WatchReferralEvents",
