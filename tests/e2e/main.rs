@@ -16,6 +16,7 @@ mod integration_guide;
 mod leak;
 mod mtls;
 mod operations;
+mod patient_rights;
 mod permissions;
 mod referral_errors;
 mod referral_lifecycle;

@@ -13,6 +13,7 @@ const DIRECTORY: &str = "yishe.directory.v1.DirectoryService";
 const AUDIT: &str = "yishe.audit.v1.AuditService";
 const ENCRYPTION: &str = "yishe.security.v1.EncryptionService";
 const ASSESSMENT: &str = "yishe.assessment.v1.AssessmentService";
+const PRIVACY: &str = "yishe.privacy.v1.PatientRightsService";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -55,6 +56,7 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (DIRECTORY, _) => &[Admin],
         (AUDIT, _) => &[Auditor],
         (ENCRYPTION, _) => &[Admin],
+        (PRIVACY, _) => &[Admin],
         (ASSESSMENT, "AcknowledgeRiskFlag") => &[Supervisor],
         (ASSESSMENT, _) => &[Worker, Supervisor],
         _ => {
@@ -150,7 +152,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        37,
+        40,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

@@ -82,6 +82,49 @@ pub(crate) enum Command {
     /// Psychosocial assessments: the instruments, assessments of a referral, risk flags.
     #[command(subcommand)]
     Assessment(AssessmentCommand),
+    /// A patient's access, correction and erasure requests (station admin key).
+    #[command(subcommand)]
+    Patient(PatientCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PatientCommand {
+    /// Everything the station holds about a patient, as one JSON document.
+    Export {
+        #[arg(long)]
+        hospital: String,
+        /// The patient's id in the hospital's HIS.
+        #[arg(long)]
+        patient: String,
+        /// The patient's request this answers (10 to 500 characters).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Correct the patient's details on one referral (its etag from the export).
+    Correct {
+        referral_id: String,
+        #[arg(long)]
+        etag: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        ward: Option<String>,
+        #[arg(long)]
+        bed: Option<String>,
+    },
+    /// Erase what the station holds about a patient whose cases are all closed.
+    Erase {
+        #[arg(long)]
+        hospital: String,
+        #[arg(long)]
+        patient: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

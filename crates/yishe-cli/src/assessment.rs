@@ -31,7 +31,7 @@ fn score(total: Option<i32>, band: &str) -> String {
     }
 }
 
-fn assessment_json(a: &Assessment) -> Value {
+pub(crate) fn assessment_json(a: &Assessment) -> Value {
     json!({
         "id": a.assessment_id,
         "referral_id": a.referral_id,
@@ -78,7 +78,7 @@ fn psychosocial_json(p: &PsychosocialAssessment) -> Value {
     })
 }
 
-fn flag_json(f: &RiskFlag) -> Value {
+pub(crate) fn flag_json(f: &RiskFlag) -> Value {
     json!({
         "id": f.risk_flag_id,
         "referral_id": f.referral_id,

@@ -8,6 +8,7 @@ use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
 use yishe_proto::audit::audit_service_client::AuditServiceClient;
 use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
+use yishe_proto::privacy::patient_rights_service_client::PatientRightsServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_proto::security::encryption_service_client::EncryptionServiceClient;
 
@@ -71,6 +72,12 @@ impl Connection {
         &self,
     ) -> EncryptionServiceClient<InterceptedService<Channel, Bearer>> {
         EncryptionServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
+    }
+
+    pub(crate) fn patient_rights(
+        &self,
+    ) -> PatientRightsServiceClient<InterceptedService<Channel, Bearer>> {
+        PatientRightsServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 
     pub(crate) fn directory(&self) -> DirectoryClient {

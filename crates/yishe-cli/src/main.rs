@@ -12,6 +12,7 @@ mod encryption;
 mod enums;
 mod failure;
 mod output;
+mod patient;
 mod psychosocial;
 mod referral;
 mod token;
@@ -43,6 +44,7 @@ async fn main() -> ExitCode {
             args::Command::Audit(command) => audit::run(command, &connection).await,
             args::Command::Encryption(command) => encryption::run(command, &connection).await,
             args::Command::Assessment(command) => assessment::run(command, &connection).await,
+            args::Command::Patient(command) => patient::run(command, &connection).await,
             args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }

@@ -9,22 +9,23 @@ use prost::Message;
 use yishe_domain::assessment::Cutoffs;
 use yishe_domain::directory::KeyReferences;
 use yishe_domain::{StationId, Violations};
-use yishe_proto::convert::{assessment, audit, directory, referral};
+use yishe_proto::convert::{assessment, audit, directory, privacy, referral};
 use yishe_proto::{
     assessment as assessment_wire, audit as audit_wire, directory as directory_wire,
-    referral as referral_wire, security as security_wire,
+    privacy as privacy_wire, referral as referral_wire, security as security_wire,
 };
 
 /// One package's harness: the bytes through every request of the package.
 pub type Harness = fn(&[u8]);
 
 /// The packages of the contract, one fuzz target each.
-pub const PACKAGES: [(&str, Harness); 5] = [
+pub const PACKAGES: [(&str, Harness); 6] = [
     ("referral", referral),
     ("assessment", assessment),
     ("directory", directory),
     ("audit", audit),
     ("security", security),
+    ("privacy", privacy),
 ];
 
 /// A fixed "now", so a run is repeatable.
@@ -180,6 +181,85 @@ pub fn audit(bytes: &[u8]) {
         checked(audit::verify_request(r));
     }
     decoded::<ExportAuditRecordsRequest>(bytes);
+}
+
+/// Every request of `yishe.privacy.v1`; a correction is applied to a referral held,
+/// as the service would.
+pub fn privacy(bytes: &[u8]) {
+    use privacy_wire::*;
+    if let Some(r) = decoded::<ExportPatientDataRequest>(bytes) {
+        checked(privacy::export_request(r));
+    }
+    if let Some(r) = decoded::<ErasePatientDataRequest>(bytes) {
+        checked(privacy::erase_request(r));
+    }
+    if let Some(r) = decoded::<CorrectPatientDataRequest>(bytes)
+        && let Some(correct) = checked(privacy::correct_request(r))
+    {
+        let mut held = held_referral();
+        match held.correct(correct.correction, now()) {
+            Ok(_) | Err(yishe_domain::referral::CorrectionError::Erased) => {}
+            Err(yishe_domain::referral::CorrectionError::Invalid(v)) => refused(&v),
+        }
+    }
+}
+
+/// A referral as the store would hold it, for the changes that apply to one.
+fn held_referral() -> yishe_domain::referral::Referral {
+    use yishe_domain::referral::{
+        Clinician, Consent, ConsentKind, Patient, Referral, ReferralReason, Sex, Status,
+        StatusReason,
+    };
+    use yishe_domain::{DepartmentId, HospitalId, Priority, ReferralId};
+    Referral {
+        id: ReferralId::new(),
+        request_id: "r-1".into(),
+        placer_order_id: None,
+        previous_referral: None,
+        created_by: "key".into(),
+        hospital: HospitalId::parse("h1").expect("a valid hospital id"),
+        department: DepartmentId::new(),
+        clinician: Clinician {
+            name: "Dr Zhao".into(),
+            staff_id: "D042".into(),
+            contact: String::new(),
+        },
+        patient: Patient {
+            his_patient_id: "MRN-1".into(),
+            encounter_id: "ZY-1".into(),
+            name: "陈建国".into(),
+            sex: Sex::Male,
+            birth_date: chrono::NaiveDate::from_ymd_opt(1948, 3, 14),
+            phone: String::new(),
+            ward: "5A".into(),
+            bed: "12".into(),
+            clinical_summary: String::new(),
+            departure: None,
+        },
+        reasons: vec![ReferralReason::FinancialHardship],
+        note: String::new(),
+        priority: Priority::Routine,
+        consent: Consent {
+            kind: ConsentKind::Given,
+            given_by: "patient".into(),
+            justification: String::new(),
+            recorded_by: "Dr Zhao".into(),
+            recorded_at: now(),
+            withdrawal: None,
+        },
+        status: Status::Requested,
+        status_reason: StatusReason::default(),
+        station: StationId::parse("main").expect("a valid station id"),
+        assigned_worker: None,
+        assigned_worker_name: None,
+        acceptance_deadline: now(),
+        sla_breached: false,
+        accepted_at: None,
+        ended_at: None,
+        created_at: now(),
+        updated_at: now(),
+        version: 1,
+    }
 }
 
 /// Every request of `yishe.security.v1`: they carry nothing to convert.

@@ -8,7 +8,8 @@ mod generated {
 
 pub use generated::yishe::{
     assessment::v1 as assessment, audit::v1 as audit, common::v1 as common,
-    directory::v1 as directory, referral::v1 as referral, security::v1 as security,
+    directory::v1 as directory, privacy::v1 as privacy, referral::v1 as referral,
+    security::v1 as security,
 };
 
 /// The encoded `FileDescriptorSet` of the whole contract, for gRPC reflection and for

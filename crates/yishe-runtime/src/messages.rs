@@ -107,6 +107,15 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     // Directory and keys.
     ("API_KEY_NOT_FOUND", "未找到该 API 密钥。"),
     ("STATION_NOT_FOUND", "未找到该社工站。"),
+    ("PATIENT_NOT_FOUND", "本社工站未保存该患者的任何信息。"),
+    (
+        "PATIENT_DATA_ERASED",
+        "该转介中的患者信息已被删除，无法更正。",
+    ),
+    (
+        "PATIENT_HAS_OPEN_REFERRALS",
+        "该患者仍有未结束的转介（{referral_ids}）：请先撤回同意或结案，再删除其信息。",
+    ),
     (
         "CONSENT_NOT_GIVEN",
         "该转介基于有正当理由的免同意处理（如儿童保护），没有可撤回的同意。",

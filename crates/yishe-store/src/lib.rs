@@ -47,7 +47,7 @@ pub use feed::FeedRelay;
 pub use gauges::{Commits, Gauges};
 pub use key_cache::TTL as KEY_CACHE_TTL;
 pub use keys::KeyLookup;
-pub use maintenance::Maintenance;
+pub use maintenance::{Maintenance, forget_referral};
 pub use plans::QueryPlans;
 pub use postgres::PostgresDatabase;
 pub use referrals::{CreateOutcome, Created, ReferralReads, ReferralRepo};

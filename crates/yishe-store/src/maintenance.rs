@@ -92,6 +92,19 @@ pub trait Maintenance: Transactions {
     }
 }
 
+/// Forgets what `referral` holds about its patient now, in `tx`, as retention does at
+/// its end: for a patient's erasure request.
+pub async fn forget_referral(
+    tx: &mut dyn Tx,
+    referral: ReferralId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for sealed in SEALED {
+        sealed.forget(tx, referral, now).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use sqlx::Connection;

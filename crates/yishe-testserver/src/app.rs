@@ -8,8 +8,10 @@ use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
 
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
+use yishe_proto::audit::audit_service_client::AuditServiceClient;
 use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
+use yishe_proto::privacy::patient_rights_service_client::PatientRightsServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_runtime::config::Config;
 use yishe_runtime::{Process, Shutdown};
@@ -19,6 +21,8 @@ use crate::{Engine, TestClock, TestDatabase};
 pub type Referrals = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Directory = DirectoryServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Assessments = AssessmentServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Audit = AuditServiceClient<InterceptedService<Channel, Bearer>>;
+pub type PatientRights = PatientRightsServiceClient<InterceptedService<Channel, Bearer>>;
 
 /// A running server for one test.
 #[derive(Debug)]
@@ -117,6 +121,20 @@ impl TestApp {
 
     pub fn assessments(&self, key: Option<&str>) -> Assessments {
         AssessmentServiceClient::with_interceptor(
+            self.channel.clone(),
+            Bearer::new(key).expect("ascii key"),
+        )
+    }
+
+    pub fn audit(&self, key: Option<&str>) -> Audit {
+        AuditServiceClient::with_interceptor(
+            self.channel.clone(),
+            Bearer::new(key).expect("ascii key"),
+        )
+    }
+
+    pub fn patient_rights(&self, key: Option<&str>) -> PatientRights {
+        PatientRightsServiceClient::with_interceptor(
             self.channel.clone(),
             Bearer::new(key).expect("ascii key"),
         )

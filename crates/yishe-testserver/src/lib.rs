@@ -8,7 +8,8 @@ mod seed;
 pub mod tokens;
 
 pub use app::{
-    Assessments, Directory, Referrals, TestApp, http_get, https_get, mutual_tls, tls_fixture,
+    Assessments, Audit, Directory, PatientRights, Referrals, TestApp, http_get, https_get,
+    mutual_tls, tls_fixture,
 };
 pub use beside::Beside;
 pub use seed::Station;

@@ -1,7 +1,7 @@
 //! The referral service's own refusals; with what any use-case can run into, they
 //! make its `Error`.
 
-use yishe_domain::{Code, ServiceError};
+use yishe_domain::{Code, ReferralId, ServiceError};
 use yishe_runtime::Failure;
 
 pub type Error = Failure<Refusal>;
@@ -38,6 +38,15 @@ pub enum Refusal {
     /// to see.
     #[error("previous_referral_id names no referral you may see")]
     PreviousReferralNotFound,
+    /// The station holds nothing (left) about the patient a rights request names.
+    #[error("the station holds no data about this patient")]
+    PatientNotFound,
+    /// The patient's details were erased: nothing is left to correct.
+    #[error("the patient's details on this referral were erased")]
+    PatientDataErased,
+    /// Erasure waits until every case of the patient is closed.
+    #[error("the patient has open referrals: withdraw consent or close them first")]
+    PatientHasOpenReferrals(Vec<ReferralId>),
     /// The station a create names is not registered.
     #[error("station_id names no registered station (ListStations lists them)")]
     StationNotFound,
@@ -63,7 +72,11 @@ impl ServiceError for Refusal {
             Refusal::NotFound
             | Refusal::WorkerNotFound
             | Refusal::PreviousReferralNotFound
-            | Refusal::StationNotFound => Code::NotFound,
+            | Refusal::StationNotFound
+            | Refusal::PatientNotFound => Code::NotFound,
+            Refusal::PatientDataErased | Refusal::PatientHasOpenReferrals(_) => {
+                Code::FailedPrecondition
+            }
             Refusal::PreviousReferralNotRejected(_) => Code::FailedPrecondition,
             Refusal::DepartmentNotAllowed => Code::PermissionDenied,
             Refusal::RequestIdReused { .. } | Refusal::PlacerOrderIdInUse { .. } => {
@@ -85,6 +98,9 @@ impl ServiceError for Refusal {
             Refusal::PlacerOrderIdInUse { .. } => "PLACER_ORDER_ID_IN_USE",
             Refusal::PreviousReferralNotFound => "PREVIOUS_REFERRAL_NOT_FOUND",
             Refusal::StationNotFound => "STATION_NOT_FOUND",
+            Refusal::PatientNotFound => "PATIENT_NOT_FOUND",
+            Refusal::PatientDataErased => "PATIENT_DATA_ERASED",
+            Refusal::PatientHasOpenReferrals(_) => "PATIENT_HAS_OPEN_REFERRALS",
             Refusal::PreviousReferralNotRejected(_) => "PREVIOUS_REFERRAL_NOT_REJECTED",
             Refusal::ShuttingDown => "SHUTTING_DOWN",
             Refusal::CursorAheadOfFeed { .. } => "CURSOR_AHEAD_OF_FEED",
@@ -102,6 +118,13 @@ impl ServiceError for Refusal {
                 vec![("status", status.as_str().to_owned())]
             }
             Refusal::CursorAheadOfFeed { head } => vec![("head_sequence", head.to_string())],
+            Refusal::PatientHasOpenReferrals(ids) => vec![(
+                "referral_ids",
+                ids.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )],
             Refusal::CursorExpired { oldest } => vec![("oldest_sequence", oldest.to_string())],
             _ => Vec::new(),
         }

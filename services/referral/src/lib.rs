@@ -1,11 +1,14 @@
 //! The referral service: intake from hospital departments, the station's answer
-//! (accept, reject, assign, hold, resume, cancel), and the live feed of events that
-//! closes the loop back to the referring department.
+//! (accept, reject, assign, hold, resume, cancel), the live feed of events that
+//! closes the loop back to the referring department, and the patient's rights over
+//! what the station holds about them.
 
 mod error;
 mod feed;
 mod grpc;
 mod metrics;
+mod privacy;
+mod privacy_grpc;
 mod retention;
 mod service;
 mod sla;
@@ -14,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use yishe_domain::{AcceptanceDeadlines, Clock, StationId};
+use yishe_proto::privacy::patient_rights_service_server::PatientRightsServiceServer;
 use yishe_proto::referral::referral_service_server::ReferralServiceServer;
 use yishe_runtime::{Metrics, Process, Services, Shutdown, StartError};
 use yishe_store::Store;
@@ -24,6 +28,8 @@ pub use retention::purge_expired;
 use crate::feed::Feed;
 use crate::grpc::ReferralGrpc;
 use crate::metrics::ReferralMetrics;
+use crate::privacy::PatientRights;
+use crate::privacy_grpc::PatientRightsGrpc;
 use crate::service::ReferralService;
 
 /// What the referral service needs.
@@ -74,6 +80,7 @@ impl From<&Process> for Options {
 /// and adds its gRPC service.
 pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
     let metrics = ReferralMetrics::register(&options.metrics, options.store.clone());
+    let rights_store = options.store.clone();
     let feed = Feed::new(
         options.store.clone(),
         options.feed_tail_events,
@@ -105,6 +112,9 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         options.shutdown,
     ));
     services.add(ReferralServiceServer::new(ReferralGrpc::new(service, feed)));
+    services.add(PatientRightsServiceServer::new(PatientRightsGrpc::new(
+        PatientRights::new(rights_store),
+    )));
     Ok(())
 }
 

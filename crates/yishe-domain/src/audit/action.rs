@@ -30,6 +30,9 @@ named_enum!(
         RiskFlagRaise => "risk_flag.raise",
         RiskFlagList => "risk_flag.list",
         RiskFlagAcknowledge => "risk_flag.acknowledge",
+        PatientExport => "patient.export",
+        PatientCorrect => "patient.correct",
+        PatientErase => "patient.erase",
         DepartmentCreate => "department.create",
         DepartmentCreateReplay => "department.create.replay",
         StationRegister => "station.register",
@@ -57,7 +60,7 @@ impl AuditAction {
     pub fn resource_kind(self) -> &'static str {
         let area = self.as_str().split('.').next().unwrap_or_default();
         match area {
-            "referral" | "assessment" | "risk_flag" => "referral",
+            "referral" | "assessment" | "risk_flag" | "patient" => "referral",
             "audit" => "audit_log",
             "encryption" => "encryption_key",
             "retention" if self == AuditAction::RetentionPurge => "referral",

@@ -239,6 +239,24 @@ fn parse_code<T>(
     parsed
 }
 
+/// A patient checked alone, as a correction sends it: the fields named without the
+/// `referral.` of a whole referral (`patient.name`).
+pub(crate) fn patient_from(p: PatientDraft, now: DateTime<Utc>) -> Result<Patient, Violations> {
+    let mut v = Violations::new();
+    let patient = validate_patient(&mut v, p, now);
+    if v.is_empty() {
+        return Ok(patient);
+    }
+    let mut renamed = Violations::new();
+    for x in v.iter() {
+        renamed.add(
+            x.field.strip_prefix("referral.").unwrap_or(&x.field),
+            &x.description,
+        );
+    }
+    Err(renamed)
+}
+
 fn validate_patient(v: &mut Violations, p: PatientDraft, now: DateTime<Utc>) -> Patient {
     let birth_date = p.birth_date.and_then(|(year, month, day)| {
         let date = u32::try_from(month)

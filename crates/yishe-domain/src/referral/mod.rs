@@ -3,6 +3,7 @@
 
 pub(crate) mod access;
 mod change;
+mod correction;
 mod disclosure;
 mod event;
 mod filter;
@@ -16,6 +17,7 @@ mod update;
 
 pub use access::{ListScope, RecordScope, can_see};
 pub use change::{Actor, Change, ChangeError};
+pub use correction::{CorrectionError, PatientCorrection, PatientMask, rights_reason};
 pub use disclosure::{disclose, disclose_event};
 pub use event::{EventType, ReferralEvent};
 pub use filter::ListFilter;

@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod audit;
 pub mod directory;
 mod parse;
+pub mod privacy;
 pub mod referral;
 mod time;
 

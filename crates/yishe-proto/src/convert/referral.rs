@@ -88,6 +88,21 @@ fn sex_to_proto(s: Sex) -> wire::Sex {
     }
 }
 
+/// A patient as sent, for the domain to check.
+pub(super) fn patient_draft(p: wire::Patient) -> PatientDraft {
+    PatientDraft {
+        his_patient_id: p.his_patient_id,
+        encounter_id: p.encounter_id,
+        name: p.name,
+        sex: sex(p.sex),
+        birth_date: p.birth_date.map(|d| (d.year, d.month, d.day)),
+        phone: p.phone,
+        ward: p.ward,
+        bed: p.bed,
+        clinical_summary: p.clinical_summary,
+    }
+}
+
 /// The draft of a CreateReferral request; output-only fields are ignored. The draft's
 /// own fields, ids among them, are checked together by the domain's intake rules.
 pub fn create_request(request: wire::CreateReferralRequest) -> ReferralDraft {
@@ -104,17 +119,7 @@ pub fn create_request(request: wire::CreateReferralRequest) -> ReferralDraft {
             staff_id: c.staff_id,
             contact: c.contact,
         }),
-        patient: r.patient.map(|p| PatientDraft {
-            his_patient_id: p.his_patient_id,
-            encounter_id: p.encounter_id,
-            name: p.name,
-            sex: sex(p.sex),
-            birth_date: p.birth_date.map(|d| (d.year, d.month, d.day)),
-            phone: p.phone,
-            ward: p.ward,
-            bed: p.bed,
-            clinical_summary: p.clinical_summary,
-        }),
+        patient: r.patient.map(patient_draft),
         reasons: r.reasons.into_iter().map(reason).collect(),
         note: r.note,
         priority: priority(r.priority),
@@ -133,7 +138,7 @@ pub fn create_request(request: wire::CreateReferralRequest) -> ReferralDraft {
     }
 }
 
-fn referral_id(text: &str, v: &mut Violations) -> Option<ReferralId> {
+pub(super) fn referral_id(text: &str, v: &mut Violations) -> Option<ReferralId> {
     parse::id("referral_id", text, "a referral id", ReferralId::parse, v)
 }
 

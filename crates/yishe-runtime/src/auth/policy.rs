@@ -23,6 +23,7 @@ const DIRECTORY: &str = "/yishe.directory.v1.DirectoryService/";
 const AUDIT: &str = "/yishe.audit.v1.AuditService/";
 const ENCRYPTION: &str = "/yishe.security.v1.EncryptionService/";
 const ASSESSMENT: &str = "/yishe.assessment.v1.AssessmentService/";
+const PRIVACY: &str = "/yishe.privacy.v1.PatientRightsService/";
 
 /// Every method of every service, once.
 pub static POLICY: &[(&str, &str, Access)] = &[
@@ -79,6 +80,9 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (ASSESSMENT, "CompareAssessments", Access::Roles(&[SW, SUP])),
     (ASSESSMENT, "ListRiskFlags", Access::Roles(&[SW, SUP])),
     (ASSESSMENT, "AcknowledgeRiskFlag", Access::Roles(&[SUP])),
+    (PRIVACY, "ExportPatientData", Access::Roles(&[ADMIN])),
+    (PRIVACY, "CorrectPatientData", Access::Roles(&[ADMIN])),
+    (PRIVACY, "ErasePatientData", Access::Roles(&[ADMIN])),
     ("/grpc.health.v1.Health/", "Check", Access::Public),
     ("/grpc.health.v1.Health/", "Watch", Access::Public),
     (
