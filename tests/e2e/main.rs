@@ -12,6 +12,7 @@ mod encryption;
 mod feed;
 mod feed_positions;
 mod his_journey;
+mod history;
 mod integration_guide;
 mod leak;
 mod mtls;

@@ -50,6 +50,6 @@ pub use keys::KeyLookup;
 pub use maintenance::{Maintenance, forget_referral};
 pub use plans::QueryPlans;
 pub use postgres::PostgresDatabase;
-pub use referrals::{CreateOutcome, Created, ReferralReads, ReferralRepo};
+pub use referrals::{CreateOutcome, Created, HISTORY_LIMIT, ReferralReads, ReferralRepo};
 pub use sqlite::SqliteDatabase;
 pub use stations::{DirectoryRequest, StationRepo};

@@ -118,4 +118,16 @@ pub trait ReferralReads: Send + Sync + std::fmt::Debug {
         page: PageRequest<ListPosition>,
         order: ListOrder,
     ) -> Result<Page<Referral, ListPosition>>;
+
+    /// The station's other referrals of `referral`'s patient (by the keyed hash of the
+    /// HIS patient id, in the same hospital) that are open, ended since `since`, or
+    /// had a risk flag raised since `since`; newest first, at most `HISTORY_LIMIT`.
+    async fn patient_history(
+        &self,
+        referral: &Referral,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<yishe_domain::referral::HistoryEntry>>;
 }
+
+/// The most history entries read beside one referral.
+pub const HISTORY_LIMIT: u32 = 50;

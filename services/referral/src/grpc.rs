@@ -82,9 +82,19 @@ impl Rpc for ReferralGrpc {
         let role = ctx.caller.role;
         let get = convert::get_request(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let referral = run(async move { service.get(&ctx, get).await }).await?;
+        let (referral, history) = run(async move {
+            let referral = service.get(&ctx, get).await?;
+            let history = service.history(&ctx, &referral).await?;
+            Ok::<_, crate::Error>((referral, history))
+        })
+        .await?;
+        let mut shown = shown(role, referral);
+        shown.patient_history = history
+            .iter()
+            .map(convert::history_entry_to_proto)
+            .collect();
         Ok(Response::new(GetReferralResponse {
-            referral: Some(shown(role, referral)),
+            referral: Some(shown),
         }))
     }
 

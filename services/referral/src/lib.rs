@@ -52,6 +52,8 @@ pub struct Options {
     pub feed_retention: Duration,
     /// How often the retention job runs.
     pub retention_interval: Duration,
+    /// How far back a referral read by the station shows the patient's other cases.
+    pub patient_history: chrono::Duration,
     pub shutdown: Shutdown,
 }
 
@@ -70,6 +72,7 @@ impl From<&Process> for Options {
             retention: c.retention.retention(),
             feed_retention: c.retention.feed_retention(),
             retention_interval: c.retention.interval(),
+            patient_history: c.referral.patient_history(),
             shutdown: process.shutdown.clone(),
         }
     }
@@ -93,6 +96,7 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         options.default_station,
         options.deadlines,
         options.clock.clone(),
+        options.patient_history,
     );
     tokio::spawn(feed.clone().run_relay(metrics));
     tokio::spawn(feed.clone().run_reader());

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use yishe_domain::referral::{
-    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, ListFilter, ListOrder,
-    ListPosition, ListReferrals, ListScope, NewReferral, Referral, ReferralDraft, ReferralEvent,
-    Status, StatusReason, can_see,
+    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, HistoryEntry,
+    ListFilter, ListOrder, ListPosition, ListReferrals, ListScope, NewReferral, Referral,
+    ReferralDraft, ReferralEvent, Status, StatusReason, can_see,
 };
 use yishe_domain::{
     AcceptanceDeadlines, AuditAction, Clock, Code, DepartmentId, Etag, HospitalId, Outcome, Page,
@@ -29,6 +29,8 @@ pub(crate) struct ReferralService {
     default_station: StationId,
     deadlines: AcceptanceDeadlines,
     clock: Arc<dyn Clock>,
+    /// How far back a referral read by the station shows the patient's other cases.
+    history: chrono::Duration,
 }
 
 impl ReferralService {
@@ -38,6 +40,7 @@ impl ReferralService {
         default_station: StationId,
         deadlines: AcceptanceDeadlines,
         clock: Arc<dyn Clock>,
+        history: chrono::Duration,
     ) -> Self {
         Self {
             store,
@@ -45,7 +48,36 @@ impl ReferralService {
             default_station,
             deadlines,
             clock,
+            history,
         }
+    }
+
+    /// The patient's other cases at the station, beside `referral`, for the station's
+    /// own social workers and supervisors (nothing for anyone else, the department
+    /// above all); what it shows is audited as one list naming each case.
+    pub(crate) async fn history(
+        &self,
+        ctx: &RequestContext,
+        referral: &Referral,
+    ) -> Result<Vec<HistoryEntry>> {
+        let station_staff = matches!(ctx.caller.role, Role::SocialWorker | Role::Supervisor)
+            && ctx.caller.station.as_ref() == Some(&referral.station);
+        if !station_staff {
+            return Ok(Vec::new());
+        }
+        let since = ctx.now() - self.history;
+        let entries = self.store.patient_history(referral, since).await?;
+        if !entries.is_empty() {
+            let shown = entries.iter().map(|e| e.referral.to_string()).collect();
+            let entry = ctx
+                .audit(AuditAction::ReferralHistory, "", Outcome::Ok)
+                .about_each(shown);
+            self.store.append_audit_alone(&entry).await?;
+        }
+        Ok(entries
+            .into_iter()
+            .map(|e| e.compared_with(referral))
+            .collect())
     }
 
     /// The clock the service reads time from.

@@ -10,6 +10,7 @@ named_enum!(
         ReferralCreateReplay => "referral.create.replay",
         ReferralGet => "referral.get",
         ReferralList => "referral.list",
+        ReferralHistory => "referral.history",
         ReferralBreakGlass => "referral.break_glass",
         ReferralAccept => "referral.accept",
         ReferralReject => "referral.reject",

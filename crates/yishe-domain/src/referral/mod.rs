@@ -7,6 +7,7 @@ mod correction;
 mod disclosure;
 mod event;
 mod filter;
+mod history;
 mod intake;
 mod model;
 mod order;
@@ -21,6 +22,7 @@ pub use correction::{CorrectionError, PatientCorrection, PatientMask, rights_rea
 pub use disclosure::{disclose, disclose_event};
 pub use event::{EventType, ReferralEvent};
 pub use filter::ListFilter;
+pub use history::HistoryEntry;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};
 pub use model::{
     Clinician, Consent, ConsentKind, ConsentWithdrawal, Patient, Referral, Sex, StatusReason,

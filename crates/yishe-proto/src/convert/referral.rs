@@ -310,6 +310,21 @@ pub fn cancel_request(r: wire::CancelReferralRequest) -> Result<ChangeReferral, 
     change_request(&r.referral_id, &r.etag, change)
 }
 
+/// One entry of a patient's history beside a referral.
+pub fn history_entry_to_proto(e: &domain::HistoryEntry) -> wire::PatientHistoryEntry {
+    let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    wire::PatientHistoryEntry {
+        referral_id: e.referral.to_string(),
+        status: status_to_proto(e.status) as i32,
+        reasons: e.reasons.iter().map(|r| reason_to_proto(*r)).collect(),
+        create_time: Some(to_timestamp(e.created_at)),
+        end_time: e.ended_at.map(to_timestamp),
+        open_risk_flags: count(e.open_risk_flags),
+        recent_risk_flags: count(e.recent_risk_flags),
+        possible_duplicate: e.possible_duplicate,
+    }
+}
+
 /// A WithdrawConsent request, recorded by `recorded_by` (the caller).
 pub fn withdraw_consent_request(
     r: wire::WithdrawConsentRequest,
@@ -432,6 +447,8 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
             .map(|id| id.to_string())
             .unwrap_or_default(),
         department_code: String::new(),
+        // Filled by the caller of this function for the station only.
+        patient_history: Vec::new(),
         accept_time: r.accepted_at.map(to_timestamp),
         end_time: r.ended_at.map(to_timestamp),
         hospital_id: r.hospital.to_string(),

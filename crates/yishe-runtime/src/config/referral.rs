@@ -20,6 +20,9 @@ pub struct ReferralConfig {
     /// How long, in seconds, a watch of the feed may have nothing to deliver before
     /// it sends a checkpoint (which also keeps idle streams open through firewalls).
     pub feed_checkpoint_interval_secs: u64,
+    /// How far back, in days, a referral read by the station shows the patient's
+    /// other cases (ended, or with a risk flag, in that time; open ones always).
+    pub patient_history_days: u32,
 }
 
 impl Default for ReferralConfig {
@@ -31,11 +34,16 @@ impl Default for ReferralConfig {
             feed_tail_events: 10_000,
             // Well inside the idle timeouts of hospital firewalls (often a few minutes).
             feed_checkpoint_interval_secs: 30,
+            patient_history_days: 365,
         }
     }
 }
 
 impl ReferralConfig {
+    pub fn patient_history(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.patient_history_days))
+    }
+
     pub fn sla_check_interval(&self) -> Duration {
         Duration::from_secs(self.sla_check_interval_secs)
     }

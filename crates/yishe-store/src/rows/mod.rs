@@ -12,7 +12,9 @@ pub(crate) use assessment::{
 };
 pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow, attach_resources};
 pub(crate) use directory::{ApiKeyRow, DepartmentRow, WorkerRow};
-pub(crate) use referral::{FeedRow, ReferralRow, SealedReferral, reasons_from_json, reasons_json};
+pub(crate) use referral::{
+    FeedRow, HistoryRow, ReferralRow, SealedReferral, reasons_from_json, reasons_json,
+};
 pub(crate) use station::{DirectoryRequestRow, StationRow};
 
 use crate::{Error, Result};

@@ -154,3 +154,33 @@ impl TryFrom<FeedRow> for ReferralEvent {
         Ok(event)
     }
 }
+
+/// A row of a patient's history beside one of their referrals.
+#[derive(sqlx::FromRow)]
+pub(crate) struct HistoryRow {
+    id: Uuid,
+    status: String,
+    reasons: String,
+    created_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+    open_risk_flags: i64,
+    recent_risk_flags: i64,
+}
+
+impl TryFrom<HistoryRow> for yishe_domain::referral::HistoryEntry {
+    type Error = crate::Error;
+
+    fn try_from(row: HistoryRow) -> Result<Self> {
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(Self {
+            referral: ReferralId::from_uuid(row.id),
+            status: Status::parse(&row.status).ok_or_else(|| corrupt("status"))?,
+            reasons: reasons_from_json(&row.reasons)?,
+            created_at: row.created_at,
+            ended_at: row.ended_at,
+            open_risk_flags: count(row.open_risk_flags),
+            recent_risk_flags: count(row.recent_risk_flags),
+            possible_duplicate: false,
+        })
+    }
+}

@@ -71,6 +71,25 @@ pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_i
      r.accepted_at, r.ended_at, r.created_at, r.updated_at, r.version \
      FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id";
 
+/// A patient's other referrals at the station, for `ReferralReads::patient_history`:
+/// $1 lookup hash, $2 hospital, $3 station, $4 the referral itself, $5 since, $6 limit.
+pub(crate) static PATIENT_HISTORY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT r.id, r.status, r.reasons, r.created_at, r.ended_at, \
+         (SELECT COUNT(*) FROM risk_flags f WHERE f.referral_id = r.id \
+            AND f.acknowledged_at IS NULL) AS open_risk_flags, \
+         (SELECT COUNT(*) FROM risk_flags f WHERE f.referral_id = r.id \
+            AND f.raised_at >= $5) AS recent_risk_flags \
+         FROM referrals r \
+         WHERE r.patient_lookup = $1 AND r.hospital_id = $2 AND r.station_id = $3 \
+           AND r.id <> $4 \
+           AND (r.status IN ({}) OR r.ended_at >= $5 OR EXISTS (SELECT 1 FROM risk_flags f \
+                WHERE f.referral_id = r.id AND f.raised_at >= $5)) \
+         ORDER BY r.id DESC LIMIT $6",
+        statuses(|s| !s.is_terminal())
+    )
+});
+
 /// The columns of a social worker, with their open caseload counted.
 pub(crate) static SELECT_WORKER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(

@@ -477,6 +477,28 @@ macro_rules! impl_referral_reads {
                     |r| ::yishe_domain::referral::ListPosition::after(r, order),
                 ))
             }
+
+            async fn patient_history(
+                &self,
+                referral: &::yishe_domain::referral::Referral,
+                since: ::chrono::DateTime<::chrono::Utc>,
+            ) -> crate::Result<Vec<::yishe_domain::referral::HistoryEntry>> {
+                // Erased (or never known): nothing to match on.
+                if referral.patient.his_patient_id.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let rows: Vec<crate::rows::HistoryRow> =
+                    ::sqlx::query_as(&crate::sql::PATIENT_HISTORY)
+                        .bind(self.crypto.lookup(&referral.patient.his_patient_id))
+                        .bind(referral.hospital.as_str())
+                        .bind(referral.station.as_str())
+                        .bind(referral.id.as_uuid())
+                        .bind(since)
+                        .bind(i64::from(crate::HISTORY_LIMIT))
+                        .fetch_all(&self.$readers)
+                        .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
         }
     };
 }

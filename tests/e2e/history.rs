@@ -1,0 +1,108 @@
+//! A referral read by the station shows the patient's other cases there: open ones
+//! (a second open one for a shared reason marked a possible duplicate), and those
+//! ended or flagged within the history period; never to the department, never across
+//! patients, and audited as what was shown.
+
+use std::time::Duration;
+
+use crate::support::{Station, TestApp, accept, create_referral, e2e, withdrawal};
+use yishe_proto::audit::ListAuditRecordsRequest;
+use yishe_proto::referral::*;
+
+async fn read(app: &TestApp, key: &str, referral: &Referral) -> Referral {
+    app.referrals(Some(key))
+        .get_referral(GetReferralRequest {
+            referral_id: referral.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap()
+}
+
+async fn the_station_sees_the_patients_other_cases(app: TestApp, station: Station) {
+    let mut supervisor = app.referrals(Some(&station.supervisor_key));
+    let first = create_referral(&app, &station, "h1").await;
+    let first = accept(&mut supervisor, &first).await;
+    let second = create_referral(&app, &station, "h2").await;
+    let mut other = station.referral_request(&station.department, "h3");
+    other
+        .referral
+        .as_mut()
+        .unwrap()
+        .patient
+        .as_mut()
+        .unwrap()
+        .his_patient_id = "MRN-777".into();
+    let stranger = app
+        .referrals(Some(&station.his_key))
+        .create_referral(other)
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+
+    // The station, reading the second referral, sees the first: open, same reasons.
+    let seen = read(&app, &station.supervisor_key, &second).await;
+    assert_eq!(seen.patient_history.len(), 1);
+    let link = &seen.patient_history[0];
+    assert_eq!(link.referral_id, first.id);
+    assert_eq!(link.status(), ReferralStatus::Accepted);
+    assert!(link.possible_duplicate, "open, for a shared reason");
+    assert!(link.end_time.is_none());
+
+    // The department never sees it; another patient's referral shows nothing.
+    assert!(
+        read(&app, &station.his_key, &second)
+            .await
+            .patient_history
+            .is_empty()
+    );
+    assert!(
+        read(&app, &station.supervisor_key, &stranger)
+            .await
+            .patient_history
+            .is_empty()
+    );
+
+    // What was shown is audited, naming the case shown.
+    let audit = app
+        .audit(Some(&station.auditor_key))
+        .list_audit_records(ListAuditRecordsRequest {
+            resource_kind: "referral".into(),
+            resource_id: first.id.clone(),
+            action: "referral.history".into(),
+            page_size: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .records;
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].resource_ids, vec![first.id.clone()]);
+
+    // Once closed it is history, not a duplicate; past the period it is gone.
+    let now = read(&app, &station.his_key, &first).await;
+    app.referrals(Some(&station.his_key))
+        .cancel_referral(withdrawal(&now, "transferred"))
+        .await
+        .unwrap();
+    let seen = read(&app, &station.supervisor_key, &second).await;
+    let link = &seen.patient_history[0];
+    assert_eq!(link.status(), ReferralStatus::Cancelled);
+    assert!(!link.possible_duplicate);
+    assert!(link.end_time.is_some());
+    app.clock.advance(Duration::from_secs(366 * 24 * 3600));
+    let later = read(&app, &station.supervisor_key, &second).await;
+    assert!(
+        later.patient_history.is_empty(),
+        "{:?}",
+        later.patient_history
+    );
+}
+
+e2e!(the_station_sees_the_patients_other_cases);
