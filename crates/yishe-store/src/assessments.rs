@@ -32,10 +32,12 @@ pub enum RiskFlagScope {
 
 #[async_trait]
 pub trait AssessmentRepo {
-    /// Inserts version 1 of `assessment` unless its (created_by, request_id) exists.
+    /// Inserts version 1 of `assessment`, made at `station` (its referral's), unless
+    /// the station already used its request id (whichever of its keys sent it).
     async fn insert_assessment(
         &mut self,
         assessment: &Assessment,
+        station: &yishe_domain::StationId,
         fingerprint: &str,
     ) -> Result<Submitted>;
 

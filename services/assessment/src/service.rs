@@ -69,7 +69,10 @@ impl AssessmentService {
                 created_by: ctx.caller.subject.clone(),
                 request_id,
             };
-            match tx.insert_assessment(&assessment, &fingerprint).await? {
+            match tx
+                .insert_assessment(&assessment, &referral.station, &fingerprint)
+                .await?
+            {
                 Submitted::Existing(existing, stored) if stored == fingerprint => {
                     tx.append_audit(&ctx.audit(
                         AuditAction::AssessmentSubmitReplay,

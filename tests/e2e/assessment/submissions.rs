@@ -118,6 +118,11 @@ async fn a_resent_submission_returns_the_first(app: TestApp, station: Station) {
     let replay = submit(&app, &station.worker_key, request.clone()).await;
     assert_eq!(first, replay);
     assert_eq!(first.psychosocial, request.psychosocial);
+    // The same worker signed in with a staff token (another credential of the
+    // station): the request id is the station's, so still the first assessment.
+    let token = station.token(yishe_proto::directory::Role::SocialWorker);
+    let from_token = submit(&app, &token, request.clone()).await;
+    assert_eq!(from_token.assessment_id, first.assessment_id);
 }
 
 async fn a_held_case_takes_no_new_assessment_but_a_replay_still_answers(

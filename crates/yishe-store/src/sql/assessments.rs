@@ -33,12 +33,14 @@ macro_rules! impl_assessment_repo {
             async fn insert_assessment(
                 &mut self,
                 a: &::yishe_domain::assessment::Assessment,
+                station: &::yishe_domain::StationId,
                 fingerprint: &str,
             ) -> crate::Result<crate::Submitted> {
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO assessments (id, referral_id, created_by, request_id, fingerprint, \
-                     current_version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (created_by, request_id) DO NOTHING RETURNING id",
+                     current_version, created_at, updated_at, station_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (station_id, request_id) DO NOTHING RETURNING id",
                 )
                 .bind(a.id.as_uuid())
                 .bind(a.referral.as_uuid())
@@ -48,6 +50,7 @@ macro_rules! impl_assessment_repo {
                 .bind(i64::from(a.current_version))
                 .bind(a.created_at)
                 .bind(a.recorded_at)
+                .bind(station.as_str())
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "assessment"))?;
@@ -56,11 +59,11 @@ macro_rules! impl_assessment_repo {
                     return Ok(crate::Submitted::Inserted);
                 }
                 let sql = format!(
-                    "{} WHERE a.created_by = $1 AND a.request_id = $2 AND v.version = a.current_version",
+                    "{} WHERE a.station_id = $1 AND a.request_id = $2 AND v.version = a.current_version",
                     crate::rows::SELECT_ASSESSMENT
                 );
                 let row: crate::rows::AssessmentRow = ::sqlx::query_as(&sql)
-                    .bind(&a.created_by)
+                    .bind(station.as_str())
                     .bind(&a.request_id)
                     .fetch_one(&mut *self.tx)
                     .await?;

@@ -75,7 +75,8 @@ async fn case(store: &Store) -> Referral {
 
 async fn submit(store: &Store, a: &Assessment) -> Submitted {
     let mut tx = store.begin().await.unwrap();
-    let done = tx.insert_assessment(a, "fp-1").await.unwrap();
+    let station = yishe_domain::StationId::parse("s1").unwrap();
+    let done = tx.insert_assessment(a, &station, "fp-1").await.unwrap();
     tx.commit().await.unwrap();
     done
 }
