@@ -3,7 +3,7 @@
 //! a referral made under a justified override has no consent to withdraw.
 
 use crate::support::{
-    Station, TestApp, accept, bad_fields, create_referral, e2e, next_event, refusal,
+    Station, TestApp, accept, bad_fields, create_referral, e2e, next_event, read_referral, refusal,
 };
 use yishe_proto::assessment::{InstrumentResponse, SubmitAssessmentRequest};
 use yishe_proto::referral::*;
@@ -103,17 +103,7 @@ async fn the_station_records_a_withdrawal_the_patient_tells_it(app: TestApp, sta
         .unwrap();
     assert_eq!(withdrawn.status(), ReferralStatus::Cancelled);
     // The department reads what happened to its referral.
-    let read = app
-        .referrals(Some(&station.his_key))
-        .get_referral(GetReferralRequest {
-            referral_id: created.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let read = read_referral(&app, &station.his_key, &created.id).await;
     let withdrawal = read.consent.unwrap().withdrawal.unwrap();
     assert_eq!(withdrawal.withdrawn_by, "guardian (daughter)");
     // Another department's HIS does not see it to withdraw.
@@ -148,16 +138,7 @@ async fn an_override_has_no_consent_to_withdraw(app: TestApp, station: Station) 
         refusal(&refused),
         (tonic::Code::FailedPrecondition, "CONSENT_NOT_GIVEN".into())
     );
-    let still = his
-        .get_referral(GetReferralRequest {
-            referral_id: created.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let still = read_referral(&app, &station.his_key, &created.id).await;
     assert_eq!(still.status(), ReferralStatus::Requested);
     assert_eq!(still.etag, created.etag, "nothing changed");
 }

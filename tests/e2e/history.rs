@@ -5,21 +5,12 @@
 
 use std::time::Duration;
 
-use crate::support::{Station, TestApp, accept, create_referral, e2e, withdrawal};
+use crate::support::{Station, TestApp, accept, create_referral, e2e, read_referral, withdrawal};
 use yishe_proto::audit::ListAuditRecordsRequest;
 use yishe_proto::referral::*;
 
 async fn read(app: &TestApp, key: &str, referral: &Referral) -> Referral {
-    app.referrals(Some(key))
-        .get_referral(GetReferralRequest {
-            referral_id: referral.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap()
+    read_referral(app, key, &referral.id).await
 }
 
 async fn the_station_sees_the_patients_other_cases(app: TestApp, station: Station) {

@@ -3,12 +3,13 @@
 //! case is closed; each audited with the patient's request.
 
 use crate::support::{
-    Station, TestApp, accept, bad_fields, create_referral, e2e, error_metadata, refusal, withdrawal,
+    Station, TestApp, accept, bad_fields, create_referral, e2e, error_metadata, read_referral,
+    refusal, withdrawal,
 };
 use yishe_proto::assessment::{InstrumentResponse, SubmitAssessmentRequest};
 use yishe_proto::audit::ListAuditRecordsRequest;
 use yishe_proto::privacy::*;
-use yishe_proto::referral::{GetReferralRequest, Patient, Referral};
+use yishe_proto::referral::{Patient, Referral};
 
 const REASON: &str = "written request of 2026-12-06, ref PR-17";
 
@@ -172,7 +173,7 @@ async fn a_patient_sees_corrects_and_erases_what_is_held(app: TestApp, station: 
     );
     let mut his = app.referrals(Some(&station.his_key));
     for referral in [&first, &second] {
-        let now = as_read_now(&app, &station, referral).await;
+        let now = read_referral(&app, &station.his_key, &referral.id).await;
         his.cancel_referral(withdrawal(&now, "the patient asked to be forgotten"))
             .await
             .unwrap();
@@ -191,16 +192,7 @@ async fn a_patient_sees_corrects_and_erases_what_is_held(app: TestApp, station: 
         refusal(&gone),
         (tonic::Code::NotFound, "PATIENT_NOT_FOUND".into())
     );
-    let read = his
-        .get_referral(GetReferralRequest {
-            referral_id: first.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let read = read_referral(&app, &station.his_key, &first.id).await;
     let patient = read.patient.clone().unwrap_or_default();
     assert_eq!(
         (patient.name.as_str(), patient.his_patient_id.as_str()),
@@ -234,20 +226,6 @@ async fn a_patient_sees_corrects_and_erases_what_is_held(app: TestApp, station: 
         .unwrap()
         .into_inner();
     assert_eq!(other.referrals.len(), 1);
-}
-
-/// `referral` as the department reads it now (after the station's changes).
-async fn as_read_now(app: &TestApp, station: &Station, referral: &Referral) -> Referral {
-    app.referrals(Some(&station.his_key))
-        .get_referral(GetReferralRequest {
-            referral_id: referral.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap()
 }
 
 e2e!(a_patient_sees_corrects_and_erases_what_is_held);

@@ -92,6 +92,20 @@ pub(crate) async fn create_referral(
         .unwrap()
 }
 
+/// The referral `id` as the holder of `key` reads it now.
+pub(crate) async fn read_referral(app: &TestApp, key: &str, id: &str) -> Referral {
+    app.referrals(Some(key))
+        .get_referral(yishe_proto::referral::GetReferralRequest {
+            referral_id: id.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .expect("read referral")
+        .into_inner()
+        .referral
+        .unwrap()
+}
+
 /// Creates the seed station's standard referral from its second department, with that
 /// department's own HIS key.
 pub(crate) async fn create_other_referral(

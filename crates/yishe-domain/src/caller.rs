@@ -71,6 +71,14 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The station a station role acts for; a credential without one acts for none,
+    /// which a request that needs a station names as its `station_id`.
+    pub fn own_station(&self) -> Result<StationId, crate::Violations> {
+        self.station
+            .clone()
+            .ok_or_else(|| crate::Violations::one("station_id", "the caller belongs to no station"))
+    }
+
     pub fn may_refer_from(&self, hospital: &HospitalId, department: &DepartmentId) -> bool {
         self.role == Role::HisIntegration
             && self.hospital.as_ref() == Some(hospital)

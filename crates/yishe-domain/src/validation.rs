@@ -46,6 +46,21 @@ impl Violations {
         self.0.iter().any(|v| v.field == field)
     }
 
+    /// Reads an update's `update_mask`: sets the flag of each path named in `fields`,
+    /// and names under `update_mask` an empty mask and every path not among them
+    /// (`what` says what the mask changes, as in "the fields to change").
+    pub fn field_mask(&mut self, paths: &[String], fields: &mut [(&str, &mut bool)], what: &str) {
+        if paths.is_empty() {
+            self.add("update_mask", format!("is required: name {what}"));
+        }
+        for path in paths {
+            match fields.iter_mut().find(|(name, _)| name == path) {
+                Some((_, flag)) => **flag = true,
+                None => self.add("update_mask", format!("{path:?} cannot be changed")),
+            }
+        }
+    }
+
     /// `Ok(value)` when nothing was found, else the violations.
     pub fn into_result<T>(self, value: T) -> Result<T, Self> {
         if self.is_empty() {

@@ -9,7 +9,7 @@ use yishe_domain::directory::{
 use yishe_domain::ids::ApiKeyId;
 use yishe_domain::{
     AuditAction, DepartmentId, HospitalId, Outcome, Page, PageRequest, Role, SocialWorkerId,
-    StationId, Violations,
+    StationId,
 };
 use yishe_runtime::auth::{RequestContext, secrets};
 use yishe_store::{Store, Tx};
@@ -38,12 +38,7 @@ pub(crate) struct DirectoryService {
 
 /// Station roles act for their own station; a key without one acts for none.
 fn station_of(ctx: &RequestContext) -> Result<StationId> {
-    ctx.caller.station.clone().ok_or_else(|| {
-        Error::Invalid(Violations::one(
-            "station_id",
-            "the caller belongs to no station",
-        ))
-    })
+    ctx.caller.own_station().map_err(Error::Invalid)
 }
 
 impl DirectoryService {

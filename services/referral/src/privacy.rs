@@ -5,7 +5,7 @@
 
 use yishe_domain::assessment::{Assessment, RiskFlag};
 use yishe_domain::referral::{CorrectionError, ListFilter, ListOrder, ListScope, Referral};
-use yishe_domain::{AuditAction, Outcome, PageRequest, ReferralId, StationId, Violations};
+use yishe_domain::{AuditAction, Outcome, PageRequest, ReferralId, StationId};
 use yishe_proto::convert::privacy::{CorrectPatient, PatientRequest};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{RiskFlagScope, Store, Tx};
@@ -32,12 +32,7 @@ pub(crate) struct PatientRights {
 
 /// The station a station admin acts for.
 fn station_of(ctx: &RequestContext) -> Result<StationId> {
-    ctx.caller.station.clone().ok_or_else(|| {
-        Error::Invalid(Violations::one(
-            "station_id",
-            "the caller belongs to no station",
-        ))
-    })
+    ctx.caller.own_station().map_err(Error::Invalid)
 }
 
 impl PatientRights {

@@ -87,16 +87,14 @@ impl StationMask {
     pub fn parse(paths: &[String]) -> Result<Self, Violations> {
         let mut mask = StationMask::default();
         let mut v = Violations::new();
-        if paths.is_empty() {
-            v.add("update_mask", "is required: name the fields to change");
-        }
-        for path in paths {
-            match path.as_str() {
-                "display_name" => mask.display_name = true,
-                "referral_reasons" => mask.reasons = true,
-                other => v.add("update_mask", format!("{other:?} cannot be changed")),
-            }
-        }
+        v.field_mask(
+            paths,
+            &mut [
+                ("display_name", &mut mask.display_name),
+                ("referral_reasons", &mut mask.reasons),
+            ],
+            "the fields to change",
+        );
         v.into_result(mask)
     }
 }

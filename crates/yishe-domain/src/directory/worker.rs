@@ -102,18 +102,16 @@ impl WorkerMask {
     pub fn parse(paths: &[String]) -> Result<Self, Violations> {
         let mut mask = WorkerMask::default();
         let mut v = Violations::new();
-        if paths.is_empty() {
-            v.add("update_mask", "is required: name the fields to change");
-        }
-        for path in paths {
-            match path.as_str() {
-                "display_name" => mask.display_name = true,
-                "certification_level" => mask.level = true,
-                "caseload_limit" => mask.caseload_limit = true,
-                "active" => mask.active = true,
-                other => v.add("update_mask", format!("{other:?} cannot be changed")),
-            }
-        }
+        v.field_mask(
+            paths,
+            &mut [
+                ("display_name", &mut mask.display_name),
+                ("certification_level", &mut mask.level),
+                ("caseload_limit", &mut mask.caseload_limit),
+                ("active", &mut mask.active),
+            ],
+            "the fields to change",
+        );
         v.into_result(mask)
     }
 }

@@ -42,26 +42,20 @@ impl PatientMask {
     pub fn parse(paths: &[String]) -> Result<Self, Violations> {
         let mut mask = PatientMask::default();
         let mut v = Violations::new();
-        if paths.is_empty() {
-            v.add("update_mask", "is required: name the fields to correct");
-        }
-        for path in paths {
-            let field = match path.as_str() {
-                "name" => &mut mask.name,
-                "sex" => &mut mask.sex,
-                "birth_date" => &mut mask.birth_date,
-                "phone" => &mut mask.phone,
-                "ward" => &mut mask.ward,
-                "bed" => &mut mask.bed,
-                "encounter_id" => &mut mask.encounter_id,
-                "clinical_summary" => &mut mask.clinical_summary,
-                other => {
-                    v.add("update_mask", format!("{other:?} cannot be corrected"));
-                    continue;
-                }
-            };
-            *field = true;
-        }
+        v.field_mask(
+            paths,
+            &mut [
+                ("name", &mut mask.name),
+                ("sex", &mut mask.sex),
+                ("birth_date", &mut mask.birth_date),
+                ("phone", &mut mask.phone),
+                ("ward", &mut mask.ward),
+                ("bed", &mut mask.bed),
+                ("encounter_id", &mut mask.encounter_id),
+                ("clinical_summary", &mut mask.clinical_summary),
+            ],
+            "the fields to correct",
+        );
         v.into_result(mask)
     }
 }
