@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use crate::support::{Station, TestApp, accept, create_referral, e2e, read_referral, withdrawal};
-use yishe_proto::audit::ListAuditRecordsRequest;
+use crate::support::{
+    Station, TestApp, accept, audit_of, create_referral, e2e, read_referral, withdrawal,
+};
 use yishe_proto::referral::*;
 
 async fn read(app: &TestApp, key: &str, referral: &Referral) -> Referral {
@@ -60,19 +61,7 @@ async fn the_station_sees_the_patients_other_cases(app: TestApp, station: Statio
     );
 
     // What was shown is audited, naming the case shown.
-    let audit = app
-        .audit(Some(&station.auditor_key))
-        .list_audit_records(ListAuditRecordsRequest {
-            resource_kind: "referral".into(),
-            resource_id: first.id.clone(),
-            action: "referral.history".into(),
-            page_size: 10,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .records;
+    let audit = audit_of(&app, &station, &first.id, "referral.history").await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].resource_ids, vec![first.id.clone()]);
 

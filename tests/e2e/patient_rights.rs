@@ -3,11 +3,10 @@
 //! case is closed; each audited with the patient's request.
 
 use crate::support::{
-    Station, TestApp, accept, bad_fields, create_referral, e2e, error_metadata, read_referral,
-    refusal, withdrawal,
+    Station, TestApp, accept, audit_of, bad_fields, create_referral, e2e, error_metadata,
+    read_referral, refusal, withdrawal,
 };
 use yishe_proto::assessment::{InstrumentResponse, SubmitAssessmentRequest};
-use yishe_proto::audit::ListAuditRecordsRequest;
 use yishe_proto::privacy::*;
 use yishe_proto::referral::{Patient, Referral};
 
@@ -91,19 +90,7 @@ async fn a_patient_sees_corrects_and_erases_what_is_held(app: TestApp, station: 
     );
 
     // The export is audited against both referrals, with the request as its purpose.
-    let audit = app
-        .audit(Some(&station.auditor_key))
-        .list_audit_records(ListAuditRecordsRequest {
-            resource_kind: "referral".into(),
-            resource_id: second.id.clone(),
-            action: "patient.export".into(),
-            page_size: 10,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .records;
+    let audit = audit_of(&app, &station, &second.id, "patient.export").await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].purpose, REASON);
     assert_eq!(audit[0].resource_ids, [first.id.clone(), second.id.clone()]);

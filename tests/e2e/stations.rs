@@ -6,9 +6,9 @@ use crate::support::{Station, TestApp, bad_fields, create_referral, e2e, refusal
 use yishe_proto::directory::*;
 use yishe_proto::referral::ReferralReason;
 
-async fn a_department_reads_the_stations_with_their_load(app: TestApp, station: Station) {
-    let mut his = app.directory(Some(&station.his_key));
-    let before = his
+/// The seed's station as the holder of `key` reads it.
+async fn station_s1(app: &TestApp, key: &str) -> yishe_proto::directory::Station {
+    app.directory(Some(key))
         .get_station(GetStationRequest {
             station_id: "s1".into(),
         })
@@ -16,7 +16,12 @@ async fn a_department_reads_the_stations_with_their_load(app: TestApp, station: 
         .unwrap()
         .into_inner()
         .station
-        .unwrap();
+        .unwrap()
+}
+
+async fn a_department_reads_the_stations_with_their_load(app: TestApp, station: Station) {
+    let mut his = app.directory(Some(&station.his_key));
+    let before = station_s1(&app, &station.his_key).await;
     // Registered on first start, named by its id and taking every reason; the seed's
     // two workers carry ten cases each.
     assert_eq!(
@@ -58,15 +63,7 @@ async fn a_department_reads_the_stations_with_their_load(app: TestApp, station: 
 
 async fn a_station_admin_names_the_station_and_its_reasons(app: TestApp, station: Station) {
     let mut admin = app.directory(Some(&station.admin_key));
-    let current = admin
-        .get_station(GetStationRequest {
-            station_id: "s1".into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .station
-        .unwrap();
+    let current = station_s1(&app, &station.admin_key).await;
     let update = |etag: &str, reasons: Vec<i32>| UpdateStationRequest {
         station: Some(yishe_proto::directory::Station {
             id: "s1".into(),

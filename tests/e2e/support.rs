@@ -106,6 +106,28 @@ pub(crate) async fn read_referral(app: &TestApp, key: &str, id: &str) -> Referra
         .unwrap()
 }
 
+/// The audit records of `action` about the referral `id`, as the seed's auditor lists
+/// them.
+pub(crate) async fn audit_of(
+    app: &TestApp,
+    station: &Station,
+    id: &str,
+    action: &str,
+) -> Vec<yishe_proto::audit::AuditRecord> {
+    app.audit(Some(&station.auditor_key))
+        .list_audit_records(yishe_proto::audit::ListAuditRecordsRequest {
+            resource_kind: "referral".into(),
+            resource_id: id.to_owned(),
+            action: action.to_owned(),
+            page_size: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("list audit records")
+        .into_inner()
+        .records
+}
+
 /// Creates the seed station's standard referral from its second department, with that
 /// department's own HIS key.
 pub(crate) async fn create_other_referral(
