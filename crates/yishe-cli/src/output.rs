@@ -71,6 +71,15 @@ pub(crate) fn referral_json(r: &Referral) -> Value {
         "create_time": time(&r.create_time),
         "update_time": time(&r.update_time),
         "etag": r.etag,
+        "patient_history": r.patient_history.iter().map(|h| json!({
+            "referral_id": h.referral_id,
+            "status": short("REFERRAL_STATUS_", h.status().as_str_name()),
+            "reasons": h.reasons().map(|x| short("REFERRAL_REASON_", x.as_str_name())).collect::<Vec<_>>(),
+            "create_time": time(&h.create_time),
+            "end_time": time(&h.end_time),
+            "open_risk_flags": h.open_risk_flags,
+            "possible_duplicate": h.possible_duplicate,
+        })).collect::<Vec<_>>(),
     })
 }
 
