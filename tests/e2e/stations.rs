@@ -250,11 +250,16 @@ async fn a_resent_create_returns_what_the_first_made(app: TestApp, station: Stat
         refusal(&reused),
         (tonic::Code::AlreadyExists, "REQUEST_ID_REUSED".into())
     );
-    let taken = admin.create_department(department("icu", "ICU", "")).await;
-    assert_eq!(
-        refusal(&taken),
-        (tonic::Code::AlreadyExists, "DEPARTMENT_CODE_IN_USE".into())
-    );
+    for request_id in ["", "another-request"] {
+        let taken = admin
+            .create_department(department("icu", "ICU", request_id))
+            .await;
+        assert_eq!(
+            refusal(&taken),
+            (tonic::Code::AlreadyExists, "DEPARTMENT_CODE_IN_USE".into()),
+            "request id {request_id:?}"
+        );
+    }
 
     let key = || CreateApiKeyRequest {
         api_key: Some(ApiKey {

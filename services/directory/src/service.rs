@@ -19,14 +19,15 @@ use crate::idempotency::Idempotent;
 
 /// Runs an idempotent create, and once more when it met a unique rule: a concurrent
 /// resend of the same request may have taken the code or the request id first, and
-/// once that has committed the second try replays it.
+/// once that has committed the second try replays it. `create` is told whether it is
+/// the last try, when a unique rule it meets is the caller's to hear.
 async fn replaying<T, F, Fut>(create: F) -> Result<T>
 where
-    F: Fn() -> Fut,
+    F: Fn(bool) -> Fut,
     Fut: std::future::Future<Output = Result<T>>,
 {
-    match create().await {
-        Err(Error::Store(yishe_store::Error::AlreadyExists(_))) => create().await,
+    match create(false).await {
+        Err(Error::Store(yishe_store::Error::AlreadyExists(_))) => create(true).await,
         done => done,
     }
 }
@@ -60,7 +61,10 @@ impl DirectoryService {
         let station = station_of(ctx)?;
         let idempotent = Idempotent::of(&station, request_id, "department", &draft);
         let department = draft.validate(ctx.now()).map_err(Error::Invalid)?;
-        replaying(|| self.try_create_department(ctx, &department, idempotent.as_ref())).await
+        replaying(|last_try| {
+            self.try_create_department(ctx, &department, idempotent.as_ref(), last_try)
+        })
+        .await
     }
 
     async fn try_create_department(
@@ -68,6 +72,7 @@ impl DirectoryService {
         ctx: &RequestContext,
         department: &Department,
         idempotent: Option<&Idempotent>,
+        last_try: bool,
     ) -> Result<Department> {
         let mut tx = self.store.begin().await?;
         if let Some(idempotent) = idempotent
@@ -84,8 +89,8 @@ impl DirectoryService {
         }
         match tx.insert_department(department).await {
             // With a request id, the code may be a concurrent resend's: `replaying`
-            // tries again and finds it.
-            Err(yishe_store::Error::AlreadyExists(_)) if idempotent.is_none() => {
+            // tries again and finds it; on the last try it is another department's.
+            Err(yishe_store::Error::AlreadyExists(_)) if idempotent.is_none() || last_try => {
                 return Err(Refusal::DepartmentCodeInUse.into());
             }
             inserted => inserted?,
@@ -136,7 +141,7 @@ impl DirectoryService {
         let station = station_of(ctx)?;
         let idempotent = Idempotent::of(&station, request_id, "social_worker", &draft);
         let worker = draft.validate(station, ctx.now()).map_err(Error::Invalid)?;
-        replaying(|| self.try_create_worker(ctx, &worker, idempotent.as_ref())).await
+        replaying(|_| self.try_create_worker(ctx, &worker, idempotent.as_ref())).await
     }
 
     async fn try_create_worker(
@@ -220,7 +225,7 @@ impl DirectoryService {
     ) -> Result<(ApiKey, String)> {
         let station = station_of(ctx)?;
         let idempotent = Idempotent::of(&station, request_id, "api_key", &draft);
-        replaying(|| self.try_create_api_key(ctx, &station, draft.clone(), idempotent.as_ref()))
+        replaying(|_| self.try_create_api_key(ctx, &station, draft.clone(), idempotent.as_ref()))
             .await
     }
 
