@@ -46,6 +46,38 @@ async fn the_station_sees_the_patients_other_cases(app: TestApp, station: Statio
     assert!(link.possible_duplicate, "open, for a shared reason");
     assert!(link.end_time.is_none());
 
+    // A social worker sees only the cases they could open: assigned to a colleague,
+    // the first is not theirs to see beside the second (still in the inbox).
+    assert_eq!(
+        read(&app, &station.worker_key, &second)
+            .await
+            .patient_history
+            .len(),
+        1,
+        "unassigned: in the inbox"
+    );
+    supervisor
+        .assign_referral(AssignReferralRequest {
+            referral_id: first.id.clone(),
+            etag: first.etag.clone(),
+            social_worker_id: station.junior_worker.clone(),
+        })
+        .await
+        .unwrap();
+    assert!(
+        read(&app, &station.worker_key, &second)
+            .await
+            .patient_history
+            .is_empty()
+    );
+    assert_eq!(
+        read(&app, &station.junior_key, &second)
+            .await
+            .patient_history
+            .len(),
+        1
+    );
+
     // The department never sees it; another patient's referral shows nothing.
     assert!(
         read(&app, &station.his_key, &second)
@@ -62,7 +94,11 @@ async fn the_station_sees_the_patients_other_cases(app: TestApp, station: Statio
 
     // What was shown is audited, naming the case shown.
     let audit = audit_of(&app, &station, &first.id, "referral.history").await;
-    assert_eq!(audit.len(), 1);
+    assert_eq!(
+        audit.len(),
+        3,
+        "the supervisor's, the worker's and the junior's reads"
+    );
     assert_eq!(audit[0].resource_ids, vec![first.id.clone()]);
 
     // Once closed it is history, not a duplicate; past the period it is gone.

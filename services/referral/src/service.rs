@@ -53,8 +53,9 @@ impl ReferralService {
     }
 
     /// The patient's other cases at the station, beside `referral`, for the station's
-    /// own social workers and supervisors (nothing for anyone else, the department
-    /// above all); what it shows is audited as one list naming each case.
+    /// own supervisors and social workers (these see only the cases they could open:
+    /// their own and the unassigned); nothing for anyone else, the department above
+    /// all. What it shows is audited as one list naming each case.
     pub(crate) async fn history(
         &self,
         ctx: &RequestContext,
@@ -66,7 +67,11 @@ impl ReferralService {
             return Ok(Vec::new());
         }
         let since = ctx.now() - self.history;
-        let entries = self.store.patient_history(referral, since).await?;
+        let mut entries = self.store.patient_history(referral, since).await?;
+        if ctx.caller.role == Role::SocialWorker {
+            entries
+                .retain(|e| e.assigned_worker.is_none() || e.assigned_worker == ctx.caller.worker);
+        }
         if !entries.is_empty() {
             let shown = entries.iter().map(|e| e.referral.to_string()).collect();
             let entry = ctx

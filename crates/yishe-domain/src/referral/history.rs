@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::ReferralId;
 use crate::referral::{Referral, ReferralReason, Status};
+use crate::{ReferralId, SocialWorkerId};
 
 /// Another referral of the same patient, as the station sees it beside this one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,9 @@ pub struct HistoryEntry {
     pub recent_risk_flags: u32,
     /// Open, and for a reason this referral has too.
     pub possible_duplicate: bool,
+    /// Who works it: a social worker sees only the entries they could open (their own
+    /// and the unassigned), as with referrals themselves.
+    pub assigned_worker: Option<SocialWorkerId>,
 }
 
 impl HistoryEntry {
@@ -54,6 +57,7 @@ mod tests {
             open_risk_flags: 0,
             recent_risk_flags: 0,
             possible_duplicate: false,
+            assigned_worker: None,
         }
     }
 

@@ -165,6 +165,7 @@ pub(crate) struct HistoryRow {
     ended_at: Option<DateTime<Utc>>,
     open_risk_flags: i64,
     recent_risk_flags: i64,
+    assigned_worker_id: Option<Uuid>,
 }
 
 impl TryFrom<HistoryRow> for yishe_domain::referral::HistoryEntry {
@@ -181,6 +182,7 @@ impl TryFrom<HistoryRow> for yishe_domain::referral::HistoryEntry {
             open_risk_flags: count(row.open_risk_flags),
             recent_risk_flags: count(row.recent_risk_flags),
             possible_duplicate: false,
+            assigned_worker: row.assigned_worker_id.map(SocialWorkerId::from_uuid),
         })
     }
 }

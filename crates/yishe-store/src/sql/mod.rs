@@ -75,7 +75,7 @@ pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_i
 /// $1 lookup hash, $2 hospital, $3 station, $4 the referral itself, $5 since, $6 limit.
 pub(crate) static PATIENT_HISTORY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT r.id, r.status, r.reasons, r.created_at, r.ended_at, \
+        "SELECT r.id, r.status, r.reasons, r.created_at, r.ended_at, r.assigned_worker_id, \
          (SELECT COUNT(*) FROM risk_flags f WHERE f.referral_id = r.id \
             AND f.acknowledged_at IS NULL) AS open_risk_flags, \
          (SELECT COUNT(*) FROM risk_flags f WHERE f.referral_id = r.id \
