@@ -45,8 +45,17 @@ async fn the_department_withdraws_consent_and_the_case_stops(app: TestApp, stati
     assert_eq!(withdrawn.status(), ReferralStatus::Cancelled);
     let withdrawal = withdrawn.consent.clone().unwrap().withdrawal.unwrap();
     assert_eq!(withdrawal.withdrawn_by, "patient");
-    assert!(!withdrawal.recorded_by.is_empty(), "the recording key");
     assert!(withdrawal.withdraw_time.is_some());
+    // The station reads who recorded it; the department sees no credential.
+    assert_eq!(withdrawal.recorded_by, "");
+    let station_view = read_referral(&app, &station.supervisor_key, &created.id).await;
+    let recorded = station_view
+        .consent
+        .unwrap()
+        .withdrawal
+        .unwrap()
+        .recorded_by;
+    assert!(!recorded.is_empty(), "the recording key");
     assert!(withdrawn.end_time.is_some());
 
     // The feed: created, accepted, then the withdrawal.
@@ -106,6 +115,7 @@ async fn the_station_records_a_withdrawal_the_patient_tells_it(app: TestApp, sta
     let read = read_referral(&app, &station.his_key, &created.id).await;
     let withdrawal = read.consent.unwrap().withdrawal.unwrap();
     assert_eq!(withdrawal.withdrawn_by, "guardian (daughter)");
+    assert_eq!(withdrawal.recorded_by, "", "not the station's credential");
     // Another department's HIS does not see it to withdraw.
     let stranger = app
         .referrals(Some(&station.other_his_key))

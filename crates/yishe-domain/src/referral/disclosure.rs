@@ -26,6 +26,11 @@ pub fn disclose(role: Role, mut referral: Referral) -> Referral {
             referral.status_reason.note.clear();
         }
         referral.assigned_worker = None;
+        // Who recorded a withdrawal may be the station's staff: their credential is
+        // the station's business, as the worker's id is.
+        if let Some(withdrawal) = referral.consent.withdrawal.as_mut() {
+            withdrawal.recorded_by.clear();
+        }
     }
     referral
 }

@@ -292,6 +292,9 @@ macro_rules! impl_referral_repo {
                 referral.patient = ::yishe_domain::referral::Patient::removed();
                 referral.consent.given_by.clear();
                 referral.consent.justification.clear();
+                if let Some(withdrawal) = referral.consent.withdrawal.as_mut() {
+                    withdrawal.withdrawn_by.clear();
+                }
                 referral.note.clear();
                 referral.status_reason.note.clear();
                 let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto);
