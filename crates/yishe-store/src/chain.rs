@@ -143,8 +143,9 @@ pub async fn verify(db: &dyn AuditChain) -> Result<Verification> {
     Ok(result)
 }
 
-/// `verify`, then each checkpoint held against the chain: signed by this installation,
-/// and the chain holds its link. A chain ending before a checkpoint lost its tail;
+/// `verify`, then each checkpoint held against the chain: signed by this installation
+/// (the caller checks signatures first, to refuse bad evidence as such; a checkpoint
+/// that fails here too is reported), and the chain holds its link. A chain ending before a checkpoint lost its tail;
 /// another hash at a checkpoint's sequence means the links were rewritten.
 pub async fn verify_against(
     db: &dyn AuditChain,

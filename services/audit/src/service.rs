@@ -73,6 +73,17 @@ impl AuditService {
         self.audit_the_auditor(ctx, AuditAction::AuditVerify, detail)
             .await?;
         let signer = CheckpointSigner::of(self.store.crypto());
+        // A checkpoint this installation did not sign is bad evidence, not a broken
+        // chain: named as such, before anything is walked.
+        let mut forged = yishe_domain::Violations::new();
+        for (i, checkpoint) in checkpoints.iter().enumerate() {
+            if let Err(why) = signer.verify(checkpoint) {
+                forged.add(format!("checkpoints[{i}]"), why);
+            }
+        }
+        if !forged.is_empty() {
+            return Err(Error::Invalid(forged));
+        }
         let verification =
             yishe_store::verify_against(self.store.as_ref(), &checkpoints, &signer).await?;
         if let Some((sequence, _, problem)) = &verification.broken {

@@ -30,6 +30,16 @@ pub fn verify_request(
             if signed_at.is_none() {
                 v.add(format!("checkpoints[{i}].sign_time"), "is required");
             }
+            for (field, empty) in [
+                ("head_hash", c.head_hash.is_empty()),
+                ("public_key", c.public_key.is_empty()),
+                ("signature", c.signature.is_empty()),
+                ("sequence", c.sequence == 0),
+            ] {
+                if empty {
+                    v.add(format!("checkpoints[{i}].{field}"), "is required");
+                }
+            }
             Some(AuditCheckpoint {
                 kind: CHECKPOINT_KIND.to_owned(),
                 sequence: c.sequence,
