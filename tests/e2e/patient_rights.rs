@@ -173,7 +173,16 @@ async fn a_patient_sees_corrects_and_erases_what_is_held(app: TestApp, station: 
         .erased_referral_ids;
     assert_eq!(erased, [first.id.clone(), second.id.clone()]);
 
-    // Nothing is left to export or to correct; the referrals stay, emptied.
+    // Nothing is left to export or to correct; the referrals stay, emptied, and the
+    // assessment is gone.
+    let assessment = app
+        .assessments(Some(&station.supervisor_key))
+        .get_assessment(yishe_proto::assessment::GetAssessmentRequest {
+            assessment_id: export.assessments[0].assessment_id.clone(),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(refusal(&assessment).0, tonic::Code::NotFound);
     let gone = rights.export_patient_data(export_of("MRN-000123")).await;
     assert_eq!(
         refusal(&gone),

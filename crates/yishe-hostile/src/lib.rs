@@ -87,6 +87,9 @@ pub fn referral(bytes: &[u8]) {
     if let Some(r) = decoded::<AssignReferralRequest>(bytes) {
         checked(referral::assign_request(r));
     }
+    if let Some(r) = decoded::<WithdrawConsentRequest>(bytes) {
+        checked(referral::withdraw_consent_request(r, "key"));
+    }
 }
 
 /// Every request of `yishe.assessment.v1`.
