@@ -24,7 +24,8 @@ pub(crate) async fn run(store: Arc<dyn AuditChain>, mut anchor: Anchor, shutdown
             _ = tokio::time::sleep(IDLE) => {}
             _ = shutdown.wait() => {
                 // One last pass so a clean stop leaves nothing unsealed, and the last
-                // head anchored.
+                // head anchored; when the store has already closed, the next start
+                // seals and anchors what is left.
                 let _ = store.seal_audit(BATCH).await;
                 anchor.publish_if_due(store.as_ref(), true).await;
                 return;
