@@ -7,6 +7,7 @@ mod allocator;
 pub mod auth;
 pub mod config;
 pub mod failure;
+pub mod fingerprint;
 pub mod grpc_metrics;
 pub mod http;
 pub mod load_shed;

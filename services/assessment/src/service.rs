@@ -3,7 +3,6 @@
 //! commit together. Every read is audited against the referral (the patient's
 //! record); a refused attempt is audited in a transaction of its own.
 
-use sha2::{Digest, Sha256};
 use yishe_domain::assessment::{
     ASSESSMENT_PAGE, Access, AmendAssessment, Assessment, AssessmentDraft, Comparison, Cutoffs,
     GetAssessment, ListAssessments, SubmitAssessment, amendment_reason, assessment_access, compare,
@@ -337,6 +336,5 @@ fn not_assessable(status: Status) -> Error {
 
 /// A stable digest of what a submission says, to tell a true replay from a reused id.
 fn fingerprint(referral: ReferralId, draft: &AssessmentDraft) -> String {
-    let canonical = serde_json::to_vec(&(referral, draft)).expect("drafts serialize");
-    hex::encode(Sha256::digest(canonical))
+    yishe_runtime::fingerprint::of(&(referral, draft))
 }

@@ -3,7 +3,6 @@
 //! the first made instead of a second department, worker or key.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use yishe_domain::{StationId, Violations};
 use yishe_store::{DirectoryRequest, Tx};
 
@@ -45,12 +44,11 @@ impl Idempotent {
         kind: &'static str,
         payload: &impl Serialize,
     ) -> Option<Self> {
-        let canonical = serde_json::to_vec(payload).expect("drafts serialize");
         request_id.map(|request_id| Self {
             station: station.clone(),
             request_id,
             kind,
-            fingerprint: hex::encode(Sha256::digest(canonical)),
+            fingerprint: yishe_runtime::fingerprint::of(payload),
         })
     }
 

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 use yishe_domain::referral::{
     Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, HistoryEntry,
     ListFilter, ListOrder, ListPosition, ListReferrals, ListScope, NewReferral, Referral,
@@ -569,6 +568,5 @@ async fn visible_for_change(
 
 /// A stable digest of what a referral says, to tell a true replay from a reused id.
 fn fingerprint(new: &NewReferral) -> String {
-    let canonical = serde_json::to_vec(new).expect("domain values serialize");
-    hex::encode(Sha256::digest(canonical))
+    yishe_runtime::fingerprint::of(new)
 }
