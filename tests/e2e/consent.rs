@@ -4,6 +4,7 @@
 
 use crate::support::{
     Station, TestApp, accept, bad_fields, create_referral, e2e, next_event, read_referral, refusal,
+    send_referral,
 };
 use yishe_proto::assessment::{InstrumentResponse, SubmitAssessmentRequest};
 use yishe_proto::referral::*;
@@ -136,13 +137,7 @@ async fn an_override_has_no_consent_to_withdraw(app: TestApp, station: Station) 
     consent.given_by = String::new();
     consent.justification = "suspected neglect of a 6-year-old; parents unreachable".into();
     let mut his = app.referrals(Some(&station.his_key));
-    let created = his
-        .create_referral(request)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let created = send_referral(&mut his, request).await;
     let refused = his.withdraw_consent(withdraw(&created, "mother", "")).await;
     assert_eq!(
         refusal(&refused),

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use crate::support::{Engine, Station, TestApp, create_referral, e2e};
-use yishe_proto::referral::{GetReferralRequest, ListReferralsRequest};
+use crate::support::{Engine, Station, TestApp, create_referral, e2e, referral_of, send_referral};
+use yishe_proto::referral::ListReferralsRequest;
 use yishe_proto::security::encryption_service_client::EncryptionServiceClient;
 use yishe_proto::security::*;
 
@@ -88,16 +88,7 @@ async fn a_key_rotation_completes_while_serving(app: TestApp, station: Station) 
             let mut made = Vec::new();
             for i in 0..10 {
                 let request = station.referral_request(&station.department, &format!("during-{i}"));
-                made.push(
-                    client
-                        .create_referral(request)
-                        .await
-                        .unwrap()
-                        .into_inner()
-                        .referral
-                        .unwrap()
-                        .id,
-                );
+                made.push(send_referral(&mut client, request).await.id);
             }
             made
         })
@@ -133,16 +124,7 @@ async fn a_key_rotation_completes_while_serving(app: TestApp, station: Station) 
     );
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
     for id in ids {
-        let r = supervisor
-            .get_referral(GetReferralRequest {
-                referral_id: id,
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .referral
-            .unwrap();
+        let r = referral_of(&mut supervisor, &id).await;
         assert_eq!(r.patient.unwrap().his_patient_id, "MRN-000123");
     }
     // The keyring file on disk holds both keys, so a restart reads everything.

@@ -5,7 +5,8 @@
 //! cancellation of a held referral whose order number then comes free.
 
 use crate::support::{
-    Engine, Station, TestApp, accept, error_metadata, next_event, next_item, refusal, withdrawal,
+    Engine, Station, TestApp, accept, error_metadata, next_event, next_item, refusal,
+    send_referral, withdrawal,
 };
 use prost_types::FieldMask;
 use yishe_proto::referral::watch_referral_events_response::Item;
@@ -57,18 +58,11 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
     };
 
     // A referral with the hospital's order number (申请单号).
-    let first = his
-        .create_referral(with_order(
-            &station,
-            &station.department,
-            "msg-1",
-            "SQ-2026-0001",
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let first = send_referral(
+        &mut his,
+        with_order(&station, &station.department, "msg-1", "SQ-2026-0001"),
+    )
+    .await;
     assert_eq!(first.placer_order_id, "SQ-2026-0001");
     let created = next_event(&mut watch).await;
     assert_eq!(
@@ -81,18 +75,11 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
     let mut rotated = app.referrals(Some(
         &station.another_his_key(&app, "oncology HIS, rotated").await,
     ));
-    let resent = rotated
-        .create_referral(with_order(
-            &station,
-            &station.department,
-            "msg-1",
-            "SQ-2026-0001",
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let resent = send_referral(
+        &mut rotated,
+        with_order(&station, &station.department, "msg-1", "SQ-2026-0001"),
+    )
+    .await;
     assert_eq!(resent.id, first.id, "no duplicate after the rotation");
 
     // Another message with the same open order number is refused, naming the first
@@ -314,18 +301,11 @@ async fn an_his_integration_runs_its_day(engine: Engine) {
         refusal(&after_update),
         (tonic::Code::FailedPrecondition, "WRONG_STATUS".into())
     );
-    let again = his
-        .create_referral(with_order(
-            &station,
-            &station.department,
-            "msg-3",
-            "SQ-2026-0001",
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let again = send_referral(
+        &mut his,
+        with_order(&station, &station.department, "msg-3", "SQ-2026-0001"),
+    )
+    .await;
     assert_ne!(again.id, first.id);
 
     // The referral carries when it was accepted and when it ended.

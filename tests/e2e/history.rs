@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use crate::support::{
-    Station, TestApp, accept, audit_of, create_referral, e2e, read_referral, withdrawal,
+    Station, TestApp, accept, audit_of, create_referral, e2e, read_referral, send_referral,
+    withdrawal,
 };
 use yishe_proto::referral::*;
 
@@ -28,14 +29,7 @@ async fn the_station_sees_the_patients_other_cases(app: TestApp, station: Statio
         .as_mut()
         .unwrap()
         .his_patient_id = "MRN-777".into();
-    let stranger = app
-        .referrals(Some(&station.his_key))
-        .create_referral(other)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let stranger = send_referral(&mut app.referrals(Some(&station.his_key)), other).await;
 
     // The station, reading the second referral, sees the first: open, same reasons.
     let seen = read(&app, &station.supervisor_key, &second).await;

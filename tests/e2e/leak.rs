@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::support::{Station, TestApp, e2e};
+use crate::support::{Station, TestApp, e2e, send_referral};
 use yishe_proto::referral::*;
 
 const CANARIES: [&str; 6] = [
@@ -65,13 +65,7 @@ async fn a_lifecycle_leaves_no_patient_data_in_logs_spans_or_metrics(
     }
     let mut his = app.referrals(Some(&station.his_key));
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
-    let created = his
-        .create_referral(request.clone())
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let created = send_referral(&mut his, request.clone()).await;
     his.create_referral(request.clone()).await.unwrap(); // a replay
     let id = created.id.clone();
     his.get_referral(GetReferralRequest {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::support::{Engine, Station, TestApp, create_referral, e2e};
+use crate::support::{Engine, Station, TestApp, create_referral, e2e, referral_of};
 use tokio_stream::StreamExt;
 use yishe_proto::common;
 use yishe_proto::referral::*;
@@ -115,17 +115,7 @@ async fn a_missed_deadline_is_marked_once(app: TestApp, station: Station) {
         types,
         vec![ReferralEventType::Created, ReferralEventType::SlaBreached]
     );
-    let read = app
-        .referrals(Some(&station.his_key))
-        .get_referral(GetReferralRequest {
-            referral_id: created.id,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let read = referral_of(&mut app.referrals(Some(&station.his_key)), &created.id).await;
     assert!(read.sla_breached);
     assert_eq!(read.status(), ReferralStatus::Requested);
     let breached_once = r#"yishe_referral_sla_breaches_total{priority="URGENT"} 1"#;

@@ -4,7 +4,7 @@
 
 use crate::support::{
     Station, TestApp, accept, audit_of, bad_fields, create_referral, e2e, error_metadata,
-    read_referral, refusal, withdrawal,
+    read_referral, refusal, send_referral, withdrawal,
 };
 use yishe_proto::assessment::{InstrumentResponse, SubmitAssessmentRequest};
 use yishe_proto::privacy::*;
@@ -33,13 +33,7 @@ async fn referral_of_another_patient(app: &TestApp, station: &Station) -> Referr
     let patient = request.referral.as_mut().unwrap().patient.as_mut().unwrap();
     patient.his_patient_id = "MRN-999".into();
     patient.name = "李四".into();
-    app.referrals(Some(&station.his_key))
-        .create_referral(request)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap()
+    send_referral(&mut app.referrals(Some(&station.his_key)), request).await
 }
 
 async fn a_patient_sees_corrects_and_erases_what_is_held(app: TestApp, station: Station) {

@@ -1,8 +1,8 @@
 //! Every refusal an integrator can meet, with its code.
 
 use crate::support::{
-    Station, TestApp, accept, bad_fields, code, create_referral, e2e, error_metadata, refusal,
-    refused,
+    Station, TestApp, accept, bad_fields, code, create_referral, e2e, error_metadata, referral_of,
+    refusal, refused, send_referral,
 };
 use yishe_proto::common::Priority;
 use yishe_proto::directory::{ListApiKeysRequest, RevokeApiKeyRequest};
@@ -37,14 +37,7 @@ async fn a_resent_referral_is_never_created_twice(app: TestApp, station: Station
         let mut client = app.referrals(Some(&station.his_key));
         let request = station.referral_request(&station.department, "burst");
         calls.push(tokio::spawn(async move {
-            client
-                .create_referral(request)
-                .await
-                .unwrap()
-                .into_inner()
-                .referral
-                .unwrap()
-                .id
+            send_referral(&mut client, request).await.id
         }));
     }
     let mut ids = Vec::new();
@@ -100,16 +93,7 @@ async fn a_forbidden_transition_fails_its_precondition(app: TestApp, station: St
     assert_eq!(error_metadata(&resumed, "status"), Some("REQUESTED".into()));
     assert_eq!(error_metadata(&resumed, "command"), Some("RESUME".into()));
     // Nothing changed.
-    let now = worker
-        .get_referral(GetReferralRequest {
-            referral_id: created.id,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let now = referral_of(&mut worker, &created.id).await;
     assert_eq!(now.status(), ReferralStatus::Requested);
     assert_eq!(now.etag, created.etag);
 }
@@ -201,13 +185,7 @@ async fn consent_is_required_unless_justified(app: TestApp, station: Station) {
         .unwrap()
         .reasons
         .push(ReferralReason::ChildProtection as i32);
-    let created = his
-        .create_referral(request)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let created = send_referral(&mut his, request).await;
     assert_eq!(created.consent.unwrap().kind(), ConsentKind::Overridden);
 }
 
@@ -296,13 +274,7 @@ async fn assignments_follow_the_rules(app: TestApp, station: Station) {
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
     let mut request = station.referral_request(&station.department, "child");
     request.referral.as_mut().unwrap().reasons = vec![ReferralReason::ChildProtection as i32];
-    let created = his
-        .create_referral(request)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let created = send_referral(&mut his, request).await;
 
     let early = supervisor
         .assign_referral(AssignReferralRequest {
@@ -449,13 +421,11 @@ async fn a_resend_under_a_new_key_finds_the_first(app: TestApp, station: Station
     let first = create_referral(&app, &station, "his-0001").await;
     let rotated = station.another_his_key(&app, "oncology HIS, node 2").await;
     let mut node2 = app.referrals(Some(&rotated));
-    let again = node2
-        .create_referral(station.referral_request(&station.department, "his-0001"))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let again = send_referral(
+        &mut node2,
+        station.referral_request(&station.department, "his-0001"),
+    )
+    .await;
     assert_eq!(again.id, first.id, "no second referral");
 
     let mut changed = station.referral_request(&station.department, "his-0001");

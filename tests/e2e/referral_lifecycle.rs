@@ -1,6 +1,8 @@
 //! The whole lifecycle of a referral as an HIS and the station live it.
 
-use crate::support::{Station, TestApp, accept, create_referral, e2e, refusal, withdrawal};
+use crate::support::{
+    Station, TestApp, accept, create_referral, e2e, referral_of, refusal, withdrawal,
+};
 use yishe_proto::referral::*;
 
 async fn from_intake_to_cancellation(app: TestApp, station: Station) {
@@ -101,16 +103,7 @@ async fn from_intake_to_cancellation(app: TestApp, station: Station) {
     assert_eq!(resumed.status(), ReferralStatus::InProgress);
 
     // The department follows the case but not the station's working notes or ids.
-    let seen_by_department = his
-        .get_referral(GetReferralRequest {
-            referral_id: created.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let seen_by_department = referral_of(&mut his, &created.id).await;
     assert_eq!(seen_by_department.status(), ReferralStatus::InProgress);
     assert_eq!(seen_by_department.assigned_worker_name, "Wang Fang");
     assert_eq!(seen_by_department.assigned_worker_id, "");

@@ -1,7 +1,10 @@
 //! An HIS speaks its own department codes, and sends a declined referral again (to
 //! another station), linked to the one declined.
 
-use crate::support::{Station, TestApp, bad_fields, create_referral, e2e, error_metadata, refusal};
+use crate::support::{
+    Station, TestApp, bad_fields, create_referral, e2e, error_metadata, referral_of, refusal,
+    send_referral,
+};
 use yishe_proto::referral::*;
 
 fn by_code(station: &Station, request_id: &str, code: &str) -> CreateReferralRequest {
@@ -12,13 +15,7 @@ fn by_code(station: &Station, request_id: &str, code: &str) -> CreateReferralReq
 
 async fn an_his_names_its_department_by_its_own_code(app: TestApp, station: Station) {
     let mut his = app.referrals(Some(&station.his_key));
-    let created = his
-        .create_referral(by_code(&station, "c1", "onc"))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let created = send_referral(&mut his, by_code(&station, "c1", "onc")).await;
     assert_eq!(created.department_id, station.department);
 
     let unknown = his.create_referral(by_code(&station, "c2", "nope")).await;
@@ -53,13 +50,7 @@ async fn a_declined_referral_is_sent_again_linked_to_it(app: TestApp, station: S
     let mut supervisor = app.referrals(Some(&station.supervisor_key));
     let mut first = station.referral_request(&station.department, "r1");
     first.referral.as_mut().unwrap().placer_order_id = "SQ-9".into();
-    let first = his
-        .create_referral(first)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let first = send_referral(&mut his, first).await;
     let again_of = |request_id: &str, previous: &str| {
         let mut request = station.referral_request(&station.department, request_id);
         let referral = request.referral.as_mut().unwrap();
@@ -91,25 +82,10 @@ async fn a_declined_referral_is_sent_again_linked_to_it(app: TestApp, station: S
         })
         .await
         .unwrap();
-    let again = his
-        .create_referral(again_of("r3", &first.id))
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let again = send_referral(&mut his, again_of("r3", &first.id)).await;
     assert_eq!(again.previous_referral_id, first.id);
     assert_eq!(again.placer_order_id, "SQ-9", "the order number goes along");
-    let read = his
-        .get_referral(GetReferralRequest {
-            referral_id: again.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
+    let read = referral_of(&mut his, &again.id).await;
     assert_eq!(read.previous_referral_id, first.id);
 
     // Another patient's declined referral, one that does not exist, one of another

@@ -83,24 +83,41 @@ pub(crate) async fn create_referral(
     station: &Station,
     request_id: &str,
 ) -> Referral {
-    app.referrals(Some(&station.his_key))
-        .create_referral(station.referral_request(&station.department, request_id))
-        .await
-        .expect("create referral")
-        .into_inner()
-        .referral
-        .unwrap()
+    send_referral(
+        &mut app.referrals(Some(&station.his_key)),
+        station.referral_request(&station.department, request_id),
+    )
+    .await
 }
 
 /// The referral `id` as the holder of `key` reads it now.
 pub(crate) async fn read_referral(app: &TestApp, key: &str, id: &str) -> Referral {
-    app.referrals(Some(key))
+    referral_of(&mut app.referrals(Some(key)), id).await
+}
+
+/// The referral `id` as `client`'s caller reads it now.
+pub(crate) async fn referral_of(client: &mut yishe_testserver::Referrals, id: &str) -> Referral {
+    client
         .get_referral(yishe_proto::referral::GetReferralRequest {
             referral_id: id.to_owned(),
             ..Default::default()
         })
         .await
         .expect("read referral")
+        .into_inner()
+        .referral
+        .unwrap()
+}
+
+/// Sends `request` through `client` and returns the referral created (or replayed).
+pub(crate) async fn send_referral(
+    client: &mut yishe_testserver::Referrals,
+    request: yishe_proto::referral::CreateReferralRequest,
+) -> Referral {
+    client
+        .create_referral(request)
+        .await
+        .expect("create referral")
         .into_inner()
         .referral
         .unwrap()
@@ -135,13 +152,11 @@ pub(crate) async fn create_other_referral(
     station: &Station,
     request_id: &str,
 ) -> Referral {
-    app.referrals(Some(&station.other_his_key))
-        .create_referral(station.referral_request(&station.other_department, request_id))
-        .await
-        .expect("create referral")
-        .into_inner()
-        .referral
-        .unwrap()
+    send_referral(
+        &mut app.referrals(Some(&station.other_his_key)),
+        station.referral_request(&station.other_department, request_id),
+    )
+    .await
 }
 
 /// The station takes `referral` (接单), through `client` (a social worker's or a
