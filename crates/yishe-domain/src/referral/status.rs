@@ -144,7 +144,7 @@ fn verb(command: Command) -> &'static str {
         Command::Cancel => "cancelled",
         Command::Retract => "retracted",
         Command::Update => "updated",
-        Command::WithdrawConsent => "have its consent withdrawn",
+        Command::WithdrawConsent => "ended by a withdrawal of consent",
     }
 }
 
@@ -267,6 +267,18 @@ mod tests {
             Status::Accepted
                 .apply_as(Command::Retract, Role::HisIntegration)
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_refused_withdrawal_reads_as_english() {
+        let refused = Status::Cancelled
+            .apply(Command::WithdrawConsent)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            refused,
+            "a referral in status CANCELLED cannot be ended by a withdrawal of consent"
         );
     }
 
