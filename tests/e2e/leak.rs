@@ -196,6 +196,7 @@ async fn an_assessment_leaves_no_answers_or_narrative_in_logs_or_metrics(
                 category: ProblemCategory::Other as i32,
                 severity: Severity::Severe as i32,
                 description: ASSESSMENT_CANARIES[2].into(),
+                ..Default::default()
             }],
             ..Default::default()
         }),

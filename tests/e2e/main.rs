@@ -19,6 +19,7 @@ mod mtls;
 mod operations;
 mod patient_rights;
 mod permissions;
+mod plan;
 mod referral_errors;
 mod referral_lifecycle;
 mod reroute;

@@ -14,6 +14,7 @@ const AUDIT: &str = "yishe.audit.v1.AuditService";
 const ENCRYPTION: &str = "yishe.security.v1.EncryptionService";
 const ASSESSMENT: &str = "yishe.assessment.v1.AssessmentService";
 const PRIVACY: &str = "yishe.privacy.v1.PatientRightsService";
+const PLAN: &str = "yishe.plan.v1.PlanService";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -59,6 +60,8 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (PRIVACY, _) => &[Admin],
         (ASSESSMENT, "AcknowledgeRiskFlag") => &[Supervisor],
         (ASSESSMENT, _) => &[Worker, Supervisor],
+        (PLAN, "ApprovePlan" | "ReturnPlan") => &[Supervisor],
+        (PLAN, _) => &[Worker, Supervisor],
         _ => {
             panic!("a method the matrix does not know: {service}/{method}; decide who may call it")
         }
@@ -152,7 +155,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        40,
+        50,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

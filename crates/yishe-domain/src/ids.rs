@@ -156,3 +156,16 @@ mod tests {
         assert!(HospitalId::parse(&"x".repeat(65)).is_none());
     }
 }
+
+uuid_id!(
+    /// A service plan, shared by all its versions.
+    PlanId
+);
+uuid_id!(
+    /// A goal of a service plan, stable across the plan's versions.
+    GoalId
+);
+uuid_id!(
+    /// An intervention of a service plan, stable across the plan's versions.
+    InterventionId
+);

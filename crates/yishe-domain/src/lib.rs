@@ -12,6 +12,7 @@ pub mod etag;
 pub mod ids;
 pub mod named;
 pub mod page;
+pub mod plan;
 pub mod priority;
 pub mod referral;
 pub mod service_error;
@@ -23,7 +24,8 @@ pub use clock::{Clock, SystemClock};
 pub use code::Code;
 pub use etag::{Etag, StaleEtag};
 pub use ids::{
-    AssessmentId, DepartmentId, HospitalId, ReferralId, RiskFlagId, SocialWorkerId, StationId,
+    AssessmentId, DepartmentId, GoalId, HospitalId, InterventionId, PlanId, ReferralId, RiskFlagId,
+    SocialWorkerId, StationId,
 };
 pub use page::{Page, PageLimits, PageRequest};
 pub use priority::{AcceptanceDeadlines, Priority};

@@ -101,9 +101,43 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ("INSTRUMENT_NOT_FOUND", "未找到该量表或该量表的此版本。"),
     (
         "NOT_ASSIGNED",
-        "只有该转介的责任社工和本站督导可以处理其评估。",
+        "只有该转介的责任社工和本站督导可以处理其评估和服务计划。",
     ),
     ("ALREADY_ACKNOWLEDGED", "该风险标记已被确认。"),
+    // Service plans.
+    ("PLAN_NOT_FOUND", "未找到该服务计划，或您无权查看。"),
+    ("PLAN_VERSION_NOT_FOUND", "未找到该服务计划的此版本。"),
+    ("GOAL_NOT_FOUND", "该服务计划中没有此目标。"),
+    ("INTERVENTION_NOT_FOUND", "该服务计划中没有此介入。"),
+    (
+        "ASSESSMENT_REQUIRED",
+        "服务计划须基于预估：请先为该转介完成一次评估。",
+    ),
+    (
+        "PLAN_EXISTS",
+        "该转介已有服务计划（{plan_id}）：请修订该计划，而不是新建。",
+    ),
+    (
+        "WRONG_PLAN_STATE",
+        "该服务计划版本当前为“{state}”，不能执行此操作。",
+    ),
+    (
+        "APPROVER_NOT_A_PERSON",
+        "服务计划须由督导本人审批：请管理员将此督导凭证关联到其社工档案。",
+    ),
+    ("SELF_APPROVAL", "督导不能审批自己撰写的服务计划。"),
+    (
+        "APPROVER_LEVEL_TOO_LOW",
+        "儿童保护、虐待或忽视个案的服务计划须由中级及以上职称的督导审批。",
+    ),
+    (
+        "PLAN_NOT_APPROVED",
+        "服务计划尚未获批（或该项只在草稿中）：获批前不能开始介入或记录进展。",
+    ),
+    (
+        "WRONG_INTERVENTION_STATE",
+        "该介入当前为“{state}”，不能改为所请求的状态。",
+    ),
     // Directory and keys.
     ("API_KEY_NOT_FOUND", "未找到该 API 密钥。"),
     ("STATION_NOT_FOUND", "未找到该社工站。"),
@@ -142,6 +176,13 @@ const ZH_CN_VALUES: &[(&str, &str)] = &[
     ("ROUTINE", "常规"),
     ("URGENT", "紧急"),
     ("EMERGENCY", "危急"),
+    ("DRAFT", "草稿"),
+    ("PENDING_APPROVAL", "待审批"),
+    ("APPROVED", "已批准"),
+    ("RETURNED", "已退回"),
+    ("SUPERSEDED", "已被新版本取代"),
+    ("PLANNED", "计划中"),
+    ("DONE", "已完成"),
 ];
 
 /// The Chinese name of a metadata value, where it has one.

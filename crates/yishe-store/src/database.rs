@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::{
     AssessmentRepo, AuditChain, AuditLog, DirectoryRepo, EventLog, FeedRelay, Gauges, KeyLookup,
-    Maintenance, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo,
+    Maintenance, PlanRepo, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo,
 };
 
 /// Which engine a database runs on.
@@ -25,7 +25,7 @@ pub enum Engine {
 /// a new repository is one more trait here.
 #[async_trait]
 pub trait Tx:
-    ReferralRepo + AssessmentRepo + DirectoryRepo + StationRepo + EventLog + AuditLog + Send
+    ReferralRepo + AssessmentRepo + PlanRepo + DirectoryRepo + StationRepo + EventLog + AuditLog + Send
 {
     async fn commit(self: Box<Self>) -> Result<()>;
 }

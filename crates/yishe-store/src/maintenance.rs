@@ -32,6 +32,7 @@ pub(crate) trait Sealed: Sync {
 pub(crate) const SEALED: &[&dyn Sealed] = &[
     &crate::referrals::SealedReferrals,
     &crate::assessments::SealedAssessments,
+    &crate::service_plans::SealedPlans,
 ];
 
 /// The key service's and the retention job's role.

@@ -8,7 +8,7 @@ mod seed;
 pub mod tokens;
 
 pub use app::{
-    Assessments, Audit, Directory, PatientRights, Referrals, TestApp, http_get, https_get,
+    Assessments, Audit, Directory, PatientRights, Plans, Referrals, TestApp, http_get, https_get,
     mutual_tls, tls_fixture,
 };
 pub use beside::Beside;

@@ -184,7 +184,49 @@ impl Station {
             .unwrap()
     }
 
-    /// A complete, valid referral from `department`.
+    /// A person of the station with a credential: a social worker record named `name`
+    /// at `level`, and a key of `role` linked to it. Returns (worker id, key).
+    pub async fn person(
+        &self,
+        app: &TestApp,
+        name: &str,
+        level: dir::CertificationLevel,
+        role: Role,
+    ) -> (String, String) {
+        let mut directory = app.directory(Some(&self.admin_key));
+        let worker = directory
+            .create_social_worker(dir::CreateSocialWorkerRequest {
+                social_worker: Some(dir::SocialWorker {
+                    display_name: name.into(),
+                    certification_level: level as i32,
+                    caseload_limit: 10,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .expect("create worker")
+            .into_inner()
+            .social_worker
+            .unwrap()
+            .id;
+        let key = directory
+            .create_api_key(CreateApiKeyRequest {
+                api_key: Some(ApiKey {
+                    display_name: format!("{name}'s key"),
+                    role: role as i32,
+                    social_worker_id: worker.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .expect("create key")
+            .into_inner()
+            .secret;
+        (worker, key)
+    }
+
     /// A second HIS key for the first department, as after a key rotation or for a
     /// second HIS node.
     pub async fn another_his_key(&self, app: &TestApp, name: &str) -> String {
@@ -205,6 +247,7 @@ impl Station {
             .secret
     }
 
+    /// A complete, valid referral from `department`.
     pub fn referral_request(&self, department: &str, request_id: &str) -> CreateReferralRequest {
         CreateReferralRequest {
             request_id: request_id.into(),

@@ -62,7 +62,7 @@ impl AssessmentService {
         let note = RiskFlag::acknowledgement_note(&note).map_err(Error::Invalid)?;
         let now = ctx.now();
         let mut referral_id = None;
-        let result = async {
+        let result: Result<_> = async {
             let mut tx = self.store.begin().await?;
             let mut flag = tx
                 .get_risk_flag(id)
@@ -104,8 +104,13 @@ impl AssessmentService {
             Ok(flag)
         }
         .await;
-        let flag = self
-            .audited(ctx, AuditAction::RiskFlagAcknowledge, referral_id, result)
+        let flag = ctx
+            .audited(
+                &self.store,
+                AuditAction::RiskFlagAcknowledge,
+                referral_id,
+                result,
+            )
             .await?;
         self.metrics.acknowledged(&flag);
         tracing::info!(kind = flag.kind.as_str(), "risk flag acknowledged");

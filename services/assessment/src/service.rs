@@ -206,7 +206,7 @@ impl AssessmentService {
             Ok(found)
         }
         .await;
-        self.audited(ctx, AuditAction::AssessmentGet, referral_id, result)
+        ctx.audited(&self.store, AuditAction::AssessmentGet, referral_id, result)
             .await
     }
 
@@ -228,8 +228,13 @@ impl AssessmentService {
             Ok(page)
         }
         .await;
-        self.audited(ctx, AuditAction::AssessmentList, Some(referral_id), result)
-            .await
+        ctx.audited(
+            &self.store,
+            AuditAction::AssessmentList,
+            Some(referral_id),
+            result,
+        )
+        .await
     }
 
     /// Per instrument, the latest score of the referral against the earlier ones.
@@ -258,8 +263,8 @@ impl AssessmentService {
             Ok(compare(&all))
         }
         .await;
-        self.audited(
-            ctx,
+        ctx.audited(
+            &self.store,
             AuditAction::AssessmentCompare,
             Some(referral_id),
             result,
@@ -294,7 +299,7 @@ impl AssessmentService {
         referral: Option<ReferralId>,
         result: Result<(Assessment, Consequences)>,
     ) -> Result<Assessment> {
-        let (assessment, done) = self.audited(ctx, action, referral, result).await?;
+        let (assessment, done) = ctx.audited(&self.store, action, referral, result).await?;
         if done.recorded {
             self.metrics.scored(&assessment);
         }
@@ -307,21 +312,6 @@ impl AssessmentService {
             );
         }
         Ok(assessment)
-    }
-
-    /// Passes `result` through, recording a refusal against the referral.
-    pub(crate) async fn audited<T>(
-        &self,
-        ctx: &RequestContext,
-        action: AuditAction,
-        referral: Option<ReferralId>,
-        result: Result<T>,
-    ) -> Result<T> {
-        if let Err(error) = &result {
-            let id = referral.map(|r| r.to_string()).unwrap_or_default();
-            ctx.audit_refusal(&self.store, action, id, error).await;
-        }
-        result
     }
 }
 

@@ -15,6 +15,7 @@ pub const SERVICES: &[Register] = &[
     yishe_directory::register,
     yishe_audit::register,
     yishe_assessment::register,
+    yishe_plan::register,
 ];
 
 /// A running server.

@@ -20,6 +20,7 @@ fn full_submission(referral: &Referral) -> SubmitAssessmentRequest {
             category: ProblemCategory::Financial as i32,
             severity: Severity::Severe as i32,
             description: "cannot pay the deposit".into(),
+            ..Default::default()
         }],
         ..Default::default()
     });
@@ -117,7 +118,12 @@ async fn a_resent_submission_returns_the_first(app: TestApp, station: Station) {
     let first = submit(&app, &station.worker_key, request.clone()).await;
     let replay = submit(&app, &station.worker_key, request.clone()).await;
     assert_eq!(first, replay);
-    assert_eq!(first.psychosocial, request.psychosocial);
+    let mut recorded = first.psychosocial.clone().unwrap();
+    for problem in &mut recorded.problems {
+        assert!(!problem.problem_id.is_empty(), "each problem gets an id");
+        problem.problem_id.clear();
+    }
+    assert_eq!(Some(recorded), request.psychosocial);
     // The same worker signed in with a staff token (another credential of the
     // station): the request id is the station's, so still the first assessment.
     let token = station.token(yishe_proto::directory::Role::SocialWorker);

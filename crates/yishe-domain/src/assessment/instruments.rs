@@ -188,6 +188,26 @@ impl Instrument {
         1
     }
 
+    /// Whether the instrument has a total a goal can target (the C-SSRS screener has
+    /// none: it sorts answers into risk levels).
+    pub fn has_total(self) -> bool {
+        self != Instrument::Cssrs
+    }
+
+    /// The lowest and highest totals (instruments.md; the SSRS's from its item scales).
+    pub fn total_range(self) -> (i32, i32) {
+        match self {
+            Instrument::Phq9 => (0, 27),
+            Instrument::Gad7 => (0, 21),
+            Instrument::DistressThermometer => (0, 10),
+            Instrument::Zarit22 => (0, 88),
+            Instrument::Zarit12 => (0, 48),
+            Instrument::Ssrs => (12, 66),
+            Instrument::Barthel => (0, 100),
+            Instrument::Cssrs => (0, 0),
+        }
+    }
+
     /// Whether a higher total means things are worse (PHQ-9, distress, burden) rather
     /// than better (support, independence). The C-SSRS has no total.
     pub fn higher_is_worse(self) -> bool {

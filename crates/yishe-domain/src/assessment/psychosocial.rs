@@ -131,6 +131,8 @@ pub struct ProblemDraft {
     pub category: String,
     pub severity: String,
     pub description: String,
+    /// The id an amendment keeps; empty for a new problem.
+    pub id: String,
 }
 
 /// The validated psychosocial assessment.
@@ -157,6 +159,10 @@ pub struct Problem {
     pub category: ProblemCategory,
     pub severity: Severity,
     pub description: String,
+    /// Stable across amendments, so plan goals can name the problem they address
+    /// (empty on problems recorded before problems had ids).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
 }
 
 /// An optional coded answer: empty is "not recorded", anything else must be a name.
@@ -207,11 +213,29 @@ impl PsychosocialDraft {
                     "is required when the category is OTHER",
                 );
             }
+            let id = if p.id.trim().is_empty() {
+                uuid::Uuid::now_v7().to_string()
+            } else {
+                match uuid::Uuid::try_parse(p.id.trim()) {
+                    Ok(id) => id.to_string(),
+                    Err(_) => {
+                        v.add(format!("{at}.problem_id"), "must be a problem id (a UUID)");
+                        String::new()
+                    }
+                }
+            };
+            if problems
+                .iter()
+                .any(|q: &Problem| !id.is_empty() && q.id == id)
+            {
+                v.add(format!("{at}.problem_id"), "names a problem listed twice");
+            }
             if let (Some(category), Some(severity)) = (category, severity) {
                 problems.push(Problem {
                     category,
                     severity,
                     description,
+                    id,
                 });
             }
         }
@@ -271,6 +295,7 @@ mod tests {
                 category: "FINANCIAL".into(),
                 severity: "SEVERE".into(),
                 description: "cannot pay the deposit".into(),
+                id: String::new(),
             }],
             ..Default::default()
         }
@@ -285,6 +310,10 @@ mod tests {
         assert_eq!(p.financial_hardship, Some(FinancialHardship::Severe));
         assert_eq!(p.emotional_state, "tearful, worried about the children");
         assert_eq!(p.problems[0].severity, Severity::Severe);
+        assert!(
+            uuid::Uuid::try_parse(&p.problems[0].id).is_ok(),
+            "a new problem gets an id"
+        );
         assert_eq!(p.illness_understanding, None);
     }
 
@@ -297,6 +326,7 @@ mod tests {
             category: "OTHER".into(),
             severity: String::new(),
             description: String::new(),
+            id: "not-a-uuid".into(),
         });
         let mut v = Violations::new();
         bad.validate(&mut v, "psychosocial");
@@ -305,6 +335,7 @@ mod tests {
             "psychosocial.social_support",
             "psychosocial.problems[1].severity",
             "psychosocial.problems[1].description",
+            "psychosocial.problems[1].problem_id",
         ] {
             assert!(v.names(field), "{field} not named in {v:?}");
         }

@@ -31,6 +31,17 @@ named_enum!(
         RiskFlagRaise => "risk_flag.raise",
         RiskFlagList => "risk_flag.list",
         RiskFlagAcknowledge => "risk_flag.acknowledge",
+        PlanCreate => "plan.create",
+        PlanCreateReplay => "plan.create.replay",
+        PlanGet => "plan.get",
+        PlanList => "plan.list",
+        PlanUpdate => "plan.update",
+        PlanSubmit => "plan.submit",
+        PlanApprove => "plan.approve",
+        PlanReturn => "plan.return",
+        PlanRevise => "plan.revise",
+        PlanIntervention => "plan.intervention",
+        PlanProgress => "plan.progress",
         PatientExport => "patient.export",
         PatientCorrect => "patient.correct",
         PatientErase => "patient.erase",
@@ -61,7 +72,7 @@ impl AuditAction {
     pub fn resource_kind(self) -> &'static str {
         let area = self.as_str().split('.').next().unwrap_or_default();
         match area {
-            "referral" | "assessment" | "risk_flag" | "patient" => "referral",
+            "referral" | "assessment" | "risk_flag" | "patient" | "plan" => "referral",
             "audit" => "audit_log",
             "encryption" => "encryption_key",
             "retention" if self == AuditAction::RetentionPurge => "referral",

@@ -30,6 +30,13 @@ pub fn can_see(caller: &Caller, record: RecordScope<'_>) -> bool {
     }
 }
 
+/// Whether `caller` may see `event` on the feed: the referral as it stood after the
+/// event, and station-only events (the station's internal review) for station roles.
+pub fn can_see_event(caller: &Caller, event: &crate::referral::ReferralEvent) -> bool {
+    can_see(caller, event.scope())
+        && (caller.role.is_station_role() || !event.event_type.is_station_only())
+}
+
 /// What a list query may return for a caller, as the store applies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListScope {

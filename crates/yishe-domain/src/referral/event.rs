@@ -28,8 +28,28 @@ named_enum!(
         Updated => "UPDATED",
         DepartureReported => "DEPARTURE_REPORTED",
         ConsentWithdrawn => "CONSENT_WITHDRAWN",
+        PlanApproved => "PLAN_APPROVED",
+        PlanRevised => "PLAN_REVISED",
+        PlanSubmitted => "PLAN_SUBMITTED",
+        PlanReturned => "PLAN_RETURNED",
     }
 );
+
+impl EventType {
+    /// Events about the station's own work that the referring department never
+    /// sees on its feed (the closed loop tells it that services started or changed,
+    /// not each step of the station's internal review).
+    pub fn is_station_only(self) -> bool {
+        matches!(self, EventType::PlanSubmitted | EventType::PlanReturned)
+    }
+}
+
+/// The plan version an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRef {
+    pub id: crate::PlanId,
+    pub version: u32,
+}
 
 /// One event, as appended in the transaction of the change. `sequence` is given when
 /// the relay moves it into the feed.
@@ -55,6 +75,9 @@ pub struct ReferralEvent {
     pub version: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime<Utc>>,
+    /// For plan events: the plan and version (ids only, never content).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanRef>,
 }
 
 impl ReferralEvent {
@@ -75,6 +98,20 @@ impl ReferralEvent {
             occurred_at: at,
             version: Some(referral.version),
             updated_at: Some(referral.updated_at),
+            plan: None,
+        }
+    }
+
+    /// An event about a version of the referral's plan.
+    pub fn of_plan(
+        event_type: EventType,
+        referral: &Referral,
+        plan: PlanRef,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            plan: Some(plan),
+            ..Self::of(event_type, referral, at)
         }
     }
 }

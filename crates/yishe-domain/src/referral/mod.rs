@@ -16,11 +16,11 @@ mod requests;
 mod status;
 mod update;
 
-pub use access::{ListScope, RecordScope, can_see};
+pub use access::{ListScope, RecordScope, can_see, can_see_event};
 pub use change::{Actor, Change, ChangeError};
 pub use correction::{CorrectionError, PatientCorrection, PatientMask, rights_reason};
 pub use disclosure::{disclose, disclose_event};
-pub use event::{EventType, ReferralEvent};
+pub use event::{EventType, PlanRef, ReferralEvent};
 pub use filter::ListFilter;
 pub use history::HistoryEntry;
 pub use intake::{ConsentDraft, NewReferral, PatientDraft, ReferralDraft};

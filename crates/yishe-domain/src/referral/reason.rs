@@ -34,6 +34,15 @@ named_enum!(
 );
 
 impl ReferralReason {
+    /// Whether a plan for such a referral protects someone at risk of harm, so only
+    /// an intermediate or senior supervisor may approve it.
+    pub fn needs_experienced_approver(self) -> bool {
+        matches!(
+            self,
+            ReferralReason::ChildProtection | ReferralReason::AbuseOrNeglect
+        )
+    }
+
     /// Reasons that allow a referral to proceed without the patient's consent.
     pub fn allows_consent_override(self) -> bool {
         matches!(

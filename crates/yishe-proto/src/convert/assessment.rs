@@ -10,36 +10,10 @@ use yishe_domain::assessment::{
 };
 use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, Violations};
 
+use super::coded::{inbound, outbound};
 use super::parse;
 use super::time::{from_timestamp, to_timestamp};
 use crate::assessment as wire;
-
-/// The domain name of a wire enum value: empty for UNSPECIFIED, the number itself for
-/// a value this contract does not know (so validation names it).
-fn code(value: i32, name: Option<&'static str>, prefix: &str) -> String {
-    match name {
-        Some(name) if name.ends_with("_UNSPECIFIED") => String::new(),
-        Some(name) => name.trim_start_matches(prefix).to_owned(),
-        None => value.to_string(),
-    }
-}
-
-macro_rules! inbound {
-    ($value:expr, $enum:ty, $prefix:literal) => {
-        code(
-            $value,
-            <$enum>::try_from($value).ok().map(|e| e.as_str_name()),
-            $prefix,
-        )
-    };
-}
-
-macro_rules! outbound {
-    ($value:expr, $enum:ty, $prefix:literal) => {
-        <$enum>::from_str_name(&format!("{}{}", $prefix, $value.as_str()))
-            .expect("every domain code is in the contract") as i32
-    };
-}
 
 pub fn psychosocial_draft(p: wire::PsychosocialAssessment) -> PsychosocialDraft {
     PsychosocialDraft {
@@ -78,6 +52,7 @@ pub fn psychosocial_draft(p: wire::PsychosocialAssessment) -> PsychosocialDraft 
                 category: inbound!(x.category, wire::ProblemCategory, "PROBLEM_CATEGORY_"),
                 severity: inbound!(x.severity, wire::Severity, "SEVERITY_"),
                 description: x.description,
+                id: x.problem_id,
             })
             .collect(),
     }
@@ -114,6 +89,7 @@ pub fn psychosocial_to_proto(p: &Psychosocial) -> wire::PsychosocialAssessment {
                 category: outbound!(x.category, wire::ProblemCategory, "PROBLEM_CATEGORY_"),
                 severity: outbound!(x.severity, wire::Severity, "SEVERITY_"),
                 description: x.description.clone(),
+                problem_id: x.id.clone(),
             })
             .collect(),
     }
@@ -144,9 +120,6 @@ fn assessment_draft(
     }
 }
 
-/// The longest idempotency key.
-const MAX_REQUEST_ID: usize = 128;
-
 fn referral_id(text: &str, v: &mut Violations) -> Option<ReferralId> {
     parse::id("referral_id", text, "a referral id", ReferralId::parse, v)
 }
@@ -164,7 +137,7 @@ fn assessment_id(text: &str, v: &mut Violations) -> Option<AssessmentId> {
 pub fn submit_request(r: wire::SubmitAssessmentRequest) -> Result<SubmitAssessment, Violations> {
     let mut v = Violations::new();
     let referral = referral_id(&r.referral_id, &mut v);
-    let request_id = v.required_text("request_id", &r.request_id, MAX_REQUEST_ID);
+    let request_id = v.required_text("request_id", &r.request_id, parse::MAX_REQUEST_ID);
     let draft = assessment_draft(r.responses, r.psychosocial, r.narrative, r.assess_time);
     match referral {
         Some(referral) if v.is_empty() => Ok(SubmitAssessment {
@@ -444,6 +417,7 @@ mod tests {
                     category: *c,
                     severity: *s,
                     description: "d".into(),
+                    id: uuid::Uuid::now_v7().to_string(),
                 })
                 .collect(),
             ..Default::default()

@@ -8,8 +8,10 @@
 
 pub mod assessment;
 pub mod audit;
+mod coded;
 pub mod directory;
 mod parse;
+pub mod plan;
 pub mod privacy;
 pub mod referral;
 mod time;

@@ -3,6 +3,9 @@
 
 use yishe_domain::{Etag, PageLimits, PageRequest, Violations};
 
+/// The longest idempotency key a create takes.
+pub(super) const MAX_REQUEST_ID: usize = 128;
+
 /// The id in `field`, or a violation saying what it must be (`what`: "a referral id").
 pub(super) fn id<T>(
     field: &str,

@@ -531,6 +531,8 @@ pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
             .map(|v| yishe_domain::Etag::of(v).to_string())
             .unwrap_or_default(),
         update_time: e.updated_at.map(to_timestamp),
+        plan_id: e.plan.map(|p| p.id.to_string()).unwrap_or_default(),
+        plan_version: e.plan.map_or(0, |p| p.version),
     }
 }
 

@@ -64,6 +64,25 @@ impl RequestContext {
     }
 }
 
+impl RequestContext {
+    /// Passes a use-case's `result` through, recording a refusal against the record
+    /// `resource` (when the use-case got as far as knowing it) in a transaction of its
+    /// own, as `audit_refusal` does.
+    pub async fn audited<T, E: ServiceError>(
+        &self,
+        store: &yishe_store::Store,
+        action: AuditAction,
+        resource: Option<impl ToString>,
+        result: Result<T, E>,
+    ) -> Result<T, E> {
+        if let Err(error) = &result {
+            let id = resource.map(|r| r.to_string()).unwrap_or_default();
+            self.audit_refusal(store, action, id, error).await;
+        }
+        result
+    }
+}
+
 /// The context of an authenticated request. UNAUTHENTICATED if the layer did not run,
 /// which would be a wiring bug, so nothing is ever served without a caller.
 pub fn context<T>(request: &tonic::Request<T>) -> Result<RequestContext, Status> {

@@ -24,6 +24,7 @@ const AUDIT: &str = "/yishe.audit.v1.AuditService/";
 const ENCRYPTION: &str = "/yishe.security.v1.EncryptionService/";
 const ASSESSMENT: &str = "/yishe.assessment.v1.AssessmentService/";
 const PRIVACY: &str = "/yishe.privacy.v1.PatientRightsService/";
+const PLAN: &str = "/yishe.plan.v1.PlanService/";
 
 /// Every method of every service, once.
 pub static POLICY: &[(&str, &str, Access)] = &[
@@ -80,6 +81,16 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (ASSESSMENT, "CompareAssessments", Access::Roles(&[SW, SUP])),
     (ASSESSMENT, "ListRiskFlags", Access::Roles(&[SW, SUP])),
     (ASSESSMENT, "AcknowledgeRiskFlag", Access::Roles(&[SUP])),
+    (PLAN, "CreatePlan", Access::Roles(&[SW, SUP])),
+    (PLAN, "GetPlan", Access::Roles(&[SW, SUP])),
+    (PLAN, "ListPlans", Access::Roles(&[SW, SUP])),
+    (PLAN, "UpdatePlan", Access::Roles(&[SW, SUP])),
+    (PLAN, "SubmitPlan", Access::Roles(&[SW, SUP])),
+    (PLAN, "ApprovePlan", Access::Roles(&[SUP])),
+    (PLAN, "ReturnPlan", Access::Roles(&[SUP])),
+    (PLAN, "RevisePlan", Access::Roles(&[SW, SUP])),
+    (PLAN, "UpdateInterventionState", Access::Roles(&[SW, SUP])),
+    (PLAN, "RecordGoalProgress", Access::Roles(&[SW, SUP])),
     (PRIVACY, "ExportPatientData", Access::Roles(&[ADMIN])),
     (PRIVACY, "CorrectPatientData", Access::Roles(&[ADMIN])),
     (PRIVACY, "ErasePatientData", Access::Roles(&[ADMIN])),

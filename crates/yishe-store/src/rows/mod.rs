@@ -4,6 +4,7 @@
 mod assessment;
 mod audit;
 mod directory;
+mod plan;
 mod referral;
 mod station;
 
@@ -12,6 +13,10 @@ pub(crate) use assessment::{
 };
 pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow, attach_resources};
 pub(crate) use directory::{ApiKeyRow, DepartmentRow, WorkerRow};
+pub(crate) use plan::{
+    PlanRow, PlanVersionRow, PlanWithNewestRow, SELECT_PLAN, SELECT_PLAN_VERSION,
+    SELECT_PLAN_WITH_NEWEST, seal_body, seal_work,
+};
 pub(crate) use referral::{
     FeedRow, HistoryRow, ReferralRow, SealedReferral, reasons_from_json, reasons_json,
 };

@@ -15,6 +15,7 @@ mod gauges;
 mod keys;
 mod plans;
 mod referrals;
+mod service_plans;
 mod stations;
 
 pub(crate) use assessments::impl_assessment_repo;
@@ -28,6 +29,7 @@ pub(crate) use gauges::impl_gauges;
 pub(crate) use keys::impl_key_lookup;
 pub(crate) use plans::impl_query_plans;
 pub(crate) use referrals::{impl_referral_list, impl_referral_reads, impl_referral_repo};
+pub(crate) use service_plans::impl_plan_repo;
 pub(crate) use stations::{SELECT_STATION, impl_station_repo};
 
 /// A new referral, unless its hospital already used its request id: $1..$27.
@@ -227,6 +229,7 @@ macro_rules! impl_tx {
         crate::sql::impl_audit_resources!($db);
         crate::sql::impl_referral_list!($db);
         crate::sql::impl_assessment_repo!($tx, $db);
+        crate::sql::impl_plan_repo!($tx, $db);
     };
 }
 

@@ -9,3 +9,4 @@ mod feed_retention;
 mod group_commit;
 mod plans;
 mod polling;
+mod service_plans;

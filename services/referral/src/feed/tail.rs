@@ -140,6 +140,7 @@ mod tests {
                 occurred_at: chrono::Utc::now(),
                 version: Some(1),
                 updated_at: None,
+                plan: None,
             })
             .collect()
     }

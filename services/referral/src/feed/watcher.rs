@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::time::Instant;
 use yishe_domain::Caller;
-use yishe_domain::referral::{FeedStart, ReferralEvent, WatchEvents, can_see};
+use yishe_domain::referral::{FeedStart, ReferralEvent, WatchEvents, can_see_event};
 
 use super::tail::Read;
 use super::{Delivery, Feed, Item};
@@ -78,7 +78,7 @@ impl Watcher {
             while let Some(event) = self.ready.pop_front() {
                 cursor = event.sequence.unwrap_or(cursor);
                 self.cursor = Some(cursor);
-                if can_see(&self.caller, event.scope()) && self.watch.wants(&event) {
+                if can_see_event(&self.caller, &event) && self.watch.wants(&event) {
                     self.last_sent = Instant::now();
                     return Some(Ok(Item::Event(event)));
                 }

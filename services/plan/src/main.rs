@@ -1,0 +1,7 @@
+//! `yishe-plan`: the plan service alone, for a split deployment. It shares the database
+//! with the referral service, whose relay moves the events it appends into the feed.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    yishe_runtime::run_standalone("yishe-plan", yishe_plan::register).await
+}

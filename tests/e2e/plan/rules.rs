@@ -1,0 +1,227 @@
+//! What a plan refuses, one rule per test, each as a client program reads it: the
+//! code and the `ErrorInfo` reason (and the offending fields of bad input).
+
+use yishe_proto::directory::CertificationLevel;
+use yishe_proto::plan::*;
+use yishe_proto::referral::ReferralReason;
+
+use super::*;
+use crate::support::{e2e, refusal};
+
+e2e!(
+    a_plan_needs_an_assessment,
+    goals_address_found_problems_and_interventions_serve_goals,
+    a_referral_has_one_plan,
+    interventions_wait_for_approval,
+    protection_plans_need_an_experienced_approver,
+    a_stale_etag_is_refused,
+    only_the_case_worker_and_supervisors_read_a_plan,
+);
+
+async fn a_plan_needs_an_assessment(app: TestApp, station: Station) {
+    let referral = station
+        .assigned_referral(
+            &app,
+            "plan-unassessed",
+            yishe_proto::common::Priority::Routine,
+        )
+        .await;
+    let plan = two_goal_plan(&station, &["a".into(), "b".into()]);
+    assert_eq!(
+        refusal(&create(&app, &station, &referral, "p", plan).await),
+        (
+            tonic::Code::FailedPrecondition,
+            "ASSESSMENT_REQUIRED".into()
+        )
+    );
+}
+
+async fn goals_address_found_problems_and_interventions_serve_goals(
+    app: TestApp,
+    station: Station,
+) {
+    let (referral, problems) = assessed_case(&app, &station, "plan-invalid").await;
+    let mut plan = two_goal_plan(&station, &problems);
+    plan.goals[0].problem_ids = vec!["0190a000-0000-7000-8000-000000000000".into()];
+    plan.goals[1].measure = Some(goal::Measure::AttainmentScale(AttainmentScale {
+        levels: vec![AttainmentLevel {
+            level: 0,
+            description: "expected".into(),
+        }],
+        ..Default::default()
+    }));
+    plan.interventions[0].goal_ids = vec!["#5".into()];
+    plan.interventions[1].responsible_worker_id = "0190a000-0000-7000-8000-000000000001".into();
+    let status = create(&app, &station, &referral, "p", plan)
+        .await
+        .expect_err("refused");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    let fields = crate::support::bad_fields(&status);
+    for field in [
+        "plan.goals[0].problem_ids[0]",
+        "plan.goals[1].attainment_scale.levels",
+        "plan.interventions[0].goal_ids[0]",
+        "plan.interventions[1].responsible_worker_id",
+    ] {
+        assert!(
+            fields.iter().any(|f| f == field),
+            "{field} not in {fields:?}"
+        );
+    }
+}
+
+async fn a_referral_has_one_plan(app: TestApp, station: Station) {
+    let (referral, problems) = assessed_case(&app, &station, "plan-twice").await;
+    let first = create(
+        &app,
+        &station,
+        &referral,
+        "first",
+        two_goal_plan(&station, &problems),
+    )
+    .await
+    .unwrap();
+    let again = create(
+        &app,
+        &station,
+        &referral,
+        "second",
+        two_goal_plan(&station, &problems),
+    )
+    .await;
+    assert_eq!(
+        refusal(&again),
+        (tonic::Code::AlreadyExists, "PLAN_EXISTS".into())
+    );
+    let mut other = two_goal_plan(&station, &problems);
+    other.goals.pop();
+    other.interventions.truncate(1);
+    assert_eq!(
+        refusal(&create(&app, &station, &referral, "first", other).await),
+        (tonic::Code::AlreadyExists, "REQUEST_ID_REUSED".into()),
+        "the same request id with another plan"
+    );
+    assert!(!first.plan_id.is_empty());
+}
+
+async fn interventions_wait_for_approval(app: TestApp, station: Station) {
+    let (referral, problems) = assessed_case(&app, &station, "plan-early").await;
+    let plan = create(
+        &app,
+        &station,
+        &referral,
+        "p",
+        two_goal_plan(&station, &problems),
+    )
+    .await
+    .unwrap();
+    let started = app
+        .plans(Some(&station.worker_key))
+        .update_intervention_state(UpdateInterventionStateRequest {
+            plan_id: plan.plan_id.clone(),
+            etag: plan.etag.clone(),
+            intervention_id: plan.interventions[0].intervention_id.clone(),
+            state: InterventionState::InProgress as i32,
+            reason: String::new(),
+        })
+        .await;
+    assert_eq!(
+        refusal(&started),
+        (tonic::Code::FailedPrecondition, "PLAN_NOT_APPROVED".into())
+    );
+}
+
+async fn protection_plans_need_an_experienced_approver(app: TestApp, station: Station) {
+    let referral = assigned_with_reasons(
+        &app,
+        &station,
+        "plan-protection",
+        vec![ReferralReason::ChildProtection],
+    )
+    .await;
+    let problems = assess(&app, &station, &referral, "plan-protection-a1", 12, true).await;
+    let plan = create(
+        &app,
+        &station,
+        &referral,
+        "p",
+        two_goal_plan(&station, &problems),
+    )
+    .await
+    .unwrap();
+    let plan = submit(&app, &station.worker_key, &plan).await;
+    let (_, assistant) =
+        supervisor(&app, &station, "助理督导", CertificationLevel::Assistant).await;
+    assert_eq!(
+        refusal(&approve(&app, &assistant, &plan).await),
+        (
+            tonic::Code::PermissionDenied,
+            "APPROVER_LEVEL_TOO_LOW".into()
+        )
+    );
+    let (_, intermediate) =
+        supervisor(&app, &station, "中级督导", CertificationLevel::Intermediate).await;
+    let approved = approve(&app, &intermediate, &plan).await.expect("approved");
+    assert_eq!(approved.state(), PlanState::Approved);
+}
+
+async fn a_stale_etag_is_refused(app: TestApp, station: Station) {
+    let (referral, problems) = assessed_case(&app, &station, "plan-stale").await;
+    let plan = create(
+        &app,
+        &station,
+        &referral,
+        "p",
+        two_goal_plan(&station, &problems),
+    )
+    .await
+    .unwrap();
+    submit(&app, &station.worker_key, &plan).await;
+    let again = app
+        .plans(Some(&station.worker_key))
+        .submit_plan(SubmitPlanRequest {
+            plan_id: plan.plan_id.clone(),
+            etag: plan.etag.clone(),
+        })
+        .await;
+    assert_eq!(refusal(&again), (tonic::Code::Aborted, "STALE_ETAG".into()));
+}
+
+async fn only_the_case_worker_and_supervisors_read_a_plan(app: TestApp, station: Station) {
+    let (referral, problems) = assessed_case(&app, &station, "plan-read").await;
+    let plan = create(
+        &app,
+        &station,
+        &referral,
+        "p",
+        two_goal_plan(&station, &problems),
+    )
+    .await
+    .unwrap();
+    let get = |key: String| {
+        let mut plans = app.plans(Some(&key));
+        let id = plan.plan_id.clone();
+        async move {
+            plans
+                .get_plan(GetPlanRequest {
+                    plan_id: id,
+                    version: 0,
+                })
+                .await
+        }
+    };
+    assert_eq!(
+        refusal(&get(station.junior_key.clone()).await),
+        (tonic::Code::NotFound, "PLAN_NOT_FOUND".into()),
+        "another worker of the station does not learn the plan exists"
+    );
+    assert!(get(station.supervisor_key.clone()).await.is_ok());
+    let listed = app
+        .plans(Some(&station.junior_key))
+        .list_plans(ListPlansRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .plans;
+    assert!(listed.is_empty(), "another worker's list shows no plan");
+}
