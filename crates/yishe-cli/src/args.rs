@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "yishe",
     version,
-    about = "The Yishe client: referrals, assessments, departments, social workers and keys."
+    about = "The Yishe client: referrals, assessments, service plans, departments, social workers and keys."
 )]
 pub(crate) struct Cli {
     #[command(flatten)]
@@ -85,6 +85,131 @@ pub(crate) enum Command {
     /// A patient's access, correction and erasure requests (station admin key).
     #[command(subcommand)]
     Patient(PatientCommand),
+    /// Service plans: drafted from an assessment, approved by a supervisor, worked on.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// The interventions of an approved plan: start, finish, cancel.
+    #[command(subcommand)]
+    Intervention(InterventionCommand),
+}
+
+/// A plan and the etag of a change; without `--etag` the plan is read first and its
+/// current etag used (convenient by hand; scripts should pass the etag they read).
+#[derive(Debug, Args)]
+pub(crate) struct PlanTarget {
+    /// The plan's id.
+    pub(crate) id: String,
+    #[arg(long)]
+    pub(crate) etag: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PlanCommand {
+    /// Draft a referral's plan from a JSON file of goals and interventions (the file's
+    /// shape: goals with `problems`, `description` and a `target` or five `levels`;
+    /// interventions with `goals` such as "#0", `kind`, `description`, `responsible`).
+    Create {
+        #[arg(long)]
+        referral: String,
+        /// The plan as JSON.
+        #[arg(long)]
+        file: String,
+        /// Idempotency key: resending with the same one returns the first plan. A
+        /// new one is made up when left out.
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// A plan as a supervisor reads it: its newest version, or `--version N`.
+    Show {
+        id: String,
+        #[arg(long, default_value_t = 0)]
+        version: u32,
+    },
+    /// The plans you may see; `--pending` for the approval queue.
+    List {
+        /// Only this referral's plan.
+        #[arg(long, default_value = "")]
+        referral: String,
+        /// Only plans waiting for approval.
+        #[arg(long)]
+        pending: bool,
+        #[arg(long, default_value_t = 50)]
+        page_size: i32,
+        #[arg(long, default_value = "")]
+        page_token: String,
+    },
+    /// Replace the parts of a draft that a JSON file names (goals, interventions,
+    /// review_date); keep a goal or intervention by its `id`.
+    Edit {
+        #[command(flatten)]
+        target: PlanTarget,
+        #[arg(long)]
+        file: String,
+    },
+    /// Submit the draft for approval.
+    Submit(PlanTarget),
+    /// Approve the version pending approval (a supervisor other than its author).
+    Approve {
+        #[command(flatten)]
+        target: PlanTarget,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Return the version pending approval to its author, saying what to change.
+    Return {
+        #[command(flatten)]
+        target: PlanTarget,
+        #[arg(long)]
+        note: String,
+    },
+    /// Start the next version as a draft (the approved one stays in force meanwhile).
+    Revise {
+        #[command(flatten)]
+        target: PlanTarget,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record progress on a goal of the approved plan.
+    Progress {
+        #[command(flatten)]
+        target: PlanTarget,
+        /// The goal's id (`yishe plan show` prints it).
+        #[arg(long)]
+        goal: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// For a goal measured by attainment scaling: the level reached, -2 to 2.
+        #[arg(long, allow_hyphen_values = true)]
+        level: Option<i32>,
+        /// Recorded at the closure of the case rather than at a review.
+        #[arg(long)]
+        closure: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InterventionCommand {
+    /// Start an intervention of the approved plan.
+    Start {
+        #[command(flatten)]
+        target: PlanTarget,
+        /// The intervention's id (`yishe plan show` prints it).
+        intervention: String,
+    },
+    /// Mark an intervention done.
+    Done {
+        #[command(flatten)]
+        target: PlanTarget,
+        intervention: String,
+    },
+    /// Cancel an intervention, saying why.
+    Cancel {
+        #[command(flatten)]
+        target: PlanTarget,
+        intervention: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

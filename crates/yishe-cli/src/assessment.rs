@@ -70,10 +70,11 @@ fn psychosocial_json(p: &PsychosocialAssessment) -> Value {
         "illness_notes": p.illness_notes,
         "cultural_spiritual": p.cultural_spiritual,
         "problems": p.problems.iter().map(|x| format!(
-            "{} ({}): {}",
+            "{} ({}): {} [problem_id {}]",
             short("PROBLEM_CATEGORY_", x.category().as_str_name()),
             short("SEVERITY_", x.severity().as_str_name()),
-            x.description
+            x.description,
+            x.problem_id
         )).collect::<Vec<_>>(),
     })
 }

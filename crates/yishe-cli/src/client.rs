@@ -8,6 +8,7 @@ use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
 use yishe_proto::audit::audit_service_client::AuditServiceClient;
 use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
+use yishe_proto::plan::plan_service_client::PlanServiceClient;
 use yishe_proto::privacy::patient_rights_service_client::PatientRightsServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_proto::security::encryption_service_client::EncryptionServiceClient;
@@ -78,6 +79,10 @@ impl Connection {
         &self,
     ) -> PatientRightsServiceClient<InterceptedService<Channel, Bearer>> {
         PatientRightsServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
+    }
+
+    pub(crate) fn plans(&self) -> PlanServiceClient<InterceptedService<Channel, Bearer>> {
+        PlanServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 
     pub(crate) fn directory(&self) -> DirectoryClient {

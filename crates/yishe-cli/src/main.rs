@@ -13,6 +13,10 @@ mod enums;
 mod failure;
 mod output;
 mod patient;
+mod plan;
+mod plan_file;
+mod plan_names;
+mod plan_view;
 mod psychosocial;
 mod referral;
 mod token;
@@ -45,6 +49,8 @@ async fn main() -> ExitCode {
             args::Command::Encryption(command) => encryption::run(command, &connection).await,
             args::Command::Assessment(command) => assessment::run(command, &connection).await,
             args::Command::Patient(command) => patient::run(command, &connection).await,
+            args::Command::Plan(command) => plan::run(command, &connection).await,
+            args::Command::Intervention(command) => plan::intervention(command, &connection).await,
             args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }

@@ -87,6 +87,7 @@ pub(crate) fn from_value(value: &Value) -> Result<PsychosocialAssessment, Failur
             )?,
             severity: code(p, "severity", "SEVERITY_", Severity::from_str_name)?,
             description: text(p, "description")?,
+            problem_id: text(p, "problem_id")?,
         });
     }
     Ok(PsychosocialAssessment {

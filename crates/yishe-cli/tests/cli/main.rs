@@ -1,7 +1,8 @@
-//! The real `yishe` binary against a real server: the README's walk-through and the
-//! assessment commands. One test binary for both.
+//! The real `yishe` binary against a real server: the README's walk-through, the
+//! assessment commands and the plan commands. One test binary for all.
 
 mod support;
 
 mod assessment;
+mod plan;
 mod walkthrough;
