@@ -24,15 +24,17 @@ enum Role {
     Admin,
     Auditor,
     Ops,
+    Volunteer,
 }
 
-const ALL: [Role; 6] = [
+const ALL: [Role; 7] = [
     Role::His,
     Role::Worker,
     Role::Supervisor,
     Role::Admin,
     Role::Auditor,
     Role::Ops,
+    Role::Volunteer,
 ];
 
 /// Who may call what, per the domain's roles.
@@ -53,7 +55,8 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (DIRECTORY, "ListDepartments" | "GetStation" | "ListStations") => {
             &[His, Worker, Supervisor, Admin]
         }
-        (DIRECTORY, "ListSocialWorkers") => &[Supervisor, Admin],
+        (DIRECTORY, "ListSocialWorkers" | "ListVolunteers") => &[Supervisor, Admin],
+        (DIRECTORY, "ListVolunteerTeams") => &[Worker, Supervisor, Admin],
         (DIRECTORY, _) => &[Admin],
         (AUDIT, _) => &[Auditor],
         (ENCRYPTION, _) => &[Admin],
@@ -61,6 +64,8 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (ASSESSMENT, "AcknowledgeRiskFlag") => &[Supervisor],
         (ASSESSMENT, _) => &[Worker, Supervisor],
         (PLAN, "ApprovePlan" | "ReturnPlan") => &[Supervisor],
+        (PLAN, "GetVolunteerTask" | "ListVolunteerTasks") => &[Worker, Supervisor, Volunteer],
+        (PLAN, "ClaimVolunteerTask" | "ReportVolunteerTask") => &[Volunteer],
         (PLAN, _) => &[Worker, Supervisor],
         _ => {
             panic!("a method the matrix does not know: {service}/{method}; decide who may call it")
@@ -85,6 +90,7 @@ fn credential(station: &Station, role: Role, identity: Identity) -> String {
             Role::Admin => station.admin_key.clone(),
             Role::Auditor => station.auditor_key.clone(),
             Role::Ops => station.ops_key.clone(),
+            Role::Volunteer => station.volunteer_key.clone(),
         },
         Identity::StaffToken => station.token(match role {
             Role::His => Wire::HisIntegration,
@@ -93,6 +99,7 @@ fn credential(station: &Station, role: Role, identity: Identity) -> String {
             Role::Admin => Wire::StationAdmin,
             Role::Auditor => Wire::Auditor,
             Role::Ops => Wire::Ops,
+            Role::Volunteer => Wire::Volunteer,
         }),
     }
 }
@@ -155,7 +162,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        50,
+        63,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{DepartmentId, HospitalId, SocialWorkerId, StationId};
+use crate::ids::{DepartmentId, HospitalId, SocialWorkerId, StationId, VolunteerId};
 
 /// What a caller may do. Each role sees only what it needs (least privilege).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,16 +13,18 @@ pub enum Role {
     StationAdmin,
     Auditor,
     Ops,
+    Volunteer,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::HisIntegration,
         Role::SocialWorker,
         Role::Supervisor,
         Role::StationAdmin,
         Role::Auditor,
         Role::Ops,
+        Role::Volunteer,
     ];
 
     /// The stable name used in storage, audit rows and metric labels.
@@ -34,6 +36,7 @@ impl Role {
             Role::StationAdmin => "station_admin",
             Role::Auditor => "auditor",
             Role::Ops => "ops",
+            Role::Volunteer => "volunteer",
         }
     }
 
@@ -45,7 +48,7 @@ impl Role {
     pub fn is_station_role(self) -> bool {
         matches!(
             self,
-            Role::SocialWorker | Role::Supervisor | Role::StationAdmin
+            Role::SocialWorker | Role::Supervisor | Role::StationAdmin | Role::Volunteer
         )
     }
 }
@@ -66,6 +69,8 @@ pub struct Caller {
     pub station: Option<StationId>,
     /// For social workers (and supervisors who carry cases): their worker record.
     pub worker: Option<SocialWorkerId>,
+    /// For volunteers: their volunteer record (its team decides which tasks they see).
+    pub volunteer: Option<VolunteerId>,
     /// A read-only credential: every method that changes something is denied.
     pub read_only: bool,
 }

@@ -169,3 +169,15 @@ uuid_id!(
     /// An intervention of a service plan, stable across the plan's versions.
     InterventionId
 );
+uuid_id!(
+    /// A volunteer team of a station.
+    VolunteerTeamId
+);
+uuid_id!(
+    /// A volunteer.
+    VolunteerId
+);
+uuid_id!(
+    /// A task a volunteer team carries out for an intervention.
+    VolunteerTaskId
+);

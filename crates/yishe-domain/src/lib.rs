@@ -25,7 +25,7 @@ pub use code::Code;
 pub use etag::{Etag, StaleEtag};
 pub use ids::{
     AssessmentId, DepartmentId, GoalId, HospitalId, InterventionId, PlanId, ReferralId, RiskFlagId,
-    SocialWorkerId, StationId,
+    SocialWorkerId, StationId, VolunteerId, VolunteerTaskId, VolunteerTeamId,
 };
 pub use page::{Page, PageLimits, PageRequest};
 pub use priority::{AcceptanceDeadlines, Priority};

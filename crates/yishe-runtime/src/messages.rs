@@ -138,8 +138,31 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "WRONG_INTERVENTION_STATE",
         "该介入当前为“{state}”，不能改为所请求的状态。",
     ),
+    // Volunteer tasks.
+    (
+        "VOLUNTEER_TASK_NOT_FOUND",
+        "未找到该志愿任务，或您无权查看。",
+    ),
+    ("TASK_ALREADY_CLAIMED", "该任务已被其他志愿服务队接单。"),
+    (
+        "WRONG_TASK_STATE",
+        "该志愿任务当前为“{state}”，不能执行此操作。",
+    ),
+    (
+        "VOLUNTEER_INACTIVE",
+        "该志愿者或其所在服务队目前不承接任务。",
+    ),
     // Directory and keys.
     ("API_KEY_NOT_FOUND", "未找到该 API 密钥。"),
+    (
+        "VOLUNTEER_TEAM_NOT_FOUND",
+        "未找到该志愿服务队（或其已停止承接任务）。",
+    ),
+    ("VOLUNTEER_NOT_FOUND", "未找到该志愿者。"),
+    (
+        "KEY_NOT_LINKABLE",
+        "只有尚未关联社工档案、且仍然有效的督导密钥可以关联。",
+    ),
     ("STATION_NOT_FOUND", "未找到该社工站。"),
     ("PATIENT_NOT_FOUND", "本社工站未保存该患者的任何信息。"),
     (
@@ -183,6 +206,9 @@ const ZH_CN_VALUES: &[(&str, &str)] = &[
     ("SUPERSEDED", "已被新版本取代"),
     ("PLANNED", "计划中"),
     ("DONE", "已完成"),
+    ("POSTED", "待接单"),
+    ("CLAIMED", "已接单"),
+    ("REVIEWED", "已评阅"),
 ];
 
 /// The Chinese name of a metadata value, where it has one.

@@ -9,7 +9,8 @@ use async_trait::async_trait;
 
 use crate::{
     AssessmentRepo, AuditChain, AuditLog, DirectoryRepo, EventLog, FeedRelay, Gauges, KeyLookup,
-    Maintenance, PlanRepo, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo,
+    Maintenance, PlanRepo, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo, TaskRepo,
+    VolunteerRepo,
 };
 
 /// Which engine a database runs on.
@@ -25,7 +26,16 @@ pub enum Engine {
 /// a new repository is one more trait here.
 #[async_trait]
 pub trait Tx:
-    ReferralRepo + AssessmentRepo + PlanRepo + DirectoryRepo + StationRepo + EventLog + AuditLog + Send
+    ReferralRepo
+    + AssessmentRepo
+    + PlanRepo
+    + TaskRepo
+    + DirectoryRepo
+    + VolunteerRepo
+    + StationRepo
+    + EventLog
+    + AuditLog
+    + Send
 {
     async fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -42,4 +42,6 @@ pub trait DirectoryRepo {
     async fn revoke_api_key(&mut self, id: ApiKeyId, at: DateTime<Utc>) -> Result<Option<ApiKey>>;
     /// Whether any valid key of `role` exists (used to bootstrap the first admin key).
     async fn has_valid_key(&mut self, role: &str) -> Result<bool>;
+    /// Links a valid supervisor key without a worker to `worker`; whether it did.
+    async fn link_api_key(&mut self, id: ApiKeyId, worker: SocialWorkerId) -> Result<bool>;
 }

@@ -88,6 +88,7 @@ mod tests {
             departments: Vec::new(),
             station: None,
             worker: None,
+            volunteer: None,
             certificate_subject: None,
             read_only: false,
             secret_hash: "h".into(),

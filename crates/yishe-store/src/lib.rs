@@ -32,6 +32,8 @@ mod service_plans;
 mod sql;
 mod sqlite;
 mod stations;
+mod volunteer_tasks;
+mod volunteers;
 
 pub use assessments::{AssessmentRepo, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
@@ -55,3 +57,5 @@ pub use referrals::{CreateOutcome, Created, HISTORY_LIMIT, ReferralReads, Referr
 pub use service_plans::{PlanInserted, PlanRepo, PlanScope};
 pub use sqlite::SqliteDatabase;
 pub use stations::{DirectoryRequest, StationRepo};
+pub use volunteer_tasks::{TaskPosted, TaskRepo, TaskScope};
+pub use volunteers::VolunteerRepo;

@@ -74,18 +74,21 @@ pub trait PlanRepo {
     async fn delete_plans_of(&mut self, referral: ReferralId) -> Result<()>;
 }
 
-/// Plan records seal the work done, versions their goals, interventions and decision:
-/// casework content, so retention deletes them with the referral's assessments.
+/// Plan records seal the work done, versions their goals, interventions and decision,
+/// volunteer tasks their texts: casework content, so retention deletes them with the
+/// referral's assessments.
 pub(crate) struct SealedPlans;
 
 #[async_trait]
 impl crate::maintenance::Sealed for SealedPlans {
     fn tables(&self) -> &'static [&'static str] {
-        &["service_plans", "service_plan_versions"]
+        &["service_plans", "service_plan_versions", "volunteer_tasks"]
     }
 
     async fn reseal(&self, tx: &mut dyn crate::Tx, limit: u32) -> Result<usize> {
-        tx.reseal_plans(limit).await
+        let done = tx.reseal_plans(limit).await?;
+        let left = limit.saturating_sub(done as u32);
+        Ok(done + tx.reseal_tasks(left).await?)
     }
 
     async fn forget(
@@ -94,6 +97,8 @@ impl crate::maintenance::Sealed for SealedPlans {
         referral: ReferralId,
         _now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
+        // Tasks name their plan: they go first.
+        tx.delete_tasks_of(referral).await?;
         tx.delete_plans_of(referral).await
     }
 }

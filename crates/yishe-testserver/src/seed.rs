@@ -28,6 +28,10 @@ pub struct Station {
     pub junior_key: String,
     pub auditor_key: String,
     pub ops_key: String,
+    /// A volunteer team of the station, one of its volunteers and their key.
+    pub team: String,
+    pub volunteer: String,
+    pub volunteer_key: String,
 }
 
 impl Station {
@@ -102,7 +106,12 @@ impl Station {
                     .secret
             }
         };
+        let (team, volunteer, volunteer_key) =
+            volunteer_of_new_team(&app.directory(Some(&admin)), "医大青年志愿服务队", "李娜").await;
         Station {
+            team,
+            volunteer,
+            volunteer_key,
             his_key: key(Role::HisIntegration, vec![onc.clone()], String::new()).await,
             other_his_key: key(Role::HisIntegration, vec![ped.clone()], String::new()).await,
             supervisor_key: key(Role::Supervisor, vec![], String::new()).await,
@@ -133,6 +142,9 @@ impl Station {
             Role::StationAdmin => json!({ "role": "station_admin", "station": "s1" }),
             Role::Auditor => json!({ "role": "auditor" }),
             Role::Ops => json!({ "role": "ops" }),
+            Role::Volunteer => {
+                json!({ "role": "volunteer", "station": "s1", "volunteer": self.volunteer })
+            }
             Role::Unspecified => json!({}),
         };
         crate::tokens::mint(
@@ -227,6 +239,17 @@ impl Station {
         (worker, key)
     }
 
+    /// A new volunteer team of the station with one volunteer and their key:
+    /// (team id, volunteer id, key).
+    pub async fn volunteer_team(
+        &self,
+        app: &TestApp,
+        team: &str,
+        volunteer: &str,
+    ) -> (String, String, String) {
+        volunteer_of_new_team(&app.directory(Some(&self.admin_key)), team, volunteer).await
+    }
+
     /// A second HIS key for the first department, as after a key rotation or for a
     /// second HIS node.
     pub async fn another_his_key(&self, app: &TestApp, name: &str) -> String {
@@ -296,4 +319,59 @@ impl Station {
             }),
         }
     }
+}
+
+/// Registers a team named `team` with one volunteer named `name` and a key for them.
+async fn volunteer_of_new_team(
+    directory: &crate::Directory,
+    team: &str,
+    name: &str,
+) -> (String, String, String) {
+    let mut directory = directory.clone();
+    let team = directory
+        .create_volunteer_team(dir::CreateVolunteerTeamRequest {
+            team: Some(dir::VolunteerTeam {
+                display_name: team.into(),
+                contact: "团队联络人 138 0000 0000".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("create volunteer team")
+        .into_inner()
+        .team
+        .unwrap()
+        .id;
+    let volunteer = directory
+        .create_volunteer(dir::CreateVolunteerRequest {
+            volunteer: Some(dir::Volunteer {
+                team_id: team.clone(),
+                display_name: name.into(),
+                skills: vec!["陪诊".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("create volunteer")
+        .into_inner()
+        .volunteer
+        .unwrap()
+        .id;
+    let key = directory
+        .create_api_key(CreateApiKeyRequest {
+            api_key: Some(ApiKey {
+                display_name: format!("{name}'s key"),
+                role: Role::Volunteer as i32,
+                volunteer_id: volunteer.clone(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("create volunteer key")
+        .into_inner()
+        .secret;
+    (team, volunteer, key)
 }

@@ -39,7 +39,25 @@ pub async fn register_station(store: &Store, clock: &dyn Clock, station: &Statio
         ))
         .await?;
     }
+    // Supervisor keys made before plans needed a person behind every approval: the
+    // admin hears of them at every start until they are linked.
+    let unlinked: Vec<String> = tx
+        .list_api_keys(false)
+        .await?
+        .iter()
+        .filter(|k| k.role == Role::Supervisor && k.worker.is_none())
+        .filter(|k| k.station.as_ref() == Some(station))
+        .map(|k| k.id.to_string())
+        .collect();
     tx.commit().await?;
+    if !unlinked.is_empty() {
+        tracing::warn!(
+            keys = %unlinked.join(","),
+            "supervisor keys without a social worker cannot approve service plans; \
+             link each with `yishe key link <key id> --worker <worker id>` \
+             (`yishe key list --unlinked-supervisors` lists them)"
+        );
+    }
     Ok(())
 }
 
@@ -64,6 +82,7 @@ pub async fn ensure_admin_key(
         departments: Vec::new(),
         station: Some(station.clone()),
         worker: None,
+        volunteer: None,
         certificate_subject: None,
         read_only: false,
         secret_hash: secrets::hash(&secret),

@@ -12,6 +12,13 @@ pub enum Refusal {
     SocialWorkerNotFound,
     #[error("api key not found")]
     ApiKeyNotFound,
+    #[error("volunteer team not found")]
+    VolunteerTeamNotFound,
+    #[error("volunteer not found")]
+    VolunteerNotFound,
+    /// Only a valid supervisor key without a worker is linked.
+    #[error("only a valid supervisor key not yet linked to a social worker can be linked")]
+    KeyNotLinkable,
     #[error("station not found")]
     StationNotFound,
     #[error("the hospital already has a department with this code")]
@@ -30,9 +37,12 @@ pub enum Refusal {
 impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
-            Refusal::SocialWorkerNotFound | Refusal::ApiKeyNotFound | Refusal::StationNotFound => {
-                Code::NotFound
-            }
+            Refusal::SocialWorkerNotFound
+            | Refusal::ApiKeyNotFound
+            | Refusal::StationNotFound
+            | Refusal::VolunteerTeamNotFound
+            | Refusal::VolunteerNotFound => Code::NotFound,
+            Refusal::KeyNotLinkable => Code::FailedPrecondition,
             Refusal::DepartmentCodeInUse | Refusal::RequestIdReused => Code::AlreadyExists,
             Refusal::KeysFromEnvironment => Code::FailedPrecondition,
             Refusal::KeyFile(_) => Code::Internal,
@@ -43,6 +53,9 @@ impl ServiceError for Refusal {
         match self {
             Refusal::SocialWorkerNotFound => "SOCIAL_WORKER_NOT_FOUND",
             Refusal::ApiKeyNotFound => "API_KEY_NOT_FOUND",
+            Refusal::VolunteerTeamNotFound => "VOLUNTEER_TEAM_NOT_FOUND",
+            Refusal::VolunteerNotFound => "VOLUNTEER_NOT_FOUND",
+            Refusal::KeyNotLinkable => "KEY_NOT_LINKABLE",
             Refusal::StationNotFound => "STATION_NOT_FOUND",
             Refusal::DepartmentCodeInUse => "DEPARTMENT_CODE_IN_USE",
             Refusal::RequestIdReused => "REQUEST_ID_REUSED",

@@ -170,7 +170,8 @@ impl Rpc for DirectoryGrpc {
         let r = request.into_inner();
         let page = convert::page_request(r.page_size, &r.page_token).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
-        let page = run(async move { service.list_api_keys(r.include_revoked, page).await }).await?;
+        let (revoked, unlinked) = (r.include_revoked, r.unlinked_supervisors_only);
+        let page = run(async move { service.list_api_keys(revoked, unlinked, page).await }).await?;
         Ok(Response::new(ListApiKeysResponse {
             api_keys: page.items.iter().map(convert::key_to_proto).collect(),
             next_page_token: page.next_page_token(),
@@ -187,6 +188,95 @@ impl Rpc for DirectoryGrpc {
         let key = run(async move { service.revoke_api_key(&ctx, id).await }).await?;
         Ok(Response::new(RevokeApiKeyResponse {
             api_key: Some(convert::key_to_proto(&key)),
+        }))
+    }
+
+    async fn link_api_key(
+        &self,
+        request: Request<LinkApiKeyRequest>,
+    ) -> Result<Response<LinkApiKeyResponse>, Status> {
+        let ctx = context(&request)?;
+        let (id, worker) =
+            convert::link_key_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let key = run(async move { service.link_api_key(&ctx, id, worker).await }).await?;
+        Ok(Response::new(LinkApiKeyResponse {
+            api_key: Some(convert::key_to_proto(&key)),
+        }))
+    }
+
+    async fn create_volunteer_team(
+        &self,
+        request: Request<CreateVolunteerTeamRequest>,
+    ) -> Result<Response<CreateVolunteerTeamResponse>, Status> {
+        let ctx = context(&request)?;
+        let (draft, raw_id) = convert::create_team_request(request.into_inner());
+        let request_id = request_id(&raw_id).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let team = run(async move { service.create_team(&ctx, draft, request_id).await }).await?;
+        Ok(Response::new(CreateVolunteerTeamResponse {
+            team: Some(convert::team_to_proto(&team)),
+        }))
+    }
+
+    async fn list_volunteer_teams(
+        &self,
+        request: Request<ListVolunteerTeamsRequest>,
+    ) -> Result<Response<ListVolunteerTeamsResponse>, Status> {
+        let ctx = context(&request)?;
+        let r = request.into_inner();
+        let page = convert::page_request(r.page_size, &r.page_token).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let page = run(async move { service.list_teams(&ctx, page).await }).await?;
+        Ok(Response::new(ListVolunteerTeamsResponse {
+            teams: page.items.iter().map(convert::team_to_proto).collect(),
+            next_page_token: page.next_page_token(),
+        }))
+    }
+
+    async fn create_volunteer(
+        &self,
+        request: Request<CreateVolunteerRequest>,
+    ) -> Result<Response<CreateVolunteerResponse>, Status> {
+        let ctx = context(&request)?;
+        let (draft, raw_id) =
+            convert::create_volunteer_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let request_id = request_id(&raw_id).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let volunteer =
+            run(async move { service.create_volunteer(&ctx, draft, request_id).await }).await?;
+        Ok(Response::new(CreateVolunteerResponse {
+            volunteer: Some(convert::volunteer_to_proto(&volunteer)),
+        }))
+    }
+
+    async fn update_volunteer(
+        &self,
+        request: Request<UpdateVolunteerRequest>,
+    ) -> Result<Response<UpdateVolunteerResponse>, Status> {
+        let ctx = context(&request)?;
+        let update =
+            convert::update_volunteer_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let volunteer = run(async move { service.update_volunteer(&ctx, update).await }).await?;
+        Ok(Response::new(UpdateVolunteerResponse {
+            volunteer: Some(convert::volunteer_to_proto(&volunteer)),
+        }))
+    }
+
+    async fn list_volunteers(
+        &self,
+        request: Request<ListVolunteersRequest>,
+    ) -> Result<Response<ListVolunteersResponse>, Status> {
+        let ctx = context(&request)?;
+        let (team, inactive, page) =
+            convert::list_volunteers_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let page =
+            run(async move { service.list_volunteers(&ctx, team, inactive, page).await }).await?;
+        Ok(Response::new(ListVolunteersResponse {
+            volunteers: page.items.iter().map(convert::volunteer_to_proto).collect(),
+            next_page_token: page.next_page_token(),
         }))
     }
 }

@@ -10,6 +10,7 @@ mod grpc;
 mod idempotency;
 mod service;
 mod stations;
+mod volunteers;
 
 use std::path::PathBuf;
 

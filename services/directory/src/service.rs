@@ -38,7 +38,7 @@ pub(crate) struct DirectoryService {
 }
 
 /// Station roles act for their own station; a key without one acts for none.
-fn station_of(ctx: &RequestContext) -> Result<StationId> {
+pub(crate) fn station_of(ctx: &RequestContext) -> Result<StationId> {
     ctx.caller.own_station().map_err(Error::Invalid)
 }
 
@@ -273,13 +273,21 @@ impl DirectoryService {
         Ok((key, secret))
     }
 
+    /// The keys, or only the valid supervisor keys not linked to a person (which
+    /// cannot approve plans until linked).
     pub(crate) async fn list_api_keys(
         &self,
         include_revoked: bool,
+        unlinked_supervisors_only: bool,
         page: PageRequest<DirectoryCursor>,
     ) -> Result<Page<ApiKey, DirectoryCursor>> {
         let mut tx = self.store.begin().await?;
-        let keys = tx.list_api_keys(include_revoked).await?;
+        let mut keys = tx.list_api_keys(include_revoked).await?;
+        if unlinked_supervisors_only {
+            keys.retain(|k| {
+                k.role == Role::Supervisor && k.worker.is_none() && k.revoked_at.is_none()
+            });
+        }
         // Ids are time-ordered: by id is oldest first.
         Ok(page_of(keys, |k| k.id.to_string(), page))
     }
@@ -315,6 +323,11 @@ async fn references(tx: &mut dyn Tx, draft: &KeyDraft) -> Result<KeyReferences> 
         && let Some(worker) = tx.get_worker(id).await?
     {
         known.worker = Some((id, worker.station));
+    }
+    if let Some(id) = draft.volunteer_id()
+        && let Some(volunteer) = tx.get_volunteer(id).await?
+    {
+        known.volunteer = Some((id, volunteer.station));
     }
     Ok(known)
 }

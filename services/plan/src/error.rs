@@ -1,7 +1,7 @@
 //! The plan service's own refusals; with what any use-case can run into, they make its
 //! `Error`.
 
-use yishe_domain::plan::{DecisionError, MoveError, PlanRefusal};
+use yishe_domain::plan::{DecisionError, MoveError, PlanRefusal, TaskRefusal};
 use yishe_domain::{Code, PlanId, ServiceError};
 use yishe_runtime::Failure;
 
@@ -29,6 +29,9 @@ pub enum Refusal {
     /// A rule of the plan refuses the change.
     #[error(transparent)]
     Rule(#[from] PlanRefusal),
+    /// A rule of volunteer tasks refuses the step.
+    #[error(transparent)]
+    Task(#[from] TaskRefusal),
 }
 
 /// The records this service answers NOT_FOUND for.
@@ -39,6 +42,8 @@ pub enum Record {
     PlanVersion,
     Goal,
     Intervention,
+    Task,
+    Team,
 }
 
 impl Record {
@@ -49,6 +54,8 @@ impl Record {
             Record::PlanVersion => "plan version",
             Record::Goal => "goal",
             Record::Intervention => "intervention",
+            Record::Task => "volunteer task",
+            Record::Team => "volunteer team (active, of the referral's station)",
         }
     }
 }
@@ -61,6 +68,7 @@ impl ServiceError for Refusal {
             Refusal::WrongStatus(_) | Refusal::AssessmentRequired => Code::FailedPrecondition,
             Refusal::PlanExists(_) | Refusal::RequestIdReused => Code::AlreadyExists,
             Refusal::Rule(rule) => rule.code(),
+            Refusal::Task(rule) => rule.code(),
         }
     }
 
@@ -71,12 +79,15 @@ impl ServiceError for Refusal {
             Refusal::NotFound(Record::PlanVersion) => "PLAN_VERSION_NOT_FOUND",
             Refusal::NotFound(Record::Goal) => "GOAL_NOT_FOUND",
             Refusal::NotFound(Record::Intervention) => "INTERVENTION_NOT_FOUND",
+            Refusal::NotFound(Record::Task) => "VOLUNTEER_TASK_NOT_FOUND",
+            Refusal::NotFound(Record::Team) => "VOLUNTEER_TEAM_NOT_FOUND",
             Refusal::NotAssigned => "NOT_ASSIGNED",
             Refusal::WrongStatus(_) => "WRONG_STATUS",
             Refusal::AssessmentRequired => "ASSESSMENT_REQUIRED",
             Refusal::PlanExists(_) => "PLAN_EXISTS",
             Refusal::RequestIdReused => "REQUEST_ID_REUSED",
             Refusal::Rule(rule) => rule.reason(),
+            Refusal::Task(rule) => rule.reason(),
         }
     }
 
@@ -85,6 +96,7 @@ impl ServiceError for Refusal {
             Refusal::WrongStatus(status) => vec![("status", status.as_str().to_owned())],
             Refusal::PlanExists(plan) => vec![("plan_id", plan.to_string())],
             Refusal::Rule(rule) => rule.metadata(),
+            Refusal::Task(rule) => rule.metadata(),
             _ => Vec::new(),
         }
     }

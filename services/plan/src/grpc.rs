@@ -2,8 +2,9 @@
 //! back on the wire.
 
 use tonic::{Request, Response, Status};
-use yishe_domain::plan::PlanView;
+use yishe_domain::plan::{PlanView, TaskView};
 use yishe_proto::convert::plan as convert;
+use yishe_proto::convert::task as tasks;
 use yishe_proto::plan::plan_service_server::PlanService as Rpc;
 use yishe_proto::plan::*;
 use yishe_runtime::auth::context;
@@ -26,6 +27,10 @@ impl PlanGrpc {
 
 fn plan(view: &PlanView) -> Option<ServicePlan> {
     Some(convert::plan_to_proto(view))
+}
+
+fn task(view: &TaskView) -> Option<VolunteerTask> {
+    Some(tasks::task_to_proto(view))
 }
 
 #[tonic::async_trait]
@@ -145,6 +150,98 @@ impl Rpc for PlanGrpc {
         let view = run(async move { service.work(&ctx, work).await }).await?;
         Ok(Response::new(RecordGoalProgressResponse {
             plan: plan(&view),
+        }))
+    }
+
+    async fn post_volunteer_task(
+        &self,
+        request: Request<PostVolunteerTaskRequest>,
+    ) -> Result<Response<PostVolunteerTaskResponse>, Status> {
+        let ctx = context(&request)?;
+        let post = tasks::post_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let view = run(async move { service.post_task(&ctx, post).await }).await?;
+        Ok(Response::new(PostVolunteerTaskResponse {
+            task: task(&view),
+        }))
+    }
+
+    async fn get_volunteer_task(
+        &self,
+        request: Request<GetVolunteerTaskRequest>,
+    ) -> Result<Response<GetVolunteerTaskResponse>, Status> {
+        let ctx = context(&request)?;
+        let id = tasks::get_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let view = run(async move { service.get_task(&ctx, id).await }).await?;
+        Ok(Response::new(GetVolunteerTaskResponse {
+            task: task(&view),
+        }))
+    }
+
+    async fn list_volunteer_tasks(
+        &self,
+        request: Request<ListVolunteerTasksRequest>,
+    ) -> Result<Response<ListVolunteerTasksResponse>, Status> {
+        let ctx = context(&request)?;
+        let list = tasks::list_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let page = run(async move { service.list_tasks(&ctx, list).await }).await?;
+        Ok(Response::new(ListVolunteerTasksResponse {
+            tasks: page.items.iter().map(tasks::task_to_proto).collect(),
+            next_page_token: page.next_page_token(),
+        }))
+    }
+
+    async fn claim_volunteer_task(
+        &self,
+        request: Request<ClaimVolunteerTaskRequest>,
+    ) -> Result<Response<ClaimVolunteerTaskResponse>, Status> {
+        let ctx = context(&request)?;
+        let (id, step) = tasks::claim_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let view = run(async move { service.step_task(&ctx, id, step).await }).await?;
+        Ok(Response::new(ClaimVolunteerTaskResponse {
+            task: task(&view),
+        }))
+    }
+
+    async fn report_volunteer_task(
+        &self,
+        request: Request<ReportVolunteerTaskRequest>,
+    ) -> Result<Response<ReportVolunteerTaskResponse>, Status> {
+        let ctx = context(&request)?;
+        let (id, step) = tasks::report_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let view = run(async move { service.step_task(&ctx, id, step).await }).await?;
+        Ok(Response::new(ReportVolunteerTaskResponse {
+            task: task(&view),
+        }))
+    }
+
+    async fn review_volunteer_task(
+        &self,
+        request: Request<ReviewVolunteerTaskRequest>,
+    ) -> Result<Response<ReviewVolunteerTaskResponse>, Status> {
+        let ctx = context(&request)?;
+        let (id, step) = tasks::review_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let view = run(async move { service.step_task(&ctx, id, step).await }).await?;
+        Ok(Response::new(ReviewVolunteerTaskResponse {
+            task: task(&view),
+        }))
+    }
+
+    async fn cancel_volunteer_task(
+        &self,
+        request: Request<CancelVolunteerTaskRequest>,
+    ) -> Result<Response<CancelVolunteerTaskResponse>, Status> {
+        let ctx = context(&request)?;
+        let (id, step) = tasks::cancel_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let view = run(async move { service.step_task(&ctx, id, step).await }).await?;
+        Ok(Response::new(CancelVolunteerTaskResponse {
+            task: task(&view),
         }))
     }
 }

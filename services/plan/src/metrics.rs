@@ -1,5 +1,6 @@
 //! The plan service's metrics, registered in the process's registry: plan steps by kind
-//! (submitted, approved, returned, revised) and intervention moves by kind and state.
+//! (submitted, approved, returned, revised), intervention moves by kind and state, and
+//! volunteer tasks by what happened to them (overdue ones among them).
 //! Labels are codes, never content.
 
 use prometheus::IntCounterVec;
@@ -10,6 +11,7 @@ use yishe_runtime::Metrics;
 pub(crate) struct PlanMetrics {
     steps: IntCounterVec,
     interventions: IntCounterVec,
+    tasks: IntCounterVec,
 }
 
 impl PlanMetrics {
@@ -25,12 +27,22 @@ impl PlanMetrics {
                 "Interventions moved to a state, by kind of intervention.",
                 &["kind", "state"],
             ),
+            tasks: metrics.counter(
+                "yishe_volunteer_tasks_total",
+                "Volunteer tasks by what happened: posted, claimed, reported, reviewed, cancelled, and overdue (unclaimed past the deadline on the board).",
+                &["event"],
+            ),
         }
     }
 
     /// A plan took `step` (`created`, `submitted`, `approved`, `returned`, `revised`).
     pub(crate) fn step(&self, step: &'static str) {
         self.steps.with_label_values(&[step]).inc();
+    }
+
+    /// A volunteer task `event` (`posted`, `claimed`, `overdue`, …).
+    pub(crate) fn task(&self, event: &'static str) {
+        self.tasks.with_label_values(&[event]).inc();
     }
 
     pub(crate) fn moved(&self, kind: InterventionKind, state: InterventionState) {

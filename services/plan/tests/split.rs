@@ -91,6 +91,13 @@ async fn a_separate_plan_process_approves(engine: Engine) {
                     })),
                     ..Default::default()
                 }],
+                interventions: vec![Intervention {
+                    goal_ids: vec!["#0".into()],
+                    kind: InterventionKind::VolunteerCompanionship as i32,
+                    description: "volunteers keep him company during tests".into(),
+                    responsible_worker_id: station.worker.clone(),
+                    ..Default::default()
+                }],
                 ..Default::default()
             }),
         })
@@ -109,14 +116,17 @@ async fn a_separate_plan_process_approves(engine: Engine) {
         .into_inner()
         .plan
         .unwrap();
-    client(&approver)
+    let in_force = client(&approver)
         .approve_plan(ApprovePlanRequest {
             plan_id: plan.plan_id.clone(),
             etag: plan.etag,
             note: String::new(),
         })
         .await
-        .expect("approved there");
+        .expect("approved there")
+        .into_inner()
+        .plan
+        .unwrap();
 
     let approved = loop {
         let event = tokio::time::timeout(Duration::from_secs(15), feed.next())
@@ -150,6 +160,48 @@ async fn a_separate_plan_process_approves(engine: Engine) {
         .unwrap();
     assert_eq!(read.state(), PlanState::Approved);
     assert_eq!(read.goals[0].description, "distress below 4");
+
+    // A task posted there is raced for by one team through each process: one wins.
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + 4 * 3600;
+    let task = client(&station.worker_key)
+        .post_volunteer_task(PostVolunteerTaskRequest {
+            task: Some(VolunteerTask {
+                plan_id: plan.plan_id.clone(),
+                intervention_id: in_force.interventions[0].intervention_id.clone(),
+                instructions: "accompany him to the CT scan".into(),
+                start_time: Some(prost_types::Timestamp {
+                    seconds: start,
+                    nanos: 0,
+                }),
+                ..Default::default()
+            }),
+            request_id: "split-plan-t1".into(),
+        })
+        .await
+        .expect("posted there")
+        .into_inner()
+        .task
+        .unwrap();
+    let (_, _, other_key) = station.volunteer_team(&app, "second team", "王磊").await;
+    let mut here = client(&station.volunteer_key);
+    let mut there = app.plans(Some(&other_key));
+    let claim = |id: &str| ClaimVolunteerTaskRequest {
+        task_id: id.to_owned(),
+    };
+    let (a, b) = tokio::join!(
+        here.claim_volunteer_task(claim(&task.task_id)),
+        there.claim_volunteer_task(claim(&task.task_id))
+    );
+    assert!(
+        a.is_ok() != b.is_ok(),
+        "exactly one of the two processes' claims wins: {a:?} / {b:?}"
+    );
+    let lost = a.err().or(b.err()).unwrap();
+    assert_eq!(lost.code(), tonic::Code::FailedPrecondition, "{lost:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

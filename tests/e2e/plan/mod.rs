@@ -6,6 +6,7 @@
 
 mod journey;
 mod rules;
+mod volunteers;
 
 use yishe_proto::assessment::{
     IdentifiedProblem, InstrumentResponse, ProblemCategory, PsychosocialAssessment, Severity,

@@ -16,6 +16,7 @@ e2e!(
     protection_plans_need_an_experienced_approver,
     a_stale_etag_is_refused,
     only_the_case_worker_and_supervisors_read_a_plan,
+    a_supervisor_key_linked_to_its_person_approves,
 );
 
 async fn a_plan_needs_an_assessment(app: TestApp, station: Station) {
@@ -224,4 +225,84 @@ async fn only_the_case_worker_and_supervisors_read_a_plan(app: TestApp, station:
         .into_inner()
         .plans;
     assert!(listed.is_empty(), "another worker's list shows no plan");
+}
+
+async fn a_supervisor_key_linked_to_its_person_approves(app: TestApp, station: Station) {
+    use yishe_proto::directory::{
+        CreateSocialWorkerRequest, LinkApiKeyRequest, ListApiKeysRequest, SocialWorker,
+    };
+    let (referral, problems) = assessed_case(&app, &station, "plan-link").await;
+    let plan = create(
+        &app,
+        &station,
+        &referral,
+        "p",
+        two_goal_plan(&station, &problems),
+    )
+    .await
+    .unwrap();
+    let plan = submit(&app, &station.worker_key, &plan).await;
+    assert_eq!(
+        refusal(&approve(&app, &station.supervisor_key, &plan).await),
+        (
+            tonic::Code::PermissionDenied,
+            "APPROVER_NOT_A_PERSON".into()
+        )
+    );
+
+    // The admin finds the supervisor keys that are no person yet, and links this one.
+    let mut directory = app.directory(Some(&station.admin_key));
+    let unlinked = directory
+        .list_api_keys(ListApiKeysRequest {
+            unlinked_supervisors_only: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .api_keys;
+    assert_eq!(unlinked.len(), 1, "the seeded supervisor key: {unlinked:?}");
+    let person = directory
+        .create_social_worker(CreateSocialWorkerRequest {
+            social_worker: Some(SocialWorker {
+                display_name: "赵督导".into(),
+                certification_level: CertificationLevel::Senior as i32,
+                caseload_limit: 5,
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .social_worker
+        .unwrap();
+    let link = |id: String| {
+        let mut directory = directory.clone();
+        let worker = person.id.clone();
+        async move {
+            directory
+                .link_api_key(LinkApiKeyRequest {
+                    api_key_id: id,
+                    social_worker_id: worker,
+                })
+                .await
+        }
+    };
+    let linked = link(unlinked[0].id.clone())
+        .await
+        .unwrap()
+        .into_inner()
+        .api_key
+        .unwrap();
+    assert_eq!(linked.social_worker_id, person.id);
+    assert_eq!(
+        refusal(&link(unlinked[0].id.clone()).await),
+        (tonic::Code::FailedPrecondition, "KEY_NOT_LINKABLE".into()),
+        "a key is linked once"
+    );
+    let approved = approve(&app, &station.supervisor_key, &plan)
+        .await
+        .expect("the same key, now a person's, approves");
+    assert_eq!(approved.decision.unwrap().supervisor_name, "赵督导");
 }

@@ -51,6 +51,7 @@ mod tests {
             departments: vec![],
             station: Some(station.clone()),
             worker,
+            volunteer: None,
             read_only: false,
         };
         let scope = |assigned| RecordScope {

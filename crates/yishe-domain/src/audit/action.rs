@@ -42,6 +42,15 @@ named_enum!(
         PlanRevise => "plan.revise",
         PlanIntervention => "plan.intervention",
         PlanProgress => "plan.progress",
+        TaskPost => "volunteer_task.post",
+        TaskPostReplay => "volunteer_task.post.replay",
+        TaskGet => "volunteer_task.get",
+        TaskList => "volunteer_task.list",
+        TaskClaim => "volunteer_task.claim",
+        TaskReport => "volunteer_task.report",
+        TaskReview => "volunteer_task.review",
+        TaskCancel => "volunteer_task.cancel",
+        TaskOverdue => "volunteer_task.overdue",
         PatientExport => "patient.export",
         PatientCorrect => "patient.correct",
         PatientErase => "patient.erase",
@@ -55,6 +64,10 @@ named_enum!(
         ApiKeyCreate => "api_key.create",
         ApiKeyCreateReplay => "api_key.create.replay",
         ApiKeyRevoke => "api_key.revoke",
+        ApiKeyLink => "api_key.link",
+        VolunteerTeamCreate => "volunteer_team.create",
+        VolunteerCreate => "volunteer.create",
+        VolunteerUpdate => "volunteer.update",
         ApiKeyBootstrap => "api_key.bootstrap",
         AuditList => "audit.list",
         AuditVerify => "audit.verify",
@@ -72,7 +85,9 @@ impl AuditAction {
     pub fn resource_kind(self) -> &'static str {
         let area = self.as_str().split('.').next().unwrap_or_default();
         match area {
-            "referral" | "assessment" | "risk_flag" | "patient" | "plan" => "referral",
+            "referral" | "assessment" | "risk_flag" | "patient" | "plan" | "volunteer_task" => {
+                "referral"
+            }
             "audit" => "audit_log",
             "encryption" => "encryption_key",
             "retention" if self == AuditAction::RetentionPurge => "referral",

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::ids::ApiKeyId;
-use crate::{Caller, DepartmentId, HospitalId, Role, SocialWorkerId, StationId, Violations};
+use crate::{
+    Caller, DepartmentId, HospitalId, Role, SocialWorkerId, StationId, Violations, VolunteerId,
+};
 
 /// An API key as stored: its scope and the hash of its secret, never the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +18,8 @@ pub struct ApiKey {
     pub departments: Vec<DepartmentId>,
     pub station: Option<StationId>,
     pub worker: Option<SocialWorkerId>,
+    /// For volunteers: the volunteer the key belongs to.
+    pub volunteer: Option<VolunteerId>,
     /// For HIS integrations over mutual TLS: the client certificate's subject common
     /// name or alternative name that identifies this integration.
     pub certificate_subject: Option<String>,
@@ -36,6 +40,7 @@ impl ApiKey {
             departments: self.departments.clone(),
             station: self.station.clone(),
             worker: self.worker,
+            volunteer: self.volunteer,
             read_only: self.read_only,
         }
     }
@@ -56,6 +61,7 @@ pub struct KeyDraft {
     pub social_worker_id: String,
     pub certificate_subject: String,
     pub read_only: bool,
+    pub volunteer_id: String,
 }
 
 /// What the records a draft names turned out to be, looked up by the service: each
@@ -64,6 +70,7 @@ pub struct KeyDraft {
 pub struct KeyReferences {
     pub departments: Vec<(DepartmentId, HospitalId)>,
     pub worker: Option<(SocialWorkerId, StationId)>,
+    pub volunteer: Option<(VolunteerId, StationId)>,
 }
 
 impl KeyDraft {
@@ -77,6 +84,11 @@ impl KeyDraft {
     /// The worker id the draft names, if it parses, for the service to look up.
     pub fn worker_id(&self) -> Option<SocialWorkerId> {
         SocialWorkerId::parse(self.social_worker_id.trim())
+    }
+
+    /// The volunteer id the draft names, if it parses, for the service to look up.
+    pub fn volunteer_id(&self) -> Option<VolunteerId> {
+        VolunteerId::parse(self.volunteer_id.trim())
     }
 
     /// A key for `station` (or, for an HIS integration, for its hospital's departments),
@@ -102,6 +114,7 @@ impl KeyDraft {
             departments: Vec::new(),
             station: None,
             worker: None,
+            volunteer: None,
             certificate_subject: None,
             read_only: self.read_only,
             secret_hash: String::new(),
@@ -130,7 +143,36 @@ impl KeyDraft {
             ),
         }
         key.worker = self.worker(role, station, known, &mut v);
+        key.volunteer = self.volunteer(role, station, known, &mut v);
         v.into_result(key)
+    }
+
+    /// A volunteer's key names its volunteer; no other may.
+    fn volunteer(
+        &self,
+        role: Role,
+        station: &StationId,
+        known: &KeyReferences,
+        v: &mut Violations,
+    ) -> Option<VolunteerId> {
+        const FIELD: &str = "api_key.volunteer_id";
+        if self.volunteer_id.trim().is_empty() {
+            if role == Role::Volunteer {
+                v.add(FIELD, "is required for a volunteer's key");
+            }
+            return None;
+        }
+        if role != Role::Volunteer {
+            v.add(FIELD, "is only for volunteer keys");
+            return None;
+        }
+        match (&known.volunteer, self.volunteer_id()) {
+            (Some((volunteer, of)), Some(id)) if *volunteer == id && of == station => Some(id),
+            _ => {
+                v.add(FIELD, "is not a volunteer of this station");
+                None
+            }
+        }
     }
 
     /// An HIS integration acts for registered departments of one hospital.
@@ -218,6 +260,7 @@ mod tests {
                 (elsewhere, HospitalId::parse("h2").unwrap()),
             ],
             worker: None,
+            volunteer: None,
         };
         let draft = KeyDraft {
             display_name: "oncology HIS".into(),
@@ -263,6 +306,7 @@ mod tests {
         let known = KeyReferences {
             departments: Vec::new(),
             worker: Some((worker, station())),
+            volunteer: None,
         };
         let key = named.validate(&station(), &known, now()).unwrap();
         assert_eq!((key.worker, key.station), (Some(worker), Some(station())));
@@ -291,5 +335,47 @@ mod tests {
         let no_role = KeyDraft::default().validate(&station(), &KeyReferences::default(), now());
         let no_role = no_role.unwrap_err();
         assert!(no_role.names("api_key.role") && no_role.names("api_key.display_name"));
+    }
+
+    #[test]
+    fn a_volunteer_key_names_a_volunteer_of_the_station() {
+        let volunteer = VolunteerId::new();
+        let draft = KeyDraft {
+            display_name: "李娜".into(),
+            role: Some(Role::Volunteer),
+            ..Default::default()
+        };
+        let missing = draft
+            .clone()
+            .validate(&station(), &KeyReferences::default(), now());
+        assert!(missing.unwrap_err().names("api_key.volunteer_id"));
+        let named = KeyDraft {
+            volunteer_id: volunteer.to_string(),
+            ..draft
+        };
+        let elsewhere = KeyReferences {
+            volunteer: Some((volunteer, StationId::parse("s2").unwrap())),
+            ..Default::default()
+        };
+        let refused = named.clone().validate(&station(), &elsewhere, now());
+        assert!(refused.unwrap_err().names("api_key.volunteer_id"));
+        let known = KeyReferences {
+            volunteer: Some((volunteer, station())),
+            ..Default::default()
+        };
+        let key = named.validate(&station(), &known, now()).unwrap();
+        assert_eq!(key.caller().volunteer, Some(volunteer));
+        let supervisor = KeyDraft {
+            display_name: "x".into(),
+            role: Some(Role::Supervisor),
+            volunteer_id: volunteer.to_string(),
+            ..Default::default()
+        };
+        assert!(
+            supervisor
+                .validate(&station(), &known, now())
+                .unwrap_err()
+                .names("api_key.volunteer_id")
+        );
     }
 }

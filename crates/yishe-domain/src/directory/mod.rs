@@ -6,6 +6,7 @@ mod assignment;
 mod department;
 mod listing;
 mod station;
+mod volunteer;
 mod worker;
 
 pub use api_key::{ApiKey, KeyDraft, KeyReferences};
@@ -15,6 +16,10 @@ pub use assignment::{
 pub use department::{Department, DepartmentDraft};
 pub use listing::{DIRECTORY_PAGES, DirectoryCursor, key_of, page_of};
 pub use station::{Station, StationChange, StationDraft, StationLoad, StationMask, UpdateStation};
+pub use volunteer::{
+    TeamDraft, TrainingHours, UpdateVolunteer, Volunteer, VolunteerDraft, VolunteerMask,
+    VolunteerTeam,
+};
 pub use worker::{
     CertificationLevel, MAX_CASELOAD_LIMIT, SocialWorker, UpdateWorker, WorkerChange, WorkerDraft,
     WorkerMask,

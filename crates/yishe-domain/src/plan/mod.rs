@@ -1,12 +1,14 @@
 //! Service plans (计划): goals that address the problems an assessment found, each with
 //! a measure; interventions that serve them; versions approved by a supervisor before
-//! the work starts, and the work done on the version in force.
+//! the work starts, the work done on the version in force, and the volunteer tasks that
+//! carry part of it.
 
 mod draft;
 mod measure;
 mod model;
 mod requests;
 mod rules;
+mod task;
 mod view;
 
 pub use draft::{DateDraft, DraftContext, GoalDraft, InterventionDraft, MeasureDraft, PlanDraft};
@@ -23,5 +25,9 @@ pub use requests::{
 pub use rules::{
     Approver, DecisionError, GoalProgressDraft, InterventionMove, MoveError, PlanRefusal, decide,
     revision_reason,
+};
+pub use task::{
+    ListTasks, PostTask, TASK_PAGE, TaskDraft, TaskFor, TaskRefusal, TaskSight, TaskState,
+    TaskStep, TaskStepError, TaskTexts, TaskView, VolunteerTask, is_volunteer, volunteer_sight,
 };
 pub use view::PlanView;

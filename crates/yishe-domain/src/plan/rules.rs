@@ -324,6 +324,7 @@ mod tests {
             departments: Vec::new(),
             station: StationId::parse("s1"),
             worker,
+            volunteer: None,
             read_only: false,
         }
     }

@@ -26,7 +26,7 @@ pub fn can_see(caller: &Caller, record: RecordScope<'_>) -> bool {
                     Some(worker) => caller.worker.as_ref() == Some(worker),
                 }
         }
-        Role::StationAdmin | Role::Auditor | Role::Ops => false,
+        Role::StationAdmin | Role::Auditor | Role::Ops | Role::Volunteer => false,
     }
 }
 
@@ -85,6 +85,7 @@ mod tests {
             departments: vec![],
             station: StationId::parse("s1"),
             worker: Some(SocialWorkerId::new()),
+            volunteer: None,
             read_only: false,
         }
     }

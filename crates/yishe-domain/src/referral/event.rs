@@ -32,6 +32,9 @@ named_enum!(
         PlanRevised => "PLAN_REVISED",
         PlanSubmitted => "PLAN_SUBMITTED",
         PlanReturned => "PLAN_RETURNED",
+        VolunteerTaskPosted => "VOLUNTEER_TASK_POSTED",
+        VolunteerTaskClaimed => "VOLUNTEER_TASK_CLAIMED",
+        VolunteerTaskOverdue => "VOLUNTEER_TASK_OVERDUE",
     }
 );
 
@@ -40,7 +43,14 @@ impl EventType {
     /// sees on its feed (the closed loop tells it that services started or changed,
     /// not each step of the station's internal review).
     pub fn is_station_only(self) -> bool {
-        matches!(self, EventType::PlanSubmitted | EventType::PlanReturned)
+        matches!(
+            self,
+            EventType::PlanSubmitted
+                | EventType::PlanReturned
+                | EventType::VolunteerTaskPosted
+                | EventType::VolunteerTaskClaimed
+                | EventType::VolunteerTaskOverdue
+        )
     }
 }
 
@@ -78,6 +88,9 @@ pub struct ReferralEvent {
     /// For plan events: the plan and version (ids only, never content).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanRef>,
+    /// For volunteer task events: the task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer_task: Option<crate::VolunteerTaskId>,
 }
 
 impl ReferralEvent {
@@ -99,6 +112,7 @@ impl ReferralEvent {
             version: Some(referral.version),
             updated_at: Some(referral.updated_at),
             plan: None,
+            volunteer_task: None,
         }
     }
 
@@ -112,6 +126,27 @@ impl ReferralEvent {
         Self {
             plan: Some(plan),
             ..Self::of(event_type, referral, at)
+        }
+    }
+
+    /// An event about a volunteer task of the referral's plan.
+    pub fn of_task(
+        event_type: EventType,
+        referral: &Referral,
+        task: &crate::plan::VolunteerTask,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            volunteer_task: Some(task.id),
+            ..Self::of_plan(
+                event_type,
+                referral,
+                PlanRef {
+                    id: task.plan,
+                    version: 0,
+                },
+                at,
+            )
         }
     }
 }

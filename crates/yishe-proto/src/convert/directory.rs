@@ -2,11 +2,15 @@
 
 use yishe_domain::directory::{
     ApiKey, CertificationLevel, DIRECTORY_PAGES, Department, DepartmentDraft, DirectoryCursor,
-    KeyDraft, SocialWorker, Station, StationDraft, StationMask, UpdateStation, UpdateWorker,
-    WorkerDraft, WorkerMask,
+    KeyDraft, SocialWorker, Station, StationDraft, StationMask, TeamDraft, TrainingHours,
+    UpdateStation, UpdateVolunteer, UpdateWorker, Volunteer, VolunteerDraft, VolunteerMask,
+    VolunteerTeam, WorkerDraft, WorkerMask,
 };
 use yishe_domain::ids::ApiKeyId;
-use yishe_domain::{HospitalId, PageRequest, Role, SocialWorkerId, StationId, Violations};
+use yishe_domain::{
+    HospitalId, PageRequest, Role, SocialWorkerId, StationId, Violations, VolunteerId,
+    VolunteerTeamId,
+};
 
 use super::parse;
 use super::referral::{reason, reason_to_proto};
@@ -175,8 +179,160 @@ pub fn create_key_request(r: wire::CreateApiKeyRequest) -> (KeyDraft, String) {
         social_worker_id: k.social_worker_id,
         certificate_subject: k.certificate_subject,
         read_only: k.read_only,
+        volunteer_id: k.volunteer_id,
     };
     (draft, r.request_id)
+}
+
+/// The key a LinkApiKey names and the worker it links it to.
+pub fn link_key_request(
+    r: wire::LinkApiKeyRequest,
+) -> Result<(ApiKeyId, SocialWorkerId), Violations> {
+    let mut v = Violations::new();
+    let key = parse::id(
+        "api_key_id",
+        &r.api_key_id,
+        "an API key id",
+        ApiKeyId::parse,
+        &mut v,
+    );
+    let worker = parse::id(
+        "social_worker_id",
+        &r.social_worker_id,
+        "a social worker id",
+        SocialWorkerId::parse,
+        &mut v,
+    );
+    key.zip(worker).ok_or(v)
+}
+
+/// The team asked for and the request id it was sent with (raw).
+pub fn create_team_request(r: wire::CreateVolunteerTeamRequest) -> (TeamDraft, String) {
+    let t = r.team.unwrap_or_default();
+    (
+        TeamDraft {
+            display_name: t.display_name,
+            contact: t.contact,
+        },
+        r.request_id,
+    )
+}
+
+fn volunteer_draft(w: wire::Volunteer, v: &mut Violations) -> VolunteerDraft {
+    let team = parse::optional_id(
+        "volunteer.team_id",
+        &w.team_id,
+        "a volunteer team id",
+        VolunteerTeamId::parse,
+        v,
+    );
+    VolunteerDraft {
+        team,
+        display_name: w.display_name,
+        contact: w.contact,
+        skills: w.skills,
+        active: w.active,
+        training: w
+            .training_hours
+            .into_iter()
+            .map(|t| TrainingHours {
+                year: t.year,
+                hours: t.hours,
+            })
+            .collect(),
+    }
+}
+
+/// The volunteer asked for and the request id it was sent with (raw).
+pub fn create_volunteer_request(
+    r: wire::CreateVolunteerRequest,
+) -> Result<(VolunteerDraft, String), Violations> {
+    let mut v = Violations::new();
+    let draft = volunteer_draft(r.volunteer.unwrap_or_default(), &mut v);
+    v.into_result((draft, r.request_id))
+}
+
+pub fn update_volunteer_request(
+    r: wire::UpdateVolunteerRequest,
+) -> Result<UpdateVolunteer, Violations> {
+    let mut v = Violations::new();
+    let mask = VolunteerMask::parse(&r.update_mask.map(|m| m.paths).unwrap_or_default())
+        .map_err(|bad| parse::merge(&mut v, bad));
+    let w = r.volunteer.unwrap_or_default();
+    let id = parse::id(
+        "volunteer.id",
+        &w.id,
+        "a volunteer id",
+        VolunteerId::parse,
+        &mut v,
+    );
+    let etag = parse::etag("volunteer.etag", &w.etag, &mut v);
+    let draft = volunteer_draft(w, &mut v);
+    match (id, etag, mask) {
+        (Some(id), Some(etag), Ok(mask)) if v.is_empty() => Ok(UpdateVolunteer {
+            id,
+            etag,
+            draft,
+            mask,
+        }),
+        _ => Err(v),
+    }
+}
+
+/// The team a ListVolunteers names, whether inactive volunteers are wanted, the page.
+pub fn list_volunteers_request(
+    r: wire::ListVolunteersRequest,
+) -> Result<(Option<VolunteerTeamId>, bool, PageRequest<DirectoryCursor>), Violations> {
+    let mut v = Violations::new();
+    let team = parse::optional_id(
+        "team_id",
+        &r.team_id,
+        "a volunteer team id",
+        VolunteerTeamId::parse,
+        &mut v,
+    );
+    let page = parse::page(
+        r.page_size,
+        &r.page_token,
+        DIRECTORY_PAGES,
+        DirectoryCursor::parse,
+        &mut v,
+    );
+    v.into_result((team, r.include_inactive, page))
+}
+
+pub fn team_to_proto(t: &VolunteerTeam) -> wire::VolunteerTeam {
+    wire::VolunteerTeam {
+        id: t.id.to_string(),
+        station_id: t.station.to_string(),
+        display_name: t.display_name.clone(),
+        contact: t.contact.clone(),
+        active: t.active,
+        create_time: Some(to_timestamp(t.created_at)),
+    }
+}
+
+pub fn volunteer_to_proto(v: &Volunteer) -> wire::Volunteer {
+    wire::Volunteer {
+        id: v.id.to_string(),
+        station_id: v.station.to_string(),
+        team_id: v.team.to_string(),
+        display_name: v.display_name.clone(),
+        contact: v.contact.clone(),
+        skills: v.skills.clone(),
+        active: v.active,
+        training_hours: v
+            .training
+            .iter()
+            .map(|t| wire::TrainingHours {
+                year: t.year,
+                hours: t.hours,
+            })
+            .collect(),
+        create_time: Some(to_timestamp(v.created_at)),
+        update_time: Some(to_timestamp(v.updated_at)),
+        etag: v.etag().to_string(),
+    }
 }
 
 pub fn revoke_key_request(r: wire::RevokeApiKeyRequest) -> Result<ApiKeyId, Violations> {
@@ -264,6 +420,7 @@ pub fn key_to_proto(k: &ApiKey) -> wire::ApiKey {
         revoke_time: k.revoked_at.map(to_timestamp),
         certificate_subject: k.certificate_subject.clone().unwrap_or_default(),
         read_only: k.read_only,
+        volunteer_id: k.volunteer.map(|v| v.to_string()).unwrap_or_default(),
     }
 }
 

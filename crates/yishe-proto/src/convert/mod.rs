@@ -14,6 +14,7 @@ mod parse;
 pub mod plan;
 pub mod privacy;
 pub mod referral;
+pub mod task;
 mod time;
 
 pub use time::{from_timestamp, to_timestamp};

@@ -533,6 +533,7 @@ pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
         update_time: e.updated_at.map(to_timestamp),
         plan_id: e.plan.map(|p| p.id.to_string()).unwrap_or_default(),
         plan_version: e.plan.map_or(0, |p| p.version),
+        volunteer_task_id: e.volunteer_task.map(|t| t.to_string()).unwrap_or_default(),
     }
 }
 

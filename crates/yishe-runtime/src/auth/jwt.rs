@@ -6,7 +6,9 @@
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
-use yishe_domain::{Caller, DepartmentId, HospitalId, Role, SocialWorkerId, StationId};
+use yishe_domain::{
+    Caller, DepartmentId, HospitalId, Role, SocialWorkerId, StationId, VolunteerId,
+};
 
 use super::layer::AuthError;
 use crate::config::JwtConfig;
@@ -24,6 +26,8 @@ struct StaffClaims {
     hospital: Option<String>,
     #[serde(default)]
     departments: Vec<String>,
+    #[serde(default)]
+    volunteer: Option<String>,
 }
 
 /// A trusted key.
@@ -196,10 +200,16 @@ fn caller(claims: StaffClaims) -> Result<Caller, AuthError> {
         .iter()
         .map(|d| DepartmentId::parse(d).ok_or(AuthError::Rejected("token department invalid")))
         .collect::<Result<Vec<_>, _>>()?;
+    let volunteer = claims
+        .volunteer
+        .as_deref()
+        .map(|v| VolunteerId::parse(v).ok_or(AuthError::Rejected("token volunteer invalid")))
+        .transpose()?;
     let complete = match role {
         Role::HisIntegration => hospital.is_some() && !departments.is_empty(),
         Role::SocialWorker => station.is_some() && worker.is_some(),
         Role::Supervisor | Role::StationAdmin => station.is_some(),
+        Role::Volunteer => station.is_some() && volunteer.is_some(),
         Role::Auditor | Role::Ops => true,
     };
     if !complete || claims.sub.is_empty() || claims.sub.len() > 200 {
@@ -224,6 +234,7 @@ fn caller(claims: StaffClaims) -> Result<Caller, AuthError> {
             None
         },
         worker,
+        volunteer: volunteer.filter(|_| role == Role::Volunteer),
         read_only: false,
     })
 }

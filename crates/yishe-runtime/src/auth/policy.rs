@@ -15,7 +15,7 @@ pub enum Access {
 
 use Role::{
     Auditor as AUDITOR, HisIntegration as HIS, SocialWorker as SW, StationAdmin as ADMIN,
-    Supervisor as SUP,
+    Supervisor as SUP, Volunteer as VOL,
 };
 
 const REFERRAL: &str = "/yishe.referral.v1.ReferralService/";
@@ -67,6 +67,16 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (DIRECTORY, "CreateApiKey", Access::Roles(&[ADMIN])),
     (DIRECTORY, "ListApiKeys", Access::Roles(&[ADMIN])),
     (DIRECTORY, "RevokeApiKey", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "LinkApiKey", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "CreateVolunteerTeam", Access::Roles(&[ADMIN])),
+    (
+        DIRECTORY,
+        "ListVolunteerTeams",
+        Access::Roles(&[SW, SUP, ADMIN]),
+    ),
+    (DIRECTORY, "CreateVolunteer", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "UpdateVolunteer", Access::Roles(&[ADMIN])),
+    (DIRECTORY, "ListVolunteers", Access::Roles(&[SUP, ADMIN])),
     (AUDIT, "ListAuditRecords", Access::Roles(&[AUDITOR])),
     (AUDIT, "VerifyAuditChain", Access::Roles(&[AUDITOR])),
     (AUDIT, "ExportAuditRecords", Access::Roles(&[AUDITOR])),
@@ -91,6 +101,13 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (PLAN, "RevisePlan", Access::Roles(&[SW, SUP])),
     (PLAN, "UpdateInterventionState", Access::Roles(&[SW, SUP])),
     (PLAN, "RecordGoalProgress", Access::Roles(&[SW, SUP])),
+    (PLAN, "PostVolunteerTask", Access::Roles(&[SW, SUP])),
+    (PLAN, "GetVolunteerTask", Access::Roles(&[SW, SUP, VOL])),
+    (PLAN, "ListVolunteerTasks", Access::Roles(&[SW, SUP, VOL])),
+    (PLAN, "ClaimVolunteerTask", Access::Roles(&[VOL])),
+    (PLAN, "ReportVolunteerTask", Access::Roles(&[VOL])),
+    (PLAN, "ReviewVolunteerTask", Access::Roles(&[SW, SUP])),
+    (PLAN, "CancelVolunteerTask", Access::Roles(&[SW, SUP])),
     (PRIVACY, "ExportPatientData", Access::Roles(&[ADMIN])),
     (PRIVACY, "CorrectPatientData", Access::Roles(&[ADMIN])),
     (PRIVACY, "ErasePatientData", Access::Roles(&[ADMIN])),

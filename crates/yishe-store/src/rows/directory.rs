@@ -74,6 +74,7 @@ pub(crate) struct ApiKeyRow {
     department_ids: String,
     station_id: Option<String>,
     social_worker_id: Option<Uuid>,
+    volunteer_id: Option<Uuid>,
     certificate_subject: Option<String>,
     read_only: bool,
     secret_hash: String,
@@ -103,6 +104,7 @@ impl TryFrom<ApiKeyRow> for ApiKey {
                 .map(|s| StationId::parse(&s).ok_or_else(|| corrupt("station id")))
                 .transpose()?,
             worker: row.social_worker_id.map(SocialWorkerId::from_uuid),
+            volunteer: row.volunteer_id.map(yishe_domain::VolunteerId::from_uuid),
             certificate_subject: row.certificate_subject,
             read_only: row.read_only,
             secret_hash: row.secret_hash,

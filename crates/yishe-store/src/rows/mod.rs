@@ -7,6 +7,7 @@ mod directory;
 mod plan;
 mod referral;
 mod station;
+mod volunteer;
 
 pub(crate) use assessment::{
     AssessmentRow, RiskFlagRow, SELECT_ASSESSMENT, SELECT_RISK_FLAG, SealedVersion, seal_flag_note,
@@ -21,6 +22,10 @@ pub(crate) use referral::{
     FeedRow, HistoryRow, ReferralRow, SealedReferral, reasons_from_json, reasons_json,
 };
 pub(crate) use station::{DirectoryRequestRow, StationRow};
+pub(crate) use volunteer::{
+    SELECT_TASK, SELECT_TEAM, SELECT_VOLUNTEER, TaskRow, TeamRow, VolunteerRow, seal_texts,
+    training_json,
+};
 
 use crate::{Error, Result};
 

@@ -176,8 +176,8 @@ macro_rules! impl_directory_repo {
                 ::sqlx::query(
                     "INSERT INTO api_keys (id, display_name, role, hospital_id, department_ids, \
                      station_id, social_worker_id, secret_hash, created_at, revoked_at, \
-                     certificate_subject, read_only) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                     certificate_subject, read_only, volunteer_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(k.id.as_uuid())
                 .bind(&k.display_name)
@@ -191,6 +191,7 @@ macro_rules! impl_directory_repo {
                 .bind(k.revoked_at)
                 .bind(k.certificate_subject.as_deref())
                 .bind(k.read_only)
+                .bind(k.volunteer.map(|v| v.as_uuid()))
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "api key"))?;
@@ -236,6 +237,24 @@ macro_rules! impl_directory_repo {
                     .execute(&mut *self.tx)
                     .await?;
                 self.get_api_key(id).await
+            }
+
+            async fn link_api_key(
+                &mut self,
+                id: ::yishe_domain::ids::ApiKeyId,
+                worker: ::yishe_domain::SocialWorkerId,
+            ) -> crate::Result<bool> {
+                self.changed_keys = true;
+                let done = ::sqlx::query(
+                    "UPDATE api_keys SET social_worker_id = $1 WHERE id = $2 AND role = $3 \
+                     AND social_worker_id IS NULL AND revoked_at IS NULL",
+                )
+                .bind(worker.as_uuid())
+                .bind(id.as_uuid())
+                .bind(::yishe_domain::Role::Supervisor.as_str())
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn has_valid_key(&mut self, role: &str) -> crate::Result<bool> {

@@ -17,6 +17,8 @@ mod plans;
 mod referrals;
 mod service_plans;
 mod stations;
+mod volunteer_tasks;
+mod volunteers;
 
 pub(crate) use assessments::impl_assessment_repo;
 pub(crate) use audit::{impl_audit_log, impl_audit_resources};
@@ -31,6 +33,8 @@ pub(crate) use plans::impl_query_plans;
 pub(crate) use referrals::{impl_referral_list, impl_referral_reads, impl_referral_repo};
 pub(crate) use service_plans::impl_plan_repo;
 pub(crate) use stations::{SELECT_STATION, impl_station_repo};
+pub(crate) use volunteer_tasks::impl_task_repo;
+pub(crate) use volunteers::impl_volunteer_repo;
 
 /// A new referral, unless its hospital already used its request id: $1..$27.
 pub(crate) const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id, \
@@ -116,7 +120,7 @@ pub(crate) fn statuses(which: impl Fn(Status) -> bool) -> String {
 }
 
 pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital_id, \
-     department_ids, station_id, social_worker_id, certificate_subject, read_only, secret_hash, created_at, revoked_at \
+     department_ids, station_id, social_worker_id, volunteer_id, certificate_subject, read_only, secret_hash, created_at, revoked_at \
      FROM api_keys";
 
 use yishe_domain::referral::Status;
@@ -230,6 +234,8 @@ macro_rules! impl_tx {
         crate::sql::impl_referral_list!($db);
         crate::sql::impl_assessment_repo!($tx, $db);
         crate::sql::impl_plan_repo!($tx, $db);
+        crate::sql::impl_task_repo!($tx, $db);
+        crate::sql::impl_volunteer_repo!($tx);
     };
 }
 

@@ -141,6 +141,7 @@ mod tests {
                 version: Some(1),
                 updated_at: None,
                 plan: None,
+                volunteer_task: None,
             })
             .collect()
     }
