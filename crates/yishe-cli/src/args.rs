@@ -91,6 +91,12 @@ pub(crate) enum Command {
     /// The interventions of an approved plan: start, finish, cancel.
     #[command(subcommand)]
     Intervention(InterventionCommand),
+    /// Volunteer teams and volunteers (station admin; supervisors list them).
+    #[command(subcommand)]
+    Volunteer(VolunteerCommand),
+    /// Volunteer tasks: posted by social workers, claimed and reported by volunteers.
+    #[command(subcommand)]
+    Task(TaskCommand),
 }
 
 /// A plan and the etag of a change; without `--etag` the plan is read first and its
@@ -683,7 +689,8 @@ pub(crate) enum KeyCommand {
     Create {
         #[arg(long)]
         name: String,
-        /// his_integration, social_worker, supervisor, station_admin, auditor or ops.
+        /// his_integration, social_worker, supervisor, station_admin, auditor, ops or
+        /// volunteer.
         #[arg(long)]
         role: String,
         #[arg(long, default_value = "")]
@@ -694,6 +701,9 @@ pub(crate) enum KeyCommand {
         /// The social worker the key belongs to.
         #[arg(long, default_value = "")]
         worker: String,
+        /// The volunteer the key belongs to (volunteer keys).
+        #[arg(long, default_value = "")]
+        volunteer: String,
         /// For an HIS over mutual TLS: its client certificate's subject or alternative name.
         #[arg(long, default_value = "")]
         certificate_subject: String,
@@ -706,7 +716,151 @@ pub(crate) enum KeyCommand {
         /// Include revoked keys.
         #[arg(long)]
         all: bool,
+        /// Only valid supervisor keys without a social worker: they cannot approve
+        /// service plans until linked.
+        #[arg(long)]
+        unlinked_supervisors: bool,
+    },
+    /// Link a supervisor key to the supervisor's social worker record, so it may
+    /// approve service plans.
+    Link {
+        id: String,
+        #[arg(long)]
+        worker: String,
     },
     /// Revoke a key.
     Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VolunteerCommand {
+    /// Volunteer teams (志愿服务队).
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Add a volunteer to a team.
+    Add {
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        contact: String,
+        /// A skill, such as 陪诊; repeat for more.
+        #[arg(long = "skill")]
+        skills: Vec<String>,
+        /// Training hours received in a year, as YEAR=HOURS (2026=12.5); repeat.
+        #[arg(long = "training")]
+        training: Vec<String>,
+    },
+    /// Change a volunteer: their training hours, skills, team, or whether they take tasks.
+    Update {
+        id: String,
+        /// The etag last read; the volunteer is read first when left out.
+        #[arg(long)]
+        etag: Option<String>,
+        /// Replaces the training hours: YEAR=HOURS, repeat.
+        #[arg(long = "training")]
+        training: Vec<String>,
+        /// Replaces the skills; repeat.
+        #[arg(long = "skill")]
+        skills: Vec<String>,
+        #[arg(long)]
+        team: Option<String>,
+        /// Stop giving them tasks (or, with --active, start again).
+        #[arg(long)]
+        inactive: bool,
+        #[arg(long, conflicts_with = "inactive")]
+        active: bool,
+    },
+    /// The station's volunteers, with their training hours.
+    List {
+        /// Only this team's.
+        #[arg(long, default_value = "")]
+        team: String,
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TeamCommand {
+    /// Register a team.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        contact: String,
+    },
+    /// The station's teams.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TaskCommand {
+    /// Give part of an approved intervention to volunteers: to a team (--team), or
+    /// posted to the station's board for teams to claim.
+    Post {
+        /// The plan.
+        #[arg(long)]
+        plan: String,
+        /// The intervention (`yishe plan show` prints its id).
+        #[arg(long)]
+        intervention: String,
+        /// What to do.
+        #[arg(long)]
+        instructions: String,
+        /// When, in local time: 2026-12-08 14:00.
+        #[arg(long)]
+        at: String,
+        /// Claim it by then (local time); defaults to the start time.
+        #[arg(long)]
+        claim_by: Option<String>,
+        /// Give it to this team instead of the board.
+        #[arg(long)]
+        team: Option<String>,
+        /// The ward and bed; the referral's when left out.
+        #[arg(long, default_value = "")]
+        ward: String,
+        #[arg(long, default_value = "")]
+        bed: String,
+        /// Idempotency key; made up when left out.
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// The station's board: tasks waiting for a team.
+    Board,
+    /// Your tasks (a volunteer: your team's; staff: the station's or your cases').
+    List {
+        /// Only this plan's.
+        #[arg(long, default_value = "")]
+        plan: String,
+    },
+    /// One task.
+    Show { id: String },
+    /// Claim a task on the board for your team (接单).
+    Claim { id: String },
+    /// Report a task done.
+    Report {
+        id: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        etag: Option<String>,
+    },
+    /// Review a reported task.
+    Review {
+        id: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        etag: Option<String>,
+    },
+    /// Cancel a task not yet done.
+    Cancel {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        etag: Option<String>,
+    },
 }

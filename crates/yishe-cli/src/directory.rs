@@ -13,7 +13,7 @@ use crate::output;
 
 /// Every item of a paged directory list: `page` reads the page after a token and
 /// returns its items and the next token (empty on the last).
-async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, Failure>
+pub(crate) async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, Failure>
 where
     F: FnMut(String) -> Fut,
     Fut: Future<Output = Result<(Vec<T>, String), tonic::Status>>,
@@ -270,6 +270,7 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
             hospital,
             departments,
             worker,
+            volunteer,
             certificate_subject,
             read_only,
         } => {
@@ -280,6 +281,7 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
                 hospital_id: hospital,
                 department_ids: departments,
                 social_worker_id: worker,
+                volunteer_id: volunteer,
                 certificate_subject,
                 read_only,
                 ..Default::default()
@@ -297,13 +299,17 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
                 Some(&created.secret),
             );
         }
-        KeyCommand::List { all } => {
+        KeyCommand::List {
+            all,
+            unlinked_supervisors,
+        } => {
             let keys = all_pages(|page_token| {
                 let mut client = client.clone();
                 async move {
                     let r = client
                         .list_api_keys(ListApiKeysRequest {
                             include_revoked: all,
+                            unlinked_supervisors_only: unlinked_supervisors,
                             page_token,
                             ..Default::default()
                         })
@@ -314,6 +320,16 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
             })
             .await?;
             output::keys(c.output, &keys);
+        }
+        KeyCommand::Link { id, worker } => {
+            let linked = client
+                .link_api_key(LinkApiKeyRequest {
+                    api_key_id: id,
+                    social_worker_id: worker,
+                })
+                .await?
+                .into_inner();
+            output::key(c.output, &linked.api_key.unwrap_or_default(), None);
         }
         KeyCommand::Revoke { id } => {
             let revoked = client

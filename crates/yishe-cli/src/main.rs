@@ -19,7 +19,9 @@ mod plan_names;
 mod plan_view;
 mod psychosocial;
 mod referral;
+mod task;
 mod token;
+mod volunteer;
 
 use std::process::ExitCode;
 
@@ -51,6 +53,8 @@ async fn main() -> ExitCode {
             args::Command::Patient(command) => patient::run(command, &connection).await,
             args::Command::Plan(command) => plan::run(command, &connection).await,
             args::Command::Intervention(command) => plan::intervention(command, &connection).await,
+            args::Command::Volunteer(command) => volunteer::run(command, &connection).await,
+            args::Command::Task(command) => task::run(command, &connection).await,
             args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }

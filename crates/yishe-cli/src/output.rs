@@ -138,6 +138,7 @@ fn key_json(k: &ApiKey) -> Value {
         "department_ids": k.department_ids,
         "station_id": k.station_id,
         "social_worker_id": k.social_worker_id,
+        "volunteer_id": k.volunteer_id,
         "create_time": time(&k.create_time),
         "revoke_time": time(&k.revoke_time),
     })
@@ -350,6 +351,7 @@ pub(crate) fn keys(output: Output, list: &[ApiKey]) {
         "hospital_id",
         "department_ids",
         "social_worker_id",
+        "volunteer_id",
         "revoke_time",
     ];
     rows(output, list.iter().map(key_json).collect(), &columns, None);

@@ -143,6 +143,53 @@ async fn plans_from_the_command_line(engine: Engine) {
     ] {
         assert!(shown.contains(expected), "{expected:?} not in\n{shown}");
     }
+
+    // Part of the fund application goes to volunteers, on the board.
+    let application = plan["interventions"][1]["id"].as_str().unwrap().to_owned();
+    let task = cli
+        .ok(
+            worker,
+            &[
+                "task",
+                "post",
+                "--plan",
+                &id,
+                "--intervention",
+                &application,
+                "--instructions",
+                "陪同家属到医保窗口递交材料",
+                "--at",
+                "2099-01-05 14:00",
+                "--claim-by",
+                "2099-01-05 10:00",
+                "-o",
+                "id",
+            ],
+        )
+        .await;
+    let volunteer = station.volunteer_key.as_str();
+    let board = cli.ok(volunteer, &["task", "board"]).await;
+    assert!(
+        board.contains("待接单") && board.contains("2099-01-05 14:00") && !board.contains("陈建国"),
+        "the board shows what and when, not whom: {board}"
+    );
+    let claimed = cli.ok(volunteer, &["task", "claim", &task]).await;
+    assert!(
+        claimed.contains("已接单") && claimed.contains("医大青年志愿服务队"),
+        "{claimed}"
+    );
+    cli.ok(
+        volunteer,
+        &["task", "report", &task, "--text", "材料已递交", "-o", "id"],
+    )
+    .await;
+    let reviewed = cli
+        .ok(worker, &["task", "review", &task, "--text", "办理顺利"])
+        .await;
+    assert!(
+        reviewed.contains("已评阅") && reviewed.contains("材料已递交"),
+        "{reviewed}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
