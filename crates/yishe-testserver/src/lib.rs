@@ -1,9 +1,11 @@
 //! Test support at the server level: a real Yishe server on 127.0.0.1 with ephemeral
 //! ports over a fresh database (`TestApp`), typed clients, a seeded station, staff
-//! tokens signed with fixture keys, and the TLS fixtures.
+//! tokens signed with fixture keys, the TLS fixtures, and the case a service plan
+//! starts from (`plans`).
 
 mod app;
 mod beside;
+pub mod plans;
 mod seed;
 pub mod tokens;
 

@@ -1,246 +1,21 @@
-//! Service plans end to end: a plan drafted from an assessment's problems, returned,
-//! revised and approved by a second supervisor, its interventions worked and its PHQ-9
-//! target read from a later assessment, with the HIS told only that services started;
-//! and each rule that refuses something. The helpers below set up the case each test
-//! starts from.
+//! Service plans end to end: each rule that refuses something, and volunteer tasks
+//! (the board, the race, the overdue watch). The whole way of a plan, from the
+//! assessment's problems to a met target, runs in `services/plan/tests/journey.rs`, once
+//! in the all-in-one server and once with `yishe-plan` as its own process. The helpers
+//! live in `yishe_testserver::plans`; these send plan calls to the all-in-one server.
 
-mod journey;
 mod rules;
 mod volunteers;
 
-use yishe_proto::assessment::{
-    IdentifiedProblem, InstrumentResponse, ProblemCategory, PsychosocialAssessment, Severity,
-    SubmitAssessmentRequest,
+pub(crate) use yishe_testserver::plans::PlanEndpoint;
+pub(crate) use yishe_testserver::plans::{
+    assess, assessed_case, assigned_with_reasons, shows_no_case_content, supervisor, two_goal_plan,
 };
-use yishe_proto::common::Priority;
-use yishe_proto::directory::{CertificationLevel, Role};
-use yishe_proto::plan::*;
-use yishe_proto::referral::{
-    AcceptReferralRequest, AssignReferralRequest, Referral, ReferralReason,
-};
+
+use yishe_proto::plan::ServicePlan;
+use yishe_proto::referral::Referral;
 
 use crate::support::{Station, TestApp};
-
-/// A supervisor who is a person: (worker id, key).
-async fn supervisor(
-    app: &TestApp,
-    station: &Station,
-    name: &str,
-    level: CertificationLevel,
-) -> (String, String) {
-    station.person(app, name, level, Role::Supervisor).await
-}
-
-/// PHQ-9 answers totalling `total` (at most 18, item 9 always 0).
-fn phq9(total: i32) -> InstrumentResponse {
-    let answers = (1..=9)
-        .map(|i| {
-            let value = if i == 9 {
-                0
-            } else {
-                (total - 2 * (i - 1)).clamp(0, 2)
-            };
-            (format!("item{i}"), value)
-        })
-        .collect();
-    InstrumentResponse {
-        instrument_id: "phq9".into(),
-        version: 1,
-        answers,
-        ..Default::default()
-    }
-}
-
-/// Records an assessment of `referral` by the assigned worker: a PHQ-9 of `total` and,
-/// when `problems` is set, a financial and an emotional problem. Returns the ids of
-/// the problems it identified.
-async fn assess(
-    app: &TestApp,
-    station: &Station,
-    referral: &Referral,
-    request_id: &str,
-    total: i32,
-    problems: bool,
-) -> Vec<String> {
-    let psychosocial = problems.then(|| PsychosocialAssessment {
-        problems: vec![
-            IdentifiedProblem {
-                category: ProblemCategory::Financial as i32,
-                severity: Severity::Severe as i32,
-                description: "cannot pay the deposit".into(),
-                ..Default::default()
-            },
-            IdentifiedProblem {
-                category: ProblemCategory::Emotional as i32,
-                severity: Severity::Moderate as i32,
-                ..Default::default()
-            },
-        ],
-        ..Default::default()
-    });
-    let assessment = app
-        .assessments(Some(&station.worker_key))
-        .submit_assessment(SubmitAssessmentRequest {
-            referral_id: referral.id.clone(),
-            request_id: request_id.into(),
-            responses: vec![phq9(total)],
-            psychosocial,
-            ..Default::default()
-        })
-        .await
-        .expect("the assessment is recorded")
-        .into_inner()
-        .assessment
-        .unwrap();
-    assert_eq!(
-        assessment.responses[0].total,
-        Some(total),
-        "the PHQ-9 helper"
-    );
-    assessment
-        .psychosocial
-        .map(|p| p.problems.into_iter().map(|p| p.problem_id).collect())
-        .unwrap_or_default()
-}
-
-/// A referral accepted, assigned to the seeded worker and assessed with two problems
-/// and a PHQ-9 of 12: the case a plan starts from. Returns it with the problem ids.
-async fn assessed_case(app: &TestApp, station: &Station, name: &str) -> (Referral, Vec<String>) {
-    let referral = station
-        .assigned_referral(app, name, Priority::Routine)
-        .await;
-    let problems = assess(app, station, &referral, &format!("{name}-a1"), 12, true).await;
-    assert_eq!(problems.len(), 2, "every problem gets an id");
-    (referral, problems)
-}
-
-/// A referral with `reasons`, accepted and assigned to the seeded worker.
-async fn assigned_with_reasons(
-    app: &TestApp,
-    station: &Station,
-    name: &str,
-    reasons: Vec<ReferralReason>,
-) -> Referral {
-    let mut request = station.referral_request(&station.department, name);
-    request.referral.as_mut().unwrap().reasons = reasons.into_iter().map(|r| r as i32).collect();
-    let created = app
-        .referrals(Some(&station.his_key))
-        .create_referral(request)
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    let mut supervisor = app.referrals(Some(&station.supervisor_key));
-    let accepted = supervisor
-        .accept_referral(AcceptReferralRequest {
-            referral_id: created.id.clone(),
-            etag: created.etag,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    supervisor
-        .assign_referral(AssignReferralRequest {
-            referral_id: accepted.id,
-            etag: accepted.etag,
-            social_worker_id: station.worker.clone(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap()
-}
-
-fn date(year: i32, month: i32, day: i32) -> Option<yishe_proto::Date> {
-    Some(yishe_proto::Date { year, month, day })
-}
-
-/// Goal 0: PHQ-9 below 10, for the emotional problem.
-fn phq9_goal(problem: &str) -> Goal {
-    Goal {
-        problem_ids: vec![problem.into()],
-        description: "情绪低落缓解，能够配合治疗".into(),
-        measure: Some(goal::Measure::InstrumentTarget(InstrumentTarget {
-            instrument_id: "phq9".into(),
-            comparator: Comparator::Below as i32,
-            target: 10,
-            ..Default::default()
-        })),
-        target_date: date(2027, 1, 31),
-        ..Default::default()
-    }
-}
-
-/// Goal 1: medical assistance obtained, by attainment scaling.
-fn gas_goal(problem: &str) -> Goal {
-    let levels = [
-        (-2, "未提交任何救助申请"),
-        (-1, "已准备材料但未提交"),
-        (0, "已提交医疗救助申请"),
-        (1, "医疗救助获批"),
-        (2, "医疗救助与慈善救助均获批"),
-    ];
-    Goal {
-        problem_ids: vec![problem.into()],
-        description: "获得医疗救助，减轻住院费用负担".into(),
-        measure: Some(goal::Measure::AttainmentScale(AttainmentScale {
-            levels: levels
-                .iter()
-                .map(|(level, text)| AttainmentLevel {
-                    level: *level,
-                    description: (*text).into(),
-                })
-                .collect(),
-            ..Default::default()
-        })),
-        ..Default::default()
-    }
-}
-
-fn intervention(goals: &[&str], kind: InterventionKind, what: &str, worker: &str) -> Intervention {
-    Intervention {
-        goal_ids: goals.iter().map(|g| (*g).to_owned()).collect(),
-        kind: kind as i32,
-        description: what.into(),
-        responsible_worker_id: worker.into(),
-        due_date: date(2026, 12, 20),
-        ..Default::default()
-    }
-}
-
-/// A plan of two goals (PHQ-9 target, attainment scaling) and three interventions,
-/// for a case with `problems` (emotional second, financial first).
-fn two_goal_plan(station: &Station, problems: &[String]) -> ServicePlan {
-    ServicePlan {
-        goals: vec![phq9_goal(&problems[1]), gas_goal(&problems[0])],
-        interventions: vec![
-            intervention(
-                &["#0"],
-                InterventionKind::Counselling,
-                "每周两次心理疏导",
-                &station.worker,
-            ),
-            intervention(
-                &["#1"],
-                InterventionKind::FundApplication,
-                "协助家属申请医疗救助",
-                &station.worker,
-            ),
-            intervention(
-                &["#0", "#1"],
-                InterventionKind::VolunteerCompanionship,
-                "志愿者陪同检查",
-                &station.worker,
-            ),
-        ],
-        review_date: date(2026, 12, 31),
-        ..Default::default()
-    }
-}
 
 /// Drafts `plan` for `referral` as the assigned worker.
 async fn create(
@@ -250,28 +25,13 @@ async fn create(
     request_id: &str,
     plan: ServicePlan,
 ) -> Result<ServicePlan, tonic::Status> {
-    app.plans(Some(&station.worker_key))
-        .create_plan(CreatePlanRequest {
-            referral_id: referral.id.clone(),
-            plan: Some(plan),
-            request_id: request_id.into(),
-        })
+    yishe_testserver::plans::create(&PlanEndpoint::of(app), station, referral, request_id, plan)
         .await
-        .map(|r| r.into_inner().plan.unwrap())
 }
 
 /// Submits `plan` with `key`.
 async fn submit(app: &TestApp, key: &str, plan: &ServicePlan) -> ServicePlan {
-    app.plans(Some(key))
-        .submit_plan(SubmitPlanRequest {
-            plan_id: plan.plan_id.clone(),
-            etag: plan.etag.clone(),
-        })
-        .await
-        .expect("submitted")
-        .into_inner()
-        .plan
-        .unwrap()
+    yishe_testserver::plans::submit(&PlanEndpoint::of(app), key, plan).await
 }
 
 /// Approves `plan` with `key`.
@@ -280,12 +40,10 @@ async fn approve(
     key: &str,
     plan: &ServicePlan,
 ) -> Result<ServicePlan, tonic::Status> {
-    app.plans(Some(key))
-        .approve_plan(ApprovePlanRequest {
-            plan_id: plan.plan_id.clone(),
-            etag: plan.etag.clone(),
-            note: String::new(),
-        })
-        .await
-        .map(|r| r.into_inner().plan.unwrap())
+    yishe_testserver::plans::approve(&PlanEndpoint::of(app), key, plan).await
+}
+
+/// A referral assessed with problems and its drafted plan of two goals.
+async fn drafted(app: &TestApp, station: &Station, name: &str) -> (Referral, ServicePlan) {
+    yishe_testserver::plans::drafted_plan(app, station, &PlanEndpoint::of(app), name).await
 }

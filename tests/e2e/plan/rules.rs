@@ -106,16 +106,7 @@ async fn a_referral_has_one_plan(app: TestApp, station: Station) {
 }
 
 async fn interventions_wait_for_approval(app: TestApp, station: Station) {
-    let (referral, problems) = assessed_case(&app, &station, "plan-early").await;
-    let plan = create(
-        &app,
-        &station,
-        &referral,
-        "p",
-        two_goal_plan(&station, &problems),
-    )
-    .await
-    .unwrap();
+    let (_, plan) = drafted(&app, &station, "plan-early").await;
     let started = app
         .plans(Some(&station.worker_key))
         .update_intervention_state(UpdateInterventionStateRequest {
@@ -167,16 +158,7 @@ async fn protection_plans_need_an_experienced_approver(app: TestApp, station: St
 }
 
 async fn a_stale_etag_is_refused(app: TestApp, station: Station) {
-    let (referral, problems) = assessed_case(&app, &station, "plan-stale").await;
-    let plan = create(
-        &app,
-        &station,
-        &referral,
-        "p",
-        two_goal_plan(&station, &problems),
-    )
-    .await
-    .unwrap();
+    let (_, plan) = drafted(&app, &station, "plan-stale").await;
     submit(&app, &station.worker_key, &plan).await;
     let again = app
         .plans(Some(&station.worker_key))
@@ -189,16 +171,7 @@ async fn a_stale_etag_is_refused(app: TestApp, station: Station) {
 }
 
 async fn only_the_case_worker_and_supervisors_read_a_plan(app: TestApp, station: Station) {
-    let (referral, problems) = assessed_case(&app, &station, "plan-read").await;
-    let plan = create(
-        &app,
-        &station,
-        &referral,
-        "p",
-        two_goal_plan(&station, &problems),
-    )
-    .await
-    .unwrap();
+    let (_, plan) = drafted(&app, &station, "plan-read").await;
     let get = |key: String| {
         let mut plans = app.plans(Some(&key));
         let id = plan.plan_id.clone();
@@ -231,16 +204,7 @@ async fn a_supervisor_key_linked_to_its_person_approves(app: TestApp, station: S
     use yishe_proto::directory::{
         CreateSocialWorkerRequest, LinkApiKeyRequest, ListApiKeysRequest, SocialWorker,
     };
-    let (referral, problems) = assessed_case(&app, &station, "plan-link").await;
-    let plan = create(
-        &app,
-        &station,
-        &referral,
-        "p",
-        two_goal_plan(&station, &problems),
-    )
-    .await
-    .unwrap();
+    let (_, plan) = drafted(&app, &station, "plan-link").await;
     let plan = submit(&app, &station.worker_key, &plan).await;
     assert_eq!(
         refusal(&approve(&app, &station.supervisor_key, &plan).await),

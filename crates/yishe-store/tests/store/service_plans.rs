@@ -229,3 +229,201 @@ on_both_engines!(
     lists_follow_scope_and_state,
     rotation_and_retention_reach_plans,
 );
+
+mod tasks {
+    //! Volunteer tasks in the store: posted once per request id, a stale claim refused,
+    //! the board, a team's tasks and the overdue watch's query.
+
+    use chrono::Duration;
+    use yishe_domain::directory::{Volunteer, VolunteerTeam};
+    use yishe_domain::plan::{TaskDraft, TaskFor, TaskState, VolunteerTask};
+    use yishe_domain::{Caller, InterventionId, PageRequest, Role, VolunteerId, VolunteerTeamId};
+    use yishe_store::{Error, Store, TaskPosted, TaskScope};
+    use yishe_testkit::{TestDatabase, on_both_engines};
+
+    use super::{case, insert_plan, plan_for};
+    use crate::fixtures::*;
+
+    async fn team(store: &Store, name: &str) -> Volunteer {
+        let team = VolunteerTeam {
+            id: VolunteerTeamId::new(),
+            station: station(),
+            display_name: name.into(),
+            contact: String::new(),
+            active: true,
+            created_at: now(),
+        };
+        let volunteer = Volunteer {
+            id: VolunteerId::new(),
+            station: station(),
+            team: team.id,
+            display_name: format!("{name} volunteer"),
+            contact: String::new(),
+            skills: vec!["陪诊".into()],
+            active: true,
+            training: Vec::new(),
+            created_at: now(),
+            updated_at: now(),
+            version: 1,
+        };
+        let mut tx = store.begin().await.unwrap();
+        tx.insert_team(&team).await.unwrap();
+        tx.insert_volunteer(&volunteer).await.unwrap();
+        tx.commit().await.unwrap();
+        volunteer
+    }
+
+    async fn posted(store: &Store, request_id: &str, deadline_in: Duration) -> VolunteerTask {
+        let r = case(store, request_id).await;
+        let plan = plan_for(&r, request_id);
+        insert_plan(store, &plan, "fp").await;
+        let caller = Caller {
+            subject: "sw-key".into(),
+            role: Role::SocialWorker,
+            hospital: None,
+            departments: Vec::new(),
+            station: Some(station()),
+            worker: None,
+            volunteer: None,
+            read_only: false,
+        };
+        let task = TaskDraft {
+            instructions: "陪同检查".into(),
+            starts_at: Some(now() + Duration::hours(4)),
+            claim_deadline: Some(now() + deadline_in),
+            ..Default::default()
+        }
+        .validate(
+            TaskFor {
+                station: station(),
+                plan: plan.0.id,
+                intervention: InterventionId::new(),
+                referral: r.id,
+                ward: "5A".into(),
+                bed: "12".into(),
+            },
+            request_id.into(),
+            &caller,
+            now(),
+        )
+        .unwrap();
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(
+            tx.insert_task(&task, "fp").await.unwrap(),
+            TaskPosted::Inserted
+        ));
+        tx.commit().await.unwrap();
+        task
+    }
+
+    async fn one_claim_wins_and_the_board_empties(db: TestDatabase) {
+        let store = open(&db).await;
+        let task = posted(&store, "t1", Duration::hours(2)).await;
+        let (a, b) = (team(&store, "A").await, team(&store, "B").await);
+
+        let mut tx = store.begin().await.unwrap();
+        match tx.insert_task(&task, "fp").await.unwrap() {
+            TaskPosted::Existing(existing, fingerprint) => {
+                assert_eq!((*existing, fingerprint.as_str()), (task.clone(), "fp"));
+            }
+            other => panic!("a resend finds the first task, not {other:?}"),
+        }
+        let board = tx
+            .list_tasks(&TaskScope::Board(station()), None, PageRequest::first(10))
+            .await
+            .unwrap();
+        assert_eq!(board.items, vec![task.clone()]);
+        drop(tx);
+
+        // Both teams read it as posted; the first claim commits, the second is stale.
+        let (mut first, mut second) = (task.clone(), task.clone());
+        first.claim(&a, now()).unwrap();
+        second.claim(&b, now()).unwrap();
+        first.version += 1;
+        second.version += 1;
+        let mut tx = store.begin().await.unwrap();
+        tx.save_task(&first).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(tx.save_task(&second).await, Err(Error::Stale)));
+        drop(tx);
+
+        let mut tx = store.begin().await.unwrap();
+        let stored = tx.get_task(task.id).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.state, stored.team),
+            (TaskState::Claimed, Some(a.team))
+        );
+        let board = tx
+            .list_tasks(&TaskScope::Board(station()), None, PageRequest::first(10))
+            .await
+            .unwrap();
+        assert!(board.items.is_empty(), "a claimed task leaves the board");
+        for (team, expected) in [(a.team, 1), (b.team, 0)] {
+            let mine = tx
+                .list_tasks(&TaskScope::Team(team), None, PageRequest::first(10))
+                .await
+                .unwrap();
+            assert_eq!(mine.items.len(), expected);
+        }
+        let raw = db.texts("SELECT texts FROM volunteer_tasks").await.unwrap();
+        assert!(!raw[0].contains("陪同"), "the task's texts are sealed");
+    }
+
+    async fn the_watch_finds_board_tasks_past_their_deadline(db: TestDatabase) {
+        let store = open(&db).await;
+        let late = posted(&store, "late", Duration::hours(1)).await;
+        posted(&store, "early", Duration::hours(3)).await;
+        let mut tx = store.begin().await.unwrap();
+        let due = tx
+            .overdue_tasks(now() + Duration::hours(2), 10)
+            .await
+            .unwrap();
+        assert_eq!(due.iter().map(|t| t.id).collect::<Vec<_>>(), vec![late.id]);
+        let mut marked = due[0].clone();
+        assert!(marked.mark_overdue(now() + Duration::hours(2)));
+        marked.version += 1;
+        tx.save_task(&marked).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let again = tx
+            .overdue_tasks(now() + Duration::hours(2), 10)
+            .await
+            .unwrap();
+        assert!(again.is_empty(), "marked once");
+    }
+
+    async fn rotation_and_retention_reach_tasks(db: TestDatabase) {
+        let store = open(&db).await;
+        let task = posted(&store, "t1", Duration::hours(2)).await;
+        store.crypto().install(store.crypto().keyring().rotated());
+        let new = store.crypto().current_key_id();
+        store.reencrypt_records(100).await.unwrap();
+        let keys = db
+            .texts("SELECT key_id FROM volunteer_tasks")
+            .await
+            .unwrap();
+        assert_eq!(keys, vec![new]);
+        let mut tx = store.begin().await.unwrap();
+        let mut referral = tx.get_referral(task.referral).await.unwrap().unwrap();
+        assert_eq!(tx.get_task(task.id).await.unwrap().unwrap(), task);
+        referral.status = yishe_domain::referral::Status::Completed;
+        tx.save_referral(&mut referral, &[]).await.unwrap();
+        tx.commit().await.unwrap();
+        store
+            .purge_closed_referrals(now() + Duration::hours(1), now(), 10)
+            .await
+            .unwrap();
+        let left = db
+            .texts("SELECT CAST(COUNT(*) AS TEXT) FROM volunteer_tasks")
+            .await
+            .unwrap();
+        assert_eq!(left, ["0"], "retention deletes the referral's tasks");
+    }
+
+    on_both_engines!(
+        one_claim_wins_and_the_board_empties,
+        the_watch_finds_board_tasks_past_their_deadline,
+        rotation_and_retention_reach_tasks,
+    );
+}
