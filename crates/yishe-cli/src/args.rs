@@ -109,6 +109,17 @@ pub(crate) struct PlanTarget {
     pub(crate) etag: Option<String>,
 }
 
+/// A plan and the etag of the version a supervisor read: required, so a decision is
+/// never made on a version changed since.
+#[derive(Debug, Args)]
+pub(crate) struct DecisionTarget {
+    /// The plan's id.
+    pub(crate) id: String,
+    /// The etag `yishe plan show` printed.
+    #[arg(long)]
+    pub(crate) etag: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum PlanCommand {
     /// Draft a referral's plan from a JSON file of goals and interventions (the file's
@@ -152,19 +163,28 @@ pub(crate) enum PlanCommand {
         #[arg(long)]
         file: String,
     },
+    /// The newest version (or `--version N`) as a plan file with every id, to edit and
+    /// send back with `plan edit` (goals and interventions keep their ids, so their
+    /// progress and states carry on).
+    Export {
+        id: String,
+        #[arg(long, default_value_t = 0)]
+        version: u32,
+    },
     /// Submit the draft for approval.
     Submit(PlanTarget),
-    /// Approve the version pending approval (a supervisor other than its author).
+    /// Approve the version pending approval (a supervisor who neither wrote nor
+    /// changed it). `--etag` is the one `plan show` printed: you approve what you read.
     Approve {
         #[command(flatten)]
-        target: PlanTarget,
+        target: DecisionTarget,
         #[arg(long, default_value = "")]
         note: String,
     },
     /// Return the version pending approval to its author, saying what to change.
     Return {
         #[command(flatten)]
-        target: PlanTarget,
+        target: DecisionTarget,
         #[arg(long)]
         note: String,
     },

@@ -61,6 +61,20 @@ pub(crate) async fn run(command: PlanCommand, c: &Connection) -> Result<(), Fail
                 .into_inner()
                 .plan
         }
+        PlanCommand::Export { id, version } => {
+            let plan = plans
+                .get_plan(GetPlanRequest {
+                    plan_id: id,
+                    version,
+                })
+                .await?
+                .into_inner()
+                .plan
+                .ok_or_else(|| Failure::local("the server answered without a plan"))?;
+            let file = crate::plan_file::write(&plan);
+            println!("{}", serde_json::to_string_pretty(&file).expect("json"));
+            return Ok(());
+        }
         PlanCommand::Show { id, version } => {
             plans
                 .get_plan(GetPlanRequest {
@@ -157,11 +171,10 @@ pub(crate) async fn run(command: PlanCommand, c: &Connection) -> Result<(), Fail
                 .plan
         }
         PlanCommand::Approve { target, note } => {
-            let (plan_id, etag) = resolve(c, target).await?;
             plans
                 .approve_plan(ApprovePlanRequest {
-                    plan_id,
-                    etag,
+                    plan_id: target.id,
+                    etag: target.etag,
                     note,
                 })
                 .await?
@@ -169,11 +182,10 @@ pub(crate) async fn run(command: PlanCommand, c: &Connection) -> Result<(), Fail
                 .plan
         }
         PlanCommand::Return { target, note } => {
-            let (plan_id, etag) = resolve(c, target).await?;
             plans
                 .return_plan(ReturnPlanRequest {
-                    plan_id,
-                    etag,
+                    plan_id: target.id,
+                    etag: target.etag,
                     note,
                 })
                 .await?

@@ -19,7 +19,9 @@
 //! }
 //! ```
 //!
-//! A goal of the same file is named `#0`, `#1`, … by its position. A problem is its id
+//! `yishe plan export` writes a plan in this shape with every id, so an edit starts
+//! from what is there: a goal or intervention sent back with its `id` keeps its
+//! progress and state. A goal of the same file is named `#0`, `#1`, … by its position. A problem is its id
 //! or its category (the latest assessment's problem of that category), a responsible
 //! worker an id or `assigned` (see `plan_names`). The server checks everything; this
 //! only turns the file into the request and names what it cannot read.
@@ -186,5 +188,67 @@ fn intervention(i: usize, x: InterventionFile) -> Result<Intervention, Failure> 
         responsible_worker_id: x.responsible,
         due_date: x.due.map(|d| date(&format!("{at}.due"), &d)).transpose()?,
         ..Default::default()
+    })
+}
+
+/// A plan as a file `read` takes back: every goal and intervention with its id.
+pub(crate) fn write(plan: &ServicePlan) -> serde_json::Value {
+    use serde_json::json;
+    let date = |d: &Option<yishe_proto::Date>| {
+        d.as_ref()
+            .map(|d| json!(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)))
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let goals: Vec<_> = plan
+        .goals
+        .iter()
+        .map(|g| {
+            let mut goal = json!({
+                "id": g.goal_id,
+                "problems": g.problem_ids,
+                "description": g.description,
+                "target_date": date(&g.target_date),
+            });
+            match &g.measure {
+                Some(goal::Measure::InstrumentTarget(t)) => {
+                    goal["target"] = json!({
+                        "instrument": t.instrument_id,
+                        "comparator": t.comparator().as_str_name()
+                            .trim_start_matches("COMPARATOR_").to_ascii_lowercase(),
+                        "value": t.target,
+                    });
+                }
+                Some(goal::Measure::AttainmentScale(scale)) => {
+                    let levels: serde_json::Map<String, serde_json::Value> = scale
+                        .levels
+                        .iter()
+                        .map(|l| (l.level.to_string(), json!(l.description)))
+                        .collect();
+                    goal["levels"] = serde_json::Value::Object(levels);
+                }
+                None => {}
+            }
+            goal
+        })
+        .collect();
+    let interventions: Vec<_> = plan
+        .interventions
+        .iter()
+        .map(|x| {
+            json!({
+                "id": x.intervention_id,
+                "goals": x.goal_ids,
+                "kind": x.kind().as_str_name()
+                    .trim_start_matches("INTERVENTION_KIND_").to_ascii_lowercase(),
+                "description": x.description,
+                "responsible": x.responsible_worker_id,
+                "due": date(&x.due_date),
+            })
+        })
+        .collect();
+    json!({
+        "review_date": date(&plan.review_date),
+        "goals": goals,
+        "interventions": interventions,
     })
 }

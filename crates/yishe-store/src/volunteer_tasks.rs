@@ -25,7 +25,7 @@ pub enum TaskPosted {
 pub enum TaskScope {
     /// Every task of the station (supervisors).
     Station(StationId),
-    /// Tasks of the station's referrals assigned to this worker, or that they posted.
+    /// Tasks of the station's referrals assigned to this worker.
     Caseload {
         station: StationId,
         worker: SocialWorkerId,
@@ -53,6 +53,9 @@ pub trait TaskRepo {
         plan: Option<PlanId>,
         page: PageRequest<VolunteerTaskId>,
     ) -> Result<Page<VolunteerTask, VolunteerTaskId>>;
+
+    /// A plan's tasks still to be done (posted or claimed).
+    async fn open_tasks_of_plan(&mut self, plan: PlanId) -> Result<Vec<VolunteerTask>>;
 
     /// Up to `limit` tasks still on the board past their claim deadline and not yet
     /// marked overdue.

@@ -178,12 +178,16 @@ impl DirectoryService {
     ) -> Result<ApiKey> {
         let station = station_of(ctx)?;
         let mut tx = self.store().begin().await?;
-        let key = tx.get_api_key(id).await?.ok_or(Refusal::ApiKeyNotFound)?;
+        let key = tx
+            .get_api_key(id)
+            .await?
+            .filter(|k| k.station.as_ref() == Some(&station))
+            .ok_or(Refusal::ApiKeyNotFound)?;
         tx.get_worker(worker)
             .await?
-            .filter(|w| w.station == station)
+            .filter(|w| w.station == station && w.active)
             .ok_or(Refusal::SocialWorkerNotFound)?;
-        if key.station.as_ref() != Some(&station) || !tx.link_api_key(id, worker).await? {
+        if !tx.link_api_key(id, worker).await? {
             return Err(Refusal::KeyNotLinkable.into());
         }
         tx.append_audit(&ctx.audit(AuditAction::ApiKeyLink, id, Outcome::Ok))

@@ -78,6 +78,7 @@ impl PlanService {
                 revision_reason: String::new(),
                 author: ctx.caller.subject.clone(),
                 author_worker: ctx.caller.worker,
+                contributors: Vec::new(),
                 created_at: now,
                 submitted_at: None,
                 decision: None,
@@ -149,6 +150,16 @@ impl PlanService {
         ctx: &RequestContext,
         request: ListPlans,
     ) -> Result<Page<PlanView, PlanId>> {
+        let result = self.try_list(ctx, request).await;
+        ctx.audited(&self.store, AuditAction::PlanList, None::<String>, result)
+            .await
+    }
+
+    async fn try_list(
+        &self,
+        ctx: &RequestContext,
+        request: ListPlans,
+    ) -> Result<Page<PlanView, PlanId>> {
         let station = ctx.caller.own_station().map_err(Error::Invalid)?;
         let scope = match (ctx.caller.role, ctx.caller.worker) {
             (Role::Supervisor, _) => PlanScope::Station(station),
@@ -203,10 +214,12 @@ impl PlanService {
             let (mut plan, referral) = plan_for(&mut *tx, ctx, id).await?;
             referral_id = Some(referral.id);
             etag.check(plan.revision, "plan")?;
+            require_open(&referral)?;
             let mut version = version_of(&mut *tx, &plan, plan.newest_version).await?;
             version
                 .require(PlanState::Draft, "changed")
                 .map_err(Refusal::from)?;
+            version.changed_by(&ctx.caller.subject, ctx.caller.worker);
             let in_force = match plan.in_force_version {
                 Some(n) => Some(version_of(&mut *tx, &plan, n).await?),
                 None => None,

@@ -13,6 +13,7 @@ use yishe_runtime::auth::RequestContext;
 use crate::error::{Error, Refusal, Result, decision};
 use crate::reading::{assessments_of, plan_for, require_open, version_of, view};
 use crate::service::PlanService;
+use crate::tasks::withdraw_tasks;
 
 impl PlanService {
     /// Takes `step` on the plan's newest version.
@@ -48,13 +49,16 @@ impl PlanService {
                 }
                 PlanStep::Approve { note } | PlanStep::Return { note } => {
                     let approve = action == AuditAction::PlanApprove;
-                    let level = match ctx.caller.worker {
-                        Some(worker) => tx.get_worker(worker).await?.map(|w| w.level),
+                    let record = match ctx.caller.worker {
+                        Some(worker) => tx.get_worker(worker).await?,
                         None => None,
                     };
                     let approver = Approver {
                         caller: &ctx.caller,
-                        level,
+                        level: record.as_ref().map(|w| w.level),
+                        of_station: record
+                            .as_ref()
+                            .is_some_and(|w| w.active && w.station == referral.station),
                     };
                     let decided = decide(&newest, approver, &referral.reasons, approve, &note, now)
                         .map_err(decision)?;
@@ -65,6 +69,10 @@ impl PlanService {
                             let mut replaced = version_of(&mut *tx, &plan, before).await?;
                             replaced.state = PlanState::Superseded;
                             tx.update_plan_version(&replaced).await?;
+                            let content = &newest.content;
+                            let dropped = |i| content.intervention(i).is_none();
+                            let reason = "修订后的计划不再包含此介入 (dropped by the revision)";
+                            withdraw_tasks(&mut *tx, plan.id, dropped, reason, now).await?;
                         }
                         event = Some(if plan.in_force_version.is_some() {
                             EventType::PlanRevised
@@ -97,6 +105,7 @@ impl PlanService {
                         revision_reason: reason,
                         author: ctx.caller.subject.clone(),
                         author_worker: ctx.caller.worker,
+                        contributors: Vec::new(),
                         created_at: now,
                         submitted_at: None,
                         decision: None,

@@ -19,21 +19,27 @@ use crate::error::{Error, Record, Refusal, Result};
 use crate::reading::{plan_for, referral_for, require_open, version_of};
 use crate::service::PlanService;
 
-/// The caller's volunteer record (a volunteer credential always names one).
+/// The caller's volunteer record (a volunteer credential always names one), if the
+/// volunteer still takes tasks: one the station deactivated sees nothing any more.
 async fn volunteer_of(tx: &mut dyn Tx, ctx: &RequestContext) -> Result<Volunteer> {
     let id = ctx
         .caller
         .volunteer
         .ok_or(Refusal::NotFound(Record::Task))?;
-    Ok(tx
+    let volunteer = tx
         .get_volunteer(id)
         .await?
         .filter(|v| ctx.caller.station.as_ref() == Some(&v.station))
-        .ok_or(Refusal::NotFound(Record::Task))?)
+        .ok_or(Refusal::NotFound(Record::Task))?;
+    if !volunteer.active {
+        return Err(Refusal::Task(TaskRefusal::VolunteerInactive).into());
+    }
+    Ok(volunteer)
 }
 
 /// How much of `task` the caller may see: a volunteer by their team and the board;
-/// station staff as they may see the case (or the task they supervise).
+/// station staff as they may work on the case now (its assigned worker, a
+/// supervisor of the station), whoever posted the task.
 async fn sight_of(
     tx: &mut dyn Tx,
     ctx: &RequestContext,
@@ -43,12 +49,9 @@ async fn sight_of(
         let volunteer = volunteer_of(tx, ctx).await?;
         return Ok(volunteer_sight(&volunteer, task));
     }
-    if task.supervisor.is_some() && task.supervisor == ctx.caller.worker {
-        return Ok(TaskSight::Full);
-    }
     match referral_for(tx, ctx, task.referral).await {
         Ok(_) => Ok(TaskSight::Full),
-        Err(Failure::Refused(Refusal::NotFound(_))) => Ok(TaskSight::None),
+        Err(Failure::Refused(Refusal::NotFound(_) | Refusal::NotAssigned)) => Ok(TaskSight::None),
         Err(other) => Err(other),
     }
 }
@@ -247,6 +250,16 @@ impl PlanService {
         ctx: &RequestContext,
         request: ListTasks,
     ) -> Result<Page<TaskView, VolunteerTaskId>> {
+        let result = self.try_list_tasks(ctx, request).await;
+        ctx.audited(&self.store, AuditAction::TaskList, None::<String>, result)
+            .await
+    }
+
+    async fn try_list_tasks(
+        &self,
+        ctx: &RequestContext,
+        request: ListTasks,
+    ) -> Result<Page<TaskView, VolunteerTaskId>> {
         let station = ctx.caller.own_station().map_err(Error::Invalid)?;
         let mut tx = self.store.begin().await?;
         let volunteer = if is_volunteer(&ctx.caller) {
@@ -276,7 +289,11 @@ impl PlanService {
         for task in page.items {
             let sight = match &volunteer {
                 Some(v) => volunteer_sight(v, &task),
-                None => TaskSight::Full,
+                // Staff read a board task of someone else's case as volunteers do.
+                None => match sight_of(&mut *tx, ctx, &task).await? {
+                    TaskSight::None => TaskSight::Board,
+                    sight => sight,
+                },
             };
             items.push(view(&mut *tx, task, sight).await?);
         }
@@ -325,6 +342,9 @@ impl PlanService {
                 task_for(&mut *tx, ctx, id).await?
             };
             referral_id = Some(task.referral);
+            if matches!(step, TaskStep::Claim | TaskStep::Report { .. }) {
+                still_for_volunteers(&mut *tx, &task).await?;
+            }
             task.version += 1;
             match step {
                 TaskStep::Claim => {
@@ -354,8 +374,18 @@ impl PlanService {
             }
             match tx.save_task(&task).await {
                 // Another team's claim (or a cancellation) committed first.
+                // Something committed first: another team's claim, a cancellation, or
+                // the overdue watch marking the task. Answer by what it is now.
                 Err(yishe_store::Error::Stale) if claimed => {
-                    return Err(Refusal::Task(TaskRefusal::AlreadyClaimed).into());
+                    let mut retry = tx
+                        .get_task(id)
+                        .await?
+                        .ok_or(Refusal::NotFound(Record::Task))?;
+                    let volunteer = volunteer_of(&mut *tx, ctx).await?;
+                    retry.claim(&volunteer, now).map_err(Refusal::Task)?;
+                    retry.version += 1;
+                    tx.save_task(&retry).await?;
+                    task = retry;
                 }
                 other => other?,
             }
@@ -429,6 +459,55 @@ impl PlanService {
         }
         Ok(marked)
     }
+}
+
+/// Refuses a claim or a report when the task is no longer for volunteers: its case
+/// closed, or its intervention is done, cancelled, or not in the plan in force.
+async fn still_for_volunteers(tx: &mut dyn Tx, task: &VolunteerTask) -> Result<()> {
+    let referral = referral_of(tx, task).await?;
+    let plan = tx
+        .get_plan(task.plan)
+        .await?
+        .ok_or(Refusal::NotFound(Record::Plan))?;
+    let in_force = match plan.in_force_version {
+        Some(n) => Some(version_of(tx, &plan, n).await?),
+        None => None,
+    };
+    let planned = in_force
+        .as_ref()
+        .is_some_and(|v| v.content.intervention(task.intervention).is_some())
+        && matches!(
+            plan.work.state_of(task.intervention),
+            InterventionState::Planned | InterventionState::InProgress
+        );
+    if referral.status.is_open_case() && planned {
+        Ok(())
+    } else {
+        Err(Refusal::Task(TaskRefusal::Withdrawn).into())
+    }
+}
+
+/// Cancels, in `tx`, a plan's tasks still to be done whose intervention `ends` says
+/// is over (done, cancelled, or gone from the version now in force), so no volunteer
+/// goes on seeing or claiming them. Returns how many.
+pub(crate) async fn withdraw_tasks(
+    tx: &mut dyn Tx,
+    plan: yishe_domain::PlanId,
+    ends: impl Fn(yishe_domain::InterventionId) -> bool + Send,
+    reason: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize> {
+    let mut withdrawn = 0;
+    for mut task in tx.open_tasks_of_plan(plan).await? {
+        if !ends(task.intervention) {
+            continue;
+        }
+        task.cancel(reason, now).map_err(step_error)?;
+        task.version += 1;
+        tx.save_task(&task).await?;
+        withdrawn += 1;
+    }
+    Ok(withdrawn)
 }
 
 /// The most tasks one pass of the overdue watch marks.

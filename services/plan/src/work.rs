@@ -1,13 +1,14 @@
 //! Work on the version in force: moving an intervention and recording progress on a
 //! goal. Nothing here starts before a supervisor approved a version holding it.
 
-use yishe_domain::plan::{PlanRefusal, PlanView, PlanWork, WorkOnPlan};
+use yishe_domain::plan::{InterventionState, PlanRefusal, PlanView, PlanWork, WorkOnPlan};
 use yishe_domain::{AuditAction, Outcome};
 use yishe_runtime::auth::RequestContext;
 
 use crate::error::{Record, Refusal, Result, moved};
 use crate::reading::{assessments_of, plan_for, require_open, version_of, view};
 use crate::service::PlanService;
+use crate::tasks::withdraw_tasks;
 
 impl PlanService {
     /// Moves an intervention or records goal progress; answers the version in force.
@@ -42,9 +43,15 @@ impl PlanService {
                         .find_map(|v| v.content.intervention(change.intervention));
                     let kind = known.ok_or(Refusal::NotFound(Record::Intervention))?.kind;
                     let to = change.to;
+                    let intervention = change.intervention;
                     plan.work
                         .move_intervention(in_force.as_ref(), change, &ctx.caller, now)
                         .map_err(moved)?;
+                    if matches!(to, InterventionState::Done | InterventionState::Cancelled) {
+                        let reason = "介入已结束 (the intervention ended)";
+                        withdraw_tasks(&mut *tx, plan.id, |i| i == intervention, reason, now)
+                            .await?;
+                    }
                     kind_moved = Some((kind, to));
                 }
                 PlanWork::Progress(progress) => {

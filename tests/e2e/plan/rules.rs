@@ -17,6 +17,7 @@ e2e!(
     a_stale_etag_is_refused,
     only_the_case_worker_and_supervisors_read_a_plan,
     a_supervisor_key_linked_to_its_person_approves,
+    a_supervisor_who_changed_a_draft_does_not_approve_it,
 );
 
 async fn a_plan_needs_an_assessment(app: TestApp, station: Station) {
@@ -269,4 +270,35 @@ async fn a_supervisor_key_linked_to_its_person_approves(app: TestApp, station: S
         .await
         .expect("the same key, now a person's, approves");
     assert_eq!(approved.decision.unwrap().supervisor_name, "赵督导");
+}
+
+async fn a_supervisor_who_changed_a_draft_does_not_approve_it(app: TestApp, station: Station) {
+    let (_, plan) = drafted(&app, &station, "plan-edited").await;
+    let (_, editor) = supervisor(&app, &station, "张敏", CertificationLevel::Senior).await;
+    let edited = app
+        .plans(Some(&editor))
+        .update_plan(UpdatePlanRequest {
+            plan: Some(ServicePlan {
+                plan_id: plan.plan_id.clone(),
+                review_date: yishe_testserver::plans::date(2027, 2, 1),
+                ..Default::default()
+            }),
+            etag: plan.etag.clone(),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["review_date".into()],
+            }),
+        })
+        .await
+        .expect("a supervisor may change a draft")
+        .into_inner()
+        .plan
+        .unwrap();
+    let submitted = submit(&app, &station.worker_key, &edited).await;
+    assert_eq!(
+        refusal(&approve(&app, &editor, &submitted).await),
+        (tonic::Code::PermissionDenied, "SELF_APPROVAL".into()),
+        "whoever changed the draft may not approve it"
+    );
+    let (_, other) = supervisor(&app, &station, "陈静", CertificationLevel::Senior).await;
+    assert!(approve(&app, &other, &submitted).await.is_ok());
 }

@@ -20,6 +20,7 @@ use crate::support::{e2e, refusal};
 e2e!(
     teams_race_for_a_posted_task_and_the_winner_carries_it_out,
     an_unclaimed_task_past_its_deadline_is_overdue,
+    a_task_ends_with_its_intervention_and_a_volunteer_with_their_record,
 );
 
 /// A referral with an approved plan (two goals, three interventions).
@@ -332,5 +333,106 @@ async fn an_unclaimed_task_past_its_deadline_is_overdue(app: TestApp, station: S
     assert!(
         metrics.contains("yishe_volunteer_tasks_total{event=\"overdue\"} 1"),
         "{metrics}"
+    );
+}
+
+async fn a_task_ends_with_its_intervention_and_a_volunteer_with_their_record(
+    app: TestApp,
+    station: Station,
+) {
+    use yishe_proto::directory::{ListVolunteersRequest, UpdateVolunteerRequest, Volunteer};
+    let plan = approved_plan(&app, &station, "task-end").await;
+    let task = post(
+        &app,
+        &station,
+        &plan,
+        "task-end-t1",
+        chrono::Duration::hours(2),
+    )
+    .await;
+
+    // Another worker of the station reads the board as volunteers do: no name.
+    let board = app
+        .plans(Some(&station.junior_key))
+        .list_volunteer_tasks(ListVolunteerTasksRequest {
+            board: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tasks;
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].patient_name, "", "not their case");
+
+    // The intervention ends: its task is withdrawn from the board.
+    let cancelled = app
+        .plans(Some(&station.worker_key))
+        .update_intervention_state(UpdateInterventionStateRequest {
+            plan_id: plan.plan_id.clone(),
+            etag: plan.etag.clone(),
+            intervention_id: plan.interventions[2].intervention_id.clone(),
+            state: InterventionState::Cancelled as i32,
+            reason: "家属可以陪同".into(),
+        })
+        .await;
+    assert!(cancelled.is_ok(), "{cancelled:?}");
+    let read = app
+        .plans(Some(&station.worker_key))
+        .get_volunteer_task(GetVolunteerTaskRequest {
+            task_id: task.task_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .task
+        .unwrap();
+    assert_eq!(read.state(), VolunteerTaskState::Cancelled);
+    let claim = app
+        .plans(Some(&station.volunteer_key))
+        .claim_volunteer_task(ClaimVolunteerTaskRequest {
+            task_id: task.task_id.clone(),
+        })
+        .await;
+    assert_eq!(
+        refusal(&claim),
+        (tonic::Code::FailedPrecondition, "TASK_WITHDRAWN".into())
+    );
+
+    // A volunteer the station stops giving tasks to sees nothing any more.
+    let mut directory = app.directory(Some(&station.admin_key));
+    let volunteer = directory
+        .list_volunteers(ListVolunteersRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .volunteers
+        .into_iter()
+        .find(|v| v.id == station.volunteer)
+        .unwrap();
+    directory
+        .update_volunteer(UpdateVolunteerRequest {
+            volunteer: Some(Volunteer {
+                id: volunteer.id.clone(),
+                etag: volunteer.etag.clone(),
+                active: false,
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask {
+                paths: vec!["active".into()],
+            }),
+        })
+        .await
+        .expect("deactivated");
+    let listed = app
+        .plans(Some(&station.volunteer_key))
+        .list_volunteer_tasks(ListVolunteerTasksRequest {
+            board: true,
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(
+        refusal(&listed),
+        (tonic::Code::PermissionDenied, "VOLUNTEER_INACTIVE".into())
     );
 }

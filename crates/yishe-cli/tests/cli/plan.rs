@@ -89,13 +89,48 @@ async fn plans_from_the_command_line(engine: Engine) {
             ],
         )
         .await;
+    // An export is a plan file with every id: sent back, it changes nothing it names.
+    let exported = cli.ok(worker, &["plan", "export", &id]).await;
+    let round_trip = dir.path().join("exported.json");
+    std::fs::write(&round_trip, &exported).unwrap();
+    let before: Value =
+        serde_json::from_str(&cli.ok(worker, &["plan", "show", &id, "-o", "json"]).await).unwrap();
+    let after: Value = serde_json::from_str(
+        &cli.ok(
+            worker,
+            &[
+                "plan",
+                "edit",
+                &id,
+                "--file",
+                round_trip.to_str().unwrap(),
+                "-o",
+                "json",
+            ],
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(before["goals"], after["goals"], "goals keep their ids");
+    assert_eq!(before["interventions"], after["interventions"]);
     cli.ok(worker, &["plan", "submit", &id, "-o", "id"]).await;
+    let pending: Value = serde_json::from_str(
+        &cli.ok(&approver, &["plan", "show", &id, "-o", "json"])
+            .await,
+    )
+    .unwrap();
+    let etag = pending["etag"].as_str().unwrap().to_owned();
     let queue = cli.ok(&approver, &["plan", "list", "--pending"]).await;
     assert!(queue.contains(&id) && queue.contains("待审批"), "{queue}");
-    let refused = cli.run(worker, &["plan", "approve", &id]).await;
-    assert!(!refused.status.success(), "a social worker cannot approve");
-    cli.ok(&approver, &["plan", "approve", &id, "--note", "同意"])
+    let refused = cli
+        .run(worker, &["plan", "approve", &id, "--etag", &etag])
         .await;
+    assert!(!refused.status.success(), "a social worker cannot approve");
+    cli.ok(
+        &approver,
+        &["plan", "approve", &id, "--etag", &etag, "--note", "同意"],
+    )
+    .await;
 
     let plan: Value =
         serde_json::from_str(&cli.ok(worker, &["plan", "show", &id, "-o", "json"]).await).unwrap();

@@ -14,7 +14,7 @@ mod view;
 pub use draft::{DateDraft, DraftContext, GoalDraft, InterventionDraft, MeasureDraft, PlanDraft};
 pub use measure::{Reading, readings};
 pub use model::{
-    ATTAINMENT_LEVELS, Comparator, Decision, Goal, Intervention, InterventionKind,
+    ATTAINMENT_LEVELS, Comparator, Contributor, Decision, Goal, Intervention, InterventionKind,
     InterventionState, InterventionWork, Measure, Plan, PlanContent, PlanState, PlanVersion,
     ProgressEntry, ProgressOccasion, Work,
 };

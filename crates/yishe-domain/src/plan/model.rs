@@ -161,6 +161,13 @@ pub struct Decision {
     pub at: DateTime<Utc>,
 }
 
+/// Someone who changed a draft: the credential and its social worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contributor {
+    pub subject: String,
+    pub worker: Option<SocialWorkerId>,
+}
+
 /// One version of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanVersion {
@@ -173,6 +180,9 @@ pub struct PlanVersion {
     /// The credential that wrote it, and its social worker.
     pub author: String,
     pub author_worker: Option<SocialWorkerId>,
+    /// Whoever else changed this version while it was a draft: none of them may
+    /// approve it either.
+    pub contributors: Vec<Contributor>,
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub decision: Option<Decision>,
@@ -243,6 +253,26 @@ pub struct Plan {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl PlanVersion {
+    /// Whether `subject` or `worker` wrote or changed this version.
+    pub fn written_by(&self, subject: &str, worker: Option<SocialWorkerId>) -> bool {
+        let same =
+            |s: &str, w: Option<SocialWorkerId>| s == subject || (w.is_some() && w == worker);
+        same(&self.author, self.author_worker)
+            || self.contributors.iter().any(|c| same(&c.subject, c.worker))
+    }
+
+    /// Records that `subject` (`worker`) changed this draft, once.
+    pub fn changed_by(&mut self, subject: &str, worker: Option<SocialWorkerId>) {
+        if !self.written_by(subject, worker) {
+            self.contributors.push(Contributor {
+                subject: subject.to_owned(),
+                worker,
+            });
+        }
+    }
 }
 
 impl Plan {

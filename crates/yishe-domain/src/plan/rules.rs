@@ -28,7 +28,7 @@ pub enum PlanRefusal {
         "plans are approved by a person: link this supervisor credential to its social worker record"
     )]
     ApproverNotAPerson,
-    #[error("a supervisor cannot approve a plan version they wrote")]
+    #[error("a supervisor cannot approve a plan version they wrote or changed")]
     SelfApproval,
     #[error(
         "a plan for child protection or abuse and neglect needs an INTERMEDIATE or SENIOR approver"
@@ -98,6 +98,9 @@ pub struct Approver<'a> {
     pub caller: &'a Caller,
     /// The level of the caller's social worker record, when it has one.
     pub level: Option<CertificationLevel>,
+    /// Whether that record is an active social worker of the referral's station: a
+    /// credential naming anyone else is no person of this station.
+    pub of_station: bool,
 }
 
 /// A supervisor's decision on `version`: approval checks that a person other than the
@@ -127,10 +130,11 @@ pub fn decide(
         .caller
         .worker
         .ok_or(PlanRefusal::ApproverNotAPerson)?;
+    if !approver.of_station {
+        return Err(PlanRefusal::ApproverNotAPerson.into());
+    }
     if approve {
-        let wrote_it =
-            version.author_worker == Some(by_worker) || version.author == approver.caller.subject;
-        if wrote_it {
+        if version.written_by(&approver.caller.subject, Some(by_worker)) {
             return Err(PlanRefusal::SelfApproval.into());
         }
         let experienced = matches!(
@@ -359,6 +363,7 @@ mod tests {
             revision_reason: String::new(),
             author: "author-key".into(),
             author_worker: Some(author_worker),
+            contributors: Vec::new(),
             created_at: at(),
             submitted_at: Some(at()),
             decision: None,
@@ -369,6 +374,7 @@ mod tests {
         Approver {
             caller: c,
             level: Some(level),
+            of_station: true,
         }
     }
 
@@ -393,6 +399,22 @@ mod tests {
             "the author's credential"
         );
         let someone = caller("other-key", Some(SocialWorkerId::new()));
+        let mut edited = v.clone();
+        edited.changed_by("other-key", someone.worker);
+        assert_eq!(
+            decide(&edited, approver(&someone, senior), &[], true, "", at()),
+            Err(PlanRefusal::SelfApproval.into()),
+            "a supervisor who changed the draft"
+        );
+        let elsewhere = Approver {
+            of_station: false,
+            ..approver(&someone, senior)
+        };
+        assert_eq!(
+            decide(&v, elsewhere, &[], true, "", at()),
+            Err(PlanRefusal::ApproverNotAPerson.into()),
+            "a worker record of another station, or none"
+        );
         let decision = refused(&someone).unwrap();
         assert!(decision.approved);
     }

@@ -186,14 +186,18 @@ pub enum TaskRefusal {
     },
     #[error("this volunteer or their team does not take tasks now")]
     VolunteerInactive,
+    /// The case closed, or the intervention is done, cancelled or no longer in the
+    /// plan in force: the task is not for volunteers any more.
+    #[error("the task's case is closed or its intervention is no longer planned")]
+    Withdrawn,
 }
 
 impl ServiceError for TaskRefusal {
     fn code(&self) -> Code {
         match self {
-            TaskRefusal::AlreadyClaimed | TaskRefusal::WrongState { .. } => {
-                Code::FailedPrecondition
-            }
+            TaskRefusal::AlreadyClaimed
+            | TaskRefusal::WrongState { .. }
+            | TaskRefusal::Withdrawn => Code::FailedPrecondition,
             TaskRefusal::VolunteerInactive => Code::PermissionDenied,
         }
     }
@@ -203,6 +207,7 @@ impl ServiceError for TaskRefusal {
             TaskRefusal::AlreadyClaimed => "TASK_ALREADY_CLAIMED",
             TaskRefusal::WrongState { .. } => "WRONG_TASK_STATE",
             TaskRefusal::VolunteerInactive => "VOLUNTEER_INACTIVE",
+            TaskRefusal::Withdrawn => "TASK_WITHDRAWN",
         }
     }
 
@@ -332,8 +337,12 @@ impl VolunteerTask {
 /// How much of a task a caller may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskSight {
-    /// Station staff, or the team holding the task: all of it, the patient's name too.
+    /// Station staff of the case, or the team holding the task while it is to be
+    /// done: all of it, the patient's name too.
     Full,
+    /// The team that held a task once it is done, reviewed or cancelled: what they
+    /// reported and the review, no longer the patient's name.
+    Closed,
     /// A volunteer of the station while the task is on the board: no patient name,
     /// no report or review.
     Board,
@@ -346,7 +355,11 @@ pub fn volunteer_sight(volunteer: &Volunteer, task: &VolunteerTask) -> TaskSight
     if task.station != volunteer.station {
         TaskSight::None
     } else if task.team == Some(volunteer.team) {
-        TaskSight::Full
+        if task.state == TaskState::Claimed {
+            TaskSight::Full
+        } else {
+            TaskSight::Closed
+        }
     } else if task.state == TaskState::Posted {
         TaskSight::Board
     } else {
@@ -476,6 +489,13 @@ mod tests {
             Err(TaskRefusal::AlreadyClaimed)
         );
         assert_eq!(volunteer_sight(&volunteer(a), &task), TaskSight::Full);
+        let mut done = task.clone();
+        done.state = TaskState::Done;
+        assert_eq!(
+            volunteer_sight(&volunteer(a), &done),
+            TaskSight::Closed,
+            "no patient name once the work is done"
+        );
         assert_eq!(volunteer_sight(&volunteer(b), &task), TaskSight::None);
         let mut idle = volunteer(b);
         idle.active = false;

@@ -155,7 +155,9 @@ pub fn cancel_request(
 pub fn task_to_proto(view: &TaskView) -> wire::VolunteerTask {
     let t = &view.task;
     let full = view.sight == TaskSight::Full;
-    let only_full = |text: &str| if full { text.to_owned() } else { String::new() };
+    // Who did what on the task: for staff and the team that held it, even once done.
+    let held = matches!(view.sight, TaskSight::Full | TaskSight::Closed);
+    let only_held = |text: &str| if held { text.to_owned() } else { String::new() };
     wire::VolunteerTask {
         task_id: t.id.to_string(),
         plan_id: t.plan.to_string(),
@@ -171,24 +173,28 @@ pub fn task_to_proto(view: &TaskView) -> wire::VolunteerTask {
         supervising_worker_id: t.supervisor.map(|x| x.to_string()).unwrap_or_default(),
         supervising_worker_name: view.supervisor_name.clone(),
         state: outbound!(t.state, wire::VolunteerTaskState, "VOLUNTEER_TASK_STATE_"),
-        patient_name: only_full(&view.patient_name),
+        patient_name: if full {
+            view.patient_name.clone()
+        } else {
+            String::new()
+        },
         overdue: t.overdue,
-        claimed_by_volunteer_id: if full {
+        claimed_by_volunteer_id: if held {
             t.claimed_by.map(|x| x.to_string()).unwrap_or_default()
         } else {
             String::new()
         },
-        claim_time: t.claimed_at.filter(|_| full).map(to_timestamp),
-        report: only_full(&t.texts.report),
-        reported_by_volunteer_id: if full {
+        claim_time: t.claimed_at.filter(|_| held).map(to_timestamp),
+        report: only_held(&t.texts.report),
+        reported_by_volunteer_id: if held {
             t.reported_by.map(|x| x.to_string()).unwrap_or_default()
         } else {
             String::new()
         },
-        report_time: t.reported_at.filter(|_| full).map(to_timestamp),
-        review: only_full(&t.texts.review),
-        review_time: t.reviewed_at.filter(|_| full).map(to_timestamp),
-        cancel_reason: only_full(&t.texts.cancel_reason),
+        report_time: t.reported_at.filter(|_| held).map(to_timestamp),
+        review: only_held(&t.texts.review),
+        review_time: t.reviewed_at.filter(|_| held).map(to_timestamp),
+        cancel_reason: only_held(&t.texts.cancel_reason),
         create_time: Some(to_timestamp(t.created_at)),
         etag: t.etag().to_string(),
     }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use yishe_domain::plan::{Decision, Plan, PlanContent, PlanState, PlanVersion, Work};
+use yishe_domain::plan::{Contributor, Decision, Plan, PlanContent, PlanState, PlanVersion, Work};
 use yishe_domain::{PlanId, ReferralId, SocialWorkerId, StationId};
 
 use super::{corrupt, from_json, to_json};
@@ -79,6 +79,9 @@ struct Body {
     content: PlanContent,
     revision_reason: String,
     decision: Option<Decision>,
+    /// Who else changed the draft (absent in versions stored before it was kept).
+    #[serde(default)]
+    contributors: Vec<Contributor>,
 }
 
 fn version_number(v: i64) -> Result<u32> {
@@ -100,6 +103,7 @@ pub(crate) fn seal_body(v: &PlanVersion, crypto: &Crypto) -> String {
         content: v.content.clone(),
         revision_reason: v.revision_reason.clone(),
         decision: v.decision.clone(),
+        contributors: v.contributors.clone(),
     };
     crypto.seal(
         &body_context(v.plan.as_uuid(), i64::from(v.version)),
@@ -144,6 +148,7 @@ impl PlanVersionRow {
             revision_reason: body.revision_reason,
             author: self.author,
             author_worker: self.author_worker.map(SocialWorkerId::from_uuid),
+            contributors: body.contributors,
             created_at: self.version_created_at,
             submitted_at: self.submitted_at,
             decision: body.decision,

@@ -119,9 +119,7 @@ macro_rules! impl_task_repo {
                     crate::TaskScope::Caseload { station, worker } => {
                         q.push(" JOIN referrals r ON r.id = t.referral_id WHERE t.station_id = ")
                             .push_bind(station.as_str().to_owned());
-                        q.push(" AND (r.assigned_worker_id = ").push_bind(worker.as_uuid());
-                        q.push(" OR t.supervisor_id = ").push_bind(worker.as_uuid());
-                        q.push(")");
+                        q.push(" AND r.assigned_worker_id = ").push_bind(worker.as_uuid());
                     }
                     crate::TaskScope::Team(team) => {
                         q.push(" WHERE t.team_id = ").push_bind(team.as_uuid());
@@ -146,6 +144,23 @@ macro_rules! impl_task_repo {
                     .map(|row| row.into_task(&self.crypto))
                     .collect::<crate::Result<Vec<_>>>()?;
                 Ok(::yishe_domain::Page::from_rows(tasks, page.limit, |t| t.id))
+            }
+
+            async fn open_tasks_of_plan(
+                &mut self,
+                plan: ::yishe_domain::PlanId,
+            ) -> crate::Result<Vec<::yishe_domain::plan::VolunteerTask>> {
+                let sql = format!(
+                    "{} WHERE t.plan_id = $1 AND t.state IN ($2, $3) ORDER BY t.id",
+                    crate::rows::SELECT_TASK
+                );
+                let rows: Vec<crate::rows::TaskRow> = ::sqlx::query_as(&sql)
+                    .bind(plan.as_uuid())
+                    .bind(::yishe_domain::plan::TaskState::Posted.as_str())
+                    .bind(::yishe_domain::plan::TaskState::Claimed.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(|row| row.into_task(&self.crypto)).collect()
             }
 
             async fn overdue_tasks(

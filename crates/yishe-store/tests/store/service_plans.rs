@@ -61,6 +61,7 @@ fn plan_for(referral: &Referral, request_id: &str) -> (Plan, PlanVersion) {
         revision_reason: String::new(),
         author: "key-1".into(),
         author_worker: None,
+        contributors: Vec::new(),
         created_at: now(),
         submitted_at: None,
         decision: None,
