@@ -11,6 +11,7 @@ mod consent;
 mod encryption;
 mod feed;
 mod feed_positions;
+mod followup;
 mod his_journey;
 mod history;
 mod integration_guide;

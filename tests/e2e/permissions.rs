@@ -15,6 +15,7 @@ const ENCRYPTION: &str = "yishe.security.v1.EncryptionService";
 const ASSESSMENT: &str = "yishe.assessment.v1.AssessmentService";
 const PRIVACY: &str = "yishe.privacy.v1.PatientRightsService";
 const PLAN: &str = "yishe.plan.v1.PlanService";
+const FOLLOWUP: &str = "yishe.followup.v1.FollowUpService";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -67,6 +68,8 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (PLAN, "GetVolunteerTask" | "ListVolunteerTasks") => &[Worker, Supervisor, Volunteer],
         (PLAN, "ClaimVolunteerTask" | "ReportVolunteerTask") => &[Volunteer],
         (PLAN, _) => &[Worker, Supervisor],
+        (FOLLOWUP, "ListProgressNotes") => &[His, Worker, Supervisor],
+        (FOLLOWUP, _) => &[Worker, Supervisor],
         _ => {
             panic!("a method the matrix does not know: {service}/{method}; decide who may call it")
         }
@@ -162,7 +165,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        63,
+        73,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

@@ -206,6 +206,7 @@ fn seeded(department: DepartmentId, i: usize) -> Referral {
         sla_breached: false,
         accepted_at: None,
         ended_at: None,
+        first_contact_at: None,
         created_at: now,
         updated_at: now,
         version: 1,

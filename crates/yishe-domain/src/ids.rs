@@ -181,3 +181,11 @@ uuid_id!(
     /// A task a volunteer team carries out for an intervention.
     VolunteerTaskId
 );
+uuid_id!(
+    /// A contact (服务记录) with a patient or family.
+    ContactId
+);
+uuid_id!(
+    /// A scheduled follow-up.
+    FollowUpId
+);

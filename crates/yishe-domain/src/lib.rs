@@ -9,6 +9,7 @@ pub mod clock;
 pub mod code;
 pub mod directory;
 pub mod etag;
+pub mod followup;
 pub mod ids;
 pub mod named;
 pub mod page;
@@ -24,8 +25,9 @@ pub use clock::{Clock, SystemClock};
 pub use code::Code;
 pub use etag::{Etag, StaleEtag};
 pub use ids::{
-    AssessmentId, DepartmentId, GoalId, HospitalId, InterventionId, PlanId, ReferralId, RiskFlagId,
-    SocialWorkerId, StationId, VolunteerId, VolunteerTaskId, VolunteerTeamId,
+    AssessmentId, ContactId, DepartmentId, FollowUpId, GoalId, HospitalId, InterventionId, PlanId,
+    ReferralId, RiskFlagId, SocialWorkerId, StationId, VolunteerId, VolunteerTaskId,
+    VolunteerTeamId,
 };
 pub use page::{Page, PageLimits, PageRequest};
 pub use priority::{AcceptanceDeadlines, Priority};

@@ -9,23 +9,26 @@ use prost::Message;
 use yishe_domain::assessment::Cutoffs;
 use yishe_domain::directory::KeyReferences;
 use yishe_domain::{StationId, Violations};
-use yishe_proto::convert::{assessment, audit, directory, privacy, referral};
+use yishe_proto::convert::{assessment, audit, directory, followup, plan, privacy, referral, task};
 use yishe_proto::{
     assessment as assessment_wire, audit as audit_wire, directory as directory_wire,
-    privacy as privacy_wire, referral as referral_wire, security as security_wire,
+    followup as followup_wire, plan as plan_wire, privacy as privacy_wire,
+    referral as referral_wire, security as security_wire,
 };
 
 /// One package's harness: the bytes through every request of the package.
 pub type Harness = fn(&[u8]);
 
 /// The packages of the contract, one fuzz target each.
-pub const PACKAGES: [(&str, Harness); 6] = [
+pub const PACKAGES: [(&str, Harness); 8] = [
     ("referral", referral),
     ("assessment", assessment),
     ("directory", directory),
     ("audit", audit),
     ("security", security),
     ("privacy", privacy),
+    ("plan", plan),
+    ("followup", followup),
 ];
 
 /// A fixed "now", so a run is repeatable.
@@ -259,6 +262,7 @@ fn held_referral() -> yishe_domain::referral::Referral {
         sla_breached: false,
         accepted_at: None,
         ended_at: None,
+        first_contact_at: None,
         created_at: now(),
         updated_at: now(),
         version: 1,
@@ -270,4 +274,157 @@ pub fn security(bytes: &[u8]) {
     use security_wire::*;
     decoded::<RotateEncryptionKeyRequest>(bytes);
     decoded::<GetEncryptionStatusRequest>(bytes);
+}
+
+/// Every request of `yishe.plan.v1`; a plan draft is validated as the service does,
+/// against a case whose assessment found one problem.
+pub fn plan(bytes: &[u8]) {
+    use plan_wire::*;
+    use yishe_domain::plan::DraftContext;
+    let problems: std::collections::HashSet<String> = ["p-1".to_owned()].into();
+    let cx = DraftContext {
+        problems: &problems,
+        before: &[],
+        now: now(),
+    };
+    if let Some(r) = decoded::<CreatePlanRequest>(bytes)
+        && let Some(create) = checked(plan::create_request(r))
+    {
+        checked(create.draft.validate(cx));
+    }
+    if let Some(r) = decoded::<UpdatePlanRequest>(bytes)
+        && let Some(update) = checked(plan::update_request(r))
+    {
+        checked(update.draft.validate(cx));
+    }
+    if let Some(r) = decoded::<GetPlanRequest>(bytes) {
+        checked(plan::get_request(r));
+    }
+    if let Some(r) = decoded::<ListPlansRequest>(bytes) {
+        checked(plan::list_request(r));
+    }
+    if let Some(r) = decoded::<SubmitPlanRequest>(bytes) {
+        checked(plan::submit_request(r));
+    }
+    if let Some(r) = decoded::<ApprovePlanRequest>(bytes) {
+        checked(plan::approve_request(r));
+    }
+    if let Some(r) = decoded::<ReturnPlanRequest>(bytes) {
+        checked(plan::return_request(r));
+    }
+    if let Some(r) = decoded::<RevisePlanRequest>(bytes)
+        && let Some(revise) = checked(plan::revise_request(r))
+        && let yishe_domain::plan::PlanStep::Revise { reason } = revise.step
+    {
+        checked(yishe_domain::plan::revision_reason(&reason));
+    }
+    if let Some(r) = decoded::<UpdateInterventionStateRequest>(bytes) {
+        checked(plan::intervention_request(r));
+    }
+    if let Some(r) = decoded::<RecordGoalProgressRequest>(bytes) {
+        checked(plan::progress_request(r));
+    }
+    if let Some(r) = decoded::<PostVolunteerTaskRequest>(bytes)
+        && let Some(post) = checked(task::post_request(r))
+    {
+        let target = yishe_domain::plan::TaskFor {
+            station: StationId::parse("s1").expect("a valid station"),
+            plan: post.plan,
+            intervention: post.intervention,
+            referral: yishe_domain::ReferralId::new(),
+            ward: String::new(),
+            bed: String::new(),
+        };
+        let caller = held_caller();
+        checked(post.draft.validate(target, post.request_id, &caller, now()));
+    }
+    if let Some(r) = decoded::<GetVolunteerTaskRequest>(bytes) {
+        checked(task::get_request(r));
+    }
+    if let Some(r) = decoded::<ListVolunteerTasksRequest>(bytes) {
+        checked(task::list_request(r));
+    }
+    if let Some(r) = decoded::<ClaimVolunteerTaskRequest>(bytes) {
+        checked(task::claim_request(r));
+    }
+    if let Some(r) = decoded::<ReportVolunteerTaskRequest>(bytes) {
+        checked(task::report_request(r));
+    }
+    if let Some(r) = decoded::<ReviewVolunteerTaskRequest>(bytes) {
+        checked(task::review_request(r));
+    }
+    if let Some(r) = decoded::<CancelVolunteerTaskRequest>(bytes) {
+        checked(task::cancel_request(r));
+    }
+}
+
+/// Every request of `yishe.followup.v1`; contacts and follow-ups are validated as the
+/// service does, for a referral made a day before now.
+pub fn followup(bytes: &[u8]) {
+    use followup_wire::*;
+    let station = StationId::parse("s1").expect("a valid station");
+    let referral = yishe_domain::ReferralId::new();
+    if let Some(r) = decoded::<RecordContactRequest>(bytes)
+        && let Some(record) = checked(followup::record_contact_request(r))
+    {
+        checked(record.draft.validate(
+            referral,
+            station.clone(),
+            record.request_id,
+            "k".into(),
+            None,
+            now() - chrono::Duration::days(1),
+            now(),
+        ));
+    }
+    if let Some(r) = decoded::<ListContactsRequest>(bytes) {
+        checked(followup::list_contacts_request(r));
+    }
+    if let Some(r) = decoded::<ListProgressNotesRequest>(bytes) {
+        checked(followup::progress_notes_request(r));
+    }
+    if let Some(r) = decoded::<ScheduleFollowUpRequest>(bytes)
+        && let Some(schedule) = checked(followup::schedule_request(r))
+    {
+        checked(schedule.draft.validate(
+            referral,
+            station,
+            schedule.request_id,
+            None,
+            "k".into(),
+            now(),
+        ));
+    }
+    if let Some(r) = decoded::<GetFollowUpRequest>(bytes) {
+        checked(followup::get_request(r));
+    }
+    if let Some(r) = decoded::<ListFollowUpsRequest>(bytes) {
+        checked(followup::list_request(r));
+    }
+    if let Some(r) = decoded::<RescheduleFollowUpRequest>(bytes) {
+        checked(followup::reschedule_request(r));
+    }
+    if let Some(r) = decoded::<RecordAttemptRequest>(bytes) {
+        checked(followup::attempt_request(r));
+    }
+    if let Some(r) = decoded::<CompleteFollowUpRequest>(bytes) {
+        checked(followup::complete_request(r));
+    }
+    if let Some(r) = decoded::<CancelFollowUpRequest>(bytes) {
+        checked(followup::cancel_request(r));
+    }
+}
+
+/// A social worker of the station, as a task is posted by one.
+fn held_caller() -> yishe_domain::Caller {
+    yishe_domain::Caller {
+        subject: "k".into(),
+        role: yishe_domain::Role::SocialWorker,
+        hospital: None,
+        departments: Vec::new(),
+        station: StationId::parse("s1"),
+        worker: Some(yishe_domain::SocialWorkerId::new()),
+        volunteer: None,
+        read_only: false,
+    }
 }

@@ -138,6 +138,12 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "WRONG_INTERVENTION_STATE",
         "该介入当前为“{state}”，不能改为所请求的状态。",
     ),
+    // Follow-ups.
+    ("FOLLOW_UP_NOT_FOUND", "未找到该跟进计划，或您无权查看。"),
+    (
+        "WRONG_FOLLOW_UP_STATE",
+        "该跟进当前为“{state}”，不能执行此操作。",
+    ),
     // Volunteer tasks.
     (
         "VOLUNTEER_TASK_NOT_FOUND",
@@ -213,6 +219,8 @@ const ZH_CN_VALUES: &[(&str, &str)] = &[
     ("POSTED", "待接单"),
     ("CLAIMED", "已接单"),
     ("REVIEWED", "已评阅"),
+    ("SCHEDULED", "待跟进"),
+    ("MISSED", "未联系上"),
 ];
 
 /// The Chinese name of a metadata value, where it has one.

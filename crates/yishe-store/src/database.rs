@@ -8,9 +8,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::{
-    AssessmentRepo, AuditChain, AuditLog, DirectoryRepo, EventLog, FeedRelay, Gauges, KeyLookup,
-    Maintenance, PlanRepo, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo, TaskRepo,
-    VolunteerRepo,
+    AssessmentRepo, AuditChain, AuditLog, DirectoryRepo, EventLog, FeedRelay, FollowUpRepo, Gauges,
+    KeyLookup, Maintenance, PlanRepo, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo,
+    TaskRepo, VolunteerRepo,
 };
 
 /// Which engine a database runs on.
@@ -30,6 +30,7 @@ pub trait Tx:
     + AssessmentRepo
     + PlanRepo
     + TaskRepo
+    + FollowUpRepo
     + DirectoryRepo
     + VolunteerRepo
     + StationRepo

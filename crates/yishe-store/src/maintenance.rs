@@ -33,6 +33,7 @@ pub(crate) const SEALED: &[&dyn Sealed] = &[
     &crate::referrals::SealedReferrals,
     &crate::assessments::SealedAssessments,
     &crate::service_plans::SealedPlans,
+    &crate::followups::SealedFollowUps,
 ];
 
 /// The key service's and the retention job's role.

@@ -11,6 +11,7 @@ use tonic::transport::Channel;
 use yishe_proto::audit::audit_service_client::AuditServiceClient;
 use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
+use yishe_proto::followup::follow_up_service_client::FollowUpServiceClient;
 use yishe_proto::plan::plan_service_client::PlanServiceClient;
 use yishe_proto::privacy::patient_rights_service_client::PatientRightsServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
@@ -25,6 +26,7 @@ pub type Assessments = AssessmentServiceClient<InterceptedService<Channel, Beare
 pub type Audit = AuditServiceClient<InterceptedService<Channel, Bearer>>;
 pub type PatientRights = PatientRightsServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Plans = PlanServiceClient<InterceptedService<Channel, Bearer>>;
+pub type FollowUps = FollowUpServiceClient<InterceptedService<Channel, Bearer>>;
 
 /// A running server for one test.
 #[derive(Debug)]
@@ -130,6 +132,13 @@ impl TestApp {
 
     pub fn plans(&self, key: Option<&str>) -> Plans {
         PlanServiceClient::with_interceptor(
+            self.channel.clone(),
+            Bearer::new(key).expect("ascii key"),
+        )
+    }
+
+    pub fn followups(&self, key: Option<&str>) -> FollowUps {
+        FollowUpServiceClient::with_interceptor(
             self.channel.clone(),
             Bearer::new(key).expect("ascii key"),
         )

@@ -53,7 +53,8 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         ..Cutoffs::default()
     };
     let metrics = AssessmentMetrics::register(&options.metrics, options.store.clone());
-    let service = AssessmentService::new(options.store, metrics, cutoffs);
+    let safety_within = chrono::Duration::hours(options.config.safety_check_hours);
+    let service = AssessmentService::new(options.store, metrics, cutoffs, safety_within);
     services.add(AssessmentServiceServer::new(AssessmentGrpc::new(
         service,
         Arc::new(forms),

@@ -22,14 +22,22 @@ pub(crate) struct AssessmentService {
     pub(crate) store: Store,
     pub(crate) metrics: AssessmentMetrics,
     cutoffs: Cutoffs,
+    /// How long after a risk flag its safety check is due.
+    safety_within: chrono::Duration,
 }
 
 impl AssessmentService {
-    pub(crate) fn new(store: Store, metrics: AssessmentMetrics, cutoffs: Cutoffs) -> Self {
+    pub(crate) fn new(
+        store: Store,
+        metrics: AssessmentMetrics,
+        cutoffs: Cutoffs,
+        safety_within: chrono::Duration,
+    ) -> Self {
         Self {
             store,
             metrics,
             cutoffs,
+            safety_within,
         }
     }
 
@@ -87,7 +95,15 @@ impl AssessmentService {
                 // even if the case has moved on; dropping `tx` undoes the insert.
                 Submitted::Inserted if !open => Err(not_assessable(referral.status)),
                 Submitted::Inserted => {
-                    let done = escalation::apply(&mut *tx, ctx, referral, &assessment, now).await?;
+                    let done = escalation::apply(
+                        &mut *tx,
+                        ctx,
+                        referral,
+                        &assessment,
+                        self.safety_within,
+                        now,
+                    )
+                    .await?;
                     tx.append_audit(&ctx.audit(
                         AuditAction::AssessmentSubmit,
                         referral_id,
@@ -161,7 +177,9 @@ impl AssessmentService {
                 ..current
             };
             tx.add_assessment_version(&amended).await?;
-            let done = escalation::apply(&mut *tx, ctx, referral, &amended, now).await?;
+            let done =
+                escalation::apply(&mut *tx, ctx, referral, &amended, self.safety_within, now)
+                    .await?;
             tx.append_audit(&ctx.audit(
                 AuditAction::AssessmentAmend,
                 amended.referral,

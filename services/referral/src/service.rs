@@ -270,6 +270,7 @@ impl ReferralService {
             sla_breached: false,
             accepted_at: None,
             ended_at: None,
+            first_contact_at: None,
             created_at: now,
             updated_at: now,
             version: 1,

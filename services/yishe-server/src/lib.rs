@@ -16,6 +16,7 @@ pub const SERVICES: &[Register] = &[
     yishe_audit::register,
     yishe_assessment::register,
     yishe_plan::register,
+    yishe_followup::register,
 ];
 
 /// A running server.

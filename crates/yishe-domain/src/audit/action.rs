@@ -51,6 +51,20 @@ named_enum!(
         TaskReview => "volunteer_task.review",
         TaskCancel => "volunteer_task.cancel",
         TaskOverdue => "volunteer_task.overdue",
+        ContactRecord => "contact.record",
+        ContactRecordReplay => "contact.record.replay",
+        ContactList => "contact.list",
+        ProgressNoteList => "contact.progress_notes",
+        FollowUpSchedule => "follow_up.schedule",
+        FollowUpScheduleReplay => "follow_up.schedule.replay",
+        FollowUpGet => "follow_up.get",
+        FollowUpList => "follow_up.list",
+        FollowUpReschedule => "follow_up.reschedule",
+        FollowUpAttempt => "follow_up.attempt",
+        FollowUpComplete => "follow_up.complete",
+        FollowUpCancel => "follow_up.cancel",
+        FollowUpOverdue => "follow_up.overdue",
+        FollowUpEscalate => "follow_up.escalate",
         PatientExport => "patient.export",
         PatientCorrect => "patient.correct",
         PatientErase => "patient.erase",
@@ -85,9 +99,8 @@ impl AuditAction {
     pub fn resource_kind(self) -> &'static str {
         let area = self.as_str().split('.').next().unwrap_or_default();
         match area {
-            "referral" | "assessment" | "risk_flag" | "patient" | "plan" | "volunteer_task" => {
-                "referral"
-            }
+            "referral" | "assessment" | "risk_flag" | "patient" | "plan" | "volunteer_task"
+            | "contact" | "follow_up" => "referral",
             "audit" => "audit_log",
             "encryption" => "encryption_key",
             "retention" if self == AuditAction::RetentionPurge => "referral",

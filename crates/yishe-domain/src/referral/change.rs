@@ -54,6 +54,9 @@ pub enum Change {
     SlaBreached,
     /// The department updates what it knows (UpdateReferral).
     Update(ReferralUpdate),
+    /// The station met the patient or family for the first time, at `at` (a later
+    /// contact changes nothing).
+    FirstContact { at: DateTime<Utc> },
     /// The patient or guardian withdraws consent (`withdrawn_by` says who), recorded
     /// by `recorded_by`, with an optional note.
     WithdrawConsent {
@@ -140,6 +143,7 @@ impl Change {
             Change::SlaBreached => AuditAction::ReferralSlaBreach,
             Change::Update(_) => AuditAction::ReferralUpdate,
             Change::WithdrawConsent { .. } => AuditAction::ReferralConsentWithdraw,
+            Change::FirstContact { .. } => AuditAction::ContactRecord,
         }
     }
 
@@ -260,6 +264,10 @@ impl Referral {
             Change::SlaBreached => {
                 self.sla_breached = true;
                 EventType::SlaBreached
+            }
+            Change::FirstContact { at } => {
+                self.first_contact_at.get_or_insert(at);
+                EventType::FirstContact
             }
             Change::Update(update) => self.update(update, by)?,
             Change::WithdrawConsent {
@@ -392,6 +400,7 @@ mod tests {
             sla_breached: false,
             accepted_at: None,
             ended_at: None,
+            first_contact_at: None,
             created_at: at(0),
             updated_at: at(0),
             version: 1,

@@ -35,6 +35,10 @@ named_enum!(
         VolunteerTaskPosted => "VOLUNTEER_TASK_POSTED",
         VolunteerTaskClaimed => "VOLUNTEER_TASK_CLAIMED",
         VolunteerTaskOverdue => "VOLUNTEER_TASK_OVERDUE",
+        FirstContact => "FIRST_CONTACT",
+        ProgressNoteShared => "PROGRESS_NOTE_SHARED",
+        FollowUpOverdue => "FOLLOW_UP_OVERDUE",
+        FollowUpEscalated => "FOLLOW_UP_ESCALATED",
     }
 );
 
@@ -50,6 +54,8 @@ impl EventType {
                 | EventType::VolunteerTaskPosted
                 | EventType::VolunteerTaskClaimed
                 | EventType::VolunteerTaskOverdue
+                | EventType::FollowUpOverdue
+                | EventType::FollowUpEscalated
         )
     }
 }
@@ -91,6 +97,9 @@ pub struct ReferralEvent {
     /// For volunteer task events: the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volunteer_task: Option<crate::VolunteerTaskId>,
+    /// For follow-up events: the follow-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<crate::FollowUpId>,
 }
 
 impl ReferralEvent {
@@ -113,6 +122,7 @@ impl ReferralEvent {
             updated_at: Some(referral.updated_at),
             plan: None,
             volunteer_task: None,
+            follow_up: None,
         }
     }
 

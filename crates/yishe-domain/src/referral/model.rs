@@ -147,6 +147,8 @@ pub struct Referral {
     pub accepted_at: Option<DateTime<Utc>>,
     /// When it ended (rejected, cancelled, retracted, completed, failed).
     pub ended_at: Option<DateTime<Utc>>,
+    /// When the station first met the patient or family (its first contact).
+    pub first_contact_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Increases with every change; the etag is derived from it.

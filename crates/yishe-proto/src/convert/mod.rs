@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod audit;
 mod coded;
 pub mod directory;
+pub mod followup;
 mod parse;
 pub mod plan;
 pub mod privacy;

@@ -451,6 +451,7 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
         patient_history: Vec::new(),
         accept_time: r.accepted_at.map(to_timestamp),
         end_time: r.ended_at.map(to_timestamp),
+        first_contact_time: r.first_contact_at.map(to_timestamp),
         hospital_id: r.hospital.to_string(),
         department_id: r.department.to_string(),
         referring_clinician: Some(wire::Clinician {
@@ -534,6 +535,7 @@ pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
         plan_id: e.plan.map(|p| p.id.to_string()).unwrap_or_default(),
         plan_version: e.plan.map_or(0, |p| p.version),
         volunteer_task_id: e.volunteer_task.map(|t| t.to_string()).unwrap_or_default(),
+        follow_up_id: e.follow_up.map(|f| f.to_string()).unwrap_or_default(),
     }
 }
 

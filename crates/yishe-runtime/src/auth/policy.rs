@@ -25,6 +25,7 @@ const ENCRYPTION: &str = "/yishe.security.v1.EncryptionService/";
 const ASSESSMENT: &str = "/yishe.assessment.v1.AssessmentService/";
 const PRIVACY: &str = "/yishe.privacy.v1.PatientRightsService/";
 const PLAN: &str = "/yishe.plan.v1.PlanService/";
+const FOLLOWUP: &str = "/yishe.followup.v1.FollowUpService/";
 
 /// Every method of every service, once.
 pub static POLICY: &[(&str, &str, Access)] = &[
@@ -108,6 +109,20 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (PLAN, "ReportVolunteerTask", Access::Roles(&[VOL])),
     (PLAN, "ReviewVolunteerTask", Access::Roles(&[SW, SUP])),
     (PLAN, "CancelVolunteerTask", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "RecordContact", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "ListContacts", Access::Roles(&[SW, SUP])),
+    (
+        FOLLOWUP,
+        "ListProgressNotes",
+        Access::Roles(&[HIS, SW, SUP]),
+    ),
+    (FOLLOWUP, "ScheduleFollowUp", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "GetFollowUp", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "ListFollowUps", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "RescheduleFollowUp", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "RecordAttempt", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "CompleteFollowUp", Access::Roles(&[SW, SUP])),
+    (FOLLOWUP, "CancelFollowUp", Access::Roles(&[SW, SUP])),
     (PRIVACY, "ExportPatientData", Access::Roles(&[ADMIN])),
     (PRIVACY, "CorrectPatientData", Access::Roles(&[ADMIN])),
     (PRIVACY, "ErasePatientData", Access::Roles(&[ADMIN])),

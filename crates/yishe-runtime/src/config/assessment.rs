@@ -14,6 +14,9 @@ pub struct AssessmentConfig {
     /// The Distress Thermometer rating at or above which distress is high and a risk
     /// flag is raised (NCCN: 4).
     pub distress_threshold: i32,
+    /// How many hours after a risk flag its safety-check follow-up is due (it is
+    /// escalated to the supervisors as soon as it is overdue).
+    pub safety_check_hours: i64,
 }
 
 impl Default for AssessmentConfig {
@@ -21,6 +24,7 @@ impl Default for AssessmentConfig {
         Self {
             wording_dir: PathBuf::new(),
             distress_threshold: 4,
+            safety_check_hours: 24,
         }
     }
 }
@@ -29,6 +33,9 @@ impl AssessmentConfig {
     pub(super) fn validate(&self) -> Result<(), String> {
         if !(1..=10).contains(&self.distress_threshold) {
             return Err("assessment.distress_threshold must be 1 to 10".into());
+        }
+        if !(1..=168).contains(&self.safety_check_hours) {
+            return Err("assessment.safety_check_hours must be 1 to 168".into());
         }
         Ok(())
     }

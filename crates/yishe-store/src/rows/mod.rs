@@ -4,6 +4,7 @@
 mod assessment;
 mod audit;
 mod directory;
+mod followup;
 mod plan;
 mod referral;
 mod station;
@@ -14,6 +15,10 @@ pub(crate) use assessment::{
 };
 pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow, attach_resources};
 pub(crate) use directory::{ApiKeyRow, DepartmentRow, WorkerRow};
+pub(crate) use followup::{
+    ContactRow, FollowUpRow, SELECT_CONTACT, SELECT_FOLLOW_UP, instruments_json,
+    interventions_json, seal_contact, seal_follow_up,
+};
 pub(crate) use plan::{
     PlanRow, PlanVersionRow, PlanWithNewestRow, SELECT_PLAN, SELECT_PLAN_VERSION,
     SELECT_PLAN_WITH_NEWEST, seal_body, seal_work,

@@ -11,6 +11,7 @@ mod database;
 mod directory;
 mod events;
 mod feed;
+mod followups;
 mod gauges;
 mod keys;
 mod plans;
@@ -27,6 +28,7 @@ pub(crate) use database::impl_database;
 pub(crate) use directory::impl_directory_repo;
 pub(crate) use events::impl_event_log;
 pub(crate) use feed::impl_feed_relay;
+pub(crate) use followups::impl_followup_repo;
 pub(crate) use gauges::impl_gauges;
 pub(crate) use keys::impl_key_lookup;
 pub(crate) use plans::impl_query_plans;
@@ -74,7 +76,7 @@ pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_i
      r.hospital_id, r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, \
      r.priority, r.consent, r.status, r.rejection_reason, r.status_note, r.assigned_worker_id, \
      w.display_name AS assigned_worker_name, r.acceptance_deadline, r.sla_breached, \
-     r.accepted_at, r.ended_at, r.created_at, r.updated_at, r.version \
+     r.accepted_at, r.ended_at, r.first_contact_at, r.created_at, r.updated_at, r.version \
      FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id";
 
 /// A patient's other referrals at the station, for `ReferralReads::patient_history`:
@@ -235,6 +237,7 @@ macro_rules! impl_tx {
         crate::sql::impl_assessment_repo!($tx, $db);
         crate::sql::impl_plan_repo!($tx, $db);
         crate::sql::impl_task_repo!($tx, $db);
+        crate::sql::impl_followup_repo!($tx, $db);
         crate::sql::impl_volunteer_repo!($tx);
     };
 }

@@ -71,7 +71,7 @@ macro_rules! impl_referral_repo {
                      status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
                      updated_at = $8, version = $9, station_id = $10, patient = $13, consent = $14, \
                      note = $15, patient_lookup = $16, key_id = $17, acceptance_deadline = $18, \
-                     ended_at = $19 \
+                     ended_at = $19, first_contact_at = $20 \
                      WHERE id = $11 AND version = $12",
                 )
                 .bind(r.priority.as_str())
@@ -93,6 +93,7 @@ macro_rules! impl_referral_repo {
                 .bind(&sealed.key_id)
                 .bind(r.acceptance_deadline)
                 .bind(r.ended_at)
+                .bind(r.first_contact_at)
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }

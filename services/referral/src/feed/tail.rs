@@ -142,6 +142,7 @@ mod tests {
                 updated_at: None,
                 plan: None,
                 volunteer_task: None,
+                follow_up: None,
             })
             .collect()
     }
