@@ -97,6 +97,131 @@ pub(crate) enum Command {
     /// Volunteer tasks: posted by social workers, claimed and reported by volunteers.
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Contacts with the patient or family (服务记录).
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// Follow-ups (跟进/随访): your due list, the overdue list, and their steps.
+    #[command(subcommand)]
+    Followup(FollowupCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ContactCommand {
+    /// Record a contact; the first of a case tells the department, and so does
+    /// `--department-note`.
+    Record {
+        referral_id: String,
+        /// When, in local time (2026-12-08 14:00); now when left out.
+        #[arg(long)]
+        at: Option<String>,
+        /// ward_visit, phone, home_visit, outpatient or online.
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        minutes: i32,
+        /// Who took part; repeat.
+        #[arg(long = "participant")]
+        participants: Vec<String>,
+        /// An intervention of the plan it served; repeat.
+        #[arg(long = "intervention")]
+        interventions: Vec<String>,
+        #[arg(long)]
+        note: String,
+        /// A short note shared with the referring department (no psychosocial detail).
+        #[arg(long, default_value = "")]
+        department_note: String,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// A referral's contacts, newest first.
+    List { referral_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum FollowupCommand {
+    /// Your follow-ups still to do, soonest first (a supervisor: the station's).
+    Due {
+        /// Only those due within this many hours.
+        #[arg(long)]
+        within_hours: Option<i64>,
+    },
+    /// The overdue follow-ups; `--escalated` for those escalated to supervisors.
+    Overdue {
+        #[arg(long)]
+        escalated: bool,
+    },
+    /// Schedule a follow-up.
+    Schedule {
+        referral_id: String,
+        /// check_in, reassessment, post_discharge, safety_check or satisfaction.
+        #[arg(long)]
+        purpose: String,
+        /// ward_visit, phone, home_visit, outpatient or online.
+        #[arg(long)]
+        channel: String,
+        /// When, in local time: 2026-12-08 14:00.
+        #[arg(long)]
+        due: String,
+        /// Hours after the due time before it is overdue (default 24).
+        #[arg(long, default_value_t = 0)]
+        grace_hours: i32,
+        /// After closure (随访) rather than during the case.
+        #[arg(long)]
+        after_closure: bool,
+        /// The social worker who will do it; the referral's when left out.
+        #[arg(long, default_value = "")]
+        worker: String,
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// One follow-up.
+    Show { id: String },
+    /// Record an attempt to reach the patient or family.
+    Attempt {
+        id: String,
+        #[arg(long)]
+        channel: String,
+        /// Someone was reached.
+        #[arg(long)]
+        reached: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        etag: Option<String>,
+    },
+    /// Complete it with its outcome: stable, needs_support, escalate, not_reached,
+    /// declined or died (not_reached makes it MISSED).
+    Complete {
+        id: String,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// The assessment it produced.
+        #[arg(long, default_value = "")]
+        assessment: String,
+        #[arg(long)]
+        etag: Option<String>,
+    },
+    /// Move it to another time, with the reason.
+    Reschedule {
+        id: String,
+        /// The new due time, local: 2026-12-09 10:00.
+        #[arg(long)]
+        due: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        etag: Option<String>,
+    },
+    /// Cancel it, with the reason.
+    Cancel {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        etag: Option<String>,
+    },
 }
 
 /// A plan and the etag of a change; without `--etag` the plan is read first and its

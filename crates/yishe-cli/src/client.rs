@@ -8,6 +8,7 @@ use yishe_proto::assessment::assessment_service_client::AssessmentServiceClient;
 use yishe_proto::audit::audit_service_client::AuditServiceClient;
 use yishe_proto::client::Bearer;
 use yishe_proto::directory::directory_service_client::DirectoryServiceClient;
+use yishe_proto::followup::follow_up_service_client::FollowUpServiceClient;
 use yishe_proto::plan::plan_service_client::PlanServiceClient;
 use yishe_proto::privacy::patient_rights_service_client::PatientRightsServiceClient;
 use yishe_proto::referral::referral_service_client::ReferralServiceClient;
@@ -83,6 +84,10 @@ impl Connection {
 
     pub(crate) fn plans(&self) -> PlanServiceClient<InterceptedService<Channel, Bearer>> {
         PlanServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
+    }
+
+    pub(crate) fn followups(&self) -> FollowUpServiceClient<InterceptedService<Channel, Bearer>> {
+        FollowUpServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 
     pub(crate) fn directory(&self) -> DirectoryClient {

@@ -11,6 +11,7 @@ mod directory;
 mod encryption;
 mod enums;
 mod failure;
+mod followup;
 mod output;
 mod patient;
 mod plan;
@@ -55,6 +56,8 @@ async fn main() -> ExitCode {
             args::Command::Intervention(command) => plan::intervention(command, &connection).await,
             args::Command::Volunteer(command) => volunteer::run(command, &connection).await,
             args::Command::Task(command) => task::run(command, &connection).await,
+            args::Command::Contact(command) => followup::contact(command, &connection).await,
+            args::Command::Followup(command) => followup::run(command, &connection).await,
             args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }

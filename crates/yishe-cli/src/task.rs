@@ -50,7 +50,7 @@ fn task_json(t: &VolunteerTask) -> Value {
 }
 
 /// `2026-12-08 14:00` in the station's local time (UTC+8) as a timestamp.
-fn at(flag: &str, text: &str) -> Result<prost_types::Timestamp, Failure> {
+pub(crate) fn at(flag: &str, text: &str) -> Result<prost_types::Timestamp, Failure> {
     let china = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
     let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M").map_err(|_| {
         Failure::local(format!(

@@ -1,8 +1,9 @@
 //! The real `yishe` binary against a real server: the README's walk-through, the
-//! assessment commands and the plan commands. One test binary for all.
+//! assessment, plan and follow-up commands. One test binary for all.
 
 mod support;
 
 mod assessment;
+mod followup;
 mod plan;
 mod walkthrough;
