@@ -19,6 +19,7 @@ e2e!(
     contacts_tell_the_department_what_it_should_hear,
     a_risk_flag_schedules_a_safety_check_escalated_when_overdue,
     a_follow_up_is_attempted_missed_and_then_closed,
+    a_case_that_ends_takes_its_follow_ups_with_it,
 );
 
 type Feed = tonic::Streaming<WatchReferralEventsResponse>;
@@ -295,6 +296,20 @@ async fn a_risk_flag_schedules_a_safety_check_escalated_when_overdue(
         "{metrics}"
     );
 
+    // The worker cannot quietly drop what was escalated; a supervisor can.
+    let dropped = app
+        .followups(Some(&station.worker_key))
+        .cancel_follow_up(CancelFollowUpRequest {
+            follow_up_id: check.follow_up_id.clone(),
+            etag: escalated[0].etag.clone(),
+            reason: "已电话确认安全".into(),
+        })
+        .await;
+    assert_eq!(
+        refusal(&dropped),
+        (tonic::Code::PermissionDenied, "SUPERVISORS_ONLY".into())
+    );
+
     // The department heard of the risk, not of the station's overdue list.
     mark_the_feed(&app, &station, &referral).await;
     let his = until(&mut his_feed, ReferralEventType::Updated).await;
@@ -415,5 +430,71 @@ async fn a_follow_up_is_attempted_missed_and_then_closed(app: TestApp, station: 
             tonic::Code::FailedPrecondition,
             "WRONG_FOLLOW_UP_STATE".into()
         )
+    );
+}
+
+async fn a_case_that_ends_takes_its_follow_ups_with_it(app: TestApp, station: Station) {
+    use yishe_proto::referral::{CancelKind, CancelReferralRequest};
+    let referral = station
+        .assigned_referral(&app, "follow-ended", Priority::Routine)
+        .await;
+    let mut worker = app.followups(Some(&station.worker_key));
+    let scheduled = worker
+        .schedule_follow_up(ScheduleFollowUpRequest {
+            follow_up: Some(FollowUp {
+                referral_id: referral.id.clone(),
+                purpose: Purpose::CheckIn as i32,
+                channel: Channel::Phone as i32,
+                due_time: at(&app, chrono::Duration::hours(2)),
+                ..Default::default()
+            }),
+            request_id: "f-ended".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .follow_up
+        .unwrap();
+    let mut his = app.referrals(Some(&station.his_key));
+    let current = his
+        .get_referral(GetReferralRequest {
+            referral_id: referral.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    his.cancel_referral(CancelReferralRequest {
+        referral_id: referral.id.clone(),
+        etag: current.etag,
+        note: "患者已转院".into(),
+        kind: CancelKind::Withdraw as i32,
+        ..Default::default()
+    })
+    .await
+    .expect("the department cancels");
+    app.clock.advance(Duration::from_secs(30 * 3600));
+    let ended = loop {
+        let read = app
+            .followups(Some(&station.supervisor_key))
+            .get_follow_up(GetFollowUpRequest {
+                follow_up_id: scheduled.follow_up_id.clone(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .follow_up
+            .unwrap();
+        if read.state() != FollowUpState::Scheduled {
+            break read;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(ended.state(), FollowUpState::Cancelled);
+    assert!(
+        !ended.overdue,
+        "an ended case's follow-up is not overdue, it is dropped"
     );
 }

@@ -141,6 +141,10 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     // Follow-ups.
     ("FOLLOW_UP_NOT_FOUND", "未找到该跟进计划，或您无权查看。"),
     (
+        "SUPERVISORS_ONLY",
+        "已上报督导的跟进和风险安全回访只能由督导改期或取消。",
+    ),
+    (
         "WRONG_FOLLOW_UP_STATE",
         "该跟进当前为“{state}”，不能执行此操作。",
     ),

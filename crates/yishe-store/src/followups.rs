@@ -22,8 +22,8 @@ pub enum Recorded<T> {
 pub enum FollowUpScope {
     /// Every follow-up of the station (supervisors).
     Station(StationId),
-    /// A worker's own: assigned to them.
-    Assignee {
+    /// Those of the station's referrals assigned to this worker.
+    Caseload {
         station: StationId,
         worker: SocialWorkerId,
     },

@@ -52,6 +52,12 @@ async fn schedule_safety_check(
         .map_err(yishe_runtime::Failure::Invalid)?;
     check.grace_hours = 0;
     tx.insert_follow_up(&check, "safety-check").await?;
+    tx.append_audit(&yishe_store::AuditEntry::system(
+        AuditAction::FollowUpSchedule,
+        referral.id,
+        now,
+    ))
+    .await?;
     Ok(())
 }
 

@@ -21,6 +21,9 @@ pub enum Refusal {
     WrongStatus(yishe_domain::referral::Status),
     #[error("this request_id was already used for a different request")]
     RequestIdReused,
+    /// An escalated follow-up or a safety check is moved or cancelled by a supervisor.
+    #[error("only a supervisor moves or cancels an escalated follow-up or a safety check")]
+    SupervisorsOnly,
     #[error(transparent)]
     Rule(#[from] FollowUpRefusal),
 }
@@ -47,7 +50,7 @@ impl ServiceError for Refusal {
     fn code(&self) -> Code {
         match self {
             Refusal::NotFound(_) => Code::NotFound,
-            Refusal::NotAssigned => Code::PermissionDenied,
+            Refusal::NotAssigned | Refusal::SupervisorsOnly => Code::PermissionDenied,
             Refusal::WrongStatus(_) => Code::FailedPrecondition,
             Refusal::RequestIdReused => Code::AlreadyExists,
             Refusal::Rule(rule) => rule.code(),
@@ -60,6 +63,7 @@ impl ServiceError for Refusal {
             Refusal::NotFound(Record::FollowUp) => "FOLLOW_UP_NOT_FOUND",
             Refusal::NotFound(Record::Worker) => "SOCIAL_WORKER_NOT_FOUND",
             Refusal::NotAssigned => "NOT_ASSIGNED",
+            Refusal::SupervisorsOnly => "SUPERVISORS_ONLY",
             Refusal::WrongStatus(_) => "WRONG_STATUS",
             Refusal::RequestIdReused => "REQUEST_ID_REUSED",
             Refusal::Rule(rule) => rule.reason(),

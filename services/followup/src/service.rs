@@ -5,10 +5,10 @@
 
 use yishe_domain::assessment::{Access, assessment_access};
 use yishe_domain::followup::{
-    Contact, DuePosition, FollowUp, FollowUpStep, ListContacts, ListFollowUps, RecordContact,
-    ScheduleFollowUp, StepFollowUp,
+    Contact, DuePosition, FollowUp, FollowUpStep, ListContacts, ListFollowUps, Phase, Purpose,
+    RecordContact, ScheduleFollowUp, StepFollowUp,
 };
-use yishe_domain::referral::{Actor, Change, EventType, Referral, ReferralEvent, can_see};
+use yishe_domain::referral::{Actor, Change, EventType, Referral, ReferralEvent, Status, can_see};
 use yishe_domain::{AuditAction, ContactId, FollowUpId, Outcome, Page, ReferralId, Role};
 use yishe_runtime::auth::RequestContext;
 use yishe_store::{FollowUpScope, Recorded, Store, Tx};
@@ -57,9 +57,24 @@ impl FollowUpService {
         Self { store, metrics }
     }
 
-    /// Records a contact, or returns the one a replay of the same request recorded.
+    /// Records a contact, or returns the one a replay of the same request recorded. The
+    /// call carries no etag, so a referral changed meanwhile (two first contacts at
+    /// once) is read again and tried once more rather than answered ABORTED.
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
     pub(crate) async fn record_contact(
+        &self,
+        ctx: &RequestContext,
+        request: RecordContact,
+    ) -> Result<(Contact, String)> {
+        match self.try_record_contact(ctx, request.clone()).await {
+            Err(Error::Store(yishe_store::Error::Stale)) => {
+                self.try_record_contact(ctx, request).await
+            }
+            done => done,
+        }
+    }
+
+    async fn try_record_contact(
         &self,
         ctx: &RequestContext,
         request: RecordContact,
@@ -95,10 +110,18 @@ impl FollowUpService {
                 if !referral.status.is_open_case() {
                     return Err(Refusal::WrongStatus(referral.status).into());
                 }
-                if contact.first {
+                // The department hears of the first contact once; a contact recorded
+                // late that came earlier moves the time back, quietly.
+                let earlier = referral.first_contact_at.is_some_and(|t| contact.at < t);
+                if contact.first || earlier {
                     let by = Actor::Caller(ctx.caller.role);
                     let event = referral.apply(Change::FirstContact { at: contact.at }, by, now)?;
-                    tx.save_referral(&mut referral, &[event]).await?;
+                    let events = if contact.first {
+                        vec![event]
+                    } else {
+                        Vec::new()
+                    };
+                    tx.save_referral(&mut referral, &events).await?;
                 }
                 if contact.shared() {
                     let shared = ReferralEvent::of(EventType::ProgressNoteShared, &referral, now);
@@ -212,12 +235,6 @@ impl FollowUpService {
             let mut tx = self.store.begin().await?;
             let referral = referral_for(&mut *tx, ctx, referral_id).await?;
             let assignee = draft.assignee.or(referral.assigned_worker);
-            if let Some(worker) = assignee {
-                tx.get_worker(worker)
-                    .await?
-                    .filter(|w| w.station == referral.station && w.active)
-                    .ok_or(Refusal::NotFound(Record::Worker))?;
-            }
             let follow_up = draft
                 .validate(
                     referral.id,
@@ -235,8 +252,23 @@ impl FollowUpService {
                 Recorded::Existing(..) => return Err(Refusal::RequestIdReused.into()),
                 Recorded::Inserted => (follow_up, true),
             };
-            if scheduled && !after_closure && !referral.status.is_open_case() {
-                return Err(Refusal::WrongStatus(referral.status).into());
+            // Checked after the insert so that a replay returns the first result even
+            // if the case or the worker has moved on; dropping `tx` undoes the insert.
+            if scheduled {
+                let fits = if after_closure {
+                    referral.accepted_at.is_some() && referral.status != Status::EnteredInError
+                } else {
+                    referral.status.is_open_case()
+                };
+                if !fits {
+                    return Err(Refusal::WrongStatus(referral.status).into());
+                }
+                if let Some(worker) = follow_up.assignee {
+                    tx.get_worker(worker)
+                        .await?
+                        .filter(|w| w.station == referral.station && w.active)
+                        .ok_or(Refusal::NotFound(Record::Worker))?;
+                }
             }
             let action = if scheduled {
                 AuditAction::FollowUpSchedule
@@ -263,21 +295,23 @@ impl FollowUpService {
     }
 
     /// The follow-up, if the caller may work on its referral.
+    /// The follow-up, if the caller may work on its referral now (its assigned worker,
+    /// a supervisor): access follows the case, so a reassigned case's follow-ups go
+    /// with it. `referral` learns the referral, for the audit of a refusal.
     async fn follow_up_for(
         &self,
         tx: &mut dyn Tx,
         ctx: &RequestContext,
         id: FollowUpId,
+        referral: &mut Option<ReferralId>,
     ) -> Result<FollowUp> {
         let follow_up = tx
             .get_follow_up(id)
             .await?
             .ok_or(Refusal::NotFound(Record::FollowUp))?;
-        let assignee = follow_up.assignee.is_some() && follow_up.assignee == ctx.caller.worker;
+        *referral = Some(follow_up.referral);
         match referral_for(tx, ctx, follow_up.referral).await {
             Ok(_) => Ok(follow_up),
-            // A worker given a follow-up of a case they do not carry does it.
-            Err(Error::Refused(Refusal::NotAssigned)) if assignee => Ok(follow_up),
             Err(Error::Refused(Refusal::NotFound(_))) => {
                 Err(Refusal::NotFound(Record::FollowUp).into())
             }
@@ -294,8 +328,9 @@ impl FollowUpService {
         let mut referral_id = None;
         let result = async {
             let mut tx = self.store.begin().await?;
-            let follow_up = self.follow_up_for(&mut *tx, ctx, id).await?;
-            referral_id = Some(follow_up.referral);
+            let follow_up = self
+                .follow_up_for(&mut *tx, ctx, id, &mut referral_id)
+                .await?;
             tx.append_audit(&ctx.audit(AuditAction::FollowUpGet, follow_up.referral, Outcome::Ok))
                 .await?;
             let name = name_of(&mut *tx, follow_up.assignee).await?;
@@ -319,7 +354,7 @@ impl FollowUpService {
             let station = ctx.caller.own_station().map_err(Error::Invalid)?;
             let scope = match (ctx.caller.role, ctx.caller.worker) {
                 (Role::Supervisor, _) => FollowUpScope::Station(station),
-                (_, Some(worker)) => FollowUpScope::Assignee { station, worker },
+                (_, Some(worker)) => FollowUpScope::Caseload { station, worker },
                 (_, None) => {
                     return Ok(Page {
                         items: Vec::new(),
@@ -376,9 +411,20 @@ impl FollowUpService {
         let mut referral_id = None;
         let result = async {
             let mut tx = self.store.begin().await?;
-            let mut follow_up = self.follow_up_for(&mut *tx, ctx, id).await?;
-            referral_id = Some(follow_up.referral);
+            let mut follow_up = self
+                .follow_up_for(&mut *tx, ctx, id, &mut referral_id)
+                .await?;
             etag.check(follow_up.version, "follow-up")?;
+            // What the server escalated, and the safety check a risk called for, are
+            // moved or dropped by a supervisor, never quietly by the worker.
+            let guarded = follow_up.escalated || follow_up.purpose == Purpose::SafetyCheck;
+            let moves_away = matches!(
+                step,
+                FollowUpStep::Reschedule { .. } | FollowUpStep::Cancel { .. }
+            );
+            if guarded && moves_away && ctx.caller.role != Role::Supervisor {
+                return Err(Refusal::SupervisorsOnly.into());
+            }
             match step {
                 FollowUpStep::Reschedule { due_at, reason } => {
                     follow_up.reschedule(due_at, &reason, now)
@@ -438,6 +484,22 @@ impl FollowUpService {
                 continue;
             };
             let mut events = Vec::new();
+            if referral.status.is_terminal() && follow_up.phase == Phase::DuringCase {
+                // The case ended: nothing is due any more (and the row leaves the
+                // watch's query, so it does not hold back the rows behind it).
+                if follow_up.cancel("个案已结束 (the case ended)", now).is_ok() {
+                    follow_up.version += 1;
+                    tx.save_follow_up(&follow_up).await?;
+                    tx.append_audit(&yishe_store::AuditEntry::system(
+                        AuditAction::FollowUpCancel,
+                        referral.id,
+                        now,
+                    ))
+                    .await?;
+                    changed.push(("cancelled", follow_up.purpose));
+                }
+                continue;
+            }
             if follow_up.mark_overdue(referral.priority, now) {
                 events.push((
                     EventType::FollowUpOverdue,

@@ -184,8 +184,10 @@ impl FollowUpDraft {
                 "is required: how the contact is meant to happen",
             );
         }
-        if self.due_at.is_none() {
-            v.add("follow_up.due_time", "is required: when it is due");
+        match self.due_at {
+            None => v.add("follow_up.due_time", "is required: when it is due"),
+            Some(due) if due <= now => v.add("follow_up.due_time", "must be in the future"),
+            Some(_) => {}
         }
         let grace_hours = if self.grace_hours == 0 {
             DEFAULT_GRACE_HOURS
@@ -301,10 +303,12 @@ impl FollowUp {
             return Err(FollowUpStepError::Invalid(v));
         }
         self.scheduled("rescheduled")?;
+        // An escalated follow-up stays on the supervisors' list until it is done.
         self.due_at = due_at;
-        self.overdue = false;
-        self.escalate_at = None;
-        self.escalated = false;
+        if !self.escalated {
+            self.overdue = false;
+            self.escalate_at = None;
+        }
         self.texts.note = reason;
         self.updated_at = now;
         Ok(())
@@ -390,7 +394,10 @@ impl FollowUp {
             return false;
         }
         self.overdue = true;
-        self.escalate_at = Some(self.overdue_at() + escalation_delay(self.purpose, priority));
+        // From when the server noticed, so a watch that was down does not escalate in
+        // the same pass what should have waited.
+        let from = self.overdue_at().max(now);
+        self.escalate_at = Some(from + escalation_delay(self.purpose, priority));
         self.updated_at = now;
         true
     }
@@ -451,6 +458,14 @@ mod tests {
             "a day for a routine case"
         );
         assert!(check_in.mark_escalated(now() + Duration::hours(51)));
+
+        // Noticed late (the watch was down): the delay runs from then.
+        let mut late = scheduled("CHECK_IN");
+        assert!(late.mark_overdue(Priority::Routine, now() + Duration::hours(100)));
+        assert!(
+            !late.mark_escalated(now() + Duration::hours(100)),
+            "not in the same pass"
+        );
 
         let mut safety = scheduled("SAFETY_CHECK");
         assert!(safety.mark_overdue(Priority::Routine, now() + Duration::hours(27)));

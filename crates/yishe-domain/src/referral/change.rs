@@ -54,8 +54,8 @@ pub enum Change {
     SlaBreached,
     /// The department updates what it knows (UpdateReferral).
     Update(ReferralUpdate),
-    /// The station met the patient or family for the first time, at `at` (a later
-    /// contact changes nothing).
+    /// The station met the patient or family at `at`: the referral keeps the
+    /// earliest such time (a contact recorded late may have come first).
     FirstContact { at: DateTime<Utc> },
     /// The patient or guardian withdraws consent (`withdrawn_by` says who), recorded
     /// by `recorded_by`, with an optional note.
@@ -266,7 +266,8 @@ impl Referral {
                 EventType::SlaBreached
             }
             Change::FirstContact { at } => {
-                self.first_contact_at.get_or_insert(at);
+                let earliest = self.first_contact_at.map_or(at, |known| known.min(at));
+                self.first_contact_at = Some(earliest);
                 EventType::FirstContact
             }
             Change::Update(update) => self.update(update, by)?,

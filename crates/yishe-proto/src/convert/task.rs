@@ -18,7 +18,7 @@ fn time(
     v: &mut Violations,
 ) -> Option<chrono::DateTime<chrono::Utc>> {
     let ts = ts?;
-    let at = from_timestamp(&ts);
+    let at = from_timestamp(&ts).map(yishe_domain::clock::to_micros);
     if at.is_none() {
         v.add(field, "is not a valid time");
     }

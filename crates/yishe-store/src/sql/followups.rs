@@ -208,9 +208,10 @@ macro_rules! impl_followup_repo {
                     crate::FollowUpScope::Station(station) => {
                         q.push(" WHERE f.station_id = ").push_bind(station.as_str().to_owned());
                     }
-                    crate::FollowUpScope::Assignee { station, worker } => {
-                        q.push(" WHERE f.station_id = ").push_bind(station.as_str().to_owned());
-                        q.push(" AND f.assignee_id = ").push_bind(worker.as_uuid());
+                    crate::FollowUpScope::Caseload { station, worker } => {
+                        q.push(" JOIN referrals r ON r.id = f.referral_id WHERE f.station_id = ")
+                            .push_bind(station.as_str().to_owned());
+                        q.push(" AND r.assigned_worker_id = ").push_bind(worker.as_uuid());
                     }
                 }
                 if let Some(state) = filter.state {
