@@ -59,5 +59,5 @@ pub use referrals::{CreateOutcome, Created, HISTORY_LIMIT, ReferralReads, Referr
 pub use service_plans::{PlanInserted, PlanRepo, PlanScope};
 pub use sqlite::SqliteDatabase;
 pub use stations::{DirectoryRequest, StationRepo};
-pub use volunteer_tasks::{TaskPosted, TaskRepo, TaskScope};
+pub use volunteer_tasks::{TaskPosted, TaskRepo, TaskScope, withdraw_tasks};
 pub use volunteers::VolunteerRepo;

@@ -20,6 +20,26 @@ pub enum TaskPosted {
     Existing(Box<VolunteerTask>, String),
 }
 
+/// Cancels `open` tasks in `tx` with `reason`, so no volunteer goes on seeing or
+/// claiming them (their intervention ended, or their case). Returns how many.
+pub async fn withdraw_tasks(
+    tx: &mut dyn crate::Tx,
+    open: Vec<VolunteerTask>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut withdrawn = 0;
+    for mut task in open {
+        // Only tasks still to be done reach here; one that moved on is left alone.
+        if task.cancel(reason, now).is_ok() {
+            task.version += 1;
+            tx.save_task(&task).await?;
+            withdrawn += 1;
+        }
+    }
+    Ok(withdrawn)
+}
+
 /// Which tasks a list may return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskScope {
@@ -56,6 +76,9 @@ pub trait TaskRepo {
 
     /// A plan's tasks still to be done (posted or claimed).
     async fn open_tasks_of_plan(&mut self, plan: PlanId) -> Result<Vec<VolunteerTask>>;
+
+    /// A referral's tasks still to be done (posted or claimed).
+    async fn open_tasks_of_referral(&mut self, referral: ReferralId) -> Result<Vec<VolunteerTask>>;
 
     /// Up to `limit` tasks still on the board past their claim deadline and not yet
     /// marked overdue.

@@ -488,8 +488,7 @@ async fn still_for_volunteers(tx: &mut dyn Tx, task: &VolunteerTask) -> Result<(
 }
 
 /// Cancels, in `tx`, a plan's tasks still to be done whose intervention `ends` says
-/// is over (done, cancelled, or gone from the version now in force), so no volunteer
-/// goes on seeing or claiming them. Returns how many.
+/// is over (done, cancelled, or gone from the version now in force). Returns how many.
 pub(crate) async fn withdraw_tasks(
     tx: &mut dyn Tx,
     plan: yishe_domain::PlanId,
@@ -497,17 +496,13 @@ pub(crate) async fn withdraw_tasks(
     reason: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize> {
-    let mut withdrawn = 0;
-    for mut task in tx.open_tasks_of_plan(plan).await? {
-        if !ends(task.intervention) {
-            continue;
-        }
-        task.cancel(reason, now).map_err(step_error)?;
-        task.version += 1;
-        tx.save_task(&task).await?;
-        withdrawn += 1;
-    }
-    Ok(withdrawn)
+    let open: Vec<VolunteerTask> = tx
+        .open_tasks_of_plan(plan)
+        .await?
+        .into_iter()
+        .filter(|t| ends(t.intervention))
+        .collect();
+    Ok(yishe_store::withdraw_tasks(tx, open, reason, now).await?)
 }
 
 /// The most tasks one pass of the overdue watch marks.

@@ -452,6 +452,13 @@ impl ReferralService {
         event: EventType,
         action: AuditAction,
     ) -> Result<Referral> {
+        // A case that ends takes its volunteer tasks still to be done with it, in the
+        // same transaction: no volunteer goes on seeing where the patient lies.
+        if referral.status.is_terminal() {
+            let open = tx.open_tasks_of_referral(referral.id).await?;
+            yishe_store::withdraw_tasks(&mut *tx, open, "个案已结束 (the case ended)", ctx.now())
+                .await?;
+        }
         tx.save_referral(&mut referral, &[event]).await?;
         tx.append_audit(&ctx.audit(action, referral.id, Outcome::Ok))
             .await?;

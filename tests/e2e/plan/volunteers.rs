@@ -21,6 +21,7 @@ e2e!(
     teams_race_for_a_posted_task_and_the_winner_carries_it_out,
     an_unclaimed_task_past_its_deadline_is_overdue,
     a_task_ends_with_its_intervention_and_a_volunteer_with_their_record,
+    a_task_ends_with_its_case,
 );
 
 /// A referral with an approved plan (two goals, three interventions).
@@ -435,4 +436,62 @@ async fn a_task_ends_with_its_intervention_and_a_volunteer_with_their_record(
         refusal(&listed),
         (tonic::Code::PermissionDenied, "VOLUNTEER_INACTIVE".into())
     );
+}
+
+async fn a_task_ends_with_its_case(app: TestApp, station: Station) {
+    use yishe_proto::referral::{CancelKind, CancelReferralRequest};
+    let plan = approved_plan(&app, &station, "task-case-end").await;
+    let task = post(
+        &app,
+        &station,
+        &plan,
+        "task-case-end-t1",
+        chrono::Duration::hours(2),
+    )
+    .await;
+    let mut his = app.referrals(Some(&station.his_key));
+    let current = his
+        .get_referral(GetReferralRequest {
+            referral_id: plan.referral_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .referral
+        .unwrap();
+    his.cancel_referral(CancelReferralRequest {
+        referral_id: plan.referral_id.clone(),
+        etag: current.etag,
+        note: "患者已转院".into(),
+        kind: CancelKind::Withdraw as i32,
+        ..Default::default()
+    })
+    .await
+    .expect("the department cancels");
+    let board = app
+        .plans(Some(&station.volunteer_key))
+        .list_volunteer_tasks(ListVolunteerTasksRequest {
+            board: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tasks;
+    assert!(
+        board.is_empty(),
+        "the board no longer shows where the patient lies"
+    );
+    let read = app
+        .plans(Some(&station.supervisor_key))
+        .get_volunteer_task(GetVolunteerTaskRequest {
+            task_id: task.task_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .task
+        .unwrap();
+    assert_eq!(read.state(), VolunteerTaskState::Cancelled);
 }

@@ -163,6 +163,23 @@ macro_rules! impl_task_repo {
                 rows.into_iter().map(|row| row.into_task(&self.crypto)).collect()
             }
 
+            async fn open_tasks_of_referral(
+                &mut self,
+                referral: ::yishe_domain::ReferralId,
+            ) -> crate::Result<Vec<::yishe_domain::plan::VolunteerTask>> {
+                let sql = format!(
+                    "{} WHERE t.referral_id = $1 AND t.state IN ($2, $3) ORDER BY t.id",
+                    crate::rows::SELECT_TASK
+                );
+                let rows: Vec<crate::rows::TaskRow> = ::sqlx::query_as(&sql)
+                    .bind(referral.as_uuid())
+                    .bind(::yishe_domain::plan::TaskState::Posted.as_str())
+                    .bind(::yishe_domain::plan::TaskState::Claimed.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(|row| row.into_task(&self.crypto)).collect()
+            }
+
             async fn overdue_tasks(
                 &mut self,
                 now: ::chrono::DateTime<::chrono::Utc>,
