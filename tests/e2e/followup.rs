@@ -5,13 +5,10 @@
 
 use std::time::Duration;
 
-use tokio_stream::StreamExt;
 use yishe_proto::common::Priority;
 use yishe_proto::followup::*;
-use yishe_proto::referral::{
-    GetReferralRequest, Referral, ReferralEvent, ReferralEventType, UpdateReferralRequest,
-    WatchReferralEventsRequest, WatchReferralEventsResponse,
-};
+use yishe_proto::referral::{GetReferralRequest, Referral, ReferralEventType};
+use yishe_testserver::feed::{events_until as until, update_note, watch, withdraw};
 
 use crate::support::{Station, TestApp, e2e, refusal};
 
@@ -22,61 +19,9 @@ e2e!(
     a_case_that_ends_takes_its_follow_ups_with_it,
 );
 
-type Feed = tonic::Streaming<WatchReferralEventsResponse>;
-
-async fn watch(app: &TestApp, key: &str) -> Feed {
-    app.referrals(Some(key))
-        .watch_referral_events(WatchReferralEventsRequest::after(0))
-        .await
-        .unwrap()
-        .into_inner()
-}
-
-/// The events of `feed` up to and including the first of `until`.
-async fn until(feed: &mut Feed, until: ReferralEventType) -> Vec<ReferralEvent> {
-    let mut seen = Vec::new();
-    loop {
-        let next = tokio::time::timeout(Duration::from_secs(15), feed.next())
-            .await
-            .unwrap_or_else(|_| panic!("no {until:?} within 15 s after {seen:?}"))
-            .unwrap()
-            .unwrap();
-        if let Some(event) = next.into_event() {
-            let done = event.r#type == until as i32;
-            seen.push(event);
-            if done {
-                return seen;
-            }
-        }
-    }
-}
-
 /// The department changes its note: an event it sees, after everything before it.
 async fn mark_the_feed(app: &TestApp, station: &Station, referral: &Referral) {
-    let mut his = app.referrals(Some(&station.his_key));
-    let current = his
-        .get_referral(GetReferralRequest {
-            referral_id: referral.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    his.update_referral(UpdateReferralRequest {
-        referral_id: referral.id.clone(),
-        etag: current.etag,
-        referral: Some(Referral {
-            note: "marker".into(),
-            ..Default::default()
-        }),
-        update_mask: Some(prost_types::FieldMask {
-            paths: vec!["note".into()],
-        }),
-    })
-    .await
-    .expect("the department updates its note");
+    update_note(app, station, &referral.id, "marker").await;
 }
 
 fn ago(app: &TestApp, minutes: i64) -> Option<prost_types::Timestamp> {
@@ -434,7 +379,6 @@ async fn a_follow_up_is_attempted_missed_and_then_closed(app: TestApp, station: 
 }
 
 async fn a_case_that_ends_takes_its_follow_ups_with_it(app: TestApp, station: Station) {
-    use yishe_proto::referral::{CancelKind, CancelReferralRequest};
     let referral = station
         .assigned_referral(&app, "follow-ended", Priority::Routine)
         .await;
@@ -455,26 +399,7 @@ async fn a_case_that_ends_takes_its_follow_ups_with_it(app: TestApp, station: St
         .into_inner()
         .follow_up
         .unwrap();
-    let mut his = app.referrals(Some(&station.his_key));
-    let current = his
-        .get_referral(GetReferralRequest {
-            referral_id: referral.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    his.cancel_referral(CancelReferralRequest {
-        referral_id: referral.id.clone(),
-        etag: current.etag,
-        note: "患者已转院".into(),
-        kind: CancelKind::Withdraw as i32,
-        ..Default::default()
-    })
-    .await
-    .expect("the department cancels");
+    withdraw(&app, &station, &referral.id, "患者已转院").await;
     app.clock.advance(Duration::from_secs(30 * 3600));
     let ended = loop {
         let read = app

@@ -5,6 +5,7 @@
 
 mod app;
 mod beside;
+pub mod feed;
 pub mod plans;
 mod seed;
 pub mod tokens;

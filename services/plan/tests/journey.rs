@@ -9,16 +9,11 @@
 //! assessment. The department's feed hears PLAN_APPROVED with ids only and nothing of
 //! the station's own steps; no volunteer ever sees the case's content.
 
-use std::time::Duration;
-
-use tokio_stream::StreamExt;
 use yishe_proto::directory::CertificationLevel;
 use yishe_proto::plan::*;
-use yishe_proto::referral::{
-    GetReferralRequest, ReferralEvent, ReferralEventType, UpdateReferralRequest,
-    WatchReferralEventsRequest, WatchReferralEventsResponse,
-};
+use yishe_proto::referral::ReferralEventType;
 
+use yishe_testserver::feed::{events_until, watch};
 use yishe_testserver::plans::*;
 use yishe_testserver::{Beside, Engine, Station, TestApp};
 
@@ -83,35 +78,6 @@ async fn sqlite_with_yishe_plan_as_its_own_process() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_with_yishe_plan_as_its_own_process() {
     journey(Engine::Postgres, Place::OwnProcess).await;
-}
-
-type Feed = tonic::Streaming<WatchReferralEventsResponse>;
-
-async fn watch(app: &TestApp, key: &str) -> Feed {
-    app.referrals(Some(key))
-        .watch_referral_events(WatchReferralEventsRequest::after(0))
-        .await
-        .unwrap()
-        .into_inner()
-}
-
-/// The events of `feed` up to and including the first of `until`.
-async fn events_until(feed: &mut Feed, until: ReferralEventType) -> Vec<ReferralEvent> {
-    let mut seen = Vec::new();
-    loop {
-        let next = tokio::time::timeout(Duration::from_secs(15), feed.next())
-            .await
-            .unwrap_or_else(|_| panic!("no {until:?} within 15 s after {seen:?}"))
-            .expect("the stream stays open")
-            .expect("an event");
-        if let Some(event) = next.into_event() {
-            let done = event.r#type == until as i32;
-            seen.push(event);
-            if done {
-                return seen;
-            }
-        }
-    }
 }
 
 async fn a_plan_is_drafted_reviewed_approved_and_worked(
@@ -436,30 +402,7 @@ async fn a_plan_is_drafted_reviewed_approved_and_worked(
 
     // The department heard that the plan was approved, with ids only, and nothing of
     // the station's own steps: a change it makes itself arrives after all of them.
-    let mut his = app.referrals(Some(&station.his_key));
-    let current = his
-        .get_referral(GetReferralRequest {
-            referral_id: referral.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    his.update_referral(UpdateReferralRequest {
-        referral_id: referral.id.clone(),
-        etag: current.etag,
-        referral: Some(yishe_proto::referral::Referral {
-            note: "家属已到".into(),
-            ..Default::default()
-        }),
-        update_mask: Some(prost_types::FieldMask {
-            paths: vec!["note".into()],
-        }),
-    })
-    .await
-    .expect("the department updates its note");
+    yishe_testserver::feed::update_note(app, station, &referral.id, "家属已到").await;
     let seen = events_until(&mut his_feed, ReferralEventType::Updated).await;
     let approved_event = seen
         .iter()

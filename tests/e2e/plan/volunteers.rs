@@ -10,9 +10,7 @@ use std::time::Duration;
 use tokio_stream::StreamExt;
 use yishe_proto::directory::CertificationLevel;
 use yishe_proto::plan::*;
-use yishe_proto::referral::{
-    GetReferralRequest, ReferralEventType, UpdateReferralRequest, WatchReferralEventsRequest,
-};
+use yishe_proto::referral::{ReferralEventType, WatchReferralEventsRequest};
 
 use super::*;
 use crate::support::{e2e, refusal};
@@ -232,30 +230,7 @@ async fn teams_race_for_a_posted_task_and_the_winner_carries_it_out(
 
     // The department's feed: a change it makes arrives after the plan's approval, with
     // none of the station's task events in between.
-    let mut his = app.referrals(Some(&station.his_key));
-    let referral = his
-        .get_referral(GetReferralRequest {
-            referral_id: plan.referral_id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    his.update_referral(UpdateReferralRequest {
-        referral_id: referral.id.clone(),
-        etag: referral.etag.clone(),
-        referral: Some(yishe_proto::referral::Referral {
-            note: "家属已到".into(),
-            ..Default::default()
-        }),
-        update_mask: Some(prost_types::FieldMask {
-            paths: vec!["note".into()],
-        }),
-    })
-    .await
-    .expect("the department updates its note");
+    yishe_testserver::feed::update_note(&app, &station, &plan.referral_id, "家属已到").await;
     let mut seen = Vec::new();
     loop {
         let next = tokio::time::timeout(Duration::from_secs(15), his_feed.next())
@@ -439,7 +414,6 @@ async fn a_task_ends_with_its_intervention_and_a_volunteer_with_their_record(
 }
 
 async fn a_task_ends_with_its_case(app: TestApp, station: Station) {
-    use yishe_proto::referral::{CancelKind, CancelReferralRequest};
     let plan = approved_plan(&app, &station, "task-case-end").await;
     let task = post(
         &app,
@@ -449,26 +423,7 @@ async fn a_task_ends_with_its_case(app: TestApp, station: Station) {
         chrono::Duration::hours(2),
     )
     .await;
-    let mut his = app.referrals(Some(&station.his_key));
-    let current = his
-        .get_referral(GetReferralRequest {
-            referral_id: plan.referral_id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .referral
-        .unwrap();
-    his.cancel_referral(CancelReferralRequest {
-        referral_id: plan.referral_id.clone(),
-        etag: current.etag,
-        note: "患者已转院".into(),
-        kind: CancelKind::Withdraw as i32,
-        ..Default::default()
-    })
-    .await
-    .expect("the department cancels");
+    yishe_testserver::feed::withdraw(&app, &station, &plan.referral_id, "患者已转院").await;
     let board = app
         .plans(Some(&station.volunteer_key))
         .list_volunteer_tasks(ListVolunteerTasksRequest {
