@@ -73,26 +73,16 @@ async fn contacts_tell_the_department_what_it_should_hear(app: TestApp, station:
     // The station meets the family an hour after the referral came in.
     app.clock.advance(Duration::from_secs(3600));
 
-    let first = record(
-        &app,
-        &station,
-        &referral,
-        "c1",
-        contact(&app, "已开始协助申请医疗救助"),
-    )
-    .await
-    .expect("recorded");
+    // Sent twice as the same message: a resend repeats the payload to the second.
+    let sent = contact(&app, "已开始协助申请医疗救助");
+    let first = record(&app, &station, &referral, "c1", sent.clone())
+        .await
+        .expect("recorded");
     assert!(first.first_contact);
     assert_eq!(first.recorded_by_name, "Wang Fang");
-    let again = record(
-        &app,
-        &station,
-        &referral,
-        "c1",
-        contact(&app, "已开始协助申请医疗救助"),
-    )
-    .await
-    .expect("a resend");
+    let again = record(&app, &station, &referral, "c1", sent)
+        .await
+        .expect("a resend");
     assert_eq!(
         again.contact_id, first.contact_id,
         "a resend is the first contact"

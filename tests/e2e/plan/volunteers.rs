@@ -47,6 +47,19 @@ fn at(app: &TestApp, from_now: chrono::Duration) -> Option<prost_types::Timestam
     })
 }
 
+/// The station's board as `key` reads it.
+async fn board_of(app: &TestApp, key: &str) -> Vec<VolunteerTask> {
+    app.plans(Some(key))
+        .list_volunteer_tasks(ListVolunteerTasksRequest {
+            board: true,
+            ..Default::default()
+        })
+        .await
+        .expect("the board")
+        .into_inner()
+        .tasks
+}
+
 /// Posts a board task for the plan's volunteer-companionship intervention.
 async fn post(
     app: &TestApp,
@@ -104,16 +117,7 @@ async fn teams_race_for_a_posted_task_and_the_winner_carries_it_out(
 
     // Both teams see it on the board: where and when, not whom.
     for key in [&station.volunteer_key, &other_key] {
-        let board = app
-            .plans(Some(key))
-            .list_volunteer_tasks(ListVolunteerTasksRequest {
-                board: true,
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .tasks;
+        let board = board_of(&app, key).await;
         assert_eq!(board.len(), 1);
         assert_eq!(board[0].task_id, task.task_id);
         assert_eq!(board[0].patient_name, "", "no patient name on the board");
@@ -328,16 +332,7 @@ async fn a_task_ends_with_its_intervention_and_a_volunteer_with_their_record(
     .await;
 
     // Another worker of the station reads the board as volunteers do: no name.
-    let board = app
-        .plans(Some(&station.junior_key))
-        .list_volunteer_tasks(ListVolunteerTasksRequest {
-            board: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .tasks;
+    let board = board_of(&app, &station.junior_key).await;
     assert_eq!(board.len(), 1);
     assert_eq!(board[0].patient_name, "", "not their case");
 
@@ -424,16 +419,7 @@ async fn a_task_ends_with_its_case(app: TestApp, station: Station) {
     )
     .await;
     yishe_testserver::feed::withdraw(&app, &station, &plan.referral_id, "患者已转院").await;
-    let board = app
-        .plans(Some(&station.volunteer_key))
-        .list_volunteer_tasks(ListVolunteerTasksRequest {
-            board: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .tasks;
+    let board = board_of(&app, &station.volunteer_key).await;
     assert!(
         board.is_empty(),
         "the board no longer shows where the patient lies"

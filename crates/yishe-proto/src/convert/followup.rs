@@ -9,22 +9,8 @@ use yishe_domain::{AssessmentId, ContactId, FollowUpId, ReferralId, SocialWorker
 
 use super::coded::{inbound, outbound};
 use super::parse;
-use super::time::{from_timestamp, to_timestamp};
+use super::time::to_timestamp;
 use crate::followup as wire;
-
-fn time(
-    field: &str,
-    ts: Option<prost_types::Timestamp>,
-    v: &mut Violations,
-) -> Option<chrono::DateTime<chrono::Utc>> {
-    let ts = ts?;
-    // Kept to the microsecond both engines store, so a page token finds the row.
-    let at = from_timestamp(&ts).map(yishe_domain::clock::to_micros);
-    if at.is_none() {
-        v.add(field, "is not a valid time");
-    }
-    at
-}
 
 fn referral(text: &str, v: &mut Violations) -> Option<ReferralId> {
     parse::id("referral_id", text, "a referral id", ReferralId::parse, v)
@@ -36,7 +22,7 @@ pub fn record_contact_request(r: wire::RecordContactRequest) -> Result<RecordCon
     let request_id = v.required_text("request_id", &r.request_id, parse::MAX_REQUEST_ID);
     let c = r.contact.unwrap_or_default();
     let draft = ContactDraft {
-        at: time("contact.contact_time", c.contact_time, &mut v),
+        at: parse::time("contact.contact_time", c.contact_time, &mut v),
         channel: inbound!(c.channel, wire::Channel, "CHANNEL_"),
         participants: c.participants,
         minutes: c.minutes,
@@ -98,7 +84,7 @@ pub fn schedule_request(r: wire::ScheduleFollowUpRequest) -> Result<ScheduleFoll
         purpose: inbound!(f.purpose, wire::Purpose, "PURPOSE_"),
         instruments: f.instrument_ids,
         channel: inbound!(f.channel, wire::Channel, "CHANNEL_"),
-        due_at: time("follow_up.due_time", f.due_time, &mut v),
+        due_at: parse::time("follow_up.due_time", f.due_time, &mut v),
         grace_hours: f.grace_hours,
         assignee,
     };
@@ -147,7 +133,7 @@ pub fn list_request(r: wire::ListFollowUpsRequest) -> Result<ListFollowUps, Viol
         ReferralId::parse,
         &mut v,
     );
-    let due_before = time("due_before", r.due_before, &mut v);
+    let due_before = parse::time("due_before", r.due_before, &mut v);
     let page = parse::page(
         r.page_size,
         &r.page_token,
@@ -184,7 +170,7 @@ fn step(
 
 pub fn reschedule_request(r: wire::RescheduleFollowUpRequest) -> Result<StepFollowUp, Violations> {
     let mut v = Violations::new();
-    let due = time("due_time", r.due_time, &mut v);
+    let due = parse::time("due_time", r.due_time, &mut v);
     if due.is_none() && !v.names("due_time") {
         v.add("due_time", "is required: the new due time");
     }
@@ -203,7 +189,7 @@ pub fn reschedule_request(r: wire::RescheduleFollowUpRequest) -> Result<StepFoll
 pub fn attempt_request(r: wire::RecordAttemptRequest) -> Result<StepFollowUp, Violations> {
     let mut v = Violations::new();
     let a = r.attempt.unwrap_or_default();
-    let at = time("attempt.attempt_time", a.attempt_time, &mut v);
+    let at = parse::time("attempt.attempt_time", a.attempt_time, &mut v);
     let draft = AttemptDraft {
         at,
         channel: inbound!(a.channel, wire::Channel, "CHANNEL_"),

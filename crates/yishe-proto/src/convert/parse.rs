@@ -55,6 +55,20 @@ pub(super) fn page<A>(
     PageRequest::parse(page_size, page_token, limits, position, v)
 }
 
+/// An optional time a request sends, kept to the microsecond both engines store (so a
+/// page token made from it finds the row again); a time out of range is named.
+pub(super) fn time(
+    field: &str,
+    ts: Option<prost_types::Timestamp>,
+    v: &mut Violations,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let at = super::time::from_timestamp(&ts?).map(yishe_domain::clock::to_micros);
+    if at.is_none() {
+        v.add(field, "is not a valid time");
+    }
+    at
+}
+
 /// Adds `more` to `v`.
 pub(super) fn merge(v: &mut Violations, more: Violations) {
     for x in more.iter() {

@@ -9,21 +9,8 @@ use yishe_domain::{InterventionId, PlanId, Violations, VolunteerTaskId, Voluntee
 
 use super::coded::outbound;
 use super::parse;
-use super::time::{from_timestamp, to_timestamp};
+use super::time::to_timestamp;
 use crate::plan as wire;
-
-fn time(
-    field: &str,
-    ts: Option<prost_types::Timestamp>,
-    v: &mut Violations,
-) -> Option<chrono::DateTime<chrono::Utc>> {
-    let ts = ts?;
-    let at = from_timestamp(&ts).map(yishe_domain::clock::to_micros);
-    if at.is_none() {
-        v.add(field, "is not a valid time");
-    }
-    at
-}
 
 pub fn post_request(r: wire::PostVolunteerTaskRequest) -> Result<PostTask, Violations> {
     let mut v = Violations::new();
@@ -54,8 +41,8 @@ pub fn post_request(r: wire::PostVolunteerTaskRequest) -> Result<PostTask, Viola
         instructions: t.instructions,
         ward: t.ward,
         bed: t.bed,
-        starts_at: time("task.start_time", t.start_time, &mut v),
-        claim_deadline: time("task.claim_deadline", t.claim_deadline, &mut v),
+        starts_at: parse::time("task.start_time", t.start_time, &mut v),
+        claim_deadline: parse::time("task.claim_deadline", t.claim_deadline, &mut v),
         team,
     };
     match (plan, intervention) {
