@@ -170,28 +170,12 @@ async fn a_risk_flag_schedules_a_safety_check_escalated_when_overdue(
     app: TestApp,
     station: Station,
 ) {
-    use yishe_proto::assessment::{InstrumentResponse, SubmitAssessmentRequest};
     let mut station_feed = watch(&app, &station.supervisor_key).await;
     let mut his_feed = watch(&app, &station.his_key).await;
     let referral = station
         .assigned_referral(&app, "safety-1", Priority::Routine)
         .await;
-    app.assessments(Some(&station.worker_key))
-        .submit_assessment(SubmitAssessmentRequest {
-            referral_id: referral.id.clone(),
-            request_id: "safety-a1".into(),
-            responses: vec![InstrumentResponse {
-                instrument_id: "phq9".into(),
-                version: 1,
-                answers: (1..=9)
-                    .map(|i| (format!("item{i}"), i32::from(i == 9)))
-                    .collect(),
-                ..Default::default()
-            }],
-            ..Default::default()
-        })
-        .await
-        .expect("a risky assessment");
+    yishe_testserver::plans::risky_assessment(&app, &station, &referral, "safety-a1").await;
 
     let mut supervisor = app.followups(Some(&station.supervisor_key));
     let scheduled = supervisor

@@ -16,6 +16,7 @@ const ASSESSMENT: &str = "yishe.assessment.v1.AssessmentService";
 const PRIVACY: &str = "yishe.privacy.v1.PatientRightsService";
 const PLAN: &str = "yishe.plan.v1.PlanService";
 const FOLLOWUP: &str = "yishe.followup.v1.FollowUpService";
+const REPORT: &str = "yishe.report.v1.ReportService";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
@@ -49,7 +50,10 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (REFERRAL, "AcceptReferral" | "RejectReferral" | "HoldReferral" | "ResumeReferral") => {
             &[Worker, Supervisor]
         }
-        (REFERRAL, "AssignReferral") => &[Supervisor],
+        (REFERRAL, "AssignReferral" | "ApproveClosure" | "ReturnClosure" | "ReopenReferral") => {
+            &[Supervisor]
+        }
+        (REFERRAL, "RequestClosure" | "WithdrawClosure") => &[Worker, Supervisor],
         (REFERRAL, "CancelReferral") => &[His, Supervisor],
         (REFERRAL, "UpdateReferral") => &[His],
         (REFERRAL, "WithdrawConsent") => &[His, Worker, Supervisor],
@@ -70,6 +74,7 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (PLAN, _) => &[Worker, Supervisor],
         (FOLLOWUP, "ListProgressNotes") => &[His, Worker, Supervisor],
         (FOLLOWUP, _) => &[Worker, Supervisor],
+        (REPORT, "GetStationReport") => &[Supervisor, Admin, Auditor],
         _ => {
             panic!("a method the matrix does not know: {service}/{method}; decide who may call it")
         }
@@ -165,7 +170,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        73,
+        79,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

@@ -51,6 +51,8 @@ pub(crate) enum Output {
     Json,
     /// Only the id of the result, for shell scripts (for `key create`: the secret).
     Id,
+    /// Comma-separated values, with a header row (for spreadsheets; UTF-8).
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +105,23 @@ pub(crate) enum Command {
     /// Follow-ups (跟进/随访): your due list, the overdue list, and their steps.
     #[command(subcommand)]
     Followup(FollowupCommand),
+    /// The station's report for a period (统计报表), per department: `-o csv` for a
+    /// spreadsheet.
+    Report(ReportArgs),
+}
+
+/// A report's period and department.
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// The first day (2026-12-01) or a local time (2026-12-01 08:00), China time.
+    #[arg(long)]
+    pub(crate) from: String,
+    /// The last day, included (2026-12-31), or a local time the period ends before.
+    #[arg(long)]
+    pub(crate) to: String,
+    /// Only this department (its id).
+    #[arg(long)]
+    pub(crate) department: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +149,10 @@ pub(crate) enum ContactCommand {
         /// A short note shared with the referring department (no psychosocial detail).
         #[arg(long, default_value = "")]
         department_note: String,
+        /// On a reopened case: the patient or guardian confirmed their consent again
+        /// (required at its first contact).
+        #[arg(long)]
+        consent_reconfirmed: bool,
         #[arg(long)]
         request_id: Option<String>,
     },
@@ -600,6 +623,33 @@ pub(crate) struct Target {
     pub(crate) etag: Option<String>,
 }
 
+/// A closure request.
+#[derive(Debug, Args)]
+pub(crate) struct CloseReferral {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// GOALS_MET, GOALS_PARTIALLY_MET, REFERRED_ELSEWHERE, OTHER (→ 已结案), or
+    /// PATIENT_DECLINED_SERVICES, PATIENT_DISCHARGED_OR_TRANSFERRED, PATIENT_DIED,
+    /// LOST_CONTACT (→ 未能完成服务).
+    #[arg(long)]
+    pub(crate) outcome: String,
+    /// For the referring department: what was done and achieved, no psychosocial detail.
+    #[arg(long)]
+    pub(crate) summary: String,
+    /// A service delivered, KIND=COUNT (such as FUND_APPLICATION=2); repeat for each
+    /// kind. Without any, the plan's interventions marked done are counted.
+    #[arg(long = "service")]
+    pub(crate) services: Vec<String>,
+    /// A goal's result, GOAL_ID=MET|PARTLY_MET|NOT_MET, with :LEVEL (-2 to 2) for
+    /// goals on an attainment scale (such as 0193…=MET:1); one for every goal of the
+    /// plan in force.
+    #[arg(long = "goal")]
+    pub(crate) goals: Vec<String>,
+    /// The patient's or family's satisfaction on the station's scale (1 = lowest).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) satisfaction: u32,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReferralCommand {
     /// Send a referral (HIS key).
@@ -680,6 +730,31 @@ pub(crate) enum ReferralCommand {
         by: String,
         #[arg(long, default_value = "")]
         note: String,
+    },
+    /// Ask to close your case (结案申请; the assigned social worker).
+    Close(Box<CloseReferral>),
+    /// Approve the pending closure (supervisor): the case ends COMPLETED or FAILED.
+    ApproveClosure {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Return the pending closure to the worker, saying what to do first (supervisor).
+    ReturnClosure {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        note: String,
+    },
+    /// Take your pending closure request back.
+    WithdrawClosure(Target),
+    /// Reopen a closed case (supervisor): a new referral linked to it.
+    Reopen {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        reason: String,
     },
     /// Follow referral events as they happen (Ctrl-C to stop).
     Watch {

@@ -90,6 +90,17 @@ impl Connection {
         FollowUpServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 
+    pub(crate) fn reports(
+        &self,
+    ) -> yishe_proto::report::report_service_client::ReportServiceClient<
+        InterceptedService<Channel, Bearer>,
+    > {
+        yishe_proto::report::report_service_client::ReportServiceClient::with_interceptor(
+            self.channel.clone(),
+            self.bearer.clone(),
+        )
+    }
+
     pub(crate) fn directory(&self) -> DirectoryClient {
         DirectoryServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }

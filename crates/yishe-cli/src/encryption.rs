@@ -21,7 +21,7 @@ pub(crate) async fn run(command: EncryptionCommand, c: &Connection) -> Result<()
                     json!({ "key_id": r.key_id, "records_to_reencrypt": r.records_to_reencrypt })
                 ),
                 Output::Id => println!("{}", r.key_id),
-                Output::Table => println!(
+                Output::Table | Output::Csv => println!(
                     "new key {} is current; re-encrypting {} records in the background (see `yishe encryption status`)",
                     r.key_id, r.records_to_reencrypt
                 ),

@@ -115,6 +115,7 @@ pub(crate) async fn contact(command: ContactCommand, c: &Connection) -> Result<(
             interventions,
             note,
             department_note,
+            consent_reconfirmed,
             request_id,
         } => {
             let contact_time = match when {
@@ -132,6 +133,7 @@ pub(crate) async fn contact(command: ContactCommand, c: &Connection) -> Result<(
                         intervention_ids: interventions,
                         note,
                         department_note,
+                        consent_reconfirmed,
                         ..Default::default()
                     }),
                     request_id: request_id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),

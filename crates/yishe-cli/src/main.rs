@@ -7,6 +7,7 @@ mod args;
 mod assessment;
 mod audit;
 mod client;
+mod closure;
 mod directory;
 mod encryption;
 mod enums;
@@ -20,6 +21,7 @@ mod plan_names;
 mod plan_view;
 mod psychosocial;
 mod referral;
+mod report;
 mod task;
 mod token;
 mod volunteer;
@@ -58,6 +60,7 @@ async fn main() -> ExitCode {
             args::Command::Task(command) => task::run(command, &connection).await,
             args::Command::Contact(command) => followup::contact(command, &connection).await,
             args::Command::Followup(command) => followup::run(command, &connection).await,
+            args::Command::Report(args) => report::run(args, &connection).await,
             args::Command::Token(_) => unreachable!("minting needs no server and returned above"),
         }
     }

@@ -63,6 +63,7 @@ pub(crate) fn referral_json(r: &Referral) -> Value {
             "recorded_time": time(&consent.recorded_time),
             "withdrawn_by": consent.withdrawal.as_ref().map(|w| w.withdrawn_by.clone()).unwrap_or_default(),
             "withdraw_time": consent.withdrawal.as_ref().map(|w| time(&w.withdraw_time)).unwrap_or_default(),
+            "reconfirmation": consent.reconfirmation.as_ref().map(|c| if c.required { "待首次接触时再次确认".to_owned() } else { format!("已于 {} 再次确认", time(&c.reconfirm_time)) }),
         },
         "assigned_worker_id": r.assigned_worker_id,
         "assigned_worker_name": r.assigned_worker_name,
@@ -74,6 +75,8 @@ pub(crate) fn referral_json(r: &Referral) -> Value {
         "create_time": time(&r.create_time),
         "update_time": time(&r.update_time),
         "etag": r.etag,
+        "closure": r.closure.as_ref().map(crate::closure::json),
+        "reopened_from_referral_id": r.reopened_from_referral_id,
         "patient_history": r.patient_history.iter().map(|h| json!({
             "referral_id": h.referral_id,
             "status": short("REFERRAL_STATUS_", h.status().as_str_name()),
@@ -159,6 +162,24 @@ pub(crate) fn record(output: Output, value: Value) {
             flatten("", &value, &mut table);
             println!("{table}");
         }
+        Output::Csv => {
+            let mut table = Table::new();
+            flatten("", &value, &mut table);
+            println!("field,value");
+            for row in table.row_iter() {
+                let cells: Vec<String> = row.cell_iter().map(|c| csv_field(&c.content())).collect();
+                println!("{}", cells.join(","));
+            }
+        }
+    }
+}
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+pub(crate) fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
     }
 }
 
@@ -225,6 +246,13 @@ pub(crate) fn rows(
                 println!("{name}: {value}");
             }
         }
+        Output::Csv => {
+            println!("{}", columns.join(","));
+            for v in &values {
+                let cells: Vec<String> = columns.iter().map(|c| csv_field(&cell(&v[*c]))).collect();
+                println!("{}", cells.join(","));
+            }
+        }
     }
 }
 
@@ -264,7 +292,7 @@ pub(crate) fn event(output: Output, e: &ReferralEvent) {
     match output {
         Output::Json => println!("{}", event_json(e)),
         Output::Id => println!("{}", e.sequence),
-        Output::Table => println!(
+        Output::Table | Output::Csv => println!(
             "{:>6}  {}  {:<16} {}  {}",
             e.sequence,
             time(&e.occur_time),

@@ -13,7 +13,7 @@ use crate::plan_view::{date, local, plan_json, print, state_zh};
 fn show(output: Output, plan: Option<ServicePlan>) -> Result<(), Failure> {
     let plan = plan.ok_or_else(|| Failure::local("the server answered without a plan"))?;
     match output {
-        Output::Table => print(&plan),
+        Output::Table | Output::Csv => print(&plan),
         Output::Json => println!(
             "{}",
             serde_json::to_string_pretty(&plan_json(&plan)).expect("json")

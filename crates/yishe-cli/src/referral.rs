@@ -147,6 +147,59 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                 .into_inner()
                 .referral
         }
+        ReferralCommand::Close(args) => {
+            let target = Target {
+                id: args.target.id.clone(),
+                etag: args.target.etag.clone(),
+            };
+            let (_, etag) = resolve(c, target).await?;
+            let request = crate::closure::request(*args, etag)?;
+            client.request_closure(request).await?.into_inner().referral
+        }
+        ReferralCommand::ApproveClosure { target, note } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .approve_closure(ApproveClosureRequest {
+                    referral_id,
+                    etag,
+                    note,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::ReturnClosure { target, note } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .return_closure(ReturnClosureRequest {
+                    referral_id,
+                    etag,
+                    note,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::WithdrawClosure(target) => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .withdraw_closure(WithdrawClosureRequest { referral_id, etag })
+                .await?
+                .into_inner()
+                .referral
+        }
+        ReferralCommand::Reopen { target, reason } => {
+            let (referral_id, etag) = resolve(c, target).await?;
+            client
+                .reopen_referral(ReopenReferralRequest {
+                    referral_id,
+                    etag,
+                    reason,
+                })
+                .await?
+                .into_inner()
+                .referral
+        }
         ReferralCommand::Watch {
             after,
             from_now,
@@ -277,7 +330,7 @@ fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
                     seconds: now.timestamp(),
                     nanos: 0,
                 }),
-                withdrawal: None,
+                ..Default::default()
             }),
             station_id: a.station,
             ..Default::default()

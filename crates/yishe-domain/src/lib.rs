@@ -16,6 +16,7 @@ pub mod page;
 pub mod plan;
 pub mod priority;
 pub mod referral;
+pub mod report;
 pub mod service_error;
 pub mod validation;
 

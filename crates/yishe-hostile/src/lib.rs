@@ -9,7 +9,9 @@ use prost::Message;
 use yishe_domain::assessment::Cutoffs;
 use yishe_domain::directory::KeyReferences;
 use yishe_domain::{StationId, Violations};
-use yishe_proto::convert::{assessment, audit, directory, followup, plan, privacy, referral, task};
+use yishe_proto::convert::{
+    assessment, audit, closure, directory, followup, plan, privacy, referral, task,
+};
 use yishe_proto::{
     assessment as assessment_wire, audit as audit_wire, directory as directory_wire,
     followup as followup_wire, plan as plan_wire, privacy as privacy_wire,
@@ -20,7 +22,7 @@ use yishe_proto::{
 pub type Harness = fn(&[u8]);
 
 /// The packages of the contract, one fuzz target each.
-pub const PACKAGES: [(&str, Harness); 8] = [
+pub const PACKAGES: [(&str, Harness); 9] = [
     ("referral", referral),
     ("assessment", assessment),
     ("directory", directory),
@@ -29,6 +31,7 @@ pub const PACKAGES: [(&str, Harness); 8] = [
     ("privacy", privacy),
     ("plan", plan),
     ("followup", followup),
+    ("report", report),
 ];
 
 /// A fixed "now", so a run is repeatable.
@@ -92,6 +95,23 @@ pub fn referral(bytes: &[u8]) {
     }
     if let Some(r) = decoded::<WithdrawConsentRequest>(bytes) {
         checked(referral::withdraw_consent_request(r, "key"));
+    }
+    if let Some(r) = decoded::<RequestClosureRequest>(bytes)
+        && let Some(request) = checked(closure::request_closure_request(r))
+    {
+        checked(request.draft.validate(5));
+    }
+    if let Some(r) = decoded::<ApproveClosureRequest>(bytes) {
+        checked(closure::approve_closure_request(r));
+    }
+    if let Some(r) = decoded::<ReturnClosureRequest>(bytes) {
+        checked(closure::return_closure_request(r));
+    }
+    if let Some(r) = decoded::<WithdrawClosureRequest>(bytes) {
+        checked(closure::withdraw_closure_request(r));
+    }
+    if let Some(r) = decoded::<ReopenReferralRequest>(bytes) {
+        checked(closure::reopen_request(r));
     }
 }
 
@@ -222,6 +242,7 @@ fn held_referral() -> yishe_domain::referral::Referral {
         request_id: "r-1".into(),
         placer_order_id: None,
         previous_referral: None,
+        reopened_from: None,
         created_by: "key".into(),
         hospital: HospitalId::parse("h1").expect("a valid hospital id"),
         department: DepartmentId::new(),
@@ -252,6 +273,7 @@ fn held_referral() -> yishe_domain::referral::Referral {
             recorded_by: "Dr Zhao".into(),
             recorded_at: now(),
             withdrawal: None,
+            reconfirmation: None,
         },
         status: Status::Requested,
         status_reason: StatusReason::default(),
@@ -263,6 +285,7 @@ fn held_referral() -> yishe_domain::referral::Referral {
         accepted_at: None,
         ended_at: None,
         first_contact_at: None,
+        closure: None,
         created_at: now(),
         updated_at: now(),
         version: 1,
@@ -426,5 +449,12 @@ fn held_caller() -> yishe_domain::Caller {
         worker: Some(yishe_domain::SocialWorkerId::new()),
         volunteer: None,
         read_only: false,
+    }
+}
+
+/// Every request of `yishe.report.v1`.
+pub fn report(bytes: &[u8]) {
+    if let Some(r) = decoded::<yishe_proto::report::GetStationReportRequest>(bytes) {
+        checked(yishe_proto::convert::report::report_request(r));
     }
 }

@@ -9,7 +9,7 @@ mod generated {
 pub use generated::yishe::{
     assessment::v1 as assessment, audit::v1 as audit, common::v1 as common,
     directory::v1 as directory, followup::v1 as followup, plan::v1 as plan, privacy::v1 as privacy,
-    referral::v1 as referral, security::v1 as security,
+    referral::v1 as referral, report::v1 as report, security::v1 as security,
 };
 
 /// `google.type.Date`: calendar dates (a plan's review date, a goal's target date).

@@ -123,12 +123,15 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ),
     (
         "APPROVER_NOT_A_PERSON",
-        "服务计划须由督导本人审批：请管理员将此督导凭证关联到其社工档案。",
+        "服务计划和结案须由督导本人审批：请管理员将此督导凭证关联到其社工档案。",
     ),
-    ("SELF_APPROVAL", "督导不能审批自己撰写的服务计划。"),
+    (
+        "SELF_APPROVAL",
+        "督导不能审批自己撰写的服务计划或自己提出的结案申请。",
+    ),
     (
         "APPROVER_LEVEL_TOO_LOW",
-        "儿童保护、虐待或忽视个案的服务计划须由中级及以上职称的督导审批。",
+        "儿童保护、虐待或忽视个案的服务计划和结案须由中级及以上职称的督导审批。",
     ),
     (
         "PLAN_NOT_APPROVED",
@@ -192,6 +195,45 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "该转介基于有正当理由的免同意处理（如儿童保护），没有可撤回的同意。",
     ),
     ("DEPARTMENT_CODE_IN_USE", "该医院已有使用此编码的科室。"),
+    (
+        "NO_STATION",
+        "该凭证不属于任何工作站：报表只能查看本工作站的数据。",
+    ),
+    // Closure and reopening.
+    (
+        "NOT_ASSIGNED_WORKER",
+        "只有该个案的责任社工可以提出或撤回结案申请。",
+    ),
+    ("CLOSURE_PENDING", "该个案已有待审批的结案申请。"),
+    ("CLOSURE_NOT_PENDING", "该个案没有待审批的结案申请。"),
+    (
+        "RISK_FLAGS_UNACKNOWLEDGED",
+        "该个案仍有 {count} 个风险标记未经督导确认，不能结案。",
+    ),
+    (
+        "VOLUNTEER_TASKS_OPEN",
+        "该个案仍有 {count} 个志愿者任务未完成，请先完成或撤回后再结案。",
+    ),
+    (
+        "PLAN_REVISION_PENDING",
+        "服务计划第 {plan_version} 版仍在等待审批，请先审批或退回后再结案。",
+    ),
+    (
+        "GOALS_NOT_MARKED",
+        "服务计划中仍有目标未填写结案结果（{goal_ids}），请为每个目标标明达成情况。",
+    ),
+    (
+        "REOPEN_PERIOD_PASSED",
+        "该个案已于 {end_time} 结束，超过可重新开案的期限，请由科室重新转介。",
+    ),
+    (
+        "REFERRAL_ALREADY_REOPENED",
+        "该个案已重新开案（转介 {referral_id}），请在新转介上继续。",
+    ),
+    (
+        "CONSENT_RECONFIRMATION_REQUIRED",
+        "重新开案沿用了原同意：首次接触时须确认患者或监护人再次同意（consent_reconfirmed）。",
+    ),
     (
         "KEYS_FROM_ENVIRONMENT",
         "加密密钥来自环境变量（YISHE_ENCRYPTION_KEYS），请在那里轮换。",

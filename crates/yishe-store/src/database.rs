@@ -9,8 +9,8 @@ use async_trait::async_trait;
 
 use crate::{
     AssessmentRepo, AuditChain, AuditLog, DirectoryRepo, EventLog, FeedRelay, FollowUpRepo, Gauges,
-    KeyLookup, Maintenance, PlanRepo, QueryPlans, ReferralReads, ReferralRepo, Result, StationRepo,
-    TaskRepo, VolunteerRepo,
+    KeyLookup, Maintenance, PlanRepo, QueryPlans, ReferralReads, ReferralRepo, Reports, Result,
+    StationRepo, TaskRepo, VolunteerRepo,
 };
 
 /// Which engine a database runs on.
@@ -58,6 +58,7 @@ pub trait Database:
     + Gauges
     + QueryPlans
     + ReferralReads
+    + Reports
 {
     fn engine(&self) -> Engine;
 

@@ -68,6 +68,9 @@ pub trait FollowUpRepo {
         page: PageRequest<DuePosition>,
     ) -> Result<Page<FollowUp, DuePosition>>;
 
+    /// A referral's follow-ups still SCHEDULED, soonest due first.
+    async fn scheduled_follow_ups_of(&mut self, referral: ReferralId) -> Result<Vec<FollowUp>>;
+
     /// Up to `limit` scheduled follow-ups the overdue watch must look at now: past
     /// their grace period and not yet overdue, or overdue and due for escalation.
     async fn follow_ups_to_mark(&mut self, now: DateTime<Utc>, limit: u32)

@@ -19,4 +19,11 @@ pub trait QueryPlans: Send + Sync + std::fmt::Debug {
         filter: &ListFilter,
         order: ListOrder,
     ) -> Result<Vec<String>>;
+
+    /// The engine's plan for each query of a station's report, by name, as above.
+    async fn explain_report(
+        &self,
+        station: &yishe_domain::StationId,
+        request: &yishe_domain::report::ReportRequest,
+    ) -> Result<Vec<(&'static str, Vec<String>)>>;
 }

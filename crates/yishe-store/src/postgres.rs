@@ -9,7 +9,7 @@ use sqlx::{PgPool, Postgres};
 
 use crate::sql::{
     impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup,
-    impl_query_plans, impl_referral_reads, impl_tx,
+    impl_query_plans, impl_referral_reads, impl_reports, impl_tx,
 };
 use crate::{Crypto, Engine, Error, Result};
 
@@ -191,6 +191,7 @@ impl_audit_chain!(
 impl_key_lookup!(PostgresDatabase, Postgres, readers = pool);
 impl_referral_reads!(PostgresDatabase, readers = pool);
 impl_gauges!(PostgresDatabase, readers = pool);
+impl_reports!(PostgresDatabase, Postgres, readers = pool);
 impl_query_plans!(
     PostgresDatabase,
     Postgres,

@@ -12,7 +12,7 @@ use sqlx::{Sqlite, SqlitePool};
 use crate::group_commit::{GroupTx, GroupWriter};
 use crate::sql::{
     impl_audit_chain, impl_database, impl_feed_relay, impl_gauges, impl_key_lookup,
-    impl_query_plans, impl_referral_reads, impl_tx,
+    impl_query_plans, impl_referral_reads, impl_reports, impl_tx,
 };
 use crate::{Crypto, Engine, Error, Result};
 
@@ -144,6 +144,7 @@ impl_key_lookup!(SqliteDatabase, Sqlite, readers = readers);
 // writes before their batch is durable.
 impl_referral_reads!(SqliteDatabase, readers = readers);
 impl_gauges!(SqliteDatabase, readers = readers);
+impl_reports!(SqliteDatabase, Sqlite, readers = readers);
 // SQLite plans by its indexes' shapes, not by row counts, so nothing needs pricing out.
 impl_query_plans!(
     SqliteDatabase,

@@ -27,6 +27,9 @@ pub type Audit = AuditServiceClient<InterceptedService<Channel, Bearer>>;
 pub type PatientRights = PatientRightsServiceClient<InterceptedService<Channel, Bearer>>;
 pub type Plans = PlanServiceClient<InterceptedService<Channel, Bearer>>;
 pub type FollowUps = FollowUpServiceClient<InterceptedService<Channel, Bearer>>;
+pub type Reports = yishe_proto::report::report_service_client::ReportServiceClient<
+    InterceptedService<Channel, Bearer>,
+>;
 
 /// A running server for one test.
 #[derive(Debug)]
@@ -139,6 +142,13 @@ impl TestApp {
 
     pub fn followups(&self, key: Option<&str>) -> FollowUps {
         FollowUpServiceClient::with_interceptor(
+            self.channel.clone(),
+            Bearer::new(key).expect("ascii key"),
+        )
+    }
+
+    pub fn reports(&self, key: Option<&str>) -> Reports {
+        yishe_proto::report::report_service_client::ReportServiceClient::with_interceptor(
             self.channel.clone(),
             Bearer::new(key).expect("ascii key"),
         )

@@ -11,8 +11,8 @@ mod seed;
 pub mod tokens;
 
 pub use app::{
-    Assessments, Audit, Directory, FollowUps, PatientRights, Plans, Referrals, TestApp, http_get,
-    https_get, mutual_tls, tls_fixture,
+    Assessments, Audit, Directory, FollowUps, PatientRights, Plans, Referrals, Reports, TestApp,
+    http_get, https_get, mutual_tls, tls_fixture,
 };
 pub use beside::Beside;
 pub use seed::Station;

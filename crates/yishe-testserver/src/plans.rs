@@ -130,6 +130,32 @@ pub async fn assess(
         .unwrap_or_default()
 }
 
+/// Records a PHQ-9 answering item 9 (thoughts of self-harm) for `referral`, by the
+/// assigned worker: the case is IN_PROGRESS with a risk flag (and its safety check).
+pub async fn risky_assessment(
+    app: &TestApp,
+    station: &Station,
+    referral: &Referral,
+    request_id: &str,
+) {
+    app.assessments(Some(&station.worker_key))
+        .submit_assessment(SubmitAssessmentRequest {
+            referral_id: referral.id.clone(),
+            request_id: request_id.into(),
+            responses: vec![InstrumentResponse {
+                instrument_id: "phq9".into(),
+                version: 1,
+                answers: (1..=9)
+                    .map(|i| (format!("item{i}"), i32::from(i == 9)))
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .await
+        .expect("a risky assessment");
+}
+
 /// A referral accepted, assigned to the seeded worker and assessed with two problems
 /// and a PHQ-9 of 12: the case a plan starts from. Returns it with the problem ids.
 pub async fn assessed_case(

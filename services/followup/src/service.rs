@@ -85,6 +85,7 @@ impl FollowUpService {
             draft,
         } = request;
         let fingerprint = yishe_runtime::fingerprint::of(&(referral_id, &draft));
+        let consent_reconfirmed = draft.consent_reconfirmed;
         let now = ctx.now();
         let result = async {
             let mut tx = self.store.begin().await?;
@@ -115,7 +116,11 @@ impl FollowUpService {
                 let earlier = referral.first_contact_at.is_some_and(|t| contact.at < t);
                 if contact.first || earlier {
                     let by = Actor::Caller(ctx.caller.role);
-                    let event = referral.apply(Change::FirstContact { at: contact.at }, by, now)?;
+                    let first = Change::FirstContact {
+                        at: contact.at,
+                        consent_reconfirmed,
+                    };
+                    let event = referral.apply(first, by, now)?;
                     let events = if contact.first {
                         vec![event]
                     } else {

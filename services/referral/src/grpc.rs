@@ -10,6 +10,7 @@ use yishe_domain::Role;
 use yishe_domain::referral::{
     Referral as DomainReferral, ReferralEvent, disclose, disclose_event, page_token,
 };
+use yishe_proto::convert::closure;
 use yishe_proto::convert::referral as convert;
 use yishe_proto::referral::referral_service_server::ReferralService as Rpc;
 use yishe_proto::referral::watch_referral_events_response as watch_response;
@@ -36,8 +37,48 @@ impl ReferralGrpc {
 }
 
 /// The referral as the caller's role may see it, on the wire.
-fn shown(role: Role, referral: DomainReferral) -> Referral {
-    convert::referral_to_proto(&disclose(role, referral))
+/// A future a use-case returns, boxed so one adapter runs several.
+type BoxFuture<'a, T> = Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// A closure use-case of the service (request, decide, reopen), with its parsed request.
+type ClosureUseCase<P> = for<'a> fn(
+    &'a ReferralService,
+    &'a yishe_runtime::auth::RequestContext,
+    P,
+) -> BoxFuture<'a, Result<DomainReferral, crate::Error>>;
+
+impl ReferralGrpc {
+    /// `referral` as `role` may see it, its satisfaction named on the station's scale.
+    fn shown(&self, role: Role, referral: DomainReferral) -> Referral {
+        let mut shown = convert::referral_to_proto(&disclose(role, referral));
+        if let Some(closure) = shown.closure.as_mut() {
+            closure.satisfaction_label = self
+                .service
+                .closure_rules()
+                .satisfaction_label(closure.satisfaction)
+                .unwrap_or_default()
+                .to_owned();
+        }
+        shown
+    }
+
+    /// Runs a closure use-case and shows its referral.
+    async fn closure<T, P>(
+        &self,
+        request: Request<T>,
+        parse: fn(T) -> Result<P, yishe_domain::Violations>,
+        run_it: ClosureUseCase<P>,
+    ) -> Result<Option<Referral>, Status>
+    where
+        P: Send + 'static,
+    {
+        let ctx = context(&request)?;
+        let role = ctx.caller.role;
+        let parsed = parse(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let referral = run(async move { run_it(&service, &ctx, parsed).await }).await?;
+        Ok(Some(self.shown(role, referral)))
+    }
 }
 
 impl ReferralGrpc {
@@ -52,7 +93,7 @@ impl ReferralGrpc {
         let change = parse(request.into_inner()).map_err(|v| status::of(&v))?;
         let service = self.service.clone();
         let referral = run(async move { service.change(&ctx, change).await }).await?;
-        Ok(Some(shown(role, referral)))
+        Ok(Some(self.shown(role, referral)))
     }
 }
 
@@ -70,7 +111,7 @@ impl Rpc for ReferralGrpc {
         let service = self.service.clone();
         let referral = run(async move { service.create(&ctx, draft).await }).await?;
         Ok(Response::new(CreateReferralResponse {
-            referral: Some(shown(role, referral)),
+            referral: Some(self.shown(role, referral)),
         }))
     }
 
@@ -88,7 +129,7 @@ impl Rpc for ReferralGrpc {
             Ok::<_, crate::Error>((referral, history))
         })
         .await?;
-        let mut shown = shown(role, referral);
+        let mut shown = self.shown(role, referral);
         shown.patient_history = history
             .iter()
             .map(convert::history_entry_to_proto)
@@ -113,7 +154,11 @@ impl Rpc for ReferralGrpc {
             .map(|position| page_token(&position, binding))
             .unwrap_or_default();
         Ok(Response::new(ListReferralsResponse {
-            referrals: page.items.into_iter().map(|r| shown(role, r)).collect(),
+            referrals: page
+                .items
+                .into_iter()
+                .map(|r| self.shown(role, r))
+                .collect(),
             next_page_token,
         }))
     }
@@ -144,7 +189,7 @@ impl Rpc for ReferralGrpc {
         let service = self.service.clone();
         let referral = run(async move { service.assign(&ctx, assign).await }).await?;
         Ok(Response::new(AssignReferralResponse {
-            referral: Some(shown(role, referral)),
+            referral: Some(self.shown(role, referral)),
         }))
     }
 
@@ -184,7 +229,7 @@ impl Rpc for ReferralGrpc {
         let service = self.service.clone();
         let referral = run(async move { service.change(&ctx, change).await }).await?;
         Ok(Response::new(WithdrawConsentResponse {
-            referral: Some(shown(role, referral)),
+            referral: Some(self.shown(role, referral)),
         }))
     }
 
@@ -198,8 +243,68 @@ impl Rpc for ReferralGrpc {
         let service = self.service.clone();
         let referral = run(async move { service.update(&ctx, change).await }).await?;
         Ok(Response::new(UpdateReferralResponse {
-            referral: Some(shown(role, referral)),
+            referral: Some(self.shown(role, referral)),
         }))
+    }
+
+    async fn request_closure(
+        &self,
+        request: Request<RequestClosureRequest>,
+    ) -> Result<Response<RequestClosureResponse>, Status> {
+        let referral = self
+            .closure(request, closure::request_closure_request, |s, ctx, r| {
+                Box::pin(s.request_closure(ctx, r))
+            })
+            .await?;
+        Ok(Response::new(RequestClosureResponse { referral }))
+    }
+
+    async fn approve_closure(
+        &self,
+        request: Request<ApproveClosureRequest>,
+    ) -> Result<Response<ApproveClosureResponse>, Status> {
+        let referral = self
+            .closure(request, closure::approve_closure_request, |s, ctx, r| {
+                Box::pin(s.closure_step(ctx, r))
+            })
+            .await?;
+        Ok(Response::new(ApproveClosureResponse { referral }))
+    }
+
+    async fn return_closure(
+        &self,
+        request: Request<ReturnClosureRequest>,
+    ) -> Result<Response<ReturnClosureResponse>, Status> {
+        let referral = self
+            .closure(request, closure::return_closure_request, |s, ctx, r| {
+                Box::pin(s.closure_step(ctx, r))
+            })
+            .await?;
+        Ok(Response::new(ReturnClosureResponse { referral }))
+    }
+
+    async fn withdraw_closure(
+        &self,
+        request: Request<WithdrawClosureRequest>,
+    ) -> Result<Response<WithdrawClosureResponse>, Status> {
+        let referral = self
+            .closure(request, closure::withdraw_closure_request, |s, ctx, r| {
+                Box::pin(s.closure_step(ctx, r))
+            })
+            .await?;
+        Ok(Response::new(WithdrawClosureResponse { referral }))
+    }
+
+    async fn reopen_referral(
+        &self,
+        request: Request<ReopenReferralRequest>,
+    ) -> Result<Response<ReopenReferralResponse>, Status> {
+        let referral = self
+            .closure(request, closure::reopen_request, |s, ctx, r| {
+                Box::pin(s.reopen(ctx, r))
+            })
+            .await?;
+        Ok(Response::new(ReopenReferralResponse { referral }))
     }
 
     type WatchReferralEventsStream = EventStream;

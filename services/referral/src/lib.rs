@@ -3,6 +3,8 @@
 //! closes the loop back to the referring department, and the patient's rights over
 //! what the station holds about them.
 
+mod case_work;
+mod closure;
 mod error;
 mod feed;
 mod grpc;
@@ -54,6 +56,8 @@ pub struct Options {
     pub retention_interval: Duration,
     /// How far back a referral read by the station shows the patient's other cases.
     pub patient_history: chrono::Duration,
+    /// Reopening period, satisfaction scale, follow-ups after closure.
+    pub closure: yishe_domain::referral::ClosureRules,
     pub shutdown: Shutdown,
 }
 
@@ -73,6 +77,7 @@ impl From<&Process> for Options {
             feed_retention: c.retention.feed_retention(),
             retention_interval: c.retention.interval(),
             patient_history: c.referral.patient_history(),
+            closure: c.closure.rules(),
             shutdown: process.shutdown.clone(),
         }
     }
@@ -97,6 +102,7 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         options.deadlines,
         options.clock.clone(),
         options.patient_history,
+        options.closure,
     );
     tokio::spawn(feed.clone().run_relay(metrics));
     tokio::spawn(feed.clone().run_reader());

@@ -18,6 +18,7 @@ pub(crate) struct ReferralMetrics {
     sla_breaches: IntCounterVec,
     break_glass: IntCounterVec,
     relayed: IntCounterVec,
+    closures: IntCounterVec,
 }
 
 impl ReferralMetrics {
@@ -70,6 +71,11 @@ impl ReferralMetrics {
                 "Events moved from the outbox into the feed.",
                 &["feed"],
             ),
+            closures: metrics.counter(
+                "yishe_closures_total",
+                "Cases closed with a supervisor's approval, by outcome.",
+                &["outcome"],
+            ),
         }
     }
 
@@ -88,6 +94,15 @@ impl ReferralMetrics {
             self.time_to_accept_seconds
                 .with_label_values(&[referral.priority.as_str()])
                 .observe(waited as f64 / 1000.0);
+        }
+    }
+
+    /// An approved closure counts by its outcome.
+    pub(crate) fn closed(&self, referral: &Referral) {
+        if let Some(closure) = &referral.closure {
+            self.closures
+                .with_label_values(&[closure.outcome.as_str()])
+                .inc();
         }
     }
 

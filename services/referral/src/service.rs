@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use yishe_domain::referral::{
-    Actor, AssignReferral, Change, ChangeReferral, EventType, GetReferral, HistoryEntry,
-    ListFilter, ListOrder, ListPosition, ListReferrals, ListScope, NewReferral, Referral,
-    ReferralDraft, ReferralEvent, Status, StatusReason, can_see,
+    Actor, AssignReferral, Change, ChangeReferral, ClosureRules, EventType, GetReferral,
+    HistoryEntry, ListFilter, ListOrder, ListPosition, ListReferrals, ListScope, NewReferral,
+    Referral, ReferralDraft, ReferralEvent, Status, StatusReason, can_see,
 };
 use yishe_domain::{
     AcceptanceDeadlines, AuditAction, Clock, Code, DepartmentId, Etag, HospitalId, Outcome, Page,
@@ -23,13 +23,15 @@ use crate::metrics::ReferralMetrics;
 /// Everything the use-cases need.
 #[derive(Debug, Clone)]
 pub(crate) struct ReferralService {
-    store: Store,
-    metrics: ReferralMetrics,
+    pub(crate) store: Store,
+    pub(crate) metrics: ReferralMetrics,
     default_station: StationId,
     deadlines: AcceptanceDeadlines,
     clock: Arc<dyn Clock>,
     /// How far back a referral read by the station shows the patient's other cases.
     history: chrono::Duration,
+    /// Reopening period, satisfaction scale, follow-ups after closure.
+    closure: Arc<ClosureRules>,
 }
 
 impl ReferralService {
@@ -40,6 +42,7 @@ impl ReferralService {
         deadlines: AcceptanceDeadlines,
         clock: Arc<dyn Clock>,
         history: chrono::Duration,
+        closure: ClosureRules,
     ) -> Self {
         Self {
             store,
@@ -48,7 +51,13 @@ impl ReferralService {
             deadlines,
             clock,
             history,
+            closure: Arc::new(closure),
         }
+    }
+
+    /// The station's closure settings.
+    pub(crate) fn closure_rules(&self) -> &ClosureRules {
+        &self.closure
     }
 
     /// The patient's other cases at the station, beside `referral`, for the station's
@@ -252,6 +261,7 @@ impl ReferralService {
             request_id: new.request_id,
             placer_order_id: new.placer_order_id,
             previous_referral: new.previous_referral,
+            reopened_from: None,
             created_by: created_by.to_owned(),
             hospital: new.hospital,
             department: new.department,
@@ -271,6 +281,7 @@ impl ReferralService {
             accepted_at: None,
             ended_at: None,
             first_contact_at: None,
+            closure: None,
             created_at: now,
             updated_at: now,
             version: 1,
@@ -443,8 +454,9 @@ impl ReferralService {
         Ok(overdue.len())
     }
 
-    /// Saves a changed referral with its event and audit row, and commits.
-    async fn save(
+    /// Saves a changed referral with its event and audit row, and what the change does
+    /// to the case's other work (`case_work`), and commits.
+    pub(crate) async fn save(
         &self,
         mut tx: Box<dyn Tx>,
         ctx: &RequestContext,
@@ -452,13 +464,7 @@ impl ReferralService {
         event: EventType,
         action: AuditAction,
     ) -> Result<Referral> {
-        // A case that ends takes its volunteer tasks still to be done with it, in the
-        // same transaction: no volunteer goes on seeing where the patient lies.
-        if referral.status.is_terminal() {
-            let open = tx.open_tasks_of_referral(referral.id).await?;
-            yishe_store::withdraw_tasks(&mut *tx, open, "个案已结束 (the case ended)", ctx.now())
-                .await?;
-        }
+        crate::case_work::follow(&mut *tx, &referral, event, ctx.now()).await?;
         tx.save_referral(&mut referral, &[event]).await?;
         tx.append_audit(&ctx.audit(action, referral.id, Outcome::Ok))
             .await?;
@@ -468,7 +474,7 @@ impl ReferralService {
     }
 
     /// Records a refused attempt on a referral.
-    async fn refused(
+    pub(crate) async fn refused(
         &self,
         ctx: &RequestContext,
         action: AuditAction,
@@ -559,7 +565,7 @@ async fn check_previous(
 }
 
 /// The referral, if the caller may see it and `etag` is current.
-async fn visible_for_change(
+pub(crate) async fn visible_for_change(
     tx: &mut dyn Tx,
     ctx: &RequestContext,
     id: ReferralId,

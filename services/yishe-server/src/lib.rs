@@ -17,6 +17,7 @@ pub const SERVICES: &[Register] = &[
     yishe_assessment::register,
     yishe_plan::register,
     yishe_followup::register,
+    yishe_report::register,
 ];
 
 /// A running server.

@@ -4,6 +4,7 @@
 mod support;
 
 mod assessment;
+mod closure;
 mod followup;
 mod plan;
 mod walkthrough;

@@ -69,6 +69,10 @@ pub struct ContactDraft {
     pub interventions: Vec<String>,
     pub note: String,
     pub department_note: String,
+    /// The patient confirmed again the consent a reopened case carried over. Left out
+    /// of the fingerprint when false, so requests sent before it existed replay.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub consent_reconfirmed: bool,
 }
 
 impl ContactDraft {

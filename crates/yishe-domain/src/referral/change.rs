@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::directory::{AssignmentError, AssignmentTarget, SocialWorker, check_assignment};
 use crate::referral::{
-    Command, ConsentKind, ConsentWithdrawal, EventType, Referral, ReferralUpdate, RejectionReason,
-    Status, StatusReason, TransitionError,
+    Closure, ClosureApprover, ClosurePerson, ClosureRefusal, ClosureRequest, ClosureState, Command,
+    ConsentKind, ConsentWithdrawal, EventType, Referral, ReferralUpdate, RejectionReason, Status,
+    StatusReason, TransitionError,
 };
 use crate::{AuditAction, Code, Priority, Role, ServiceError, Violations};
 
@@ -56,7 +57,26 @@ pub enum Change {
     Update(ReferralUpdate),
     /// The station met the patient or family at `at`: the referral keeps the
     /// earliest such time (a contact recorded late may have come first).
-    FirstContact { at: DateTime<Utc> },
+    /// `consent_reconfirmed`: the patient confirmed again the consent a reopened case
+    /// carried over (required while it awaits that).
+    FirstContact {
+        at: DateTime<Utc>,
+        consent_reconfirmed: bool,
+    },
+    /// The assigned worker asks to close the case (checked against the case's open
+    /// work by the service, in the same transaction).
+    RequestClosure {
+        request: ClosureRequest,
+        by: ClosurePerson,
+    },
+    /// A supervisor approves (the case ends) or returns (with a note) the request.
+    DecideClosure {
+        approver: ClosureApprover,
+        approve: bool,
+        note: String,
+    },
+    /// The assigned worker takes their request back.
+    WithdrawClosure { by: ClosurePerson },
     /// The patient or guardian withdraws consent (`withdrawn_by` says who), recorded
     /// by `recorded_by`, with an optional note.
     WithdrawConsent {
@@ -83,6 +103,12 @@ pub enum ChangeError {
         "the referral proceeds under a justified override (child protection, abuse, emergency), not consent: there is no consent to withdraw"
     )]
     ConsentNotGiven,
+    #[error(
+        "the case was reopened with its consent carried over: the first contact must record that the patient or guardian confirmed it again"
+    )]
+    ConsentReconfirmationRequired,
+    #[error(transparent)]
+    Closure(#[from] ClosureRefusal),
 }
 
 impl ServiceError for ChangeError {
@@ -94,7 +120,9 @@ impl ServiceError for ChangeError {
             | ChangeError::Assignment(_)
             | ChangeError::NotAssignable(_)
             | ChangeError::PriorityLowered(_)
-            | ChangeError::ConsentNotGiven => Code::FailedPrecondition,
+            | ChangeError::ConsentNotGiven
+            | ChangeError::ConsentReconfirmationRequired => Code::FailedPrecondition,
+            ChangeError::Closure(refusal) => refusal.code(),
         }
     }
 
@@ -106,6 +134,8 @@ impl ServiceError for ChangeError {
             ChangeError::NotAssignable(_) => "WRONG_STATUS",
             ChangeError::PriorityLowered(_) => "PRIORITY_CANNOT_BE_LOWERED",
             ChangeError::ConsentNotGiven => "CONSENT_NOT_GIVEN",
+            ChangeError::ConsentReconfirmationRequired => "CONSENT_RECONFIRMATION_REQUIRED",
+            ChangeError::Closure(refusal) => refusal.reason(),
         }
     }
 
@@ -121,7 +151,8 @@ impl ServiceError for ChangeError {
             ChangeError::PriorityLowered(priority) => {
                 vec![("priority", priority.as_str().to_owned())]
             }
-            ChangeError::ConsentNotGiven => Vec::new(),
+            ChangeError::ConsentNotGiven | ChangeError::ConsentReconfirmationRequired => Vec::new(),
+            ChangeError::Closure(refusal) => refusal.metadata(),
         }
     }
 }
@@ -144,6 +175,10 @@ impl Change {
             Change::Update(_) => AuditAction::ReferralUpdate,
             Change::WithdrawConsent { .. } => AuditAction::ReferralConsentWithdraw,
             Change::FirstContact { .. } => AuditAction::ContactRecord,
+            Change::RequestClosure { .. } => AuditAction::ReferralClosureRequest,
+            Change::DecideClosure { approve: true, .. } => AuditAction::ReferralClosureApprove,
+            Change::DecideClosure { approve: false, .. } => AuditAction::ReferralClosureReturn,
+            Change::WithdrawClosure { .. } => AuditAction::ReferralClosureWithdraw,
         }
     }
 
@@ -265,10 +300,34 @@ impl Referral {
                 self.sla_breached = true;
                 EventType::SlaBreached
             }
-            Change::FirstContact { at } => {
+            Change::FirstContact {
+                at,
+                consent_reconfirmed,
+            } => {
+                if self.consent.awaits_reconfirmation() {
+                    if !consent_reconfirmed {
+                        return Err(ChangeError::ConsentReconfirmationRequired);
+                    }
+                    if let Some(r) = self.consent.reconfirmation.as_mut() {
+                        r.reconfirmed_at = Some(now);
+                    }
+                }
                 let earliest = self.first_contact_at.map_or(at, |known| known.min(at));
                 self.first_contact_at = Some(earliest);
                 EventType::FirstContact
+            }
+            Change::RequestClosure { request, by } => self.request_closure(request, by, now)?,
+            Change::DecideClosure {
+                approver,
+                approve,
+                note,
+            } => self.decide_closure(&approver, approve, note, now)?,
+            Change::WithdrawClosure { by } => {
+                self.check_requester(&by)?;
+                let closure = self.pending_closure()?;
+                closure.state = ClosureState::Withdrawn;
+                closure.decided_at = Some(now);
+                EventType::ClosureWithdrawn
             }
             Change::Update(update) => self.update(update, by)?,
             Change::WithdrawConsent {
@@ -296,8 +355,96 @@ impl Referral {
         if self.status.is_terminal() && self.ended_at.is_none() {
             self.ended_at = Some(now);
         }
+        // A case ended another way (cancelled, consent withdrawn) takes its pending
+        // closure request with it: nobody is left to decide on it.
+        if self.status.is_terminal()
+            && let Some(closure) = self.closure.as_mut()
+            && closure.state == ClosureState::PendingApproval
+        {
+            closure.state = ClosureState::Withdrawn;
+            closure.decided_at = Some(now);
+        }
         self.updated_at = now;
         Ok(event)
+    }
+
+    /// The assigned worker's request: the case open, no request pending, and the
+    /// outcome's final status one the status machine allows from here.
+    fn request_closure(
+        &mut self,
+        request: ClosureRequest,
+        by: ClosurePerson,
+        now: DateTime<Utc>,
+    ) -> Result<EventType, ChangeError> {
+        self.check_requester(&by)?;
+        if self
+            .closure
+            .as_ref()
+            .is_some_and(|c| c.state == ClosureState::PendingApproval)
+        {
+            return Err(ClosureRefusal::Pending.into());
+        }
+        self.status.apply(request.outcome.command())?;
+        self.closure = Some(Closure {
+            state: ClosureState::PendingApproval,
+            outcome: request.outcome,
+            summary: request.summary,
+            services: request.services,
+            goals: request.goals,
+            satisfaction: request.satisfaction,
+            requested_by: by,
+            requested_at: now,
+            decided_by: None,
+            decided_at: None,
+            decision_note: String::new(),
+        });
+        Ok(EventType::ClosureRequested)
+    }
+
+    /// A supervisor's decision on the pending request. Approval ends the case with
+    /// the outcome's status and the summary as its note (the department's to read).
+    fn decide_closure(
+        &mut self,
+        approver: &ClosureApprover,
+        approve: bool,
+        note: String,
+        now: DateTime<Utc>,
+    ) -> Result<EventType, ChangeError> {
+        let reasons = self.reasons.clone();
+        let status = self.status;
+        let closure = self.pending_closure()?;
+        approver.check(&closure.requested_by, &reasons, approve)?;
+        closure.decided_by = Some(approver.person.clone());
+        closure.decided_at = Some(now);
+        closure.decision_note = note;
+        if !approve {
+            closure.state = ClosureState::Returned;
+            return Ok(EventType::ClosureReturned);
+        }
+        let next = status.apply(closure.outcome.command())?;
+        closure.state = ClosureState::Approved;
+        let summary = closure.summary.clone();
+        self.status = next;
+        self.status_reason = StatusReason::noted(summary);
+        Ok(match next {
+            Status::Completed => EventType::Completed,
+            _ => EventType::Failed,
+        })
+    }
+
+    /// Only the case's assigned worker requests or withdraws its closure.
+    fn check_requester(&self, by: &ClosurePerson) -> Result<(), ClosureRefusal> {
+        match by.worker {
+            Some(worker) if self.assigned_worker == Some(worker) => Ok(()),
+            _ => Err(ClosureRefusal::NotAssignedWorker),
+        }
+    }
+
+    fn pending_closure(&mut self) -> Result<&mut Closure, ClosureRefusal> {
+        self.closure
+            .as_mut()
+            .filter(|c| c.state == ClosureState::PendingApproval)
+            .ok_or(ClosureRefusal::NotPending)
     }
 
     /// The department's update: checked whole before anything changes.
@@ -372,6 +519,7 @@ mod tests {
             request_id: "r1".into(),
             placer_order_id: None,
             previous_referral: None,
+            reopened_from: None,
             created_by: "k1".into(),
             hospital: HospitalId::parse("h1").unwrap(),
             department: DepartmentId::new(),
@@ -391,6 +539,7 @@ mod tests {
                 recorded_by: "Dr".into(),
                 recorded_at: at(0),
                 withdrawal: None,
+                reconfirmation: None,
             },
             status: Status::Requested,
             status_reason: StatusReason::default(),
@@ -402,6 +551,7 @@ mod tests {
             accepted_at: None,
             ended_at: None,
             first_contact_at: None,
+            closure: None,
             created_at: at(0),
             updated_at: at(0),
             version: 1,

@@ -5,7 +5,7 @@
 //! whole referral. Every other role sees no referral at all (the policy table).
 
 use crate::caller::Role;
-use crate::referral::{Referral, ReferralEvent, Status};
+use crate::referral::{Closure, ClosurePerson, ClosureState, Referral, ReferralEvent, Status};
 
 /// Statuses whose note is addressed to the department (why it ended).
 fn note_is_for_the_department(status: Status) -> bool {
@@ -31,6 +31,24 @@ pub fn disclose(role: Role, mut referral: Referral) -> Referral {
         if let Some(withdrawal) = referral.consent.withdrawal.as_mut() {
             withdrawal.recorded_by.clear();
         }
+        // The department hears how the case ended, once it has: the outcome, the
+        // summary written for it and the services delivered; never the station's
+        // review of the request, the goal results or who decided.
+        referral.closure = referral
+            .closure
+            .filter(|c| c.state == ClosureState::Approved)
+            .map(|c| Closure {
+                goals: Vec::new(),
+                satisfaction: None,
+                requested_by: ClosurePerson {
+                    subject: String::new(),
+                    worker: None,
+                    name: String::new(),
+                },
+                decided_by: None,
+                decision_note: String::new(),
+                ..c
+            });
     }
     referral
 }

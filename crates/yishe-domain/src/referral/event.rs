@@ -39,6 +39,12 @@ named_enum!(
         ProgressNoteShared => "PROGRESS_NOTE_SHARED",
         FollowUpOverdue => "FOLLOW_UP_OVERDUE",
         FollowUpEscalated => "FOLLOW_UP_ESCALATED",
+        ClosureRequested => "CLOSURE_REQUESTED",
+        ClosureReturned => "CLOSURE_RETURNED",
+        ClosureWithdrawn => "CLOSURE_WITHDRAWN",
+        Completed => "COMPLETED",
+        Failed => "FAILED",
+        Reopened => "REOPENED",
     }
 );
 
@@ -56,6 +62,9 @@ impl EventType {
                 | EventType::VolunteerTaskOverdue
                 | EventType::FollowUpOverdue
                 | EventType::FollowUpEscalated
+                | EventType::ClosureRequested
+                | EventType::ClosureReturned
+                | EventType::ClosureWithdrawn
         )
     }
 }
@@ -100,6 +109,20 @@ pub struct ReferralEvent {
     /// For follow-up events: the follow-up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<crate::FollowUpId>,
+    /// For COMPLETED and FAILED: the outcome and the summary for the department. The
+    /// summary speaks of the patient: the store seals it in the stored event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure: Option<ClosureNotice>,
+    /// For REOPENED: the closed referral the new one reopens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_referral: Option<ReferralId>,
+}
+
+/// What a closing event tells the department.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosureNotice {
+    pub outcome: crate::referral::ClosureOutcome,
+    pub summary: String,
 }
 
 impl ReferralEvent {
@@ -123,6 +146,16 @@ impl ReferralEvent {
             plan: None,
             volunteer_task: None,
             follow_up: None,
+            closure: matches!(event_type, EventType::Completed | EventType::Failed)
+                .then(|| referral.closure.as_ref())
+                .flatten()
+                .map(|c| ClosureNotice {
+                    outcome: c.outcome,
+                    summary: c.summary.clone(),
+                }),
+            related_referral: (event_type == EventType::Reopened)
+                .then_some(referral.reopened_from)
+                .flatten(),
         }
     }
 

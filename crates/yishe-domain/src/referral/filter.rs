@@ -11,7 +11,7 @@ use crate::validation::Violations;
 /// The longest filter read, in bytes: five terms with a patient id fit in a quarter of it.
 pub(crate) const MAX_FILTER_LEN: usize = 1024;
 /// The fields a filter can name, each at most once.
-const FIELDS: usize = 8;
+const FIELDS: usize = 9;
 
 /// A parsed list filter; every set field must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct ListFilter {
     pub updated_after: Option<DateTime<Utc>>,
     /// Created after this time (`create_time>`).
     pub created_after: Option<DateTime<Utc>>,
+    /// The closure's state (`closure_state=PENDING_APPROVAL`: the supervisors' queue).
+    pub closure_state: Option<crate::referral::ClosureState>,
 }
 
 impl ListFilter {
@@ -118,6 +120,9 @@ impl ListFilter {
                     true
                 }
                 "placer_order_id" => false,
+                "closure_state" => crate::referral::ClosureState::parse(value)
+                    .map(|c| filter.closure_state = Some(c))
+                    .is_some(),
                 "assigned_worker_id" if value.is_empty() => {
                     filter.assigned_worker = Some(None);
                     true
@@ -128,7 +133,7 @@ impl ListFilter {
                 _ => {
                     v.add(
                         "filter",
-                        format!("unknown field {field:?}: use status, priority, department_id, assigned_worker_id, his_patient_id or placer_order_id"),
+                        format!("unknown field {field:?}: use status, priority, department_id, assigned_worker_id, his_patient_id, placer_order_id or closure_state"),
                     );
                     continue;
                 }
@@ -153,6 +158,11 @@ mod tests {
         assert_eq!(f.status, Some(Status::Requested));
         assert_eq!(f.priority, Some(Priority::Emergency));
         assert_eq!(f.assigned_worker, Some(None));
+        let queue = ListFilter::parse("closure_state=PENDING_APPROVAL").unwrap();
+        assert_eq!(
+            queue.closure_state,
+            Some(crate::referral::ClosureState::PendingApproval)
+        );
         assert_eq!(ListFilter::parse("  ").unwrap(), ListFilter::default());
     }
 
@@ -200,10 +210,10 @@ mod tests {
         let many = vec!["status=REQUESTED"; 170_000].join(" AND ");
         let refused = ListFilter::parse(&many).unwrap_err();
         assert_eq!(refused.iter().count(), 1, "one answer, not one per term");
-        let nine = "status=REQUESTED AND priority=URGENT AND status=ACCEPTED AND \
+        let ten = "status=REQUESTED AND priority=URGENT AND status=ACCEPTED AND \
                    priority=ROUTINE AND department_id= AND his_patient_id=1 AND placer_order_id=2 \
-                   AND status=FAILED AND priority=EMERGENCY";
-        assert_eq!(ListFilter::parse(nine).unwrap_err().iter().count(), 1);
+                   AND status=FAILED AND priority=EMERGENCY AND closure_state=RETURNED";
+        assert_eq!(ListFilter::parse(ten).unwrap_err().iter().count(), 1);
         let twice = ListFilter::parse("status=REQUESTED AND status=ACCEPTED").unwrap_err();
         assert!(twice.iter().any(|v| v.description.contains("twice")));
     }

@@ -380,6 +380,7 @@ fn validate_consent(
         recorded_by,
         recorded_at: crate::clock::to_micros(c.recorded_at?),
         withdrawal: None,
+        reconfirmation: None,
     })
 }
 

@@ -88,6 +88,26 @@ pub struct Consent {
     /// before withdrawal existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal: Option<ConsentWithdrawal>,
+    /// Set on a reopened case, whose consent was carried over from the closed one and
+    /// is to be confirmed again at the first contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconfirmation: Option<ConsentReconfirmation>,
+}
+
+/// Consent carried over to a reopened case, until the patient confirms it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentReconfirmation {
+    pub required_since: DateTime<Utc>,
+    pub reconfirmed_at: Option<DateTime<Utc>>,
+}
+
+impl Consent {
+    /// Whether the consent still waits to be confirmed again.
+    pub fn awaits_reconfirmation(&self) -> bool {
+        self.reconfirmation
+            .as_ref()
+            .is_some_and(|r| r.reconfirmed_at.is_none())
+    }
 }
 
 /// The patient's or guardian's withdrawal of consent (撤回同意).
@@ -127,6 +147,8 @@ pub struct Referral {
     pub placer_order_id: Option<String>,
     /// The declined referral this one sends again (to another station).
     pub previous_referral: Option<crate::ReferralId>,
+    /// The closed referral this one reopens.
+    pub reopened_from: Option<crate::ReferralId>,
     /// The credential that created it (idempotency keys are scoped to it).
     pub created_by: String,
     pub hospital: HospitalId,
@@ -149,6 +171,8 @@ pub struct Referral {
     pub ended_at: Option<DateTime<Utc>>,
     /// When the station first met the patient or family (its first contact).
     pub first_contact_at: Option<DateTime<Utc>>,
+    /// The case's closure, from its request on.
+    pub closure: Option<crate::referral::Closure>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Increases with every change; the etag is derived from it.

@@ -1,7 +1,7 @@
 //! What callers ask of the referral service, parsed: every id, etag, filter and page
 //! position typed, so a use-case starts from values it can trust.
 
-use crate::referral::{Change, ListFilter, ListOrder, ListPosition, TokenBinding};
+use crate::referral::{Change, ClosureDraft, ListFilter, ListOrder, ListPosition, TokenBinding};
 use crate::{Etag, PageLimits, PageRequest, ReferralId, SocialWorkerId, Violations};
 
 /// The default and the largest page of ListReferrals.
@@ -96,4 +96,38 @@ impl WatchEvents {
         (self.departments.is_empty() || self.departments.contains(&event.department))
             && (self.event_types.is_empty() || self.event_types.contains(&event.event_type))
     }
+}
+
+/// The assigned worker's closure request on the referral `id` read at `etag`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestClosure {
+    pub id: ReferralId,
+    pub etag: Etag,
+    pub draft: ClosureDraft,
+}
+
+/// A step on a pending closure: a supervisor's approval or return (with `note`), or
+/// the worker's withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosureStep {
+    pub id: ReferralId,
+    pub etag: Etag,
+    pub step: ClosureStepKind,
+    pub note: String,
+}
+
+/// Which step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosureStepKind {
+    Approve,
+    Return,
+    Withdraw,
+}
+
+/// A supervisor's reopening of the closed referral `id`, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReopenReferral {
+    pub id: ReferralId,
+    pub etag: Etag,
+    pub reason: String,
 }

@@ -29,6 +29,7 @@ pub fn record_contact_request(r: wire::RecordContactRequest) -> Result<RecordCon
         interventions: c.intervention_ids,
         note: c.note,
         department_note: c.department_note,
+        consent_reconfirmed: c.consent_reconfirmed,
     };
     match referral {
         Some(referral) if v.is_empty() => Ok(RecordContact {
@@ -254,6 +255,8 @@ pub fn contact_to_proto(c: &Contact, recorded_by_name: &str) -> wire::Contact {
             .unwrap_or_default(),
         recorded_by_name: recorded_by_name.to_owned(),
         first_contact: c.first,
+        // Input only: the referral's consent records the confirmation.
+        consent_reconfirmed: false,
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod assessment;
 pub mod audit;
+pub mod closure;
 mod coded;
 pub mod directory;
 pub mod followup;
@@ -15,6 +16,7 @@ mod parse;
 pub mod plan;
 pub mod privacy;
 pub mod referral;
+pub mod report;
 pub mod task;
 mod time;
 

@@ -487,6 +487,12 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
             justification: r.consent.justification.clone(),
             recorded_by: r.consent.recorded_by.clone(),
             recorded_time: Some(to_timestamp(r.consent.recorded_at)),
+            reconfirmation: r.consent.reconfirmation.as_ref().map(|c| {
+                wire::ConsentReconfirmation {
+                    required: c.reconfirmed_at.is_none(),
+                    reconfirm_time: c.reconfirmed_at.map(to_timestamp),
+                }
+            }),
             withdrawal: r
                 .consent
                 .withdrawal
@@ -510,6 +516,8 @@ pub fn referral_to_proto(r: &domain::Referral) -> wire::Referral {
         create_time: Some(to_timestamp(r.created_at)),
         update_time: Some(to_timestamp(r.updated_at)),
         etag: r.etag().to_string(),
+        closure: r.closure.as_ref().map(super::closure::closure_to_proto),
+        reopened_from_referral_id: r.reopened_from.map(|id| id.to_string()).unwrap_or_default(),
     }
 }
 
@@ -536,6 +544,19 @@ pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
         plan_version: e.plan.map_or(0, |p| p.version),
         volunteer_task_id: e.volunteer_task.map(|t| t.to_string()).unwrap_or_default(),
         follow_up_id: e.follow_up.map(|f| f.to_string()).unwrap_or_default(),
+        closure_outcome: e
+            .closure
+            .as_ref()
+            .map_or(0, |c| super::closure::outcome_to_proto(c.outcome)),
+        closure_summary: e
+            .closure
+            .as_ref()
+            .map(|c| c.summary.clone())
+            .unwrap_or_default(),
+        related_referral_id: e
+            .related_referral
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
     }
 }
 

@@ -26,9 +26,15 @@ const ASSESSMENT: &str = "/yishe.assessment.v1.AssessmentService/";
 const PRIVACY: &str = "/yishe.privacy.v1.PatientRightsService/";
 const PLAN: &str = "/yishe.plan.v1.PlanService/";
 const FOLLOWUP: &str = "/yishe.followup.v1.FollowUpService/";
+const REPORT: &str = "/yishe.report.v1.ReportService/";
 
 /// Every method of every service, once.
 pub static POLICY: &[(&str, &str, Access)] = &[
+    (
+        REPORT,
+        "GetStationReport",
+        Access::Roles(&[SUP, ADMIN, AUDITOR]),
+    ),
     (REFERRAL, "CreateReferral", Access::Roles(&[HIS])),
     (REFERRAL, "GetReferral", Access::Roles(&[HIS, SW, SUP])),
     (REFERRAL, "ListReferrals", Access::Roles(&[HIS, SW, SUP])),
@@ -40,6 +46,11 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (REFERRAL, "CancelReferral", Access::Roles(&[HIS, SUP])),
     (REFERRAL, "UpdateReferral", Access::Roles(&[HIS])),
     (REFERRAL, "WithdrawConsent", Access::Roles(&[HIS, SW, SUP])),
+    (REFERRAL, "RequestClosure", Access::Roles(&[SW, SUP])),
+    (REFERRAL, "ApproveClosure", Access::Roles(&[SUP])),
+    (REFERRAL, "ReturnClosure", Access::Roles(&[SUP])),
+    (REFERRAL, "WithdrawClosure", Access::Roles(&[SW, SUP])),
+    (REFERRAL, "ReopenReferral", Access::Roles(&[SUP])),
     (
         REFERRAL,
         "WatchReferralEvents",

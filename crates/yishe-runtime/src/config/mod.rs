@@ -3,7 +3,7 @@
 //! clearly and the process exits with 64 (EX_USAGE).
 //!
 //! The settings are grouped in one section per area (server, telemetry, database,
-//! station, security, referral, retention, assessment). The sections are flattened:
+//! station, security, referral, retention, assessment, closure). The sections are flattened:
 //! the names a file and the environment use are the same flat names as ever
 //! (`max_concurrent_requests`, `YISHE_MAX_CONCURRENT_REQUESTS`; nested settings with
 //! `__`, such as `YISHE_JWT__ISSUER`), because deployments and scripts depend on
@@ -13,6 +13,7 @@
 
 mod assessment;
 mod audit;
+mod closure;
 mod database;
 mod jwt;
 mod names;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 pub use assessment::AssessmentConfig;
 pub use audit::AuditConfig;
+pub use closure::ClosureConfig;
 pub use database::DatabaseConfig;
 pub use jwt::{JwtConfig, JwtKey};
 pub use referral::ReferralConfig;
@@ -69,6 +71,10 @@ pub struct Config {
     /// The assessment instruments: the station's wording and configurable cut-offs.
     #[serde(default)]
     pub assessment: AssessmentConfig,
+    /// Closure and reopening: the reopening period, the satisfaction scale, the
+    /// follow-ups per outcome.
+    #[serde(default)]
+    pub closure: ClosureConfig,
     /// `YISHE_*` variables in the environment that name no setting (typos), to be
     /// warned about once logging is up. Not a setting.
     #[serde(skip)]
@@ -138,6 +144,7 @@ impl Config {
             .and_then(|()| self.retention.validate())
             .and_then(|()| self.audit.validate())
             .and_then(|()| self.assessment.validate())
+            .and_then(|()| self.closure.validate())
             .and_then(|()| self.security.validate())
             .map_err(ConfigError::Invalid)
     }
@@ -273,6 +280,8 @@ mod tests {
             Value::Array(_, _) if path == "jwt.keys" => {
                 parsed(r#"[{kid = "k1", algorithm = "EdDSA", public_key_pem = "pem"}]"#)
             }
+            // An empty list (no follow-ups after a death): a list of one number.
+            Value::Array(_, items) if items.is_empty() => parsed("[1]"),
             Value::Array(_, items) => {
                 let last = items.last().expect("a list setting with a default");
                 let text = format!("[{}]", serde_json::to_string(last).unwrap());

@@ -8,7 +8,7 @@ use yishe_domain::referral::{
 use yishe_domain::{DepartmentId, HospitalId, Priority, ReferralId, SocialWorkerId, StationId};
 
 use super::{corrupt, from_json, to_json};
-use crate::{Crypto, Error, Result};
+use crate::{Crypto, Result};
 
 pub(crate) fn reasons_json(reasons: &[ReferralReason]) -> String {
     to_json(&reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>())
@@ -52,10 +52,14 @@ pub(crate) struct ReferralRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    closure: Option<String>,
+    reopened_from_id: Option<Uuid>,
 }
 
 /// A referral's sensitive columns as stored: sealed with the current key.
 pub(crate) struct SealedReferral {
+    /// The closure, when the case has one.
+    pub(crate) closure: Option<String>,
     pub(crate) patient: String,
     pub(crate) consent: String,
     pub(crate) note: String,
@@ -73,6 +77,10 @@ impl SealedReferral {
     pub(crate) fn of(r: &Referral, crypto: &Crypto) -> Self {
         let id = r.id.as_uuid();
         Self {
+            closure: r
+                .closure
+                .as_ref()
+                .map(|c| crypto.seal(&context(id, "closure"), &to_json(c))),
             patient: crypto.seal(&context(id, "patient"), &to_json(&r.patient)),
             consent: crypto.seal(&context(id, "consent"), &to_json(&r.consent)),
             note: crypto.seal(&context(id, "note"), &r.note),
@@ -92,11 +100,17 @@ impl ReferralRow {
         let consent = open("consent", &self.consent)?;
         let note = open("note", &self.note)?;
         let status_note = open("status_note", &self.status_note)?;
+        let closure = self
+            .closure
+            .as_deref()
+            .map(|sealed| open("closure", sealed))
+            .transpose()?;
         let row = ReferralRow {
             patient,
             consent,
             note,
             status_note,
+            closure,
             ..self
         };
         row.into_plain()
@@ -109,6 +123,7 @@ impl ReferralRow {
             request_id: row.request_id,
             placer_order_id: row.placer_order_id,
             previous_referral: row.previous_referral_id.map(ReferralId::from_uuid),
+            reopened_from: row.reopened_from_id.map(ReferralId::from_uuid),
             created_by: row.created_by,
             hospital: HospitalId::parse(&row.hospital_id).ok_or_else(|| corrupt("hospital id"))?,
             department: DepartmentId::from_uuid(row.department_id),
@@ -134,6 +149,11 @@ impl ReferralRow {
             accepted_at: row.accepted_at,
             ended_at: row.ended_at,
             first_contact_at: row.first_contact_at,
+            closure: row
+                .closure
+                .as_deref()
+                .map(|c| from_json(c, "closure"))
+                .transpose()?,
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
@@ -147,13 +167,44 @@ pub(crate) struct FeedRow {
     payload: String,
 }
 
-impl TryFrom<FeedRow> for ReferralEvent {
-    type Error = Error;
-
-    fn try_from(row: FeedRow) -> Result<Self> {
-        let mut event: ReferralEvent = from_json(&row.payload, "event")?;
-        event.sequence = Some(u64::try_from(row.sequence).map_err(|_| corrupt("sequence"))?);
+impl FeedRow {
+    /// The event, its closure summary opened.
+    pub(crate) fn into_event(self, crypto: &Crypto) -> Result<ReferralEvent> {
+        let mut event: ReferralEvent = from_json(&self.payload, "event")?;
+        event.sequence = Some(u64::try_from(self.sequence).map_err(|_| corrupt("sequence"))?);
+        if let Some(notice) = event.closure.as_mut()
+            && !notice.summary.is_empty()
+        {
+            // A summary sealed under a key since retired cannot be read: the event still
+            // goes out, with its outcome, rather than stopping every watch behind it.
+            notice.summary = crypto
+                .open(&event_context(event.id), &notice.summary)
+                .unwrap_or_else(|_| {
+                    tracing::warn!(event_id = %event.id, "a closing event's summary could not be opened");
+                    String::new()
+                });
+        }
         Ok(event)
+    }
+}
+
+/// The associated data binding a sealed summary to its event.
+fn event_context(id: Uuid) -> String {
+    format!("event:{id}:closure_summary")
+}
+
+/// An event as stored in the outbox and the feed: the closure summary a COMPLETED or
+/// FAILED event carries for the department is sealed, as the referral's own copy is.
+pub(crate) fn event_payload(event: &ReferralEvent, crypto: &Crypto) -> String {
+    match &event.closure {
+        Some(notice) if !notice.summary.is_empty() => {
+            let mut stored = event.clone();
+            if let Some(n) = stored.closure.as_mut() {
+                n.summary = crypto.seal(&event_context(event.id), &notice.summary);
+            }
+            to_json(&stored)
+        }
+        _ => to_json(event),
     }
 }
 

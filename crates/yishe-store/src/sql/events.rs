@@ -11,7 +11,7 @@ macro_rules! impl_event_log {
             ) -> crate::Result<()> {
                 ::sqlx::query("INSERT INTO referral_outbox (event_id, payload) VALUES ($1, $2)")
                     .bind(event.id)
-                    .bind(crate::rows::to_json(event))
+                    .bind(crate::rows::event_payload(event, &self.crypto))
                     .execute(&mut *self.tx)
                     .await?;
                 self.appended_events = true;

@@ -86,7 +86,7 @@ macro_rules! impl_feed_relay {
                 .bind(i64::from(limit))
                 .fetch_all(&self.$readers)
                 .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+                rows.into_iter().map(|row| row.into_event(&self.crypto)).collect()
             }
 
             async fn feed_head(&self) -> crate::Result<u64> {

@@ -16,6 +16,7 @@ mod gauges;
 mod keys;
 mod plans;
 mod referrals;
+pub(crate) mod reports;
 mod service_plans;
 mod stations;
 mod volunteer_tasks;
@@ -33,6 +34,7 @@ pub(crate) use gauges::impl_gauges;
 pub(crate) use keys::impl_key_lookup;
 pub(crate) use plans::impl_query_plans;
 pub(crate) use referrals::{impl_referral_list, impl_referral_reads, impl_referral_repo};
+pub(crate) use reports::impl_reports;
 pub(crate) use service_plans::impl_plan_repo;
 pub(crate) use stations::{SELECT_STATION, impl_station_repo};
 pub(crate) use volunteer_tasks::impl_task_repo;
@@ -76,7 +78,8 @@ pub(crate) const SELECT_REFERRAL: &str = "SELECT r.id, r.created_by, r.request_i
      r.hospital_id, r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, \
      r.priority, r.consent, r.status, r.rejection_reason, r.status_note, r.assigned_worker_id, \
      w.display_name AS assigned_worker_name, r.acceptance_deadline, r.sla_breached, \
-     r.accepted_at, r.ended_at, r.first_contact_at, r.created_at, r.updated_at, r.version \
+     r.accepted_at, r.ended_at, r.first_contact_at, r.created_at, r.updated_at, r.version, \
+     r.closure, r.reopened_from_id \
      FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id";
 
 /// A patient's other referrals at the station, for `ReferralReads::patient_history`:

@@ -28,6 +28,45 @@ macro_rules! impl_query_plans {
                     .map(|row| Ok(::sqlx::Row::try_get::<String, _>(row, $column)?))
                     .collect()
             }
+
+            async fn explain_report(
+                &self,
+                station: &::yishe_domain::StationId,
+                request: &::yishe_domain::report::ReportRequest,
+            ) -> crate::Result<Vec<(&'static str, Vec<String>)>> {
+                use crate::sql::reports::*;
+                let mut tx = self.$readers.begin().await?;
+                $(::sqlx::query($setting).execute(&mut *tx).await?;)*
+                let mut plans = Vec::new();
+                for (name, sql) in [
+                    ("received", RECEIVED),
+                    ("rejections", REJECTIONS),
+                    ("waits", WAITS),
+                    ("closures", CLOSURES),
+                    ("follow_ups", FOLLOW_UPS),
+                    ("tasks", TASKS),
+                ] {
+                    let sql = format!(
+                        "{} {}",
+                        $explain,
+                        with_department(sql, request.department.is_some())
+                    );
+                    let mut q = ::sqlx::query(&sql)
+                        .bind(station.as_str())
+                        .bind(request.period.from)
+                        .bind(request.period.to);
+                    if let Some(department) = request.department {
+                        q = q.bind(department.as_uuid());
+                    }
+                    let rows = q.fetch_all(&mut *tx).await?;
+                    let lines = rows
+                        .iter()
+                        .map(|row| Ok(::sqlx::Row::try_get::<String, _>(row, $column)?))
+                        .collect::<crate::Result<Vec<String>>>()?;
+                    plans.push((name, lines));
+                }
+                Ok(plans)
+            }
         }
     };
 }

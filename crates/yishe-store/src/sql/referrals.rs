@@ -40,6 +40,17 @@ macro_rules! impl_referral_repo {
                 .bind(r.previous_referral.map(|id| id.as_uuid()))
         }
 
+        /// How many goals an approved closure marked `result`: plain, for the reports.
+        fn goals_marked(
+            r: &::yishe_domain::referral::Referral,
+            result: ::yishe_domain::referral::GoalResultKind,
+        ) -> Option<i64> {
+            r.closure
+                .as_ref()
+                .filter(|c| c.state == ::yishe_domain::referral::ClosureState::Approved)
+                .map(|c| c.goals.iter().filter(|g| g.result == result).count() as i64)
+        }
+
         impl $tx {
             /// The stored row of the referral a replay of `r`'s request id finds.
             async fn existing_row(
@@ -71,7 +82,9 @@ macro_rules! impl_referral_repo {
                      status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
                      updated_at = $8, version = $9, station_id = $10, patient = $13, consent = $14, \
                      note = $15, patient_lookup = $16, key_id = $17, acceptance_deadline = $18, \
-                     ended_at = $19, first_contact_at = $20 \
+                     ended_at = $19, first_contact_at = $20, closure = $21, closure_state = $22, \
+                     outcome = $23, reopened_from_id = $24, goals_met = $25, \
+                     goals_partly_met = $26, goals_not_met = $27 \
                      WHERE id = $11 AND version = $12",
                 )
                 .bind(r.priority.as_str())
@@ -94,6 +107,13 @@ macro_rules! impl_referral_repo {
                 .bind(r.acceptance_deadline)
                 .bind(r.ended_at)
                 .bind(r.first_contact_at)
+                .bind(&sealed.closure)
+                .bind(r.closure.as_ref().map(|c| c.state.as_str()))
+                .bind(r.closure.as_ref().map(|c| c.outcome.as_str()))
+                .bind(r.reopened_from.map(|id| id.as_uuid()))
+                .bind(goals_marked(r, ::yishe_domain::referral::GoalResultKind::Met))
+                .bind(goals_marked(r, ::yishe_domain::referral::GoalResultKind::PartlyMet))
+                .bind(goals_marked(r, ::yishe_domain::referral::GoalResultKind::NotMet))
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
@@ -247,7 +267,7 @@ macro_rules! impl_referral_repo {
                     let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto);
                     let changed = ::sqlx::query(
                         "UPDATE referrals SET patient = $1, consent = $2, note = $3, status_note = $4, \
-                         patient_lookup = $5, key_id = $6 WHERE id = $7 AND version = $8",
+                         patient_lookup = $5, key_id = $6, closure = $9 WHERE id = $7 AND version = $8",
                     )
                     .bind(&sealed.patient)
                     .bind(&sealed.consent)
@@ -257,6 +277,7 @@ macro_rules! impl_referral_repo {
                     .bind(&sealed.key_id)
                     .bind(referral.id.as_uuid())
                     .bind(referral.version)
+                    .bind(&sealed.closure)
                     .execute(&mut *self.tx)
                     .await?;
                     done += changed.rows_affected() as usize;
@@ -298,10 +319,15 @@ macro_rules! impl_referral_repo {
                 }
                 referral.note.clear();
                 referral.status_reason.note.clear();
+                // The outcome and the counts stay for the statistics; the words go.
+                if let Some(closure) = referral.closure.as_mut() {
+                    closure.summary.clear();
+                    closure.decision_note.clear();
+                }
                 let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto);
                 ::sqlx::query(
                     "UPDATE referrals SET patient = $1, consent = $2, note = $3, status_note = $4, \
-                     patient_lookup = NULL, key_id = $5, purged_at = $6 WHERE id = $7",
+                     patient_lookup = NULL, key_id = $5, purged_at = $6, closure = $8 WHERE id = $7",
                 )
                 .bind(&sealed.patient)
                 .bind(&sealed.consent)
@@ -310,6 +336,7 @@ macro_rules! impl_referral_repo {
                 .bind(&sealed.key_id)
                 .bind(now)
                 .bind(id.as_uuid())
+                .bind(&sealed.closure)
                 .execute(&mut *self.tx)
                 .await?;
                 Ok(())
@@ -383,6 +410,9 @@ macro_rules! impl_referral_list {
             if let Some(placer_order_id) = &filter.placer_order_id {
                 q.push(" AND r.placer_order_id = ")
                     .push_bind(placer_order_id.clone());
+            }
+            if let Some(state) = filter.closure_state {
+                q.push(" AND r.closure_state = ").push_bind(state.as_str());
             }
             if let Some(department) = filter.department {
                 q.push(" AND r.department_id = ")

@@ -143,6 +143,8 @@ mod tests {
                 plan: None,
                 volunteer_task: None,
                 follow_up: None,
+                closure: None,
+                related_referral: None,
             })
             .collect()
     }
