@@ -180,6 +180,27 @@ async fn a_case_closes_after_its_flag_is_seen_and_a_second_look_then_reopens(
         refusal(&twice),
         (tonic::Code::FailedPrecondition, "CLOSURE_PENDING".into())
     );
+    // Nobody holds a case about to close; the department may not search the review.
+    let held = app
+        .referrals(Some(&station.worker_key))
+        .hold_referral(HoldReferralRequest {
+            referral_id: pending.id.clone(),
+            etag: pending.etag.clone(),
+            note: "患者转院".into(),
+        })
+        .await;
+    assert_eq!(
+        refusal(&held),
+        (tonic::Code::FailedPrecondition, "CLOSURE_PENDING".into())
+    );
+    let searched = app
+        .referrals(Some(&station.his_key))
+        .list_referrals(ListReferralsRequest {
+            filter: "closure_state=PENDING_APPROVAL".into(),
+            ..Default::default()
+        })
+        .await;
+    assert_eq!(refusal(&searched).0, tonic::Code::InvalidArgument);
     // It waits in the supervisors' queue.
     let queue = app
         .referrals(Some(&station.supervisor_key))
@@ -308,6 +329,14 @@ async fn a_case_closes_after_its_flag_is_seen_and_a_second_look_then_reopens(
         read(&app, &station.supervisor_key, &done.id).await.status(),
         ReferralStatus::Completed,
         "the closed referral stays closed"
+    );
+    assert!(
+        follow_ups_of(&app, &station, &done.id)
+            .await
+            .iter()
+            .filter(|f| f.phase() == Phase::AfterClosure)
+            .all(|f| f.state() == FollowUpState::Cancelled),
+        "the reopened case plans its own follow-ups"
     );
     let twice = supervisor
         .reopen_referral(ReopenReferralRequest {
@@ -540,6 +569,24 @@ async fn goals_are_marked_and_protection_needs_an_experienced_approver(
         ),
         (1, 1, 0)
     );
+
+    // Past the reopening period a closed case is not reopened.
+    app.clock.advance(Duration::from_secs(31 * 86_400));
+    let late = app
+        .referrals(Some(&station.supervisor_key))
+        .reopen_referral(ReopenReferralRequest {
+            referral_id: done.id.clone(),
+            etag: done.etag.clone(),
+            reason: "家属来电".into(),
+        })
+        .await;
+    assert_eq!(
+        refusal(&late),
+        (
+            tonic::Code::FailedPrecondition,
+            "REOPEN_PERIOD_PASSED".into()
+        )
+    );
 }
 
 async fn a_death_cancels_follow_ups_and_the_case_ends_failed(app: TestApp, station: Station) {
@@ -624,21 +671,47 @@ async fn a_death_cancels_follow_ups_and_the_case_ends_failed(app: TestApp, stati
     assert_eq!(failed.closure_outcome(), ClosureOutcome::PatientDied);
     assert_eq!(failed.status(), ReferralStatus::Failed);
 
-    // Past the reopening period a closed case is not reopened.
-    app.clock.advance(Duration::from_secs(31 * 86_400));
-    let late = app
+    assert!(!failed.closure_summary.is_empty());
+
+    // Erased at the patient's request: the summary the feed carried goes too.
+    app.patient_rights(Some(&station.admin_key))
+        .erase_patient_data(yishe_proto::privacy::ErasePatientDataRequest {
+            hospital_id: "h1".into(),
+            his_patient_id: "MRN-000123".into(),
+            reason: "患者家属依《个人信息保护法》第47条申请删除".into(),
+        })
+        .await
+        .expect("erased");
+    let mut replay = app
+        .referrals(Some(&station.his_key))
+        .watch_referral_events(WatchReferralEventsRequest {
+            start_at: Some(watch_referral_events_request::StartAt::From(
+                FeedStart::Beginning as i32,
+            )),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let replayed = until(&mut replay, ReferralEventType::Failed).await;
+    let again = replayed.last().unwrap();
+    assert_eq!(again.closure_outcome(), ClosureOutcome::PatientDied);
+    assert!(again.closure_summary.is_empty(), "{again:?}");
+
+    // Nor is a case reopened once the patient's details are gone.
+    let erased = app
         .referrals(Some(&station.supervisor_key))
         .reopen_referral(ReopenReferralRequest {
             referral_id: done.id.clone(),
-            etag: done.etag.clone(),
+            etag: read(&app, &station.supervisor_key, &done.id).await.etag,
             reason: "家属来电".into(),
         })
         .await;
     assert_eq!(
-        refusal(&late),
+        refusal(&erased),
         (
             tonic::Code::FailedPrecondition,
-            "REOPEN_PERIOD_PASSED".into()
+            "PATIENT_DATA_ERASED".into()
         )
     );
 }

@@ -26,5 +26,6 @@ mod referral_errors;
 mod referral_lifecycle;
 mod report;
 mod reroute;
+mod staff;
 mod stations;
 mod tokens;

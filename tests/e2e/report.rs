@@ -192,7 +192,10 @@ fn expected(referrals: &[&Referral], follow_ups: &[&FollowUp]) -> ReportCounts {
             .iter()
             .filter(|f| f.state() == FollowUpState::Missed)
             .count() as u32,
-        follow_ups_overdue: follow_ups.iter().filter(|f| f.overdue).count() as u32,
+        follow_ups_overdue: follow_ups
+            .iter()
+            .filter(|f| f.overdue && f.state() != FollowUpState::Done)
+            .count() as u32,
         ..Default::default()
     }
 }

@@ -5,6 +5,7 @@
 
 mod allocator;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod failure;
 pub mod fingerprint;
@@ -25,6 +26,7 @@ pub mod telemetry;
 pub mod tls;
 pub mod use_case;
 
+pub use clock::process_clock;
 pub use config::Config;
 pub use failure::Failure;
 pub use metrics::Metrics;

@@ -207,6 +207,10 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ("CLOSURE_PENDING", "该个案已有待审批的结案申请。"),
     ("CLOSURE_NOT_PENDING", "该个案没有待审批的结案申请。"),
     (
+        "PLAN_CHANGED_SINCE_REQUEST",
+        "结案申请提出后服务计划已修订：请退回申请，由社工重新标明各目标的结果。",
+    ),
+    (
         "RISK_FLAGS_UNACKNOWLEDGED",
         "该个案仍有 {count} 个风险标记未经督导确认，不能结案。",
     ),

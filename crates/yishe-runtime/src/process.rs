@@ -185,7 +185,7 @@ where
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
     let started = async {
-        let process = Process::open(config, shutdown, Arc::new(yishe_domain::SystemClock)).await?;
+        let process = Process::open(config, shutdown, crate::process_clock()).await?;
         let mut services = Services::default();
         register(&process, &mut services)?;
         let listeners = process.bind().await?;

@@ -18,6 +18,7 @@ impl_tx!(
     Postgres,
     transaction = crate::pg_transactions::PgTx,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1 FOR UPDATE",
+    lock_referral = "SELECT id FROM referrals WHERE id = $1 FOR UPDATE",
     create_referral = CREATE_REFERRAL.as_str(),
     // The row's insert as a data-modifying CTE before the records' insert.
     audit_with_records = ("WITH logged AS (", ") ")

@@ -37,6 +37,12 @@ pub enum CreateOutcome {
 pub trait ReferralRepo {
     async fn get_referral(&mut self, id: ReferralId) -> Result<Option<Referral>>;
 
+    /// Holds the referral's row until the transaction ends (on PostgreSQL; SQLite's
+    /// single writer holds everything already): the writes that must not pass a
+    /// closure's checks (a volunteer task, a plan version) and the closure itself take
+    /// it first, so one waits for the other and then sees what it did.
+    async fn lock_referral(&mut self, id: ReferralId) -> Result<()>;
+
     /// Inserts `referral` unless its hospital's `request_id` exists (whichever key sent
     /// it); concurrent
     /// replays wait for the first to commit and then see it.

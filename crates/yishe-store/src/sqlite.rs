@@ -21,6 +21,7 @@ impl_tx!(
     Sqlite,
     transaction = GroupTx,
     lock_worker = "SELECT id FROM social_workers WHERE id = $1",
+    lock_referral = "SELECT id FROM referrals WHERE id = $1",
     create_referral = CREATE_REFERRAL.as_str(),
     // Two statements in one call, sharing its arguments.
     audit_with_records = ("", "; ")

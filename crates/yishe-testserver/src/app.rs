@@ -76,7 +76,9 @@ impl TestApp {
         configure(&mut config);
         config.validate().expect("test configuration is valid");
         let shutdown = Shutdown::new();
-        let clock = Arc::new(TestClock::new());
+        // Shared through a file, so Yishe binaries started beside this server see the
+        // test move time too.
+        let clock = Arc::new(TestClock::shared(data_dir.path().join("clock")));
         let running = yishe_server::start(config, shutdown.clone(), clock.clone())
             .await
             .expect("server starts");

@@ -33,6 +33,12 @@ impl Beside {
                 app.process.config.effective_key_file(),
             )
             .env("YISHE_STATION_ID", "s1")
+            // The test's clock, and the watches as quick to notice it as the server's.
+            .env(
+                yishe_runtime::clock::TEST_CLOCK_FILE,
+                app.clock.file().expect("the test server's clock is shared"),
+            )
+            .env("YISHE_SLA_CHECK_INTERVAL_SECS", "1")
             .env("YISHE_GRPC_LISTEN", "127.0.0.1:0")
             .env("YISHE_HTTP_LISTEN", "127.0.0.1:0")
             .stdout(Stdio::piped())

@@ -44,6 +44,9 @@ pub(crate) async fn plan_for(
         .get_plan(id)
         .await?
         .ok_or(Refusal::NotFound(Record::Plan))?;
+    // Every change to a plan or its tasks waits for a closure of the case under way
+    // (and a closure for it), so neither passes the other's checks.
+    tx.lock_referral(plan.referral).await?;
     let referral = match referral_for(tx, ctx, plan.referral).await {
         Err(Error::Refused(Refusal::NotFound(_))) => {
             return Err(Refusal::NotFound(Record::Plan).into());

@@ -9,7 +9,7 @@ use yishe_domain::plan::{InterventionState, Measure, PlanState};
 use yishe_domain::referral::{
     Actor, Change, ClosureApprover, ClosureError, ClosurePerson, ClosureRefusal, ClosureRequest,
     ClosureStep, ClosureStepKind, DepartureKind, EventType, OpenWork, Referral, ReferralEvent,
-    ReopenReferral, RequestClosure, can_see,
+    ReopenReferral, RequestClosure,
 };
 use yishe_domain::{AuditAction, Outcome, PageRequest, Role};
 use yishe_runtime::auth::RequestContext;
@@ -35,6 +35,9 @@ impl ReferralService {
             let levels = self.closure_rules().satisfaction_levels.len() as u32;
             let checked = request.draft.validate(levels).map_err(Error::Invalid)?;
             let mut tx = self.store.begin().await?;
+            // Held until the commit: no volunteer task or plan version slips in
+            // between the checks below and the request.
+            tx.lock_referral(id).await?;
             let mut referral = visible_for_change(&mut *tx, ctx, id, &request.etag).await?;
             let by = person(&mut *tx, ctx).await?;
             // The rules of the referral first (who asks, its status): a caller who may
@@ -77,6 +80,7 @@ impl ReferralService {
         let id = request.id;
         let result = async {
             let mut tx = self.store.begin().await?;
+            tx.lock_referral(id).await?;
             let mut referral = visible_for_change(&mut *tx, ctx, id, &request.etag).await?;
             let by = person(&mut *tx, ctx).await?;
             let change = match request.step {
@@ -92,9 +96,15 @@ impl ReferralService {
             if request.step == ClosureStepKind::Approve {
                 let stored = referral.closure.as_ref().expect("an approved closure");
                 let work = open_work(&mut *tx, &referral).await?;
-                ClosureRequest::of(stored)
-                    .check_against(&work)
-                    .map_err(closure_error)?;
+                // The goals marked at the request must still be the plan's: a revision
+                // approved since asks for a fresh request, not for fields the approver
+                // never sent.
+                match ClosureRequest::of(stored).check_against(&work) {
+                    Err(ClosureError::Invalid(_)) => {
+                        return Err(Error::Change(ClosureRefusal::PlanChanged.into()));
+                    }
+                    checked => checked.map_err(closure_error)?,
+                };
                 self.schedule_after_closure(&mut *tx, &referral, now)
                     .await?;
             }
@@ -186,6 +196,13 @@ impl ReferralService {
                     now,
                 )
                 .map_err(|refusal| Error::Change(refusal.into()))?;
+            // The order number stays with the department's open referral that holds it
+            // now, if one does (a department may have referred the patient again).
+            if let Some(number) = reopened.placer_order_id.clone()
+                && self.order_number_in_use(ctx, &reopened, &number).await
+            {
+                reopened.placer_order_id = None;
+            }
             // The same worker, when still active with room for the case.
             if let Some(worker_id) = closed.assigned_worker
                 && let Some(worker) = tx.lock_worker(worker_id).await?
@@ -209,15 +226,32 @@ impl ReferralService {
                 .await?;
             match created {
                 CreateOutcome::Created => {}
+                // Only a supervisor of the station reopens: the first reopening is theirs
+                // to see.
                 CreateOutcome::Replayed(existing) | CreateOutcome::RequestIdReused(existing) => {
-                    let known = can_see(&ctx.caller, existing.scope()).then_some(existing.id);
                     return Err(Error::Change(
-                        ClosureRefusal::AlreadyReopened(known.unwrap_or(existing.id)).into(),
+                        ClosureRefusal::AlreadyReopened(existing.id).into(),
                     ));
                 }
             }
             tx.save_referral(&mut reopened, &[EventType::Reopened])
                 .await?;
+            // The closed case's follow-ups after closure are the reopened case's work
+            // now, planned anew by its worker.
+            for mut follow_up in tx.scheduled_follow_ups_of(closed.id).await? {
+                if follow_up.phase == Phase::AfterClosure
+                    && follow_up.cancel("个案已重新开案 (the case was reopened)", now).is_ok()
+                {
+                    follow_up.version += 1;
+                    tx.save_follow_up(&follow_up).await?;
+                    tx.append_audit(&yishe_store::AuditEntry::system(
+                        AuditAction::FollowUpCancel,
+                        closed.id,
+                        now,
+                    ))
+                    .await?;
+                }
+            }
             // Audited against both: who reopened the closed case, and how the new began.
             tx.append_audit(&ctx.audit(action, closed.id, Outcome::Ok))
                 .await?;
@@ -230,6 +264,43 @@ impl ReferralService {
             self.refused(ctx, action, id, error).await;
         }
         result
+    }
+}
+
+impl ReferralService {
+    /// Whether an open referral of the hospital holds `number` (read as committed).
+    async fn order_number_in_use(
+        &self,
+        ctx: &RequestContext,
+        reopened: &Referral,
+        number: &str,
+    ) -> bool {
+        let filter = yishe_domain::referral::ListFilter {
+            placer_order_id: Some(number.to_owned()),
+            ..Default::default()
+        };
+        let page = PageRequest {
+            after: None,
+            limit: 20,
+        };
+        let scope = yishe_domain::referral::ListScope::of(&ctx.caller);
+        match self
+            .store
+            .list_committed_referrals(
+                &scope,
+                &filter,
+                page,
+                yishe_domain::referral::ListOrder::NewestFirst,
+            )
+            .await
+        {
+            Ok(page) => page
+                .items
+                .iter()
+                .any(|r| r.hospital == reopened.hospital && !r.status.is_terminal()),
+            // Unknown: kept, and the unique index decides.
+            Err(_) => false,
+        }
     }
 }
 

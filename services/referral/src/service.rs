@@ -338,6 +338,19 @@ impl ReferralService {
         request: ListReferrals,
     ) -> Result<Page<Referral, ListPosition>> {
         let scope = ListScope::of(&ctx.caller);
+        // The station's review of a closure (pending, returned, withdrawn) is not the
+        // department's to search by; how a case ended is.
+        if ctx.caller.role == Role::HisIntegration
+            && request
+                .filter
+                .closure_state
+                .is_some_and(|s| s != yishe_domain::referral::ClosureState::Approved)
+        {
+            return Err(Error::Invalid(Violations::one(
+                "filter",
+                "closure_state: a department may filter by APPROVED only",
+            )));
+        }
         // Read as committed, outside the write transaction: on SQLite the writer (and
         // every write waiting for it) is held only for the audit row.
         let page = self

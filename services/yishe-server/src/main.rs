@@ -15,7 +15,7 @@ async fn main() -> ExitCode {
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
 
-    let clock = std::sync::Arc::new(yishe_domain::SystemClock);
+    let clock = yishe_runtime::process_clock();
     let running = match yishe_server::start(config, shutdown, clock).await {
         Ok(running) => running,
         Err(error) => {

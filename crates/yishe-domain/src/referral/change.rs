@@ -254,6 +254,11 @@ impl Referral {
                 EventType::Rejected
             }
             Change::Hold { note } => {
+                // A case about to close is decided on first: a hold would leave the
+                // request with a status no outcome can end from.
+                if self.closure_pending() {
+                    return Err(ClosureRefusal::Pending.into());
+                }
                 self.step(Command::Hold, by)?;
                 self.status_reason = StatusReason::noted(note);
                 EventType::Held
@@ -288,6 +293,15 @@ impl Referral {
                         reasons: &self.reasons,
                     },
                 )?;
+                // A case given to someone else is no longer the requester's to close:
+                // their pending request goes with it (the new worker asks anew).
+                if !already
+                    && let Some(closure) = self.closure.as_mut()
+                    && closure.state == ClosureState::PendingApproval
+                {
+                    closure.state = ClosureState::Withdrawn;
+                    closure.decided_at = Some(now);
+                }
                 self.assigned_worker = Some(worker.id);
                 self.assigned_worker_name = Some(worker.display_name);
                 EventType::Assigned
@@ -325,6 +339,9 @@ impl Referral {
             Change::WithdrawClosure { by } => {
                 self.check_requester(&by)?;
                 let closure = self.pending_closure()?;
+                if closure.requested_by.worker != by.worker {
+                    return Err(ClosureRefusal::NotAssignedWorker.into());
+                }
                 closure.state = ClosureState::Withdrawn;
                 closure.decided_at = Some(now);
                 EventType::ClosureWithdrawn
@@ -377,11 +394,7 @@ impl Referral {
         now: DateTime<Utc>,
     ) -> Result<EventType, ChangeError> {
         self.check_requester(&by)?;
-        if self
-            .closure
-            .as_ref()
-            .is_some_and(|c| c.state == ClosureState::PendingApproval)
-        {
+        if self.closure_pending() {
             return Err(ClosureRefusal::Pending.into());
         }
         self.status.apply(request.outcome.command())?;
@@ -414,14 +427,19 @@ impl Referral {
         let status = self.status;
         let closure = self.pending_closure()?;
         approver.check(&closure.requested_by, &reasons, approve)?;
+        // Checked before anything changes: a refusal leaves the referral as it was.
+        let next = if approve {
+            Some(status.apply(closure.outcome.command())?)
+        } else {
+            None
+        };
         closure.decided_by = Some(approver.person.clone());
         closure.decided_at = Some(now);
         closure.decision_note = note;
-        if !approve {
+        let Some(next) = next else {
             closure.state = ClosureState::Returned;
             return Ok(EventType::ClosureReturned);
-        }
-        let next = status.apply(closure.outcome.command())?;
+        };
         closure.state = ClosureState::Approved;
         let summary = closure.summary.clone();
         self.status = next;
@@ -438,6 +456,13 @@ impl Referral {
             Some(worker) if self.assigned_worker == Some(worker) => Ok(()),
             _ => Err(ClosureRefusal::NotAssignedWorker),
         }
+    }
+
+    /// Whether a closure request awaits a supervisor.
+    pub fn closure_pending(&self) -> bool {
+        self.closure
+            .as_ref()
+            .is_some_and(|c| c.state == ClosureState::PendingApproval)
     }
 
     fn pending_closure(&mut self) -> Result<&mut Closure, ClosureRefusal> {
@@ -731,6 +756,59 @@ mod tests {
         r.priority = Priority::Emergency;
         r.apply(Change::RiskRaised, Actor::Yishe, at(2)).unwrap();
         assert_eq!(r.priority, Priority::Emergency);
+    }
+
+    #[test]
+    fn a_pending_closure_stops_a_hold_and_goes_with_a_reassignment() {
+        use crate::referral::{ClosureDraft, ClosurePerson, ClosureRefusal, ClosureState};
+        let mut r = referral();
+        let w = worker(5, 0);
+        r.apply(Change::Accept, SUPERVISOR, at(1)).unwrap();
+        r.apply(Change::Assign(w.clone()), SUPERVISOR, at(2))
+            .unwrap();
+        r.apply(Change::StartWork, SUPERVISOR, at(3)).unwrap();
+        let by = |worker| ClosurePerson {
+            subject: "key-w".into(),
+            worker: Some(worker),
+            name: "Wang Fang".into(),
+        };
+        let request = ClosureDraft {
+            outcome: "GOALS_MET".into(),
+            summary: "协助申请医疗救助".into(),
+            ..ClosureDraft::default()
+        }
+        .validate(5)
+        .unwrap();
+        let ask = Change::RequestClosure {
+            request,
+            by: by(w.id),
+        };
+        let worker_role = Actor::Caller(Role::SocialWorker);
+        assert_eq!(
+            r.apply(ask, worker_role, at(4)),
+            Ok(EventType::ClosureRequested)
+        );
+        let hold = Change::Hold {
+            note: "转院".into(),
+        };
+        assert_eq!(
+            r.apply(hold, SUPERVISOR, at(5)),
+            Err(ChangeError::Closure(ClosureRefusal::Pending))
+        );
+        let other = worker(5, 0);
+        let not_theirs = Change::WithdrawClosure { by: by(other.id) };
+        assert_eq!(
+            r.apply(not_theirs, worker_role, at(6)),
+            Err(ChangeError::Closure(ClosureRefusal::NotAssignedWorker))
+        );
+        r.apply(Change::Assign(other), SUPERVISOR, at(7)).unwrap();
+        let closure = r.closure.clone().unwrap();
+        assert_eq!(
+            (closure.state, closure.decided_at),
+            (ClosureState::Withdrawn, Some(at(7))),
+            "a case given to another worker takes the request with it"
+        );
+        assert_eq!(r.status, Status::InProgress);
     }
 
     #[test]

@@ -419,6 +419,12 @@ pub enum ClosureRefusal {
     NotClosed(Status),
     #[error("the case was reopened already, as referral {0}: reopen that one instead")]
     AlreadyReopened(crate::ReferralId),
+    #[error("the patient's details on this referral were erased: refer the patient anew")]
+    PatientErased,
+    #[error(
+        "the plan in force changed since the closure was requested: return it, so the worker marks the goals again"
+    )]
+    PlanChanged,
 }
 
 fn blockers_text(blockers: &[Blocker]) -> String {
@@ -437,7 +443,9 @@ impl ServiceError for ClosureRefusal {
             | ClosureRefusal::NotPending
             | ClosureRefusal::Blocked(_)
             | ClosureRefusal::ReopenPeriodPassed { .. }
-            | ClosureRefusal::NotClosed(_) => Code::FailedPrecondition,
+            | ClosureRefusal::NotClosed(_)
+            | ClosureRefusal::PatientErased
+            | ClosureRefusal::PlanChanged => Code::FailedPrecondition,
             ClosureRefusal::AlreadyReopened(_) => Code::AlreadyExists,
         }
     }
@@ -454,6 +462,8 @@ impl ServiceError for ClosureRefusal {
             ClosureRefusal::ReopenPeriodPassed { .. } => "REOPEN_PERIOD_PASSED",
             ClosureRefusal::NotClosed(_) => "WRONG_STATUS",
             ClosureRefusal::AlreadyReopened(_) => "REFERRAL_ALREADY_REOPENED",
+            ClosureRefusal::PatientErased => "PATIENT_DATA_ERASED",
+            ClosureRefusal::PlanChanged => "PLAN_CHANGED_SINCE_REQUEST",
         }
     }
 

@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::referral::{ClosureRefusal, ConsentReconfirmation, Referral, Status, StatusReason};
+use crate::referral::{
+    ClosureRefusal, ConsentKind, ConsentReconfirmation, Referral, Status, StatusReason,
+};
 use crate::{ReferralId, Violations};
 
 const MAX_REASON: usize = 2000;
@@ -37,15 +39,23 @@ impl Referral {
         if !matches!(self.status, Status::Completed | Status::Failed) {
             return Err(ClosureRefusal::NotClosed(self.status));
         }
+        // Retention or the patient's erasure removed who it was about.
+        if self.patient.his_patient_id.is_empty() {
+            return Err(ClosureRefusal::PatientErased);
+        }
         let ended_at = self.ended_at.unwrap_or(self.updated_at);
         if now - ended_at > period {
             return Err(ClosureRefusal::ReopenPeriodPassed { ended_at });
         }
+        // Only consent given is carried over to be confirmed again: an override (a
+        // child protection case) has no consent to confirm, and stands as decided.
         let mut consent = self.consent.clone();
-        consent.reconfirmation = Some(ConsentReconfirmation {
-            required_since: now,
-            reconfirmed_at: None,
-        });
+        if consent.kind == ConsentKind::Given {
+            consent.reconfirmation = Some(ConsentReconfirmation {
+                required_since: now,
+                reconfirmed_at: None,
+            });
+        }
         Ok(Referral {
             id: ReferralId::new(),
             request_id: reopen_request_id(self.id),

@@ -56,7 +56,10 @@ impl Authenticator for BearerAuthenticator {
             return self.api_keys.authenticate_key(credential).await;
         }
         match &self.tokens {
-            Some(tokens) if credential.split('.').count() == 3 => tokens.verify(credential),
+            Some(tokens) if credential.split('.').count() == 3 => {
+                let caller = tokens.verify(credential)?;
+                self.api_keys.check_worker(caller).await
+            }
             _ => Err(AuthError::Malformed),
         }
     }

@@ -12,7 +12,8 @@ use figment::value::{Dict, Value};
 use super::{Config, ConfigError};
 
 /// `YISHE_*` variables that are not settings of the server: the configuration file
-/// itself, the CLI's address and key, the test suite's database and required tools.
+/// itself, the CLI's address and key, the test suite's database, required tools and
+/// moved clock.
 const NOT_SETTINGS: &[&str] = &[
     "YISHE_CONFIG",
     "YISHE_ADDR",
@@ -20,6 +21,7 @@ const NOT_SETTINGS: &[&str] = &[
     "YISHE_TEST_DATABASE_URL",
     "YISHE_REQUIRE_POSTGRES",
     "YISHE_REQUIRE_GRPCURL",
+    crate::clock::TEST_CLOCK_FILE,
 ];
 
 /// Every setting's dotted path (`max_concurrent_requests`, `jwt`, `jwt.issuer`).

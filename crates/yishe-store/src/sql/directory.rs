@@ -118,6 +118,8 @@ macro_rules! impl_directory_repo {
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 {
+                    // Whether the worker's credentials work may have changed with them.
+                    self.changed_keys = true;
                     Ok(())
                 } else {
                     w.version -= 1;

@@ -54,6 +54,18 @@ macro_rules! impl_key_lookup {
                 }
                 Ok(key)
             }
+
+            async fn worker_deactivated(
+                &self,
+                worker: ::yishe_domain::SocialWorkerId,
+            ) -> crate::Result<bool> {
+                let active: Option<bool> =
+                    ::sqlx::query_scalar("SELECT active FROM social_workers WHERE id = $1")
+                        .bind(worker.as_uuid())
+                        .fetch_optional(&self.$readers)
+                        .await?;
+                Ok(active == Some(false))
+            }
         }
     };
 }

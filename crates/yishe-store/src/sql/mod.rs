@@ -124,8 +124,12 @@ pub(crate) fn statuses(which: impl Fn(Status) -> bool) -> String {
         .join(", ")
 }
 
+/// The columns of an API key. A key linked to a social worker who was deactivated reads
+/// as revoked since then: it stops working at once (and again if the worker returns).
 pub(crate) const SELECT_API_KEY: &str = "SELECT id, display_name, role, hospital_id, \
-     department_ids, station_id, social_worker_id, volunteer_id, certificate_subject, read_only, secret_hash, created_at, revoked_at \
+     department_ids, station_id, social_worker_id, volunteer_id, certificate_subject, read_only, secret_hash, created_at, \
+     COALESCE(revoked_at, (SELECT w.updated_at FROM social_workers w \
+       WHERE w.id = api_keys.social_worker_id AND NOT w.active)) AS revoked_at \
      FROM api_keys";
 
 use yishe_domain::referral::Status;
@@ -177,7 +181,8 @@ impl Commit for crate::group_commit::GroupTx {
 /// Instantiates every repository trait and `Tx` for one engine's transaction type.
 macro_rules! impl_tx {
     ($tx:ident, $db:ty, transaction = $transaction:ty, lock_worker = $lock_worker:literal,
-     create_referral = $create_referral:expr, audit_with_records = $audit_with_records:expr) => {
+     lock_referral = $lock_referral:literal, create_referral = $create_referral:expr,
+     audit_with_records = $audit_with_records:expr) => {
         /// A write transaction on this engine. It knows whether it appended feed
         /// events, changed a key or read a department, and tells this process's relay
         /// and caches when it commits.
@@ -230,7 +235,12 @@ macro_rules! impl_tx {
             }
         }
 
-        crate::sql::impl_referral_repo!($tx, $db, create_referral = $create_referral);
+        crate::sql::impl_referral_repo!(
+            $tx,
+            $db,
+            create_referral = $create_referral,
+            lock_referral = $lock_referral
+        );
         crate::sql::impl_directory_repo!($tx, $db, $lock_worker);
         crate::sql::impl_station_repo!($tx);
         crate::sql::impl_event_log!($tx);

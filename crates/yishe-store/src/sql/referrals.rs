@@ -1,7 +1,8 @@
 //! `ReferralRepo` in SQL.
 
 macro_rules! impl_referral_repo {
-    ($tx:ident, $db:ty, create_referral = $create_referral:expr) => {
+    ($tx:ident, $db:ty, create_referral = $create_referral:expr,
+     lock_referral = $lock_referral:literal) => {
         /// Binds a new referral's 27 columns, in the order of `INSERT_REFERRAL`.
         fn bind_referral<'q>(
             query: ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>>,
@@ -132,6 +133,14 @@ macro_rules! impl_referral_repo {
                     .fetch_optional(&mut *self.tx)
                     .await?;
                 row.map(|row| row.into_referral(&self.crypto)).transpose()
+            }
+
+            async fn lock_referral(&mut self, id: ::yishe_domain::ReferralId) -> crate::Result<()> {
+                ::sqlx::query($lock_referral)
+                    .bind(id.as_uuid())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                Ok(())
             }
 
             async fn insert_referral(
@@ -339,6 +348,36 @@ macro_rules! impl_referral_repo {
                 .bind(&sealed.closure)
                 .execute(&mut *self.tx)
                 .await?;
+                // The closing event told the department the summary: its stored copies
+                // (sealed) go too. Erasure is rare and the feed bounded by retention, so
+                // finding them by the referral's id in the payload is cheap enough.
+                for (table, key) in [("referral_outbox", "id"), ("referral_feed", "sequence")] {
+                    let sql = format!("SELECT {key}, payload FROM {table} WHERE payload LIKE $1");
+                    let rows: Vec<(i64, String)> = ::sqlx::query_as(&sql)
+                        .bind(format!("%{id}%"))
+                        .fetch_all(&mut *self.tx)
+                        .await?;
+                    for (row, payload) in rows {
+                        let Ok(mut event) = ::serde_json::from_str::<
+                            ::yishe_domain::referral::ReferralEvent,
+                        >(&payload) else {
+                            continue;
+                        };
+                        if event.referral != id {
+                            continue;
+                        }
+                        let Some(notice) = event.closure.as_mut() else {
+                            continue;
+                        };
+                        notice.summary.clear();
+                        let update = format!("UPDATE {table} SET payload = $1 WHERE {key} = $2");
+                        ::sqlx::query(&update)
+                            .bind(crate::rows::to_json(&event))
+                            .bind(row)
+                            .execute(&mut *self.tx)
+                            .await?;
+                    }
+                }
                 Ok(())
             }
         }

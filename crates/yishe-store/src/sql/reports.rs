@@ -1,24 +1,25 @@
 //! `Reports` in SQL, on the readers' pool. Each query counts one kind of event of the
 //! period, grouped by department; the department filter, when given, is one more term.
 
-/// Received in the period, and of those accepted, rejected, breached.
+/// Received in the period, and of those accepted, rejected, breached. A reopened case
+/// is no new referral: it is left out of what was received and of the waits.
 pub(crate) const RECEIVED: &str = "SELECT department_id, COUNT(*), \
      SUM(CASE WHEN accepted_at IS NOT NULL THEN 1 ELSE 0 END), \
      SUM(CASE WHEN status = 'REJECTED' THEN 1 ELSE 0 END), \
      SUM(CASE WHEN sla_breached THEN 1 ELSE 0 END) \
      FROM referrals WHERE station_id = $1 AND created_at >= $2 AND created_at < $3 {department} \
-     GROUP BY department_id";
+     AND reopened_from_id IS NULL GROUP BY department_id";
 
 pub(crate) const REJECTIONS: &str = "SELECT department_id, rejection_reason, COUNT(*) \
      FROM referrals WHERE station_id = $1 AND created_at >= $2 AND created_at < $3 {department} \
-     AND status = 'REJECTED' AND rejection_reason IS NOT NULL \
+     AND status = 'REJECTED' AND rejection_reason IS NOT NULL AND reopened_from_id IS NULL \
      GROUP BY department_id, rejection_reason";
 
 /// The waits of those received: one row per referral accepted (the percentiles are
 /// taken in Rust, by nearest rank, the same on both engines).
 pub(crate) const WAITS: &str = "SELECT department_id, created_at, accepted_at, first_contact_at \
      FROM referrals WHERE station_id = $1 AND created_at >= $2 AND created_at < $3 {department} \
-     AND accepted_at IS NOT NULL";
+     AND accepted_at IS NOT NULL AND reopened_from_id IS NULL";
 
 pub(crate) const CLOSURES: &str = "SELECT department_id, outcome, COUNT(*), \
      COALESCE(SUM(goals_met), 0), COALESCE(SUM(goals_partly_met), 0), \
@@ -30,7 +31,7 @@ pub(crate) const CLOSURES: &str = "SELECT department_id, outcome, COUNT(*), \
 pub(crate) const FOLLOW_UPS: &str = "SELECT r.department_id, \
      SUM(CASE WHEN f.state = 'DONE' THEN 1 ELSE 0 END), \
      SUM(CASE WHEN f.state = 'MISSED' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN f.overdue THEN 1 ELSE 0 END) \
+     SUM(CASE WHEN f.overdue AND f.state <> 'DONE' THEN 1 ELSE 0 END) \
      FROM follow_ups f JOIN referrals r ON r.id = f.referral_id \
      WHERE f.station_id = $1 AND f.due_at >= $2 AND f.due_at < $3 {r.department} \
      GROUP BY r.department_id";

@@ -79,6 +79,10 @@ impl Watcher {
                 cursor = event.sequence.unwrap_or(cursor);
                 self.cursor = Some(cursor);
                 if can_see_event(&self.caller, &event) && self.watch.wants(&event) {
+                    let event = match self.as_stored(event).await {
+                        Ok(event) => event,
+                        Err(error) => return self.fail(Error::Store(error)),
+                    };
                     self.last_sent = Instant::now();
                     return Some(Ok(Item::Event(event)));
                 }
@@ -124,6 +128,30 @@ impl Watcher {
                 }
             }
         }
+    }
+
+    /// A closing event as the database holds it now, not as the tail remembers it: the
+    /// summary it carries is erased with the patient's details (a read per closing
+    /// event delivered, which are few).
+    async fn as_stored(
+        &self,
+        event: Arc<ReferralEvent>,
+    ) -> Result<Arc<ReferralEvent>, yishe_store::Error> {
+        let (Some(sequence), Some(_)) = (event.sequence, event.closure.as_ref()) else {
+            return Ok(event);
+        };
+        let stored = self.feed.store.feed_after(sequence - 1, 1).await?;
+        Ok(match stored.into_iter().next() {
+            Some(stored) if stored.id == event.id => Arc::new(stored),
+            // Pruned meanwhile: nothing of it is said.
+            _ => {
+                let mut blank = (*event).clone();
+                if let Some(notice) = blank.closure.as_mut() {
+                    notice.summary.clear();
+                }
+                Arc::new(blank)
+            }
+        })
     }
 
     /// Where the watch starts, checked against what the feed holds.
