@@ -128,8 +128,8 @@ pub(crate) fn json(c: &Closure) -> Value {
         }).collect::<Vec<_>>(),
         "satisfaction": c.satisfaction_label,
         "requested_by": c.requested_by_name,
-        "request_time": crate::output::time(&c.request_time),
-        "decide_time": crate::output::time(&c.decide_time),
+        "request_time": crate::plan_view::local(&c.request_time),
+        "decide_time": crate::plan_view::local(&c.decide_time),
         "decision_note": c.decision_note,
     })
 }
