@@ -50,9 +50,11 @@ fn allowed(service: &str, method: &str) -> &'static [Role] {
         (REFERRAL, "AcceptReferral" | "RejectReferral" | "HoldReferral" | "ResumeReferral") => {
             &[Worker, Supervisor]
         }
-        (REFERRAL, "AssignReferral" | "ApproveClosure" | "ReturnClosure" | "ReopenReferral") => {
-            &[Supervisor]
-        }
+        (
+            REFERRAL,
+            "AssignReferral" | "ApproveClosure" | "ReturnClosure" | "ReopenReferral"
+            | "ListReassignments" | "ReassignWork",
+        ) => &[Supervisor],
         (REFERRAL, "RequestClosure" | "WithdrawClosure") => &[Worker, Supervisor],
         (REFERRAL, "CancelReferral") => &[His, Supervisor],
         (REFERRAL, "UpdateReferral") => &[His],
@@ -170,7 +172,7 @@ async fn every_method_for_every_role(app: TestApp, station: Station) {
     let methods = methods();
     assert_eq!(
         methods.len(),
-        79,
+        81,
         "the matrix covers every method of the contract"
     );
     for (service, method, streaming) in methods {

@@ -749,6 +749,18 @@ pub(crate) enum ReferralCommand {
     },
     /// Take your pending closure request back.
     WithdrawClosure(Target),
+    /// The open work of workers who left or are on leave (supervisor).
+    Reassignments,
+    /// Move a worker's open cases, follow-ups and supervised tasks to another
+    /// (supervisor), all or nothing.
+    Reassign {
+        /// The worker whose work moves (their id).
+        #[arg(long)]
+        from: String,
+        /// The worker who takes it (their id).
+        #[arg(long)]
+        to: String,
+    },
     /// Reopen a closed case (supervisor): a new referral linked to it.
     Reopen {
         #[command(flatten)]
@@ -894,6 +906,10 @@ pub(crate) enum WorkerCommand {
         caseload_limit: Option<i32>,
         #[arg(long)]
         active: Option<bool>,
+        /// On leave (true) or back (false): no new cases while on leave; their open
+        /// work shows in `referral reassignments`.
+        #[arg(long)]
+        on_leave: Option<bool>,
     },
     /// List the station's social workers.
     List {

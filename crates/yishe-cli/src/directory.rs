@@ -172,6 +172,7 @@ pub(crate) async fn worker(command: WorkerCommand, c: &Connection) -> Result<(),
                 certification_level: level(&lvl)?,
                 caseload_limit,
                 active: true,
+                on_leave: false,
                 ..Default::default()
             };
             let created = client
@@ -190,6 +191,7 @@ pub(crate) async fn worker(command: WorkerCommand, c: &Connection) -> Result<(),
             level: lvl,
             caseload_limit,
             active,
+            on_leave,
         } => {
             let etag = match etag {
                 Some(etag) => etag,
@@ -224,6 +226,10 @@ pub(crate) async fn worker(command: WorkerCommand, c: &Connection) -> Result<(),
             if let Some(active) = active {
                 worker.active = active;
                 paths.push("active".to_owned());
+            }
+            if let Some(on_leave) = on_leave {
+                worker.on_leave = on_leave;
+                paths.push("on_leave".to_owned());
             }
             let request = UpdateSocialWorkerRequest {
                 social_worker: Some(worker),

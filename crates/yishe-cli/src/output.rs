@@ -130,6 +130,7 @@ fn worker_json(w: &SocialWorker) -> Value {
         "caseload_limit": w.caseload_limit,
         "open_cases": w.open_cases,
         "active": w.active,
+        "on_leave": if w.on_leave { "休假中" } else { "" },
         "station_id": w.station_id,
         "etag": w.etag,
     })
@@ -349,6 +350,7 @@ pub(crate) fn workers(output: Output, list: &[SocialWorker]) {
         "open_cases",
         "caseload_limit",
         "active",
+        "on_leave",
         "etag",
     ];
     rows(

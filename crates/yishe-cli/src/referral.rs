@@ -188,6 +188,59 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                 .into_inner()
                 .referral
         }
+        ReferralCommand::Reassignments => {
+            let list = client
+                .list_reassignments(ListReassignmentsRequest {})
+                .await?
+                .into_inner()
+                .reassignments;
+            let values = list
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "social_worker_id": r.social_worker_id,
+                        "display_name": r.display_name,
+                        "why": if !r.active { "已停用" } else { "休假中" },
+                        "cases": r.referral_ids,
+                        "follow_ups": r.follow_up_ids.len(),
+                        "volunteer_tasks": r.volunteer_task_ids.len(),
+                    })
+                })
+                .collect();
+            output::rows(
+                c.output,
+                values,
+                &[
+                    "display_name",
+                    "why",
+                    "cases",
+                    "follow_ups",
+                    "volunteer_tasks",
+                    "social_worker_id",
+                ],
+                None,
+            );
+            return Ok(());
+        }
+        ReferralCommand::Reassign { from, to } => {
+            let moved = client
+                .reassign_work(ReassignWorkRequest {
+                    from_social_worker_id: from,
+                    to_social_worker_id: to,
+                })
+                .await?
+                .into_inner();
+            output::referrals(c.output, &moved.referrals, String::new());
+            if c.output == crate::args::Output::Table {
+                println!(
+                    "转派个案 {} 个，随访 {} 个，志愿者任务 {} 个",
+                    moved.referrals.len(),
+                    moved.follow_ups_moved,
+                    moved.volunteer_tasks_moved
+                );
+            }
+            return Ok(());
+        }
         ReferralCommand::Reopen { target, reason } => {
             let (referral_id, etag) = resolve(c, target).await?;
             client

@@ -113,6 +113,9 @@ pub fn referral(bytes: &[u8]) {
     if let Some(r) = decoded::<ReopenReferralRequest>(bytes) {
         checked(closure::reopen_request(r));
     }
+    if let Some(r) = decoded::<ReassignWorkRequest>(bytes) {
+        checked(referral::reassign_request(r));
+    }
 }
 
 /// Every request of `yishe.assessment.v1`.

@@ -199,6 +199,10 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
         "NO_STATION",
         "该凭证不属于任何工作站：报表只能查看本工作站的数据。",
     ),
+    (
+        "SOCIAL_WORKER_ON_LEAVE",
+        "该社工正在休假，不能分派新个案；其在办工作可在待转派清单中转给其他社工。",
+    ),
     // Closure and reopening.
     (
         "NOT_ASSIGNED_WORKER",

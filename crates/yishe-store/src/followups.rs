@@ -68,6 +68,9 @@ pub trait FollowUpRepo {
         page: PageRequest<DuePosition>,
     ) -> Result<Page<FollowUp, DuePosition>>;
 
+    /// The follow-ups still SCHEDULED for `worker`, soonest due first.
+    async fn scheduled_follow_ups_for(&mut self, worker: SocialWorkerId) -> Result<Vec<FollowUp>>;
+
     /// A referral's follow-ups still SCHEDULED, soonest due first.
     async fn scheduled_follow_ups_of(&mut self, referral: ReferralId) -> Result<Vec<FollowUp>>;
 

@@ -43,6 +43,13 @@ pub trait ReferralRepo {
     /// it first, so one waits for the other and then sees what it did.
     async fn lock_referral(&mut self, id: ReferralId) -> Result<()>;
 
+    /// The open cases (accepted, in progress, on hold) assigned to `worker`, oldest
+    /// first.
+    async fn open_referrals_of_worker(
+        &mut self,
+        worker: yishe_domain::SocialWorkerId,
+    ) -> Result<Vec<Referral>>;
+
     /// Inserts `referral` unless its hospital's `request_id` exists (whichever key sent
     /// it); concurrent
     /// replays wait for the first to commit and then see it.

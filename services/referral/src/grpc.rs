@@ -307,6 +307,43 @@ impl Rpc for ReferralGrpc {
         Ok(Response::new(ReopenReferralResponse { referral }))
     }
 
+    async fn list_reassignments(
+        &self,
+        request: Request<ListReassignmentsRequest>,
+    ) -> Result<Response<ListReassignmentsResponse>, Status> {
+        let ctx = context(&request)?;
+        let service = self.service.clone();
+        let waiting = run(async move { service.reassignments(&ctx).await }).await?;
+        Ok(Response::new(ListReassignmentsResponse {
+            reassignments: waiting
+                .iter()
+                .map(|w| {
+                    convert::reassignment_to_proto(&w.worker, &w.referrals, &w.follow_ups, &w.tasks)
+                })
+                .collect(),
+        }))
+    }
+
+    async fn reassign_work(
+        &self,
+        request: Request<ReassignWorkRequest>,
+    ) -> Result<Response<ReassignWorkResponse>, Status> {
+        let ctx = context(&request)?;
+        let role = ctx.caller.role;
+        let parsed = convert::reassign_request(request.into_inner()).map_err(|v| status::of(&v))?;
+        let service = self.service.clone();
+        let moved = run(async move { service.reassign(&ctx, parsed).await }).await?;
+        Ok(Response::new(ReassignWorkResponse {
+            referrals: moved
+                .referrals
+                .into_iter()
+                .map(|r| self.shown(role, r))
+                .collect(),
+            follow_ups_moved: u32::try_from(moved.follow_ups).unwrap_or(u32::MAX),
+            volunteer_tasks_moved: u32::try_from(moved.tasks).unwrap_or(u32::MAX),
+        }))
+    }
+
     type WatchReferralEventsStream = EventStream;
 
     async fn watch_referral_events(

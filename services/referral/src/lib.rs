@@ -11,6 +11,7 @@ mod grpc;
 mod metrics;
 mod privacy;
 mod privacy_grpc;
+mod reassign;
 mod retention;
 mod service;
 mod sla;

@@ -14,6 +14,7 @@ pub struct WorkerLoad {
     pub station: StationId,
     pub level: CertificationLevel,
     pub active: bool,
+    pub on_leave: bool,
     pub caseload_limit: i32,
     /// Open referrals assigned to the worker now, not counting the one being assigned.
     pub open_cases: i32,
@@ -32,6 +33,8 @@ pub struct AssignmentTarget<'a> {
 pub enum AssignmentError {
     #[error("the social worker is not active")]
     Inactive,
+    #[error("the social worker is on leave")]
+    OnLeave,
     #[error("the social worker belongs to another station")]
     OtherStation,
     #[error("the social worker is at their caseload limit of {limit}")]
@@ -45,6 +48,7 @@ impl AssignmentError {
     pub fn reason(&self) -> &'static str {
         match self {
             AssignmentError::Inactive => "SOCIAL_WORKER_INACTIVE",
+            AssignmentError::OnLeave => "SOCIAL_WORKER_ON_LEAVE",
             AssignmentError::OtherStation => "SOCIAL_WORKER_OF_OTHER_STATION",
             AssignmentError::CaseloadFull { .. } => "CASELOAD_FULL",
             AssignmentError::LevelTooLow => "CERTIFICATION_TOO_LOW",
@@ -86,6 +90,9 @@ pub fn check_assignment(
     if !worker.active {
         return Err(AssignmentError::Inactive);
     }
+    if worker.on_leave {
+        return Err(AssignmentError::OnLeave);
+    }
     if &worker.station != target.station {
         return Err(AssignmentError::OtherStation);
     }
@@ -113,6 +120,7 @@ mod tests {
             station: station(),
             level,
             active: true,
+            on_leave: false,
             caseload_limit: 2,
             open_cases: 0,
         }

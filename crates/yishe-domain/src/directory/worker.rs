@@ -49,6 +49,9 @@ pub struct SocialWorker {
     pub level: CertificationLevel,
     pub caseload_limit: i32,
     pub active: bool,
+    /// On leave: still of the station, given no new cases; their open work waits on
+    /// the supervisors' reassignment list.
+    pub on_leave: bool,
     /// Open referrals assigned now (derived, not stored).
     pub open_cases: i32,
     pub created_at: DateTime<Utc>,
@@ -68,6 +71,7 @@ impl SocialWorker {
             station: self.station.clone(),
             level: self.level,
             active: self.active,
+            on_leave: self.on_leave,
             caseload_limit: self.caseload_limit,
             open_cases: self.open_cases - i32::from(already_assigned),
         }
@@ -85,6 +89,7 @@ pub struct WorkerDraft {
     pub level: Option<CertificationLevel>,
     pub caseload_limit: i32,
     pub active: bool,
+    pub on_leave: bool,
 }
 
 /// Which fields an update changes.
@@ -94,6 +99,7 @@ pub struct WorkerMask {
     pub level: bool,
     pub caseload_limit: bool,
     pub active: bool,
+    pub on_leave: bool,
 }
 
 impl WorkerMask {
@@ -109,6 +115,7 @@ impl WorkerMask {
                 ("certification_level", &mut mask.level),
                 ("caseload_limit", &mut mask.caseload_limit),
                 ("active", &mut mask.active),
+                ("on_leave", &mut mask.on_leave),
             ],
             "the fields to change",
         );
@@ -132,6 +139,7 @@ pub struct WorkerChange {
     level: Option<CertificationLevel>,
     caseload_limit: Option<i32>,
     active: Option<bool>,
+    on_leave: Option<bool>,
 }
 
 impl WorkerDraft {
@@ -159,6 +167,7 @@ impl WorkerDraft {
                 level,
                 caseload_limit: self.caseload_limit,
                 active: true,
+                on_leave: false,
                 open_cases: 0,
                 created_at: now,
                 updated_at: now,
@@ -188,6 +197,7 @@ impl WorkerDraft {
             level: self.level.filter(|_| mask.level),
             caseload_limit: mask.caseload_limit.then_some(self.caseload_limit),
             active: mask.active.then_some(self.active),
+            on_leave: mask.on_leave.then_some(self.on_leave),
         })
     }
 }
@@ -206,6 +216,9 @@ impl SocialWorker {
         }
         if let Some(active) = change.active {
             self.active = active;
+        }
+        if let Some(on_leave) = change.on_leave {
+            self.on_leave = on_leave;
         }
         self.updated_at = now;
     }
@@ -257,6 +270,7 @@ mod tests {
             level: Some(CertificationLevel::Senior),
             caseload_limit: 20,
             active: false,
+            on_leave: false,
         }
         .validate(station, now())
         .unwrap();
@@ -271,6 +285,7 @@ mod tests {
             level: Some(CertificationLevel::Assistant),
             caseload_limit: 20,
             active: true,
+            on_leave: false,
         }
         .validate(StationId::parse("s1").unwrap(), now())
         .unwrap();

@@ -591,6 +591,7 @@ mod tests {
             level: CertificationLevel::Intermediate,
             caseload_limit: limit,
             active: true,
+            on_leave: false,
             open_cases: open,
             created_at: at(0),
             updated_at: at(0),

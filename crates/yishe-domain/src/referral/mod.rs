@@ -42,7 +42,8 @@ pub use reason::{ReferralReason, RejectionReason};
 pub use reopen::{reopen_reason, reopen_request_id};
 pub use requests::{
     AssignReferral, ChangeReferral, ClosureStep, ClosureStepKind, FeedStart, GetReferral,
-    LIST_PAGE, ListReferrals, ReopenReferral, RequestClosure, WATCH_FILTER_MAX, WatchEvents,
+    LIST_PAGE, ListReferrals, ReassignWork, ReopenReferral, RequestClosure, WATCH_FILTER_MAX,
+    WatchEvents,
 };
 pub use status::{Command, Status, TransitionError};
 pub use update::{Departure, DepartureKind, ReferralUpdate};

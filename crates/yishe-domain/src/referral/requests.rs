@@ -131,3 +131,10 @@ pub struct ReopenReferral {
     pub etag: Etag,
     pub reason: String,
 }
+
+/// Move `from`'s open work to `to`, two different workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReassignWork {
+    pub from: SocialWorkerId,
+    pub to: SocialWorkerId,
+}

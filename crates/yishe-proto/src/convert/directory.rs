@@ -131,6 +131,7 @@ fn worker_draft(w: wire::SocialWorker) -> WorkerDraft {
         level: certification_level(w.certification_level),
         caseload_limit: w.caseload_limit,
         active: w.active,
+        on_leave: w.on_leave,
     }
 }
 
@@ -392,6 +393,7 @@ pub fn worker_to_proto(w: &SocialWorker) -> wire::SocialWorker {
         certification_level: certification_level_to_proto(w.level) as i32,
         caseload_limit: w.caseload_limit,
         active: w.active,
+        on_leave: w.on_leave,
         open_cases: w.open_cases,
         create_time: Some(to_timestamp(w.created_at)),
         update_time: Some(to_timestamp(w.updated_at)),

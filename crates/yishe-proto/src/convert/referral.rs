@@ -3,8 +3,8 @@
 use yishe_domain::referral::{
     self as domain, AssignReferral, Change, ChangeReferral, ConsentDraft, ConsentKind, Departure,
     DepartureKind, EventType, FeedStart, GetReferral, LIST_PAGE, ListFilter, ListOrder,
-    ListReferrals, PatientDraft, ReferralDraft, ReferralReason, ReferralUpdate, RejectionReason,
-    Sex, Status, TokenBinding, WATCH_FILTER_MAX, WatchEvents, parse_page_token,
+    ListReferrals, PatientDraft, ReassignWork, ReferralDraft, ReferralReason, ReferralUpdate,
+    RejectionReason, Sex, Status, TokenBinding, WATCH_FILTER_MAX, WatchEvents, parse_page_token,
 };
 use yishe_domain::{DepartmentId, PageRequest, Priority, ReferralId, SocialWorkerId, Violations};
 
@@ -557,6 +557,43 @@ pub fn event_to_proto(e: &domain::ReferralEvent) -> wire::ReferralEvent {
             .related_referral
             .map(|id| id.to_string())
             .unwrap_or_default(),
+    }
+}
+
+pub fn reassign_request(r: wire::ReassignWorkRequest) -> Result<ReassignWork, Violations> {
+    let mut v = Violations::new();
+    let worker = |field: &str, text: &str, v: &mut Violations| {
+        parse::id(field, text, "a social worker id", SocialWorkerId::parse, v)
+    };
+    let from = worker("from_social_worker_id", &r.from_social_worker_id, &mut v);
+    let to = worker("to_social_worker_id", &r.to_social_worker_id, &mut v);
+    if from.is_some() && from == to {
+        v.add(
+            "to_social_worker_id",
+            "names the same worker as from_social_worker_id",
+        );
+    }
+    match (from, to) {
+        (Some(from), Some(to)) if v.is_empty() => Ok(ReassignWork { from, to }),
+        _ => Err(v),
+    }
+}
+
+/// One worker's open work, as the supervisors' list shows it.
+pub fn reassignment_to_proto(
+    worker: &yishe_domain::directory::SocialWorker,
+    referrals: &[ReferralId],
+    follow_ups: &[yishe_domain::FollowUpId],
+    tasks: &[yishe_domain::VolunteerTaskId],
+) -> wire::Reassignment {
+    wire::Reassignment {
+        social_worker_id: worker.id.to_string(),
+        display_name: worker.display_name.clone(),
+        active: worker.active,
+        on_leave: worker.on_leave,
+        referral_ids: referrals.iter().map(ToString::to_string).collect(),
+        follow_up_ids: follow_ups.iter().map(ToString::to_string).collect(),
+        volunteer_task_ids: tasks.iter().map(ToString::to_string).collect(),
     }
 }
 

@@ -51,6 +51,8 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (REFERRAL, "ReturnClosure", Access::Roles(&[SUP])),
     (REFERRAL, "WithdrawClosure", Access::Roles(&[SW, SUP])),
     (REFERRAL, "ReopenReferral", Access::Roles(&[SUP])),
+    (REFERRAL, "ListReassignments", Access::Roles(&[SUP])),
+    (REFERRAL, "ReassignWork", Access::Roles(&[SUP])),
     (
         REFERRAL,
         "WatchReferralEvents",

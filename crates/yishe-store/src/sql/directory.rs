@@ -81,7 +81,8 @@ macro_rules! impl_directory_repo {
             ) -> crate::Result<()> {
                 ::sqlx::query(
                     "INSERT INTO social_workers (id, station_id, display_name, level, caseload_limit, \
-                     active, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     active, created_at, updated_at, version, on_leave) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(w.id.as_uuid())
                 .bind(w.station.as_str())
@@ -92,6 +93,7 @@ macro_rules! impl_directory_repo {
                 .bind(w.created_at)
                 .bind(w.updated_at)
                 .bind(w.version)
+                .bind(w.on_leave)
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "social worker"))?;
@@ -105,7 +107,8 @@ macro_rules! impl_directory_repo {
                 w.version += 1;
                 let done = ::sqlx::query(
                     "UPDATE social_workers SET display_name = $1, level = $2, caseload_limit = $3, \
-                     active = $4, updated_at = $5, version = $6 WHERE id = $7 AND version = $8",
+                     active = $4, updated_at = $5, version = $6, on_leave = $9 \
+                     WHERE id = $7 AND version = $8",
                 )
                 .bind(&w.display_name)
                 .bind(w.level.as_str())
@@ -115,6 +118,7 @@ macro_rules! impl_directory_repo {
                 .bind(w.version)
                 .bind(w.id.as_uuid())
                 .bind(w.version - 1)
+                .bind(w.on_leave)
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 {

@@ -253,6 +253,22 @@ macro_rules! impl_followup_repo {
                 }))
             }
 
+            async fn scheduled_follow_ups_for(
+                &mut self,
+                worker: ::yishe_domain::SocialWorkerId,
+            ) -> crate::Result<Vec<::yishe_domain::followup::FollowUp>> {
+                let sql = format!(
+                    "{} WHERE f.assignee_id = $1 AND f.state = $2 ORDER BY f.due_at, f.id",
+                    crate::rows::SELECT_FOLLOW_UP
+                );
+                let rows: Vec<crate::rows::FollowUpRow> = ::sqlx::query_as(&sql)
+                    .bind(worker.as_uuid())
+                    .bind(::yishe_domain::followup::FollowUpState::Scheduled.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter().map(|row| row.into_follow_up(&self.crypto)).collect()
+            }
+
             async fn scheduled_follow_ups_of(
                 &mut self,
                 referral: ::yishe_domain::ReferralId,

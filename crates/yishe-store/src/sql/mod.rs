@@ -105,7 +105,7 @@ pub(crate) static PATIENT_HISTORY: std::sync::LazyLock<String> = std::sync::Lazy
 pub(crate) static SELECT_WORKER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "SELECT w.id, w.station_id, w.display_name, w.level, w.caseload_limit, w.active, \
-         w.created_at, w.updated_at, w.version, \
+         w.on_leave, w.created_at, w.updated_at, w.version, \
          (SELECT COUNT(*) FROM referrals r WHERE r.assigned_worker_id = w.id \
             AND r.status IN ({})) AS open_cases \
          FROM social_workers w",

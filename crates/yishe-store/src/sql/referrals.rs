@@ -143,6 +143,24 @@ macro_rules! impl_referral_repo {
                 Ok(())
             }
 
+            async fn open_referrals_of_worker(
+                &mut self,
+                worker: ::yishe_domain::SocialWorkerId,
+            ) -> crate::Result<Vec<::yishe_domain::referral::Referral>> {
+                let sql = format!(
+                    "{} WHERE r.assigned_worker_id = $1 AND r.status IN ({}) ORDER BY r.id",
+                    crate::sql::SELECT_REFERRAL,
+                    crate::sql::statuses(|s| s.is_open_case())
+                );
+                let rows: Vec<crate::rows::ReferralRow> = ::sqlx::query_as(&sql)
+                    .bind(worker.as_uuid())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.into_iter()
+                    .map(|row| row.into_referral(&self.crypto))
+                    .collect()
+            }
+
             async fn insert_referral(
                 &mut self,
                 r: &::yishe_domain::referral::Referral,

@@ -83,7 +83,7 @@ macro_rules! impl_task_repo {
                     "UPDATE volunteer_tasks SET state = $1, team_id = $2, overdue = $3, \
                      texts = $4, claimed_by = $5, claimed_at = $6, reported_by = $7, \
                      reported_at = $8, reviewed_by = $9, reviewed_at = $10, updated_at = $11, \
-                     version = $12, key_id = $13 WHERE id = $14 AND version = $15",
+                     version = $12, key_id = $13, supervisor_id = $16 WHERE id = $14 AND version = $15",
                 )
                 .bind(t.state.as_str())
                 .bind(t.team.map(|x| x.as_uuid()))
@@ -100,6 +100,7 @@ macro_rules! impl_task_repo {
                 .bind(self.crypto.current_key_id())
                 .bind(t.id.as_uuid())
                 .bind(t.version - 1)
+                .bind(t.supervisor.map(|x| x.as_uuid()))
                 .execute(&mut *self.tx)
                 .await?;
                 if done.rows_affected() == 1 { Ok(()) } else { Err(crate::Error::Stale) }
