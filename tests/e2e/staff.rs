@@ -13,7 +13,13 @@ e2e!(
     a_worker_on_leave_hands_over_in_one_call,
 );
 
-async fn set_active(app: &TestApp, station: &Station, active: bool) {
+/// Changes the seeded worker's field `path` as `edit` says, as the station admin does.
+async fn update_worker(
+    app: &TestApp,
+    station: &Station,
+    path: &str,
+    edit: impl FnOnce(SocialWorker) -> SocialWorker,
+) {
     let mut directory = app.directory(Some(&station.admin_key));
     let worker = directory
         .list_social_workers(ListSocialWorkersRequest {
@@ -29,13 +35,21 @@ async fn set_active(app: &TestApp, station: &Station, active: bool) {
         .expect("the seeded worker");
     directory
         .update_social_worker(UpdateSocialWorkerRequest {
-            social_worker: Some(SocialWorker { active, ..worker }),
+            social_worker: Some(edit(worker)),
             update_mask: Some(prost_types::FieldMask {
-                paths: vec!["active".into()],
+                paths: vec![path.into()],
             }),
         })
         .await
         .expect("updated");
+}
+
+async fn set_active(app: &TestApp, station: &Station, active: bool) {
+    update_worker(app, station, "active", |w| SocialWorker { active, ..w }).await;
+}
+
+async fn set_on_leave(app: &TestApp, station: &Station, on_leave: bool) {
+    update_worker(app, station, "on_leave", |w| SocialWorker { on_leave, ..w }).await;
 }
 
 async fn a_deactivated_workers_key_and_token_stop_at_once(app: TestApp, station: Station) {
@@ -225,29 +239,4 @@ async fn a_worker_on_leave_hands_over_in_one_call(app: TestApp, station: Station
         .into_inner()
         .reassignments;
     assert!(after.is_empty(), "{after:?}");
-}
-
-async fn set_on_leave(app: &TestApp, station: &Station, on_leave: bool) {
-    let mut directory = app.directory(Some(&station.admin_key));
-    let worker = directory
-        .list_social_workers(ListSocialWorkersRequest {
-            include_inactive: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .social_workers
-        .into_iter()
-        .find(|w| w.id == station.worker)
-        .expect("the seeded worker");
-    directory
-        .update_social_worker(UpdateSocialWorkerRequest {
-            social_worker: Some(SocialWorker { on_leave, ..worker }),
-            update_mask: Some(prost_types::FieldMask {
-                paths: vec!["on_leave".into()],
-            }),
-        })
-        .await
-        .expect("updated");
 }
