@@ -275,6 +275,7 @@ async fn a_case_closes_after_its_flag_is_seen_and_a_second_look_then_reopens(
     assert_eq!(seen.services_delivered.len(), 1);
     assert!(seen.goal_results.is_empty() && seen.decision_note.is_empty());
     assert!(seen.requested_by_name.is_empty() && seen.satisfaction == 0);
+    assert!(seen.request_time.is_none() && seen.decide_time.is_some());
     assert_eq!(his_view.status_reason.unwrap().note, summary);
 
     // Closure scheduled the follow-ups after it and cancelled the safety check.

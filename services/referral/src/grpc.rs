@@ -52,6 +52,10 @@ impl ReferralGrpc {
     fn shown(&self, role: Role, referral: DomainReferral) -> Referral {
         let mut shown = convert::referral_to_proto(&disclose(role, referral));
         if let Some(closure) = shown.closure.as_mut() {
+            // When the station asked is its own business; when the case closed is not.
+            if role == Role::HisIntegration {
+                closure.request_time = None;
+            }
             closure.satisfaction_label = self
                 .service
                 .closure_rules()
