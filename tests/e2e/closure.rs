@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use yishe_proto::assessment::{AcknowledgeRiskFlagRequest, ListRiskFlagsRequest};
 use yishe_proto::common::Priority;
 use yishe_proto::directory::CertificationLevel;
 use yishe_proto::followup::{
@@ -142,25 +141,11 @@ async fn a_case_closes_after_its_flag_is_seen_and_a_second_look_then_reopens(
     );
 
     // The supervisor sees the flag, then the worker asks.
-    let mut assessments = app.assessments(Some(&station.supervisor_key));
-    let flag = assessments
-        .list_risk_flags(ListRiskFlagsRequest {
-            referral_id: referral.id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .risk_flags
-        .remove(0);
-    assessments
-        .acknowledge_risk_flag(AcknowledgeRiskFlagRequest {
-            risk_flag_id: flag.risk_flag_id,
-            etag: flag.etag,
-            note: "已与患者和病区沟通，制定安全计划".into(),
-        })
-        .await
-        .expect("acknowledged");
+    plans::acknowledge_flag(
+        &mut app.assessments(Some(&station.supervisor_key)),
+        &referral.id,
+    )
+    .await;
     let mut asked = closure(ClosureOutcome::GoalsMet, summary);
     asked.services_delivered = vec![ServiceDelivered {
         kind: InterventionKind::FundApplication as i32,

@@ -156,6 +156,29 @@ pub async fn risky_assessment(
         .expect("a risky assessment");
 }
 
+/// Acknowledges the referral's first open risk flag through `assessments` (a
+/// supervisor's client, on whichever process serves it), with a safety note.
+pub async fn acknowledge_flag(assessments: &mut crate::Assessments, referral: &str) {
+    let flag = assessments
+        .list_risk_flags(yishe_proto::assessment::ListRiskFlagsRequest {
+            referral_id: referral.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .risk_flags
+        .remove(0);
+    assessments
+        .acknowledge_risk_flag(yishe_proto::assessment::AcknowledgeRiskFlagRequest {
+            risk_flag_id: flag.risk_flag_id,
+            etag: flag.etag,
+            note: "已与患者和病区沟通，制定安全计划".into(),
+        })
+        .await
+        .expect("acknowledged");
+}
+
 /// A referral accepted, assigned to the seeded worker and assessed with two problems
 /// and a PHQ-9 of 12: the case a plan starts from. Returns it with the problem ids.
 pub async fn assessed_case(

@@ -46,7 +46,7 @@ pub(crate) async fn follow(
 }
 
 /// Cancels the referral's scheduled follow-ups that `which` picks, each audited.
-async fn cancel(
+pub(crate) async fn cancel(
     tx: &mut dyn Tx,
     referral: &Referral,
     which: impl Fn(&FollowUp) -> bool,

@@ -199,7 +199,10 @@ impl ReferralService {
             // The order number stays with the department's open referral that holds it
             // now, if one does (a department may have referred the patient again).
             if let Some(number) = reopened.placer_order_id.clone()
-                && self.order_number_in_use(ctx, &reopened, &number).await
+                && self
+                    .open_referral_with_order(ctx, &reopened.hospital, &number)
+                    .await
+                    .is_some()
             {
                 reopened.placer_order_id = None;
             }
@@ -238,20 +241,14 @@ impl ReferralService {
                 .await?;
             // The closed case's follow-ups after closure are the reopened case's work
             // now, planned anew by its worker.
-            for mut follow_up in tx.scheduled_follow_ups_of(closed.id).await? {
-                if follow_up.phase == Phase::AfterClosure
-                    && follow_up.cancel("个案已重新开案 (the case was reopened)", now).is_ok()
-                {
-                    follow_up.version += 1;
-                    tx.save_follow_up(&follow_up).await?;
-                    tx.append_audit(&yishe_store::AuditEntry::system(
-                        AuditAction::FollowUpCancel,
-                        closed.id,
-                        now,
-                    ))
-                    .await?;
-                }
-            }
+            crate::case_work::cancel(
+                &mut *tx,
+                &closed,
+                |f| f.phase == Phase::AfterClosure,
+                "个案已重新开案 (the case was reopened)",
+                now,
+            )
+            .await?;
             // Audited against both: who reopened the closed case, and how the new began.
             tx.append_audit(&ctx.audit(action, closed.id, Outcome::Ok))
                 .await?;
@@ -264,43 +261,6 @@ impl ReferralService {
             self.refused(ctx, action, id, error).await;
         }
         result
-    }
-}
-
-impl ReferralService {
-    /// Whether an open referral of the hospital holds `number` (read as committed).
-    async fn order_number_in_use(
-        &self,
-        ctx: &RequestContext,
-        reopened: &Referral,
-        number: &str,
-    ) -> bool {
-        let filter = yishe_domain::referral::ListFilter {
-            placer_order_id: Some(number.to_owned()),
-            ..Default::default()
-        };
-        let page = PageRequest {
-            after: None,
-            limit: 20,
-        };
-        let scope = yishe_domain::referral::ListScope::of(&ctx.caller);
-        match self
-            .store
-            .list_committed_referrals(
-                &scope,
-                &filter,
-                page,
-                yishe_domain::referral::ListOrder::NewestFirst,
-            )
-            .await
-        {
-            Ok(page) => page
-                .items
-                .iter()
-                .any(|r| r.hospital == reopened.hospital && !r.status.is_terminal()),
-            // Unknown: kept, and the unique index decides.
-            Err(_) => false,
-        }
     }
 }
 

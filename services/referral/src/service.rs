@@ -211,29 +211,10 @@ impl ReferralService {
     /// holds, naming that referral only when the caller may see it (found by listing
     /// in the caller's own scope).
     async fn placer_order_in_use(&self, ctx: &RequestContext, referral: &Referral) -> Error {
-        let filter = ListFilter {
-            placer_order_id: referral.placer_order_id.clone(),
-            ..ListFilter::default()
-        };
-        let page = PageRequest {
-            after: None,
-            limit: 20,
-        };
+        let number = referral.placer_order_id.clone().unwrap_or_default();
         let existing = self
-            .store
-            .list_committed_referrals(
-                &ListScope::of(&ctx.caller),
-                &filter,
-                page,
-                ListOrder::NewestFirst,
-            )
-            .await
-            .ok()
-            .and_then(|page| {
-                page.items
-                    .into_iter()
-                    .find(|r| r.hospital == referral.hospital && !r.status.is_terminal())
-            });
+            .open_referral_with_order(ctx, &referral.hospital, &number)
+            .await;
         let refused: Error = Refusal::PlacerOrderIdInUse {
             existing: existing.as_ref().map(|r| r.id),
         }
@@ -242,6 +223,39 @@ impl ReferralService {
         self.refused(ctx, AuditAction::ReferralCreate, about, &refused)
             .await;
         refused
+    }
+
+    /// The open referral of `hospital` holding the order number `number`, among those
+    /// the caller may see (read as committed; `None` when the read fails, so the
+    /// unique index has the last word).
+    pub(crate) async fn open_referral_with_order(
+        &self,
+        ctx: &RequestContext,
+        hospital: &HospitalId,
+        number: &str,
+    ) -> Option<Referral> {
+        let filter = ListFilter {
+            placer_order_id: Some(number.to_owned()),
+            ..ListFilter::default()
+        };
+        let page = PageRequest {
+            after: None,
+            limit: 20,
+        };
+        let listed = self
+            .store
+            .list_committed_referrals(
+                &ListScope::of(&ctx.caller),
+                &filter,
+                page,
+                ListOrder::NewestFirst,
+            )
+            .await
+            .ok()?;
+        listed
+            .items
+            .into_iter()
+            .find(|r| &r.hospital == hospital && !r.status.is_terminal())
     }
 
     /// A referral still waiting whose priority was raised must be answered by the

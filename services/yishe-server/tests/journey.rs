@@ -349,25 +349,7 @@ async fn journey(engine: Engine, place: Place) {
     let refused = worker.request_closure(request(&referral)).await;
     assert_eq!(reason(&refused), "RISK_FLAGS_UNACKNOWLEDGED");
 
-    let mut assessments = e.assessments(&station.supervisor_key);
-    let flag = assessments
-        .list_risk_flags(ListRiskFlagsRequest {
-            referral_id: id.clone(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .risk_flags
-        .remove(0);
-    assessments
-        .acknowledge_risk_flag(AcknowledgeRiskFlagRequest {
-            risk_flag_id: flag.risk_flag_id,
-            etag: flag.etag,
-            note: "已与患者和病区沟通，制定安全计划".into(),
-        })
-        .await
-        .expect("acknowledged");
+    plans::acknowledge_flag(&mut e.assessments(&station.supervisor_key), &id).await;
 
     // Requested, returned, requested again, approved by another supervisor.
     let referral = read(&e, &station.worker_key, &id).await;
