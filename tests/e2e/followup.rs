@@ -214,6 +214,13 @@ async fn a_risk_flag_schedules_a_safety_check_escalated_when_overdue(
         metrics.contains("yishe_follow_ups_total{event=\"escalated\",purpose=\"SAFETY_CHECK\"} 1"),
         "{metrics}"
     );
+    // Still open, overdue and escalated: what the escalation alert counts.
+    assert!(
+        metrics.contains(
+            r#"yishe_follow_ups_open{escalated="true",overdue="true",purpose="SAFETY_CHECK",station="s1"} 1"#
+        ),
+        "{metrics}"
+    );
 
     // The worker cannot quietly drop what was escalated; a supervisor can.
     let dropped = app

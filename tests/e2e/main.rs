@@ -9,6 +9,7 @@ mod audit;
 mod audit_anchor;
 mod closure;
 mod consent;
+mod deploy;
 mod encryption;
 mod feed;
 mod feed_positions;

@@ -36,8 +36,16 @@ async fn metrics_show_calls_and_referrals_but_no_patient(app: TestApp, station: 
         r#"grpc_server_handled_total{grpc_code="INVALID_ARGUMENT",grpc_method="GetReferral",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
         r#"grpc_server_handled_total{grpc_code="UNAUTHENTICATED",grpc_method="ListReferrals",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
         r#"grpc_server_handling_seconds_count{grpc_method="CreateReferral",grpc_service="yishe.referral.v1.ReferralService"} 1"#,
-        r#"yishe_referrals_created_total{priority="URGENT",reason="FINANCIAL_HARDSHIP"} 1"#,
-        r#"yishe_referrals_open{status="REQUESTED"} 1"#,
+        r#"yishe_referrals_created_total{priority="URGENT",reason="FINANCIAL_HARDSHIP",station="s1"} 1"#,
+        r#"yishe_referrals_open{station="s1",status="REQUESTED"} 1"#,
+        r#"yishe_db_acquire_waiting{pool="writer"} 0"#,
+        r#"yishe_feed_watchers 0"#,
+        r#"yishe_audit_unsealed_oldest_seconds "#,
+        concat!(
+            r#"yishe_build_info{version=""#,
+            env!("CARGO_PKG_VERSION"),
+            r#""} 1"#
+        ),
     ] {
         assert!(text.contains(expected), "missing {expected}");
     }
@@ -74,10 +82,18 @@ async fn accepting_records_the_time_to_accept(app: TestApp, station: Station) {
         .unwrap();
     let text = app.metrics().await;
     assert!(
-        text.contains(r#"yishe_referral_time_to_accept_seconds_count{priority="URGENT"} 1"#),
+        text.contains(
+            r#"yishe_referral_time_to_accept_seconds_count{priority="URGENT",station="s1"} 1"#
+        ),
         "{text}"
     );
-    assert!(text.contains(r#"yishe_referrals_open{status="ACCEPTED"} 1"#));
+    assert!(text.contains(r#"yishe_referrals_open{station="s1",status="ACCEPTED"} 1"#));
+    // Every write waited for its connection, and was timed doing so.
+    let waits =
+        yishe_testserver::metric_value(&text, r#"yishe_db_acquire_seconds_count{pool="writer"}"#);
+    assert!(waits >= 2.0, "the create and the accept: {waits}");
+    let max = yishe_testserver::metric_value(&text, r#"yishe_db_connections_max{pool="writer"}"#);
+    assert!(max >= 1.0);
 }
 
 e2e!(
@@ -118,7 +134,7 @@ async fn a_missed_deadline_is_marked_once(app: TestApp, station: Station) {
     let read = referral_of(&mut app.referrals(Some(&station.his_key)), &created.id).await;
     assert!(read.sla_breached);
     assert_eq!(read.status(), ReferralStatus::Requested);
-    let breached_once = r#"yishe_referral_sla_breaches_total{priority="URGENT"} 1"#;
+    let breached_once = r#"yishe_referral_sla_breaches_total{priority="URGENT",station="s1"} 1"#;
     assert!(app.metrics().await.contains(breached_once));
     // Breached once, not at every later check (the watch looks every second in tests).
     app.clock.advance(Duration::from_secs(24 * 3600));

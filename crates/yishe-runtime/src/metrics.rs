@@ -34,6 +34,9 @@ impl Default for Metrics {
     }
 }
 
+/// The label values of a metric registered without labels.
+pub const NO_LABELS: &[&str] = &[];
+
 /// Buckets for waits measured in hours and days (time to accept, to acknowledge).
 pub const HUMAN_WAIT_BUCKETS: &[f64] = &[
     60.0,
@@ -83,6 +86,15 @@ impl Metrics {
         metrics.register(metrics.grpc_started.clone());
         metrics.register(metrics.grpc_handled.clone());
         metrics.register(metrics.grpc_handling_seconds.clone());
+        // Which build answers: a dashboard shows a rolling upgrade as two versions.
+        metrics
+            .gauge(
+                "yishe_build_info",
+                "Always 1; the version of Yishe this process runs.",
+                &["version"],
+            )
+            .with_label_values(&[env!("CARGO_PKG_VERSION")])
+            .set(1);
         metrics
     }
 
@@ -94,17 +106,30 @@ impl Metrics {
         collector
     }
 
-    /// A counter with `labels`, registered.
+    /// A counter with `labels`, registered. One without labels is exported from the
+    /// start, at zero.
     pub fn counter(&self, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
-        self.register(IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric"))
+        let counter =
+            self.register(IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric"));
+        if labels.is_empty() {
+            counter.with_label_values(NO_LABELS);
+        }
+        counter
     }
 
-    /// A gauge with `labels`, registered.
+    /// A gauge with `labels`, registered. One without labels is exported from the
+    /// start, at zero.
     pub fn gauge(&self, name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
-        self.register(IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric"))
+        let gauge =
+            self.register(IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric"));
+        if labels.is_empty() {
+            gauge.with_label_values(NO_LABELS);
+        }
+        gauge
     }
 
-    /// A histogram with `labels` and `buckets`, registered.
+    /// A histogram with `labels` and `buckets`, registered. One without labels is
+    /// exported from the start, empty.
     pub fn histogram(
         &self,
         name: &str,
@@ -113,7 +138,11 @@ impl Metrics {
         buckets: &[f64],
     ) -> HistogramVec {
         let opts = HistogramOpts::new(name, help).buckets(buckets.to_vec());
-        self.register(HistogramVec::new(opts, labels).expect("valid metric"))
+        let histogram = self.register(HistogramVec::new(opts, labels).expect("valid metric"));
+        if labels.is_empty() {
+            histogram.with_label_values(NO_LABELS);
+        }
+        histogram
     }
 
     /// Runs `hook` before each scrape (to read a gauge fresh).

@@ -75,7 +75,9 @@ impl GroupWriter {
 
     /// Starts a write transaction: a savepoint in the open batch, opening one if none is.
     pub(crate) async fn begin(&self) -> Result<GroupTx> {
+        let waiting = self.local.writer_waits.start();
         let mut batch = self.batch.clone().lock_owned().await;
+        waiting.acquired();
         if let Err(error) = batch.roll_back_abandoned().await {
             let refused = Error::Unavailable(sqlx::Error::Protocol(format!(
                 "the writer could not undo an unfinished request: {error}"
@@ -107,6 +109,11 @@ impl GroupWriter {
             batch: Some(batch),
             flush: self.flush.clone(),
         })
+    }
+
+    /// Whether a write transaction (or the flusher) holds the writer now.
+    pub(crate) fn busy(&self) -> bool {
+        self.batch.try_lock().is_err()
     }
 
     async fn flush_until_closed(self) {

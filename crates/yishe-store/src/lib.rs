@@ -50,7 +50,10 @@ pub use error::{Error, Result};
 pub use events::EventLog;
 pub use feed::FeedRelay;
 pub use followups::{FollowUpRepo, FollowUpScope, Recorded};
-pub use gauges::{Commits, Gauges};
+pub use gauges::{
+    Caseload, Commits, Gauges, OpenFollowUps, OpenReferrals, OpenRiskFlags, PoolState, Unclaimed,
+    Unsealed, WaitObserver,
+};
 pub use key_cache::TTL as KEY_CACHE_TTL;
 pub use keys::KeyLookup;
 pub use maintenance::{Maintenance, forget_referral};

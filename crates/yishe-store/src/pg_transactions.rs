@@ -17,6 +17,7 @@ use sqlx::postgres::PgConnection;
 use sqlx::{PgPool, Postgres, TransactionManager as _};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::in_process::WriterWaits;
 use crate::{Error, Result};
 
 type Manager = <Postgres as sqlx::Database>::TransactionManager;
@@ -31,6 +32,7 @@ pub(crate) struct WriteConnections {
     /// it, so the warm ones are handed back then, and no more are kept.
     warm: Mutex<Option<Vec<PoolConnection<Postgres>>>>,
     acquire_timeout: Duration,
+    size: usize,
 }
 
 impl WriteConnections {
@@ -42,6 +44,7 @@ impl WriteConnections {
             permits: Arc::new(Semaphore::new(size)),
             warm: Mutex::new(Some(Vec::with_capacity(size))),
             acquire_timeout,
+            size,
         });
         let closing = connections.pool.close_event();
         let home = Arc::downgrade(&connections);
@@ -63,8 +66,14 @@ impl WriteConnections {
         }
     }
 
-    /// Begins a transaction with `statement` (a `BEGIN ...`).
-    pub(crate) async fn begin(self: &Arc<Self>, statement: &'static str) -> Result<PgTx> {
+    /// Begins a transaction with `statement` (a `BEGIN ...`), counted in `waits` while
+    /// it waits for a connection.
+    pub(crate) async fn begin(
+        self: &Arc<Self>,
+        statement: &'static str,
+        waits: &WriterWaits,
+    ) -> Result<PgTx> {
+        let waiting = waits.start();
         let timed_out = || Error::from_sqlx(sqlx::Error::PoolTimedOut, "database");
         let permit =
             tokio::time::timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
@@ -85,6 +94,7 @@ impl WriteConnections {
                 .await
                 .map_err(|e| Error::from_sqlx(e, "database"))?,
         };
+        waiting.acquired();
         let mut tx = PgTx {
             connection: Some(connection),
             home: self.clone(),
@@ -98,9 +108,18 @@ impl WriteConnections {
         Ok(tx)
     }
 
-    /// Connections kept warm now (tests).
-    #[cfg(test)]
-    fn warm_count(&self) -> usize {
+    /// Write transactions holding a connection now.
+    pub(crate) fn in_use(&self) -> usize {
+        self.size - self.permits.available_permits()
+    }
+
+    /// The most write transactions at once.
+    pub(crate) fn size(&self) -> usize {
+        self.size
+    }
+
+    /// Connections kept warm now, idle between write transactions.
+    pub(crate) fn warm_count(&self) -> usize {
         let warm = self.warm.lock().expect("warm connections");
         warm.as_ref().map_or(0, Vec::len)
     }
@@ -176,8 +195,9 @@ mod tests {
             .await
             .unwrap();
         let writes = WriteConnections::new(pool.clone(), 2, Duration::from_secs(2));
+        let waits = WriterWaits::default();
 
-        let mut tx = writes.begin("BEGIN").await.unwrap();
+        let mut tx = writes.begin("BEGIN", &waits).await.unwrap();
         let backend: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
             .fetch_one(&mut *tx)
             .await
@@ -189,7 +209,7 @@ mod tests {
         tx.commit().await.unwrap();
         assert_eq!(writes.warm_count(), 1, "kept warm after its commit");
 
-        let mut tx = writes.begin("BEGIN").await.unwrap();
+        let mut tx = writes.begin("BEGIN", &waits).await.unwrap();
         let again: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
             .fetch_one(&mut *tx)
             .await
@@ -228,14 +248,14 @@ mod tests {
         assert_eq!(rows, [1]);
 
         // Both permits are free again.
-        let first = writes.begin("BEGIN").await.unwrap();
-        let second = writes.begin("BEGIN").await.unwrap();
+        let first = writes.begin("BEGIN", &waits).await.unwrap();
+        let second = writes.begin("BEGIN", &waits).await.unwrap();
         drop((first, second));
 
         // Once the pool closes, the warm connections are handed back to be closed, and
         // one committed afterwards is not kept.
-        let late = writes.begin("BEGIN").await.unwrap();
-        let kept = writes.begin("BEGIN").await.unwrap();
+        let late = writes.begin("BEGIN", &waits).await.unwrap();
+        let kept = writes.begin("BEGIN", &waits).await.unwrap();
         kept.commit().await.unwrap();
         assert_eq!(writes.warm_count(), 1);
         pool.close().await;
@@ -247,5 +267,52 @@ mod tests {
         );
         late.commit().await.unwrap();
         assert_eq!(writes.warm_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_write_waiting_for_a_connection_is_counted_and_timed() {
+        let engine = yishe_testkit::Engine::Postgres;
+        let Some(db) = yishe_testkit::TestDatabase::create(engine).await else {
+            return;
+        };
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&db.url)
+            .await
+            .unwrap();
+        let writes = WriteConnections::new(pool, 1, Duration::from_secs(2));
+        let waits = Arc::new(WriterWaits::default());
+        let (observed, mut heard) = tokio::sync::mpsc::unbounded_channel();
+        waits.observe_with(Box::new(move |waited| {
+            let _ = observed.send(waited);
+        }));
+
+        let held = writes.begin("BEGIN", &waits).await.unwrap();
+        assert!(heard.recv().await.unwrap() < Duration::from_secs(1));
+        assert_eq!((writes.in_use(), waits.waiting()), (1, 0));
+
+        let second = tokio::spawn({
+            let (writes, waits) = (writes.clone(), waits.clone());
+            async move { writes.begin("BEGIN", &waits).await.map(drop) }
+        });
+        while waits.waiting() == 0 {
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            waits.waiting(),
+            1,
+            "the second write waits for the one connection"
+        );
+        held.commit().await.unwrap();
+        second.await.unwrap().unwrap();
+        assert_eq!(waits.waiting(), 0);
+        let waited = heard.recv().await.unwrap();
+        assert!(waited >= Duration::from_millis(100), "it waited {waited:?}");
+        assert_eq!(
+            writes.in_use(),
+            0,
+            "the second write, dropped, let go of its permit"
+        );
     }
 }

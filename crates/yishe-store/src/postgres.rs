@@ -108,9 +108,36 @@ impl PostgresDatabase {
 }
 
 impl PostgresDatabase {
+    /// Write transactions' connections, and what is left of the pool for reads.
+    fn pool_states(&self) -> Vec<crate::PoolState> {
+        let writing = self.writes.in_use() as u32;
+        let warm = self.writes.warm_count() as u32;
+        // The pool counts the writers' connections, in use or kept warm, as taken.
+        let open = self.pool.size();
+        let idle = self.pool.num_idle() as u32;
+        vec![
+            crate::PoolState {
+                pool: "writer",
+                max: self.writes.size() as u32,
+                in_use: writing,
+                idle: warm,
+                waiting: self.local.writer_waits.waiting(),
+            },
+            crate::PoolState {
+                pool: "reader",
+                max: READ_CONNECTIONS as u32,
+                in_use: open.saturating_sub(idle + writing + warm),
+                idle,
+                waiting: 0,
+            },
+        ]
+    }
+
     /// A write transaction on a connection of its own.
     async fn begin_write(&self) -> Result<crate::pg_transactions::PgTx> {
-        self.writes.begin(BEGIN_WRITE).await
+        self.writes
+            .begin(BEGIN_WRITE, &self.local.writer_waits)
+            .await
     }
 }
 

@@ -16,6 +16,9 @@ use crate::sql::{
 };
 use crate::{Crypto, Engine, Error, Result};
 
+/// Read connections (lists, the feed's catch-up, key lookups, gauges).
+const READERS: u32 = 4;
+
 impl_tx!(
     SqliteTx,
     Sqlite,
@@ -83,7 +86,7 @@ impl SqliteDatabase {
             .map_err(|e| Error::from_sqlx(e, "database"))?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let readers = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(READERS)
             .acquire_timeout(Duration::from_secs(2))
             // A file does not hang up: no ping (a trip to the worker thread) per read.
             .test_before_acquire(false)
@@ -102,6 +105,29 @@ impl SqliteDatabase {
 }
 
 impl SqliteDatabase {
+    /// The one writer connection and the readers.
+    fn pool_states(&self) -> Vec<crate::PoolState> {
+        let writer_busy = u32::from(self.group.busy());
+        let readers_open = self.readers.size();
+        let readers_idle = self.readers.num_idle() as u32;
+        vec![
+            crate::PoolState {
+                pool: "writer",
+                max: 1,
+                in_use: writer_busy,
+                idle: 1 - writer_busy,
+                waiting: self.local.writer_waits.waiting(),
+            },
+            crate::PoolState {
+                pool: "reader",
+                max: READERS,
+                in_use: readers_open.saturating_sub(readers_idle),
+                idle: readers_idle,
+                waiting: 0,
+            },
+        ]
+    }
+
     /// A write transaction: a savepoint in the writer's open batch.
     async fn begin_write(&self) -> Result<GroupTx> {
         self.group.begin().await

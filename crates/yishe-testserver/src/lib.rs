@@ -6,6 +6,7 @@
 mod app;
 mod beside;
 pub mod feed;
+mod metrics_text;
 pub mod plans;
 mod seed;
 pub mod tokens;
@@ -15,5 +16,6 @@ pub use app::{
     http_get, https_get, mutual_tls, tls_fixture,
 };
 pub use beside::Beside;
+pub use metrics_text::{metric_names, metric_value};
 pub use seed::Station;
 pub use yishe_testkit::{Engine, TestClock, TestDatabase};

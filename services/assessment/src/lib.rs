@@ -13,6 +13,7 @@ mod service;
 
 use std::sync::Arc;
 
+use yishe_domain::Clock;
 use yishe_domain::assessment::Cutoffs;
 use yishe_proto::assessment::assessment_service_server::AssessmentServiceServer;
 use yishe_runtime::config::AssessmentConfig;
@@ -32,6 +33,8 @@ pub struct Options {
     pub store: Store,
     pub metrics: Metrics,
     pub config: AssessmentConfig,
+    /// What the age of an unacknowledged risk flag is measured against.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl From<&Process> for Options {
@@ -40,6 +43,7 @@ impl From<&Process> for Options {
             store: process.store.clone(),
             metrics: process.metrics.clone(),
             config: process.config.assessment.clone(),
+            clock: process.clock.clone(),
         }
     }
 }
@@ -52,7 +56,8 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         distress_threshold: options.config.distress_threshold,
         ..Cutoffs::default()
     };
-    let metrics = AssessmentMetrics::register(&options.metrics, options.store.clone());
+    let metrics =
+        AssessmentMetrics::register(&options.metrics, options.store.clone(), options.clock);
     let safety_within = chrono::Duration::hours(options.config.safety_check_hours);
     let service = AssessmentService::new(options.store, metrics, cutoffs, safety_within);
     services.add(AssessmentServiceServer::new(AssessmentGrpc::new(

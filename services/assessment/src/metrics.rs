@@ -1,10 +1,11 @@
 //! The assessment service's metrics, registered in the process's registry: instruments
 //! scored, risk flags raised and the time to acknowledge them, and the flags still open
-//! (read at each scrape).
+//! with the age of the oldest (read at each scrape).
 
 use std::sync::Arc;
 
 use prometheus::{HistogramVec, IntCounterVec};
+use yishe_domain::Clock;
 use yishe_domain::assessment::{Assessment, RiskFlag};
 use yishe_runtime::Metrics;
 use yishe_runtime::metrics::HUMAN_WAIT_BUCKETS;
@@ -23,20 +24,34 @@ pub(crate) struct AssessmentMetrics {
 impl AssessmentMetrics {
     /// Registers the metrics in `metrics`, and the open-flags gauge read from `gauges`
     /// at each scrape.
-    pub(crate) fn register(metrics: &Metrics, gauges: Arc<dyn Gauges>) -> Self {
+    pub(crate) fn register(
+        metrics: &Metrics,
+        gauges: Arc<dyn Gauges>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let open = metrics.gauge(
             "yishe_risk_flags_open",
-            "Risk flags not yet acknowledged by a supervisor.",
-            &["kind"],
+            "Risk flags not yet acknowledged by a supervisor, by station and kind.",
+            &["station", "kind"],
+        );
+        let oldest = metrics.gauge(
+            "yishe_risk_flag_oldest_unacknowledged_seconds",
+            "How long ago the oldest risk flag still unacknowledged was raised, by station and kind.",
+            &["station", "kind"],
         );
         metrics.on_scrape(move || {
-            let (open, gauges) = (open.clone(), gauges.clone());
+            let (open, oldest, gauges, now) =
+                (open.clone(), oldest.clone(), gauges.clone(), clock.now());
             async move {
-                match gauges.open_risk_flags_by_kind().await {
-                    Ok(counts) => {
+                match gauges.open_risk_flags().await {
+                    Ok(flags) => {
                         open.reset();
-                        for (kind, n) in counts {
-                            open.with_label_values(&[kind.as_str()]).set(n);
+                        oldest.reset();
+                        for f in flags {
+                            let labels = [f.station.as_str(), f.kind.as_str()];
+                            open.with_label_values(&labels).set(f.count);
+                            let age = (now - f.oldest_raised_at).num_seconds().max(0);
+                            oldest.with_label_values(&labels).set(age);
                         }
                     }
                     Err(error) => tracing::warn!(%error, "cannot refresh open risk flag counts"),

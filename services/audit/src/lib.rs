@@ -5,6 +5,7 @@
 mod anchor;
 mod error;
 mod grpc;
+mod metrics;
 mod sealer;
 mod service;
 
@@ -14,7 +15,7 @@ use std::time::Duration;
 use yishe_proto::audit::audit_service_server::AuditServiceServer;
 
 use yishe_domain::Clock;
-use yishe_runtime::{Process, Services, Shutdown, StartError};
+use yishe_runtime::{Metrics, Process, Services, Shutdown, StartError};
 use yishe_store::{CheckpointSigner, Store};
 
 pub use error::Error;
@@ -27,6 +28,7 @@ use crate::service::AuditService;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub store: Store,
+    pub metrics: Metrics,
     pub clock: Arc<dyn Clock>,
     pub shutdown: Shutdown,
     /// How often the sealer may publish a checkpoint.
@@ -42,6 +44,7 @@ impl From<&Process> for Options {
         let audit = &process.config.audit;
         Self {
             store: process.store.clone(),
+            metrics: process.metrics.clone(),
             clock: process.clock.clone(),
             shutdown: process.shutdown.clone(),
             checkpoint_interval: audit.checkpoint_interval(),
@@ -53,6 +56,11 @@ impl From<&Process> for Options {
 
 /// Starts the sealer and adds the gRPC service.
 pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
+    metrics::register(
+        &options.metrics,
+        options.store.clone(),
+        options.clock.clone(),
+    );
     let anchor = Anchor::new(
         CheckpointSigner::of(options.store.crypto()),
         options.clock,

@@ -48,7 +48,7 @@ impl From<&Process> for Options {
 
 /// Starts the overdue watch and adds the gRPC service.
 pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
-    let metrics = FollowUpMetrics::register(&options.metrics);
+    let metrics = FollowUpMetrics::register(&options.metrics, options.store.clone());
     let service = FollowUpService::new(options.store, metrics);
     tokio::spawn(watch::run(
         service.clone(),

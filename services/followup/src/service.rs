@@ -144,6 +144,9 @@ impl FollowUpService {
             tx.commit().await?;
             if recorded {
                 self.metrics.contact(contact.channel);
+                if contact.first {
+                    self.metrics.first_contact(&referral, contact.at);
+                }
             }
             Ok((contact, name))
         }

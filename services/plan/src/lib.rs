@@ -53,7 +53,11 @@ impl From<&Process> for Options {
 
 /// Starts the overdue watch of volunteer tasks and adds the gRPC service.
 pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
-    let metrics = PlanMetrics::register(&options.metrics);
+    let metrics = PlanMetrics::register(
+        &options.metrics,
+        options.store.clone(),
+        options.clock.clone(),
+    );
     let service = PlanService::new(options.store, metrics);
     tokio::spawn(overdue::run(
         service.clone(),

@@ -94,6 +94,7 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         options.store.clone(),
         options.feed_tail_events,
         options.feed_checkpoint_interval,
+        (metrics.clone(), options.clock.clone()),
         options.shutdown.clone(),
     );
     let service = ReferralService::new(
@@ -105,7 +106,7 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         options.patient_history,
         options.closure,
     );
-    tokio::spawn(feed.clone().run_relay(metrics));
+    tokio::spawn(feed.clone().run_relay());
     tokio::spawn(feed.clone().run_reader());
     tokio::spawn(retention::run(
         options.store,

@@ -84,7 +84,7 @@ async fn get_referral(app: &TestApp, key: &str, id: &str) -> Referral {
 
 /// A ROUTINE referral assigned to the station's worker, and their PHQ-9 of it with
 /// item 9 at 1 and a total of 4: minimal by the total, a risk all the same.
-async fn risky_assessment(app: &TestApp, station: &Station) -> (Referral, Assessment) {
+pub(crate) async fn risky_assessment(app: &TestApp, station: &Station) -> (Referral, Assessment) {
     let referral = station
         .assigned_referral(app, "risk-1", common::Priority::Routine)
         .await;

@@ -101,7 +101,19 @@ async fn a_supervisor_finds_the_open_flag_and_acknowledges_it(app: TestApp, stat
     assert!(
         app.metrics()
             .await
-            .contains("yishe_risk_flags_open{kind=\"SELF_HARM_THOUGHTS\"} 1")
+            .contains("yishe_risk_flags_open{kind=\"SELF_HARM_THOUGHTS\",station=\"s1\"} 1")
+    );
+    // Ops sees how long the flag has waited (the alert pages after two hours).
+    app.clock
+        .advance(std::time::Duration::from_secs(2 * 3600 + 60));
+    let metrics = app.metrics().await;
+    let waited = yishe_testserver::metric_value(
+        &metrics,
+        r#"yishe_risk_flag_oldest_unacknowledged_seconds{kind="SELF_HARM_THOUGHTS",station="s1"}"#,
+    );
+    assert!(
+        (7260.0..7260.0 + 120.0).contains(&waited),
+        "the flag has waited {waited} s"
     );
 
     let done = app
@@ -138,10 +150,8 @@ async fn a_supervisor_finds_the_open_flag_and_acknowledges_it(app: TestApp, stat
         ),
         "{metrics}"
     );
-    assert!(
-        metrics.contains("yishe_risk_flags_open{kind=\"SELF_HARM_THOUGHTS\"} 0")
-            || !metrics.contains("yishe_risk_flags_open{")
-    );
+    assert!(!metrics.contains("yishe_risk_flags_open{"), "{metrics}");
+    assert!(!metrics.contains("yishe_risk_flag_oldest_unacknowledged_seconds{"));
     assert!(!metrics.contains(&referral.id));
 }
 

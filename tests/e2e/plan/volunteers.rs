@@ -314,6 +314,11 @@ async fn an_unclaimed_task_past_its_deadline_is_overdue(app: TestApp, station: S
         metrics.contains("yishe_volunteer_tasks_total{event=\"overdue\"} 1"),
         "{metrics}"
     );
+    // On the board past its claim deadline: what the station's dashboard shows.
+    assert!(
+        metrics.contains(r#"yishe_volunteer_tasks_unclaimed{past_deadline="true",station="s1"} 1"#),
+        "{metrics}"
+    );
 }
 
 async fn a_task_ends_with_its_intervention_and_a_volunteer_with_their_record(

@@ -13,7 +13,7 @@ use super::{Config, ConfigError};
 
 /// `YISHE_*` variables that are not settings of the server: the configuration file
 /// itself, the CLI's address and key, the test suite's database, required tools and
-/// moved clock.
+/// moved clock, and the benchmark's PostgreSQL.
 const NOT_SETTINGS: &[&str] = &[
     "YISHE_CONFIG",
     "YISHE_ADDR",
@@ -21,6 +21,9 @@ const NOT_SETTINGS: &[&str] = &[
     "YISHE_TEST_DATABASE_URL",
     "YISHE_REQUIRE_POSTGRES",
     "YISHE_REQUIRE_GRPCURL",
+    "YISHE_PROMTOOL",
+    "YISHE_REQUIRE_PROMTOOL",
+    "YISHE_BENCH_POSTGRES",
     crate::clock::TEST_CLOCK_FILE,
 ];
 

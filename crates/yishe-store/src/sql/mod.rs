@@ -12,7 +12,7 @@ mod directory;
 mod events;
 mod feed;
 mod followups;
-mod gauges;
+pub(crate) mod gauges;
 mod keys;
 mod plans;
 mod referrals;

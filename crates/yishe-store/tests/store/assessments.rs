@@ -208,8 +208,13 @@ async fn a_risk_is_flagged_once_and_acknowledged_once(db: TestDatabase) {
     );
     tx.commit().await.unwrap();
     assert_eq!(
-        store.open_risk_flags_by_kind().await.unwrap(),
-        vec![(RiskKind::SelfHarmThoughts, 1)]
+        store.open_risk_flags().await.unwrap(),
+        vec![yishe_store::OpenRiskFlags {
+            station: raised.station.as_str().into(),
+            kind: RiskKind::SelfHarmThoughts,
+            count: 1,
+            oldest_raised_at: raised.raised_at,
+        }]
     );
 
     let scopes = [
@@ -273,7 +278,7 @@ async fn a_risk_is_flagged_once_and_acknowledged_once(db: TestDatabase) {
         .unwrap();
     assert!(open.items.is_empty());
     drop(tx);
-    assert!(store.open_risk_flags_by_kind().await.unwrap().is_empty());
+    assert!(store.open_risk_flags().await.unwrap().is_empty());
     let raw = db.texts("SELECT note FROM risk_flags").await.unwrap();
     assert!(!raw[0].contains("safety"), "the note is sealed");
 }

@@ -1005,25 +1005,90 @@ async fn overdue_referrals_are_found_once(db: TestDatabase) {
     assert!(tx.overdue_referrals(now(), 100).await.unwrap().is_empty());
 }
 
-async fn open_referrals_are_counted_by_status(db: TestDatabase) {
+/// What ops reads at each scrape: open referrals by station and status, the station's
+/// caseload against what its available workers may hold, the outbox's backlog, the
+/// sealer's queue, and the pools.
+async fn gauges_count_what_ops_watches(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
-    for (i, status) in [
-        Status::Requested,
-        Status::Requested,
-        Status::Accepted,
-        Status::Rejected,
+    let full = worker(&store, "王芳", 1).await;
+    let _room = worker(&store, "李娜", 3).await;
+    let mut away = worker(&store, "张伟", 5).await;
+    away.on_leave = true;
+    let mut tx = store.begin().await.unwrap();
+    tx.save_worker(&mut away).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut created = Vec::new();
+    for (i, (status, assigned)) in [
+        (Status::Requested, None),
+        (Status::Requested, None),
+        (Status::Accepted, Some(full.id)),
+        (Status::InProgress, Some(away.id)),
+        (Status::Rejected, None),
     ]
     .into_iter()
     .enumerate()
     {
         let mut r = referral(&d, &format!("m{i}"));
         r.status = status;
+        r.assigned_worker = assigned;
         insert(&store, &r).await;
+        created.push(r);
     }
-    let mut counts = store.open_referrals_by_status().await.unwrap();
-    counts.sort();
-    assert_eq!(counts, vec![(Status::Requested, 2), (Status::Accepted, 1)]);
+    let open = |status, count| yishe_store::OpenReferrals {
+        station: "s1".into(),
+        status,
+        count,
+    };
+    assert_eq!(
+        store.open_referrals().await.unwrap(),
+        vec![
+            open(Status::Accepted, 1),
+            open(Status::InProgress, 1),
+            open(Status::Requested, 2)
+        ]
+    );
+    // The worker on leave keeps their case in the count and adds nothing to the limit.
+    assert_eq!(
+        store.caseloads().await.unwrap(),
+        vec![yishe_store::Caseload {
+            station: "s1".into(),
+            open_cases: 2,
+            limit: 4,
+            workers_at_limit: 1,
+        }]
+    );
+
+    assert_eq!(store.outbox_pending().await.unwrap(), 5);
+    assert_eq!(store.relay_events(500).await.unwrap(), 5);
+    assert_eq!(store.outbox_pending().await.unwrap(), 0);
+
+    let entry = audit(&created[0], "referral.read");
+    let mut tx = store.begin().await.unwrap();
+    tx.append_audit(&entry).await.unwrap();
+    tx.commit().await.unwrap();
+    let unsealed = store.audit_unsealed().await.unwrap();
+    assert_eq!(unsealed.count, 1);
+    assert_eq!(
+        unsealed.oldest.map(|t| t.timestamp_millis()),
+        Some(entry.occurred_at.timestamp_millis())
+    );
+    store.seal_audit(500).await.unwrap();
+    assert_eq!(
+        store.audit_unsealed().await.unwrap(),
+        yishe_store::Unsealed::default()
+    );
+
+    let pools = store.pools();
+    let writer = pools.iter().find(|p| p.pool == "writer").unwrap();
+    assert!(writer.max >= 1);
+    assert_eq!(
+        (writer.in_use, writer.waiting),
+        (0, 0),
+        "nothing writes now"
+    );
+    let reader = pools.iter().find(|p| p.pool == "reader").unwrap();
+    assert!(reader.max >= 1 && reader.in_use + reader.idle <= reader.max);
 }
 
 /// Departments are remembered once read, but only what a committed transaction read:
@@ -1161,7 +1226,7 @@ on_both_engines!(
     api_keys_are_found_by_hash_and_revoked,
     a_revoked_key_is_refused_here_at_once_and_elsewhere_within_a_second,
     overdue_referrals_are_found_once,
-    open_referrals_are_counted_by_status,
+    gauges_count_what_ops_watches,
 );
 
 /// PostgreSQL can commit transactions out of id order. A watcher that read "outbox ids

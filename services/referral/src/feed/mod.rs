@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
-use yishe_domain::Caller;
 use yishe_domain::referral::{ReferralEvent, WatchEvents};
+use yishe_domain::{Caller, Clock};
 use yishe_runtime::Shutdown;
 use yishe_store::FeedRelay;
 
@@ -37,6 +37,8 @@ pub(crate) struct Feed {
     catching_up: Arc<Semaphore>,
     /// How long a watcher may stay silent before it sends a checkpoint.
     checkpoint_interval: Duration,
+    metrics: ReferralMetrics,
+    clock: Arc<dyn Clock>,
     shutdown: Shutdown,
 }
 
@@ -53,11 +55,13 @@ pub(crate) type Delivery = Result<Item, Error>;
 
 impl Feed {
     /// A feed whose tail keeps the newest `tail_events` events and whose watchers
-    /// send a checkpoint after `checkpoint_interval` without anything to deliver.
+    /// send a checkpoint after `checkpoint_interval` without anything to deliver; its
+    /// lag is measured on `clock`.
     pub(crate) fn new(
         store: Arc<dyn FeedRelay>,
         tail_events: usize,
         checkpoint_interval: Duration,
+        (metrics, clock): (ReferralMetrics, Arc<dyn Clock>),
         shutdown: Shutdown,
     ) -> Self {
         Self {
@@ -65,17 +69,19 @@ impl Feed {
             tail: Arc::new(Tail::new(tail_events)),
             catching_up: Arc::new(Semaphore::new(CATCHING_UP_AT_ONCE)),
             checkpoint_interval,
+            metrics,
+            clock,
             shutdown,
         }
     }
 
     /// Runs the relay until shutdown. The store announces each batch it moves.
-    pub(crate) async fn run_relay(self, metrics: ReferralMetrics) {
+    pub(crate) async fn run_relay(self) {
         loop {
             match self.store.relay_events(RELAY_BATCH).await {
                 Ok(0) => {}
                 Ok(n) => {
-                    metrics.relayed(n);
+                    self.metrics.relayed(n);
                     // More may be waiting: go again at once.
                     continue;
                 }
@@ -92,7 +98,13 @@ impl Feed {
     /// Runs the process's one reader of the feed, which fills the tail, until
     /// shutdown.
     pub(crate) async fn run_reader(self) {
-        reader::run(self.store, self.tail, self.shutdown).await
+        reader::run(
+            self.store,
+            self.tail,
+            (self.metrics, self.clock),
+            self.shutdown,
+        )
+        .await
     }
 
     /// A stream of the events `caller` may see that pass the watch's filters, from

@@ -5,10 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use yishe_domain::Clock;
 use yishe_runtime::Shutdown;
 use yishe_store::FeedRelay;
 
 use super::tail::Tail;
+use crate::metrics::ReferralMetrics;
 
 const READ_BATCH: u32 = 500;
 /// How often the reader looks without being told: processes sharing a SQLite file
@@ -21,7 +23,12 @@ const GATHER: Duration = Duration::from_millis(10);
 /// How long to wait before asking again when the database does not answer.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 
-pub(super) async fn run(store: Arc<dyn FeedRelay>, tail: Arc<Tail>, shutdown: Shutdown) {
+pub(super) async fn run(
+    store: Arc<dyn FeedRelay>,
+    tail: Arc<Tail>,
+    (metrics, clock): (ReferralMetrics, Arc<dyn Clock>),
+    shutdown: Shutdown,
+) {
     let mut moved = store.feed_moved();
     // Where the feed stands: the tail holds what comes after.
     loop {
@@ -44,6 +51,7 @@ pub(super) async fn run(store: Arc<dyn FeedRelay>, tail: Arc<Tail>, shutdown: Sh
         match store.feed_after(head, READ_BATCH).await {
             Ok(batch) => {
                 let full = batch.len() == READ_BATCH as usize;
+                metrics.fed(&batch, clock.now());
                 tail.push(batch);
                 if full {
                     continue;

@@ -15,6 +15,7 @@ use yishe_domain::referral::{FeedStart, ReferralEvent, WatchEvents, can_see_even
 use super::tail::Read;
 use super::{Delivery, Feed, Item};
 use crate::error::{Error, Refusal};
+use crate::metrics::Watching;
 
 /// Events taken from the tail at a time (the tail's lock is held meanwhile).
 const TAIL_READ: usize = 256;
@@ -38,11 +39,14 @@ pub(super) struct Watcher {
     checkpoint_first: bool,
     /// An error was delivered: the stream ends.
     failed: bool,
+    /// Counts this stream among the process's watchers while it lives.
+    _counted: Watching,
 }
 
 impl Watcher {
     pub(super) fn new(feed: Feed, caller: Caller, watch: WatchEvents) -> Self {
         let moved = feed.tail.subscribe();
+        let counted = feed.metrics.watching();
         Self {
             feed,
             caller,
@@ -53,6 +57,7 @@ impl Watcher {
             last_sent: Instant::now(),
             checkpoint_first: false,
             failed: false,
+            _counted: counted,
         }
     }
 
