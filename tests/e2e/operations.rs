@@ -198,3 +198,50 @@ async fn an_overloaded_server_sheds_calls_at_once() {
             .contains(r#"grpc_code="RESOURCE_EXHAUSTED""#)
     );
 }
+
+/// With `max_connection_age_secs`, a connection is asked to go away once it is that old
+/// and its calls get the grace period: a watch of the feed ends then (the client
+/// resumes from its cursor, on whichever replica it reaches), so long-lived clients
+/// spread over replicas instead of staying on the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_connection_is_asked_to_reconnect() {
+    let Some(app) = TestApp::spawn_with(Engine::Sqlite, |c| {
+        c.server.max_connection_age_secs = 1;
+        c.server.max_connection_age_grace_secs = 1;
+        c.referral.feed_checkpoint_interval_secs = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    let station = Station::seed(&app).await;
+    let mut events = app
+        .referrals(Some(&station.his_key))
+        .watch_referral_events(WatchReferralEventsRequest::after(0))
+        .await
+        .unwrap()
+        .into_inner();
+    let opened = std::time::Instant::now();
+    let ended = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            match events.next().await {
+                Some(Ok(_)) => continue,
+                Some(Err(status)) => return Some(status),
+                None => return None,
+            }
+        }
+    })
+    .await
+    .expect("the stream ends once the connection is past its age and grace");
+    // Not before the connection's age (it opened just before the watch); cut at the
+    // end of the grace like any dropped connection, which a watcher resumes from.
+    assert!(
+        opened.elapsed() >= Duration::from_secs(1),
+        "not before the connection's age: {:?} ({ended:?})",
+        opened.elapsed()
+    );
+    assert!(ended.is_some(), "the client sees the connection end");
+    // A new connection is served as before.
+    let again = create_referral(&app, &station, "after-goaway").await;
+    assert!(!again.id.is_empty());
+}

@@ -155,6 +155,7 @@ impl Process {
             request_timeout: self.config.server.request_timeout(),
             max_concurrent_requests: self.config.server.max_concurrent_requests,
             shutdown_grace: self.config.server.shutdown_grace(),
+            max_connection_age: self.config.server.max_connection_age(),
             shutdown: self.shutdown.clone(),
             tls: self.tls.as_ref().map(|t| t.config.clone()),
             metrics_tls: self.metrics_tls.clone(),

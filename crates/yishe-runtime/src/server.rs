@@ -32,6 +32,9 @@ pub struct App {
     pub request_timeout: Duration,
     pub max_concurrent_requests: usize,
     pub shutdown_grace: Duration,
+    /// How long a client connection may live before it is asked to reconnect, and the
+    /// grace its calls then get.
+    pub max_connection_age: Option<(Duration, Duration)>,
     pub shutdown: Shutdown,
     /// TLS for the gRPC listener (and mutual TLS when it verifies client certificates).
     pub tls: Option<Arc<rustls::ServerConfig>>,
@@ -74,6 +77,7 @@ impl Listeners {
             request_timeout,
             max_concurrent_requests,
             shutdown_grace,
+            max_connection_age,
             shutdown,
             tls,
             metrics_tls,
@@ -136,11 +140,15 @@ impl Listeners {
                 }
             }
         };
-        let router = tonic::transport::Server::builder()
+        let mut server = tonic::transport::Server::builder()
             .timeout(request_timeout)
-            .http2_keepalive_interval(Some(Duration::from_secs(30)))
-            .layer(layers)
-            .add_routes(routes.routes());
+            .http2_keepalive_interval(Some(Duration::from_secs(30)));
+        if let Some((age, grace)) = max_connection_age {
+            server = server
+                .max_connection_age(age)
+                .max_connection_age_grace(grace);
+        }
+        let router = server.layer(layers).add_routes(routes.routes());
         type Serving = std::pin::Pin<
             Box<dyn std::future::Future<Output = Result<(), tonic::transport::Error>> + Send>,
         >;

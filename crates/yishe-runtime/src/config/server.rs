@@ -18,6 +18,12 @@ pub struct ServerConfig {
     pub max_concurrent_requests: usize,
     /// How long in-flight calls may take to finish after a shutdown signal, in seconds.
     pub shutdown_grace_secs: u64,
+    /// Seconds after which a client's connection is asked to go away (HTTP/2 GOAWAY) so
+    /// that it reconnects, possibly to another replica behind the load balancer; calls
+    /// open then get `max_connection_age_grace_secs` to finish (a watch of the feed
+    /// resumes from its cursor). 0: connections stay.
+    pub max_connection_age_secs: u64,
+    pub max_connection_age_grace_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -28,6 +34,8 @@ impl Default for ServerConfig {
             request_timeout_secs: 30,
             max_concurrent_requests: 256,
             shutdown_grace_secs: 20,
+            max_connection_age_secs: 0,
+            max_connection_age_grace_secs: 30,
         }
     }
 }
@@ -39,6 +47,16 @@ impl ServerConfig {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    /// How long a connection may live, if limited: with its grace period.
+    pub fn max_connection_age(&self) -> Option<(Duration, Duration)> {
+        (self.max_connection_age_secs > 0).then(|| {
+            (
+                Duration::from_secs(self.max_connection_age_secs),
+                Duration::from_secs(self.max_connection_age_grace_secs),
+            )
+        })
     }
 
     pub(super) fn validate(&self) -> Result<(), String> {
