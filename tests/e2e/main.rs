@@ -10,6 +10,7 @@ mod audit_anchor;
 mod closure;
 mod consent;
 mod deploy;
+mod deploy_manifests;
 mod encryption;
 mod feed;
 mod feed_positions;

@@ -32,6 +32,13 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+/// Whether the environment variable `name` (`YISHE_GRPC_LISTEN`) sets a setting of
+/// the server: deployment files are checked against it.
+pub fn is_setting_variable(name: &str) -> bool {
+    name.strip_prefix("YISHE_")
+        .is_some_and(names::is_setting_variable)
+}
+
 pub use assessment::AssessmentConfig;
 pub use audit::AuditConfig;
 pub use closure::ClosureConfig;
