@@ -29,10 +29,16 @@ pub(crate) const ZH_CN: &[(&str, &str)] = &[
     ("PERMISSION_DENIED", "无权执行此操作。"),
     ("OVERLOADED", "服务器繁忙，请稍后重试。"),
     (
+        "TOO_MANY_FAILED_AUTHENTICATIONS",
+        "来自该地址的身份验证失败次数过多，已暂时锁定，请稍后重试。",
+    ),
+    ("RATE_LIMITED", "该凭证的调用频率超过上限，请稍后重试。"),
+    (
         "MESSAGE_TOO_LARGE",
         "请求内容过大（上限 {limit_bytes} 字节）。",
     ),
     ("DATABASE_UNAVAILABLE", "数据库暂时不可用，请稍后重试。"),
+    ("DATABASE_BUSY", "数据库繁忙，请稍后重试。"),
     ("UNAVAILABLE", "服务暂时不可用，请稍后重试。"),
     (
         "SHUTTING_DOWN",

@@ -56,6 +56,8 @@ pub struct Process {
     /// The one clock every deadline, check and audit row of this process reads.
     pub clock: Arc<dyn Clock>,
     pub authenticator: Arc<dyn Authenticator>,
+    /// Failed authentications per source and calls per credential.
+    pub limits: Arc<crate::auth::CallerLimits>,
     /// The keyring file made on this start, if there was none.
     pub new_key_file: Option<std::path::PathBuf>,
     /// The gRPC listener's TLS, read from the configured files.
@@ -118,6 +120,10 @@ impl Process {
         let authenticator = Arc::new(BearerAuthenticator::new(api_keys, tokens, certificates));
         let metrics = Metrics::new();
         crate::store_metrics::register(&metrics, store.clone());
+        let limits = Arc::new(crate::auth::CallerLimits::new(
+            &config.security.limits,
+            &metrics,
+        ));
         Ok(Self {
             config,
             store,
@@ -125,6 +131,7 @@ impl Process {
             shutdown,
             clock,
             authenticator,
+            limits,
             new_key_file,
             tls,
             metrics_tls,
@@ -151,6 +158,7 @@ impl Process {
             store: self.store.clone(),
             metrics: self.metrics.clone(),
             authenticator: self.authenticator.clone(),
+            limits: self.limits.clone(),
             clock: self.clock.clone(),
             request_timeout: self.config.server.request_timeout(),
             max_concurrent_requests: self.config.server.max_concurrent_requests,

@@ -28,6 +28,7 @@ pub struct App {
     pub store: Store,
     pub metrics: Metrics,
     pub authenticator: Arc<dyn Authenticator>,
+    pub limits: Arc<crate::auth::CallerLimits>,
     pub clock: Arc<dyn yishe_domain::Clock>,
     pub request_timeout: Duration,
     pub max_concurrent_requests: usize,
@@ -73,6 +74,7 @@ impl Listeners {
             store,
             metrics,
             authenticator,
+            limits,
             clock,
             request_timeout,
             max_concurrent_requests,
@@ -115,7 +117,7 @@ impl Listeners {
             .layer(GrpcMetricsLayer::new(metrics.clone()))
             .layer(crate::oversize::OversizeLayer)
             .layer(LoadShedLayer::new(max_concurrent_requests))
-            .layer(AuthLayer::new(authenticator, store.clone(), clock));
+            .layer(AuthLayer::new(authenticator, limits, store.clone(), clock));
 
         let http_task = tokio::spawn(crate::http::serve(
             self.http,

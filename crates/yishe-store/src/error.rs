@@ -15,6 +15,10 @@ pub enum Error {
     /// The pool could not hand out a connection in time, or the server is gone.
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// Every write connection stayed busy for the whole acquire timeout: the database
+    /// answers, but slower than calls arrive.
+    #[error("the database is busy; retry with backoff")]
+    Busy,
     #[error("database error")]
     Database(#[source] sqlx::Error),
     #[error("migration failed")]
@@ -32,6 +36,7 @@ impl ServiceError for Error {
             Error::AlreadyExists(_) => Code::AlreadyExists,
             Error::Stale => Code::Aborted,
             Error::Unavailable(_) => Code::Unavailable,
+            Error::Busy => Code::ResourceExhausted,
             Error::Database(_) | Error::Migrate(_) | Error::Corrupt(_) | Error::Config(_) => {
                 Code::Internal
             }
@@ -42,13 +47,15 @@ impl ServiceError for Error {
         match self {
             Error::Stale => "CONCURRENT_CHANGE",
             Error::Unavailable(_) => "DATABASE_UNAVAILABLE",
+            Error::Busy => "DATABASE_BUSY",
             other => other.code().reason(),
         }
     }
 
     /// A busy pool or a database restarting passes: a second is a fair wait.
     fn retry_after(&self) -> Option<std::time::Duration> {
-        matches!(self, Error::Unavailable(_)).then_some(std::time::Duration::from_secs(1))
+        matches!(self, Error::Unavailable(_) | Error::Busy)
+            .then_some(std::time::Duration::from_secs(1))
     }
 }
 
@@ -58,6 +65,16 @@ impl Error {
         match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => Error::AlreadyExists(what),
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                Error::Unavailable(error)
+            }
+            // PostgreSQL going away under a session (a restart, a failover: 57P01
+            // admin_shutdown and its kin, class 08 connection exceptions): the call
+            // may be retried, unlike a fault of the statement itself.
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")) =>
+            {
                 Error::Unavailable(error)
             }
             _ => Error::Database(error),

@@ -74,11 +74,12 @@ impl WriteConnections {
         waits: &WriterWaits,
     ) -> Result<PgTx> {
         let waiting = waits.start();
-        let timed_out = || Error::from_sqlx(sqlx::Error::PoolTimedOut, "database");
+        // Every write connection held for the whole timeout: the database is there but
+        // busy (RESOURCE_EXHAUSTED), unlike one that cannot be reached (UNAVAILABLE).
         let permit =
             tokio::time::timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
                 .await
-                .map_err(|_| timed_out())?
+                .map_err(|_| Error::Busy)?
                 .expect("the semaphore is never closed");
         let warm = self
             .warm

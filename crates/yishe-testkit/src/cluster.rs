@@ -6,13 +6,23 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// A PostgreSQL cluster of this test process. The machine's server is shared by every
+/// test, so a test that stops its database (to see Yishe ride out an outage) starts one
+/// of these for itself.
 #[derive(Debug)]
-pub(crate) struct Cluster {
+pub struct Cluster {
     port: u16,
+    bin: PathBuf,
+    data: PathBuf,
+    /// The socket directory and log beside the data.
+    dir: PathBuf,
+    as_root: bool,
 }
 
 impl Cluster {
-    pub(crate) fn start() -> Result<Self, String> {
+    /// `initdb` into a temporary directory and start on a free port; stopped and
+    /// removed when the test process exits.
+    pub fn start() -> Result<Self, String> {
         let bin = find_bin_dir().ok_or("initdb and pg_ctl are not installed")?;
         let dir = tempfile::Builder::new()
             .prefix("yishe-pg-")
@@ -24,38 +34,18 @@ impl Cluster {
             // PostgreSQL refuses to run as root: the cluster belongs to `postgres`.
             chown_to_postgres(&dir)?;
         }
-        let data = dir.join("data");
-        let port = free_port()?;
-        let run = |args: &[&str]| -> Result<(), String> {
-            let mut cmd = if as_root {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]);
-                c.arg(bin.join(args[0]));
-                c
-            } else {
-                Command::new(bin.join(args[0]))
-            };
-            let out = cmd
-                .args(&args[1..])
-                .stdin(Stdio::null())
-                .output()
-                .map_err(|e| format!("{}: {e}", args[0]))?;
-            if out.status.success() {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{} failed: {}",
-                    args[0],
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ))
-            }
+        let cluster = Self {
+            port: free_port()?,
+            data: dir.join("data"),
+            bin,
+            dir,
+            as_root,
         };
-        let data_s = data.to_string_lossy().to_string();
-        let dir_s = dir.to_string_lossy().to_string();
-        run(&[
+        let data = cluster.data.to_string_lossy().to_string();
+        cluster.run(&[
             "initdb",
             "-D",
-            &data_s,
+            &data,
             "-U",
             "postgres",
             "--auth=trust",
@@ -63,17 +53,58 @@ impl Cluster {
             "UTF8",
             "--no-sync",
         ])?;
-        let opts = format!("-p {port} -k {dir_s} -c listen_addresses=127.0.0.1 -c fsync=off");
-        let log = dir.join("log").to_string_lossy().to_string();
-        run(&[
-            "pg_ctl", "-D", &data_s, "-l", &log, "-o", &opts, "-w", "start",
-        ])?;
-        spawn_watchdog(&bin, &data, &dir, as_root);
-        Ok(Self { port })
+        cluster.resume()?;
+        spawn_watchdog(&cluster.bin, &cluster.data, &cluster.dir, as_root);
+        Ok(cluster)
     }
 
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Stops the server (`pg_ctl stop -m fast`: sessions are ended, as in a restart).
+    pub fn stop(&self) -> Result<(), String> {
+        let data = self.data.to_string_lossy().to_string();
+        self.run(&["pg_ctl", "-D", &data, "-m", "fast", "-w", "stop"])
+    }
+
+    /// Starts the server again on the same port and data.
+    pub fn resume(&self) -> Result<(), String> {
+        let data = self.data.to_string_lossy().to_string();
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.display()
+        );
+        let log = self.dir.join("log").to_string_lossy().to_string();
+        self.run(&[
+            "pg_ctl", "-D", &data, "-l", &log, "-o", &opts, "-w", "start",
+        ])
+    }
+
+    fn run(&self, args: &[&str]) -> Result<(), String> {
+        let mut cmd = if self.as_root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]);
+            c.arg(self.bin.join(args[0]));
+            c
+        } else {
+            Command::new(self.bin.join(args[0]))
+        };
+        let out = cmd
+            .args(&args[1..])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("{}: {e}", args[0]))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} failed: {}",
+                args[0],
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod cluster;
 mod database;
 
 pub use clock::TestClock;
+pub use cluster::Cluster;
 pub use database::{Engine, TestDatabase};
 
 /// Runs each named `async fn(TestDatabase)` once on SQLite and once on PostgreSQL, as

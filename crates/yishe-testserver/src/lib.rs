@@ -18,4 +18,4 @@ pub use app::{
 pub use beside::Beside;
 pub use metrics_text::{metric_names, metric_value};
 pub use seed::Station;
-pub use yishe_testkit::{Engine, TestClock, TestDatabase};
+pub use yishe_testkit::{Cluster, Engine, TestClock, TestDatabase};

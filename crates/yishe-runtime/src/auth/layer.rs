@@ -1,7 +1,9 @@
 //! The tower layer in front of every gRPC method.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use tower::{Layer, Service};
@@ -9,6 +11,7 @@ use yishe_domain::{Caller, Clock, Code, Outcome, Role, ServiceError};
 use yishe_store::{AuditEntry, Store};
 
 use super::context::RequestContext;
+use super::limits::CallerLimits;
 use super::policy::{self, Access};
 use crate::status;
 
@@ -81,19 +84,64 @@ impl ServiceError for Denied {
     }
 }
 
-/// Authenticates, checks the policy table, and attaches a `RequestContext`. Refused
-/// calls are written to the audit log.
+/// A call refused by the limits on callers, whoever it is.
+#[derive(Debug, thiserror::Error)]
+enum Limited {
+    /// The source failed to authenticate too often; nothing from it is accepted until
+    /// the lockout ends, not even a valid credential.
+    #[error("too many failed authentications from this address; retry later")]
+    LockedOut(Duration),
+    #[error("this credential is over its rate of calls; retry later")]
+    RateLimited(Duration),
+}
+
+impl ServiceError for Limited {
+    fn code(&self) -> Code {
+        match self {
+            Limited::LockedOut(_) => Code::Unauthenticated,
+            Limited::RateLimited(_) => Code::ResourceExhausted,
+        }
+    }
+
+    fn reason(&self) -> &'static str {
+        match self {
+            Limited::LockedOut(_) => "TOO_MANY_FAILED_AUTHENTICATIONS",
+            Limited::RateLimited(_) => "RATE_LIMITED",
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            // Whole seconds, at least one: what a client's backoff can use.
+            Limited::LockedOut(after) | Limited::RateLimited(after) => Some(Duration::from_secs(
+                after.as_secs_f64().ceil().max(1.0) as u64,
+            )),
+        }
+    }
+}
+
+/// Authenticates, checks the policy table and the limits on callers, and attaches a
+/// `RequestContext`. Refused calls are written to the audit log, except those refused
+/// by the limits (a source shut out, a credential over its rate): they are counted in
+/// metrics, since a flood must not become a flood of writes.
 #[derive(Debug, Clone)]
 pub struct AuthLayer {
     authenticator: Arc<dyn Authenticator>,
+    limits: Arc<CallerLimits>,
     audit: Store,
     clock: Arc<dyn Clock>,
 }
 
 impl AuthLayer {
-    pub fn new(authenticator: Arc<dyn Authenticator>, audit: Store, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        authenticator: Arc<dyn Authenticator>,
+        limits: Arc<CallerLimits>,
+        audit: Store,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             authenticator,
+            limits,
             audit,
             clock,
         }
@@ -107,6 +155,7 @@ impl<S> Layer<S> for AuthLayer {
         AuthService {
             inner,
             authenticator: self.authenticator.clone(),
+            limits: self.limits.clone(),
             audit: self.audit.clone(),
             clock: self.clock.clone(),
         }
@@ -117,6 +166,7 @@ impl<S> Layer<S> for AuthLayer {
 pub struct AuthService<S> {
     inner: S,
     authenticator: Arc<dyn Authenticator>,
+    limits: Arc<CallerLimits>,
     audit: Store,
     clock: Arc<dyn Clock>,
 }
@@ -145,6 +195,7 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let authenticator = self.authenticator.clone();
+        let limits = self.limits.clone();
         let audit = self.audit.clone();
         let clock = self.clock.clone();
         Box::pin(async move {
@@ -159,6 +210,12 @@ where
                 path: request.uri().path(),
                 request_id: &request_id,
             };
+            let source = source_of(&request, limits.trust_forwarded_for);
+            // Refused unheard and unaudited while shut out: the failures that led here
+            // were audited one by one, and a flood must not become a flood of writes.
+            if let Some(left) = source.and_then(|s| limits.locked_out(s)) {
+                return Ok(status::of(&Limited::LockedOut(left)).into_http());
+            }
             let caller = match authenticator
                 .authenticate(request.headers(), request.extensions())
                 .await
@@ -169,10 +226,28 @@ where
                         tracing::warn!(%cause, "credential lookup failed");
                     } else {
                         refusal.record(None, Code::Unauthenticated).await;
+                        // A credential that did not pass counts against its address; a
+                        // call without any (a health check gone astray, a client not
+                        // set up yet) tried nothing.
+                        if !matches!(error, AuthError::Missing)
+                            && let Some(source) = source
+                            && let Some(lockout) = limits.failed(source)
+                        {
+                            // An address, not a person: what ops needs to find the
+                            // client (or the attacker) on the network.
+                            tracing::warn!(
+                                %source,
+                                lockout_secs = lockout.as_secs(),
+                                "address shut out after repeated failed authentications"
+                            );
+                        }
                     }
                     return Ok(status::of(&error).into_http());
                 }
             };
+            if let Err(after) = limits.call(&caller.subject, caller.role) {
+                return Ok(status::of(&Limited::RateLimited(after)).into_http());
+            }
             let allowed =
                 matches!(access, Some(Access::Roles(roles)) if roles.contains(&caller.role));
             if !allowed {
@@ -225,6 +300,35 @@ impl Refusal<'_> {
             tracing::error!(%error, "cannot audit a refused call");
         }
     }
+}
+
+/// The address a call comes from: the connection's peer or, behind a trusted proxy,
+/// the last address of `x-forwarded-for` (the one the proxy added; earlier ones are
+/// the client's own word).
+fn source_of<B>(request: &http::Request<B>, trust_forwarded_for: bool) -> Option<IpAddr> {
+    use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
+    if trust_forwarded_for
+        && let Some(forwarded) = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|last| last.trim().parse().ok())
+    {
+        return Some(forwarded);
+    }
+    let extensions = request.extensions();
+    extensions
+        .get::<TcpConnectInfo>()
+        .and_then(TcpConnectInfo::remote_addr)
+        .or_else(|| {
+            extensions
+                .get::<TlsConnectInfo<TcpConnectInfo>>()
+                .and_then(|info| info.get_ref().remote_addr())
+        })
+        .map(|addr| addr.ip())
 }
 
 /// The client's `x-request-id` when it is short and printable, else a new one.

@@ -9,6 +9,7 @@ mod client_cert;
 mod context;
 mod jwt;
 mod layer;
+mod limits;
 pub mod policy;
 pub mod secrets;
 
@@ -18,3 +19,4 @@ pub use client_cert::CertificateAuthenticator;
 pub use context::{RequestContext, context};
 pub use jwt::JwtVerifier;
 pub use layer::{AuthError, AuthLayer, Authenticator};
+pub use limits::CallerLimits;

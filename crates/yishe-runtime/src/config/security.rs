@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{JwtConfig, Secret, TlsConfig};
+use super::{JwtConfig, LimitsConfig, Secret, TlsConfig};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -19,6 +19,8 @@ pub struct SecurityConfig {
     /// The keyring itself, inline (for keys handed in by the environment as
     /// `YISHE_ENCRYPTION_KEYS`); wins over the file.
     pub encryption_keys: Secret,
+    /// Failed authentications that shut a source out, and calls per credential.
+    pub limits: LimitsConfig,
 }
 
 impl SecurityConfig {
@@ -41,6 +43,7 @@ impl SecurityConfig {
 
     pub(super) fn validate(&self) -> Result<(), String> {
         self.jwt.validate()?;
+        self.limits.validate()?;
         self.tls.validate()
     }
 }
