@@ -15,6 +15,7 @@ use yishe_proto::referral::*;
 use yishe_testserver::{metric_names, plans};
 
 use crate::assessment::risky_assessment;
+use crate::report::close;
 use crate::support::{Station, TestApp, create_referral, e2e};
 
 fn deploy() -> PathBuf {
@@ -102,33 +103,16 @@ async fn every_metric_deploy_names_is_exported(app: TestApp, station: Station) {
         })
         .await
         .expect("the first contact");
-    let closing = read(&app, &station.worker_key, &closing.id).await;
-    let requested = app
-        .referrals(Some(&station.worker_key))
-        .request_closure(RequestClosureRequest {
-            referral_id: closing.id.clone(),
-            etag: closing.etag.clone(),
-            closure: Some(Closure {
-                outcome: ClosureOutcome::PatientDeclinedServices as i32,
-                summary: "患者明确表示不需要社工服务".into(),
-                ..Default::default()
-            }),
-        })
-        .await
-        .expect("closure requested")
-        .into_inner()
-        .referral
-        .unwrap();
     let (_, supervisor) =
         plans::supervisor(&app, &station, "周督导", CertificationLevel::Intermediate).await;
-    app.referrals(Some(&supervisor))
-        .approve_closure(ApproveClosureRequest {
-            referral_id: requested.id,
-            etag: requested.etag,
-            note: "同意结案".into(),
-        })
-        .await
-        .expect("closure approved");
+    close(
+        &app,
+        &station,
+        &supervisor,
+        &closing.id,
+        ClosureOutcome::PatientDeclinedServices,
+    )
+    .await;
 
     risky_assessment(&app, &station).await;
     create_referral(&app, &station, "nobody-accepts").await;
@@ -159,19 +143,6 @@ async fn every_metric_deploy_names_is_exported(app: TestApp, station: Station) {
         missing.is_empty(),
         "deploy/ names metrics the server does not export: {missing:?}"
     );
-}
-
-async fn read(app: &TestApp, key: &str, id: &str) -> Referral {
-    app.referrals(Some(key))
-        .get_referral(GetReferralRequest {
-            referral_id: id.into(),
-            ..Default::default()
-        })
-        .await
-        .expect("readable")
-        .into_inner()
-        .referral
-        .unwrap()
 }
 
 e2e!(every_metric_deploy_names_is_exported);
@@ -237,4 +208,40 @@ fn every_dashboard_query_is_valid_promql() {
         said.contains(&format!("SUCCESS: {} rules found", queries.len())),
         "{said}"
     );
+}
+
+/// The gRPC codes the rules and dashboards match are spelled as the server labels them
+/// (`INTERNAL`, not `Internal`): a matcher that names no code the server exports
+/// matches nothing, and its alert never fires.
+#[test]
+fn every_grpc_code_matched_is_one_the_server_labels() {
+    let exported: BTreeSet<&str> = (0..=16)
+        .map(|n| yishe_runtime::status::code_name(tonic::Code::from_i32(n)))
+        .collect();
+    let rules = std::fs::read_to_string(deploy().join("prometheus/rules.yml")).unwrap();
+    let mut texts = dashboard_queries();
+    texts.push(rules);
+    let mut matched = 0;
+    for text in &texts {
+        for (i, _) in text.match_indices("grpc_code") {
+            let rest = &text[i + "grpc_code".len()..];
+            // `by (grpc_code)` groups; only `grpc_code="…"` and its kin match.
+            if !rest.starts_with(['=', '!']) {
+                continue;
+            }
+            let value = rest
+                .trim_start_matches(['=', '~', '!'])
+                .strip_prefix('"')
+                .and_then(|v| v.split('"').next())
+                .expect("a quoted value");
+            for code in value.split('|') {
+                assert!(
+                    exported.contains(code),
+                    "{code} is not a code the server labels calls with: {exported:?}"
+                );
+                matched += 1;
+            }
+        }
+    }
+    assert!(matched >= 10, "the scan found the matchers: {matched}");
 }

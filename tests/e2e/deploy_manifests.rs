@@ -287,6 +287,47 @@ fn services_budgets_autoscalers_and_policies_fit_the_deployments() {
                 "{target}"
             );
         }
+        let monitors = of_kind(&objects, "ServiceMonitor");
+        assert_eq!(monitors.len(), 1, "{}", overlay.display());
+        let monitor = &monitors[0]["spec"];
+        let scraped: Vec<&Value> = of_kind(&objects, "Service")
+            .into_iter()
+            .filter(|s| {
+                monitor["selector"]["matchLabels"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .all(|(k, v)| s["metadata"]["labels"][k] == *v)
+            })
+            .collect();
+        assert_eq!(
+            scraped.len(),
+            pods.len(),
+            "every process's Service is scraped ({})",
+            overlay.display()
+        );
+        for endpoint in monitor["endpoints"].as_array().unwrap() {
+            for service in &scraped {
+                assert!(
+                    service["spec"]["ports"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|p| p["name"] == endpoint["port"]),
+                    "{} has no {} port",
+                    name(service),
+                    endpoint["port"]
+                );
+            }
+            assert!(
+                endpoint["relabelings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["targetLabel"] == "job" && r["replacement"] == "yishe"),
+                "the rules select job=\"yishe\""
+            );
+        }
         for policy in of_kind(&objects, "NetworkPolicy") {
             let selected = pod_named(&policy["spec"]["podSelector"]["matchLabels"]);
             assert!(selected.is_some(), "the network policy selects no pod");
@@ -346,6 +387,27 @@ fn production_runs_on_the_operators_postgres_through_its_pooler() {
     );
     let pooler = of_kind(&objects, "Pooler")[0];
     assert_eq!(pooler["spec"]["cluster"]["name"], name(cluster));
+    let number = |v: &Value| -> u64 { v.as_str().unwrap().parse().unwrap() };
+    assert!(
+        pooler["spec"]["instances"].as_u64().unwrap()
+            * number(&pooler["spec"]["pgbouncer"]["parameters"]["default_pool_size"])
+            < number(&cluster["spec"]["postgresql"]["parameters"]["max_connections"]),
+        "the pooler's pools fit in the cluster's connections"
+    );
+    // Pods that trust x-forwarded-for take gRPC calls from the gateway only.
+    let policy = of_kind(&objects, "NetworkPolicy")[0];
+    for rule in policy["spec"]["ingress"].as_array().unwrap() {
+        if rule["ports"][0]["port"] != "grpc" {
+            continue;
+        }
+        for from in rule["from"].as_array().unwrap() {
+            let namespace = &from["namespaceSelector"]["matchLabels"];
+            assert!(
+                namespace.is_null() || namespace["yishe.example/network"] == "gateway",
+                "a client reaching the pods directly could name any address: {from}"
+            );
+        }
+    }
     assert_eq!(
         pooler["spec"]["pgbouncer"]["poolMode"], "session",
         "LISTEN and sqlx's prepared statements need session pooling"

@@ -87,11 +87,12 @@ async fn repeated_failures_shut_an_address_out(engine: Engine) {
         .expect("served again once the lockout is over");
 }
 
-/// Two calls a second per credential: the third in a burst is refused with when to
-/// retry, while another credential goes on; after the wait the first is served again.
+/// One call a second per credential, in bursts of two: the third call in a row is
+/// refused with when to retry, while another credential goes on; after the wait the
+/// first is served again.
 async fn a_credential_over_its_rate_waits(engine: Engine) {
     let Some(app) = TestApp::spawn_with(engine, |c| {
-        c.security.limits.calls_per_second = 2;
+        c.security.limits.calls_per_second = 1;
         c.security.limits.call_burst = 2;
     })
     .await

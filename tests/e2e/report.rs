@@ -88,7 +88,9 @@ async fn read(app: &TestApp, station: &Station, id: &str) -> Referral {
         .unwrap()
 }
 
-async fn close(
+/// Closes referral `id` with `outcome`: requested by the station's worker, approved by
+/// `approver`.
+pub(crate) async fn close(
     app: &TestApp,
     station: &Station,
     approver: &str,

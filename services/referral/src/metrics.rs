@@ -20,6 +20,7 @@ const FEED_LAG_BUCKETS: &[f64] = &[
 
 #[derive(Debug, Clone)]
 pub(crate) struct ReferralMetrics {
+    received: IntCounterVec,
     created: IntCounterVec,
     time_to_accept_seconds: HistogramVec,
     sla_breaches: IntCounterVec,
@@ -36,6 +37,11 @@ impl ReferralMetrics {
     pub(crate) fn register(metrics: &Metrics, gauges: Arc<dyn Gauges>) -> Self {
         register_gauges(metrics, gauges);
         Self {
+            received: metrics.counter(
+                "yishe_referrals_received_total",
+                "Referrals created, each once, by station and priority.",
+                &["station", "priority"],
+            ),
             created: metrics.counter(
                 "yishe_referrals_created_total",
                 "Referrals created, by station, priority and reason.",
@@ -82,8 +88,11 @@ impl ReferralMetrics {
         }
     }
 
-    /// A new referral counts once per reason.
+    /// A new referral counts once, and once per reason.
     pub(crate) fn created(&self, referral: &Referral) {
+        self.received
+            .with_label_values(&[referral.station.as_str(), referral.priority.as_str()])
+            .inc();
         for reason in &referral.reasons {
             self.created
                 .with_label_values(&[

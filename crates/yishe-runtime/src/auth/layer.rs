@@ -36,11 +36,27 @@ pub enum AuthError {
     Malformed,
     #[error("unknown or revoked credentials")]
     Unknown,
+    /// A token whose signature no configured key verifies: forged, or signed by a
+    /// key not (yet) configured.
+    #[error("token signed by an unknown key")]
+    Unverified,
+    /// A credential that is genuine but not good now (expired, for another audience,
+    /// its worker deactivated).
     #[error("{0}")]
     Rejected(&'static str),
     /// The credential store did not answer; the cause is logged, never sent.
     #[error("cannot check credentials now; retry")]
     Unavailable(String),
+}
+
+impl AuthError {
+    /// Whether the failure counts towards shutting the caller's address out.
+    fn is_a_guess(&self) -> bool {
+        matches!(
+            self,
+            AuthError::Unknown | AuthError::Malformed | AuthError::Unverified
+        )
+    }
 }
 
 impl ServiceError for AuthError {
@@ -56,7 +72,7 @@ impl ServiceError for AuthError {
             AuthError::Missing => "CREDENTIALS_MISSING",
             AuthError::Malformed => "CREDENTIALS_MALFORMED",
             AuthError::Unknown => "CREDENTIALS_UNKNOWN",
-            AuthError::Rejected(_) => "CREDENTIALS_REJECTED",
+            AuthError::Unverified | AuthError::Rejected(_) => "CREDENTIALS_REJECTED",
             AuthError::Unavailable(_) => "CREDENTIALS_UNAVAILABLE",
         }
     }
@@ -226,10 +242,11 @@ where
                         tracing::warn!(%cause, "credential lookup failed");
                     } else {
                         refusal.record(None, Code::Unauthenticated).await;
-                        // A credential that did not pass counts against its address; a
-                        // call without any (a health check gone astray, a client not
-                        // set up yet) tried nothing.
-                        if !matches!(error, AuthError::Missing)
+                        // What looks like guessing counts against the address: an
+                        // unknown key, garbage, a forged token. An expired token or a
+                        // call without credentials tried nothing (and a console or an
+                        // interface engine carries many users behind one address).
+                        if error.is_a_guess()
                             && let Some(source) = source
                             && let Some(lockout) = limits.failed(source)
                         {

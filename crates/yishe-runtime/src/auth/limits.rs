@@ -18,6 +18,10 @@ use crate::Metrics;
 use crate::config::LimitsConfig;
 use crate::metrics::NO_LABELS;
 
+/// Addresses with failures counted, past which those whose allowance refilled are
+/// forgotten.
+const FORGET_ABOVE: usize = 10_000;
+
 /// The limits of one process.
 pub struct CallerLimits {
     /// Failed authentications per source: a burst of `failed_authentications`, one
@@ -95,6 +99,11 @@ impl CallerLimits {
     pub fn failed(&self, source: IpAddr) -> Option<Duration> {
         let failures = self.failures.as_ref()?;
         if failures.check_key(&source).is_ok() {
+            // Addresses whose allowance refilled are forgotten now and then, so that
+            // many addresses failing a little do not grow the map without end.
+            if failures.len() > FORGET_ABOVE {
+                failures.retain_recent();
+            }
             return None;
         }
         let mut locked = self.locked.lock().expect("lockout lock");

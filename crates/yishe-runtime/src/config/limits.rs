@@ -3,11 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A lockout longer than a day locks out the legitimate client a misconfigured one
+/// shares its address with: an operator, not a timer, should act then.
+const MAX_LOCKOUT_SECS: u64 = 24 * 3600;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LimitsConfig {
-    /// Failed authentications from one source address within `failed_window_secs`
-    /// after which the source is shut out; 0: never.
+    /// Failed authentications an address may make in a row before it is shut out;
+    /// it earns one more each `failed_window_secs / failed_authentications` seconds
+    /// (with the defaults: 20 in a row, then one every 15 s). 0: never shut out.
     pub failed_authentications: u32,
     pub failed_window_secs: u64,
     /// How long a source is shut out, in seconds.
@@ -36,13 +41,60 @@ impl Default for LimitsConfig {
 
 impl LimitsConfig {
     pub(super) fn validate(&self) -> Result<(), String> {
-        if self.failed_authentications > 0
-            && (self.failed_window_secs == 0 || self.lockout_secs == 0)
-        {
+        if self.failed_authentications == 0 {
+            return Ok(());
+        }
+        if self.failed_window_secs == 0 || self.lockout_secs == 0 {
             return Err(
                 "limits.failed_window_secs and limits.lockout_secs must be positive".into(),
             );
         }
+        if self.lockout_secs > MAX_LOCKOUT_SECS {
+            return Err(format!(
+                "limits.lockout_secs must be at most {MAX_LOCKOUT_SECS} (a day)"
+            ));
+        }
+        // The allowance refills one failure per window / count: at least a millisecond.
+        if u64::from(self.failed_authentications) > self.failed_window_secs.saturating_mul(1000) {
+            return Err(
+                "limits.failed_authentications must be at most 1000 per second of \
+                 limits.failed_window_secs"
+                    .into(),
+            );
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_that_would_overflow_or_lock_for_ever_are_refused() {
+        assert!(LimitsConfig::default().validate().is_ok());
+        let off = LimitsConfig {
+            failed_authentications: 0,
+            lockout_secs: u64::MAX,
+            ..LimitsConfig::default()
+        };
+        assert!(off.validate().is_ok(), "no lockout, nothing to check");
+        for bad in [
+            LimitsConfig {
+                lockout_secs: u64::MAX,
+                ..LimitsConfig::default()
+            },
+            LimitsConfig {
+                failed_window_secs: 0,
+                ..LimitsConfig::default()
+            },
+            LimitsConfig {
+                failed_authentications: u32::MAX,
+                failed_window_secs: 1,
+                ..LimitsConfig::default()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
     }
 }
