@@ -100,6 +100,7 @@ e2e!(
     metrics_show_calls_and_referrals_but_no_patient,
     accepting_records_the_time_to_accept,
     a_missed_deadline_is_marked_once,
+    an_operator_makes_a_new_admin_key,
 );
 
 /// A referral still REQUESTED at its deadline is marked breached once: an event on the
@@ -259,4 +260,31 @@ async fn an_old_connection_is_asked_to_reconnect() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("never served after the connection's age: {answers:?}");
+}
+
+/// `yishe-server admin-key`, for when the first station-admin key is lost or out of
+/// reach (a container's volume): a new key for the installation's station, shown once,
+/// that works at once beside the first, and is in the key list for the admin to see.
+async fn an_operator_makes_a_new_admin_key(app: TestApp, _station: Station) {
+    let (secret, station) = yishe_server::admin_key(app.process.config.clone())
+        .await
+        .expect("a key is made");
+    assert_eq!(station, "s1");
+    assert!(secret.starts_with("ysk_"));
+    let keys = app
+        .directory(Some(&secret))
+        .list_api_keys(yishe_proto::directory::ListApiKeysRequest::default())
+        .await
+        .expect("the new key works at once")
+        .into_inner()
+        .api_keys;
+    let admins: Vec<&str> = keys
+        .iter()
+        .filter(|k| k.role == yishe_proto::directory::Role::StationAdmin as i32)
+        .map(|k| k.display_name.as_str())
+        .collect();
+    assert!(
+        admins.contains(&"station admin (yishe-server admin-key)") && admins.len() >= 2,
+        "{admins:?}"
+    );
 }

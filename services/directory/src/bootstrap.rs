@@ -72,11 +72,52 @@ pub async fn ensure_admin_key(
     if tx.has_valid_key(Role::StationAdmin.as_str()).await? {
         return Ok(None);
     }
+    let secret = insert_admin_key(
+        &mut *tx,
+        station,
+        clock.now(),
+        "station admin (created on first start)",
+    )
+    .await?;
+    // The file first: a key nobody can read would be worse than no key.
+    let path = data_dir.join(ADMIN_KEY_FILE);
+    write_private(&path, &secret).map_err(Refusal::KeyFile)?;
+    tx.commit().await?;
+    Ok(Some(FirstAdminKey { path, secret }))
+}
+
+/// A new station-admin key for `station`, made at the server's console (`yishe-server
+/// admin-key`) when the first one is lost or was never read (in a container its file
+/// is hard to reach): its secret, shown once. Whoever may run the server with its
+/// configuration can read the database already; the key is audited all the same.
+pub async fn issue_admin_key(
+    store: &Store,
+    clock: &dyn Clock,
+    station: &StationId,
+) -> Result<String> {
+    let mut tx = store.begin().await?;
+    let secret = insert_admin_key(
+        &mut *tx,
+        station,
+        clock.now(),
+        "station admin (yishe-server admin-key)",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Inserts a station-admin key named `name` and its audit row; its secret.
+async fn insert_admin_key(
+    tx: &mut dyn yishe_store::Tx,
+    station: &StationId,
+    at: chrono::DateTime<chrono::Utc>,
+    name: &str,
+) -> Result<String> {
     let secret = secrets::generate();
-    let at = clock.now();
     let key = ApiKey {
         id: ApiKeyId::new(),
-        display_name: "station admin (created on first start)".into(),
+        display_name: name.into(),
         role: Role::StationAdmin,
         hospital: None,
         departments: Vec::new(),
@@ -96,11 +137,7 @@ pub async fn ensure_admin_key(
         at,
     ))
     .await?;
-    // The file first: a key nobody can read would be worse than no key.
-    let path = data_dir.join(ADMIN_KEY_FILE);
-    write_private(&path, &secret).map_err(Refusal::KeyFile)?;
-    tx.commit().await?;
-    Ok(Some(FirstAdminKey { path, secret }))
+    Ok(secret)
 }
 
 /// Writes `secret` to `path`, readable and writable by the owner only.

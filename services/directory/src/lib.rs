@@ -19,7 +19,9 @@ use yishe_proto::security::encryption_service_server::EncryptionServiceServer;
 use yishe_runtime::{Process, Services, Shutdown, StartError};
 use yishe_store::Store;
 
-pub use bootstrap::{ADMIN_KEY_FILE, FirstAdminKey, ensure_admin_key, register_station};
+pub use bootstrap::{
+    ADMIN_KEY_FILE, FirstAdminKey, ensure_admin_key, issue_admin_key, register_station,
+};
 pub use error::Error;
 
 use crate::encryption::EncryptionService;

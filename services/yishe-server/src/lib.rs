@@ -97,9 +97,24 @@ pub async fn start(
     })
 }
 
-/// Runs a one-off command instead of serving: `purge` (one retention run now).
+/// Runs a one-off command instead of serving: `purge` (one retention run now) or
+/// `admin-key` (a new station-admin key, its secret alone on standard output).
 pub async fn run_command(command: &str, config: Config) -> std::process::ExitCode {
     match command {
+        "admin-key" => match admin_key(config).await {
+            Ok((secret, station)) => {
+                println!("{secret}");
+                eprintln!(
+                    "yishe: a new station-admin key for station {station} (above): store it \
+                     now, it is not shown again; revoke keys nobody holds (yishe key list)"
+                );
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("yishe: cannot make a station-admin key: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        },
         "purge" => match purge(config).await {
             Ok(n) => {
                 println!("yishe: retention: {n} closed referrals anonymised");
@@ -111,10 +126,23 @@ pub async fn run_command(command: &str, config: Config) -> std::process::ExitCod
             }
         },
         other => {
-            eprintln!("yishe: unknown command {other:?}; usage: yishe-server [purge]");
+            eprintln!("yishe: unknown command {other:?}; usage: yishe-server [purge | admin-key]");
             std::process::ExitCode::from(64)
         }
     }
+}
+
+/// A new station-admin key for the installation's station: its secret, and the station.
+pub async fn admin_key(config: Config) -> Result<(String, String), String> {
+    let process = Process::open(config, Shutdown::new(), Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
+    let station = process.config.station.station();
+    let secret = yishe_directory::issue_admin_key(&process.store, process.clock.as_ref(), &station)
+        .await
+        .map_err(|e| e.to_string());
+    process.store.close().await;
+    Ok((secret?, station.to_string()))
 }
 
 /// One retention run now, as the schedule would do it.

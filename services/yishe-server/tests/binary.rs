@@ -129,6 +129,38 @@ fn purge_runs_once_and_reports() {
     assert_eq!(out.status.code(), Some(64));
 }
 
+/// `admin-key` prints a new station-admin key and nothing else on standard output (for
+/// a script or `kubectl exec`), says on standard error what it is, and makes a new one
+/// each time.
+#[test]
+fn admin_key_prints_a_new_key_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut secrets = Vec::new();
+    for _ in 0..2 {
+        let out = server()
+            .current_dir(dir.path())
+            .arg("admin-key")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let secret = stdout.trim();
+        assert!(
+            secret.starts_with("ysk_") && !secret.contains(char::is_whitespace),
+            "{stdout:?}"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("station-admin key for station main")
+        );
+        secrets.push(secret.to_owned());
+    }
+    assert_ne!(secrets[0], secrets[1]);
+}
+
 /// A `YISHE_*` variable that names no setting (a typo) is named at start, with the
 /// setting it most likely meant, instead of being silently ignored.
 #[test]
