@@ -7,6 +7,7 @@ mod support;
 mod assessment;
 mod audit;
 mod audit_anchor;
+mod backup;
 mod closure;
 mod consent;
 mod database_faults;

@@ -65,6 +65,10 @@ pub trait Database:
     /// Whether the database answers.
     async fn ping(&self) -> Result<()>;
 
+    /// Writes a consistent copy of the whole database to `path` (a new file) while it
+    /// serves: SQLite's `VACUUM INTO`. PostgreSQL has its own tools (`pg_dump`): refused.
+    async fn backup_into(&self, path: &std::path::Path) -> Result<()>;
+
     async fn close(&self);
 }
 

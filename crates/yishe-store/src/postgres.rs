@@ -108,6 +108,13 @@ impl PostgresDatabase {
 }
 
 impl PostgresDatabase {
+    /// PostgreSQL is backed up with its own tools, which know its cluster.
+    async fn backup_file(&self, _path: &std::path::Path) -> Result<()> {
+        Err(Error::Config(
+            "back PostgreSQL up with pg_dump or the operator's backups (OPERATIONS.md)".into(),
+        ))
+    }
+
     /// Write transactions' connections, and what is left of the pool for reads.
     fn pool_states(&self) -> Vec<crate::PoolState> {
         let writing = self.writes.in_use() as u32;

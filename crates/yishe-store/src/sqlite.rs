@@ -105,6 +105,37 @@ impl SqliteDatabase {
 }
 
 impl SqliteDatabase {
+    /// `VACUUM INTO` on a connection of its own: the writer's keeps a transaction open
+    /// (group commit), inside which VACUUM cannot run, and the readers' are read-only.
+    /// The copy is a snapshot as of one moment, taken while writes go on.
+    async fn backup_file(&self, path: &std::path::Path) -> Result<()> {
+        use sqlx::{ConnectOptions, Connection};
+        if path.exists() {
+            return Err(Error::Config(format!(
+                "{} exists: a backup goes to a new file",
+                path.display()
+            )));
+        }
+        let options = (*self.readers.connect_options()).clone().read_only(false);
+        let mut connection = options
+            .connect()
+            .await
+            .map_err(|e| Error::from_sqlx(e, "database"))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.to_string_lossy().as_ref())
+            .execute(&mut connection)
+            .await?;
+        connection.close().await?;
+        // Sealed patient data and key hashes: the owner's only, as the database is.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+        }
+        Ok(())
+    }
+
     /// The one writer connection and the readers.
     fn pool_states(&self) -> Vec<crate::PoolState> {
         let writer_busy = u32::from(self.group.busy());

@@ -97,11 +97,26 @@ pub async fn start(
     })
 }
 
-/// Runs a one-off command instead of serving: `purge` (one retention run now) or
-/// `admin-key` (a new station-admin key, its secret alone on standard output).
-pub async fn run_command(command: &str, config: Config) -> std::process::ExitCode {
-    match command {
-        "admin-key" => match admin_key(config).await {
+/// Runs a one-off command instead of serving: `purge` (one retention run now),
+/// `admin-key` (a new station-admin key, its secret alone on standard output) or
+/// `backup <file>` (the embedded database copied to a new file while it serves).
+pub async fn run_command(args: &[String], config: Config) -> std::process::ExitCode {
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["backup", file] => match backup(config, std::path::Path::new(file)).await {
+            Ok(()) => {
+                println!("yishe: the database was copied to {file}");
+                eprintln!(
+                    "yishe: the keyring is not in it: keep a copy of the keyring apart \
+                     from this file (OPERATIONS.md, \"Backup and restore\")"
+                );
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("yishe: backup failed: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        },
+        ["admin-key"] => match admin_key(config).await {
             Ok((secret, station)) => {
                 println!("{secret}");
                 eprintln!(
@@ -115,7 +130,7 @@ pub async fn run_command(command: &str, config: Config) -> std::process::ExitCod
                 std::process::ExitCode::FAILURE
             }
         },
-        "purge" => match purge(config).await {
+        ["purge"] => match purge(config).await {
             Ok(n) => {
                 println!("yishe: retention: {n} closed referrals anonymised");
                 std::process::ExitCode::SUCCESS
@@ -125,11 +140,28 @@ pub async fn run_command(command: &str, config: Config) -> std::process::ExitCod
                 std::process::ExitCode::FAILURE
             }
         },
-        other => {
-            eprintln!("yishe: unknown command {other:?}; usage: yishe-server [purge | admin-key]");
+        ref other => {
+            eprintln!(
+                "yishe: unknown command {other:?}; usage: yishe-server [purge | admin-key | backup <file>]"
+            );
             std::process::ExitCode::from(64)
         }
     }
+}
+
+/// Copies the embedded database to `file` (a new file), consistent as of one moment,
+/// without stopping the server that uses it.
+pub async fn backup(config: Config, file: &std::path::Path) -> Result<(), String> {
+    let process = Process::open(config, Shutdown::new(), Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
+    let done = process
+        .store
+        .backup_into(file)
+        .await
+        .map_err(|e| e.to_string());
+    process.store.close().await;
+    done
 }
 
 /// A new station-admin key for the installation's station: its secret, and the station.

@@ -6,11 +6,11 @@ use yishe_runtime::{Config, Shutdown, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let command = std::env::args().nth(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let config = Config::load_or_exit();
     telemetry::init(&config);
-    if let Some(command) = command {
-        return yishe_server::run_command(&command, config).await;
+    if !args.is_empty() {
+        return yishe_server::run_command(&args, config).await;
     }
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();

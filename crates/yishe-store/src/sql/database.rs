@@ -27,6 +27,10 @@ macro_rules! impl_database {
                 Ok(())
             }
 
+            async fn backup_into(&self, path: &::std::path::Path) -> crate::Result<()> {
+                self.backup_file(path).await
+            }
+
             async fn close(&self) {
                 self.$readers.close().await;
                 self.$writer.close().await;
