@@ -85,19 +85,36 @@ async fn a_restored_backup_reads_back_and_verifies(engine: Engine) {
     let Some(app) = TestApp::spawn(engine).await else {
         return;
     };
-    let station = Station::seed(&app).await;
+    let app = std::sync::Arc::new(app);
+    let station = std::sync::Arc::new(Station::seed(&app).await);
     let mut created = Vec::new();
     for n in 0..5 {
         created.push(create_referral(&app, &station, &format!("backed-up-{n}")).await);
     }
-    assert!(intact(&app, &station).await.intact);
+    // The HIS goes on sending while the copy is made.
+    let sending = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sender = tokio::spawn({
+        let (app, station, sending) = (app.clone(), station.clone(), sending.clone());
+        async move {
+            let mut n = 0;
+            while sending.load(std::sync::atomic::Ordering::Relaxed) {
+                create_referral(&app, &station, &format!("during-{n}")).await;
+                n += 1;
+            }
+            n
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let dir = tempfile::tempdir().unwrap();
     let (url, _restored_database) = back_up(&app, dir.path()).await;
+    sending.store(false, std::sync::atomic::Ordering::Relaxed);
+    let sent_during = sender.await.unwrap();
+    assert!(sent_during > 0, "writes went on during the backup");
     // The keyring, backed up apart from the data: here, the original's file.
     let keyring: PathBuf = app.process.config.effective_key_file();
     let kept = dir.path().join("encryption.keys");
     std::fs::copy(&keyring, &kept).unwrap();
-    drop(app);
+    drop(std::sync::Arc::into_inner(app).expect("the sender is done"));
 
     let Some(restored) = TestApp::spawn_with(engine, |c| {
         c.database.database_url = url;

@@ -110,30 +110,37 @@ impl SqliteDatabase {
     /// The copy is a snapshot as of one moment, taken while writes go on.
     async fn backup_file(&self, path: &std::path::Path) -> Result<()> {
         use sqlx::{ConnectOptions, Connection};
-        if path.exists() {
-            return Err(Error::Config(format!(
-                "{} exists: a backup goes to a new file",
-                path.display()
-            )));
-        }
-        let options = (*self.readers.connect_options()).clone().read_only(false);
-        let mut connection = options
-            .connect()
-            .await
-            .map_err(|e| Error::from_sqlx(e, "database"))?;
-        sqlx::query("VACUUM INTO $1")
-            .bind(path.to_string_lossy().as_ref())
-            .execute(&mut connection)
-            .await?;
-        connection.close().await?;
-        // Sealed patient data and key hashes: the owner's only, as the database is.
+        // Made empty first, the owner's only (sealed patient data and key hashes, as in
+        // the database), and never over an existing file; SQLite fills an empty one.
+        let mut file = std::fs::OpenOptions::new();
+        file.write(true).create_new(true);
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+        std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+        file.open(path).map_err(|e| {
+            Error::Config(format!(
+                "{}: {e} (a backup goes to a new file)",
+                path.display()
+            ))
+        })?;
+        let copied = async {
+            let options = (*self.readers.connect_options()).clone().read_only(false);
+            let mut connection = options
+                .connect()
+                .await
+                .map_err(|e| Error::from_sqlx(e, "database"))?;
+            sqlx::query("VACUUM INTO $1")
+                .bind(path.to_string_lossy().as_ref())
+                .execute(&mut connection)
+                .await?;
+            connection.close().await?;
+            Ok(())
         }
-        Ok(())
+        .await;
+        if copied.is_err() {
+            // Half a copy is no backup, and would block the next try.
+            let _ = std::fs::remove_file(path);
+        }
+        copied
     }
 
     /// The one writer connection and the readers.

@@ -152,6 +152,7 @@ pub async fn run_command(args: &[String], config: Config) -> std::process::ExitC
 /// Copies the embedded database to `file` (a new file), consistent as of one moment,
 /// without stopping the server that uses it.
 pub async fn backup(config: Config, file: &std::path::Path) -> Result<(), String> {
+    existing_installation(&config)?;
     let process = Process::open(config, Shutdown::new(), Arc::new(SystemClock))
         .await
         .map_err(|e| e.to_string())?;
@@ -166,6 +167,7 @@ pub async fn backup(config: Config, file: &std::path::Path) -> Result<(), String
 
 /// A new station-admin key for the installation's station: its secret, and the station.
 pub async fn admin_key(config: Config) -> Result<(String, String), String> {
+    existing_installation(&config)?;
     let process = Process::open(config, Shutdown::new(), Arc::new(SystemClock))
         .await
         .map_err(|e| e.to_string())?;
@@ -175,6 +177,34 @@ pub async fn admin_key(config: Config) -> Result<(String, String), String> {
         .map_err(|e| e.to_string());
     process.store.close().await;
     Ok((secret?, station.to_string()))
+}
+
+/// Refuses a command meant for an installation where there is none: run from the
+/// wrong directory or without the server's environment, opening would make an empty
+/// database and a new keyring, and the command would "succeed" on them.
+fn existing_installation(config: &Config) -> Result<(), String> {
+    let url = config.database.effective_database_url();
+    let file = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest));
+    if let Some(file) = file
+        && !std::path::Path::new(file).exists()
+    {
+        return Err(format!(
+            "no database at {file}: run this with the server's configuration (its \
+             directory, YISHE_CONFIG or YISHE_* variables)"
+        ));
+    }
+    if let Some(keyring) = config.security.key_file(&config.database.data_dir)
+        && !keyring.exists()
+    {
+        return Err(format!(
+            "no keyring at {}: run this with the server's configuration",
+            keyring.display()
+        ));
+    }
+    Ok(())
 }
 
 /// One retention run now, as the schedule would do it.

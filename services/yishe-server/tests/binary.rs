@@ -135,6 +135,26 @@ fn purge_runs_once_and_reports() {
 #[test]
 fn admin_key_prints_a_new_key_each_time() {
     let dir = tempfile::tempdir().unwrap();
+    // Where no server ever ran there is nothing to make a key for.
+    let out = server()
+        .current_dir(dir.path())
+        .arg("admin-key")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
+    assert!(
+        !dir.path().join("yishe-data/yishe.db").exists(),
+        "and none was made"
+    );
+    // An installation: the retention run opens (and makes) it.
+    let out = server()
+        .current_dir(dir.path())
+        .arg("purge")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
     let mut secrets = Vec::new();
     for _ in 0..2 {
         let out = server()
