@@ -1,6 +1,7 @@
 //! The `yishe-server` binary as an operator runs it: bad configuration exits 64 with a
 //! clear message; a first start prints where it listens, the admin key file and the
-//! new encryption keyring; SIGTERM drains and exits 0.
+//! new encryption keyring; SIGTERM drains and exits 0; the one-off commands (purge,
+//! admin-key) report on their own streams.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -15,6 +16,11 @@ fn server() -> Command {
         }
     }
     cmd
+}
+
+/// `yishe-server <command>` run to its end in `dir`.
+fn command_in(dir: &std::path::Path, command: &str) -> std::process::Output {
+    server().current_dir(dir).arg(command).output().unwrap()
 }
 
 #[test]
@@ -110,22 +116,14 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
 #[test]
 fn purge_runs_once_and_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let out = server()
-        .current_dir(dir.path())
-        .arg("purge")
-        .output()
-        .unwrap();
+    let out = command_in(dir.path(), "purge");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 closed referrals anonymised"));
-    let out = server()
-        .current_dir(dir.path())
-        .arg("frobnicate")
-        .output()
-        .unwrap();
+    let out = command_in(dir.path(), "frobnicate");
     assert_eq!(out.status.code(), Some(64));
 }
 
@@ -136,11 +134,7 @@ fn purge_runs_once_and_reports() {
 fn admin_key_prints_a_new_key_each_time() {
     let dir = tempfile::tempdir().unwrap();
     // Where no server ever ran there is nothing to make a key for.
-    let out = server()
-        .current_dir(dir.path())
-        .arg("admin-key")
-        .output()
-        .unwrap();
+    let out = command_in(dir.path(), "admin-key");
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
@@ -149,19 +143,11 @@ fn admin_key_prints_a_new_key_each_time() {
         "and none was made"
     );
     // An installation: the retention run opens (and makes) it.
-    let out = server()
-        .current_dir(dir.path())
-        .arg("purge")
-        .output()
-        .unwrap();
+    let out = command_in(dir.path(), "purge");
     assert!(out.status.success());
     let mut secrets = Vec::new();
     for _ in 0..2 {
-        let out = server()
-            .current_dir(dir.path())
-            .arg("admin-key")
-            .output()
-            .unwrap();
+        let out = command_in(dir.path(), "admin-key");
         assert!(
             out.status.success(),
             "{}",
