@@ -97,7 +97,8 @@ fn filler(len: usize) -> String {
 /// natively per engine, as the store does).
 macro_rules! mirrors {
     ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:expr, seal_lock = $seal_lock:expr,
-     announce = $announce:expr, create = $create:expr, records = $records:expr) => {
+     announce = $announce:expr, create = $create:expr, records = $records:expr,
+     list_audit_alone = $list_audit_alone:expr) => {
         mod $module {
             use std::sync::Arc;
 
@@ -281,9 +282,10 @@ macro_rules! mirrors {
         }
 
         /// The list path (the caller's key remembered): a keyset page of the station's
-        /// referrals (with the assigned worker's name) read as committed, then in a write
-        /// transaction one audit row naming every referral read (the sealer chains it in
-        /// the background).
+        /// referrals (with the assigned worker's name) read as committed, then one audit
+        /// row naming every referral read, as the server writes it on this engine: by a
+        /// statement that commits by itself, or in a write transaction (the sealer
+        /// chains it in the background).
                 pub(super) async fn list(writers: Arc<Writers<$db>>, readers: $pool, filter: &str, drive: Drive) -> Stats {
             let page = format!(
                 "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
@@ -298,7 +300,6 @@ macro_rules! mirrors {
                         // The page as committed, then the audit row in a write transaction.
                         let rows = sqlx::query(&page).fetch_all(&readers).await?;
                         let mut connection = writer.lock().await;
-                        let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                         // One audit row for the call, naming every referral shown, by one call.
                         let audit = uuid::Uuid::now_v7();
                         let (open, join) = $records;
@@ -314,6 +315,11 @@ macro_rules! mirrors {
                             let id: uuid::Uuid = sqlx::Row::get(referral, "id");
                             row.push_bind(audit).push_bind(i as i32).push_bind(id.to_string());
                         });
+                        if $list_audit_alone {
+                            q.build().execute(&mut **connection).await?;
+                            return Ok(());
+                        }
+                        let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                         q.build().execute(&mut *tx).await?;
                         tx.commit().await
                     }
@@ -348,7 +354,9 @@ mirrors!(
         insert = super::INSERT_REFERRAL,
         audit = super::AUDIT_ROW,
     ),
-    records = ("", "; ")
+    records = ("", "; "),
+    // Every write joins the group commit.
+    list_audit_alone = false
 );
 mirrors!(
     on_postgres,
@@ -381,7 +389,8 @@ mirrors!(
         insert = super::INSERT_REFERRAL,
         audit = super::AUDIT_ROW,
     ),
-    records = ("WITH logged AS (", ") ")
+    records = ("WITH logged AS (", ") "),
+    list_audit_alone = true
 );
 
 /// Runs the create mirror on the scratch database at `url`.

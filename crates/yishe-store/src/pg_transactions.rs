@@ -73,6 +73,19 @@ impl WriteConnections {
         statement: &'static str,
         waits: &WriterWaits,
     ) -> Result<PgTx> {
+        let mut tx = self.acquire(waits).await?;
+        // On failure the transaction is dropped, and its connection goes back through
+        // sqlx (which rolls back whatever the BEGIN left).
+        Manager::begin(&mut tx, Some(statement.into()))
+            .await
+            .map_err(|e| Error::from_sqlx(e, "database"))?;
+        Ok(tx)
+    }
+
+    /// A write connection without a transaction begun: each statement on it commits
+    /// by itself, one round trip where BEGIN, the statement and COMMIT take three. For
+    /// a write that is one statement; `commit` hands the connection back warm.
+    pub(crate) async fn acquire(self: &Arc<Self>, waits: &WriterWaits) -> Result<PgTx> {
         let waiting = waits.start();
         // Every write connection held for the whole timeout: the database is there but
         // busy (RESOURCE_EXHAUSTED), unlike one that cannot be reached (UNAVAILABLE).
@@ -96,17 +109,11 @@ impl WriteConnections {
                 .map_err(|e| Error::from_sqlx(e, "database"))?,
         };
         waiting.acquired();
-        let mut tx = PgTx {
+        Ok(PgTx {
             connection: Some(connection),
             home: self.clone(),
             _permit: permit,
-        };
-        // On failure the transaction is dropped, and its connection goes back through
-        // sqlx (which rolls back whatever the BEGIN left).
-        Manager::begin(&mut tx, Some(statement.into()))
-            .await
-            .map_err(|e| Error::from_sqlx(e, "database"))?;
-        Ok(tx)
+        })
     }
 
     /// Write transactions holding a connection now.
@@ -136,7 +143,8 @@ pub(crate) struct PgTx {
 }
 
 impl PgTx {
-    /// Commits; once the server acknowledged it, the connection is idle and kept warm.
+    /// Commits (nothing to send when no transaction was begun); once the server
+    /// acknowledged it, the connection is idle and kept warm.
     pub(crate) async fn commit(mut self) -> Result<()> {
         Manager::commit(&mut self).await?;
         if Manager::get_transaction_depth(&self) == 0 {

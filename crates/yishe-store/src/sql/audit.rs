@@ -6,35 +6,7 @@ macro_rules! impl_audit_log {
         #[::async_trait::async_trait]
         impl crate::AuditLog for $tx {
             async fn append_audit(&mut self, e: &crate::AuditEntry) -> crate::Result<()> {
-                // The row and the records it names go in by one call: a list's audit
-                // costs one round trip, not two. `$records` says how this engine
-                // joins two inserts into one call.
-                let (open, join): (&str, &str) = $records;
-                let mut q = ::sqlx::QueryBuilder::<$db>::new(if e.resources.is_empty() { "" } else { open });
-                q.push(
-                    "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                     resource_id, request_id, outcome, purpose) ",
-                );
-                q.push_values([e], |mut row, e| {
-                    row.push_bind(e.id)
-                        .push_bind(e.occurred_at)
-                        .push_bind(e.subject.clone())
-                        .push_bind(e.role.clone())
-                        .push_bind(e.action.clone())
-                        .push_bind(e.resource_kind.clone())
-                        .push_bind(e.resource_id.clone())
-                        .push_bind(e.request_id.clone())
-                        .push_bind(e.outcome.clone())
-                        .push_bind(e.purpose.clone());
-                });
-                if !e.resources.is_empty() {
-                    q.push(join);
-                    q.push("INSERT INTO audit_resources (audit_id, position, resource_id) ");
-                    q.push_values(e.resources.iter().enumerate(), |mut row, (i, resource)| {
-                        row.push_bind(e.id).push_bind(i as i32).push_bind(resource.clone());
-                    });
-                }
-                q.build().execute(&mut *self.tx).await?;
+                audit_insert(e).build().execute(&mut *self.tx).await?;
                 // The row is queued for the sealer by a trigger (migration 0012).
                 Ok(())
             }
@@ -60,6 +32,38 @@ macro_rules! impl_audit_log {
                 crate::rows::attach_resources(&mut entries, resources, |e| e);
                 Ok(entries)
             }
+        }
+
+        /// The statement appending `e`: the row and the records it names go in by one
+        /// call, so a list's audit costs one round trip, not two. `$records` says how
+        /// this engine joins two inserts into one call.
+        pub(crate) fn audit_insert(e: &crate::AuditEntry) -> ::sqlx::QueryBuilder<'static, $db> {
+            let (open, join): (&str, &str) = $records;
+            let mut q = ::sqlx::QueryBuilder::<$db>::new(if e.resources.is_empty() { "" } else { open });
+            q.push(
+                "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
+                 resource_id, request_id, outcome, purpose) ",
+            );
+            q.push_values([e], |mut row, e| {
+                row.push_bind(e.id)
+                    .push_bind(e.occurred_at)
+                    .push_bind(e.subject.clone())
+                    .push_bind(e.role.clone())
+                    .push_bind(e.action.clone())
+                    .push_bind(e.resource_kind.clone())
+                    .push_bind(e.resource_id.clone())
+                    .push_bind(e.request_id.clone())
+                    .push_bind(e.outcome.clone())
+                    .push_bind(e.purpose.clone());
+            });
+            if !e.resources.is_empty() {
+                q.push(join);
+                q.push("INSERT INTO audit_resources (audit_id, position, resource_id) ");
+                q.push_values(e.resources.iter().enumerate(), |mut row, (i, resource)| {
+                    row.push_bind(e.id).push_bind(i as i32).push_bind(resource.clone());
+                });
+            }
+            q
         }
     };
 }

@@ -2,9 +2,16 @@
 //! pool.
 
 macro_rules! impl_audit_chain {
-    ($name:ident, $db:ty, readers = $readers:ident, seal_lock = $seal_lock:expr) => {
+    ($name:ident, $db:ty, readers = $readers:ident, seal_lock = $seal_lock:expr
+     $(, append_alone = $append_alone:path)?) => {
         #[::async_trait::async_trait]
         impl crate::AuditChain for $name {
+            $(
+                async fn append_audit_alone(&self, entry: &crate::AuditEntry) -> crate::Result<()> {
+                    $append_alone(self, entry).await
+                }
+            )?
+
             /// Links committed audit rows into the chain, in the order they were queued,
             /// under the sealer lock. Returns how many it sealed (0 when another sealer
             /// holds the lock).
