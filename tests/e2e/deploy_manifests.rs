@@ -515,8 +515,32 @@ fn compose_and_prometheus_fit_the_server() {
     );
     for (variable, _) in yishe["environment"].as_object().unwrap() {
         assert!(
-            yishe_runtime::config::is_setting_variable(variable),
+            yishe_runtime::config::is_setting_variable(variable)
+                || ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME"]
+                    .contains(&variable.as_str()),
             "compose sets {variable}, which the server does not read"
+        );
+    }
+    // Spans go to the collector's OTLP/gRPC port, and on from there to a service of
+    // the file.
+    assert_eq!(
+        yishe["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"],
+        "http://otel-collector:4317"
+    );
+    let collector = &documents(&compose_dir.join("otel-collector.yaml"))[0];
+    assert_eq!(
+        collector["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"],
+        "0.0.0.0:4317"
+    );
+    let pipeline = &collector["service"]["pipelines"]["traces"];
+    for exporter in pipeline["exporters"].as_array().unwrap() {
+        let endpoint = collector["exporters"][exporter.as_str().unwrap()]["endpoint"]
+            .as_str()
+            .unwrap();
+        let host = endpoint.split(':').next().unwrap();
+        assert!(
+            compose["services"].get(host).is_some(),
+            "the collector sends to {host}, which compose does not run"
         );
     }
     for service in compose["services"].as_object().unwrap().values() {

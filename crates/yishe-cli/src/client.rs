@@ -42,8 +42,11 @@ fn read_key_file(path: &Path) -> Option<String> {
 
 impl Connection {
     pub(crate) async fn open(global: &Global) -> Result<Self, Failure> {
+        // A script that traces its own work (OpenTelemetry's convention for programs
+        // it runs) puts its context in TRACEPARENT: Yishe's spans join that trace.
         let bearer = Bearer::new(find_key(global).as_deref())
-            .ok_or_else(|| Failure::local("the key contains characters a header cannot carry"))?;
+            .ok_or_else(|| Failure::local("the key contains characters a header cannot carry"))?
+            .in_trace(std::env::var("TRACEPARENT").ok().as_deref());
         let channel = Channel::from_shared(global.addr.clone())
             .map_err(|e| Failure::local(format!("bad --addr {:?}: {e}", global.addr)))?
             .connect()

@@ -42,7 +42,7 @@ type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send
 
 /// Service and method labels for a path; paths outside the policy table share one
 /// label so that a scanner cannot blow up the metric's cardinality.
-fn labels(path: &str) -> (String, String) {
+pub(crate) fn labels(path: &str) -> (String, String) {
     if policy::lookup(path).is_none() {
         return ("unknown".into(), "unknown".into());
     }
@@ -85,15 +85,7 @@ where
                 .with_label_values(&[&service, &method])
                 .observe(started.elapsed().as_secs_f64());
             if let Ok(response) = &response {
-                // Errors come as trailers-only responses with the status in the headers;
-                // a successful unary answer carries it in the trailers, as OK.
-                let code = response
-                    .headers()
-                    .get("grpc-status")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse::<i32>().ok())
-                    .map(tonic::Code::from_i32)
-                    .unwrap_or(tonic::Code::Ok);
+                let code = grpc_status(response);
                 metrics
                     .grpc_handled
                     .with_label_values(&[&service, &method, code_name(code)])
@@ -102,6 +94,18 @@ where
             response
         })
     }
+}
+
+/// A response's status: errors come as trailers-only responses with the status in the
+/// headers; a successful unary answer carries it in the trailers, as OK.
+pub(crate) fn grpc_status<R>(response: &http::Response<R>) -> tonic::Code {
+    response
+        .headers()
+        .get("grpc-status")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i32>().ok())
+        .map(tonic::Code::from_i32)
+        .unwrap_or(tonic::Code::Ok)
 }
 
 #[cfg(test)]

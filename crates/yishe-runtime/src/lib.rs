@@ -5,6 +5,7 @@
 
 mod allocator;
 pub mod auth;
+pub mod call_span;
 pub mod clock;
 pub mod config;
 pub mod failure;

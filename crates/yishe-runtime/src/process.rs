@@ -190,7 +190,8 @@ where
     F: FnOnce(&Process, &mut Services) -> Result<(), StartError>,
 {
     let config = Config::load_or_exit();
-    crate::telemetry::init(&config);
+    let telemetry = crate::telemetry::init(&config, name);
+    let flush_within = crate::telemetry::flush_within(&config);
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
     let started = async {
@@ -214,6 +215,7 @@ where
     );
     let result = listeners.serve(process.app(services)).await;
     process.store.close().await;
+    telemetry.flush(flush_within).await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -113,6 +113,7 @@ impl Listeners {
         // Outermost first: the caller's language for every error below it; metrics
         // see the final status.
         let layers = tower::ServiceBuilder::new()
+            .layer(crate::call_span::CallSpanLayer)
             .layer(crate::locale::LocaleLayer)
             .layer(GrpcMetricsLayer::new(metrics.clone()))
             .layer(crate::oversize::OversizeLayer)

@@ -1,26 +1,124 @@
-//! Logging: human-readable or JSON lines, filtered by the configured level (or
-//! `RUST_LOG`). Log lines carry ids and codes, never patient data.
+//! Logging and tracing. Log lines go to standard error, human-readable or JSON,
+//! filtered by the configured level (or `RUST_LOG`); each line written inside a call
+//! names the call's trace id. Traces go out over OTLP (gRPC) only when
+//! `OTEL_EXPORTER_OTLP_ENDPOINT` is set, under the service name `OTEL_SERVICE_NAME`
+//! (or the binary's), and are flushed by `Telemetry::flush` within the shutdown grace
+//! period. Neither carries patient data: spans and log lines hold ids and codes.
 
-use tracing_subscriber::EnvFilter;
+use std::time::Duration;
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
+use tracing_subscriber::{EnvFilter, Layer as _};
 
 use crate::config::{Config, LogFormat};
 
-/// Installs the global subscriber. Safe to call more than once (later calls are no-ops).
-pub fn init(config: &Config) {
-    let filter = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new(&config.telemetry.log_level));
+/// The variable that turns trace export on (OpenTelemetry's own).
+pub const OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+/// What `init` installed; `flush` before the process ends, or spans still batched are
+/// lost.
+#[derive(Debug, Default)]
+pub struct Telemetry {
+    traces: Option<SdkTracerProvider>,
+}
+
+impl Telemetry {
+    /// Whether spans are exported.
+    pub fn exports_traces(&self) -> bool {
+        self.traces.is_some()
+    }
+
+    /// Sends the spans still batched and stops the exporter, waiting at most `within`.
+    pub async fn flush(self, within: Duration) {
+        let Some(traces) = self.traces else {
+            return;
+        };
+        // The SDK blocks while it exports: off the async workers.
+        let flushed =
+            tokio::task::spawn_blocking(move || traces.shutdown_with_timeout(within)).await;
+        if let Ok(Err(error)) = flushed {
+            eprintln!("yishe: traces not all exported at shutdown: {error}");
+        }
+    }
+}
+
+/// Installs the global subscriber for the binary `service` (later calls install
+/// nothing and export nothing). Call inside the Tokio runtime: the OTLP exporter's
+/// connection is driven by it.
+pub fn init(config: &Config, service: &str) -> Telemetry {
     use std::io::IsTerminal;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let fmt = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    let _ = match config.telemetry.log_format {
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Human => builder.try_init(),
+    let fmt = match config.telemetry.log_format {
+        LogFormat::Json => fmt.json().flatten_event(true).boxed(),
+        LogFormat::Human => fmt.boxed(),
     };
+    let traces = std::env::var_os(OTLP_ENDPOINT)
+        .filter(|endpoint| !endpoint.is_empty())
+        .and_then(|_| match tracer_provider(service) {
+            Ok(provider) => Some(provider),
+            Err(error) => {
+                eprintln!("yishe: traces will not be exported: {error}");
+                None
+            }
+        });
+    let spans = traces.as_ref().map(|provider| {
+        tracing_opentelemetry::layer()
+            .with_tracer(provider.tracer("yishe"))
+            .with_filter(filter(config))
+    });
+    let installed = tracing_subscriber::registry()
+        .with(fmt.with_filter(filter(config)))
+        .with(spans)
+        .try_init()
+        .is_ok();
     for variable in &config.unknown_variables {
         tracing::warn!(%variable, "a YISHE_ variable names no setting; it is ignored");
     }
+    Telemetry {
+        traces: traces.filter(|_| installed),
+    }
+}
+
+/// How long the spans still batched may take to go out once the server drained: a
+/// part of the shutdown grace period, which an orchestrator enforces on the whole.
+pub fn flush_within(config: &Config) -> Duration {
+    config.server.shutdown_grace().min(Duration::from_secs(5))
+}
+
+/// The configured level, or `RUST_LOG` when it is a valid filter.
+fn filter(config: &Config) -> EnvFilter {
+    std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new(&config.telemetry.log_level))
+}
+
+/// Spans batched and sent over OTLP/gRPC to the endpoint the OpenTelemetry variables
+/// name (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`).
+fn tracer_provider(
+    service: &str,
+) -> Result<SdkTracerProvider, opentelemetry_otlp::ExporterBuildError> {
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_tonic()
+        .build()?;
+    let name = std::env::var("OTEL_SERVICE_NAME")
+        .ok()
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| service.to_owned());
+    let resource = opentelemetry_sdk::Resource::builder()
+        .with_service_name(name)
+        .with_attribute(opentelemetry::KeyValue::new(
+            "service.version",
+            env!("CARGO_PKG_VERSION"),
+        ))
+        .build();
+    Ok(SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(resource)
+        .build())
 }

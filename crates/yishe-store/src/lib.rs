@@ -34,6 +34,7 @@ mod service_plans;
 mod sql;
 mod sqlite;
 mod stations;
+pub mod trace_context;
 mod volunteer_tasks;
 mod volunteers;
 

@@ -35,7 +35,8 @@ impl_tx!(
 static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH created AS ({insert} RETURNING id), \
-         event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $28, $29 FROM created), \
+         event AS (INSERT INTO referral_outbox (event_id, payload, trace_context) \
+           SELECT $28, $29, $40 FROM created), \
          audit AS (INSERT INTO {audit} \
            SELECT $30, $31, $32, $33, $34, $35, $36, $37, $38, $39 FROM created), \
          prior AS ({select} WHERE r.hospital_id = $5 AND r.request_id = $3 \

@@ -38,7 +38,8 @@ impl_tx!(
 static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "{insert} RETURNING id AS inserted; \
-         INSERT INTO referral_outbox (event_id, payload) SELECT $28, $29 WHERE changes() = 1; \
+         INSERT INTO referral_outbox (event_id, payload, trace_context) \
+         SELECT $28, $29, $40 WHERE changes() = 1; \
          INSERT INTO {audit} SELECT $30, $31, $32, $33, $34, $35, $36, $37, $38, $39 \
          WHERE changes() = 1",
         insert = crate::sql::INSERT_REFERRAL,

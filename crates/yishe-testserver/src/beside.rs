@@ -2,7 +2,7 @@
 //! keyring: what a split deployment or a second replica is.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use crate::TestApp;
@@ -19,7 +19,13 @@ impl Beside {
     /// Starts the binary at `program` over the database and keyring of `app`, with its
     /// own data directory `data_dir`; returns once it printed where it listens.
     pub fn start(program: &str, app: &TestApp, data_dir: &Path) -> Self {
+        Self::start_with(program, app, data_dir, &[])
+    }
+
+    /// `start`, with the variables `env` set too.
+    pub fn start_with(program: &str, app: &TestApp, data_dir: &Path, env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(program);
+        command.envs(env.iter().copied());
         for (key, _) in std::env::vars() {
             if key.starts_with("YISHE_") || key == "DATABASE_URL" {
                 command.env_remove(key);
@@ -69,6 +75,24 @@ impl Beside {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A binary of the workspace, built beside the running test's own (`cargo test
+/// --workspace` builds every one).
+pub fn workspace_binary(name: &str) -> PathBuf {
+    let dir = std::env::current_exe()
+        .expect("the test knows where it runs")
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps")
+        .to_path_buf();
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build --workspace` (or `cargo test --workspace`) first",
+        path.display()
+    );
+    path
 }
 
 impl Drop for Beside {

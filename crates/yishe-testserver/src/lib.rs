@@ -7,6 +7,7 @@ mod app;
 mod beside;
 pub mod feed;
 mod metrics_text;
+mod otlp;
 pub mod plans;
 mod seed;
 pub mod tokens;
@@ -15,7 +16,8 @@ pub use app::{
     Assessments, Audit, Directory, FollowUps, PatientRights, Plans, Referrals, Reports, TestApp,
     http_get, https_get, mutual_tls, tls_fixture,
 };
-pub use beside::Beside;
+pub use beside::{Beside, workspace_binary};
 pub use metrics_text::{metric_names, metric_value};
+pub use otlp::{OtlpReceiver, ReceivedSpan};
 pub use seed::Station;
 pub use yishe_testkit::{Cluster, Engine, TestClock, TestDatabase};

@@ -8,9 +8,12 @@ use yishe_runtime::{Config, Shutdown, telemetry};
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = Config::load_or_exit();
-    telemetry::init(&config);
+    let telemetry = telemetry::init(&config, "yishe-server");
+    let flush_within = telemetry::flush_within(&config);
     if !args.is_empty() {
-        return yishe_server::run_command(&args, config).await;
+        let exit = yishe_server::run_command(&args, config).await;
+        telemetry.flush(flush_within).await;
+        return exit;
     }
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
@@ -44,7 +47,9 @@ async fn main() -> ExitCode {
         );
         println!("yishe: station-admin key (shown once): {}", key.secret);
     }
-    match running.wait().await {
+    let result = running.wait().await;
+    telemetry.flush(flush_within).await;
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("yishe: server failed: {error}");

@@ -12,7 +12,6 @@
 //! station's own steps or of the patient.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use tonic::service::interceptor::InterceptedService;
@@ -30,7 +29,7 @@ use yishe_proto::referral::referral_service_client::ReferralServiceClient;
 use yishe_proto::referral::*;
 use yishe_testserver::feed::{Feed, events_until as until};
 use yishe_testserver::plans::{self, PlanEndpoint};
-use yishe_testserver::{Beside, Engine, Station, TestApp};
+use yishe_testserver::{Beside, Engine, Station, TestApp, workspace_binary};
 
 /// Where each service's calls go.
 struct Endpoints {
@@ -63,24 +62,6 @@ fn bearer(key: &str) -> Bearer {
     Bearer::new(Some(key)).expect("ascii key")
 }
 
-/// A binary of the workspace, built beside this test's own (`cargo test --workspace`
-/// builds every one).
-fn binary(name: &str) -> PathBuf {
-    let dir = std::env::current_exe()
-        .expect("the test knows where it runs")
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps")
-        .to_path_buf();
-    let path = dir.join(name);
-    assert!(
-        path.exists(),
-        "{} is not built: run `cargo build --workspace` (or `cargo test --workspace`) first",
-        path.display()
-    );
-    path
-}
-
 async fn connect(process: &Beside) -> Channel {
     Channel::from_shared(process.grpc.clone())
         .expect("a valid address")
@@ -108,7 +89,7 @@ async fn endpoints(app: &TestApp, place: Place, dir: &std::path::Path) -> Endpoi
     let start = |name: &str| {
         let data = dir.join(name);
         std::fs::create_dir_all(&data).unwrap();
-        Beside::start(binary(name).to_str().unwrap(), app, &data)
+        Beside::start(workspace_binary(name).to_str().unwrap(), app, &data)
     };
     let referral = start("yishe-referral");
     let assessment = start("yishe-assessment");

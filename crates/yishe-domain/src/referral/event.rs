@@ -82,6 +82,10 @@ pub struct PlanRef {
 pub struct ReferralEvent {
     #[serde(skip)]
     pub sequence: Option<u64>,
+    /// The W3C `traceparent` of the call that recorded the event, when it was traced:
+    /// kept beside the event, never in it, and never sent to watchers.
+    #[serde(skip)]
+    pub trace_context: Option<String>,
     pub id: Uuid,
     pub event_type: EventType,
     pub referral: ReferralId,
@@ -130,6 +134,7 @@ impl ReferralEvent {
     pub fn of(event_type: EventType, referral: &Referral, at: DateTime<Utc>) -> Self {
         Self {
             sequence: None,
+            trace_context: None,
             id: Uuid::now_v7(),
             event_type,
             referral: referral.id,

@@ -184,6 +184,7 @@ impl ReferralRow {
 pub(crate) struct FeedRow {
     sequence: i64,
     payload: String,
+    trace_context: Option<String>,
 }
 
 impl FeedRow {
@@ -191,6 +192,7 @@ impl FeedRow {
     pub(crate) fn into_event(self, crypto: &Crypto) -> Result<ReferralEvent> {
         let mut event: ReferralEvent = from_json(&self.payload, "event")?;
         event.sequence = Some(u64::try_from(self.sequence).map_err(|_| corrupt("sequence"))?);
+        event.trace_context = self.trace_context;
         if let Some(notice) = event.closure.as_mut()
             && !notice.summary.is_empty()
         {

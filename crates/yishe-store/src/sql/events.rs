@@ -9,9 +9,12 @@ macro_rules! impl_event_log {
                 &mut self,
                 event: &::yishe_domain::referral::ReferralEvent,
             ) -> crate::Result<()> {
-                ::sqlx::query("INSERT INTO referral_outbox (event_id, payload) VALUES ($1, $2)")
-                    .bind(event.id)
-                    .bind(crate::rows::event_payload(event, &self.crypto))
+                ::sqlx::query(
+                    "INSERT INTO referral_outbox (event_id, payload, trace_context) VALUES ($1, $2, $3)",
+                )
+                .bind(event.id)
+                .bind(crate::rows::event_payload(event, &self.crypto))
+                .bind(crate::trace_context::current())
                     .execute(&mut *self.tx)
                     .await?;
                 self.appended_events = true;

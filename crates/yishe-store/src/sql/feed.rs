@@ -25,8 +25,9 @@ macro_rules! impl_feed_relay {
                         return Ok(0);
                     }
                 }
-                let pending: Vec<(i64, ::uuid::Uuid, String)> = ::sqlx::query_as(
-                    "SELECT id, event_id, payload FROM referral_outbox ORDER BY id LIMIT $1",
+                let pending: Vec<(i64, ::uuid::Uuid, String, Option<String>)> = ::sqlx::query_as(
+                    "SELECT id, event_id, payload, trace_context FROM referral_outbox \
+                     ORDER BY id LIMIT $1",
                 )
                 .bind(i64::from(limit))
                 .fetch_all(&mut *tx)
@@ -34,6 +35,16 @@ macro_rules! impl_feed_relay {
                 if pending.is_empty() {
                     return Ok(0);
                 }
+                // The relay's part in each event's trace: one span per event, in the
+                // trace of the call that recorded it, open until the batch commits.
+                let _relaying: Vec<::tracing::Span> = pending
+                    .iter()
+                    .map(|(_, _, _, trace)| {
+                        let span = ::tracing::info_span!("feed.relay", otel.kind = "internal");
+                        crate::trace_context::follow(&span, trace.as_deref());
+                        span
+                    })
+                    .collect();
                 let head: i64 =
                     ::sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM referral_feed")
                         .fetch_one(&mut *tx)
@@ -41,22 +52,23 @@ macro_rules! impl_feed_relay {
                 // Two statements for the whole batch, not two per event: the relay's
                 // cost is per batch, whatever the batch holds.
                 let mut feed = ::sqlx::QueryBuilder::<$db>::new(
-                    "INSERT INTO referral_feed (sequence, event_id, payload, relayed_at) ",
+                    "INSERT INTO referral_feed (sequence, event_id, payload, relayed_at, trace_context) ",
                 );
                 let now = ::chrono::Utc::now();
                 feed.push_values(
                     pending.iter().enumerate(),
-                    |mut row, (offset, (_, event_id, payload))| {
+                    |mut row, (offset, (_, event_id, payload, trace))| {
                         row.push_bind(head + 1 + offset as i64)
                             .push_bind(event_id)
                             .push_bind(payload)
-                            .push_bind(now);
+                            .push_bind(now)
+                            .push_bind(trace);
                     },
                 );
                 feed.build().execute(&mut *tx).await?;
                 crate::sql::delete_by_id::<$db>(
                     "referral_outbox",
-                    pending.iter().map(|(id, _, _)| *id),
+                    pending.iter().map(|(id, _, _, _)| *id),
                 )
                 .build()
                 .execute(&mut *tx)
@@ -79,7 +91,7 @@ macro_rules! impl_feed_relay {
             ) -> crate::Result<Vec<::yishe_domain::referral::ReferralEvent>> {
                 let after = i64::try_from(after).unwrap_or(i64::MAX);
                 let rows: Vec<crate::rows::FeedRow> = ::sqlx::query_as(
-                    "SELECT sequence, payload FROM referral_feed WHERE sequence > $1 \
+                    "SELECT sequence, payload, trace_context FROM referral_feed WHERE sequence > $1 \
                      ORDER BY sequence LIMIT $2",
                 )
                 .bind(after)

@@ -194,6 +194,9 @@ macro_rules! impl_tx {
             /// Departments read from the database, remembered once this commits.
             read_departments: Vec<::yishe_domain::directory::Department>,
             local: ::std::sync::Arc<crate::in_process::InProcess>,
+            /// The transaction's span in the call's trace: it ends when the transaction
+            /// does (committed or dropped).
+            _span: ::tracing::Span,
         }
 
         impl $tx {
@@ -210,6 +213,12 @@ macro_rules! impl_tx {
                     changed_keys: false,
                     read_departments: Vec::new(),
                     local,
+                    _span: ::tracing::info_span!(
+                        "db.transaction",
+                        otel.kind = "client",
+                        db.system.name =
+                            crate::trace_context::db_system(<$db as ::sqlx::Database>::NAME)
+                    ),
                 })
             }
         }

@@ -189,7 +189,8 @@ macro_rules! impl_referral_repo {
                 use ::sqlx::Row as _;
                 debug_assert!(audit.resources.is_empty(), "a create's audit row names one referral");
                 // Binds $1..$27 (the referral), $28..$29 (its event), $30..$39 (the
-                // audit row), in the order of `CREATE_REFERRAL`.
+                // audit row), $40 (the event's trace context), in the order of
+                // `CREATE_REFERRAL`.
                 let rows = bind_referral(::sqlx::query($create_referral), r, fingerprint, &self.crypto)
                     .bind(event.id)
                     .bind(crate::rows::to_json(event))
@@ -203,6 +204,7 @@ macro_rules! impl_referral_repo {
                     .bind(&audit.request_id)
                     .bind(&audit.outcome)
                     .bind(&audit.purpose)
+                    .bind(crate::trace_context::current())
                     // Every statement of it runs (on SQLite it is three).
                     .fetch_all(&mut *self.tx)
                     .await

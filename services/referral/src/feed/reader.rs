@@ -52,6 +52,22 @@ pub(super) async fn run(
             Ok(batch) => {
                 let full = batch.len() == READ_BATCH as usize;
                 metrics.fed(&batch, clock.now());
+                // This process's part in each event's trace: the one read that puts it
+                // before all of its watchers (a span per watcher would cost more than
+                // the delivery itself).
+                let _fanning_out: Vec<tracing::Span> = batch
+                    .iter()
+                    .filter(|event| event.trace_context.is_some())
+                    .map(|event| {
+                        let span = tracing::info_span!(
+                            "feed.fan_out",
+                            otel.kind = "consumer",
+                            event.sequence = event.sequence
+                        );
+                        yishe_store::trace_context::follow(&span, event.trace_context.as_deref());
+                        span
+                    })
+                    .collect();
                 tail.push(batch);
                 if full {
                     continue;

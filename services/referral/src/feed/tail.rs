@@ -127,6 +127,7 @@ mod tests {
         sequences
             .map(|sequence| ReferralEvent {
                 sequence: Some(sequence),
+                trace_context: None,
                 id: uuid::Uuid::now_v7(),
                 event_type: EventType::Created,
                 referral: ReferralId::new(),
