@@ -297,7 +297,7 @@ macro_rules! mirrors {
                 let (writer, readers, page) = (writers.caller(caller).clone(), readers.clone(), page.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
-                        // The page as committed, then the audit row in a write transaction.
+                        // The page as committed, then the audit row, as the server writes it.
                         let rows = sqlx::query(&page).fetch_all(&readers).await?;
                         let mut connection = writer.lock().await;
                         // One audit row for the call, naming every referral shown, by one call.

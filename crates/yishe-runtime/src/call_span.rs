@@ -31,6 +31,9 @@ pub struct CallSpan<S> {
     inner: S,
 }
 
+/// The health service's paths.
+const HEALTH: &str = "/grpc.health.v1.Health/";
+
 type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
 impl<S, B, R> Service<http::Request<B>> for CallSpan<S>
@@ -47,6 +50,10 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        // The orchestrator's probes, every few seconds on every pod: not worth a trace.
+        if request.uri().path().starts_with(HEALTH) {
+            return Box::pin(self.inner.call(request));
+        }
         let (service, method) = labels(request.uri().path());
         let span = tracing::info_span!(
             "grpc",

@@ -2,8 +2,10 @@
 //! filtered by the configured level (or `RUST_LOG`); each line written inside a call
 //! names the call's trace id. Traces go out over OTLP (gRPC) only when
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` is set, under the service name `OTEL_SERVICE_NAME`
-//! (or the binary's), and are flushed by `Telemetry::flush` within the shutdown grace
-//! period. Neither carries patient data: spans and log lines hold ids and codes.
+//! (or the binary's); an `https://` endpoint is verified against the machine's trusted
+//! roots and the CA in `OTEL_EXPORTER_OTLP_CERTIFICATE`, if set. `Telemetry::flush`
+//! sends what is still batched once the server drained, within two seconds. Neither
+//! carries patient data: spans and log lines hold ids and codes.
 
 use std::time::Duration;
 
@@ -62,7 +64,8 @@ pub fn init(config: &Config, service: &str) -> Telemetry {
         .and_then(|_| match tracer_provider(service) {
             Ok(provider) => Some(provider),
             Err(error) => {
-                eprintln!("yishe: traces will not be exported: {error}");
+                // Said on standard error at once: logging is not up yet.
+                eprintln!("yishe: ERROR traces will not be exported: {error}");
                 None
             }
         });
@@ -84,10 +87,11 @@ pub fn init(config: &Config, service: &str) -> Telemetry {
     }
 }
 
-/// How long the spans still batched may take to go out once the server drained: a
-/// part of the shutdown grace period, which an orchestrator enforces on the whole.
+/// How long the spans still batched may take to go out once the server drained. The
+/// orchestrator's grace (25 s in compose, 30 s on Kubernetes, with its 5 s preStop)
+/// covers the drain (`shutdown_grace_secs`, 20) and this.
 pub fn flush_within(config: &Config) -> Duration {
-    config.server.shutdown_grace().min(Duration::from_secs(5))
+    config.server.shutdown_grace().min(Duration::from_secs(2))
 }
 
 /// The configured level, or `RUST_LOG` when it is a valid filter.
@@ -100,12 +104,24 @@ fn filter(config: &Config) -> EnvFilter {
 
 /// Spans batched and sent over OTLP/gRPC to the endpoint the OpenTelemetry variables
 /// name (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`).
-fn tracer_provider(
-    service: &str,
-) -> Result<SdkTracerProvider, opentelemetry_otlp::ExporterBuildError> {
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_tonic()
-        .build()?;
+fn tracer_provider(service: &str) -> Result<SdkTracerProvider, Box<dyn std::error::Error>> {
+    use opentelemetry_otlp::WithTonicConfig as _;
+    let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic();
+    let endpoint = std::env::var(OTLP_ENDPOINT).unwrap_or_default();
+    if endpoint.starts_with("https://") {
+        let mut tls = tonic::transport::ClientTlsConfig::new().with_native_roots();
+        if let Some(ca) = std::env::var_os("OTEL_EXPORTER_OTLP_CERTIFICATE") {
+            let pem = std::fs::read(&ca).map_err(|e| {
+                format!(
+                    "OTEL_EXPORTER_OTLP_CERTIFICATE {}: {e}",
+                    std::path::Path::new(&ca).display()
+                )
+            })?;
+            tls = tls.ca_certificate(tonic::transport::Certificate::from_pem(pem));
+        }
+        exporter = exporter.with_tls_config(tls);
+    }
+    let exporter = exporter.build()?;
     let name = std::env::var("OTEL_SERVICE_NAME")
         .ok()
         .filter(|name| !name.is_empty())

@@ -24,6 +24,7 @@ mod in_process;
 mod key_cache;
 mod keys;
 mod maintenance;
+mod migrations;
 mod pg_transactions;
 mod plans;
 mod postgres;

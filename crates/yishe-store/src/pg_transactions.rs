@@ -6,7 +6,9 @@
 //! COMMIT left its connection idle and known, so it goes back to a stack of our own
 //! without that round trip: one round trip fewer per create, list audit, relay batch
 //! and sealer batch. A transaction dropped before it committed goes back through sqlx
-//! as before: a ROLLBACK queued on the connection, then sqlx's test flushing it.
+//! as before: a ROLLBACK queued on the connection, then sqlx's test flushing it. A
+//! connection taken for one statement that commits by itself (`acquire`) goes back the
+//! same two ways: warm once the statement succeeded, through sqlx's test otherwise.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex};
@@ -176,8 +178,9 @@ impl DerefMut for PgTx {
 impl Drop for PgTx {
     fn drop(&mut self) {
         if let Some(mut connection) = self.connection.take() {
-            // Not committed (or the commit failed): queue the rollback, which sqlx's
-            // test of the returning connection sends; a broken connection is closed.
+            // Not committed (or the commit failed): queue the rollback of the
+            // transaction begun, if any, which sqlx's test of the returning connection
+            // sends; a broken connection is closed.
             Manager::start_rollback(&mut connection);
         }
     }

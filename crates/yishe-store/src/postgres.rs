@@ -93,7 +93,7 @@ impl PostgresDatabase {
             .connect_with(options)
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        crate::migrations::run(sqlx::migrate!("./migrations/postgres"), &pool).await?;
         let writes = crate::pg_transactions::WriteConnections::new(
             pool.clone(),
             WRITE_CONNECTIONS,
@@ -153,12 +153,18 @@ impl PostgresDatabase {
     /// trips of BEGIN and COMMIT.
     async fn append_audit_by_itself(&self, entry: &crate::AuditEntry) -> Result<()> {
         use crate::sql::Commit as _;
-        let mut connection = self.writes.acquire(&self.local.writer_waits).await?;
-        audit_insert(entry)
-            .build()
-            .execute(&mut *connection)
-            .await?;
-        connection.commit_durably(&self.local.commits).await
+        use tracing::Instrument as _;
+        let span = crate::trace_context::transaction_span(crate::Engine::Postgres);
+        async {
+            let mut connection = self.writes.acquire(&self.local.writer_waits).await?;
+            audit_insert(entry)
+                .build()
+                .execute(&mut *connection)
+                .await?;
+            connection.commit_durably(&self.local.commits).await
+        }
+        .instrument(span)
+        .await
     }
 }
 
@@ -166,11 +172,14 @@ impl PostgresDatabase {
 #[async_trait::async_trait]
 impl crate::Transactions for PostgresDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
-        let tx = self.begin_write().await?;
+        use tracing::Instrument as _;
+        let span = crate::trace_context::transaction_span(crate::Engine::Postgres);
+        let tx = self.begin_write().instrument(span.clone()).await?;
         Ok(PostgresTx::boxed(
             tx,
             self.crypto.clone(),
             self.local.clone(),
+            span,
         ))
     }
 }

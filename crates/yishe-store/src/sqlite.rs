@@ -85,7 +85,7 @@ impl SqliteDatabase {
             .connect_with(options.clone())
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
-        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        crate::migrations::run(sqlx::migrate!("./migrations/sqlite"), &writer).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(READERS)
             .acquire_timeout(Duration::from_secs(2))
@@ -176,8 +176,15 @@ impl SqliteDatabase {
 #[async_trait::async_trait]
 impl crate::Transactions for SqliteDatabase {
     async fn begin(&self) -> Result<Box<dyn crate::Tx>> {
-        let tx = self.begin_write().await?;
-        Ok(SqliteTx::boxed(tx, self.crypto.clone(), self.local.clone()))
+        use tracing::Instrument as _;
+        let span = crate::trace_context::transaction_span(crate::Engine::Sqlite);
+        let tx = self.begin_write().instrument(span.clone()).await?;
+        Ok(SqliteTx::boxed(
+            tx,
+            self.crypto.clone(),
+            self.local.clone(),
+            span,
+        ))
     }
 }
 

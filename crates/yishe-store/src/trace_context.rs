@@ -35,13 +35,18 @@ pub fn follow(span: &tracing::Span, traceparent: Option<&str>) {
     }
 }
 
-/// OpenTelemetry's name for an engine (`db.system.name`), from sqlx's.
-pub(crate) fn db_system(sqlx_name: &str) -> &'static str {
-    match sqlx_name {
-        "PostgreSQL" => "postgresql",
-        "SQLite" => "sqlite",
-        _ => "other_sql",
-    }
+/// The span of one write transaction on `engine`, a child of the current one.
+pub(crate) fn transaction_span(engine: crate::Engine) -> tracing::Span {
+    // OpenTelemetry's names for the engines (`db.system.name`).
+    let system = match engine {
+        crate::Engine::Postgres => "postgresql",
+        crate::Engine::Sqlite => "sqlite",
+    };
+    tracing::info_span!(
+        "db.transaction",
+        otel.kind = "client",
+        db.system.name = system
+    )
 }
 
 /// One `traceparent`, in and out of the propagator.

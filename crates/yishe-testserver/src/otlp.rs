@@ -13,14 +13,19 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 };
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 
-/// A span as received: its trace, the service that exported it, its name and every
-/// attribute (the resource's excluded), as text.
+/// A span as received: its trace and parent, the service that exported it, its name,
+/// every attribute (the resource's excluded), its events (the log lines written inside
+/// it) and its status message, as text.
 #[derive(Debug, Clone)]
 pub struct ReceivedSpan {
     pub trace_id: String,
+    pub span_id: String,
+    pub parent_span_id: String,
     pub service: String,
     pub name: String,
     pub attributes: Vec<(String, String)>,
+    pub events: Vec<String>,
+    pub status: String,
 }
 
 impl ReceivedSpan {
@@ -113,6 +118,8 @@ impl TraceService for Collector {
             for span in resource.scope_spans.into_iter().flat_map(|s| s.spans) {
                 received.push(ReceivedSpan {
                     trace_id: hex(&span.trace_id),
+                    span_id: hex(&span.span_id),
+                    parent_span_id: hex(&span.parent_span_id),
                     service: service.clone(),
                     name: span.name,
                     attributes: span
@@ -120,6 +127,19 @@ impl TraceService for Collector {
                         .iter()
                         .map(|kv| (kv.key.clone(), value_text(kv)))
                         .collect(),
+                    events: span
+                        .events
+                        .iter()
+                        .map(|event| {
+                            let fields: Vec<String> = event
+                                .attributes
+                                .iter()
+                                .map(|kv| format!("{}={}", kv.key, value_text(kv)))
+                                .collect();
+                            format!("{} {}", event.name, fields.join(" "))
+                        })
+                        .collect(),
+                    status: span.status.map(|s| s.message).unwrap_or_default(),
                 });
             }
         }

@@ -4,7 +4,8 @@
 //! assessment, in another trace, is recorded by the assessment process, and the
 //! events it appended reach the referral process through the outbox and the feed: that
 //! trace holds the call's span and its transaction from one process and the feed's
-//! spans from the other. No span carries the patient's details or the answers.
+//! spans (the relay's and the fan-out's) from the other. No span, span event (a log
+//! line inside a span) or status carries the patient's details or the answers.
 
 use std::time::Duration;
 
@@ -40,12 +41,15 @@ async fn connect(process: &Beside) -> Channel {
         .expect("the process answers")
 }
 
+/// The caller's span each traced request names as its parent.
+const CALLER_SPAN: &str = "00f067aa0ba902b7";
+
 /// A request in the trace `trace` (a W3C `traceparent` from the caller's span).
 fn in_trace<T>(message: T, trace: &str) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     request.metadata_mut().insert(
         "traceparent",
-        format!("00-{trace}-00f067aa0ba902b7-01").parse().unwrap(),
+        format!("00-{trace}-{CALLER_SPAN}-01").parse().unwrap(),
     );
     request
 }
@@ -66,6 +70,8 @@ async fn one_trace_across_the_processes(engine: Engine) {
         return;
     };
     let station = Station::seed(&app).await;
+    // The test's own server stops (it exports nothing): the referral process relays.
+    app.shutdown.trigger();
     let receiver = OtlpReceiver::start().await;
     let dir = tempfile::tempdir().unwrap();
     let start = |name: &str| {
@@ -157,6 +163,7 @@ async fn one_trace_across_the_processes(engine: Engine) {
             && has(spans, his_trace, "yishe-referral", "feed.fan_out")
             && has(spans, worker_trace, "yishe-assessment", SUBMIT)
             && has(spans, worker_trace, "yishe-assessment", "db.transaction")
+            && has(spans, worker_trace, "yishe-referral", "feed.relay")
             && has(spans, worker_trace, "yishe-referral", "feed.fan_out")
     };
     let spans = receiver.wait_for(Duration::from_secs(20), complete).await;
@@ -178,9 +185,23 @@ async fn one_trace_across_the_processes(engine: Engine) {
     assert_eq!(submit.attribute("trace_id"), Some(worker_trace));
     assert_eq!(submit.attribute("rpc.grpc.status_code"), Some("0"));
     assert_eq!(submit.attribute("rpc.method"), Some("SubmitAssessment"));
+    assert_eq!(
+        submit.parent_span_id, CALLER_SPAN,
+        "the call's span is a child of the caller's"
+    );
+    let transaction = of_trace(&spans, worker_trace)
+        .find(|s| s.name == "db.transaction" && s.service == "yishe-assessment")
+        .unwrap();
+    assert!(
+        of_trace(&spans, worker_trace).any(|s| s.span_id == transaction.parent_span_id),
+        "the transaction's span has its parent in the call's trace"
+    );
 
     for span in &spans {
-        let text = format!("{} {:?}", span.name, span.attributes);
+        let text = format!(
+            "{} {:?} {:?} {}",
+            span.name, span.attributes, span.events, span.status
+        );
         for detail in PATIENT_DETAILS {
             assert!(!text.contains(detail), "{detail} in a span: {text}");
         }

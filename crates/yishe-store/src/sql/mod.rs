@@ -194,8 +194,8 @@ macro_rules! impl_tx {
             /// Departments read from the database, remembered once this commits.
             read_departments: Vec<::yishe_domain::directory::Department>,
             local: ::std::sync::Arc<crate::in_process::InProcess>,
-            /// The transaction's span in the call's trace: it ends when the transaction
-            /// does (committed or dropped).
+            /// The transaction's span in the call's trace, from the wait for a
+            /// connection on: it ends when the transaction does (committed or dropped).
             _span: ::tracing::Span,
         }
 
@@ -205,6 +205,7 @@ macro_rules! impl_tx {
                 tx: $transaction,
                 crypto: ::std::sync::Arc<crate::Crypto>,
                 local: ::std::sync::Arc<crate::in_process::InProcess>,
+                span: ::tracing::Span,
             ) -> Box<dyn crate::Tx> {
                 Box::new(Self {
                     tx,
@@ -213,12 +214,7 @@ macro_rules! impl_tx {
                     changed_keys: false,
                     read_departments: Vec::new(),
                     local,
-                    _span: ::tracing::info_span!(
-                        "db.transaction",
-                        otel.kind = "client",
-                        db.system.name =
-                            crate::trace_context::db_system(<$db as ::sqlx::Database>::NAME)
-                    ),
+                    _span: span,
                 })
             }
         }
