@@ -521,6 +521,14 @@ fn compose_and_prometheus_fit_the_server() {
             "compose sets {variable}, which the server does not read"
         );
     }
+    // The events go to the file's NATS server, with JetStream on.
+    let nats = yishe["environment"]["YISHE_NATS_URL"].as_str().unwrap();
+    assert_eq!(nats, "nats://nats:4222");
+    let nats_command = compose["services"]["nats"]["command"].to_string();
+    assert!(
+        nats_command.contains("-js"),
+        "NATS runs JetStream: {nats_command}"
+    );
     // Spans go to the collector's OTLP/gRPC port, and on from there to a service of
     // the file.
     assert_eq!(

@@ -40,4 +40,17 @@ pub trait FeedRelay: Send + Sync + std::fmt::Debug {
     /// Processes sharing a SQLite file are not told of each other's moves: their
     /// readers also look now and then.
     fn feed_moved(&self) -> tokio::sync::watch::Receiver<u64>;
+
+    /// Whether this process's relay held the relay lock on its last run (always, on
+    /// an engine without one): the work that follows the relay, such as publishing
+    /// the feed to an event stream, is then this process's to do.
+    fn leads_relay(&self) -> bool;
+
+    /// The sequence of the last feed event `stream` acknowledged; 0 before the first.
+    async fn stream_cursor(&self, stream: &str) -> Result<u64>;
+
+    /// Moves `stream`'s cursor from `from` to `to`, durably; false (and nothing
+    /// changed) when the cursor no longer stands at `from` because another relay
+    /// moved it meanwhile.
+    async fn advance_stream_cursor(&self, stream: &str, from: u64, to: u64) -> Result<bool>;
 }

@@ -3,7 +3,7 @@
 //! each told about a commit the moment it happens rather than found out by polling;
 //! and the waits for the writer, for the metrics.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Once, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,8 @@ pub(crate) struct InProcess {
     pub(crate) feed_moved: watch::Sender<u64>,
     /// Starts the task that hears other processes' relay batches, once.
     pub(crate) feed_listener: Once,
+    /// Whether this process's relay held the relay lock on its last run.
+    pub(crate) relay_leader: AtomicBool,
     /// Verified keys; forgotten when a transaction that changed a key commits.
     pub(crate) keys: KeyCache,
     /// Departments read by committed transactions.
@@ -37,6 +39,7 @@ impl Default for InProcess {
             events_committed: Notify::new(),
             feed_moved: watch::Sender::new(0),
             feed_listener: Once::new(),
+            relay_leader: AtomicBool::new(false),
             keys: KeyCache::default(),
             departments: DepartmentCache::default(),
             commits: CommitCounts::default(),

@@ -13,6 +13,8 @@ pub struct Beside {
     child: Child,
     /// Where it serves gRPC, as `http://host:port`.
     pub grpc: String,
+    /// Where it serves metrics, as `host:port`.
+    pub metrics: Option<std::net::SocketAddr>,
 }
 
 impl Beside {
@@ -25,7 +27,6 @@ impl Beside {
     /// `start`, with the variables `env` set too.
     pub fn start_with(program: &str, app: &TestApp, data_dir: &Path, env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(program);
-        command.envs(env.iter().copied());
         for (key, _) in std::env::vars() {
             if key.starts_with("YISHE_") || key == "DATABASE_URL" {
                 command.env_remove(key);
@@ -47,6 +48,7 @@ impl Beside {
             .env("YISHE_SLA_CHECK_INTERVAL_SECS", "1")
             .env("YISHE_GRPC_LISTEN", "127.0.0.1:0")
             .env("YISHE_HTTP_LISTEN", "127.0.0.1:0")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -64,9 +66,15 @@ impl Beside {
             .and_then(|rest| rest.split([',', ' ']).next())
             .unwrap_or_else(|| panic!("unexpected first line: {line}"))
             .to_owned();
+        let metrics = line
+            .split("metrics on http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|addr| addr.parse().ok());
         Self {
             child,
             grpc: format!("http://{addr}"),
+            metrics,
         }
     }
 

@@ -26,9 +26,10 @@ use yishe_runtime::{Metrics, Process, Services, Shutdown, StartError};
 use yishe_store::Store;
 
 pub use error::Error;
+pub use feed::StreamTarget;
 pub use retention::purge_expired;
 
-use crate::feed::Feed;
+use crate::feed::{Feed, Publisher};
 use crate::grpc::ReferralGrpc;
 use crate::metrics::ReferralMetrics;
 use crate::privacy::PatientRights;
@@ -59,6 +60,8 @@ pub struct Options {
     pub patient_history: chrono::Duration,
     /// Reopening period, satisfaction scale, follow-ups after closure.
     pub closure: yishe_domain::referral::ClosureRules,
+    /// The NATS JetStream the relay also publishes the feed to, if any.
+    pub event_stream: Option<StreamTarget>,
     pub shutdown: Shutdown,
 }
 
@@ -79,6 +82,10 @@ impl From<&Process> for Options {
             retention_interval: c.retention.interval(),
             patient_history: c.referral.patient_history(),
             closure: c.closure.rules(),
+            event_stream: (!c.referral.nats_url.is_empty()).then(|| StreamTarget {
+                url: c.referral.nats_url.clone(),
+                prefix: c.referral.nats_subject_prefix.clone(),
+            }),
             shutdown: process.shutdown.clone(),
         }
     }
@@ -108,6 +115,21 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
     );
     tokio::spawn(feed.clone().run_relay());
     tokio::spawn(feed.clone().run_reader());
+    if let Some(target) = options.event_stream {
+        let (store, metrics, shutdown) = (
+            options.store.clone(),
+            metrics.clone(),
+            options.shutdown.clone(),
+        );
+        tokio::spawn(async move {
+            match Publisher::connect(store, target, metrics).await {
+                Ok(publisher) => publisher.run(shutdown).await,
+                Err(error) => {
+                    tracing::error!(%error, "cannot publish the feed to NATS: nats_url is unusable")
+                }
+            }
+        });
+    }
     tokio::spawn(retention::run(
         options.store,
         options.clock,

@@ -26,6 +26,8 @@ pub(crate) struct ReferralMetrics {
     sla_breaches: IntCounterVec,
     break_glass: IntCounterVec,
     relayed: IntCounterVec,
+    streamed: IntCounterVec,
+    stream_failures: IntCounterVec,
     closures: IntCounterVec,
     feed_lag_seconds: HistogramVec,
     watchers: IntGaugeVec,
@@ -67,6 +69,16 @@ impl ReferralMetrics {
                 "yishe_feed_events_relayed_total",
                 "Events moved from the outbox into the feed.",
                 &["feed"],
+            ),
+            streamed: metrics.counter(
+                "yishe_stream_events_published_total",
+                "Feed events published to the NATS JetStream event stream and acknowledged.",
+                &[],
+            ),
+            stream_failures: metrics.counter(
+                "yishe_stream_publish_failures_total",
+                "Attempts to publish the feed to NATS that failed (retried after a second).",
+                &[],
             ),
             closures: metrics.counter(
                 "yishe_closures_total",
@@ -136,6 +148,18 @@ impl ReferralMetrics {
         self.relayed
             .with_label_values(&["referral"])
             .inc_by(events as u64);
+    }
+
+    /// `events` reached the event stream.
+    pub(crate) fn streamed(&self, events: usize) {
+        self.streamed
+            .with_label_values(NO_LABELS)
+            .inc_by(events as u64);
+    }
+
+    /// A publishing attempt failed.
+    pub(crate) fn stream_failed(&self) {
+        self.stream_failures.with_label_values(NO_LABELS).inc();
     }
 }
 

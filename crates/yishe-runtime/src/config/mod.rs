@@ -267,6 +267,34 @@ mod tests {
         }
     }
 
+    /// The README's table of settings names every one: by its path (`limits.lockout_secs`),
+    /// by a path it lies under (`closure.follow_up_days` for each outcome's days), or
+    /// as `.name` beside its sibling (`acceptance_deadlines.emergency` / `.urgent`).
+    #[test]
+    fn the_readme_documents_every_setting() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"));
+        let table = readme
+            .split("## Configuration")
+            .nth(1)
+            .expect("the README has a Configuration section");
+        let named = |path: &str| table.contains(&format!("`{path}`"));
+        let defaults = Value::serialize(Config::default()).unwrap();
+        let undocumented: Vec<String> = names::leaves(&defaults)
+            .into_iter()
+            .map(|(path, _)| path)
+            .filter(|path| {
+                let segments: Vec<&str> = path.split('.').collect();
+                let under = (1..=segments.len()).any(|n| named(&segments[..n].join(".")));
+                let last = segments.last().unwrap();
+                !(under || table.contains(&format!("`.{last}`")))
+            })
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "settings the README does not name: {undocumented:?}"
+        );
+    }
+
     /// A value for `path` other than its default, as an environment variable spells it,
     /// and as it then reads back.
     fn another_value(path: &str, default: &Value) -> (String, Value) {

@@ -23,6 +23,13 @@ pub struct ReferralConfig {
     /// How far back, in days, a referral read by the station shows the patient's
     /// other cases (ended, or with a risk flag, in that time; open ones always).
     pub patient_history_days: u32,
+    /// A NATS server with JetStream (`nats://host:4222`) the relay also publishes
+    /// every event of the feed to, for the hospital's other systems; empty: none.
+    pub nats_url: String,
+    /// The first token of every subject published (`<prefix>.station.…`,
+    /// `<prefix>.hospital.…`); the streams are named after it in capitals
+    /// (`YISHE_STATIONS`, `YISHE_DEPARTMENTS`).
+    pub nats_subject_prefix: String,
 }
 
 impl Default for ReferralConfig {
@@ -35,6 +42,8 @@ impl Default for ReferralConfig {
             // Well inside the idle timeouts of hospital firewalls (often a few minutes).
             feed_checkpoint_interval_secs: 30,
             patient_history_days: 365,
+            nats_url: String::new(),
+            nats_subject_prefix: "yishe".into(),
         }
     }
 }
@@ -61,6 +70,16 @@ impl ReferralConfig {
         }
         if self.feed_checkpoint_interval_secs == 0 {
             return Err("feed_checkpoint_interval_secs must be positive".into());
+        }
+        let prefix = &self.nats_subject_prefix;
+        if prefix.is_empty()
+            || !prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        {
+            return Err(format!(
+                "nats_subject_prefix {prefix:?} must be letters, digits, '-' or '_'"
+            ));
         }
         self.acceptance_deadlines.validate()
     }

@@ -19,11 +19,15 @@ macro_rules! impl_feed_relay {
                 let mut tx = self.begin_write().await?;
                 // The engine's lock that makes one relay the leader, if it needs one.
                 let lock: Option<&'static str> = $relay_lock;
-                if let Some(lock) = lock {
-                    let leader: bool = ::sqlx::query_scalar(lock).fetch_one(&mut *tx).await?;
-                    if !leader {
-                        return Ok(0);
-                    }
+                let leader = match lock {
+                    Some(lock) => ::sqlx::query_scalar(lock).fetch_one(&mut *tx).await?,
+                    None => true,
+                };
+                self.local
+                    .relay_leader
+                    .store(leader, ::std::sync::atomic::Ordering::Relaxed);
+                if !leader {
+                    return Ok(0);
                 }
                 let pending: Vec<(i64, ::uuid::Uuid, String, Option<String>)> = ::sqlx::query_as(
                     "SELECT id, event_id, payload, trace_context FROM referral_outbox \
@@ -35,13 +39,14 @@ macro_rules! impl_feed_relay {
                 if pending.is_empty() {
                     return Ok(0);
                 }
-                // The relay's part in each event's trace: one span per event, in the
-                // trace of the call that recorded it, open until the batch commits.
+                // The relay's part in each traced event's trace: one span per event, in
+                // the trace of the call that recorded it, open until the batch commits.
                 let _relaying: Vec<::tracing::Span> = pending
                     .iter()
-                    .map(|(_, _, _, trace)| {
+                    .filter_map(|(_, _, _, trace)| trace.as_deref())
+                    .map(|trace| {
                         let span = ::tracing::info_span!("feed.relay", otel.kind = "internal");
-                        crate::trace_context::follow(&span, trace.as_deref());
+                        crate::trace_context::follow(&span, Some(trace));
                         span
                     })
                     .collect();
@@ -146,6 +151,56 @@ macro_rules! impl_feed_relay {
                     u64::try_from(oldest).unwrap_or(0),
                     u64::try_from(head).unwrap_or(0),
                 ))
+            }
+
+            fn leads_relay(&self) -> bool {
+                self.local
+                    .relay_leader
+                    .load(::std::sync::atomic::Ordering::Relaxed)
+            }
+
+            async fn stream_cursor(&self, stream: &str) -> crate::Result<u64> {
+                let sequence: Option<i64> = ::sqlx::query_scalar(
+                    "SELECT sequence FROM event_stream_cursors WHERE stream = $1",
+                )
+                .bind(stream)
+                .fetch_optional(&self.$readers)
+                .await?;
+                Ok(sequence.and_then(|s| u64::try_from(s).ok()).unwrap_or(0))
+            }
+
+            async fn advance_stream_cursor(
+                &self,
+                stream: &str,
+                from: u64,
+                to: u64,
+            ) -> crate::Result<bool> {
+                let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+                let mut tx = self.begin_write().await?;
+                // The first advance inserts the row (unless another did); every later
+                // one moves it only if it still stands where the caller read it.
+                let done = if from == 0 {
+                    ::sqlx::query(
+                        "INSERT INTO event_stream_cursors (stream, sequence) VALUES ($1, $2) \
+                         ON CONFLICT (stream) DO NOTHING",
+                    )
+                    .bind(stream)
+                    .bind(as_i64(to))
+                    .execute(&mut *tx)
+                    .await?
+                } else {
+                    ::sqlx::query(
+                        "UPDATE event_stream_cursors SET sequence = $3 \
+                         WHERE stream = $1 AND sequence = $2",
+                    )
+                    .bind(stream)
+                    .bind(as_i64(from))
+                    .bind(as_i64(to))
+                    .execute(&mut *tx)
+                    .await?
+                };
+                crate::sql::Commit::commit_durably(tx, &self.local.commits).await?;
+                Ok(done.rows_affected() == 1)
             }
 
             fn feed_moved(&self) -> ::tokio::sync::watch::Receiver<u64> {

@@ -10,3 +10,5 @@ mod group_commit;
 mod plans;
 mod polling;
 mod service_plans;
+mod stream_cursor;
+mod upgrades;

@@ -5,8 +5,12 @@
 //! events a watcher may see cost, not a query per watcher per commit.
 
 mod reader;
+mod stream;
 mod tail;
 mod watcher;
+
+pub(crate) use stream::Publisher;
+pub use stream::StreamTarget;
 
 use std::sync::Arc;
 use std::time::Duration;
