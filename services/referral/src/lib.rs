@@ -85,6 +85,7 @@ impl From<&Process> for Options {
             event_stream: (!c.referral.nats_url.is_empty()).then(|| StreamTarget {
                 url: c.referral.nats_url.clone(),
                 prefix: c.referral.nats_subject_prefix.clone(),
+                keep_for: c.retention.feed_retention(),
             }),
             shutdown: process.shutdown.clone(),
         }
@@ -122,9 +123,10 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
             options.shutdown.clone(),
         );
         tokio::spawn(async move {
-            match Publisher::connect(store, target, metrics).await {
+            match Publisher::connect(store, target, metrics.clone()).await {
                 Ok(publisher) => publisher.run(shutdown).await,
                 Err(error) => {
+                    metrics.stream_failed();
                     tracing::error!(%error, "cannot publish the feed to NATS: nats_url is unusable")
                 }
             }

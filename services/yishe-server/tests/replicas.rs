@@ -2,9 +2,10 @@
 //! `yishe-referral` processes and one of each other service, every one its own
 //! process, the relay publishing to JetStream. The HIS creates on one replica while a
 //! watch runs on the other; the replica it creates on (whose relay is woken by its own
-//! commits, so it leads) is killed mid-stream with SIGKILL and started again, and the
-//! creating goes on. The watch saw every acknowledged create once, the feed in order
-//! without a repeat, and JetStream holds every event of the feed exactly once.
+//! commits, so it relays most of them) is killed mid-stream with SIGKILL and started
+//! again, and the creating goes on. The watch saw every acknowledged create once, the
+//! feed in order without a repeat, JetStream holds every event of the feed exactly
+//! once, and the stream's cursor reached the feed's head.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -222,6 +223,22 @@ async fn replicas_lose_and_repeat_nothing_when_the_relay_leader_dies() {
         // Creates are the department's to see: both streams hold every one.
         assert_eq!(ids, event_ids, "{name} holds exactly the feed's events");
     }
+    // The cursor caught up: the replicas do not send the feed again and again. (The
+    // test's server closed its own connection when it stopped.)
+    let store = yishe_store::connect(&app.db.url, yishe_store::Crypto::ephemeral())
+        .await
+        .expect("the database");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while store.stream_cursor("jetstream").await.unwrap() < store.feed_head().await.unwrap()
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        store.stream_cursor("jetstream").await.unwrap(),
+        store.feed_head().await.unwrap(),
+        "the stream's cursor stands at the feed's head"
+    );
     eprintln!(
         "replicas: {} creates acknowledged, {} events on the feed and on each stream",
         acknowledged.len(),

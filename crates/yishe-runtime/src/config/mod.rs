@@ -273,10 +273,12 @@ mod tests {
     #[test]
     fn the_readme_documents_every_setting() {
         let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"));
-        let table = readme
-            .split("## Configuration")
+        let section = readme
+            .split("\n## Configuration")
             .nth(1)
             .expect("the README has a Configuration section");
+        // Up to the next section (its own subsections included).
+        let table = section.split("\n## ").next().unwrap();
         let named = |path: &str| table.contains(&format!("`{path}`"));
         let defaults = Value::serialize(Config::default()).unwrap();
         let undocumented: Vec<String> = names::leaves(&defaults)

@@ -71,6 +71,22 @@ impl ReferralConfig {
         if self.feed_checkpoint_interval_secs == 0 {
             return Err("feed_checkpoint_interval_secs must be positive".into());
         }
+        // Refused at start rather than found out by a publisher that never connects.
+        for server in self
+            .nats_url
+            .split(',')
+            .filter(|_| !self.nats_url.is_empty())
+        {
+            let host = ["nats://", "tls://", "ws://", "wss://"]
+                .iter()
+                .find_map(|scheme| server.trim().strip_prefix(scheme));
+            if host.is_none_or(|host| host.is_empty() || host.contains(char::is_whitespace)) {
+                return Err(format!(
+                    "nats_url {server:?} must be nats://host:port (or tls://, ws://, wss://; \
+                     several separated by commas)"
+                ));
+            }
+        }
         let prefix = &self.nats_subject_prefix;
         if prefix.is_empty()
             || !prefix
@@ -82,5 +98,34 @@ impl ReferralConfig {
             ));
         }
         self.acceptance_deadlines.validate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_nats(url: &str) -> Result<(), String> {
+        ReferralConfig {
+            nats_url: url.into(),
+            ..ReferralConfig::default()
+        }
+        .validate()
+    }
+
+    #[test]
+    fn a_nats_url_names_its_scheme_and_host() {
+        assert!(with_nats("").is_ok(), "empty: no publishing");
+        assert!(with_nats("nats://nats:4222").is_ok());
+        assert!(with_nats("tls://a:4222, nats://b:4222").is_ok());
+        for bad in [
+            "nats:4222",
+            "http://nats:4222",
+            "nats://",
+            "nats://a b:4222",
+        ] {
+            let error = with_nats(bad).unwrap_err();
+            assert!(error.contains("nats_url"), "{bad}: {error}");
+        }
     }
 }

@@ -13,9 +13,12 @@
 //! event id, so JetStream drops a repeat within its duplicate window.
 //!
 //! Publishing never holds up the feed: it runs beside the relay, from a cursor kept in
-//! the database and advanced only after JetStream acknowledged every message before
-//! it. A relay leader that dies mid-batch leaves the cursor where it was; the next
-//! leader publishes the batch again and the repeats are dropped.
+//! the database, advanced past each event once JetStream acknowledged it (after a
+//! batch, and before a failure is reported). Any replica whose relay took the lock on
+//! its last run publishes, so with several replicas the same event may be sent more
+//! than once; JetStream keeps the first. A replica that dies mid-batch leaves the
+//! cursor behind what it sent; the next one sends those events again and the repeats
+//! are dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,17 +40,20 @@ const BATCH: u32 = 200;
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How often to look without being told the feed moved.
 const LOOK_EVERY: Duration = Duration::from_secs(1);
-/// How long JetStream remembers a message id: longer than a relay leader takes to be
-/// replaced and to publish its predecessor's last batch again.
-const DUPLICATE_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// How long JetStream remembers a message id: far longer than a replica takes to be
+/// replaced and to send a batch its predecessor died in (a repeat can only come from
+/// such a batch, as the cursor moves past every acknowledged event).
+const DUPLICATE_WINDOW: Duration = Duration::from_secs(60 * 60);
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-/// Where the events go: the NATS server and the subjects' first token.
+/// Where the events go: the NATS server, the subjects' first token, and how long the
+/// streams Yishe creates keep an event (the feed's own retention).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamTarget {
     pub url: String,
     pub prefix: String,
+    pub keep_for: Duration,
 }
 
 impl StreamTarget {
@@ -129,7 +135,6 @@ impl Publisher {
     pub(crate) async fn run(mut self, shutdown: Shutdown) {
         let mut moved = self.store.feed_moved();
         loop {
-            let mut wait = LOOK_EVERY;
             if self.store.leads_relay() {
                 match self.publish_pending().await {
                     // More may be waiting: go again at once.
@@ -137,14 +142,21 @@ impl Publisher {
                     Ok(_) => {}
                     Err(error) => {
                         self.metrics.stream_failed();
+                        // The streams may be gone (deleted, NATS back with empty
+                        // storage): made again on the next try.
+                        self.streams_ready = false;
                         tracing::warn!(%error, "cannot publish the feed to NATS; retrying");
-                        wait = RETRY_AFTER;
+                        // Paced by the clock, not by the feed's moves.
+                        tokio::select! {
+                            _ = tokio::time::sleep(RETRY_AFTER) => continue,
+                            _ = shutdown.wait() => return,
+                        }
                     }
                 }
             }
             tokio::select! {
                 changed = moved.changed() => if changed.is_err() { return },
-                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::time::sleep(LOOK_EVERY) => {}
                 _ = shutdown.wait() => return,
             }
         }
@@ -162,7 +174,9 @@ impl Publisher {
         let Some(to) = events.last().and_then(|e| e.sequence) else {
             return Ok(0);
         };
+        // (A first publish starts from what the feed still holds: nothing was missed.)
         if let Some(first) = events.first().and_then(|e| e.sequence)
+            && from > 0
             && first > from + 1
         {
             // Pruned by retention before they could be published (NATS was away
@@ -172,8 +186,22 @@ impl Publisher {
                 "feed events were pruned before they reached NATS"
             );
         }
+        let mut acknowledged = from;
         for event in &events {
-            self.publish(event).await?;
+            if let Err(error) = self.publish(event).await {
+                // What went out stays out: the cursor moves past it before the
+                // failure is reported, so a long outage repeats nothing.
+                if acknowledged > from
+                    && self
+                        .store
+                        .advance_stream_cursor(CURSOR, from, acknowledged)
+                        .await?
+                {
+                    self.metrics.streamed((acknowledged - from) as usize);
+                }
+                return Err(error);
+            }
+            acknowledged = event.sequence.unwrap_or(acknowledged);
         }
         if self.store.advance_stream_cursor(CURSOR, from, to).await? {
             self.metrics.streamed(events.len());
@@ -227,6 +255,7 @@ impl Publisher {
                     name,
                     subjects: vec![subjects],
                     duplicate_window: DUPLICATE_WINDOW,
+                    max_age: self.target.keep_for,
                     ..Default::default()
                 })
                 .await?;
