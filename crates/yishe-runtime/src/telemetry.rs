@@ -17,6 +17,10 @@ use tracing_subscriber::{EnvFilter, Layer as _};
 
 use crate::config::{Config, LogFormat};
 
+/// What is exported as spans (and span events): Yishe's calls, transactions and feed
+/// work, at info, independent of `log_level`.
+const SPANS: &str = "info";
+
 /// The variable that turns trace export on (OpenTelemetry's own).
 pub const OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
@@ -72,7 +76,9 @@ pub fn init(config: &Config, service: &str) -> Telemetry {
     let spans = traces.as_ref().map(|provider| {
         tracing_opentelemetry::layer()
             .with_tracer(provider.tracer("yishe"))
-            .with_filter(filter(config))
+            // Spans at info whatever the log level: an installation that logs only
+            // warnings still traces its calls (and each span's events stay at info).
+            .with_filter(EnvFilter::new(SPANS))
     });
     let installed = tracing_subscriber::registry()
         .with(fmt.with_filter(filter(config)))

@@ -85,6 +85,8 @@ async fn one_trace_across_the_processes(engine: Engine) {
                 ("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint.as_str()),
                 // Batches out within a tenth of a second, not five.
                 ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+                // Logging only warnings does not stop the tracing.
+                ("YISHE_LOG_LEVEL", "warn"),
             ],
         )
     };
