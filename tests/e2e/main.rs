@@ -22,6 +22,7 @@ mod history;
 mod integration_guide;
 mod leak;
 mod limits;
+mod move_to_postgres;
 mod mtls;
 mod operations;
 mod patient_rights;

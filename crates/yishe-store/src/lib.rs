@@ -25,6 +25,7 @@ mod key_cache;
 mod keys;
 mod maintenance;
 mod migrations;
+mod move_to_postgres;
 mod pg_transactions;
 mod plans;
 mod postgres;
@@ -59,6 +60,7 @@ pub use gauges::{
 pub use key_cache::TTL as KEY_CACHE_TTL;
 pub use keys::KeyLookup;
 pub use maintenance::{Maintenance, forget_referral};
+pub use move_to_postgres::{Moved, move_sqlite_to_postgres};
 pub use plans::QueryPlans;
 pub use postgres::PostgresDatabase;
 pub use referrals::{CreateOutcome, Created, HISTORY_LIMIT, ReferralReads, ReferralRepo};

@@ -99,9 +99,35 @@ pub async fn start(
 
 /// Runs a one-off command instead of serving: `purge` (one retention run now),
 /// `admin-key` (a new station-admin key, its secret alone on standard output) or
-/// `backup <file>` (the embedded database copied to a new file while it serves).
+/// `backup <file>` (the embedded database copied to a new file while it serves) or
+/// `migrate-to-postgres <url>` (the embedded database copied into a new PostgreSQL
+/// database).
 pub async fn run_command(args: &[String], config: Config) -> std::process::ExitCode {
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["migrate-to-postgres", url] => match migrate_to_postgres(config, url).await {
+            Ok((moved, verified)) => {
+                for (table, rows) in &moved.tables {
+                    println!("{table}\t{rows}");
+                }
+                let rows: u64 = moved.tables.iter().map(|(_, rows)| rows).sum();
+                eprintln!(
+                    "yishe: {rows} rows in {} tables copied to PostgreSQL; the audit chain \
+                     verifies there ({} links, head {}, {} rows still to seal). Set \
+                     database_url to the new database, keep the same keyring (its records \
+                     are sealed with it), and start the server (OPERATIONS.md, \"Moving to \
+                     PostgreSQL\")",
+                    moved.tables.len(),
+                    verified.verified,
+                    verified.head_hash,
+                    verified.unsealed,
+                );
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("yishe: moving to PostgreSQL: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        },
         ["backup", file] => match backup(config, std::path::Path::new(file)).await {
             Ok(()) => {
                 println!("yishe: the database was copied to {file}");
@@ -142,7 +168,8 @@ pub async fn run_command(args: &[String], config: Config) -> std::process::ExitC
         },
         ref other => {
             eprintln!(
-                "yishe: unknown command {other:?}; usage: yishe-server [purge | admin-key | backup <file>]"
+                "yishe: unknown command {other:?}; usage: yishe-server [purge | admin-key | \
+                 backup <file> | migrate-to-postgres <postgres-url>]"
             );
             std::process::ExitCode::from(64)
         }
@@ -163,6 +190,45 @@ pub async fn backup(config: Config, file: &std::path::Path) -> Result<(), String
         .map_err(|e| e.to_string());
     process.store.close().await;
     done
+}
+
+/// Copies the embedded database into the new PostgreSQL database at `postgres_url`
+/// (stop the server first: the copy holds the file's write lock while it runs), then
+/// verifies the audit chain there with the installation's keyring.
+pub async fn migrate_to_postgres(
+    config: Config,
+    postgres_url: &str,
+) -> Result<(yishe_store::Moved, yishe_store::Verification), String> {
+    existing_installation(&config)?;
+    let source = config.database.effective_database_url();
+    if !source.starts_with("sqlite:") {
+        return Err(format!(
+            "this installation is not on the embedded database (database_url starts with \
+             {:?}): there is nothing to move",
+            source.split(':').next().unwrap_or_default()
+        ));
+    }
+    if !(postgres_url.starts_with("postgres:") || postgres_url.starts_with("postgresql:")) {
+        return Err("the target must be a postgres:// URL".into());
+    }
+    let moved = yishe_store::move_sqlite_to_postgres(&source, postgres_url)
+        .await
+        .map_err(|e| format!("nothing was copied: {e}"))?;
+    let mut on_postgres = config;
+    on_postgres.database.database_url = postgres_url.to_owned();
+    let process = Process::open(on_postgres, Shutdown::new(), Arc::new(SystemClock))
+        .await
+        .map_err(|e| format!("copied, but the new database does not open: {e}"))?;
+    let verified = yishe_store::verify(process.store.as_ref()).await;
+    process.store.close().await;
+    let verified =
+        verified.map_err(|e| format!("copied, but the audit chain cannot be read: {e}"))?;
+    if let Some((sequence, _, problem)) = &verified.broken {
+        return Err(format!(
+            "copied, but the audit chain breaks at link {sequence} in the new database: {problem}"
+        ));
+    }
+    Ok((moved, verified))
 }
 
 /// A new station-admin key for the installation's station: its secret, and the station.
