@@ -8,12 +8,11 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use yishe_proto::audit::{VerifyAuditChainRequest, VerifyAuditChainResponse};
 use yishe_proto::referral::GetReferralRequest;
 
 use yishe_testserver::TestDatabase;
 
-use crate::support::{Engine, Station, TestApp, create_referral};
+use crate::support::{Engine, Station, TestApp, create_referral, sealed_chain};
 
 /// The copy of `app`'s database, made as an operator would: its URL, and on PostgreSQL
 /// the database restored into (dropped with it).
@@ -63,22 +62,6 @@ fn run(command: &mut Command) {
         "{command:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-async fn intact(app: &TestApp, station: &Station) -> VerifyAuditChainResponse {
-    let mut audit = app.audit(Some(&station.auditor_key));
-    for _ in 0..40 {
-        let verified = audit
-            .verify_audit_chain(VerifyAuditChainRequest::default())
-            .await
-            .unwrap()
-            .into_inner();
-        if verified.unsealed_records <= 1 || !verified.intact {
-            return verified;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("the audit log was not sealed within 10 s");
 }
 
 async fn a_restored_backup_reads_back_and_verifies(engine: Engine) {
@@ -142,7 +125,7 @@ async fn a_restored_backup_reads_back_and_verifies(engine: Engine) {
             "the patient's name, opened with the kept keyring"
         );
     }
-    let verified = intact(&restored, &station).await;
+    let verified = sealed_chain(&restored, &station).await;
     assert!(verified.intact, "{verified:?}");
     assert!(verified.verified_records > 10, "{verified:?}");
 }

@@ -118,7 +118,8 @@ async fn a_key_rotation_completes_while_serving(app: TestApp, station: Station) 
         status.keys,
         vec![KeyUsage {
             key_id: rotated.key_id.clone(),
-            records: 20
+            records: 20,
+            algorithm: "aes-256-gcm".into(),
         }],
         "every record under the new key"
     );

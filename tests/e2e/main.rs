@@ -24,6 +24,7 @@ mod leak;
 mod limits;
 mod move_to_postgres;
 mod mtls;
+mod national_algorithms;
 mod operations;
 mod patient_rights;
 mod permissions;

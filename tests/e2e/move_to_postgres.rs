@@ -1,18 +1,18 @@
 //! Moving an installation from the embedded database to PostgreSQL with
-//! `yishe-server migrate-to-postgres`, as OPERATIONS.md tells it: stop the server,
-//! copy into a new database, start on it with the same keyring. Every referral reads
-//! back with its patient, the feed keeps its sequence, the audit chain verifies and
-//! goes on growing, and a second copy into the same database is refused.
+//! `yishe-server migrate-to-postgres`, then starting on it with the same keyring.
+//! Every table arrives whole, every referral reads back with its patient, the feed
+//! keeps its sequence, the audit chain verifies and goes on growing. A server left
+//! running on the file (against the guide) loses no acknowledged write: its writes
+//! wait for the copy and are refused after it. A database with rows is refused.
 
 use std::time::Duration;
 
-use yishe_proto::audit::VerifyAuditChainRequest;
 use yishe_proto::referral::{ListReferralsRequest, ReferralEvent, WatchReferralEventsRequest};
 
 use yishe_testserver::TestDatabase;
 
 use crate::support::{
-    Engine, Station, TestApp, accept, create_referral, next_event, read_referral,
+    Engine, Station, TestApp, accept, create_referral, next_event, read_referral, sealed_chain,
 };
 
 /// The first `count` events of the feed, as the supervisor watches it from the start.
@@ -30,21 +30,18 @@ async fn feed_start(app: &TestApp, station: &Station, count: usize) -> Vec<Refer
     events
 }
 
-/// The chain's verification once the sealer has caught up (at most 10 s).
-async fn sealed(app: &TestApp, station: &Station) -> yishe_proto::audit::VerifyAuditChainResponse {
-    let mut audit = app.audit(Some(&station.auditor_key));
-    for _ in 0..40 {
-        let verified = audit
-            .verify_audit_chain(VerifyAuditChainRequest::default())
+/// Every table of the embedded database with its rows, counted in `db`.
+async fn table_rows(db: &TestDatabase, tables: &[String]) -> Vec<(String, String)> {
+    let mut counted = Vec::new();
+    for table in tables {
+        let rows = db
+            .texts(&format!("SELECT CAST(count(*) AS TEXT) FROM {table}"))
             .await
             .unwrap()
-            .into_inner();
-        if verified.unsealed_records <= 1 || !verified.intact {
-            return verified;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
+            .remove(0);
+        counted.push((table.clone(), rows));
     }
-    panic!("the audit log was not sealed within 10 s");
+    counted
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,72 +49,114 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
     let Some(target) = TestDatabase::create(Engine::Postgres).await else {
         return;
     };
-    let app = TestApp::spawn(Engine::Sqlite).await.expect("SQLite");
-    let station = Station::seed(&app).await;
+    let app = std::sync::Arc::new(TestApp::spawn(Engine::Sqlite).await.expect("SQLite"));
+    let station = std::sync::Arc::new(Station::seed(&app).await);
     let mut created = Vec::new();
     for n in 0..5 {
         created.push(create_referral(&app, &station, &format!("moving-{n}")).await);
     }
     accept(&mut app.referrals(Some(&station.worker_key)), &created[0]).await;
-    // A list: one audit row naming every referral it returned.
+    // An assessment with a risk flag, and a list: one audit row naming every referral
+    // it returned.
+    crate::assessment::risky_assessment(&app, &station).await;
     app.referrals(Some(&station.supervisor_key))
         .list_referrals(ListReferralsRequest::default())
         .await
         .unwrap();
     let feed_before = feed_start(&app, &station, 6).await;
-    let chain_before = sealed(&app, &station).await;
+    let chain_before = sealed_chain(&app, &station).await;
     assert!(chain_before.intact, "{chain_before:?}");
 
-    // Stopped, as the guide says; its files stay.
-    app.shutdown.trigger();
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(app.grpc_addr).await.is_err() {
-            break;
+    // The HIS goes on sending to a server nobody stopped, until it is refused.
+    let sender = tokio::spawn({
+        let (app, station) = (app.clone(), station.clone());
+        async move {
+            let mut acknowledged = Vec::new();
+            let mut client = app.referrals(Some(&station.his_key));
+            for n in 0.. {
+                let request = station.referral_request(&station.department, &format!("during-{n}"));
+                match client.create_referral(request).await {
+                    Ok(answer) => acknowledged.push(answer.into_inner().referral.unwrap().id),
+                    Err(refused) => return (acknowledged, refused),
+                }
+                if n > 2_000 {
+                    panic!("writes still acknowledged after the move");
+                }
+            }
+            unreachable!()
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let config = app.process.config.clone();
     let (moved, verified) = yishe_server::migrate_to_postgres(config.clone(), &target.url)
         .await
         .expect("migrate-to-postgres");
-    let rows = |table: &str| {
+    let (acknowledged, refused) = sender.await.unwrap();
+    assert!(!acknowledged.is_empty(), "writes went on until the move");
+    // Refused by the moved file's triggers (a fault of the server left running, so
+    // INTERNAL), or after waiting for the lock longer than the writer does.
+    assert!(
+        matches!(
+            refused.code(),
+            tonic::Code::Internal | tonic::Code::Unavailable
+        ),
+        "{refused:?}"
+    );
+    assert!(verified.broken.is_none() && verified.verified >= chain_before.verified_records);
+
+    // Every table, with as many rows as the file holds (which no longer changes).
+    let tables = app
+        .db
+        .texts(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite%' AND name <> '_sqlx_migrations' ORDER BY name",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
         moved
             .tables
             .iter()
-            .find(|(t, _)| t == table)
-            .map(|(_, rows)| *rows)
-            .unwrap_or_else(|| panic!("{table} was not copied: {moved:?}"))
-    };
-    assert_eq!(rows("referrals"), 5);
-    assert!(rows("audit_log") > 10, "{moved:?}");
-    assert!(rows("referral_feed") >= 6, "{moved:?}");
-    assert!(rows("api_keys") >= 8, "{moved:?}");
-    assert!(verified.broken.is_none() && verified.verified >= chain_before.verified_records);
-    let table_count: usize = target
-        .texts(
-            "SELECT count(*)::text FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
-               AND table_name <> '_sqlx_migrations'",
-        )
-        .await
-        .unwrap()[0]
-        .parse()
-        .unwrap();
-    assert_eq!(moved.tables.len(), table_count, "every table, once");
+            .map(|(t, _)| t.clone())
+            .collect::<Vec<_>>(),
+        tables
+    );
+    let in_sqlite = table_rows(&app.db, &tables).await;
+    assert_eq!(table_rows(&target, &tables).await, in_sqlite);
+    for table in [
+        "referrals",
+        "assessments",
+        "risk_flags",
+        "audit_log",
+        "audit_resources",
+        "referral_feed",
+        "api_keys",
+        "volunteers",
+    ] {
+        let rows = &in_sqlite.iter().find(|(t, _)| t == table).unwrap().1;
+        assert_ne!(rows, "0", "{table} has rows to move");
+    }
 
-    // Once only: the database is no longer new.
+    // Once only: the file is marked as moved, and no server starts on it again.
     let again = yishe_server::migrate_to_postgres(config.clone(), &target.url)
         .await
         .unwrap_err();
-    assert!(again.contains("not empty"), "{again}");
-    assert_eq!(
-        target
-            .texts("SELECT count(*)::text FROM referrals")
-            .await
-            .unwrap(),
-        ["5"],
-        "the refused copy added nothing"
-    );
+    assert!(again.contains("already moved"), "{again}");
+    app.shutdown.trigger();
+    let url = app.db.url.clone();
+    let restarted = yishe_runtime::Process::open(
+        {
+            let mut config = config.clone();
+            config.database.database_url = url;
+            config
+        },
+        yishe_runtime::Shutdown::new(),
+        std::sync::Arc::new(yishe_domain::SystemClock),
+    )
+    .await
+    .expect_err("a server on the moved file refuses to start")
+    .to_string();
+    assert!(restarted.contains("moved to PostgreSQL"), "{restarted}");
 
     // The server on PostgreSQL, with the keyring it had.
     let keyring = config.effective_key_file();
@@ -137,6 +176,9 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
             read.patient, original.patient,
             "opened with the same keyring"
         );
+    }
+    for id in &acknowledged {
+        read_referral(&moved_app, &station.his_key, id).await;
     }
     let feed_after = feed_start(&moved_app, &station, 6).await;
     let positions = |events: &[ReferralEvent]| {
@@ -165,7 +207,7 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
     while newest.referral_id != next.id {
         newest = next_event(&mut stream).await;
     }
-    let chain_after = sealed(&moved_app, &station).await;
+    let chain_after = sealed_chain(&moved_app, &station).await;
     assert!(chain_after.intact, "{chain_after:?}");
     assert!(
         chain_after.verified_records > chain_before.verified_records,
@@ -174,21 +216,45 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn only_an_embedded_installation_moves_and_only_to_postgres() {
-    let Some(app) = TestApp::spawn(Engine::Postgres).await else {
+async fn only_an_embedded_installation_moves_only_into_an_empty_postgres() {
+    let Some(on_postgres) = TestApp::spawn(Engine::Postgres).await else {
         return;
     };
-    let refused = yishe_server::migrate_to_postgres(app.process.config.clone(), &app.db.url)
-        .await
-        .unwrap_err();
+    let refused =
+        yishe_server::migrate_to_postgres(on_postgres.process.config.clone(), &on_postgres.db.url)
+            .await
+            .unwrap_err();
     assert!(
         refused.contains("not on the embedded database"),
         "{refused}"
     );
 
     let app = TestApp::spawn(Engine::Sqlite).await.expect("SQLite");
+    let station = Station::seed(&app).await;
+    create_referral(&app, &station, "stays").await;
     let refused = yishe_server::migrate_to_postgres(app.process.config.clone(), "mysql://x")
         .await
         .unwrap_err();
     assert!(refused.contains("postgres://"), "{refused}");
+    // A database a server already started on has rows: nothing is copied there, and
+    // the file stays in service.
+    let before = on_postgres
+        .db
+        .texts("SELECT count(*)::text FROM api_keys")
+        .await
+        .unwrap();
+    let refused =
+        yishe_server::migrate_to_postgres(app.process.config.clone(), &on_postgres.db.url)
+            .await
+            .unwrap_err();
+    assert!(refused.contains("not empty"), "{refused}");
+    assert_eq!(
+        on_postgres
+            .db
+            .texts("SELECT count(*)::text FROM api_keys")
+            .await
+            .unwrap(),
+        before
+    );
+    create_referral(&app, &station, "still-serving").await;
 }

@@ -218,3 +218,25 @@ pub(crate) async fn next_event(stream: &mut Stream) -> yishe_proto::referral::Re
         }
     }
 }
+
+/// The audit chain's verification once the sealer has caught up (at most 10 s; the
+/// verification's own audit row may be the one left unsealed), as the seed's auditor
+/// asks for it.
+pub(crate) async fn sealed_chain(
+    app: &TestApp,
+    station: &Station,
+) -> yishe_proto::audit::VerifyAuditChainResponse {
+    let mut audit = app.audit(Some(&station.auditor_key));
+    for _ in 0..40 {
+        let verified = audit
+            .verify_audit_chain(yishe_proto::audit::VerifyAuditChainRequest::default())
+            .await
+            .unwrap()
+            .into_inner();
+        if verified.unsealed_records <= 1 || !verified.intact {
+            return verified;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the audit log was not sealed within 10 s");
+}

@@ -18,12 +18,12 @@ pub(crate) async fn run(command: EncryptionCommand, c: &Connection) -> Result<()
             match c.output {
                 Output::Json => println!(
                     "{}",
-                    json!({ "key_id": r.key_id, "records_to_reencrypt": r.records_to_reencrypt })
+                    json!({ "key_id": r.key_id, "algorithm": r.algorithm, "records_to_reencrypt": r.records_to_reencrypt })
                 ),
                 Output::Id => println!("{}", r.key_id),
                 Output::Table | Output::Csv => println!(
-                    "new key {} is current; re-encrypting {} records in the background (see `yishe encryption status`)",
-                    r.key_id, r.records_to_reencrypt
+                    "new key {} ({}) is current; re-encrypting {} records in the background (see `yishe encryption status`)",
+                    r.key_id, r.algorithm, r.records_to_reencrypt
                 ),
             }
         }
@@ -35,31 +35,32 @@ pub(crate) async fn run(command: EncryptionCommand, c: &Connection) -> Result<()
             let keys: Vec<_> = s
                 .keys
                 .iter()
-                .map(|k| json!({ "key_id": if k.key_id.is_empty() { "(none)" } else { k.key_id.as_str() }, "records": k.records }))
+                .map(|k| json!({ "key_id": if k.key_id.is_empty() { "(none)" } else { k.key_id.as_str() }, "algorithm": k.algorithm, "records": k.records }))
                 .collect();
             match c.output {
                 Output::Json => println!(
                     "{}",
-                    json!({ "current_key_id": s.current_key_id, "keys": keys })
+                    json!({ "current_key_id": s.current_key_id, "current_algorithm": s.current_algorithm, "keys": keys })
                 ),
                 _ => {
-                    println!("current key: {}", s.current_key_id);
+                    println!(
+                        "current key: {} ({})",
+                        s.current_key_id, s.current_algorithm
+                    );
                     for k in &s.keys {
                         let marker = if k.key_id == s.current_key_id {
                             " (current)"
                         } else {
                             ""
                         };
-                        println!(
-                            "  {}{}: {} records",
-                            if k.key_id.is_empty() {
-                                "(none)"
-                            } else {
-                                &k.key_id
-                            },
-                            marker,
-                            k.records
-                        );
+                        if k.key_id.is_empty() {
+                            println!("  (none): {} records", k.records);
+                        } else {
+                            println!(
+                                "  {} ({}){}: {} records",
+                                k.key_id, k.algorithm, marker, k.records
+                            );
+                        }
                     }
                 }
             }

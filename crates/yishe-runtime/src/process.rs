@@ -97,7 +97,8 @@ impl Process {
             .map_err(StartError::Config)?;
         let (keyring, new_key_file) = match config.security.key_file(&config.database.data_dir) {
             Some(path) => {
-                let (keyring, created) = Keyring::load_or_create(&path)?;
+                let (keyring, created) =
+                    Keyring::load_or_create(&path, config.security.encryption_algorithm)?;
                 (keyring, created.then_some(path))
             }
             None => (
@@ -107,6 +108,14 @@ impl Process {
         };
         if let Some(path) = &new_key_file {
             tracing::warn!(path = %path.display(), "created a new encryption keyring; back it up");
+        }
+        if keyring.current_algorithm() != config.security.encryption_algorithm {
+            tracing::warn!(
+                current = %keyring.current_algorithm(),
+                configured = %config.security.encryption_algorithm,
+                "the keyring's current key is not of the configured encryption_algorithm: \
+                 rotate the key (yishe encryption rotate-key) to seal with the configured one"
+            );
         }
         let store = yishe_store::connect(
             &config.database.effective_database_url(),

@@ -1,8 +1,9 @@
 //! The audit hash chain: each sealed record is linked to the one before by
-//! SHA-256(previous hash, the record's fields). The link is computed by one sealer
-//! after the business transaction committed, never inside it, so writers do not
-//! queue behind the chain's head.
+//! H(previous hash, the record's fields), H being SHA-256 or SM3. The link is computed
+//! by one sealer after the business transaction committed, never inside it, so
+//! writers do not queue behind the chain's head.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use async_trait::async_trait;
@@ -24,9 +25,9 @@ pub trait AuditChain: Transactions {
         tx.commit().await
     }
 
-    /// Links up to `limit` committed audit rows into the hash chain (one sealer at a
-    /// time); returns how many it sealed.
-    async fn seal_audit(&self, limit: u32) -> Result<usize>;
+    /// Links up to `limit` committed audit rows into the hash chain with `hash` (one
+    /// sealer at a time); returns how many it sealed.
+    async fn seal_audit(&self, limit: u32, hash: ChainHash) -> Result<usize>;
 
     /// Chain links with a sequence greater than `after`, in order, with their rows.
     async fn audit_chain_after(&self, after: u64, limit: u32) -> Result<Vec<ChainLink>>;
@@ -61,10 +62,60 @@ pub trait AuditChain: Transactions {
 /// The `previous_hash` of the first link.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The hash of `entry` linked after `previous`. The fields are joined with a
-/// separator that cannot occur in them, times in RFC 3339 with microseconds, so both
-/// engines hash the same bytes.
+/// How an SM3 link's hash begins.
+const SM3_MARK: &str = "sm3:";
+
+/// The hash that links the chain: SHA-256, or SM3 (GB/T 32905) for stations whose
+/// 密评 asks for the national algorithms. Each link says which it was made with: an SM3
+/// link's hash is stored as `sm3:<hex>`, a SHA-256 link's as plain hex (as every link
+/// sealed before SM3 was). So the sealer can change hash at any link, and the whole
+/// chain, links of both, still verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChainHash {
+    #[default]
+    Sha256,
+    Sm3,
+}
+
+impl ChainHash {
+    /// The name in configuration.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChainHash::Sha256 => "sha256",
+            ChainHash::Sm3 => "sm3",
+        }
+    }
+
+    /// The hash a stored link was made with.
+    pub fn of_link(hash: &str) -> Self {
+        if hash.starts_with(SM3_MARK) {
+            ChainHash::Sm3
+        } else {
+            ChainHash::Sha256
+        }
+    }
+}
+
+/// The SHA-256 hash of `entry` linked after `previous`.
 pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
+    link_hash_with(ChainHash::Sha256, previous, entry)
+}
+
+/// The hash of `entry` linked after `previous`, made with `hash`.
+pub fn link_hash_with(hash: ChainHash, previous: &str, entry: &AuditEntry) -> String {
+    match hash {
+        ChainHash::Sha256 => hex::encode(digest::<Sha256>(previous, entry)),
+        ChainHash::Sm3 => format!(
+            "{SM3_MARK}{}",
+            hex::encode(digest::<sm3::Sm3>(previous, entry))
+        ),
+    }
+}
+
+/// The fields are joined with a separator that cannot occur in them, times in RFC
+/// 3339 with microseconds, so both engines hash the same bytes.
+fn digest<D: Digest>(previous: &str, entry: &AuditEntry) -> Vec<u8> {
     let occurred = entry
         .occurred_at
         .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
@@ -81,7 +132,7 @@ pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
         &entry.request_id,
         &entry.outcome,
     ];
-    let mut hasher = Sha256::new();
+    let mut hasher = D::new();
     for field in fields {
         hasher.update(field.as_bytes());
         hasher.update([0x1f]);
@@ -100,7 +151,7 @@ pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
         }
         hasher.update([0x1f]);
     }
-    hex::encode(hasher.finalize())
+    hasher.finalize().to_vec()
 }
 
 /// Walks the whole chain, recomputing every link.
@@ -123,7 +174,13 @@ pub async fn verify(db: &dyn AuditChain) -> Result<Verification> {
             } else {
                 match &link.entry {
                     None => Some("the audit record was deleted".to_owned()),
-                    Some(entry) if link_hash(&link.previous_hash, entry) != link.hash => {
+                    Some(entry)
+                        if link_hash_with(
+                            ChainHash::of_link(&link.hash),
+                            &link.previous_hash,
+                            entry,
+                        ) != link.hash =>
+                    {
                         Some("the audit record was changed after it was sealed".to_owned())
                     }
                     Some(_) => None,
@@ -223,5 +280,23 @@ mod tests {
         shifted.subject = "ksupervisor".into();
         shifted.role = String::new();
         assert_ne!(base, link_hash(GENESIS, &shifted));
+    }
+
+    #[test]
+    fn an_sm3_link_says_so_and_hashes_with_sm3() {
+        let sm3 = link_hash_with(ChainHash::Sm3, GENESIS, &entry());
+        let hex = sm3.strip_prefix("sm3:").expect("marked");
+        assert_eq!(hex.len(), 64);
+        assert_ne!(hex, link_hash(GENESIS, &entry()));
+        assert_eq!(ChainHash::of_link(&sm3), ChainHash::Sm3);
+        assert_eq!(
+            ChainHash::of_link(&link_hash(GENESIS, &entry())),
+            ChainHash::Sha256
+        );
+        // SM3 itself, on GB/T 32905's example "abc".
+        assert_eq!(
+            hex::encode(<sm3::Sm3 as Digest>::digest(b"abc")),
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+        );
     }
 }

@@ -1,38 +1,42 @@
 //! Encryption at rest of the sensitive fields (the patient, consent, free-text notes):
-//! AES-256-GCM with a random nonce per value, the key id stored with each value, and
-//! the record and field bound in as associated data so a value cannot be moved to
-//! another row. Keys live in a keyring file or the environment, never in the database.
-//! A keyed hash (HMAC-SHA256) of the HIS patient id allows exact-match lookup.
+//! AES-256-GCM or SM4-GCM (each key names its own) with a random nonce per value, the
+//! key id stored with each value, and the record and field bound in as associated data
+//! so a value cannot be moved to another row. Keys live in a keyring file or the
+//! environment, never in the database. A keyed hash (HMAC-SHA256) of the HIS patient
+//! id allows exact-match lookup.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::ciphers::{EncryptionAlgorithm, KeyCipher};
 use crate::{Error, Result};
 
 /// The prefix of an encrypted value: `enc:v1:<key id>:<base64(nonce ‖ ciphertext)>`.
 const PREFIX: &str = "enc:v1:";
 
-fn random_32() -> [u8; 32] {
-    let mut bytes = [0u8; 32];
+fn random_key(len: usize) -> String {
+    let mut bytes = vec![0u8; len];
     getrandom::fill(&mut bytes).expect("the operating system's random source");
-    bytes
+    hex::encode(bytes)
 }
 
 /// The keys: one current key that encrypts, older keys that still decrypt, and the
 /// lookup key of the HMAC column (never rotated by `rotated`, so lookups keep working).
+/// A key seals with AES-256-GCM unless `algorithms` names another cipher for it (so
+/// keyrings written before SM4 read as they were).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Keyring {
     current: String,
     lookup: String,
     keys: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    algorithms: BTreeMap<String, EncryptionAlgorithm>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -40,6 +44,7 @@ impl std::fmt::Debug for Keyring {
         f.debug_struct("Keyring")
             .field("current", &self.current)
             .field("key_ids", &self.keys.keys().collect::<Vec<_>>())
+            .field("algorithms", &self.algorithms)
             .finish_non_exhaustive()
     }
 }
@@ -60,24 +65,41 @@ impl Keyring {
         seed
     }
 
-    /// A new keyring with one fresh key.
+    /// A new keyring with one fresh AES-256-GCM key.
     pub fn generate() -> Self {
-        let id = new_key_id();
-        Self {
-            current: id.clone(),
-            lookup: hex::encode(random_32()),
-            keys: BTreeMap::from([(id, hex::encode(random_32()))]),
-        }
+        Self::generate_with(EncryptionAlgorithm::default())
     }
 
-    /// This keyring with a new current key; the old keys stay for decryption.
+    /// A new keyring with one fresh key of `algorithm`.
+    pub fn generate_with(algorithm: EncryptionAlgorithm) -> Self {
+        let empty = Self {
+            current: String::new(),
+            lookup: random_key(32),
+            keys: BTreeMap::new(),
+            algorithms: BTreeMap::new(),
+        };
+        empty.rotated_to(algorithm)
+    }
+
+    /// This keyring with a new current key of the current key's algorithm; the old
+    /// keys stay for decryption.
     pub fn rotated(&self) -> Self {
+        self.rotated_to(self.current_algorithm())
+    }
+
+    /// This keyring with a new current key of `algorithm` (which may differ from the
+    /// old keys': that is how an installation moves from one cipher to the other).
+    pub fn rotated_to(&self, algorithm: EncryptionAlgorithm) -> Self {
         let mut next = self.clone();
         let mut id = new_key_id();
         while next.keys.contains_key(&id) {
             id.push('b');
         }
-        next.keys.insert(id.clone(), hex::encode(random_32()));
+        next.keys
+            .insert(id.clone(), random_key(algorithm.key_len()));
+        if algorithm != EncryptionAlgorithm::default() {
+            next.algorithms.insert(id.clone(), algorithm);
+        }
         next.current = id;
         next
     }
@@ -86,15 +108,47 @@ impl Keyring {
         &self.current
     }
 
+    /// The cipher the key `id` seals with.
+    pub fn algorithm_of(&self, id: &str) -> EncryptionAlgorithm {
+        self.algorithms.get(id).copied().unwrap_or_default()
+    }
+
+    /// The cipher new values are sealed with.
+    pub fn current_algorithm(&self) -> EncryptionAlgorithm {
+        self.algorithm_of(&self.current)
+    }
+
     /// Parses the TOML form, checking every key.
     pub fn parse(text: &str) -> Result<Self> {
         let ring: Keyring =
             toml::from_str(text).map_err(|e| Error::Config(format!("encryption keys: {e}")))?;
-        let valid = |hex_key: &str| hex::decode(hex_key).map(|k| k.len() == 32).unwrap_or(false);
-        if !valid(&ring.lookup) || !ring.keys.values().all(|k| valid(k)) {
+        let valid = |hex_key: &str, len: usize| {
+            hex::decode(hex_key)
+                .map(|k| k.len() == len)
+                .unwrap_or(false)
+        };
+        if !valid(&ring.lookup, 32) {
             return Err(Error::Config(
-                "encryption keys must be 32 bytes in hex".into(),
+                "the lookup key must be 32 bytes in hex".into(),
             ));
+        }
+        for (id, key) in &ring.keys {
+            let algorithm = ring.algorithm_of(id);
+            if !valid(key, algorithm.key_len()) {
+                return Err(Error::Config(format!(
+                    "encryption key {id:?} ({algorithm}) must be {} bytes in hex",
+                    algorithm.key_len()
+                )));
+            }
+        }
+        if let Some(id) = ring
+            .algorithms
+            .keys()
+            .find(|id| !ring.keys.contains_key(*id))
+        {
+            return Err(Error::Config(format!(
+                "algorithms names key {id:?}, which is not in the keyring"
+            )));
         }
         if !ring.keys.contains_key(&ring.current) {
             return Err(Error::Config(format!(
@@ -118,13 +172,13 @@ impl Keyring {
         )
     }
 
-    /// Reads the keyring at `path`, or creates one there (mode 0600) if there is none;
-    /// the flag says whether it was created.
-    pub fn load_or_create(path: &Path) -> Result<(Self, bool)> {
+    /// Reads the keyring at `path`, or creates one there (mode 0600) with a key of
+    /// `algorithm` if there is none; the flag says whether it was created.
+    pub fn load_or_create(path: &Path, algorithm: EncryptionAlgorithm) -> Result<(Self, bool)> {
         match std::fs::read_to_string(path) {
             Ok(text) => Ok((Self::parse(&text)?, false)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let ring = Self::generate();
+                let ring = Self::generate_with(algorithm);
                 ring.save(path)?;
                 Ok((ring, true))
             }
@@ -155,9 +209,9 @@ impl Keyring {
         std::fs::rename(&temporary, path).map_err(io)
     }
 
-    fn cipher(&self, id: &str) -> Option<Aes256Gcm> {
+    fn cipher(&self, id: &str) -> Option<KeyCipher> {
         let key = hex::decode(self.keys.get(id)?).ok()?;
-        Aes256Gcm::new_from_slice(&key).ok()
+        KeyCipher::new(self.algorithm_of(id), &key)
     }
 }
 
@@ -165,7 +219,7 @@ impl Keyring {
 /// for every value sealed or opened (every create seals three).
 struct Installed {
     ring: Arc<Keyring>,
-    ciphers: BTreeMap<String, Aes256Gcm>,
+    ciphers: BTreeMap<String, KeyCipher>,
     lookup: Hmac<Sha256>,
 }
 
@@ -229,6 +283,11 @@ impl Crypto {
         self.keyring().current.clone()
     }
 
+    /// The cipher new values are sealed with.
+    pub fn current_algorithm(&self) -> EncryptionAlgorithm {
+        self.keyring().current_algorithm()
+    }
+
     /// Encrypts `plaintext`, bound to `context` (record and field).
     pub fn seal(&self, context: &str, plaintext: &str) -> String {
         let installed = self.installed();
@@ -242,15 +301,7 @@ impl Crypto {
         // sealing is on every create's path.
         let mut nonce = [0u8; 12];
         rand::Rng::fill_bytes(&mut rand::rng(), &mut nonce);
-        let sealed = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plaintext.as_bytes(),
-                    aad: context.as_bytes(),
-                },
-            )
-            .expect("AES-GCM encryption cannot fail for these sizes");
+        let sealed = cipher.encrypt(&nonce, plaintext.as_bytes(), context.as_bytes());
         let mut blob = nonce.to_vec();
         blob.extend_from_slice(&sealed);
         format!(
@@ -281,7 +332,7 @@ impl Crypto {
         }
         // Opened where it was decoded: the nonce taken off its front, the ciphertext
         // decrypted in place and the tag cut off, so a value costs one buffer.
-        let nonce = *Nonce::from_slice(&sealed[..12]);
+        let nonce: [u8; 12] = sealed[..12].try_into().expect("12 bytes");
         sealed.drain(..12);
         cipher
             .decrypt_in_place(&nonce, context.as_bytes(), &mut sealed)
@@ -354,6 +405,56 @@ mod tests {
             crypto.open("c", "legacy plaintext").unwrap(),
             "legacy plaintext"
         );
+    }
+
+    #[test]
+    fn a_keyring_moves_between_ciphers_and_opens_what_either_sealed() {
+        let crypto = Crypto::new(Keyring::generate());
+        let under_aes = crypto.seal("referral:1:patient", "张三");
+        let lookup = crypto.lookup("MRN-1");
+        crypto.install(crypto.keyring().rotated_to(EncryptionAlgorithm::Sm4Gcm));
+        assert_eq!(crypto.current_algorithm(), EncryptionAlgorithm::Sm4Gcm);
+        let under_sm4 = crypto.seal("referral:1:patient", "张三");
+        crypto.install(crypto.keyring().rotated());
+        assert_eq!(
+            crypto.current_algorithm(),
+            EncryptionAlgorithm::Sm4Gcm,
+            "kept"
+        );
+        for sealed in [&under_aes, &under_sm4] {
+            assert_eq!(crypto.open("referral:1:patient", sealed).unwrap(), "张三");
+            assert!(crypto.open("referral:2:patient", sealed).is_err());
+        }
+        assert_eq!(crypto.lookup("MRN-1"), lookup);
+        // The keyring file says which key is which, and reads back the same.
+        let ring = crypto.keyring();
+        let text = ring.to_toml();
+        assert!(text.contains("sm4-gcm"), "{text}");
+        assert_eq!(Keyring::parse(&text).unwrap(), *ring);
+        // And back to AES: the SM4 keys stay to open what they sealed.
+        crypto.install(ring.rotated_to(EncryptionAlgorithm::Aes256Gcm));
+        assert_eq!(crypto.current_algorithm(), EncryptionAlgorithm::Aes256Gcm);
+        assert_eq!(
+            crypto.open("referral:1:patient", &under_sm4).unwrap(),
+            "张三"
+        );
+    }
+
+    #[test]
+    fn a_key_must_fit_its_cipher() {
+        let sm4 = Keyring::generate_with(EncryptionAlgorithm::Sm4Gcm);
+        let id = sm4.current_key_id().to_owned();
+        let mut wrong = sm4.clone();
+        wrong.algorithms.remove(&id);
+        let refused = Keyring::parse(&wrong.to_toml()).unwrap_err().to_string();
+        assert!(refused.contains("32 bytes"), "{refused}");
+        let mut stray = sm4.clone();
+        stray
+            .algorithms
+            .insert("gone".into(), EncryptionAlgorithm::Sm4Gcm);
+        assert!(Keyring::parse(&stray.to_toml()).is_err());
+        let unknown = sm4.to_toml().replace("sm4-gcm", "des");
+        assert!(Keyring::parse(&unknown).is_err());
     }
 
     #[test]

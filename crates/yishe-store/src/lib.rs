@@ -10,6 +10,7 @@ mod assessments;
 mod audit;
 mod chain;
 mod checkpoint;
+mod ciphers;
 mod crypto;
 mod database;
 mod department_cache;
@@ -43,9 +44,11 @@ mod volunteers;
 pub use assessments::{AssessmentRepo, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
 pub use chain::{
-    AuditChain, AuditRecord, ChainLink, GENESIS, Verification, link_hash, verify, verify_against,
+    AuditChain, AuditRecord, ChainHash, ChainLink, GENESIS, Verification, link_hash,
+    link_hash_with, verify, verify_against,
 };
 pub use checkpoint::CheckpointSigner;
+pub use ciphers::EncryptionAlgorithm;
 pub use crypto::{Crypto, Keyring};
 pub use database::{Database, Engine, Store, Transactions, Tx, connect};
 pub use directory::DirectoryRepo;
@@ -60,7 +63,7 @@ pub use gauges::{
 pub use key_cache::TTL as KEY_CACHE_TTL;
 pub use keys::KeyLookup;
 pub use maintenance::{Maintenance, forget_referral};
-pub use move_to_postgres::{Moved, move_sqlite_to_postgres};
+pub use move_to_postgres::{MoveError, Moved, move_sqlite_to_postgres};
 pub use plans::QueryPlans;
 pub use postgres::PostgresDatabase;
 pub use referrals::{CreateOutcome, Created, HISTORY_LIMIT, ReferralReads, ReferralRepo};

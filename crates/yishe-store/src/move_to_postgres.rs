@@ -4,10 +4,12 @@
 //! there), audit rows and chain links as written (the chain verifies as before), and
 //! the feed keeps its positions, so watchers' cursors stay valid.
 //!
-//! The copy holds SQLite's write lock from first row to last: a server still running
-//! on the file waits (and its callers are told to retry) rather than acknowledging a
-//! write the copy would miss. PostgreSQL receives everything in one transaction, so a
-//! copy that fails leaves the new database as empty as it found it.
+//! The copy holds SQLite's write lock from first row to last, and before letting it go
+//! marks the file as moved: triggers that refuse every write. So a server still
+//! running on the file (the guide says to stop it first) can never acknowledge a write
+//! the copy missed: during the copy its writes wait, after it they fail; and a server
+//! started on the file later refuses to start. PostgreSQL receives everything in one
+//! transaction, so a copy that fails leaves the new database as empty as it found it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -32,37 +34,107 @@ const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 /// it, so only the rows the source had not sealed yet are queued for the sealer.
 const SEALER_QUEUE: &str = "audit_pending";
 
-/// What a move copied: each table and its rows, in the order they were copied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The prefix of the triggers that mark a SQLite file as moved.
+const MOVED_MARK: &str = "moved_to_postgres_";
+
+/// What a move copied: each table and its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Moved {
     pub tables: Vec<(String, u64)>,
 }
 
+/// Why a move stopped, and so what state it left.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    /// PostgreSQL holds nothing of the copy; the SQLite file is as it was (migrated to
+    /// this release's schema).
+    #[error("nothing was copied: {0}")]
+    NothingCopied(#[source] Error),
+    /// PostgreSQL holds the whole copy, but the file could not be marked as moved.
+    #[error(
+        "copied into PostgreSQL, but the SQLite file could not be marked as moved ({0}): \
+         make sure no server runs on it, and start none there"
+    )]
+    NotMarked(#[source] Error),
+}
+
 /// Copies the SQLite database at `sqlite_url` into the empty PostgreSQL database at
-/// `postgres_url`, migrating both to this release's schema first.
-pub async fn move_sqlite_to_postgres(sqlite_url: &str, postgres_url: &str) -> Result<Moved> {
-    let mut source = open_source(sqlite_url).await?;
-    crate::migrations::run(sqlx::migrate!("./migrations/sqlite"), &mut source).await?;
+/// `postgres_url`, migrating both to this release's schema first, and marks the file
+/// as moved.
+pub async fn move_sqlite_to_postgres(
+    sqlite_url: &str,
+    postgres_url: &str,
+) -> std::result::Result<Moved, MoveError> {
+    let mut source = open_source(sqlite_url)
+        .await
+        .map_err(MoveError::NothingCopied)?;
+    let mut target = open_target(postgres_url)
+        .await
+        .map_err(MoveError::NothingCopied)?;
+    // The write lock, and with it one snapshot of the whole file.
+    sqlx::raw_sql("BEGIN IMMEDIATE")
+        .execute(&mut source)
+        .await
+        .map_err(|e| MoveError::NothingCopied(Error::from_sqlx(e, "database")))?;
+    if let Err(error) = copy_all(&mut source, &mut target).await {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
+        return Err(MoveError::NothingCopied(error));
+    }
+    if let Err(error) = mark_moved(&mut source).await {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
+        return Err(MoveError::NotMarked(error));
+    }
+    // The planner's statistics for what just arrived, before the first list; without
+    // them PostgreSQL gathers its own soon enough, so a failure is only a warning.
+    if let Err(error) = sqlx::raw_sql("ANALYZE").execute(&mut target).await {
+        tracing::warn!(%error, "ANALYZE after the move failed; autovacuum will gather statistics");
+    }
+    Ok(moved_tables(&mut target).await.unwrap_or_default())
+}
+
+/// Whether the SQLite database behind `connection` was moved to PostgreSQL.
+pub(crate) async fn was_moved(connection: &mut SqliteConnection) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name LIKE $1)",
+    )
+    .bind(format!("{MOVED_MARK}%"))
+    .fetch_one(connection)
+    .await?)
+}
+
+/// What a server started on a moved file is told.
+pub(crate) const MOVED_AWAY: &str = "this database was moved to PostgreSQL \
+    (yishe-server migrate-to-postgres): set database_url to the PostgreSQL database; to go \
+    back, restore the backup taken before the move";
+
+/// Every table refuses every write from now on, in the transaction that holds the lock.
+async fn mark_moved(source: &mut SqliteConnection) -> Result<()> {
+    let tables = source_tables(source).await?;
+    let mut statements = String::new();
+    for table in &tables {
+        for event in ["INSERT", "UPDATE", "DELETE"] {
+            statements.push_str(&format!(
+                "CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE {event} ON {table} \
+                 BEGIN SELECT RAISE(ABORT, '{MOVED_AWAY}'); END;\n",
+                trigger = quoted(&format!("{MOVED_MARK}{table}_{}", event.to_lowercase())),
+                table = quoted(table),
+            ));
+        }
+    }
+    statements.push_str("COMMIT;");
+    sqlx::raw_sql(&statements).execute(&mut *source).await?;
+    Ok(())
+}
+
+async fn open_target(url: &str) -> Result<PgConnection> {
     let mut target = PgConnection::connect_with(
-        &PgConnectOptions::from_str(postgres_url)
+        &PgConnectOptions::from_str(url)
             .map_err(|e| Error::Config(format!("bad postgres url: {e}")))?,
     )
     .await
     .map_err(|e| Error::from_sqlx(e, "database"))?;
     crate::migrations::run(sqlx::migrate!("./migrations/postgres"), &mut target).await?;
-
-    // The write lock, and with it one snapshot of the whole file.
-    sqlx::raw_sql("BEGIN IMMEDIATE")
-        .execute(&mut source)
-        .await
-        .map_err(|e| Error::from_sqlx(e, "database"))?;
-    let moved = copy_all(&mut source, &mut target).await;
-    // Only read: nothing to keep on the source, whatever happened.
-    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
-    let moved = moved?;
-    // The planner's statistics for what just arrived, before the first list.
-    sqlx::raw_sql("ANALYZE").execute(&mut target).await?;
-    Ok(moved)
+    Ok(target)
 }
 
 async fn open_source(url: &str) -> Result<SqliteConnection> {
@@ -72,12 +144,31 @@ async fn open_source(url: &str) -> Result<SqliteConnection> {
         .foreign_keys(true)
         // A running server's group commit holds the lock for one batch at a time.
         .busy_timeout(Duration::from_secs(10));
-    SqliteConnection::connect_with(&options)
+    let mut source = SqliteConnection::connect_with(&options)
         .await
-        .map_err(|e| Error::from_sqlx(e, "database"))
+        .map_err(|e| Error::from_sqlx(e, "database"))?;
+    if was_moved(&mut source).await? {
+        return Err(Error::Config(
+            "this SQLite database was already moved to PostgreSQL".into(),
+        ));
+    }
+    crate::migrations::run(sqlx::migrate!("./migrations/sqlite"), &mut source).await?;
+    Ok(source)
 }
 
-async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> Result<Moved> {
+/// The tables as copied, with their rows, read back from PostgreSQL.
+async fn moved_tables(target: &mut PgConnection) -> Result<Moved> {
+    let mut tables = Vec::new();
+    for table in target_tables(target).await? {
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", quoted(&table)))
+            .fetch_one(&mut *target)
+            .await?;
+        tables.push((table, rows as u64));
+    }
+    Ok(Moved { tables })
+}
+
+async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> Result<()> {
     let tables = target_tables(target).await?;
     let source_tables = source_tables(source).await?;
     if source_tables != tables.iter().cloned().collect::<BTreeSet<_>>() {
@@ -105,7 +196,6 @@ async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> R
             )));
         }
     }
-    let mut moved = Vec::with_capacity(tables.len());
     for table in in_copy_order(&tables, &foreign_keys(&mut tx).await?) {
         let columns = target_columns(&mut tx, table).await?;
         check_source_columns(source, table, &columns).await?;
@@ -123,11 +213,10 @@ async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> R
                 "{table}: {rows} rows read from SQLite, {counted} in PostgreSQL"
             )));
         }
-        moved.push((table.clone(), rows));
     }
     restart_sequences(&mut tx).await?;
     tx.commit().await?;
-    Ok(Moved { tables: moved })
+    Ok(())
 }
 
 /// A column's PostgreSQL type, as the copy binds it.
@@ -234,8 +323,10 @@ async fn insert(
             };
         }
     });
+    // Each batch's shape is used a few times at most: not worth a prepared statement.
     let done = insert
         .build()
+        .persistent(false)
         .execute(&mut *target)
         .await
         .map_err(|e| match e {

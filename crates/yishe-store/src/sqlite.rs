@@ -85,6 +85,15 @@ impl SqliteDatabase {
             .connect_with(options.clone())
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
+        {
+            let mut connection = writer
+                .acquire()
+                .await
+                .map_err(|e| Error::from_sqlx(e, "database"))?;
+            if crate::move_to_postgres::was_moved(&mut connection).await? {
+                return Err(Error::Config(crate::move_to_postgres::MOVED_AWAY.into()));
+            }
+        }
         crate::migrations::run(sqlx::migrate!("./migrations/sqlite"), &writer).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(READERS)

@@ -37,6 +37,8 @@ pub struct Options {
     pub checkpoint_file: Option<PathBuf>,
     /// Whether checkpoints also go to standard output.
     pub checkpoint_stdout: bool,
+    /// The hash the sealer links new rows with.
+    pub chain_hash: yishe_store::ChainHash,
 }
 
 impl From<&Process> for Options {
@@ -50,6 +52,7 @@ impl From<&Process> for Options {
             checkpoint_interval: audit.checkpoint_interval(),
             checkpoint_file: audit.checkpoint_file(),
             checkpoint_stdout: audit.audit_checkpoint_stdout,
+            chain_hash: audit.audit_chain_hash,
         }
     }
 }
@@ -68,7 +71,12 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
         options.checkpoint_file,
         options.checkpoint_stdout,
     );
-    tokio::spawn(sealer::run(options.store.clone(), anchor, options.shutdown));
+    tokio::spawn(sealer::run(
+        options.store.clone(),
+        options.chain_hash,
+        anchor,
+        options.shutdown,
+    ));
     services.add(AuditServiceServer::new(AuditGrpc::new(AuditService::new(
         options.store,
     ))));

@@ -6,16 +6,21 @@ use std::time::Duration;
 use std::sync::Arc;
 use yishe_runtime::Shutdown;
 
-use yishe_store::AuditChain;
+use yishe_store::{AuditChain, ChainHash};
 
 use crate::anchor::Anchor;
 
 const BATCH: u32 = 500;
 const IDLE: Duration = Duration::from_millis(500);
 
-pub(crate) async fn run(store: Arc<dyn AuditChain>, mut anchor: Anchor, shutdown: Shutdown) {
+pub(crate) async fn run(
+    store: Arc<dyn AuditChain>,
+    hash: ChainHash,
+    mut anchor: Anchor,
+    shutdown: Shutdown,
+) {
     loop {
-        match store.seal_audit(BATCH).await {
+        match store.seal_audit(BATCH, hash).await {
             Ok(n) if n as u32 == BATCH => continue,
             Ok(_) => anchor.publish_if_due(store.as_ref(), false).await,
             Err(error) => tracing::warn!(%error, "audit sealing failed; retrying"),
@@ -26,7 +31,7 @@ pub(crate) async fn run(store: Arc<dyn AuditChain>, mut anchor: Anchor, shutdown
                 // One last pass so a clean stop leaves nothing unsealed, and the last
                 // head anchored; when the store has already closed, the next start
                 // seals and anchors what is left.
-                let _ = store.seal_audit(BATCH).await;
+                let _ = store.seal_audit(BATCH, hash).await;
                 anchor.publish_if_due(store.as_ref(), true).await;
                 return;
             }

@@ -11,7 +11,7 @@ use tokio::sync::{Mutex, Notify};
 use yishe_domain::{AuditAction, Outcome};
 use yishe_runtime::Shutdown;
 use yishe_runtime::auth::RequestContext;
-use yishe_store::Store;
+use yishe_store::{EncryptionAlgorithm, Store};
 
 use crate::error::{Error, Refusal};
 
@@ -24,12 +24,21 @@ const IDLE: Duration = Duration::from_secs(60);
 const SETTLE: Duration = Duration::from_secs(30);
 const SETTLE_EVERY: Duration = Duration::from_secs(1);
 
-/// Which key seals how many records.
+/// Which key seals how many records, and with which cipher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct EncryptionStatus {
     pub current_key_id: String,
+    pub current_algorithm: EncryptionAlgorithm,
     /// `None`: written before encryption.
-    pub keys: Vec<(Option<String>, u64)>,
+    pub keys: Vec<(Option<(String, EncryptionAlgorithm)>, u64)>,
+}
+
+/// A rotation done: the new key, its cipher, and the records it has to re-seal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rotated {
+    pub key_id: String,
+    pub algorithm: EncryptionAlgorithm,
+    pub records_to_reencrypt: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -37,15 +46,22 @@ pub(crate) struct EncryptionService {
     store: Store,
     /// Where the keyring lives; `None` when the keys come from the environment.
     key_file: Option<PathBuf>,
+    /// The cipher of the keys rotations make.
+    algorithm: EncryptionAlgorithm,
     rotating: Arc<Mutex<()>>,
     wake: Arc<Notify>,
 }
 
 impl EncryptionService {
-    pub(crate) fn new(store: Store, key_file: Option<PathBuf>) -> Self {
+    pub(crate) fn new(
+        store: Store,
+        key_file: Option<PathBuf>,
+        algorithm: EncryptionAlgorithm,
+    ) -> Self {
         Self {
             store,
             key_file,
+            algorithm,
             rotating: Arc::new(Mutex::new(())),
             wake: Arc::new(Notify::new()),
         }
@@ -87,13 +103,13 @@ impl EncryptionService {
     }
 
     #[tracing::instrument(skip_all, fields(request_id = %ctx.request_id))]
-    pub(crate) async fn rotate(&self, ctx: &RequestContext) -> Result<(String, u64), Error> {
+    pub(crate) async fn rotate(&self, ctx: &RequestContext) -> Result<Rotated, Error> {
         let Some(path) = &self.key_file else {
             return Err(Refusal::KeysFromEnvironment.into());
         };
         let _one_at_a_time = self.rotating.lock().await;
         let crypto = self.store.crypto();
-        let next = crypto.keyring().rotated();
+        let next = crypto.keyring().rotated_to(self.algorithm);
         // The file first: a key only in memory would be lost at the next restart, and
         // with it every record sealed under it.
         next.save(path)?;
@@ -109,18 +125,30 @@ impl EncryptionService {
         self.store
             .append_audit_alone(&ctx.audit(AuditAction::EncryptionRotate, &key_id, Outcome::Ok))
             .await?;
-        tracing::warn!(key_id = %key_id, "encryption key rotated; re-encrypting");
+        tracing::warn!(key_id = %key_id, algorithm = %self.algorithm, "encryption key rotated; re-encrypting");
         self.wake.notify_one();
-        Ok((key_id, pending.max(0) as u64))
+        Ok(Rotated {
+            key_id,
+            algorithm: self.algorithm,
+            records_to_reencrypt: pending.max(0) as u64,
+        })
     }
 
     pub(crate) async fn status(&self) -> Result<EncryptionStatus, Error> {
         let keys = self.store.encryption_status().await?;
+        let ring = self.store.crypto().keyring();
         Ok(EncryptionStatus {
-            current_key_id: self.store.crypto().current_key_id(),
+            current_key_id: ring.current_key_id().to_owned(),
+            current_algorithm: ring.current_algorithm(),
             keys: keys
                 .into_iter()
-                .map(|(k, n)| (k, n.max(0) as u64))
+                .map(|(k, n)| {
+                    let key = k.map(|id| {
+                        let algorithm = ring.algorithm_of(&id);
+                        (id, algorithm)
+                    });
+                    (key, n.max(0) as u64)
+                })
                 .collect(),
         })
     }

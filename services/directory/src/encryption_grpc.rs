@@ -28,10 +28,11 @@ impl Rpc for EncryptionGrpc {
     ) -> Result<Response<RotateEncryptionKeyResponse>, Status> {
         let ctx = context(&request)?;
         let service = self.service.clone();
-        let (key_id, records_to_reencrypt) = run(async move { service.rotate(&ctx).await }).await?;
+        let rotated = run(async move { service.rotate(&ctx).await }).await?;
         Ok(Response::new(RotateEncryptionKeyResponse {
-            key_id,
-            records_to_reencrypt,
+            key_id: rotated.key_id,
+            records_to_reencrypt: rotated.records_to_reencrypt,
+            algorithm: rotated.algorithm.name().to_owned(),
         }))
     }
 
@@ -44,12 +45,19 @@ impl Rpc for EncryptionGrpc {
         let status = run(async move { service.status().await }).await?;
         Ok(Response::new(GetEncryptionStatusResponse {
             current_key_id: status.current_key_id,
+            current_algorithm: status.current_algorithm.name().to_owned(),
             keys: status
                 .keys
                 .into_iter()
-                .map(|(key_id, records)| KeyUsage {
-                    key_id: key_id.unwrap_or_default(),
-                    records,
+                .map(|(key, records)| {
+                    let (key_id, algorithm) = key
+                        .map(|(id, algorithm)| (id, algorithm.name().to_owned()))
+                        .unwrap_or_default();
+                    KeyUsage {
+                        key_id,
+                        records,
+                        algorithm,
+                    }
                 })
                 .collect(),
         }))

@@ -36,6 +36,8 @@ pub struct Options {
     /// Where the keyring lives, to be rewritten on rotation; `None` when the keys come
     /// from the environment.
     pub key_file: Option<PathBuf>,
+    /// The cipher of the keys rotations make.
+    pub encryption_algorithm: yishe_store::EncryptionAlgorithm,
     pub shutdown: Shutdown,
 }
 
@@ -45,6 +47,7 @@ impl From<&Process> for Options {
         Self {
             store: process.store.clone(),
             key_file: c.security.key_file(&c.database.data_dir),
+            encryption_algorithm: c.security.encryption_algorithm,
             shutdown: process.shutdown.clone(),
         }
     }
@@ -52,7 +55,11 @@ impl From<&Process> for Options {
 
 /// Adds the directory and encryption services, and starts the re-encryption loop.
 pub fn start(options: Options, services: &mut Services) -> Result<(), StartError> {
-    let encryption = EncryptionService::new(options.store.clone(), options.key_file);
+    let encryption = EncryptionService::new(
+        options.store.clone(),
+        options.key_file,
+        options.encryption_algorithm,
+    );
     tokio::spawn(encryption.clone().run_reencryption(options.shutdown));
     services
         .add(DirectoryServiceServer::new(DirectoryGrpc::new(

@@ -213,7 +213,7 @@ pub async fn migrate_to_postgres(
     }
     let moved = yishe_store::move_sqlite_to_postgres(&source, postgres_url)
         .await
-        .map_err(|e| format!("nothing was copied: {e}"))?;
+        .map_err(|e| e.to_string())?;
     let mut on_postgres = config;
     on_postgres.database.database_url = postgres_url.to_owned();
     let process = Process::open(on_postgres, Shutdown::new(), Arc::new(SystemClock))

@@ -18,6 +18,9 @@ pub struct AuditConfig {
     /// Whether checkpoints go to standard output (the anchor for a SIEM that collects
     /// the server's output); turn off only when the file is the anchor.
     pub audit_checkpoint_stdout: bool,
+    /// The hash that links the audit chain from now on: `sha256` or `sm3` (GB/T
+    /// 32905). Each link records its own, so changing it never breaks the chain.
+    pub audit_chain_hash: yishe_store::ChainHash,
 }
 
 impl Default for AuditConfig {
@@ -26,6 +29,7 @@ impl Default for AuditConfig {
             audit_checkpoint_interval_secs: 60,
             audit_checkpoint_file: PathBuf::new(),
             audit_checkpoint_stdout: true,
+            audit_chain_hash: yishe_store::ChainHash::default(),
         }
     }
 }

@@ -308,6 +308,8 @@ mod tests {
                 parsed(&next.to_string())
             }
             Value::String(_, _) if path == "log_format" => parsed("json"),
+            Value::String(_, _) if path == "audit_chain_hash" => parsed("sm3"),
+            Value::String(_, _) if path == "encryption_algorithm" => parsed("sm4-gcm"),
             Value::String(_, s) if s.parse::<std::net::SocketAddr>().is_ok() => {
                 parsed("127.0.0.1:1")
             }

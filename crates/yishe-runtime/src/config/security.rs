@@ -19,6 +19,10 @@ pub struct SecurityConfig {
     /// The keyring itself, inline (for keys handed in by the environment as
     /// `YISHE_ENCRYPTION_KEYS`); wins over the file.
     pub encryption_keys: Secret,
+    /// The cipher of the keys this installation makes: the first keyring's and every
+    /// rotation's (`aes-256-gcm` or `sm4-gcm`). Keys already in the keyring keep theirs
+    /// until rotation re-seals their records.
+    pub encryption_algorithm: yishe_store::EncryptionAlgorithm,
     /// Failed authentications that shut a source out, and calls per credential.
     pub limits: LimitsConfig,
 }

@@ -15,7 +15,7 @@ macro_rules! impl_audit_chain {
             /// Links committed audit rows into the chain, in the order they were queued,
             /// under the sealer lock. Returns how many it sealed (0 when another sealer
             /// holds the lock).
-            async fn seal_audit(&self, limit: u32) -> crate::Result<usize> {
+            async fn seal_audit(&self, limit: u32, hash: crate::ChainHash) -> crate::Result<usize> {
                 let mut tx = self.begin_write().await?;
                 // The engine's lock that makes one sealer the leader, if it needs one.
                 let lock: Option<&'static str> = $seal_lock;
@@ -54,9 +54,9 @@ macro_rules! impl_audit_chain {
                 // here; the rows go in with one statement, and leave the queue with one.
                 let mut links = Vec::with_capacity(rows.len());
                 for (_, entry) in &rows {
-                    let hash = crate::link_hash(&previous, entry);
+                    let link = crate::link_hash_with(hash, &previous, entry);
                     sequence += 1;
-                    links.push((sequence, entry.id, std::mem::replace(&mut previous, hash.clone()), hash));
+                    links.push((sequence, entry.id, std::mem::replace(&mut previous, link.clone()), link));
                 }
                 let mut chain = ::sqlx::QueryBuilder::<$db>::new(
                     "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) ",

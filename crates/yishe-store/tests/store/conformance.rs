@@ -7,7 +7,7 @@ use yishe_domain::referral::{
     EventType, ListFilter, ListOrder, ListScope, Referral, ReferralEvent, Status,
 };
 use yishe_domain::{DepartmentId, HospitalId, PageRequest, ReferralId, Role, SocialWorkerId};
-use yishe_store::{AuditEntry, CreateOutcome, Created, Error, Store};
+use yishe_store::{AuditEntry, ChainHash, CreateOutcome, Created, Error, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
 use crate::fixtures::*;
@@ -340,9 +340,9 @@ async fn three_sealed_audit_rows(store: &Store) -> Vec<AuditEntry> {
         rows.push(entry);
     }
     assert_eq!(store.unsealed_audit_count().await.unwrap(), 3);
-    assert_eq!(store.seal_audit(2).await.unwrap(), 2);
-    assert_eq!(store.seal_audit(100).await.unwrap(), 1);
-    assert_eq!(store.seal_audit(100).await.unwrap(), 0);
+    assert_eq!(store.seal_audit(2, ChainHash::Sha256).await.unwrap(), 2);
+    assert_eq!(store.seal_audit(100, ChainHash::Sha256).await.unwrap(), 1);
+    assert_eq!(store.seal_audit(100, ChainHash::Sha256).await.unwrap(), 0);
     rows
 }
 
@@ -390,6 +390,55 @@ async fn an_audit_row_edited_by_hand_is_pinpointed(db: TestDatabase) {
     assert_eq!(verification.verified, 1);
 }
 
+/// A station switching the chain to SM3: links sealed before stay SHA-256, later ones
+/// are SM3 and say so, and the whole chain verifies; an edit under an SM3 link is
+/// caught like any other.
+async fn the_chain_changes_hash_at_a_link_and_verifies_whole(db: TestDatabase) {
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let r = referral(&d, "m1");
+    insert(&store, &r).await;
+    let append = |action: &'static str| {
+        let store = store.clone();
+        let entry = audit(&r, action);
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            tx.append_audit(&entry).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    append("referral.create").await;
+    append("referral.get").await;
+    assert_eq!(store.seal_audit(100, ChainHash::Sha256).await.unwrap(), 2);
+    append("referral.accept").await;
+    append("referral.list").await;
+    assert_eq!(store.seal_audit(100, ChainHash::Sm3).await.unwrap(), 2);
+
+    let chain = store.audit_chain_after(0, 10).await.unwrap();
+    let hashes: Vec<ChainHash> = chain.iter().map(|l| ChainHash::of_link(&l.hash)).collect();
+    assert_eq!(
+        hashes,
+        [
+            ChainHash::Sha256,
+            ChainHash::Sha256,
+            ChainHash::Sm3,
+            ChainHash::Sm3
+        ]
+    );
+    assert_eq!(chain[2].previous_hash, chain[1].hash, "SM3 follows SHA-256");
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    assert_eq!((verification.broken, verification.verified), (None, 4));
+
+    let edit = "UPDATE audit_log SET outcome = 'ok-ish' WHERE action = 'referral.list'";
+    db.execute(&[&db.allow_edits_to("audit_log"), edit])
+        .await
+        .unwrap();
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    let (sequence, _, problem) = verification.broken.expect("the edit is found");
+    assert_eq!(sequence, 4);
+    assert!(problem.contains("changed"), "{problem}");
+}
+
 /// A list read is one audit row naming every record it returned: found from each of
 /// them, read back in order, and covered by the chain, so that changing a name in it
 /// is caught.
@@ -431,7 +480,7 @@ async fn a_list_is_audited_once_naming_every_record(db: TestDatabase) {
         assert_eq!(found[0].entry.resources, names);
     }
 
-    assert_eq!(store.seal_audit(100).await.unwrap(), 2);
+    assert_eq!(store.seal_audit(100, ChainHash::Sha256).await.unwrap(), 2);
     let verification = yishe_store::verify(store.as_ref()).await.unwrap();
     assert_eq!((verification.broken, verification.verified), (None, 2));
 
@@ -1073,7 +1122,7 @@ async fn gauges_count_what_ops_watches(db: TestDatabase) {
         unsealed.oldest.map(|t| t.timestamp_millis()),
         Some(entry.occurred_at.timestamp_millis())
     );
-    store.seal_audit(500).await.unwrap();
+    store.seal_audit(500, ChainHash::Sha256).await.unwrap();
     assert_eq!(
         store.audit_unsealed().await.unwrap(),
         yishe_store::Unsealed::default()
@@ -1221,6 +1270,7 @@ on_both_engines!(
     the_audit_log_is_append_only,
     audit_rows_are_sealed_into_a_verifiable_chain,
     an_audit_row_edited_by_hand_is_pinpointed,
+    the_chain_changes_hash_at_a_link_and_verifies_whole,
     a_list_is_audited_once_naming_every_record,
     sensitive_values_are_encrypted_and_still_found,
     a_rotation_reencrypts_every_row,
