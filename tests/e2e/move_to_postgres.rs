@@ -68,22 +68,22 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
     assert!(chain_before.intact, "{chain_before:?}");
 
     // The HIS goes on sending to a server nobody stopped, until it is refused.
+    let moving = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let sender = tokio::spawn({
-        let (app, station) = (app.clone(), station.clone());
+        let (app, station, moving) = (app.clone(), station.clone(), moving.clone());
         async move {
             let mut acknowledged = Vec::new();
             let mut client = app.referrals(Some(&station.his_key));
-            for n in 0.. {
+            let mut n = 0;
+            while moving.load(std::sync::atomic::Ordering::Relaxed) {
                 let request = station.referral_request(&station.department, &format!("during-{n}"));
+                n += 1;
                 match client.create_referral(request).await {
                     Ok(answer) => acknowledged.push(answer.into_inner().referral.unwrap().id),
-                    Err(refused) => return (acknowledged, refused),
-                }
-                if n > 2_000 {
-                    panic!("writes still acknowledged after the move");
+                    Err(refused) => return (acknowledged, Some(refused)),
                 }
             }
-            unreachable!()
+            (acknowledged, None)
         }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -91,16 +91,26 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
     let (moved, verified) = yishe_server::migrate_to_postgres(config.clone(), &target.url)
         .await
         .expect("migrate-to-postgres");
+    moving.store(false, std::sync::atomic::Ordering::Relaxed);
     let (acknowledged, refused) = sender.await.unwrap();
     assert!(!acknowledged.is_empty(), "writes went on until the move");
-    // Refused by the moved file's triggers (a fault of the server left running, so
-    // INTERNAL), or after waiting for the lock longer than the writer does.
+    // After the move, the server left running acknowledges nothing: refused by the
+    // moved file's triggers (a fault of that server, so INTERNAL), or after waiting
+    // for the lock longer than its writer does.
+    let after = match refused {
+        Some(refused) => refused,
+        None => app
+            .referrals(Some(&station.his_key))
+            .create_referral(station.referral_request(&station.department, "after"))
+            .await
+            .expect_err("a write after the move is refused"),
+    };
     assert!(
         matches!(
-            refused.code(),
+            after.code(),
             tonic::Code::Internal | tonic::Code::Unavailable
         ),
-        "{refused:?}"
+        "{after:?}"
     );
     assert!(verified.broken.is_none() && verified.verified >= chain_before.verified_records);
 

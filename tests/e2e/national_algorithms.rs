@@ -25,6 +25,9 @@ async fn an_installation_moves_to_sm4_and_sm3(engine: Engine) {
                 .id,
         );
     }
+    // An assessment and its risk flag's note are sealed too.
+    let (assessed, assessment) = crate::assessment::risky_assessment(&app, &station).await;
+    ids.push(assessed.id);
     let before = sealed_chain(&app, &station).await;
     assert!(before.intact, "{before:?}");
 
@@ -91,14 +94,29 @@ async fn an_installation_moves_to_sm4_and_sm3(engine: Engine) {
         (rotated.key_id.as_str(), "sm4-gcm")
     );
     assert_eq!(status.keys.len(), 1, "every record re-sealed: {status:?}");
-    assert_eq!(
-        (status.keys[0].algorithm.as_str(), status.keys[0].records),
-        ("sm4-gcm", 8)
+    assert_eq!(status.keys[0].algorithm, "sm4-gcm");
+    assert!(
+        status.keys[0].records > 9,
+        "referrals and the assessment: {status:?}"
     );
     for id in &ids {
         let read = read_referral(&national, &station.supervisor_key, id).await;
         assert_eq!(read.patient.unwrap().name, "陈建国", "{id} opens under SM4");
     }
+    let read = national
+        .assessments(Some(&station.worker_key))
+        .get_assessment(yishe_proto::assessment::GetAssessmentRequest {
+            assessment_id: assessment.assessment_id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("the assessment opens under SM4")
+        .into_inner();
+    assert_eq!(
+        read.assessment.map(|a| a.responses),
+        Some(assessment.responses),
+        "as recorded"
+    );
     let file = std::fs::read_to_string(&keyring).unwrap();
     assert!(
         file.contains("sm4-gcm"),

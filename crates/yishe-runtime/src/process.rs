@@ -114,7 +114,9 @@ impl Process {
                 current = %keyring.current_algorithm(),
                 configured = %config.security.encryption_algorithm,
                 "the keyring's current key is not of the configured encryption_algorithm: \
-                 rotate the key (yishe encryption rotate-key) to seal with the configured one"
+                 new records are sealed with the current key until a rotation (yishe \
+                 encryption rotate-key, or a new key in YISHE_ENCRYPTION_KEYS where the \
+                 keys come from the environment)"
             );
         }
         let store = yishe_store::connect(

@@ -108,8 +108,13 @@ impl Keyring {
         &self.current
     }
 
+    /// The cipher of the key `id`, if the keyring holds it.
+    pub fn cipher_of(&self, id: &str) -> Option<EncryptionAlgorithm> {
+        self.keys.contains_key(id).then(|| self.algorithm_of(id))
+    }
+
     /// The cipher the key `id` seals with.
-    pub fn algorithm_of(&self, id: &str) -> EncryptionAlgorithm {
+    fn algorithm_of(&self, id: &str) -> EncryptionAlgorithm {
         self.algorithms.get(id).copied().unwrap_or_default()
     }
 

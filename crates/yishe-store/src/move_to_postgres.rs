@@ -37,8 +37,8 @@ const SEALER_QUEUE: &str = "audit_pending";
 /// The prefix of the triggers that mark a SQLite file as moved.
 const MOVED_MARK: &str = "moved_to_postgres_";
 
-/// What a move copied: each table and its rows.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What a move copied: each table and its rows, by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moved {
     pub tables: Vec<(String, u64)>,
 }
@@ -50,6 +50,14 @@ pub enum MoveError {
     /// this release's schema).
     #[error("nothing was copied: {0}")]
     NothingCopied(#[source] Error),
+    /// PostgreSQL holds the whole copy, but its audit chain does not verify there
+    /// (the file, unmarked, stays in service).
+    #[error(
+        "copied, but the audit chain breaks at link {0} in PostgreSQL ({1}): the file \
+         stays in service; drop the new database, and run `yishe audit verify` on the \
+         installation"
+    )]
+    ChainBroken(u64, String),
     /// PostgreSQL holds the whole copy, but the file could not be marked as moved.
     #[error(
         "copied into PostgreSQL, but the SQLite file could not be marked as moved ({0}): \
@@ -59,12 +67,12 @@ pub enum MoveError {
 }
 
 /// Copies the SQLite database at `sqlite_url` into the empty PostgreSQL database at
-/// `postgres_url`, migrating both to this release's schema first, and marks the file
-/// as moved.
+/// `postgres_url`, migrating both to this release's schema first, verifies the audit
+/// chain there, and marks the file as moved.
 pub async fn move_sqlite_to_postgres(
     sqlite_url: &str,
     postgres_url: &str,
-) -> std::result::Result<Moved, MoveError> {
+) -> std::result::Result<(Moved, crate::Verification), MoveError> {
     let mut source = open_source(sqlite_url)
         .await
         .map_err(MoveError::NothingCopied)?;
@@ -76,10 +84,35 @@ pub async fn move_sqlite_to_postgres(
         .execute(&mut source)
         .await
         .map_err(|e| MoveError::NothingCopied(Error::from_sqlx(e, "database")))?;
-    if let Err(error) = copy_all(&mut source, &mut target).await {
-        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
-        return Err(MoveError::NothingCopied(error));
+    let copied = async {
+        // Checked again under the lock: a move that ran meanwhile has marked it.
+        if was_moved(&mut source).await? {
+            return Err(Error::Config(ALREADY_MOVED.into()));
+        }
+        copy_all(&mut source, &mut target).await
     }
+    .await;
+    let moved = match copied {
+        Ok(moved) => moved,
+        Err(error) => {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
+            return Err(MoveError::NothingCopied(error));
+        }
+    };
+    // The chain as PostgreSQL reads it back, before the file is given up. Verifying
+    // opens nothing sealed, so no keyring is needed.
+    let verified = match verify_copy(postgres_url).await {
+        Ok(verified) if verified.broken.is_none() => verified,
+        Ok(verified) => {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
+            let (link, _, problem) = verified.broken.expect("broken");
+            return Err(MoveError::ChainBroken(link, problem));
+        }
+        Err(error) => {
+            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
+            return Err(MoveError::ChainBroken(0, error.to_string()));
+        }
+    };
     if let Err(error) = mark_moved(&mut source).await {
         let _ = sqlx::raw_sql("ROLLBACK").execute(&mut source).await;
         return Err(MoveError::NotMarked(error));
@@ -89,7 +122,16 @@ pub async fn move_sqlite_to_postgres(
     if let Err(error) = sqlx::raw_sql("ANALYZE").execute(&mut target).await {
         tracing::warn!(%error, "ANALYZE after the move failed; autovacuum will gather statistics");
     }
-    Ok(moved_tables(&mut target).await.unwrap_or_default())
+    Ok((moved, verified))
+}
+
+const ALREADY_MOVED: &str = "this SQLite database was already moved to PostgreSQL";
+
+async fn verify_copy(postgres_url: &str) -> Result<crate::Verification> {
+    let copy = crate::PostgresDatabase::connect(postgres_url, crate::Crypto::ephemeral()).await?;
+    let verified = crate::verify(&copy).await;
+    crate::Database::close(&copy).await;
+    verified
 }
 
 /// Whether the SQLite database behind `connection` was moved to PostgreSQL.
@@ -114,7 +156,7 @@ async fn mark_moved(source: &mut SqliteConnection) -> Result<()> {
     for table in &tables {
         for event in ["INSERT", "UPDATE", "DELETE"] {
             statements.push_str(&format!(
-                "CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE {event} ON {table} \
+                "CREATE TRIGGER {trigger} BEFORE {event} ON {table} \
                  BEGIN SELECT RAISE(ABORT, '{MOVED_AWAY}'); END;\n",
                 trigger = quoted(&format!("{MOVED_MARK}{table}_{}", event.to_lowercase())),
                 table = quoted(table),
@@ -148,27 +190,13 @@ async fn open_source(url: &str) -> Result<SqliteConnection> {
         .await
         .map_err(|e| Error::from_sqlx(e, "database"))?;
     if was_moved(&mut source).await? {
-        return Err(Error::Config(
-            "this SQLite database was already moved to PostgreSQL".into(),
-        ));
+        return Err(Error::Config(ALREADY_MOVED.into()));
     }
     crate::migrations::run(sqlx::migrate!("./migrations/sqlite"), &mut source).await?;
     Ok(source)
 }
 
-/// The tables as copied, with their rows, read back from PostgreSQL.
-async fn moved_tables(target: &mut PgConnection) -> Result<Moved> {
-    let mut tables = Vec::new();
-    for table in target_tables(target).await? {
-        let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}", quoted(&table)))
-            .fetch_one(&mut *target)
-            .await?;
-        tables.push((table, rows as u64));
-    }
-    Ok(Moved { tables })
-}
-
-async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> Result<()> {
+async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> Result<Moved> {
     let tables = target_tables(target).await?;
     let source_tables = source_tables(source).await?;
     if source_tables != tables.iter().cloned().collect::<BTreeSet<_>>() {
@@ -196,6 +224,7 @@ async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> R
             )));
         }
     }
+    let mut moved = Vec::with_capacity(tables.len());
     for table in in_copy_order(&tables, &foreign_keys(&mut tx).await?) {
         let columns = target_columns(&mut tx, table).await?;
         check_source_columns(source, table, &columns).await?;
@@ -213,10 +242,12 @@ async fn copy_all(source: &mut SqliteConnection, target: &mut PgConnection) -> R
                 "{table}: {rows} rows read from SQLite, {counted} in PostgreSQL"
             )));
         }
+        moved.push((table.clone(), rows));
     }
+    moved.sort();
     restart_sequences(&mut tx).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Moved { tables: moved })
 }
 
 /// A column's PostgreSQL type, as the copy binds it.

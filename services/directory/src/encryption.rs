@@ -30,8 +30,12 @@ pub(crate) struct EncryptionStatus {
     pub current_key_id: String,
     pub current_algorithm: EncryptionAlgorithm,
     /// `None`: written before encryption.
-    pub keys: Vec<(Option<(String, EncryptionAlgorithm)>, u64)>,
+    pub keys: Vec<(Option<SealingKey>, u64)>,
 }
+
+/// A key records are sealed with: its id, and its cipher (`None` for a key this
+/// process's keyring does not hold).
+pub(crate) type SealingKey = (String, Option<EncryptionAlgorithm>);
 
 /// A rotation done: the new key, its cipher, and the records it has to re-seal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +148,7 @@ impl EncryptionService {
                 .into_iter()
                 .map(|(k, n)| {
                     let key = k.map(|id| {
-                        let algorithm = ring.algorithm_of(&id);
+                        let algorithm = ring.cipher_of(&id);
                         (id, algorithm)
                     });
                     (key, n.max(0) as u64)

@@ -51,7 +51,12 @@ impl Rpc for EncryptionGrpc {
                 .into_iter()
                 .map(|(key, records)| {
                     let (key_id, algorithm) = key
-                        .map(|(id, algorithm)| (id, algorithm.name().to_owned()))
+                        .map(|(id, algorithm)| {
+                            (
+                                id,
+                                algorithm.map(|a| a.name().to_owned()).unwrap_or_default(),
+                            )
+                        })
                         .unwrap_or_default();
                     KeyUsage {
                         key_id,

@@ -57,6 +57,8 @@ pub(crate) struct SealedVersion {
 impl SealedVersion {
     pub(crate) fn of(a: &Assessment, crypto: &Crypto) -> Self {
         let (id, version) = (a.id.as_uuid(), i64::from(a.version));
+        // The label first (see `SealedReferral::of`).
+        let key_id = crypto.current_key_id();
         Self {
             content: crypto.seal(
                 &version_context(id, version, "content"),
@@ -66,7 +68,7 @@ impl SealedVersion {
                 &version_context(id, version, "amendment_reason"),
                 &a.amendment_reason,
             ),
-            key_id: crypto.current_key_id(),
+            key_id,
         }
     }
 }

@@ -95,6 +95,9 @@ impl FieldContext {
 impl SealedReferral {
     pub(crate) fn of(r: &Referral, crypto: &Crypto) -> Self {
         let mut context = FieldContext::of(r.id.as_uuid());
+        // The label first: a rotation while the fields are sealed leaves the row
+        // labelled with the older key, which the re-encryption loop then picks up.
+        let key_id = crypto.current_key_id();
         Self {
             closure: r
                 .closure
@@ -105,7 +108,7 @@ impl SealedReferral {
             note: crypto.seal(context.field("note"), &r.note),
             status_note: crypto.seal(context.field("status_note"), &r.status_reason.note),
             patient_lookup: crypto.lookup(&r.patient.his_patient_id),
-            key_id: crypto.current_key_id(),
+            key_id,
         }
     }
 }

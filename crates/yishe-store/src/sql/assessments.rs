@@ -139,6 +139,8 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 f: &::yishe_domain::assessment::RiskFlag,
             ) -> crate::Result<bool> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let note = crate::rows::seal_flag_note(f, &self.crypto);
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO risk_flags (id, referral_id, station_id, assessment_id, \
@@ -156,7 +158,7 @@ macro_rules! impl_assessment_repo {
                 .bind(f.kind.as_str())
                 .bind(f.raised_at)
                 .bind(&note)
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .bind(f.version)
                 .fetch_optional(&mut *self.tx)
                 .await
@@ -180,6 +182,8 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 f: &::yishe_domain::assessment::RiskFlag,
             ) -> crate::Result<()> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let note = crate::rows::seal_flag_note(f, &self.crypto);
                 let ack = f.acknowledgement.as_ref();
                 let done = ::sqlx::query(
@@ -189,7 +193,7 @@ macro_rules! impl_assessment_repo {
                 .bind(ack.map(|a| a.by.clone()))
                 .bind(ack.map(|a| a.at))
                 .bind(&note)
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .bind(f.version)
                 .bind(f.id.as_uuid())
                 .bind(f.version - 1)

@@ -38,6 +38,8 @@ macro_rules! impl_followup_repo {
                 c: &::yishe_domain::followup::Contact,
                 fingerprint: &str,
             ) -> crate::Result<crate::Recorded<::yishe_domain::followup::Contact>> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO contacts (id, referral_id, station_id, request_id, fingerprint, \
                      contact_at, channel, minutes, interventions, shared, first_contact, texts, \
@@ -60,7 +62,7 @@ macro_rules! impl_followup_repo {
                 .bind(&c.recorded_by)
                 .bind(c.recorded_by_worker.map(|w| w.as_uuid()))
                 .bind(c.created_at)
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "contact"))?;
@@ -125,6 +127,8 @@ macro_rules! impl_followup_repo {
                 f: &::yishe_domain::followup::FollowUp,
                 fingerprint: &str,
             ) -> crate::Result<crate::Recorded<::yishe_domain::followup::FollowUp>> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let q = ::sqlx::query(
                     "INSERT INTO follow_ups (phase, purpose, instruments, channel, due_at, \
                      grace_hours, overdue_at, assignee_id, state, overdue, escalate_at, escalated, \
@@ -135,7 +139,7 @@ macro_rules! impl_followup_repo {
                      ON CONFLICT (station_id, request_id) DO NOTHING",
                 );
                 let texts = crate::rows::seal_follow_up(f, &self.crypto);
-                let done = Self::bind_follow_up(q, f, texts, self.crypto.current_key_id())
+                let done = Self::bind_follow_up(q, f, texts, key_id)
                     .bind(f.id.as_uuid())
                     .bind(f.referral.as_uuid())
                     .bind(f.station.as_str())
@@ -181,6 +185,8 @@ macro_rules! impl_followup_repo {
                 &mut self,
                 f: &::yishe_domain::followup::FollowUp,
             ) -> crate::Result<()> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let q = ::sqlx::query(
                     "UPDATE follow_ups SET phase = $1, purpose = $2, instruments = $3, \
                      channel = $4, due_at = $5, grace_hours = $6, overdue_at = $7, \
@@ -189,7 +195,7 @@ macro_rules! impl_followup_repo {
                      updated_at = $16, version = $17, key_id = $18 WHERE id = $19 AND version = $20",
                 );
                 let texts = crate::rows::seal_follow_up(f, &self.crypto);
-                let done = Self::bind_follow_up(q, f, texts, self.crypto.current_key_id())
+                let done = Self::bind_follow_up(q, f, texts, key_id)
                     .bind(f.id.as_uuid())
                     .bind(f.version - 1)
                     .execute(&mut *self.tx)

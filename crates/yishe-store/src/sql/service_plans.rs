@@ -10,6 +10,8 @@ macro_rules! impl_plan_repo {
                 first: &::yishe_domain::plan::PlanVersion,
                 fingerprint: &str,
             ) -> crate::Result<crate::PlanInserted> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 // Either unique constraint (the station's request id, the referral's
                 // one plan) turns the insert into nothing; which one is read below.
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
@@ -32,7 +34,7 @@ macro_rules! impl_plan_repo {
                 .bind(&plan.created_by)
                 .bind(plan.created_at)
                 .bind(plan.updated_at)
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "service plan"))?;
@@ -100,6 +102,8 @@ macro_rules! impl_plan_repo {
             }
 
             async fn save_plan(&mut self, plan: &::yishe_domain::plan::Plan) -> crate::Result<()> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let done = ::sqlx::query(
                     "UPDATE service_plans SET newest_version = $1, newest_state = $2, \
                      in_force_version = $3, work = $4, revision = $5, updated_at = $6, \
@@ -111,7 +115,7 @@ macro_rules! impl_plan_repo {
                 .bind(crate::rows::seal_work(plan, &self.crypto))
                 .bind(plan.revision)
                 .bind(plan.updated_at)
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .bind(plan.id.as_uuid())
                 .bind(plan.revision - 1)
                 .execute(&mut *self.tx)
@@ -127,6 +131,8 @@ macro_rules! impl_plan_repo {
                 &mut self,
                 v: &::yishe_domain::plan::PlanVersion,
             ) -> crate::Result<()> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 ::sqlx::query(
                     "INSERT INTO service_plan_versions (plan_id, version, state, body, author, \
                      author_worker, created_at, submitted_at, decided_at, key_id) \
@@ -141,7 +147,7 @@ macro_rules! impl_plan_repo {
                 .bind(v.created_at)
                 .bind(v.submitted_at)
                 .bind(v.decision.as_ref().map(|d| d.at))
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "service plan version"))?;
@@ -152,6 +158,8 @@ macro_rules! impl_plan_repo {
                 &mut self,
                 v: &::yishe_domain::plan::PlanVersion,
             ) -> crate::Result<()> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let done = ::sqlx::query(
                     "UPDATE service_plan_versions SET state = $1, body = $2, submitted_at = $3, \
                      decided_at = $4, key_id = $5 WHERE plan_id = $6 AND version = $7",
@@ -160,7 +168,7 @@ macro_rules! impl_plan_repo {
                 .bind(crate::rows::seal_body(v, &self.crypto))
                 .bind(v.submitted_at)
                 .bind(v.decision.as_ref().map(|d| d.at))
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .bind(v.plan.as_uuid())
                 .bind(i64::from(v.version))
                 .execute(&mut *self.tx)

@@ -9,6 +9,8 @@ macro_rules! impl_task_repo {
                 t: &::yishe_domain::plan::VolunteerTask,
                 fingerprint: &str,
             ) -> crate::Result<crate::TaskPosted> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO volunteer_tasks (id, station_id, plan_id, intervention_id, \
                      referral_id, request_id, fingerprint, state, team_id, starts_at, \
@@ -43,7 +45,7 @@ macro_rules! impl_task_repo {
                 .bind(t.created_at)
                 .bind(t.updated_at)
                 .bind(t.version)
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "volunteer task"))?;
@@ -79,6 +81,8 @@ macro_rules! impl_task_repo {
             }
 
             async fn save_task(&mut self, t: &::yishe_domain::plan::VolunteerTask) -> crate::Result<()> {
+                // Before sealing (see `SealedReferral::of`).
+                let key_id = self.crypto.current_key_id();
                 let done = ::sqlx::query(
                     "UPDATE volunteer_tasks SET state = $1, team_id = $2, overdue = $3, \
                      texts = $4, claimed_by = $5, claimed_at = $6, reported_by = $7, \
@@ -97,7 +101,7 @@ macro_rules! impl_task_repo {
                 .bind(t.reviewed_at)
                 .bind(t.updated_at)
                 .bind(t.version)
-                .bind(self.crypto.current_key_id())
+                .bind(&key_id)
                 .bind(t.id.as_uuid())
                 .bind(t.version - 1)
                 .bind(t.supervisor.map(|x| x.as_uuid()))
