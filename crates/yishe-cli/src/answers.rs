@@ -68,11 +68,13 @@ pub(crate) fn ask(
 ) -> Result<HashMap<String, i32>, Failure> {
     let io = |e: std::io::Error| Failure::local(format!("terminal: {e}"));
     let mut answers = HashMap::new();
+    // Checkbox questions whose "none" was ticked: their other boxes are not asked.
+    let mut closed_groups = std::collections::HashSet::new();
     writeln!(output, "{} (version {})", form.title, form.version).map_err(io)?;
     for section in &form.sections {
         writeln!(output, "\n{}", section.title).map_err(io)?;
         for item in &section.items {
-            if !asked(item, &answers) {
+            if !asked(item, &answers) || closed_groups.contains(&item.choice_group) {
                 continue;
             }
             let choices: Vec<String> = item
@@ -105,6 +107,9 @@ pub(crate) fn ask(
                 match line.parse::<i32>() {
                     Ok(v) if item.options.iter().any(|o| o.value == v) => {
                         answers.insert(item.item_id.clone(), v);
+                        if item.exclusive && v == 1 {
+                            closed_groups.insert(item.choice_group.clone());
+                        }
                         break;
                     }
                     _ => writeln!(output, "  one of the values in brackets, please").map_err(io)?,
@@ -181,6 +186,7 @@ mod tests {
                 value,
             }),
             optional: false,
+            ..Default::default()
         }
     }
 

@@ -107,6 +107,8 @@ fn form_json(i: &Instrument) -> Value {
             "answers": item.options.iter().map(|o| format!("{}={}", o.value, o.label)).collect::<Vec<_>>(),
             "asked_if": item.shown_if.as_ref().map(|r| format!("{}={}", r.item_id, r.value)).unwrap_or_default(),
             "optional": item.optional,
+            // A checkbox of a question (`item6`); "none" clears the others.
+            "checkbox_of": if item.exclusive { format!("{} (none)", item.choice_group) } else { item.choice_group.clone() },
         })).collect::<Vec<_>>(),
     })
 }
@@ -188,7 +190,14 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
                     rows(
                         c.output,
                         items,
-                        &["item", "prompt", "answers", "asked_if", "optional"],
+                        &[
+                            "item",
+                            "prompt",
+                            "answers",
+                            "asked_if",
+                            "optional",
+                            "checkbox_of",
+                        ],
                         None,
                     );
                 }
@@ -281,7 +290,12 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
                 .comparisons;
             let point = |p: &Option<ScorePoint>| {
                 let p = p.clone().unwrap_or_default();
-                format!("{} ({})", score(p.total, &p.band), time(&p.assess_time))
+                format!(
+                    "{} ({}, form v{})",
+                    score(p.total, &p.band),
+                    time(&p.assess_time),
+                    p.instrument_version
+                )
             };
             let mut values = Vec::new();
             for cmp in &comparisons {

@@ -8,10 +8,10 @@ use std::path::Path;
 
 use yishe_domain::assessment::{Definition, Instrument, Wording};
 
-/// The forms, one per instrument at its current version.
+/// The forms, one per instrument and version.
 #[derive(Debug, Clone)]
 pub(crate) struct Forms {
-    forms: BTreeMap<&'static str, Definition>,
+    forms: BTreeMap<(&'static str, u32), Definition>,
 }
 
 impl Forms {
@@ -20,7 +20,11 @@ impl Forms {
         Self {
             forms: Instrument::ALL
                 .into_iter()
-                .map(|i| (i.id(), i.definition()))
+                .flat_map(|i| {
+                    i.versions()
+                        .iter()
+                        .map(move |&v| ((i.id(), v), i.definition_at(v)))
+                })
                 .collect(),
         }
     }
@@ -44,24 +48,35 @@ impl Forms {
             let text = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
             let wording: Wording = toml::from_str(&text).map_err(|e| fail(e.to_string()))?;
             let instrument = wording.instrument().map_err(fail)?;
-            let ours = forms.forms[instrument.id()].clone();
+            let key = (instrument.id(), wording.version);
+            let ours = forms.forms[&key].clone();
             if !ours.wording_source.is_empty() {
-                return Err(fail(format!("a second wording of {}", instrument.id())));
+                return Err(fail(format!(
+                    "a second wording of {} version {}",
+                    instrument.id(),
+                    wording.version
+                )));
             }
             let theirs = wording
                 .apply(ours)
                 .map_err(|errors| fail(errors.join("; ")))?;
-            forms.forms.insert(instrument.id(), theirs);
+            forms.forms.insert(key, theirs);
         }
         Ok(forms)
     }
 
+    /// Every instrument's newest form.
     pub(crate) fn all(&self) -> impl Iterator<Item = &Definition> {
-        Instrument::ALL.into_iter().map(|i| &self.forms[i.id()])
+        Instrument::ALL.into_iter().map(|i| self.newest(i))
     }
 
-    pub(crate) fn get(&self, instrument: Instrument) -> &Definition {
-        &self.forms[instrument.id()]
+    pub(crate) fn newest(&self, instrument: Instrument) -> &Definition {
+        &self.forms[&(instrument.id(), instrument.version())]
+    }
+
+    /// The form of `instrument` at `version`, if Yishe has that version.
+    pub(crate) fn get(&self, instrument: Instrument, version: u32) -> Option<&Definition> {
+        self.forms.get(&(instrument.id(), version))
     }
 }
 
@@ -95,11 +110,14 @@ prompt = "感觉紧张、焦虑或急切"
     fn a_station_wording_is_served_and_the_rest_stays_ours() {
         let dir = dir_with(&[("gad7.toml", GAD7_ZH), ("README.txt", "ignored")]);
         let forms = Forms::load(dir.path()).unwrap();
-        let gad7 = forms.get(Instrument::Gad7);
+        let gad7 = forms.newest(Instrument::Gad7);
         assert_eq!(gad7.title, "广泛性焦虑量表");
         assert_eq!(gad7.sections[0].items[0].options[3].label, "几乎每天");
         assert_eq!(gad7.sections[0].items[0].options[3].value, 3);
-        assert_eq!(forms.get(Instrument::Phq9), &Instrument::Phq9.definition());
+        assert_eq!(
+            forms.newest(Instrument::Phq9),
+            &Instrument::Phq9.definition()
+        );
     }
 
     #[test]

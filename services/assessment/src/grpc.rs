@@ -46,11 +46,14 @@ impl Rpc for AssessmentGrpc {
     ) -> Result<Response<GetInstrumentResponse>, Status> {
         context(&request)?;
         let r = request.into_inner();
-        let instrument = Domain::parse(&r.instrument_id)
-            .filter(|i| r.version == 0 || r.version == i.version())
+        let form = Domain::parse(&r.instrument_id)
+            .and_then(|i| match r.version {
+                0 => Some(self.forms.newest(i)),
+                version => self.forms.get(i, version),
+            })
             .ok_or_else(|| status::of(&Refusal::NotFound(Record::Instrument)))?;
         Ok(Response::new(GetInstrumentResponse {
-            instrument: Some(convert::instrument_to_proto(self.forms.get(instrument))),
+            instrument: Some(convert::instrument_to_proto(form)),
         }))
     }
 

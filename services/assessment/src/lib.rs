@@ -54,6 +54,10 @@ pub fn start(options: Options, services: &mut Services) -> Result<(), StartError
     let forms = Forms::load(&options.config.wording_dir).map_err(StartError::Config)?;
     let cutoffs = Cutoffs {
         distress_threshold: options.config.distress_threshold,
+        retired: options
+            .config
+            .retired_versions()
+            .map_err(StartError::Config)?,
         ..Cutoffs::default()
     };
     let metrics =

@@ -8,6 +8,7 @@ mod forms;
 mod permissions;
 mod risk;
 mod submissions;
+mod versions;
 
 use std::time::Duration;
 

@@ -70,7 +70,10 @@ async fn assessments_from_the_command_line(engine: Engine) {
                 "-o",
                 "json",
             ],
-            "0\n5\n0\n0\n",
+            // A wish to be dead (q1), a bad answer asked again, no thoughts (q2), no
+            // behaviour ever (q6): low, and neither the thought nor the three-month
+            // follow-ups asked.
+            "1\n5\n0\n0\n",
         )
         .await;
     assert!(
@@ -80,7 +83,10 @@ async fn assessments_from_the_command_line(engine: Engine) {
     );
     let prompts = String::from_utf8_lossy(&asked.stderr);
     assert!(
-        prompts.contains("q2_thoughts") && !prompts.contains("q4_intent"),
+        prompts.contains("q2_thoughts")
+            && !prompts.contains("q4_intent")
+            && prompts.contains("q6_behaviour_lifetime")
+            && !prompts.contains("q6a_within_three_months"),
         "{prompts}"
     );
     assert!(prompts.contains("one of the values"), "{prompts}");

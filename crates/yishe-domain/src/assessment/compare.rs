@@ -12,6 +12,8 @@ use crate::assessment::{Assessment, Instrument};
 pub struct ScorePoint {
     pub assessment: AssessmentId,
     pub assessment_version: u32,
+    /// The version of the instrument's form the score was recorded on.
+    pub instrument_version: u32,
     pub assessed_at: DateTime<Utc>,
     pub total: Option<i32>,
     pub band: Option<String>,
@@ -44,8 +46,9 @@ pub struct Comparison {
     pub earlier: Vec<Change>,
 }
 
-/// C-SSRS bands from least to most severe; it has no total.
-const CSSRS_BANDS: [&str; 3] = ["low", "moderate", "high"];
+/// C-SSRS bands from least to most severe; it has no total. "none" exists from
+/// version 2 on (version 1 read all no as "low"); the other bands mean the same.
+const CSSRS_BANDS: [&str; 4] = ["none", "low", "moderate", "high"];
 
 /// How bad a score is, on a scale where more is worse.
 fn badness(instrument: Instrument, point: &ScorePoint) -> Option<i32> {
@@ -80,6 +83,7 @@ pub fn compare(assessments: &[Assessment]) -> Vec<Comparison> {
                 Some(ScorePoint {
                     assessment: a.id,
                     assessment_version: a.version,
+                    instrument_version: r.version,
                     assessed_at: a.content.assessed_at,
                     total: r.total,
                     band: r.band.clone(),

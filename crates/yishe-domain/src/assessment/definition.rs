@@ -3,6 +3,7 @@
 //! labels of our own; a station loads its licensed wording separately.
 
 use crate::assessment::instruments::{DT_PROBLEMS, Instrument};
+use crate::assessment::ssrs::{SUPPORT_SOURCES, source_item};
 
 /// One answer option and the score it carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,11 @@ pub struct Item {
     /// Asked only when this item has this answer (skip logic).
     pub shown_if: Option<(String, i32)>,
     pub optional: bool,
+    /// The question this item is one checkbox of (yes = 1, unticked = left out), such
+    /// as `item6` for the SSRS's sources of help.
+    pub choice_group: Option<String>,
+    /// Ticking it clears the other checkboxes of its group ("none").
+    pub exclusive: bool,
 }
 
 /// A group of items.
@@ -59,8 +65,51 @@ fn item(id: &str, prompt: &str, opts: Vec<AnswerOption>) -> Item {
         options: opts,
         shown_if: None,
         optional: false,
+        choice_group: None,
+        exclusive: false,
     }
 }
+
+/// One checkbox of the question `group`.
+fn checkbox(group: &str, id: &str, prompt: &str, exclusive: bool) -> Item {
+    Item {
+        optional: true,
+        choice_group: Some(group.to_owned()),
+        exclusive,
+        ..item(id, prompt, options(&YES_NO))
+    }
+}
+
+/// Where SSRS items 6 and 7 say help came from, one checkbox per source (version 2).
+fn support_sources(item_id: &str, question: &str) -> Vec<Item> {
+    let mut boxes = vec![checkbox(
+        item_id,
+        &source_item(item_id, "none"),
+        &format!("{question}: none"),
+        true,
+    )];
+    for (source, label) in SUPPORT_SOURCES.iter().zip(SOURCE_LABELS) {
+        boxes.push(checkbox(
+            item_id,
+            &source_item(item_id, source),
+            &format!("{question}: {label}"),
+            false,
+        ));
+    }
+    boxes
+}
+
+const SOURCE_LABELS: [&str; 9] = [
+    "spouse",
+    "other family",
+    "relatives",
+    "friends",
+    "colleagues",
+    "the work unit",
+    "party, league or union organisations",
+    "religious or other social groups",
+    "others",
+];
 
 fn section(id: &str, title: &str, items: Vec<Item>) -> Section {
     Section {
@@ -115,8 +164,13 @@ fn numbered(prefix: &str, topics: &[&str], opts: &[(i32, &str)]) -> Vec<Item> {
 }
 
 impl Instrument {
-    /// The form of this instrument.
+    /// The form of this instrument at its newest version.
     pub fn definition(self) -> Definition {
+        self.definition_at(self.version())
+    }
+
+    /// The form of this instrument at `version` (one of `versions`).
+    pub fn definition_at(self, version: u32) -> Definition {
         let (title, sections) = match self {
             Instrument::Phq9 => (
                 "PHQ-9 (depression)",
@@ -163,8 +217,7 @@ impl Instrument {
                         .into_iter()
                         .map(|(value, label)| AnswerOption { value, label })
                         .collect(),
-                    shown_if: None,
-                    optional: false,
+                    ..item("rating", "", Vec::new())
                 };
                 let problems = DT_PROBLEMS
                     .iter()
@@ -235,16 +288,21 @@ impl Instrument {
                         options(&four),
                     ));
                 }
-                items.push(item(
-                    "item6",
-                    "sources of practical help in a crisis (count)",
-                    count_opts.clone(),
-                ));
-                items.push(item(
-                    "item7",
-                    "sources of comfort in a crisis (count)",
-                    count_opts,
-                ));
+                let (practical, comfort) = (
+                    "sources of practical help in a crisis",
+                    "sources of comfort in a crisis",
+                );
+                if version == 1 {
+                    items.push(item(
+                        "item6",
+                        &format!("{practical} (count)"),
+                        count_opts.clone(),
+                    ));
+                    items.push(item("item7", &format!("{comfort} (count)"), count_opts));
+                } else {
+                    items.extend(support_sources("item6", practical));
+                    items.extend(support_sources("item7", comfort));
+                }
                 items.push(item("item8", "how troubles are confided", options(&four)));
                 items.push(item("item9", "how help is sought", options(&four)));
                 items.push(item("item10", "taking part in groups", options(&four)));
@@ -276,11 +334,27 @@ impl Instrument {
                         ..item(id, prompt, options(&YES_NO))
                     });
                 }
-                items.push(item(
-                    "q6_behaviour",
-                    "suicidal behaviour (past 3 months)",
-                    options(&YES_NO),
-                ));
+                if version == 1 {
+                    items.push(item(
+                        "q6_behaviour",
+                        "suicidal behaviour (past 3 months)",
+                        options(&YES_NO),
+                    ));
+                } else {
+                    items.push(item(
+                        "q6_behaviour_lifetime",
+                        "ever done, started or prepared anything to end one's life",
+                        options(&YES_NO),
+                    ));
+                    items.push(Item {
+                        shown_if: Some(("q6_behaviour_lifetime".into(), 1)),
+                        ..item(
+                            "q6a_within_three_months",
+                            "was it within the past 3 months",
+                            options(&YES_NO),
+                        )
+                    });
+                }
                 (
                     "C-SSRS screener (suicide risk)",
                     vec![section("main", "Screening", items)],
@@ -289,7 +363,7 @@ impl Instrument {
         };
         Definition {
             instrument: self,
-            version: self.version(),
+            version,
             title: title.to_owned(),
             sections,
             wording_source: String::new(),
@@ -307,18 +381,36 @@ mod tests {
     #[test]
     fn every_form_matches_its_scoring_rules() {
         for instrument in Instrument::ALL {
-            let definition = instrument.definition();
-            assert_eq!(definition.version, instrument.version());
-            let answers: Answers = definition
-                .sections
-                .iter()
-                .flat_map(|s| &s.items)
-                .filter(|i| i.shown_if.is_none() && !i.optional)
-                .map(|i| (i.id.clone(), i.options[0].value))
-                .collect();
-            let scored = instrument.score(&answers, &Cutoffs::default());
-            assert!(scored.is_ok(), "{}: {:?}", instrument.id(), scored.err());
+            for &version in instrument.versions() {
+                let definition = instrument.definition_at(version);
+                assert_eq!(definition.version, version);
+                // The first option of each item asked, and "none" of each group.
+                let answers: Answers = definition
+                    .sections
+                    .iter()
+                    .flat_map(|s| &s.items)
+                    .filter(|i| i.shown_if.is_none() && (!i.optional || i.exclusive))
+                    .map(|i| {
+                        (
+                            i.id.clone(),
+                            if i.exclusive { 1 } else { i.options[0].value },
+                        )
+                    })
+                    .collect();
+                let scored = instrument.score(version, &answers, &Cutoffs::default());
+                assert!(
+                    scored.is_ok(),
+                    "{}@{version}: {:?}",
+                    instrument.id(),
+                    scored.err()
+                );
+            }
         }
+        assert_eq!(
+            Instrument::Cssrs.definition().version,
+            2,
+            "the newest is served"
+        );
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct Cutoffs {
     pub zarit12_bands: Vec<(i32, &'static str)>,
     /// Barthel bands as (upper bound inclusive, name).
     pub barthel_bands: Vec<(i32, &'static str)>,
+    /// Versions of instruments the station no longer accepts new answers to (the
+    /// assessments recorded on them still read and compare).
+    pub retired: Vec<(Instrument, u32)>,
 }
 
 impl Default for Cutoffs {
@@ -61,6 +64,7 @@ impl Default for Cutoffs {
                 (99, "mild dependence"),
                 (100, "independent"),
             ],
+            retired: Vec::new(),
         }
     }
 }
@@ -183,9 +187,29 @@ impl Instrument {
         Self::ALL.into_iter().find(|i| i.id() == id)
     }
 
-    /// The version of the item ids and scoring rules.
+    /// The versions of the item ids and scoring rules Yishe scores, oldest first.
+    /// Every one stays: assessments recorded on it read, score and compare as they
+    /// were, and clients move to a new one at their own pace.
+    pub fn versions(self) -> &'static [u32] {
+        match self {
+            // 2: behaviour over the lifetime, the "none" level (C-SSRS); the sources of
+            // support named (SSRS).
+            Instrument::Cssrs | Instrument::Ssrs => &[1, 2],
+            _ => &[1],
+        }
+    }
+
+    /// The newest version: the form served when none is named.
     pub fn version(self) -> u32 {
-        1
+        *self
+            .versions()
+            .last()
+            .expect("every instrument has a version")
+    }
+
+    /// Whether Yishe scores `version` of this instrument.
+    pub fn has_version(self, version: u32) -> bool {
+        self.versions().contains(&version)
     }
 
     /// Whether the instrument has a total a goal can target (the C-SSRS screener has
@@ -214,8 +238,14 @@ impl Instrument {
         !matches!(self, Instrument::Ssrs | Instrument::Barthel)
     }
 
-    /// Scores `answers`, naming every offending item.
-    pub fn score(self, answers: &Answers, cutoffs: &Cutoffs) -> Result<Score, Violations> {
+    /// Scores `answers` to `version` of the form (one of `versions`), naming every
+    /// offending item.
+    pub fn score(
+        self,
+        version: u32,
+        answers: &Answers,
+        cutoffs: &Cutoffs,
+    ) -> Result<Score, Violations> {
         let mut v = Violations::new();
         let score = match self {
             Instrument::Phq9 => {
@@ -293,37 +323,8 @@ impl Instrument {
                     ..Default::default()
                 }
             }
-            Instrument::Ssrs => {
-                let mut items = Vec::new();
-                for i in [1, 2, 3, 4, 8, 9, 10] {
-                    items.push((format!("item{i}"), (1..=4).collect()));
-                }
-                for part in ["a", "b", "c", "d", "e"] {
-                    items.push((format!("item5{part}"), (1..=4).collect()));
-                }
-                // Items 6 and 7 count the sources of support named (0 if none).
-                items.push(("item6".to_string(), (0..=9).collect()));
-                items.push(("item7".to_string(), (0..=9).collect()));
-                check(&mut v, answers, &items, &[]);
-                let get = |id: &str| answers.get(id).copied().unwrap_or(0);
-                let objective = get("item2") + get("item6") + get("item7");
-                let item5: i32 = ["a", "b", "c", "d", "e"]
-                    .iter()
-                    .map(|p| get(&format!("item5{p}")))
-                    .sum();
-                let subjective = get("item1") + get("item3") + get("item4") + item5;
-                let usage = get("item8") + get("item9") + get("item10");
-                Score {
-                    total: Some(objective + subjective + usage),
-                    subscores: vec![
-                        ("objective", objective),
-                        ("subjective", subjective),
-                        ("use", usage),
-                    ],
-                    ..Default::default()
-                }
-            }
-            Instrument::Cssrs => crate::assessment::cssrs::score(&mut v, answers),
+            Instrument::Ssrs => crate::assessment::ssrs::score(&mut v, version, answers),
+            Instrument::Cssrs => crate::assessment::cssrs::score(&mut v, version, answers),
         };
         v.into_result(score)
     }

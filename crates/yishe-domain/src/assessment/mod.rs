@@ -13,6 +13,7 @@ mod record;
 mod requests;
 mod risk;
 mod score;
+pub mod ssrs;
 mod wording;
 
 pub use access::{Access, assessment_access};

@@ -109,17 +109,32 @@ impl AssessmentDraft {
                 continue;
             }
             seen.push(instrument);
-            if r.version != instrument.version() {
+            if !instrument.has_version(r.version) {
                 v.add(
                     format!("{at}.version"),
                     format!(
-                        "must be {}, the version of the form Yishe scores",
+                        "must be one of {:?}, the versions of the form Yishe scores (the newest \
+                         is {}: see GetInstrument)",
+                        instrument.versions(),
                         instrument.version()
                     ),
                 );
                 continue;
             }
-            match instrument.score(&r.answers, cutoffs) {
+            if cutoffs.retired.contains(&(instrument, r.version)) {
+                v.add(
+                    format!("{at}.version"),
+                    format!(
+                        "version {} of {} is retired at this station: answer version {} \
+                         (GetInstrument serves it)",
+                        r.version,
+                        instrument.id(),
+                        instrument.version()
+                    ),
+                );
+                continue;
+            }
+            match instrument.score(r.version, &r.answers, cutoffs) {
                 Ok(score) => responses.push(ScoredResponse {
                     instrument,
                     version: r.version,

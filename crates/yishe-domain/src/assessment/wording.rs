@@ -42,11 +42,11 @@ impl Wording {
     pub fn instrument(&self) -> Result<Instrument, String> {
         let instrument = Instrument::parse(&self.instrument)
             .ok_or_else(|| format!("instrument {:?} is not one Yishe scores", self.instrument))?;
-        if self.version != instrument.version() {
+        if !instrument.has_version(self.version) {
             return Err(format!(
-                "{} is at version {}, not {}",
+                "{} has versions {:?}, not {}",
                 instrument.id(),
-                instrument.version(),
+                instrument.versions(),
                 self.version
             ));
         }

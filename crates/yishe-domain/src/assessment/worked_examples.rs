@@ -17,8 +17,13 @@ fn items(prefix: &str, values: &[i32]) -> Answers {
         .collect()
 }
 
+/// `a` scored by the newest version of `instrument`.
 fn score(instrument: Instrument, a: &Answers) -> Score {
-    instrument.score(a, &Cutoffs::default()).unwrap()
+    score_at(instrument, instrument.version(), a)
+}
+
+fn score_at(instrument: Instrument, version: u32, a: &Answers) -> Score {
+    instrument.score(version, a, &Cutoffs::default()).unwrap()
 }
 
 #[test]
@@ -97,7 +102,7 @@ fn distress_thermometer_threshold_is_configurable() {
         ..Cutoffs::default()
     };
     let s = Instrument::DistressThermometer
-        .score(&three, &strict)
+        .score(1, &three, &strict)
         .unwrap();
     assert_eq!(
         (s.band, s.risks),
@@ -152,7 +157,7 @@ fn ssrs_sub_scores() {
         ("item9", 2),
         ("item10", 3),
     ]);
-    let s = score(Instrument::Ssrs, &a);
+    let s = score_at(Instrument::Ssrs, 1, &a);
     // objective 3+2+3 = 8; subjective 2+4+1+(2+2+3+1+4) = 19; use 1+2+3 = 6
     assert_eq!(
         s.subscores,
@@ -207,9 +212,9 @@ fn barthel_totals_and_bands() {
 }
 
 #[test]
-fn cssrs_risk_levels_and_skip_logic() {
+fn cssrs_version_1_risk_levels_and_skip_logic() {
     let low = answers(&[("q1_wish_dead", 1), ("q2_thoughts", 0), ("q6_behaviour", 0)]);
-    assert_eq!(score(Instrument::Cssrs, &low).band, Some("low"));
+    assert_eq!(score_at(Instrument::Cssrs, 1, &low).band, Some("low"));
     let moderate = answers(&[
         ("q1_wish_dead", 1),
         ("q2_thoughts", 1),
@@ -218,7 +223,10 @@ fn cssrs_risk_levels_and_skip_logic() {
         ("q5_plan", 0),
         ("q6_behaviour", 0),
     ]);
-    assert_eq!(score(Instrument::Cssrs, &moderate).band, Some("moderate"));
+    assert_eq!(
+        score_at(Instrument::Cssrs, 1, &moderate).band,
+        Some("moderate")
+    );
     let intent = answers(&[
         ("q1_wish_dead", 1),
         ("q2_thoughts", 1),
@@ -227,15 +235,162 @@ fn cssrs_risk_levels_and_skip_logic() {
         ("q5_plan", 0),
         ("q6_behaviour", 0),
     ]);
-    let s = score(Instrument::Cssrs, &intent);
+    let s = score_at(Instrument::Cssrs, 1, &intent);
     assert_eq!(
         (s.band, s.risks),
         (Some("high"), vec![RiskKind::HighSuicideRisk])
     );
     let behaviour = answers(&[("q1_wish_dead", 0), ("q2_thoughts", 0), ("q6_behaviour", 1)]);
     assert_eq!(
-        score(Instrument::Cssrs, &behaviour).risks,
+        score_at(Instrument::Cssrs, 1, &behaviour).risks,
         vec![RiskKind::HighSuicideRisk]
+    );
+}
+
+/// The screener as published (version 2), one worked case per band.
+#[test]
+fn cssrs_every_band_of_the_published_screener() {
+    let no_ideation = [("q1_wish_dead", 0), ("q2_thoughts", 0)];
+    let case = |extra: &[(&str, i32)]| {
+        let mut a = answers(extra);
+        for (q, v) in no_ideation {
+            a.entry(q.to_owned()).or_insert(v);
+        }
+        let s = score(Instrument::Cssrs, &a);
+        (s.band.unwrap(), s.risks)
+    };
+    // No to everything: none (version 1 read this as low).
+    assert_eq!(case(&[("q6_behaviour_lifetime", 0)]), ("none", vec![]));
+    // A wish to be dead, no thoughts: low.
+    assert_eq!(
+        case(&[("q1_wish_dead", 1), ("q6_behaviour_lifetime", 0)]),
+        ("low", vec![])
+    );
+    // Thoughts with a method, no intent or plan: moderate.
+    let method = [
+        ("q1_wish_dead", 1),
+        ("q2_thoughts", 1),
+        ("q3_method", 1),
+        ("q4_intent", 0),
+        ("q5_plan", 0),
+        ("q6_behaviour_lifetime", 0),
+    ];
+    assert_eq!(case(&method), ("moderate", vec![]));
+    // An attempt five years ago, nothing now: moderate, and no flag.
+    assert_eq!(
+        case(&[("q6_behaviour_lifetime", 1), ("q6a_within_three_months", 0)]),
+        ("moderate", vec![])
+    );
+    // Behaviour within the past three months: high, and the flag.
+    assert_eq!(
+        case(&[("q6_behaviour_lifetime", 1), ("q6a_within_three_months", 1)]),
+        ("high", vec![RiskKind::HighSuicideRisk])
+    );
+    // Intent, or a plan: high, and the flag.
+    for (q, other) in [("q4_intent", "q5_plan"), ("q5_plan", "q4_intent")] {
+        assert_eq!(
+            case(&[
+                ("q1_wish_dead", 1),
+                ("q2_thoughts", 1),
+                ("q3_method", 0),
+                (q, 1),
+                (other, 0),
+                ("q6_behaviour_lifetime", 0),
+            ]),
+            ("high", vec![RiskKind::HighSuicideRisk]),
+            "{q}"
+        );
+    }
+    // The follow-up is asked only after a yes, and then must be answered.
+    let cut = Cutoffs::default();
+    let unasked = answers(&[
+        ("q1_wish_dead", 0),
+        ("q2_thoughts", 0),
+        ("q6_behaviour_lifetime", 0),
+        ("q6a_within_three_months", 1),
+    ]);
+    let refused = Instrument::Cssrs.score(2, &unasked, &cut).unwrap_err();
+    assert!(
+        refused.names("answers.q6a_within_three_months"),
+        "{refused:?}"
+    );
+    let missing = answers(&[
+        ("q1_wish_dead", 0),
+        ("q2_thoughts", 0),
+        ("q6_behaviour_lifetime", 1),
+    ]);
+    let refused = Instrument::Cssrs.score(2, &missing, &cut).unwrap_err();
+    assert!(
+        refused.names("answers.q6a_within_three_months"),
+        "{refused:?}"
+    );
+    // Version 1's question is not version 2's.
+    let old_item = answers(&[("q1_wish_dead", 0), ("q2_thoughts", 0), ("q6_behaviour", 1)]);
+    let refused = Instrument::Cssrs.score(2, &old_item, &cut).unwrap_err();
+    assert!(refused.names("answers.q6_behaviour"), "{refused:?}");
+    assert!(
+        refused.names("answers.q6_behaviour_lifetime"),
+        "{refused:?}"
+    );
+}
+
+/// SSRS version 2: the sources named, scored as their number (0 for none).
+#[test]
+fn ssrs_sources_are_named_and_counted() {
+    let mut a = answers(&[
+        ("item1", 2),
+        ("item2", 3),
+        ("item3", 4),
+        ("item4", 1),
+        ("item5a", 2),
+        ("item5b", 2),
+        ("item5c", 3),
+        ("item5d", 1),
+        ("item5e", 4),
+        // Practical help from the spouse and the work unit; comfort from no one.
+        ("item6_spouse", 1),
+        ("item6_work_unit", 1),
+        ("item7_none", 1),
+        ("item8", 1),
+        ("item9", 2),
+        ("item10", 3),
+    ]);
+    let s = score(Instrument::Ssrs, &a);
+    // objective 3+2+0 = 5; subjective 2+4+1+(2+2+3+1+4) = 19; use 1+2+3 = 6
+    assert_eq!(
+        s.subscores,
+        vec![("objective", 5), ("subjective", 19), ("use", 6)]
+    );
+    assert_eq!(s.total, Some(30));
+    // An unticked box may be sent as 0.
+    a.insert("item6_friends".into(), 0);
+    assert_eq!(score(Instrument::Ssrs, &a).total, Some(30));
+
+    let cut = Cutoffs::default();
+    // "None" with a source: refused, naming the none.
+    let mut both = a.clone();
+    both.insert("item7_friends".into(), 1);
+    let refused = Instrument::Ssrs.score(2, &both, &cut).unwrap_err();
+    assert!(refused.names("answers.item7_none"), "{refused:?}");
+    // Nothing ticked at all: refused, naming the item.
+    let mut neither = a.clone();
+    neither.remove("item7_none");
+    let refused = Instrument::Ssrs.score(2, &neither, &cut).unwrap_err();
+    assert!(refused.names("answers.item7"), "{refused:?}");
+    // Version 1's count is not version 2's answer, and the other way round.
+    let mut counted = a.clone();
+    counted.insert("item6".into(), 2);
+    assert!(
+        Instrument::Ssrs
+            .score(2, &counted, &cut)
+            .unwrap_err()
+            .names("answers.item6")
+    );
+    assert!(
+        Instrument::Ssrs
+            .score(1, &a, &cut)
+            .unwrap_err()
+            .names("answers.item6_spouse")
     );
 }
 
@@ -246,7 +401,7 @@ fn bad_answers_are_refused_naming_the_item() {
     missing.remove("item5");
     assert!(
         Instrument::Phq9
-            .score(&missing, &cut)
+            .score(1, &missing, &cut)
             .unwrap_err()
             .names("answers.item5")
     );
@@ -254,7 +409,7 @@ fn bad_answers_are_refused_naming_the_item() {
     out_of_range.insert("item1".into(), 4);
     assert!(
         Instrument::Phq9
-            .score(&out_of_range, &cut)
+            .score(1, &out_of_range, &cut)
             .unwrap_err()
             .names("answers.item1")
     );
@@ -262,7 +417,7 @@ fn bad_answers_are_refused_naming_the_item() {
     unknown.insert("item10".into(), 0);
     assert!(
         Instrument::Phq9
-            .score(&unknown, &cut)
+            .score(1, &unknown, &cut)
             .unwrap_err()
             .names("answers.item10")
     );
@@ -274,14 +429,14 @@ fn bad_answers_are_refused_naming_the_item() {
     ]);
     assert!(
         Instrument::Cssrs
-            .score(&skipped, &cut)
+            .score(1, &skipped, &cut)
             .unwrap_err()
             .names("answers.q3_method")
     );
     let unasked = answers(&[("q1_wish_dead", 1), ("q2_thoughts", 1), ("q6_behaviour", 0)]);
     assert!(
         Instrument::Cssrs
-            .score(&unasked, &cut)
+            .score(1, &unasked, &cut)
             .unwrap_err()
             .names("answers.q4_intent")
     );
@@ -289,13 +444,13 @@ fn bad_answers_are_refused_naming_the_item() {
     barthel.insert("bathing".into(), 10);
     assert!(
         Instrument::Barthel
-            .score(&barthel, &cut)
+            .score(1, &barthel, &cut)
             .unwrap_err()
             .names("answers.bathing")
     );
     assert!(
         Instrument::DistressThermometer
-            .score(&answers(&[("rating", 11)]), &cut)
+            .score(1, &answers(&[("rating", 11)]), &cut)
             .unwrap_err()
             .names("answers.rating")
     );
@@ -318,7 +473,8 @@ const BARTHEL_ITEMS: [&str; 10] = [
 fn ids_round_trip_and_versions_are_stated() {
     for instrument in Instrument::ALL {
         assert_eq!(Instrument::parse(instrument.id()), Some(instrument));
-        assert_eq!(instrument.version(), 1);
+        assert!(instrument.has_version(1), "version 1 stays");
+        assert_eq!(Some(&instrument.version()), instrument.versions().last());
     }
 }
 
@@ -335,17 +491,39 @@ proptest! {
 }
 
 /// Fills in `definition` as a client would: an answer for each item that is asked
-/// (skip logic honoured), optional items sometimes left out, choices from `picks`.
+/// (skip logic honoured), optional items sometimes left out, checkboxes ticked or
+/// left out (and "none" ticked exactly when no other box of its group is), choices
+/// from `picks`.
 fn fill(definition: &Definition, picks: &[usize]) -> Answers {
     let mut filled = Answers::new();
     let all = definition.sections.iter().flat_map(|s| &s.items);
-    for (n, item) in all.enumerate() {
+    for (n, item) in all.clone().enumerate() {
         if let Some((on, value)) = &item.shown_if
             && filled.get(on) != Some(value)
         {
             continue;
         }
         let pick = picks[n % picks.len()];
+        if let Some(group) = &item.choice_group {
+            if !item.exclusive && pick.is_multiple_of(3) {
+                filled.insert(item.id.clone(), 1);
+            }
+            let last_of_group = all
+                .clone()
+                .rfind(|i| i.choice_group.as_ref() == Some(group))
+                .is_some_and(|last| last.id == item.id);
+            let ticked = all
+                .clone()
+                .any(|i| i.choice_group.as_ref() == Some(group) && filled.get(&i.id) == Some(&1));
+            if last_of_group && !ticked {
+                let none = all
+                    .clone()
+                    .find(|i| i.choice_group.as_ref() == Some(group) && i.exclusive)
+                    .expect("a group has its none");
+                filled.insert(none.id.clone(), 1);
+            }
+            continue;
+        }
         if item.optional && pick.is_multiple_of(2) {
             continue;
         }
@@ -364,14 +542,16 @@ proptest! {
     #[test]
     fn every_instrument_scores_its_form_and_names_each_broken_item(
         which in 0..Instrument::ALL.len(),
+        oldest in any::<bool>(),
         picks in prop::collection::vec(0usize..1000, 1..40),
         victim in 0usize..1000,
     ) {
         let instrument = Instrument::ALL[which];
-        let definition = instrument.definition();
+        let version = if oldest { instrument.versions()[0] } else { instrument.version() };
+        let definition = instrument.definition_at(version);
         let cut = Cutoffs::default();
         let filled = fill(&definition, &picks);
-        prop_assert!(instrument.score(&filled, &cut).is_ok(), "{:?}", filled);
+        prop_assert!(instrument.score(version, &filled, &cut).is_ok(), "{:?}", filled);
 
         let required: Vec<&Item> = definition
             .sections
@@ -384,15 +564,15 @@ proptest! {
 
         let mut missing = filled.clone();
         missing.remove(&item.id);
-        prop_assert!(instrument.score(&missing, &cut).unwrap_err().names(&field));
+        prop_assert!(instrument.score(version, &missing, &cut).unwrap_err().names(&field));
 
         let mut out_of_range = filled.clone();
         let beyond = item.options.iter().map(|o| o.value).max().unwrap() + 1;
         out_of_range.insert(item.id.clone(), beyond);
-        prop_assert!(instrument.score(&out_of_range, &cut).unwrap_err().names(&field));
+        prop_assert!(instrument.score(version, &out_of_range, &cut).unwrap_err().names(&field));
 
         let mut unknown = filled;
         unknown.insert("not_an_item".into(), 0);
-        prop_assert!(instrument.score(&unknown, &cut).unwrap_err().names("answers.not_an_item"));
+        prop_assert!(instrument.score(version, &unknown, &cut).unwrap_err().names("answers.not_an_item"));
     }
 }

@@ -274,6 +274,8 @@ pub fn instrument_to_proto(d: &domain::Definition) -> wire::Instrument {
                             .clone()
                             .map(|(item_id, value)| wire::SkipRule { item_id, value }),
                         optional: i.optional,
+                        choice_group: i.choice_group.clone().unwrap_or_default(),
+                        exclusive: i.exclusive,
                     })
                     .collect(),
             })
@@ -371,6 +373,7 @@ fn point_to_proto(p: &domain::ScorePoint) -> wire::ScorePoint {
         assess_time: Some(to_timestamp(p.assessed_at)),
         total: p.total,
         band: p.band.clone().unwrap_or_default(),
+        instrument_version: p.instrument_version,
     }
 }
 

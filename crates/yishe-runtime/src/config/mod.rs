@@ -321,6 +321,9 @@ mod tests {
             Value::Array(_, _) if path == "jwt.keys" => {
                 parsed(r#"[{kid = "k1", algorithm = "EdDSA", public_key_pem = "pem"}]"#)
             }
+            Value::Array(_, _) if path == "assessment.retired_instrument_versions" => {
+                parsed(r#"["cssrs_screener@1"]"#)
+            }
             // An empty list (no follow-ups after a death): a list of one number.
             Value::Array(_, items) if items.is_empty() => parsed("[1]"),
             Value::Array(_, items) => {
