@@ -293,27 +293,17 @@ impl Crypto {
         self.keyring().current_algorithm()
     }
 
-    /// Encrypts `plaintext`, bound to `context` (record and field).
+    /// The keyring as installed now, to seal a row's fields with and label the row by:
+    /// taken once per row, so the label names the key that sealed every field even if
+    /// a rotation installs another keyring meanwhile.
+    pub fn sealer(&self) -> Sealer {
+        Sealer(self.installed())
+    }
+
+    /// Encrypts `plaintext`, bound to `context` (record and field), under the current
+    /// key.
     pub fn seal(&self, context: &str, plaintext: &str) -> String {
-        let installed = self.installed();
-        let ring = &installed.ring;
-        let cipher = installed
-            .ciphers
-            .get(&ring.current)
-            .expect("the current key is valid");
-        // A fresh random nonce per value, from the thread's CSPRNG (ChaCha, seeded and
-        // reseeded from the operating system) rather than a system call per value:
-        // sealing is on every create's path.
-        let mut nonce = [0u8; 12];
-        rand::Rng::fill_bytes(&mut rand::rng(), &mut nonce);
-        let sealed = cipher.encrypt(&nonce, plaintext.as_bytes(), context.as_bytes());
-        let mut blob = nonce.to_vec();
-        blob.extend_from_slice(&sealed);
-        format!(
-            "{PREFIX}{}:{}",
-            ring.current,
-            base64::engine::general_purpose::STANDARD_NO_PAD.encode(blob)
-        )
+        self.sealer().seal(context, plaintext)
     }
 
     /// Decrypts a value written by `seal` under any key of the keyring. A value without
@@ -355,9 +345,54 @@ impl Crypto {
 
     /// The keyed hash stored for exact-match lookup of `value`.
     pub fn lookup(&self, value: &str) -> String {
-        let mut mac = self.installed().lookup.clone();
+        self.sealer().lookup(value)
+    }
+}
+
+/// One keyring as it was installed when taken (`Crypto::sealer`): the key a row's
+/// fields are sealed with, and the id the row is labelled with.
+pub struct Sealer(Arc<Installed>);
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Sealer").field(&self.key_id()).finish()
+    }
+}
+
+impl Sealer {
+    /// The id of the key this sealer seals with.
+    pub fn key_id(&self) -> &str {
+        &self.0.ring.current
+    }
+
+    /// The keyed hash stored for exact-match lookup of `value`.
+    pub fn lookup(&self, value: &str) -> String {
+        let mut mac = self.0.lookup.clone();
         mac.update(value.as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Encrypts `plaintext`, bound to `context` (record and field).
+    pub fn seal(&self, context: &str, plaintext: &str) -> String {
+        let installed = &self.0;
+        let ring = &installed.ring;
+        let cipher = installed
+            .ciphers
+            .get(&ring.current)
+            .expect("the current key is valid");
+        // A fresh random nonce per value, from the thread's CSPRNG (ChaCha, seeded and
+        // reseeded from the operating system) rather than a system call per value:
+        // sealing is on every create's path.
+        let mut nonce = [0u8; 12];
+        rand::Rng::fill_bytes(&mut rand::rng(), &mut nonce);
+        let sealed = cipher.encrypt(&nonce, plaintext.as_bytes(), context.as_bytes());
+        let mut blob = nonce.to_vec();
+        blob.extend_from_slice(&sealed);
+        format!(
+            "{PREFIX}{}:{}",
+            ring.current,
+            base64::engine::general_purpose::STANDARD_NO_PAD.encode(blob)
+        )
     }
 }
 

@@ -49,7 +49,7 @@ pub use chain::{
 };
 pub use checkpoint::CheckpointSigner;
 pub use ciphers::EncryptionAlgorithm;
-pub use crypto::{Crypto, Keyring};
+pub use crypto::{Crypto, Keyring, Sealer};
 pub use database::{Database, Engine, Store, Transactions, Tx, connect};
 pub use directory::DirectoryRepo;
 pub use error::{Error, Result};

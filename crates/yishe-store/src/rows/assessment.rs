@@ -10,7 +10,7 @@ use yishe_domain::assessment::{
 use yishe_domain::{AssessmentId, ReferralId, RiskFlagId, SocialWorkerId, StationId};
 
 use super::{corrupt, to_json};
-use crate::{Crypto, Result};
+use crate::{Crypto, Result, Sealer};
 
 fn version_context(id: Uuid, version: i64, field: &str) -> String {
     format!("assessment:{id}:v{version}:{field}")
@@ -55,20 +55,18 @@ pub(crate) struct SealedVersion {
 }
 
 impl SealedVersion {
-    pub(crate) fn of(a: &Assessment, crypto: &Crypto) -> Self {
+    pub(crate) fn of(a: &Assessment, sealer: &Sealer) -> Self {
         let (id, version) = (a.id.as_uuid(), i64::from(a.version));
-        // The label first (see `SealedReferral::of`).
-        let key_id = crypto.current_key_id();
         Self {
-            content: crypto.seal(
+            content: sealer.seal(
                 &version_context(id, version, "content"),
                 &to_json(&a.content),
             ),
-            amendment_reason: crypto.seal(
+            amendment_reason: sealer.seal(
                 &version_context(id, version, "amendment_reason"),
                 &a.amendment_reason,
             ),
-            key_id,
+            key_id: sealer.key_id().to_owned(),
         }
     }
 }
@@ -116,13 +114,13 @@ pub(crate) struct RiskFlagRow {
 }
 
 /// The sealed acknowledgement note of a flag ("" sealed while it is open).
-pub(crate) fn seal_flag_note(flag: &RiskFlag, crypto: &Crypto) -> String {
+pub(crate) fn seal_flag_note(flag: &RiskFlag, sealer: &Sealer) -> String {
     let note = flag
         .acknowledgement
         .as_ref()
         .map(|a| a.note.as_str())
         .unwrap_or_default();
-    crypto.seal(&flag_context(flag.id.as_uuid()), note)
+    sealer.seal(&flag_context(flag.id.as_uuid()), note)
 }
 
 impl RiskFlagRow {

@@ -13,7 +13,7 @@ use yishe_domain::{
 };
 
 use super::{corrupt, from_json, to_json};
-use crate::{Crypto, Result};
+use crate::{Crypto, Result, Sealer};
 
 pub(crate) const SELECT_CONTACT: &str = "SELECT c.id, c.referral_id, c.station_id, \
      c.request_id, c.fingerprint, c.contact_at, c.channel, c.minutes, c.interventions, \
@@ -30,12 +30,12 @@ fn context(kind: &str, id: Uuid) -> String {
     format!("{kind}:{id}:texts")
 }
 
-pub(crate) fn seal_contact(c: &Contact, crypto: &Crypto) -> String {
-    crypto.seal(&context("contact", c.id.as_uuid()), &to_json(&c.texts))
+pub(crate) fn seal_contact(c: &Contact, sealer: &Sealer) -> String {
+    sealer.seal(&context("contact", c.id.as_uuid()), &to_json(&c.texts))
 }
 
-pub(crate) fn seal_follow_up(f: &FollowUp, crypto: &Crypto) -> String {
-    crypto.seal(&context("follow_up", f.id.as_uuid()), &to_json(&f.texts))
+pub(crate) fn seal_follow_up(f: &FollowUp, sealer: &Sealer) -> String {
+    sealer.seal(&context("follow_up", f.id.as_uuid()), &to_json(&f.texts))
 }
 
 fn parse<T>(text: &str, what: &str, f: fn(&str) -> Option<T>) -> Result<T> {

@@ -9,7 +9,7 @@ use yishe_domain::plan::{Contributor, Decision, Plan, PlanContent, PlanState, Pl
 use yishe_domain::{PlanId, ReferralId, SocialWorkerId, StationId};
 
 use super::{corrupt, from_json, to_json};
-use crate::{Crypto, Result};
+use crate::{Crypto, Result, Sealer};
 
 fn work_context(id: Uuid) -> String {
     format!("service_plan:{id}:work")
@@ -93,19 +93,19 @@ fn state(text: &str) -> Result<PlanState> {
 }
 
 /// A plan's sealed work.
-pub(crate) fn seal_work(plan: &Plan, crypto: &Crypto) -> String {
-    crypto.seal(&work_context(plan.id.as_uuid()), &to_json(&plan.work))
+pub(crate) fn seal_work(plan: &Plan, sealer: &Sealer) -> String {
+    sealer.seal(&work_context(plan.id.as_uuid()), &to_json(&plan.work))
 }
 
 /// A version's sealed body.
-pub(crate) fn seal_body(v: &PlanVersion, crypto: &Crypto) -> String {
+pub(crate) fn seal_body(v: &PlanVersion, sealer: &Sealer) -> String {
     let body = Body {
         content: v.content.clone(),
         revision_reason: v.revision_reason.clone(),
         decision: v.decision.clone(),
         contributors: v.contributors.clone(),
     };
-    crypto.seal(
+    sealer.seal(
         &body_context(v.plan.as_uuid(), i64::from(v.version)),
         &to_json(&body),
     )

@@ -8,7 +8,7 @@ use yishe_domain::referral::{
 use yishe_domain::{DepartmentId, HospitalId, Priority, ReferralId, SocialWorkerId, StationId};
 
 use super::{corrupt, from_json, to_json};
-use crate::{Crypto, Result};
+use crate::{Crypto, Result, Sealer};
 
 pub(crate) fn reasons_json(reasons: &[ReferralReason]) -> String {
     to_json(&reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>())
@@ -93,22 +93,19 @@ impl FieldContext {
 }
 
 impl SealedReferral {
-    pub(crate) fn of(r: &Referral, crypto: &Crypto) -> Self {
+    pub(crate) fn of(r: &Referral, sealer: &Sealer) -> Self {
         let mut context = FieldContext::of(r.id.as_uuid());
-        // The label first: a rotation while the fields are sealed leaves the row
-        // labelled with the older key, which the re-encryption loop then picks up.
-        let key_id = crypto.current_key_id();
         Self {
             closure: r
                 .closure
                 .as_ref()
-                .map(|c| crypto.seal(context.field("closure"), &to_json(c))),
-            patient: crypto.seal(context.field("patient"), &to_json(&r.patient)),
-            consent: crypto.seal(context.field("consent"), &to_json(&r.consent)),
-            note: crypto.seal(context.field("note"), &r.note),
-            status_note: crypto.seal(context.field("status_note"), &r.status_reason.note),
-            patient_lookup: crypto.lookup(&r.patient.his_patient_id),
-            key_id,
+                .map(|c| sealer.seal(context.field("closure"), &to_json(c))),
+            patient: sealer.seal(context.field("patient"), &to_json(&r.patient)),
+            consent: sealer.seal(context.field("consent"), &to_json(&r.consent)),
+            note: sealer.seal(context.field("note"), &r.note),
+            status_note: sealer.seal(context.field("status_note"), &r.status_reason.note),
+            patient_lookup: sealer.lookup(&r.patient.his_patient_id),
+            key_id: sealer.key_id().to_owned(),
         }
     }
 }

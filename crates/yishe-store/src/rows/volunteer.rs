@@ -11,7 +11,7 @@ use yishe_domain::{
 };
 
 use super::{corrupt, from_json, to_json};
-use crate::{Crypto, Result};
+use crate::{Crypto, Result, Sealer};
 
 pub(crate) const SELECT_TEAM: &str =
     "SELECT id, station_id, display_name, contact, active, created_at FROM volunteer_teams";
@@ -104,8 +104,8 @@ fn texts_context(id: Uuid) -> String {
 }
 
 /// A task's sealed texts.
-pub(crate) fn seal_texts(task: &VolunteerTask, crypto: &Crypto) -> String {
-    crypto.seal(&texts_context(task.id.as_uuid()), &to_json(&task.texts))
+pub(crate) fn seal_texts(task: &VolunteerTask, sealer: &Sealer) -> String {
+    sealer.seal(&texts_context(task.id.as_uuid()), &to_json(&task.texts))
 }
 
 #[derive(sqlx::FromRow)]

@@ -7,7 +7,7 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 a: &::yishe_domain::assessment::Assessment,
             ) -> crate::Result<()> {
-                let sealed = crate::rows::SealedVersion::of(a, &self.crypto);
+                let sealed = crate::rows::SealedVersion::of(a, &self.crypto.sealer());
                 ::sqlx::query(
                     "INSERT INTO assessment_versions (assessment_id, version, content, \
                      amendment_reason, recorded_by, recorded_by_worker, recorded_at, key_id) \
@@ -139,9 +139,8 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 f: &::yishe_domain::assessment::RiskFlag,
             ) -> crate::Result<bool> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
-                let note = crate::rows::seal_flag_note(f, &self.crypto);
+                let sealer = self.crypto.sealer();
+                let note = crate::rows::seal_flag_note(f, &sealer);
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO risk_flags (id, referral_id, station_id, assessment_id, \
                      assessment_version, instrument, kind, raised_at, acknowledged_by, \
@@ -158,7 +157,7 @@ macro_rules! impl_assessment_repo {
                 .bind(f.kind.as_str())
                 .bind(f.raised_at)
                 .bind(&note)
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .bind(f.version)
                 .fetch_optional(&mut *self.tx)
                 .await
@@ -182,9 +181,8 @@ macro_rules! impl_assessment_repo {
                 &mut self,
                 f: &::yishe_domain::assessment::RiskFlag,
             ) -> crate::Result<()> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
-                let note = crate::rows::seal_flag_note(f, &self.crypto);
+                let sealer = self.crypto.sealer();
+                let note = crate::rows::seal_flag_note(f, &sealer);
                 let ack = f.acknowledgement.as_ref();
                 let done = ::sqlx::query(
                     "UPDATE risk_flags SET acknowledged_by = $1, acknowledged_at = $2, note = $3, \
@@ -193,7 +191,7 @@ macro_rules! impl_assessment_repo {
                 .bind(ack.map(|a| a.by.clone()))
                 .bind(ack.map(|a| a.at))
                 .bind(&note)
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .bind(f.version)
                 .bind(f.id.as_uuid())
                 .bind(f.version - 1)
@@ -240,7 +238,8 @@ macro_rules! impl_assessment_repo {
             }
 
             async fn reseal_assessments(&mut self, limit: u32) -> crate::Result<usize> {
-                let current = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
+                let current = sealer.key_id();
                 let sql = format!(
                     "{} WHERE v.key_id <> $1 ORDER BY v.assessment_id, v.version LIMIT $2",
                     crate::rows::SELECT_ASSESSMENT
@@ -253,7 +252,7 @@ macro_rules! impl_assessment_repo {
                 let mut done = 0;
                 for row in versions {
                     let assessment = row.into_assessment(&self.crypto)?;
-                    let sealed = crate::rows::SealedVersion::of(&assessment, &self.crypto);
+                    let sealed = crate::rows::SealedVersion::of(&assessment, &sealer);
                     let changed = ::sqlx::query(
                         "UPDATE assessment_versions SET content = $1, amendment_reason = $2, \
                          key_id = $3 WHERE assessment_id = $4 AND version = $5",
@@ -285,7 +284,7 @@ macro_rules! impl_assessment_repo {
                     let changed = ::sqlx::query(
                         "UPDATE risk_flags SET note = $1, key_id = $2 WHERE id = $3 AND version = $4",
                     )
-                    .bind(crate::rows::seal_flag_note(&flag, &self.crypto))
+                    .bind(crate::rows::seal_flag_note(&flag, &sealer))
                     .bind(&current)
                     .bind(flag.id.as_uuid())
                     .bind(flag.version)

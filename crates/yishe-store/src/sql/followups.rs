@@ -38,8 +38,7 @@ macro_rules! impl_followup_repo {
                 c: &::yishe_domain::followup::Contact,
                 fingerprint: &str,
             ) -> crate::Result<crate::Recorded<::yishe_domain::followup::Contact>> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO contacts (id, referral_id, station_id, request_id, fingerprint, \
                      contact_at, channel, minutes, interventions, shared, first_contact, texts, \
@@ -58,11 +57,11 @@ macro_rules! impl_followup_repo {
                 .bind(crate::rows::interventions_json(c))
                 .bind(c.shared())
                 .bind(c.first)
-                .bind(crate::rows::seal_contact(c, &self.crypto))
+                .bind(crate::rows::seal_contact(c, &sealer))
                 .bind(&c.recorded_by)
                 .bind(c.recorded_by_worker.map(|w| w.as_uuid()))
                 .bind(c.created_at)
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "contact"))?;
@@ -127,8 +126,7 @@ macro_rules! impl_followup_repo {
                 f: &::yishe_domain::followup::FollowUp,
                 fingerprint: &str,
             ) -> crate::Result<crate::Recorded<::yishe_domain::followup::FollowUp>> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 let q = ::sqlx::query(
                     "INSERT INTO follow_ups (phase, purpose, instruments, channel, due_at, \
                      grace_hours, overdue_at, assignee_id, state, overdue, escalate_at, escalated, \
@@ -138,8 +136,8 @@ macro_rules! impl_followup_repo {
                      $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
                      ON CONFLICT (station_id, request_id) DO NOTHING",
                 );
-                let texts = crate::rows::seal_follow_up(f, &self.crypto);
-                let done = Self::bind_follow_up(q, f, texts, key_id)
+                let texts = crate::rows::seal_follow_up(f, &sealer);
+                let done = Self::bind_follow_up(q, f, texts, sealer.key_id().to_owned())
                     .bind(f.id.as_uuid())
                     .bind(f.referral.as_uuid())
                     .bind(f.station.as_str())
@@ -185,8 +183,7 @@ macro_rules! impl_followup_repo {
                 &mut self,
                 f: &::yishe_domain::followup::FollowUp,
             ) -> crate::Result<()> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 let q = ::sqlx::query(
                     "UPDATE follow_ups SET phase = $1, purpose = $2, instruments = $3, \
                      channel = $4, due_at = $5, grace_hours = $6, overdue_at = $7, \
@@ -194,8 +191,8 @@ macro_rules! impl_followup_repo {
                      escalated = $12, outcome = $13, assessment_id = $14, texts = $15, \
                      updated_at = $16, version = $17, key_id = $18 WHERE id = $19 AND version = $20",
                 );
-                let texts = crate::rows::seal_follow_up(f, &self.crypto);
-                let done = Self::bind_follow_up(q, f, texts, key_id)
+                let texts = crate::rows::seal_follow_up(f, &sealer);
+                let done = Self::bind_follow_up(q, f, texts, sealer.key_id().to_owned())
                     .bind(f.id.as_uuid())
                     .bind(f.version - 1)
                     .execute(&mut *self.tx)
@@ -319,7 +316,8 @@ macro_rules! impl_followup_repo {
             }
 
             async fn reseal_followups(&mut self, limit: u32) -> crate::Result<usize> {
-                let current = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
+                let current = sealer.key_id();
                 let mut done = 0;
                 let sql = format!(
                     "{} WHERE c.key_id <> $1 ORDER BY c.id LIMIT $2",
@@ -333,7 +331,7 @@ macro_rules! impl_followup_repo {
                 for row in rows {
                     let c = row.into_contact(&self.crypto)?;
                     let changed = ::sqlx::query("UPDATE contacts SET texts = $1, key_id = $2 WHERE id = $3")
-                        .bind(crate::rows::seal_contact(&c, &self.crypto))
+                        .bind(crate::rows::seal_contact(&c, &sealer))
                         .bind(&current)
                         .bind(c.id.as_uuid())
                         .execute(&mut *self.tx)
@@ -355,7 +353,7 @@ macro_rules! impl_followup_repo {
                     let changed = ::sqlx::query(
                         "UPDATE follow_ups SET texts = $1, key_id = $2 WHERE id = $3 AND version = $4",
                     )
-                    .bind(crate::rows::seal_follow_up(&f, &self.crypto))
+                    .bind(crate::rows::seal_follow_up(&f, &sealer))
                     .bind(&current)
                     .bind(f.id.as_uuid())
                     .bind(f.version)

@@ -10,7 +10,7 @@ macro_rules! impl_referral_repo {
             fingerprint: &'q str,
             crypto: &crate::Crypto,
         ) -> ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>> {
-            let sealed = crate::rows::SealedReferral::of(r, crypto);
+            let sealed = crate::rows::SealedReferral::of(r, &crypto.sealer());
             query
                 .bind(r.id.as_uuid())
                 .bind(&r.created_by)
@@ -77,7 +77,7 @@ macro_rules! impl_referral_repo {
             ) -> crate::Result<()> {
                 // Every sensitive column is sealed again with the current key, so a row
                 // is always under one key (the one `key_id` names).
-                let sealed = crate::rows::SealedReferral::of(r, &self.crypto);
+                let sealed = crate::rows::SealedReferral::of(r, &self.crypto.sealer());
                 let done = ::sqlx::query(
                     "UPDATE referrals SET priority = $1, status = $2, rejection_reason = $3, \
                      status_note = $4, assigned_worker_id = $5, sla_breached = $6, accepted_at = $7, \
@@ -280,7 +280,8 @@ macro_rules! impl_referral_repo {
             }
 
             async fn reseal_referrals(&mut self, limit: u32) -> crate::Result<usize> {
-                let current = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
+                let current = sealer.key_id();
                 let sql = format!(
                     "{} WHERE r.key_id IS NULL OR r.key_id <> $1 ORDER BY r.id LIMIT $2",
                     crate::sql::SELECT_REFERRAL
@@ -293,7 +294,7 @@ macro_rules! impl_referral_repo {
                 let mut done = 0;
                 for row in rows {
                     let referral = row.into_referral(&self.crypto)?;
-                    let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto);
+                    let sealed = crate::rows::SealedReferral::of(&referral, &sealer);
                     let changed = ::sqlx::query(
                         "UPDATE referrals SET patient = $1, consent = $2, note = $3, status_note = $4, \
                          patient_lookup = $5, key_id = $6, closure = $9 WHERE id = $7 AND version = $8",
@@ -353,7 +354,7 @@ macro_rules! impl_referral_repo {
                     closure.summary.clear();
                     closure.decision_note.clear();
                 }
-                let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto);
+                let sealed = crate::rows::SealedReferral::of(&referral, &self.crypto.sealer());
                 ::sqlx::query(
                     "UPDATE referrals SET patient = $1, consent = $2, note = $3, status_note = $4, \
                      patient_lookup = NULL, key_id = $5, purged_at = $6, closure = $8 WHERE id = $7",

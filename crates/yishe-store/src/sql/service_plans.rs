@@ -10,8 +10,7 @@ macro_rules! impl_plan_repo {
                 first: &::yishe_domain::plan::PlanVersion,
                 fingerprint: &str,
             ) -> crate::Result<crate::PlanInserted> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 // Either unique constraint (the station's request id, the referral's
                 // one plan) turns the insert into nothing; which one is read below.
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
@@ -29,12 +28,12 @@ macro_rules! impl_plan_repo {
                 .bind(i64::from(plan.newest_version))
                 .bind(plan.newest_state.as_str())
                 .bind(plan.in_force_version.map(i64::from))
-                .bind(crate::rows::seal_work(plan, &self.crypto))
+                .bind(crate::rows::seal_work(plan, &sealer))
                 .bind(plan.revision)
                 .bind(&plan.created_by)
                 .bind(plan.created_at)
                 .bind(plan.updated_at)
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "service plan"))?;
@@ -102,8 +101,7 @@ macro_rules! impl_plan_repo {
             }
 
             async fn save_plan(&mut self, plan: &::yishe_domain::plan::Plan) -> crate::Result<()> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 let done = ::sqlx::query(
                     "UPDATE service_plans SET newest_version = $1, newest_state = $2, \
                      in_force_version = $3, work = $4, revision = $5, updated_at = $6, \
@@ -112,10 +110,10 @@ macro_rules! impl_plan_repo {
                 .bind(i64::from(plan.newest_version))
                 .bind(plan.newest_state.as_str())
                 .bind(plan.in_force_version.map(i64::from))
-                .bind(crate::rows::seal_work(plan, &self.crypto))
+                .bind(crate::rows::seal_work(plan, &sealer))
                 .bind(plan.revision)
                 .bind(plan.updated_at)
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .bind(plan.id.as_uuid())
                 .bind(plan.revision - 1)
                 .execute(&mut *self.tx)
@@ -131,8 +129,7 @@ macro_rules! impl_plan_repo {
                 &mut self,
                 v: &::yishe_domain::plan::PlanVersion,
             ) -> crate::Result<()> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 ::sqlx::query(
                     "INSERT INTO service_plan_versions (plan_id, version, state, body, author, \
                      author_worker, created_at, submitted_at, decided_at, key_id) \
@@ -141,13 +138,13 @@ macro_rules! impl_plan_repo {
                 .bind(v.plan.as_uuid())
                 .bind(i64::from(v.version))
                 .bind(v.state.as_str())
-                .bind(crate::rows::seal_body(v, &self.crypto))
+                .bind(crate::rows::seal_body(v, &sealer))
                 .bind(&v.author)
                 .bind(v.author_worker.map(|w| w.as_uuid()))
                 .bind(v.created_at)
                 .bind(v.submitted_at)
                 .bind(v.decision.as_ref().map(|d| d.at))
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .execute(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "service plan version"))?;
@@ -158,17 +155,16 @@ macro_rules! impl_plan_repo {
                 &mut self,
                 v: &::yishe_domain::plan::PlanVersion,
             ) -> crate::Result<()> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 let done = ::sqlx::query(
                     "UPDATE service_plan_versions SET state = $1, body = $2, submitted_at = $3, \
                      decided_at = $4, key_id = $5 WHERE plan_id = $6 AND version = $7",
                 )
                 .bind(v.state.as_str())
-                .bind(crate::rows::seal_body(v, &self.crypto))
+                .bind(crate::rows::seal_body(v, &sealer))
                 .bind(v.submitted_at)
                 .bind(v.decision.as_ref().map(|d| d.at))
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .bind(v.plan.as_uuid())
                 .bind(i64::from(v.version))
                 .execute(&mut *self.tx)
@@ -239,7 +235,8 @@ macro_rules! impl_plan_repo {
             }
 
             async fn reseal_plans(&mut self, limit: u32) -> crate::Result<usize> {
-                let current = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
+                let current = sealer.key_id();
                 let sql = format!(
                     "{} WHERE p.key_id <> $1 ORDER BY p.id LIMIT $2",
                     crate::rows::SELECT_PLAN
@@ -257,7 +254,7 @@ macro_rules! impl_plan_repo {
                         "UPDATE service_plans SET work = $1, key_id = $2 \
                          WHERE id = $3 AND revision = $4",
                     )
-                    .bind(crate::rows::seal_work(&plan, &self.crypto))
+                    .bind(crate::rows::seal_work(&plan, &sealer))
                     .bind(&current)
                     .bind(plan.id.as_uuid())
                     .bind(plan.revision)
@@ -284,7 +281,7 @@ macro_rules! impl_plan_repo {
                         "UPDATE service_plan_versions SET body = $1, key_id = $2 \
                          WHERE plan_id = $3 AND version = $4",
                     )
-                    .bind(crate::rows::seal_body(&version, &self.crypto))
+                    .bind(crate::rows::seal_body(&version, &sealer))
                     .bind(&current)
                     .bind(version.plan.as_uuid())
                     .bind(i64::from(version.version))

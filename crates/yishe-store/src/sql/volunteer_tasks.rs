@@ -9,8 +9,7 @@ macro_rules! impl_task_repo {
                 t: &::yishe_domain::plan::VolunteerTask,
                 fingerprint: &str,
             ) -> crate::Result<crate::TaskPosted> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 let inserted: Option<::uuid::Uuid> = ::sqlx::query_scalar(
                     "INSERT INTO volunteer_tasks (id, station_id, plan_id, intervention_id, \
                      referral_id, request_id, fingerprint, state, team_id, starts_at, \
@@ -33,7 +32,7 @@ macro_rules! impl_task_repo {
                 .bind(t.starts_at)
                 .bind(t.claim_deadline)
                 .bind(t.overdue)
-                .bind(crate::rows::seal_texts(t, &self.crypto))
+                .bind(crate::rows::seal_texts(t, &sealer))
                 .bind(t.supervisor.map(|x| x.as_uuid()))
                 .bind(&t.posted_by)
                 .bind(t.claimed_by.map(|x| x.as_uuid()))
@@ -45,7 +44,7 @@ macro_rules! impl_task_repo {
                 .bind(t.created_at)
                 .bind(t.updated_at)
                 .bind(t.version)
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .fetch_optional(&mut *self.tx)
                 .await
                 .map_err(|e| crate::Error::from_sqlx(e, "volunteer task"))?;
@@ -81,8 +80,7 @@ macro_rules! impl_task_repo {
             }
 
             async fn save_task(&mut self, t: &::yishe_domain::plan::VolunteerTask) -> crate::Result<()> {
-                // Before sealing (see `SealedReferral::of`).
-                let key_id = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
                 let done = ::sqlx::query(
                     "UPDATE volunteer_tasks SET state = $1, team_id = $2, overdue = $3, \
                      texts = $4, claimed_by = $5, claimed_at = $6, reported_by = $7, \
@@ -92,7 +90,7 @@ macro_rules! impl_task_repo {
                 .bind(t.state.as_str())
                 .bind(t.team.map(|x| x.as_uuid()))
                 .bind(t.overdue)
-                .bind(crate::rows::seal_texts(t, &self.crypto))
+                .bind(crate::rows::seal_texts(t, &sealer))
                 .bind(t.claimed_by.map(|x| x.as_uuid()))
                 .bind(t.claimed_at)
                 .bind(t.reported_by.map(|x| x.as_uuid()))
@@ -101,7 +99,7 @@ macro_rules! impl_task_repo {
                 .bind(t.reviewed_at)
                 .bind(t.updated_at)
                 .bind(t.version)
-                .bind(&key_id)
+                .bind(sealer.key_id())
                 .bind(t.id.as_uuid())
                 .bind(t.version - 1)
                 .bind(t.supervisor.map(|x| x.as_uuid()))
@@ -205,7 +203,8 @@ macro_rules! impl_task_repo {
             }
 
             async fn reseal_tasks(&mut self, limit: u32) -> crate::Result<usize> {
-                let current = self.crypto.current_key_id();
+                let sealer = self.crypto.sealer();
+                let current = sealer.key_id();
                 let sql = format!(
                     "{} WHERE t.key_id <> $1 ORDER BY t.id LIMIT $2",
                     crate::rows::SELECT_TASK
@@ -222,7 +221,7 @@ macro_rules! impl_task_repo {
                         "UPDATE volunteer_tasks SET texts = $1, key_id = $2 \
                          WHERE id = $3 AND version = $4",
                     )
-                    .bind(crate::rows::seal_texts(&task, &self.crypto))
+                    .bind(crate::rows::seal_texts(&task, &sealer))
                     .bind(&current)
                     .bind(task.id.as_uuid())
                     .bind(task.version)
