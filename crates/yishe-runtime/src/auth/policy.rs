@@ -174,11 +174,16 @@ pub fn only_reads(path: &str) -> bool {
 /// The access rule for a request path; `None` (deny) unless it matches an entry
 /// byte for byte.
 pub fn lookup(path: &str) -> Option<Access> {
-    POLICY.iter().find_map(|(service, method, access)| {
-        let matches = path.len() == service.len() + method.len()
+    entry(path).map(|(_, _, access)| *access)
+}
+
+/// The policy table's entry for `path`: its service (`/package.Service/`), method and
+/// access.
+pub fn entry(path: &str) -> Option<&'static (&'static str, &'static str, Access)> {
+    POLICY.iter().find(|(service, method, _)| {
+        path.len() == service.len() + method.len()
             && path.starts_with(service)
-            && path.ends_with(method);
-        matches.then_some(*access)
+            && path.ends_with(method)
     })
 }
 
