@@ -202,7 +202,6 @@ where
 {
     let config = Config::load_or_exit();
     let telemetry = crate::telemetry::init(&config, name);
-    let flush_within = crate::telemetry::flush_within(&config);
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();
     let started = async {
@@ -226,7 +225,7 @@ where
     );
     let result = listeners.serve(process.app(services)).await;
     process.store.close().await;
-    telemetry.flush(flush_within).await;
+    telemetry.flush().await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

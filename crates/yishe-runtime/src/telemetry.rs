@@ -29,16 +29,17 @@ pub const OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 #[derive(Debug, Default)]
 pub struct Telemetry {
     traces: Option<SdkTracerProvider>,
+    /// How long the spans still batched may take to go out once the server drained.
+    /// The orchestrator's grace (25 s in compose, 30 s on Kubernetes, with its 5 s
+    /// preStop) covers the drain (`shutdown_grace_secs`, 20) and this.
+    flush_within: Duration,
 }
 
 impl Telemetry {
-    /// Whether spans are exported.
-    pub fn exports_traces(&self) -> bool {
-        self.traces.is_some()
-    }
-
-    /// Sends the spans still batched and stops the exporter, waiting at most `within`.
-    pub async fn flush(self, within: Duration) {
+    /// Sends the spans still batched and stops the exporter, waiting at most the
+    /// flush window.
+    pub async fn flush(self) {
+        let within = self.flush_within;
         let Some(traces) = self.traces else {
             return;
         };
@@ -90,14 +91,8 @@ pub fn init(config: &Config, service: &str) -> Telemetry {
     }
     Telemetry {
         traces: traces.filter(|_| installed),
+        flush_within: config.server.shutdown_grace().min(Duration::from_secs(2)),
     }
-}
-
-/// How long the spans still batched may take to go out once the server drained. The
-/// orchestrator's grace (25 s in compose, 30 s on Kubernetes, with its 5 s preStop)
-/// covers the drain (`shutdown_grace_secs`, 20) and this.
-pub fn flush_within(config: &Config) -> Duration {
-    config.server.shutdown_grace().min(Duration::from_secs(2))
 }
 
 /// The configured level, or `RUST_LOG` when it is a valid filter.

@@ -79,14 +79,6 @@ pub enum ChainHash {
 }
 
 impl ChainHash {
-    /// The name in configuration.
-    pub fn name(self) -> &'static str {
-        match self {
-            ChainHash::Sha256 => "sha256",
-            ChainHash::Sm3 => "sm3",
-        }
-    }
-
     /// The hash a stored link was made with.
     pub fn of_link(hash: &str) -> Self {
         if hash.starts_with(SM3_MARK) {
@@ -97,13 +89,8 @@ impl ChainHash {
     }
 }
 
-/// The SHA-256 hash of `entry` linked after `previous`.
-pub fn link_hash(previous: &str, entry: &AuditEntry) -> String {
-    link_hash_with(ChainHash::Sha256, previous, entry)
-}
-
 /// The hash of `entry` linked after `previous`, made with `hash`.
-pub fn link_hash_with(hash: ChainHash, previous: &str, entry: &AuditEntry) -> String {
+pub fn link_hash(hash: ChainHash, previous: &str, entry: &AuditEntry) -> String {
     match hash {
         ChainHash::Sha256 => hex::encode(digest::<Sha256>(previous, entry)),
         ChainHash::Sm3 => format!(
@@ -175,7 +162,7 @@ pub async fn verify(db: &dyn AuditChain) -> Result<Verification> {
                 match &link.entry {
                     None => Some("the audit record was deleted".to_owned()),
                     Some(entry)
-                        if link_hash_with(
+                        if link_hash(
                             ChainHash::of_link(&link.hash),
                             &link.previous_hash,
                             entry,
@@ -268,29 +255,29 @@ mod tests {
 
     #[test]
     fn every_field_and_the_previous_link_count() {
-        let base = link_hash(GENESIS, &entry());
+        let base = link_hash(ChainHash::Sha256, GENESIS, &entry());
         assert_eq!(base.len(), 64);
-        assert_eq!(base, link_hash(GENESIS, &entry()));
+        assert_eq!(base, link_hash(ChainHash::Sha256, GENESIS, &entry()));
         let mut changed = entry();
         changed.outcome = "not_found".into();
-        assert_ne!(base, link_hash(GENESIS, &changed));
-        assert_ne!(base, link_hash(&base, &entry()));
+        assert_ne!(base, link_hash(ChainHash::Sha256, GENESIS, &changed));
+        assert_ne!(base, link_hash(ChainHash::Sha256, &base, &entry()));
         // Moving text between fields changes the hash too.
         let mut shifted = entry();
         shifted.subject = "ksupervisor".into();
         shifted.role = String::new();
-        assert_ne!(base, link_hash(GENESIS, &shifted));
+        assert_ne!(base, link_hash(ChainHash::Sha256, GENESIS, &shifted));
     }
 
     #[test]
     fn an_sm3_link_says_so_and_hashes_with_sm3() {
-        let sm3 = link_hash_with(ChainHash::Sm3, GENESIS, &entry());
+        let sm3 = link_hash(ChainHash::Sm3, GENESIS, &entry());
         let hex = sm3.strip_prefix("sm3:").expect("marked");
         assert_eq!(hex.len(), 64);
-        assert_ne!(hex, link_hash(GENESIS, &entry()));
+        assert_ne!(hex, link_hash(ChainHash::Sha256, GENESIS, &entry()));
         assert_eq!(ChainHash::of_link(&sm3), ChainHash::Sm3);
         assert_eq!(
-            ChainHash::of_link(&link_hash(GENESIS, &entry())),
+            ChainHash::of_link(&link_hash(ChainHash::Sha256, GENESIS, &entry())),
             ChainHash::Sha256
         );
         // SM3 itself, on GB/T 32905's example "abc".

@@ -288,11 +288,6 @@ impl Crypto {
         self.keyring().current.clone()
     }
 
-    /// The cipher new values are sealed with.
-    pub fn current_algorithm(&self) -> EncryptionAlgorithm {
-        self.keyring().current_algorithm()
-    }
-
     /// The keyring as installed now, to seal a row's fields with and label the row by:
     /// taken once per row, so the label names the key that sealed every field even if
     /// a rotation installs another keyring meanwhile.
@@ -453,11 +448,14 @@ mod tests {
         let under_aes = crypto.seal("referral:1:patient", "张三");
         let lookup = crypto.lookup("MRN-1");
         crypto.install(crypto.keyring().rotated_to(EncryptionAlgorithm::Sm4Gcm));
-        assert_eq!(crypto.current_algorithm(), EncryptionAlgorithm::Sm4Gcm);
+        assert_eq!(
+            crypto.keyring().current_algorithm(),
+            EncryptionAlgorithm::Sm4Gcm
+        );
         let under_sm4 = crypto.seal("referral:1:patient", "张三");
         crypto.install(crypto.keyring().rotated());
         assert_eq!(
-            crypto.current_algorithm(),
+            crypto.keyring().current_algorithm(),
             EncryptionAlgorithm::Sm4Gcm,
             "kept"
         );
@@ -473,7 +471,10 @@ mod tests {
         assert_eq!(Keyring::parse(&text).unwrap(), *ring);
         // And back to AES: the SM4 keys stay to open what they sealed.
         crypto.install(ring.rotated_to(EncryptionAlgorithm::Aes256Gcm));
-        assert_eq!(crypto.current_algorithm(), EncryptionAlgorithm::Aes256Gcm);
+        assert_eq!(
+            crypto.keyring().current_algorithm(),
+            EncryptionAlgorithm::Aes256Gcm
+        );
         assert_eq!(
             crypto.open("referral:1:patient", &under_sm4).unwrap(),
             "张三"

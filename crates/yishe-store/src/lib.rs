@@ -44,8 +44,8 @@ mod volunteers;
 pub use assessments::{AssessmentRepo, RiskFlagScope, Submitted};
 pub use audit::{AuditEntry, AuditLog};
 pub use chain::{
-    AuditChain, AuditRecord, ChainHash, ChainLink, GENESIS, Verification, link_hash,
-    link_hash_with, verify, verify_against,
+    AuditChain, AuditRecord, ChainHash, ChainLink, GENESIS, Verification, link_hash, verify,
+    verify_against,
 };
 pub use checkpoint::CheckpointSigner;
 pub use ciphers::EncryptionAlgorithm;

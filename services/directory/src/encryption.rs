@@ -29,13 +29,18 @@ const SETTLE_EVERY: Duration = Duration::from_secs(1);
 pub(crate) struct EncryptionStatus {
     pub current_key_id: String,
     pub current_algorithm: EncryptionAlgorithm,
-    /// `None`: written before encryption.
-    pub keys: Vec<(Option<SealingKey>, u64)>,
+    pub keys: Vec<KeyUsage>,
 }
 
-/// A key records are sealed with: its id, and its cipher (`None` for a key this
-/// process's keyring does not hold).
-pub(crate) type SealingKey = (String, Option<EncryptionAlgorithm>);
+/// How many records one key seals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeyUsage {
+    /// Empty for records written before encryption.
+    pub key_id: String,
+    /// `None` for those, and for a key this process's keyring does not hold.
+    pub algorithm: Option<EncryptionAlgorithm>,
+    pub records: u64,
+}
 
 /// A rotation done: the new key, its cipher, and the records it has to re-seal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,12 +151,10 @@ impl EncryptionService {
             current_algorithm: ring.current_algorithm(),
             keys: keys
                 .into_iter()
-                .map(|(k, n)| {
-                    let key = k.map(|id| {
-                        let algorithm = ring.cipher_of(&id);
-                        (id, algorithm)
-                    });
-                    (key, n.max(0) as u64)
+                .map(|(key_id, records)| KeyUsage {
+                    algorithm: key_id.as_deref().and_then(|id| ring.cipher_of(id)),
+                    key_id: key_id.unwrap_or_default(),
+                    records: records.max(0) as u64,
                 })
                 .collect(),
         })

@@ -49,20 +49,13 @@ impl Rpc for EncryptionGrpc {
             keys: status
                 .keys
                 .into_iter()
-                .map(|(key, records)| {
-                    let (key_id, algorithm) = key
-                        .map(|(id, algorithm)| {
-                            (
-                                id,
-                                algorithm.map(|a| a.name().to_owned()).unwrap_or_default(),
-                            )
-                        })
-                        .unwrap_or_default();
-                    KeyUsage {
-                        key_id,
-                        records,
-                        algorithm,
-                    }
+                .map(|key| KeyUsage {
+                    key_id: key.key_id,
+                    records: key.records,
+                    algorithm: key
+                        .algorithm
+                        .map(|a| a.name().to_owned())
+                        .unwrap_or_default(),
                 })
                 .collect(),
         }))

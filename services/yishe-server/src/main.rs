@@ -9,10 +9,9 @@ async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = Config::load_or_exit();
     let telemetry = telemetry::init(&config, "yishe-server");
-    let flush_within = telemetry::flush_within(&config);
     if !args.is_empty() {
         let exit = yishe_server::run_command(&args, config).await;
-        telemetry.flush(flush_within).await;
+        telemetry.flush().await;
         return exit;
     }
     let shutdown = Shutdown::new();
@@ -48,7 +47,7 @@ async fn main() -> ExitCode {
         println!("yishe: station-admin key (shown once): {}", key.secret);
     }
     let result = running.wait().await;
-    telemetry.flush(flush_within).await;
+    telemetry.flush().await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -88,7 +88,7 @@ fn support_sources(item_id: &str, question: &str) -> Vec<Item> {
         &format!("{question}: none"),
         true,
     )];
-    for (source, label) in SUPPORT_SOURCES.iter().zip(SOURCE_LABELS) {
+    for (source, label) in SUPPORT_SOURCES {
         boxes.push(checkbox(
             item_id,
             &source_item(item_id, source),
@@ -98,18 +98,6 @@ fn support_sources(item_id: &str, question: &str) -> Vec<Item> {
     }
     boxes
 }
-
-const SOURCE_LABELS: [&str; 9] = [
-    "spouse",
-    "other family",
-    "relatives",
-    "friends",
-    "colleagues",
-    "the work unit",
-    "party, league or union organisations",
-    "religious or other social groups",
-    "others",
-];
 
 fn section(id: &str, title: &str, items: Vec<Item>) -> Section {
     Section {

@@ -12,19 +12,21 @@ use crate::Violations;
 use crate::assessment::instruments::check;
 use crate::assessment::score::{Answers, Score};
 
-/// The sources of support items 6 and 7 name, as the scale lists them: spouse, other
-/// family, relatives, friends, colleagues, the work unit, party, league or union
-/// organisations (党团工会), religious or other social groups, and others.
-pub const SUPPORT_SOURCES: [&str; 9] = [
-    "spouse",
-    "family",
-    "relatives",
-    "friends",
-    "colleagues",
-    "work_unit",
-    "official_organisations",
-    "social_groups",
-    "others",
+/// The sources of support items 6 and 7 name, as the scale lists them: each sub-item's
+/// suffix and its label.
+pub const SUPPORT_SOURCES: [(&str, &str); 9] = [
+    ("spouse", "spouse"),
+    ("family", "other family"),
+    ("relatives", "relatives"),
+    ("friends", "friends"),
+    ("colleagues", "colleagues"),
+    ("work_unit", "the work unit"),
+    (
+        "official_organisations",
+        "party, league or union organisations",
+    ),
+    ("social_groups", "religious or other social groups"),
+    ("others", "others"),
 ];
 
 /// Items 6 and 7.
@@ -51,7 +53,7 @@ pub(crate) fn score(v: &mut Violations, version: u32, answers: &Answers) -> Scor
     } else {
         for item in SOURCE_ITEMS {
             optional.push(source_item(item, "none"));
-            optional.extend(SUPPORT_SOURCES.map(|s| source_item(item, s)));
+            optional.extend(SUPPORT_SOURCES.map(|(s, _)| source_item(item, s)));
         }
     }
     check(v, answers, &items, &optional);
@@ -62,7 +64,7 @@ pub(crate) fn score(v: &mut Violations, version: u32, answers: &Answers) -> Scor
         }
         let named = SUPPORT_SOURCES
             .iter()
-            .filter(|s| get(&source_item(item, s)) == 1)
+            .filter(|(s, _)| get(&source_item(item, s)) == 1)
             .count() as i32;
         let none = get(&source_item(item, "none")) == 1;
         if none && named > 0 {

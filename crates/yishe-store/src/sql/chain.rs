@@ -54,7 +54,7 @@ macro_rules! impl_audit_chain {
                 // here; the rows go in with one statement, and leave the queue with one.
                 let mut links = Vec::with_capacity(rows.len());
                 for (_, entry) in &rows {
-                    let link = crate::link_hash_with(hash, &previous, entry);
+                    let link = crate::link_hash(hash, &previous, entry);
                     sequence += 1;
                     links.push((sequence, entry.id, std::mem::replace(&mut previous, link.clone()), link));
                 }
