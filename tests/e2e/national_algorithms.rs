@@ -33,13 +33,7 @@ async fn an_installation_moves_to_sm4_and_sm3(engine: Engine) {
 
     // Restarted with the national algorithms configured, on the same database and
     // keyring.
-    app.shutdown.trigger();
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(app.grpc_addr).await.is_err() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.stop().await;
     let (url, keyring) = (app.db.url.clone(), app.process.config.effective_key_file());
     let national = TestApp::spawn_with(engine, |c| {
         c.database.database_url = url;

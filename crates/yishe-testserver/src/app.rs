@@ -45,6 +45,8 @@ pub struct TestApp {
     /// The server's clock: a test moves it to reach a deadline at once.
     pub clock: Arc<TestClock>,
     pub db: TestDatabase,
+    /// The server until it has drained and closed its store (`stop`).
+    serving: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Keeps the data directory alive.
     _data_dir: tempfile::TempDir,
 }
@@ -98,7 +100,9 @@ impl TestApp {
             running.http_addr,
             running.process.clone(),
         );
-        tokio::spawn(running.wait());
+        let serving = tokio::spawn(async move {
+            let _ = running.wait().await;
+        });
         Some(Self {
             engine,
             grpc_addr,
@@ -109,6 +113,7 @@ impl TestApp {
             shutdown,
             clock,
             db,
+            serving: tokio::sync::Mutex::new(Some(serving)),
             _data_dir: data_dir,
         })
     }
@@ -181,6 +186,20 @@ impl TestApp {
     /// The text of `/metrics`.
     pub async fn metrics(&self) -> String {
         http_get(self.http_addr, "/metrics").await
+    }
+}
+
+impl TestApp {
+    /// Stops the server and waits until it has drained and closed its store (its
+    /// database and data directory stay, for a test to start another server on).
+    pub async fn stop(&self) {
+        self.shutdown.trigger();
+        if let Some(serving) = self.serving.lock().await.take() {
+            tokio::time::timeout(Duration::from_secs(30), serving)
+                .await
+                .expect("the server stops within 30 s")
+                .expect("the server task ends");
+        }
     }
 }
 

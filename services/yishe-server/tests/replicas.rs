@@ -82,8 +82,7 @@ async fn replicas_lose_and_repeat_nothing_when_the_relay_leader_dies() {
     };
     let station = Station::seed(&app).await;
     // The test's own server stops: only the replicas relay.
-    app.shutdown.trigger();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.stop().await;
 
     let prefix = run_prefix();
     let dir = tempfile::tempdir().unwrap();

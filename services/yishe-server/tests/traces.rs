@@ -71,7 +71,7 @@ async fn one_trace_across_the_processes(engine: Engine) {
     };
     let station = Station::seed(&app).await;
     // The test's own server stops (it exports nothing): the referral process relays.
-    app.shutdown.trigger();
+    app.stop().await;
     let receiver = OtlpReceiver::start().await;
     let dir = tempfile::tempdir().unwrap();
     let start = |name: &str| {
