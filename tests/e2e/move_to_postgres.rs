@@ -152,7 +152,7 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
         .await
         .unwrap_err();
     assert!(again.contains("already moved"), "{again}");
-    app.shutdown.trigger();
+    app.stop().await;
     let url = app.db.url.clone();
     let restarted = yishe_runtime::Process::open(
         {
@@ -246,6 +246,16 @@ async fn only_an_embedded_installation_moves_only_into_an_empty_postgres() {
         .await
         .unwrap_err();
     assert!(refused.contains("postgres://"), "{refused}");
+    let refused = yishe_server::migrate_to_postgres(
+        app.process.config.clone(),
+        "postgres://nobody@127.0.0.1:1/x",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        refused.contains("cannot connect to PostgreSQL"),
+        "{refused}"
+    );
     // A database a server already started on has rows: nothing is copied there, and
     // the file stays in service.
     let before = on_postgres

@@ -174,7 +174,9 @@ async fn open_target(url: &str) -> Result<PgConnection> {
             .map_err(|e| Error::Config(format!("bad postgres url: {e}")))?,
     )
     .await
-    .map_err(|e| Error::from_sqlx(e, "database"))?;
+    // Said whole: "unavailable" alone does not tell the operator which database.
+    // (sqlx's message names no password.)
+    .map_err(|e| Error::Config(format!("cannot connect to PostgreSQL: {e}")))?;
     crate::migrations::run(sqlx::migrate!("./migrations/postgres"), &mut target).await?;
     Ok(target)
 }
@@ -188,7 +190,7 @@ async fn open_source(url: &str) -> Result<SqliteConnection> {
         .busy_timeout(Duration::from_secs(10));
     let mut source = SqliteConnection::connect_with(&options)
         .await
-        .map_err(|e| Error::from_sqlx(e, "database"))?;
+        .map_err(|e| Error::Config(format!("cannot open the SQLite database: {e}")))?;
     if was_moved(&mut source).await? {
         return Err(Error::Config(ALREADY_MOVED.into()));
     }
