@@ -98,7 +98,7 @@ fn filler(len: usize) -> String {
 macro_rules! mirrors {
     ($module:ident, $pool:ty, $db:ty, feed_lock = $feed_lock:expr, seal_lock = $seal_lock:expr,
      announce = $announce:expr, create = $create:expr, records = $records:expr,
-     list_audit_alone = $list_audit_alone:expr) => {
+     one_write_alone = $one_write_alone:expr) => {
         mod $module {
             use std::sync::Arc;
 
@@ -112,8 +112,9 @@ macro_rules! mirrors {
 
         /// The create path as the server runs it once its caches are warm (the caller's key
         /// and the department are remembered): the referral, its event and its audit row
-        /// (queued for the sealer by the trigger) written by one call in one transaction,
-        /// as the store's `create_referral` does on this engine; then, as the relay and the
+        /// (queued for the sealer by the trigger) written by one call, as the store's
+        /// `create_referral` does on this engine (alone where one write commits by
+        /// itself, as the server's create does on PostgreSQL); then, as the relay and the
         /// sealer do for it, the event moved into the feed and the audit row chained.
                 pub(super) async fn create(writers: Arc<Writers<$db>>, department: &str, drive: Drive) -> Stats {
             let department = uuid::Uuid::parse_str(department).expect("a department id");
@@ -125,11 +126,10 @@ macro_rules! mirrors {
                 async move {
                     let result: Result<(), sqlx::Error> = async {
                         let mut connection = writer.lock().await;
-                        let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                         let id = uuid::Uuid::now_v7();
                         let now = chrono::Utc::now();
                         let (event, audit) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
-                        sqlx::query(&CREATE)
+                        let create = sqlx::query(&CREATE)
                             .bind(id)
                             .bind(format!("m-{caller}-{n}"))
                             .bind(department)
@@ -139,9 +139,13 @@ macro_rules! mirrors {
                             .bind(event)
                             .bind(short.as_str())
                             .bind(audit)
-                            .bind(id.to_string())
-                            .fetch_all(&mut *tx)
-                            .await?;
+                            .bind(id.to_string());
+                        if $one_write_alone {
+                            create.fetch_all(&mut **connection).await?;
+                            return Ok(());
+                        }
+                        let mut tx = sqlx::Connection::begin(&mut **connection).await?;
+                        create.fetch_all(&mut *tx).await?;
                         tx.commit().await
                     }
                     .await;
@@ -315,7 +319,7 @@ macro_rules! mirrors {
                             let id: uuid::Uuid = sqlx::Row::get(referral, "id");
                             row.push_bind(audit).push_bind(i as i32).push_bind(id.to_string());
                         });
-                        if $list_audit_alone {
+                        if $one_write_alone {
                             q.build().execute(&mut **connection).await?;
                             return Ok(());
                         }
@@ -356,7 +360,7 @@ mirrors!(
     ),
     records = ("", "; "),
     // Every write joins the group commit.
-    list_audit_alone = false
+    one_write_alone = false
 );
 mirrors!(
     on_postgres,
@@ -390,7 +394,9 @@ mirrors!(
         audit = super::AUDIT_ROW,
     ),
     records = ("WITH logged AS (", ") "),
-    list_audit_alone = true
+    // A create and a list's audit row are one statement each, sent alone (committing
+    // by itself) as the server sends them.
+    one_write_alone = true
 );
 
 /// Runs the create mirror on the scratch database at `url`.

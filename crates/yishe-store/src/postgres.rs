@@ -182,6 +182,22 @@ impl crate::Transactions for PostgresDatabase {
             span,
         ))
     }
+
+    async fn begin_one_write(&self) -> Result<Box<dyn crate::Tx>> {
+        use tracing::Instrument as _;
+        let span = crate::trace_context::transaction_span(crate::Engine::Postgres);
+        let tx = self
+            .writes
+            .acquire(&self.local.writer_waits)
+            .instrument(span.clone())
+            .await?;
+        Ok(PostgresTx::boxed(
+            tx,
+            self.crypto.clone(),
+            self.local.clone(),
+            span,
+        ))
+    }
 }
 
 impl_database!(

@@ -121,12 +121,15 @@ impl ReferralService {
 
     async fn try_create(&self, ctx: &RequestContext, draft: ReferralDraft) -> Result<Attempt> {
         let now = ctx.now();
-        // A department named by code is looked up in the create's own transaction,
-        // begun early for it; otherwise the transaction waits for a valid draft.
+        // A create writes once (the referral, its event and its audit row in one
+        // statement; a replay only its audit row), so its reads need no transaction
+        // around them and the write commits by itself. A department named by code is
+        // looked up on the create's own connection, taken early for it; otherwise the
+        // connection waits for a valid draft.
         let (draft, tx) = if draft.department_code.trim().is_empty() {
             (draft, None)
         } else {
-            let mut tx = self.store.begin().await?;
+            let mut tx = self.store.begin_one_write().await?;
             (department_by_code(&mut *tx, ctx, draft).await?, Some(tx))
         };
         let new = draft.validate(now).map_err(Error::Invalid)?;
@@ -136,7 +139,7 @@ impl ReferralService {
         let fingerprint = fingerprint(&new);
         let mut tx = match tx {
             Some(tx) => tx,
-            None => self.store.begin().await?,
+            None => self.store.begin_one_write().await?,
         };
         match tx.get_department(new.department).await? {
             Some(d) if d.hospital == new.hospital => {}

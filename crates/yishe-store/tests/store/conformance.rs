@@ -73,6 +73,31 @@ async fn a_replayed_request_returns_the_first_referral(db: TestDatabase) {
 /// PostgreSQL some find it only after their statement's snapshot): one referral, one
 /// event, and every resend audited as a replay of it.
 async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
+    twenty_concurrent_replays(db, Begin::Transaction).await;
+}
+
+/// The same race on connections for one write, as the create service takes them (on
+/// PostgreSQL each statement commits by itself, and a replay reads and audits in two).
+async fn twenty_concurrent_replays_for_one_write_create_exactly_one(db: TestDatabase) {
+    twenty_concurrent_replays(db, Begin::OneWrite).await;
+}
+
+#[derive(Clone, Copy)]
+enum Begin {
+    Transaction,
+    OneWrite,
+}
+
+impl Begin {
+    async fn on(self, store: &Store) -> Box<dyn yishe_store::Tx> {
+        match self {
+            Self::Transaction => store.begin().await.unwrap(),
+            Self::OneWrite => store.begin_one_write().await.unwrap(),
+        }
+    }
+}
+
+async fn twenty_concurrent_replays(db: TestDatabase, begin: Begin) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(20));
@@ -85,7 +110,7 @@ async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
             let event = ReferralEvent::of(EventType::Created, &r, r.created_at);
             let audit = audit(&r, "referral.create");
             start.wait().await;
-            let mut tx = store.begin().await.unwrap();
+            let mut tx = begin.on(&store).await;
             let created = tx.create_referral(&r, "fp", &event, &audit).await.unwrap();
             tx.commit().await.unwrap();
             match created {
@@ -111,6 +136,15 @@ async fn twenty_concurrent_replays_create_exactly_one(db: TestDatabase) {
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
+    // The commit that appended the one event woke the relay.
+    assert!(
+        tokio::time::timeout(
+            std::time::Duration::from_millis(200),
+            store.events_committed().notified()
+        )
+        .await
+        .is_ok()
+    );
     assert_eq!(store.relay_events(100).await.unwrap(), 1, "one event");
     let mut tx = store.begin().await.unwrap();
     let rows = tx.audit_of("referral", &ids[0].to_string()).await.unwrap();
@@ -1262,6 +1296,7 @@ on_both_engines!(
     only_committed_departments_are_remembered,
     a_replayed_request_returns_the_first_referral,
     twenty_concurrent_replays_create_exactly_one,
+    twenty_concurrent_replays_for_one_write_create_exactly_one,
     a_saved_change_appends_its_events_and_wakes_the_relay,
     relay_batches_are_announced_to_readers,
     a_stale_update_is_refused,
