@@ -6,23 +6,42 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, Write};
 
 use yishe_proto::assessment::{
-    GetInstrumentRequest, Instrument, InstrumentItem, InstrumentResponse,
+    GetInstrumentRequest, Instrument, InstrumentItem, InstrumentResponse, ListInstrumentsRequest,
 };
 
 use crate::args::AssessmentContent;
 use crate::client::Connection;
 use crate::failure::Failure;
 
-async fn form(c: &Connection, instrument: &str) -> Result<Instrument, Failure> {
-    Ok(c.assessments()
+/// The form `instrument` is answered on now; an unknown one is refused with the
+/// instruments the server scores.
+pub(crate) async fn form(c: &Connection, instrument: &str) -> Result<Instrument, Failure> {
+    let found = c
+        .assessments()
         .get_instrument(GetInstrumentRequest {
             instrument_id: instrument.to_owned(),
             version: 0,
         })
-        .await?
-        .into_inner()
-        .instrument
-        .unwrap_or_default())
+        .await;
+    match found {
+        Ok(found) => Ok(found.into_inner().instrument.unwrap_or_default()),
+        Err(status) if status.code() == tonic::Code::NotFound => {
+            let known: Vec<String> = c
+                .assessments()
+                .list_instruments(ListInstrumentsRequest {})
+                .await?
+                .into_inner()
+                .instruments
+                .into_iter()
+                .map(|i| i.instrument_id)
+                .collect();
+            Err(Failure::local(format!(
+                "unknown instrument {instrument:?}: one of {}",
+                known.join(", ")
+            )))
+        }
+        Err(status) => Err(status.into()),
+    }
 }
 
 fn pairs(items: &[String]) -> Result<HashMap<String, i32>, Failure> {

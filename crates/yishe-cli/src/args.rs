@@ -41,6 +41,14 @@ pub(crate) struct Global {
     /// How to print results.
     #[arg(long, short = 'o', global = true, value_enum, default_value = "table")]
     pub(crate) output: Output,
+    /// The station's time zone, in which times are shown (an IANA name).
+    #[arg(
+        long,
+        global = true,
+        env = "YISHE_TIME_ZONE",
+        default_value = "Asia/Shanghai"
+    )]
+    pub(crate) time_zone: chrono_tz::Tz,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -491,9 +499,9 @@ pub(crate) struct AssessmentContent {
     /// A JSON file of the psychosocial domains (see the README for its fields).
     #[arg(long)]
     pub(crate) psychosocial_file: Option<PathBuf>,
-    /// The social worker's narrative.
-    #[arg(long, default_value = "")]
-    pub(crate) narrative: String,
+    /// The social worker's narrative (an amendment keeps the earlier one when left out).
+    #[arg(long)]
+    pub(crate) narrative: Option<String>,
     /// When the assessment took place (RFC 3339); now when left out.
     #[arg(long)]
     pub(crate) assessed_at: Option<String>,
@@ -513,7 +521,9 @@ pub(crate) struct SubmitAssessment {
 #[derive(Debug, Args)]
 pub(crate) struct AmendAssessment {
     pub(crate) id: String,
-    /// The etag last read.
+    /// The etag last read. What is not given is kept from that version: answers
+    /// given for an instrument replace only those items (`--interactive` the whole
+    /// form), and the narrative and psychosocial part stay unless given.
     #[arg(long)]
     pub(crate) etag: String,
     /// Why it is corrected.
@@ -828,9 +838,14 @@ pub(crate) struct CreateReferral {
     pub(crate) priority: String,
     #[arg(long, default_value = "")]
     pub(crate) note: String,
-    /// GIVEN or OVERRIDDEN.
-    #[arg(long, default_value = "GIVEN")]
+    /// GIVEN (with --consent-by) or OVERRIDDEN (with --justification): never assumed.
+    #[arg(long)]
     pub(crate) consent: String,
+    /// When consent was given or the override decided (RFC 3339, such as
+    /// 2026-12-07T09:30:00+08:00); now when left out. A resend of the same command
+    /// (same --request-id) then takes the first one's time, so it is a replay.
+    #[arg(long)]
+    pub(crate) consent_time: Option<String>,
     /// Who consented ("patient", or the guardian's relation).
     #[arg(long, default_value = "")]
     pub(crate) consent_by: String,

@@ -79,6 +79,37 @@ fn psychosocial_json(p: &PsychosocialAssessment) -> Value {
     })
 }
 
+/// The patient (name, ward and bed) and the assigned worker of a referral.
+async fn case_of(c: &Connection, referral_id: &str) -> Result<(String, String), Failure> {
+    let referral = c
+        .referrals()
+        .get_referral(yishe_proto::referral::GetReferralRequest {
+            referral_id: referral_id.to_owned(),
+            break_glass_reason: String::new(),
+        })
+        .await?
+        .into_inner()
+        .referral
+        .unwrap_or_default();
+    let patient = referral.patient.unwrap_or_default();
+    let place = [patient.ward, patient.bed]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let patient = if place.is_empty() {
+        patient.name
+    } else {
+        format!("{} ({place})", patient.name)
+    };
+    let worker = if referral.assigned_worker_name.is_empty() {
+        "(未分派)".to_owned()
+    } else {
+        referral.assigned_worker_name
+    };
+    Ok((patient, worker))
+}
+
 pub(crate) fn flag_json(f: &RiskFlag) -> Value {
     json!({
         "id": f.risk_flag_id,
@@ -168,15 +199,7 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
             );
         }
         AssessmentCommand::Show { instrument } => {
-            let form = client
-                .get_instrument(GetInstrumentRequest {
-                    instrument_id: instrument,
-                    version: 0,
-                })
-                .await?
-                .into_inner()
-                .instrument
-                .unwrap_or_default();
+            let form = crate::answers::form(c, &instrument).await?;
             match c.output {
                 Output::Table => {
                     println!(
@@ -215,12 +238,19 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
                     request_id,
                     responses,
                     psychosocial,
-                    narrative: s.content.narrative,
+                    narrative: s.content.narrative.unwrap_or_default(),
                     assess_time,
                 })
                 .await?
                 .into_inner();
-            one(c.output, done.assessment);
+            let assessment = done.assessment.unwrap_or_default();
+            record(c.output, assessment_json(&assessment));
+            if c.output == Output::Table {
+                println!();
+                for line in crate::risk_words::summary(&assessment) {
+                    println!("{line}");
+                }
+            }
         }
         AssessmentCommand::Get { id, version } => {
             let found = client
@@ -268,15 +298,38 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
         }
         AssessmentCommand::Amend(a) => {
             let (responses, psychosocial, assess_time) = content(c, &a.content).await?;
+            // The version the etag names: a later one makes the server refuse the
+            // amendment (ABORTED), so nothing is built on a version the user did not read.
+            let current = client
+                .get_assessment(GetAssessmentRequest {
+                    assessment_id: a.id.clone(),
+                    version: 0,
+                })
+                .await?
+                .into_inner()
+                .assessment
+                .unwrap_or_default();
+            let changes = crate::amendment::Changes {
+                responses,
+                replace_whole: a
+                    .content
+                    .interactive
+                    .then(|| a.content.instrument.clone())
+                    .flatten(),
+                psychosocial,
+                narrative: a.content.narrative,
+                assess_time,
+            };
+            let amended = crate::amendment::amended(current, changes).map_err(Failure::local)?;
             let done = client
                 .amend_assessment(AmendAssessmentRequest {
                     assessment_id: a.id,
                     etag: a.etag,
                     reason: a.reason,
-                    responses,
-                    psychosocial,
-                    narrative: a.content.narrative,
-                    assess_time,
+                    responses: amended.responses,
+                    psychosocial: amended.psychosocial,
+                    narrative: amended.narrative,
+                    assess_time: amended.assess_time,
                 })
                 .await?
                 .into_inner();
@@ -339,17 +392,34 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
                 })
                 .await?
                 .into_inner();
-            let values = page.risk_flags.iter().map(flag_json).collect();
+            // Whose flag it is: the patient and worker of each referral, read once
+            // each (and audited as reads, as any client's would be).
+            let mut cases: std::collections::HashMap<String, (String, String)> =
+                std::collections::HashMap::new();
+            let mut values = Vec::new();
+            for flag in &page.risk_flags {
+                if !cases.contains_key(&flag.referral_id) {
+                    let case = case_of(c, &flag.referral_id).await?;
+                    cases.insert(flag.referral_id.clone(), case);
+                }
+                let (patient, worker) = &cases[&flag.referral_id];
+                let mut value = flag_json(flag);
+                value["patient"] = json!(patient);
+                value["worker"] = json!(worker);
+                values.push(value);
+            }
             rows(
                 c.output,
                 values,
                 &[
                     "id",
-                    "referral_id",
+                    "patient",
+                    "worker",
                     "instrument",
                     "kind",
                     "raise_time",
                     "state",
+                    "referral_id",
                     "etag",
                 ],
                 Some(("next_page_token", page.next_page_token)),

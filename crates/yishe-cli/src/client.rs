@@ -24,13 +24,29 @@ pub(crate) struct Connection {
     pub(crate) output: Output,
 }
 
-/// The key from the flag or environment, else the admin key file in the data directory.
-fn find_key(global: &Global) -> Option<String> {
-    global
-        .key
-        .clone()
-        .filter(|k| !k.trim().is_empty())
-        .or_else(|| read_key_file(&global.data_dir.join("admin.key")))
+/// The key from the flag or environment; when neither gives one, the admin key file in
+/// the data directory, said on stderr. A key given empty (an unset variable in a
+/// script, `--key "$KEY"`) is an error: falling back would act as the station admin
+/// where the script meant someone else.
+fn find_key(global: &Global) -> Result<Option<String>, Failure> {
+    match &global.key {
+        Some(key) if key.trim().is_empty() => Err(Failure::local(
+            "the key given is empty (--key or YISHE_KEY); leave both out to use the \
+             station admin key in the data directory",
+        )),
+        Some(key) => Ok(Some(key.trim().to_owned())),
+        None => {
+            let path = global.data_dir.join("admin.key");
+            let key = read_key_file(&path);
+            if key.is_some() {
+                eprintln!(
+                    "no --key or YISHE_KEY: using the station admin key in {}",
+                    path.display()
+                );
+            }
+            Ok(key)
+        }
+    }
 }
 
 fn read_key_file(path: &Path) -> Option<String> {
@@ -44,7 +60,7 @@ impl Connection {
     pub(crate) async fn open(global: &Global) -> Result<Self, Failure> {
         // A script that traces its own work (OpenTelemetry's convention for programs
         // it runs) puts its context in TRACEPARENT: Yishe's spans join that trace.
-        let bearer = Bearer::new(find_key(global).as_deref())
+        let bearer = Bearer::new(find_key(global)?.as_deref())
             .ok_or_else(|| Failure::local("the key contains characters a header cannot carry"))?
             .in_trace(std::env::var("TRACEPARENT").ok().as_deref());
         let channel = Channel::from_shared(global.addr.clone())
@@ -108,6 +124,9 @@ impl Connection {
         DirectoryServiceClient::with_interceptor(self.channel.clone(), self.bearer.clone())
     }
 }
+
+/// The referral client the CLI's commands use.
+pub(crate) type ReferralClient = ReferralServiceClient<InterceptedService<Channel, Bearer>>;
 
 /// The directory client the CLI's commands use.
 pub(crate) type DirectoryClient = DirectoryServiceClient<InterceptedService<Channel, Bearer>>;

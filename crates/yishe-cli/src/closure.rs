@@ -15,6 +15,7 @@ pub(crate) fn request(a: CloseReferral, etag: String) -> Result<RequestClosureRe
         "CLOSURE_OUTCOME_",
         &a.outcome,
         ClosureOutcome::from_str_name,
+        ClosureOutcome::as_str_name,
         "closure outcome",
     )? as i32;
     let mut services = Vec::new();
@@ -26,6 +27,7 @@ pub(crate) fn request(a: CloseReferral, etag: String) -> Result<RequestClosureRe
             "INTERVENTION_KIND_",
             kind,
             InterventionKind::from_str_name,
+            InterventionKind::as_str_name,
             "intervention kind",
         )? as i32;
         let count = count
@@ -54,6 +56,7 @@ pub(crate) fn request(a: CloseReferral, etag: String) -> Result<RequestClosureRe
             "GOAL_RESULT_KIND_",
             result,
             GoalResultKind::from_str_name,
+            GoalResultKind::as_str_name,
             "goal result",
         )? as i32;
         goals.push(GoalResult {
@@ -128,8 +131,8 @@ pub(crate) fn json(c: &Closure) -> Value {
         }).collect::<Vec<_>>(),
         "satisfaction": c.satisfaction_label,
         "requested_by": c.requested_by_name,
-        "request_time": crate::plan_view::local(&c.request_time),
-        "decide_time": crate::plan_view::local(&c.decide_time),
+        "request_time": crate::output::local(&c.request_time),
+        "decide_time": crate::output::local(&c.decide_time),
         "decision_note": c.decision_note,
     })
 }

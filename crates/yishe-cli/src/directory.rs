@@ -85,6 +85,7 @@ pub(crate) async fn station(command: StationCommand, c: &Connection) -> Result<(
                             "REFERRAL_REASON_",
                             r,
                             ReferralReason::from_str_name,
+                            ReferralReason::as_str_name,
                             "referral reason",
                         )
                         .map(|r| r as i32)
@@ -155,6 +156,7 @@ fn level(text: &str) -> Result<i32, Failure> {
         "CERTIFICATION_LEVEL_",
         text,
         CertificationLevel::from_str_name,
+        CertificationLevel::as_str_name,
         "certification level",
     )? as i32)
 }
@@ -280,7 +282,13 @@ pub(crate) async fn key(command: KeyCommand, c: &Connection) -> Result<(), Failu
             certificate_subject,
             read_only,
         } => {
-            let role = parse("ROLE_", &role, Role::from_str_name, "role")? as i32;
+            let role = parse(
+                "ROLE_",
+                &role,
+                Role::from_str_name,
+                Role::as_str_name,
+                "role",
+            )? as i32;
             let key = ApiKey {
                 display_name: name,
                 role,

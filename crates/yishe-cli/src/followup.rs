@@ -8,12 +8,18 @@ use crate::args::{ContactCommand, FollowupCommand};
 use crate::client::Connection;
 use crate::enums::{parse, short};
 use crate::failure::Failure;
+use crate::output::local;
 use crate::output::{record, rows};
-use crate::plan_view::local;
 use crate::task::at;
 
 fn channel(text: &str) -> Result<i32, Failure> {
-    Ok(parse("CHANNEL_", text, Channel::from_str_name, "channel")? as i32)
+    Ok(parse(
+        "CHANNEL_",
+        text,
+        Channel::from_str_name,
+        Channel::as_str_name,
+        "channel",
+    )? as i32)
 }
 
 fn contact_json(c: &Contact) -> Value {
@@ -244,8 +250,13 @@ pub(crate) async fn run(command: FollowupCommand, c: &Connection) -> Result<(), 
                         } else {
                             Phase::DuringCase
                         } as i32,
-                        purpose: parse("PURPOSE_", &purpose, Purpose::from_str_name, "purpose")?
-                            as i32,
+                        purpose: parse(
+                            "PURPOSE_",
+                            &purpose,
+                            Purpose::from_str_name,
+                            Purpose::as_str_name,
+                            "purpose",
+                        )? as i32,
                         channel: channel(&how)?,
                         due_time: Some(at("--due", &due)?),
                         grace_hours,
@@ -300,7 +311,13 @@ pub(crate) async fn run(command: FollowupCommand, c: &Connection) -> Result<(), 
                 .complete_follow_up(CompleteFollowUpRequest {
                     follow_up_id: id,
                     etag,
-                    outcome: parse("OUTCOME_", &outcome, Outcome::from_str_name, "outcome")? as i32,
+                    outcome: parse(
+                        "OUTCOME_",
+                        &outcome,
+                        Outcome::from_str_name,
+                        Outcome::as_str_name,
+                        "outcome",
+                    )? as i32,
                     note,
                     assessment_id: assessment,
                 })

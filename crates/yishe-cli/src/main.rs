@@ -2,6 +2,7 @@
 //! contract only. Tables for people, `--output json` for scripts; a refused call
 //! prints the server's message and offending fields and exits non-zero.
 
+mod amendment;
 mod answers;
 mod args;
 mod assessment;
@@ -22,6 +23,7 @@ mod plan_view;
 mod psychosocial;
 mod referral;
 mod report;
+mod risk_words;
 mod task;
 mod token;
 mod volunteer;
@@ -33,6 +35,7 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    output::show_times_in(cli.global.time_zone);
     if let args::Command::Token(args::TokenCommand::Mint(mint)) = &cli.command {
         return match token::mint(mint) {
             Ok(token) => {

@@ -8,10 +8,43 @@ use yishe_proto::referral::{Referral, ReferralEvent};
 use crate::args::Output;
 use crate::enums::short;
 
-pub(crate) fn time(ts: &Option<prost_types::Timestamp>) -> String {
+/// The zone times are shown in, set once from `--time-zone` before any output.
+static TIME_ZONE: std::sync::OnceLock<chrono_tz::Tz> = std::sync::OnceLock::new();
+
+pub(crate) fn show_times_in(zone: chrono_tz::Tz) {
+    let _ = TIME_ZONE.set(zone);
+}
+
+/// The station's time zone (`--time-zone`), for showing and for reading local times.
+pub(crate) fn zone() -> chrono_tz::Tz {
+    TIME_ZONE
+        .get()
+        .copied()
+        .unwrap_or(chrono_tz::Asia::Shanghai)
+}
+
+/// A timestamp as a person reads it, in the station's time zone: `2026-12-06 17:05`.
+pub(crate) fn local(ts: &Option<prost_types::Timestamp>) -> String {
     ts.as_ref()
         .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .map(|t| {
+            t.with_timezone(&zone())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// A time as the station reads it, in its own zone and with the offset (RFC 3339, so
+/// JSON and CSV readers still parse it): `2026-12-07T19:30:00+08:00`.
+pub(crate) fn time(ts: &Option<prost_types::Timestamp>) -> String {
+    let zone = zone();
+    ts.as_ref()
+        .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
+        .map(|t| {
+            t.with_timezone(&zone)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        })
         .unwrap_or_default()
 }
 
@@ -289,17 +322,43 @@ pub(crate) fn referrals(output: Output, list: &[Referral], next_page_token: Stri
     );
 }
 
+/// The header above watched events, for the outputs that have one.
+pub(crate) fn event_header(output: Output) {
+    match output {
+        Output::Table => println!(
+            "{:>8}  {:<16}  {:<18} {:<9} {:<12} referral",
+            "sequence", "time", "event", "priority", "status"
+        ),
+        Output::Csv => println!("sequence,time,event,priority,status,referral_id"),
+        Output::Json | Output::Id => {}
+    }
+}
+
+/// One watched event, as it arrives: local time and priority first, for a person
+/// watching the inbox.
 pub(crate) fn event(output: Output, e: &ReferralEvent) {
+    let kind = short("REFERRAL_EVENT_TYPE_", e.r#type().as_str_name());
+    let status = short("REFERRAL_STATUS_", e.status().as_str_name());
     match output {
         Output::Json => println!("{}", event_json(e)),
         Output::Id => println!("{}", e.sequence),
-        Output::Table | Output::Csv => println!(
-            "{:>6}  {}  {:<16} {}  {}",
+        Output::Table => println!(
+            "{:>8}  {:<16}  {:<18} {:<9} {:<12} {}",
+            e.sequence,
+            local(&e.occur_time),
+            kind,
+            priority(e.priority),
+            status,
+            e.referral_id
+        ),
+        Output::Csv => println!(
+            "{},{},{},{},{},{}",
             e.sequence,
             time(&e.occur_time),
-            short("REFERRAL_EVENT_TYPE_", e.r#type().as_str_name()),
-            e.referral_id,
-            short("REFERRAL_STATUS_", e.status().as_str_name())
+            kind,
+            priority(e.priority),
+            status,
+            e.referral_id
         ),
     }
 }

@@ -6,8 +6,9 @@ use yishe_proto::plan::*;
 use crate::args::{InterventionCommand, Output, PlanCommand, PlanTarget};
 use crate::client::Connection;
 use crate::failure::Failure;
+use crate::output::local;
 use crate::output::rows;
-use crate::plan_view::{date, local, plan_json, print, state_zh};
+use crate::plan_view::{date, plan_json, print, state_zh};
 
 /// Prints a plan: readable by default, JSON or its id on request.
 fn show(output: Output, plan: Option<ServicePlan>) -> Result<(), Failure> {

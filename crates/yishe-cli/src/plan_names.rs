@@ -42,6 +42,7 @@ pub(crate) async fn resolve(
                     "PROBLEM_CATEGORY_",
                     problem,
                     ProblemCategory::from_str_name,
+                    ProblemCategory::as_str_name,
                     "problem (an id, or a category such as financial)",
                 )?;
                 *problem = assessments

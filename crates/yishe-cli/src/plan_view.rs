@@ -1,22 +1,13 @@
 //! A plan as a supervisor reads it at a glance: state and who decided, each goal with
 //! its measure and where it stands, the interventions in a table, in Chinese with the
-//! station's local time (China Standard Time, UTC+8, which has no daylight saving).
+//! station's local time.
 
 use comfy_table::Table;
 use serde_json::{Value, json};
 use yishe_proto::plan::*;
 
 use crate::enums::short;
-use crate::output::time;
-
-/// A timestamp in the station's local time: `2026-12-06 17:05`.
-pub(crate) fn local(ts: &Option<prost_types::Timestamp>) -> String {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    ts.as_ref()
-        .and_then(|t| chrono::DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32))
-        .map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
-}
+use crate::output::{local, time};
 
 pub(crate) fn date(d: &Option<yishe_proto::Date>) -> String {
     d.as_ref()

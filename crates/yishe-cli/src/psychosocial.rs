@@ -28,17 +28,25 @@ fn text(map: &Map<String, Value>, key: &str) -> Result<String, Failure> {
 }
 
 /// A coded field: absent or empty is "not recorded".
-fn code<E: Into<i32>>(
+fn code<E: Into<i32> + TryFrom<i32>>(
     map: &Map<String, Value>,
     key: &str,
     prefix: &str,
     from_name: fn(&str) -> Option<E>,
+    to_name: fn(&E) -> &'static str,
 ) -> Result<i32, Failure> {
     let name = text(map, key)?;
     if name.is_empty() {
         return Ok(0);
     }
-    Ok(parse(prefix, &name, from_name, &format!("psychosocial {key}"))?.into())
+    Ok(parse(
+        prefix,
+        &name,
+        from_name,
+        to_name,
+        &format!("psychosocial {key}"),
+    )?
+    .into())
 }
 
 const FIELDS: [&str; 13] = [
@@ -84,8 +92,15 @@ pub(crate) fn from_value(value: &Value) -> Result<PsychosocialAssessment, Failur
                 "category",
                 "PROBLEM_CATEGORY_",
                 ProblemCategory::from_str_name,
+                ProblemCategory::as_str_name,
             )?,
-            severity: code(p, "severity", "SEVERITY_", Severity::from_str_name)?,
+            severity: code(
+                p,
+                "severity",
+                "SEVERITY_",
+                Severity::from_str_name,
+                Severity::as_str_name,
+            )?,
             description: text(p, "description")?,
             problem_id: text(p, "problem_id")?,
         });
@@ -96,6 +111,7 @@ pub(crate) fn from_value(value: &Value) -> Result<PsychosocialAssessment, Failur
             "caregiver_availability",
             "CAREGIVER_AVAILABILITY_",
             CaregiverAvailability::from_str_name,
+            CaregiverAvailability::as_str_name,
         )?,
         family_notes: text(map, "family_notes")?,
         insurance: code(
@@ -103,12 +119,14 @@ pub(crate) fn from_value(value: &Value) -> Result<PsychosocialAssessment, Failur
             "insurance",
             "INSURANCE_SCHEME_",
             InsuranceScheme::from_str_name,
+            InsuranceScheme::as_str_name,
         )?,
         financial_hardship: code(
             map,
             "financial_hardship",
             "FINANCIAL_HARDSHIP_",
             FinancialHardship::from_str_name,
+            FinancialHardship::as_str_name,
         )?,
         economic_notes: text(map, "economic_notes")?,
         discharge_destination: code(
@@ -116,6 +134,7 @@ pub(crate) fn from_value(value: &Value) -> Result<PsychosocialAssessment, Failur
             "discharge_destination",
             "DISCHARGE_DESTINATION_",
             DischargeDestination::from_str_name,
+            DischargeDestination::as_str_name,
         )?,
         housing_notes: text(map, "housing_notes")?,
         emotional_state: text(map, "emotional_state")?,
@@ -125,6 +144,7 @@ pub(crate) fn from_value(value: &Value) -> Result<PsychosocialAssessment, Failur
             "illness_understanding",
             "ILLNESS_UNDERSTANDING_",
             IllnessUnderstanding::from_str_name,
+            IllnessUnderstanding::as_str_name,
         )?,
         illness_notes: text(map, "illness_notes")?,
         cultural_spiritual: text(map, "cultural_spiritual")?,

@@ -14,8 +14,15 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
     let mut client = c.referrals();
     let referral = match command {
         ReferralCommand::Create(args) => {
+            let consent_time_given = args.consent_time.is_some();
             let request = create_request(*args)?;
-            client.create_referral(request).await?.into_inner().referral
+            match client.create_referral(request.clone()).await {
+                Ok(created) => created.into_inner().referral,
+                Err(refused) if !consent_time_given => {
+                    resend_with_first_consent_time(&mut client, request, refused).await?
+                }
+                Err(refused) => return Err(refused.into()),
+            }
         }
         ReferralCommand::Get { id, break_glass } => {
             client
@@ -62,6 +69,7 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                 "REJECTION_REASON_",
                 &reason,
                 RejectionReason::from_str_name,
+                RejectionReason::as_str_name,
                 "rejection reason",
             )? as i32;
             let (referral_id, etag) = resolve(c, target).await?;
@@ -270,6 +278,7 @@ pub(crate) async fn run(command: ReferralCommand, c: &Connection) -> Result<(), 
                 })
                 .await?
                 .into_inner();
+            output::event_header(c.output);
             while let Some(item) = events.next().await {
                 if let Some(event) = item?.into_event() {
                     output::event(c.output, &event);
@@ -302,6 +311,40 @@ async fn resolve(c: &Connection, target: Target) -> Result<(String, String), Fai
     Ok((target.id, current.etag))
 }
 
+/// A resend of `yishe referral create` whose consent time was left to default to now
+/// differs from the first send in that time alone, which the server refuses as a
+/// reused request id. Sent again with the first referral's consent time, the server
+/// replays it when nothing else differs (and refuses it again when something does).
+async fn resend_with_first_consent_time(
+    client: &mut crate::client::ReferralClient,
+    mut request: CreateReferralRequest,
+    refused: tonic::Status,
+) -> Result<Option<Referral>, Failure> {
+    use tonic_types::StatusExt as _;
+    let first_id = refused
+        .get_details_error_info()
+        .filter(|info| info.reason == "REQUEST_ID_REUSED")
+        .and_then(|info| info.metadata.get("referral_id").cloned());
+    let Some(first_id) = first_id else {
+        return Err(refused.into());
+    };
+    let first = client
+        .get_referral(GetReferralRequest {
+            referral_id: first_id,
+            break_glass_reason: String::new(),
+        })
+        .await?
+        .into_inner()
+        .referral;
+    let first_time = first.and_then(|r| r.consent).and_then(|c| c.recorded_time);
+    let consent = request.referral.as_mut().and_then(|r| r.consent.as_mut());
+    match (consent, first_time) {
+        (Some(consent), Some(first_time)) => consent.recorded_time = Some(first_time),
+        _ => return Err(refused.into()),
+    }
+    Ok(client.create_referral(request).await?.into_inner().referral)
+}
+
 fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
     let reasons = a
         .reasons
@@ -311,6 +354,7 @@ fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
                 "REFERRAL_REASON_",
                 r,
                 ReferralReason::from_str_name,
+                ReferralReason::as_str_name,
                 "reason",
             )
             .map(|r| r as i32)
@@ -320,18 +364,20 @@ fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
         "PRIORITY_",
         &a.priority,
         Priority::from_str_name,
+        Priority::as_str_name,
         "priority",
     )? as i32;
     let consent_kind = parse(
         "CONSENT_KIND_",
         &a.consent,
         ConsentKind::from_str_name,
+        ConsentKind::as_str_name,
         "consent",
     )? as i32;
     let sex = if a.sex.is_empty() {
         0
     } else {
-        parse("SEX_", &a.sex, Sex::from_str_name, "sex")? as i32
+        parse("SEX_", &a.sex, Sex::from_str_name, Sex::as_str_name, "sex")? as i32
     };
     let birth_date = a
         .birth_date
@@ -348,7 +394,12 @@ fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
                 .map_err(|_| Failure::local(format!("--birth-date {d:?} is not YYYY-MM-DD")))
         })
         .transpose()?;
-    let now = chrono::Utc::now();
+    let consent_time = match &a.consent_time {
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+            .map_err(|e| Failure::local(format!("--consent-time {t:?}: {e}")))?
+            .to_utc(),
+        None => chrono::Utc::now(),
+    };
     Ok(CreateReferralRequest {
         request_id: a.request_id,
         referral: Some(Referral {
@@ -380,7 +431,7 @@ fn create_request(a: CreateReferral) -> Result<CreateReferralRequest, Failure> {
                 justification: a.justification,
                 recorded_by: a.consent_recorded_by.unwrap_or(a.clinician),
                 recorded_time: Some(prost_types::Timestamp {
-                    seconds: now.timestamp(),
+                    seconds: consent_time.timestamp(),
                     nanos: 0,
                 }),
                 ..Default::default()

@@ -160,14 +160,13 @@ fn report_json(r: &StationReport) -> Value {
 }
 
 /// A period bound: a day (its start, or for `--to` the next day's start, so the day is
-/// included) or a local time, in China time.
+/// included) or a local time, in the station's time zone.
 fn bound(flag: &str, text: &str, end: bool) -> Result<prost_types::Timestamp, Failure> {
     let Ok(day) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") else {
         return crate::task::at(flag, text);
     };
     let day = if end { day + Duration::days(1) } else { day };
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
-    let t = china
+    let t = crate::output::zone()
         .from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
         .single()
         .ok_or_else(|| Failure::local(format!("{flag} {text:?} is not a valid day")))?;

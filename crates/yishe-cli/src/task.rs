@@ -10,8 +10,8 @@ use crate::args::TaskCommand;
 use crate::client::Connection;
 use crate::enums::short;
 use crate::failure::Failure;
+use crate::output::local;
 use crate::output::{record, rows};
-use crate::plan_view::local;
 
 fn state_zh(state: VolunteerTaskState) -> &'static str {
     match state {
@@ -49,15 +49,14 @@ fn task_json(t: &VolunteerTask) -> Value {
     })
 }
 
-/// `2026-12-08 14:00` in the station's local time (UTC+8) as a timestamp.
+/// `2026-12-08 14:00` in the station's time zone as a timestamp.
 pub(crate) fn at(flag: &str, text: &str) -> Result<prost_types::Timestamp, Failure> {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("a valid offset");
     let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M").map_err(|_| {
         Failure::local(format!(
             "{flag} {text:?}: write a local time like 2026-12-08 14:00"
         ))
     })?;
-    let t = china
+    let t = crate::output::zone()
         .from_local_datetime(&local)
         .single()
         .ok_or_else(|| Failure::local(format!("{flag} {text:?} is not a valid time")))?;

@@ -42,6 +42,8 @@ async fn assessments_from_the_command_line(engine: Engine) {
         rid,
         "--instrument",
         "phq9",
+        "--request-id",
+        "phq9-first",
         "-o",
         "json",
     ];
@@ -54,6 +56,20 @@ async fn assessments_from_the_command_line(engine: Engine) {
     let first = json(&cli.ok(worker, &args).await);
     assert_eq!(first["responses"][0]["total"], 4);
     assert_eq!(first["risks"][0], "SELF_HARM_THOUGHTS");
+    // Resent as a table (a replay, answered with the first), it says so in words: the
+    // score, the risk, and what the server did.
+    let mut table = args[..7].to_vec();
+    for pair in &pairs {
+        table.extend(["--answer", pair]);
+    }
+    let said = cli.ok(worker, &table).await;
+    assert!(
+        said.contains("phq9: 总分 4，分级 minimal")
+            && said.contains("⚠ 风险：有自伤念头")
+            && said.contains("已上报督导")
+            && said.contains("转介已升为至少紧急"),
+        "{said}"
+    );
 
     // Question by question: "no" to q2 skips q3 to q5, so three answers suffice; a
     // value not offered is asked again.
@@ -198,6 +214,58 @@ async fn assessments_from_the_command_line(engine: Engine) {
         ),
         (Some(2), Some(1))
     );
+    // What the amendment did not give is kept, not erased.
+    assert_eq!(
+        amended["narrative"], "family met; assistance application started",
+        "the narrative left out is kept"
+    );
+    assert_eq!(amended["psychosocial"]["insurance"], "RESIDENT_BASIC");
+    // One answer corrected alone: the others stay as they were.
+    let corrected = json(
+        &cli.ok(
+            worker,
+            &[
+                "assessment",
+                "amend",
+                id,
+                "--etag",
+                "2",
+                "--reason",
+                "item 1 again",
+                "--instrument",
+                "phq9",
+                "--answer",
+                "item1=2",
+                "-o",
+                "json",
+            ],
+        )
+        .await,
+    );
+    assert_eq!(
+        (
+            corrected["version"].as_u64(),
+            corrected["responses"][0]["total"].as_i64()
+        ),
+        (Some(3), Some(2))
+    );
+    assert_eq!(corrected["narrative"], amended["narrative"]);
+    let nothing = cli
+        .run(
+            worker,
+            &[
+                "assessment",
+                "amend",
+                id,
+                "--etag",
+                "3",
+                "--reason",
+                "no change",
+            ],
+        )
+        .await;
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("nothing to amend"));
     let original = json(
         &cli.ok(
             worker,
@@ -214,6 +282,9 @@ async fn assessments_from_the_command_line(engine: Engine) {
     );
     let flag = &open["items"][0];
     assert_eq!(flag["kind"], "SELF_HARM_THOUGHTS");
+    // Whose flag it is, without looking the referral up.
+    assert_eq!(flag["patient"], "陈建国 (Oncology 5A 12)");
+    assert_eq!(flag["worker"], "Wang Fang");
     let done = json(
         &cli.ok(
             supervisor,

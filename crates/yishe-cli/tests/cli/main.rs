@@ -6,5 +6,6 @@ mod support;
 mod assessment;
 mod closure;
 mod followup;
+mod misleads;
 mod plan;
 mod walkthrough;

@@ -15,11 +15,21 @@ impl Cli<'_> {
 
     /// Runs `yishe` with `input` on its standard input (for interactive prompts).
     pub(crate) async fn run_with_input(&self, key: &str, args: &[&str], input: &str) -> Output {
+        self.run_keyed(Some(key), args, input).await
+    }
+
+    /// Runs `yishe` with `YISHE_KEY` set to `key`, or unset for `None`.
+    pub(crate) async fn run_keyed(&self, key: Option<&str>, args: &[&str], input: &str) -> Output {
         use tokio::io::AsyncWriteExt;
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_yishe"))
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_yishe"));
+        match key {
+            Some(key) => command.env("YISHE_KEY", key),
+            None => command.env_remove("YISHE_KEY"),
+        };
+        let mut child = command
             .args(args)
             .env("YISHE_ADDR", format!("http://{}", self.app.grpc_addr))
-            .env("YISHE_KEY", key)
+            .env_remove("YISHE_DATA_DIR")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

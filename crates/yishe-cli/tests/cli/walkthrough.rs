@@ -107,6 +107,8 @@ async fn walk_through(engine: Engine) {
                 "financial_hardship",
                 "--priority",
                 "urgent",
+                "--consent",
+                "given",
                 "--consent-by",
                 "patient",
                 "-o",
@@ -167,6 +169,8 @@ async fn walk_through(engine: Engine) {
                 "other",
                 "--priority",
                 "routine",
+                "--consent",
+                "given",
             ],
         )
         .await;
