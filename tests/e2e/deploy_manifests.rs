@@ -200,6 +200,9 @@ fn deployments_run_what_the_workspace_builds() {
                 .collect();
             assert_eq!(ports["grpc"], port_of("YISHE_GRPC_LISTEN"), "{what}");
             assert_eq!(ports["metrics"], port_of("YISHE_HTTP_LISTEN"), "{what}");
+            if let Some(console) = ports.get("console") {
+                assert_eq!(*console, port_of("YISHE_CONSOLE__LISTEN"), "{what}");
+            }
             for probe in ["readinessProbe", "livenessProbe"] {
                 assert_eq!(
                     container[probe]["grpc"]["port"].as_u64(),

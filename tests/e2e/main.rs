@@ -10,6 +10,7 @@ mod audit_anchor;
 mod backup;
 mod closure;
 mod consent;
+mod console;
 mod database_faults;
 mod deploy;
 mod deploy_manifests;

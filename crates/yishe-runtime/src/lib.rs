@@ -8,6 +8,7 @@ pub mod auth;
 pub mod call_span;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod failure;
 pub mod fingerprint;
 pub mod grpc_metrics;

@@ -152,12 +152,21 @@ impl Process {
     /// Binds the configured listeners (port 0 picks a free one).
     pub async fn bind(&self) -> Result<Listeners, StartError> {
         let c = &self.config.server;
-        Listeners::bind(c.grpc_listen, c.http_listen)
-            .await
-            .map_err(|source| StartError::Listen {
-                addr: format!("{} / {}", c.grpc_listen, c.http_listen),
-                source,
-            })
+        let console = &self.config.console;
+        Listeners::bind(
+            c.grpc_listen,
+            c.http_listen,
+            console.enabled.then_some(console.listen),
+        )
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: if console.enabled {
+                format!("{} / {} / {}", c.grpc_listen, c.http_listen, console.listen)
+            } else {
+                format!("{} / {}", c.grpc_listen, c.http_listen)
+            },
+            source,
+        })
     }
 
     /// The server description for `services`.
@@ -178,6 +187,10 @@ impl Process {
             shutdown: self.shutdown.clone(),
             tls: self.tls.as_ref().map(|t| t.config.clone()),
             metrics_tls: self.metrics_tls.clone(),
+            console: crate::console::ConsoleSite {
+                time_zone: self.config.station.time_zone.clone(),
+                idle_minutes: self.config.console.idle_minutes,
+            },
         }
     }
 }
@@ -200,7 +213,10 @@ pub async fn run_standalone<F>(name: &str, register: F) -> std::process::ExitCod
 where
     F: FnOnce(&Process, &mut Services) -> Result<(), StartError>,
 {
-    let config = Config::load_or_exit();
+    let mut config = Config::load_or_exit();
+    // The console calls every service, which only the all-in-one server holds: a
+    // service run alone serves none (and several on one host do not race for its port).
+    config.console.enabled = false;
     let telemetry = crate::telemetry::init(&config, name);
     let shutdown = Shutdown::new();
     shutdown.trigger_on_signals();

@@ -41,6 +41,8 @@ pub struct App {
     pub tls: Option<Arc<rustls::ServerConfig>>,
     /// TLS for the metrics listener.
     pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
+    /// What the console's page reads, when the console is served.
+    pub console: crate::console::ConsoleSite,
 }
 
 /// Bound listeners, ready to serve.
@@ -48,14 +50,28 @@ pub struct App {
 pub struct Listeners {
     grpc: TcpListener,
     http: TcpListener,
+    /// The station's web console, when served.
+    console: Option<TcpListener>,
 }
 
 impl Listeners {
-    pub async fn bind(grpc: SocketAddr, http: SocketAddr) -> std::io::Result<Self> {
+    pub async fn bind(
+        grpc: SocketAddr,
+        http: SocketAddr,
+        console: Option<SocketAddr>,
+    ) -> std::io::Result<Self> {
         Ok(Self {
             grpc: TcpListener::bind(grpc).await?,
             http: TcpListener::bind(http).await?,
+            console: crate::console::bind(console).await?,
         })
+    }
+
+    /// The console's address, when it is served.
+    pub fn console_addr(&self) -> Option<SocketAddr> {
+        self.console
+            .as_ref()
+            .map(|l| l.local_addr().expect("bound listener"))
     }
 
     pub fn grpc_addr(&self) -> SocketAddr {
@@ -83,6 +99,7 @@ impl Listeners {
             shutdown,
             tls,
             metrics_tls,
+            console,
         } = app;
 
         let (reporter, health) = tonic_health::server::health_reporter();
@@ -151,7 +168,17 @@ impl Listeners {
                 .max_connection_age(age)
                 .max_connection_age_grace(grace);
         }
-        let router = server.layer(layers).add_routes(routes.routes());
+        let routes = routes.routes();
+        // The console's gRPC-Web reaches the same services behind the same layers.
+        let console_task = self.console.map(|listener| {
+            tokio::spawn(crate::console::serve(
+                listener,
+                layers.clone().service(routes.clone()),
+                console,
+                shutdown.clone(),
+            ))
+        });
+        let router = server.layer(layers).add_routes(routes);
         type Serving = std::pin::Pin<
             Box<dyn std::future::Future<Output = Result<(), tonic::transport::Error>> + Send>,
         >;
@@ -174,6 +201,9 @@ impl Listeners {
             }
         };
         let _ = http_task.await;
+        if let Some(console_task) = console_task {
+            let _ = console_task.await;
+        }
         result
     }
 }

@@ -37,6 +37,8 @@ pub struct TestApp {
     pub engine: Engine,
     pub grpc_addr: SocketAddr,
     pub http_addr: SocketAddr,
+    /// The station's web console (gRPC-Web and its files), when served.
+    pub console_addr: Option<SocketAddr>,
     /// The station-admin key made on first start (empty for a database that had one).
     pub admin_key: String,
     pub process: Process,
@@ -68,6 +70,7 @@ impl TestApp {
         config.database.database_url = db.url.clone();
         config.server.grpc_listen = ([127, 0, 0, 1], 0).into();
         config.server.http_listen = ([127, 0, 0, 1], 0).into();
+        config.console.listen = ([127, 0, 0, 1], 0).into();
         config.server.shutdown_grace_secs = 2;
         config.station.station_id = "s1".into();
         config.referral.sla_check_interval_secs = 1;
@@ -95,9 +98,10 @@ impl TestApp {
         let channel = connect(running.grpc_addr, tls.then_some(None))
             .await
             .expect("connect to the test server");
-        let (grpc_addr, http_addr, process) = (
+        let (grpc_addr, http_addr, console_addr, process) = (
             running.grpc_addr,
             running.http_addr,
+            running.console_addr,
             running.process.clone(),
         );
         let serving = tokio::spawn(async move {
@@ -107,6 +111,7 @@ impl TestApp {
             engine,
             grpc_addr,
             http_addr,
+            console_addr,
             admin_key,
             process,
             channel,

@@ -47,6 +47,7 @@ impl Beside {
             )
             .env("YISHE_SLA_CHECK_INTERVAL_SECS", "1")
             .env("YISHE_GRPC_LISTEN", "127.0.0.1:0")
+            .env("YISHE_CONSOLE__LISTEN", "127.0.0.1:0")
             .env("YISHE_HTTP_LISTEN", "127.0.0.1:0")
             .envs(env.iter().copied())
             .stdout(Stdio::piped())

@@ -130,6 +130,20 @@ impl Rpc for DirectoryGrpc {
         }))
     }
 
+    async fn get_caller(
+        &self,
+        request: Request<GetCallerRequest>,
+    ) -> Result<Response<GetCallerResponse>, Status> {
+        let ctx = context(&request)?;
+        let service = self.service.clone();
+        let caller = ctx.caller.clone();
+        let worker = run(async move { service.own_worker(&ctx).await }).await?;
+        Ok(Response::new(convert::caller_to_proto(
+            &caller,
+            worker.as_ref(),
+        )))
+    }
+
     async fn list_social_workers(
         &self,
         request: Request<ListSocialWorkersRequest>,

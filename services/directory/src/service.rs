@@ -198,6 +198,16 @@ impl DirectoryService {
         Ok(worker)
     }
 
+    /// The worker record the caller's credential is linked to, if any (for the
+    /// caller's own greeting: a worker deactivated since reads as none).
+    pub(crate) async fn own_worker(&self, ctx: &RequestContext) -> Result<Option<SocialWorker>> {
+        let Some(id) = ctx.caller.worker else {
+            return Ok(None);
+        };
+        let mut tx = self.store.begin().await?;
+        Ok(tx.get_worker(id).await?.filter(|w| w.active))
+    }
+
     pub(crate) async fn list_workers(
         &self,
         ctx: &RequestContext,

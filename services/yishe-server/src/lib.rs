@@ -25,6 +25,8 @@ pub const SERVICES: &[Register] = &[
 pub struct Running {
     pub grpc_addr: SocketAddr,
     pub http_addr: SocketAddr,
+    /// The station's web console, when served.
+    pub console_addr: Option<SocketAddr>,
     /// The station-admin key made on first start, if this was one.
     pub first_admin_key: Option<FirstAdminKey>,
     pub process: Process,
@@ -86,11 +88,13 @@ pub async fn start(
     let listeners = process.bind().await?;
     let grpc_addr = listeners.grpc_addr();
     let http_addr = listeners.http_addr();
+    let console_addr = listeners.console_addr();
     let serving = tokio::spawn(listeners.serve(app));
     tracing::info!(%grpc_addr, %http_addr, "yishe is serving");
     Ok(Running {
         grpc_addr,
         http_addr,
+        console_addr,
         first_admin_key,
         process,
         serving,

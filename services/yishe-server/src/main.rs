@@ -33,6 +33,11 @@ async fn main() -> ExitCode {
         "yishe: metrics on http://{}/metrics, health on http://{}/healthz",
         running.http_addr, running.http_addr
     );
+    match (running.console_addr, yishe_console::not_built()) {
+        (Some(addr), None) => println!("yishe: the station's console on http://{addr}/"),
+        (Some(_), Some(why)) => println!("yishe: {why}"),
+        (None, _) => {}
+    }
     if let Some(path) = &running.process.new_key_file {
         println!(
             "yishe: first start: encryption keys created in {} (mode 0600): back this file up; without it the patient data cannot be read",

@@ -58,13 +58,14 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
         .current_dir(dir.path())
         .env("YISHE_GRPC_LISTEN", "127.0.0.1:0")
         .env("YISHE_HTTP_LISTEN", "127.0.0.1:0")
+        .env("YISHE_CONSOLE__LISTEN", "127.0.0.1:0")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
-    while printed.len() < 5 {
+    while printed.len() < 6 {
         printed.push(
             lines
                 .next()
@@ -74,6 +75,12 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
     }
     let text = printed.join("\n");
     assert!(text.contains("gRPC on 127.0.0.1:"), "{text}");
+    // Where the station's console is, or (built without Node.js) how to get it.
+    assert!(
+        text.contains("the station's console on http://127.0.0.1:")
+            || text.contains("install Node.js"),
+        "{text}"
+    );
     assert!(text.contains("admin.key"), "{text}");
     assert!(text.contains("encryption keys created"), "{text}");
     let key_file = dir.path().join("yishe-data/admin.key");

@@ -370,6 +370,30 @@ pub fn role(value: i32) -> Option<Role> {
     Role::parse(&name.strip_prefix("ROLE_")?.to_ascii_lowercase())
 }
 
+/// Who a call was authenticated as, with the worker record it is linked to.
+pub fn caller_to_proto(
+    caller: &yishe_domain::Caller,
+    worker: Option<&yishe_domain::directory::SocialWorker>,
+) -> wire::GetCallerResponse {
+    wire::GetCallerResponse {
+        role: role_to_proto(caller.role) as i32,
+        station_id: caller
+            .station
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        social_worker_id: worker.map(|w| w.id.to_string()).unwrap_or_default(),
+        display_name: worker.map(|w| w.display_name.clone()).unwrap_or_default(),
+        read_only: caller.read_only,
+        hospital_id: caller
+            .hospital
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        department_ids: caller.departments.iter().map(ToString::to_string).collect(),
+    }
+}
+
 pub fn role_to_proto(role: Role) -> wire::Role {
     wire::Role::from_str_name(&format!("ROLE_{}", role.as_str().to_ascii_uppercase()))
         .expect("every domain role is in the contract")

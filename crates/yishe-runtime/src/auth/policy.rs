@@ -78,6 +78,7 @@ pub static POLICY: &[(&str, &str, Access)] = &[
     (DIRECTORY, "CreateSocialWorker", Access::Roles(&[ADMIN])),
     (DIRECTORY, "UpdateSocialWorker", Access::Roles(&[ADMIN])),
     (DIRECTORY, "ListSocialWorkers", Access::Roles(&[SUP, ADMIN])),
+    (DIRECTORY, "GetCaller", Access::Roles(&Role::ALL)),
     (DIRECTORY, "CreateApiKey", Access::Roles(&[ADMIN])),
     (DIRECTORY, "ListApiKeys", Access::Roles(&[ADMIN])),
     (DIRECTORY, "RevokeApiKey", Access::Roles(&[ADMIN])),

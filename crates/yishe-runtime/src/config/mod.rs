@@ -14,6 +14,7 @@
 mod assessment;
 mod audit;
 mod closure;
+mod console;
 mod database;
 mod jwt;
 mod limits;
@@ -43,6 +44,7 @@ pub fn is_setting_variable(name: &str) -> bool {
 pub use assessment::AssessmentConfig;
 pub use audit::AuditConfig;
 pub use closure::ClosureConfig;
+pub use console::ConsoleConfig;
 pub use database::DatabaseConfig;
 pub use jwt::{JwtConfig, JwtKey};
 pub use limits::LimitsConfig;
@@ -84,6 +86,9 @@ pub struct Config {
     /// follow-ups per outcome.
     #[serde(default)]
     pub closure: ClosureConfig,
+    /// The station's web console.
+    #[serde(default)]
+    pub console: ConsoleConfig,
     /// `YISHE_*` variables in the environment that name no setting (typos), to be
     /// warned about once logging is up. Not a setting.
     #[serde(skip)]
@@ -154,6 +159,7 @@ impl Config {
             .and_then(|()| self.audit.validate())
             .and_then(|()| self.assessment.validate())
             .and_then(|()| self.closure.validate())
+            .and_then(|()| self.console.validate())
             .and_then(|()| self.security.validate())
             .map_err(ConfigError::Invalid)
     }
@@ -310,6 +316,7 @@ mod tests {
             Value::String(_, _) if path == "log_format" => parsed("json"),
             Value::String(_, _) if path == "audit_chain_hash" => parsed("sm3"),
             Value::String(_, _) if path == "encryption_algorithm" => parsed("sm4-gcm"),
+            Value::String(_, _) if path == "time_zone" => parsed("Asia/Urumqi"),
             Value::String(_, s) if s.parse::<std::net::SocketAddr>().is_ok() => {
                 parsed("127.0.0.1:1")
             }

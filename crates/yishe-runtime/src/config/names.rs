@@ -12,12 +12,16 @@ use figment::value::{Dict, Value};
 use super::{Config, ConfigError};
 
 /// `YISHE_*` variables that are not settings of the server: the configuration file
-/// itself, the CLI's address and key, the test suite's database, required tools and
+/// itself, the CLI's address and key, the console's build switch, the test suite's
+/// database, browser, required tools and
 /// moved clock, and the benchmark's PostgreSQL.
 const NOT_SETTINGS: &[&str] = &[
     "YISHE_CONFIG",
     "YISHE_ADDR",
     "YISHE_KEY",
+    "YISHE_CONSOLE_BUILD",
+    "YISHE_REQUIRE_BROWSER",
+    "YISHE_CHROMIUM",
     "YISHE_TEST_DATABASE_URL",
     "YISHE_REQUIRE_POSTGRES",
     "YISHE_REQUIRE_GRPCURL",

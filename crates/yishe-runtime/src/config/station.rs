@@ -8,12 +8,16 @@ use yishe_domain::StationId;
 pub struct StationConfig {
     /// The station this installation serves; referrals without a station go here.
     pub station_id: String,
+    /// The station's time zone (an IANA name): the console shows times in it, as the
+    /// CLI does from the same `YISHE_TIME_ZONE`.
+    pub time_zone: String,
 }
 
 impl Default for StationConfig {
     fn default() -> Self {
         Self {
             station_id: "main".into(),
+            time_zone: "Asia/Shanghai".into(),
         }
     }
 }
@@ -28,6 +32,12 @@ impl StationConfig {
             return Err(format!(
                 "station_id {:?} must be 1 to 64 letters, digits, '-', '_' or '.'",
                 self.station_id
+            ));
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "time_zone {:?} is not a time zone name such as Asia/Shanghai",
+                self.time_zone
             ));
         }
         Ok(())
