@@ -2,7 +2,9 @@
 //! command starts from the version being corrected and changes only what was given.
 //! A narrative or psychosocial part left out is kept, not erased.
 
-use yishe_proto::assessment::{Assessment, InstrumentResponse, PsychosocialAssessment};
+use std::collections::HashMap;
+
+use yishe_proto::assessment::{Assessment, Instrument, InstrumentResponse, PsychosocialAssessment};
 
 /// What the command line gave to change.
 #[derive(Debug, Default)]
@@ -25,8 +27,14 @@ impl Changes {
     }
 }
 
-/// The amended content, or why there is nothing to amend.
-pub(crate) fn amended(current: Assessment, changes: Changes) -> Result<Assessment, String> {
+/// The amended content, or why there is nothing to amend. `forms` holds the form each
+/// amended instrument was answered on, by instrument id: answers it no longer asks for
+/// (skipped by a corrected answer, or boxes a ticked "none" excludes) are dropped.
+pub(crate) fn amended(
+    current: Assessment,
+    changes: Changes,
+    forms: &HashMap<String, Instrument>,
+) -> Result<Assessment, String> {
     if changes.is_empty() {
         return Err(
             "nothing to amend: give --answer, --answers-file, --interactive, \
@@ -58,12 +66,61 @@ pub(crate) fn amended(current: Assessment, changes: Changes) -> Result<Assessmen
             .find(|r| r.instrument_id == given.instrument_id)
         {
             // Single answers corrected: the form version answered stays.
-            Some(existing) if !whole => existing.answers.extend(given.answers),
+            Some(existing) if !whole => {
+                let mut answers = std::mem::take(&mut existing.answers);
+                answers.extend(given.answers.clone());
+                existing.answers = match forms.get(&given.instrument_id) {
+                    Some(form) => settle(form, answers, &given.answers),
+                    None => answers,
+                };
+            }
             Some(existing) => *existing = given,
             None => amended.responses.push(given),
         }
     }
     Ok(amended)
+}
+
+/// `answers` as `form` would have them after the `given` corrections: a ticked box
+/// clears the "none" of its group and a ticked "none" the other boxes, and an answer to
+/// a question no longer asked goes (with those that hung on it).
+fn settle(
+    form: &Instrument,
+    mut answers: HashMap<String, i32>,
+    given: &HashMap<String, i32>,
+) -> HashMap<String, i32> {
+    let items: Vec<_> = form.sections.iter().flat_map(|s| &s.items).collect();
+    for item in items.iter().filter(|i| given.get(&i.item_id) == Some(&1)) {
+        if item.choice_group.is_empty() {
+            continue;
+        }
+        for other in &items {
+            let excluded = other.choice_group == item.choice_group
+                && other.item_id != item.item_id
+                && (item.exclusive || other.exclusive);
+            if excluded {
+                answers.remove(&other.item_id);
+            }
+        }
+    }
+    loop {
+        let skipped: Vec<String> = items
+            .iter()
+            .filter(|i| answers.contains_key(&i.item_id))
+            .filter(|i| {
+                i.shown_if
+                    .as_ref()
+                    .is_some_and(|rule| answers.get(&rule.item_id) != Some(&rule.value))
+            })
+            .map(|i| i.item_id.clone())
+            .collect();
+        if skipped.is_empty() {
+            return answers;
+        }
+        for id in skipped {
+            answers.remove(&id);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,13 +150,70 @@ mod tests {
         }
     }
 
+    fn screener() -> Instrument {
+        use yishe_proto::assessment::{InstrumentItem, InstrumentSection, SkipRule};
+        let item = |id: &str, shown_if: Option<(&str, i32)>, group: &str, exclusive: bool| {
+            InstrumentItem {
+                item_id: id.into(),
+                shown_if: shown_if.map(|(item_id, value)| SkipRule {
+                    item_id: item_id.into(),
+                    value,
+                }),
+                choice_group: group.into(),
+                exclusive,
+                ..Default::default()
+            }
+        };
+        Instrument {
+            instrument_id: "cssrs_screener".into(),
+            sections: vec![InstrumentSection {
+                items: vec![
+                    item("q2", None, "", false),
+                    item("q3", Some(("q2", 1)), "", false),
+                    item("q4", Some(("q3", 1)), "", false),
+                    item("item6_none", None, "item6", true),
+                    item("item6_spouse", None, "item6", false),
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_corrected_answer_drops_what_it_now_skips_and_none_excludes_the_boxes() {
+        let current = Assessment {
+            responses: vec![response(
+                "cssrs_screener",
+                2,
+                &[("q2", 1), ("q3", 1), ("q4", 0), ("item6_spouse", 1)],
+            )],
+            ..Default::default()
+        };
+        let forms = HashMap::from([("cssrs_screener".to_owned(), screener())]);
+        let changes = Changes {
+            responses: vec![response(
+                "cssrs_screener",
+                2,
+                &[("q2", 0), ("item6_none", 1)],
+            )],
+            ..Default::default()
+        };
+        let amended = amended(current, changes, &forms).unwrap();
+        let answers = &amended.responses[0].answers;
+        assert_eq!(
+            answers,
+            &HashMap::from([("q2".to_owned(), 0), ("item6_none".to_owned(), 1)])
+        );
+    }
+
     #[test]
     fn what_was_not_given_is_kept() {
         let changes = Changes {
             responses: vec![response("phq9", 2, &[("item9", 0)])],
             ..Default::default()
         };
-        let amended = amended(current(), changes).unwrap();
+        let amended = amended(current(), changes, &HashMap::new()).unwrap();
         assert_eq!(amended.narrative, "lives alone");
         assert!(amended.psychosocial.is_some());
         let phq9 = &amended.responses[0];
@@ -118,7 +232,7 @@ mod tests {
             narrative: Some(String::new()),
             ..Default::default()
         };
-        let amended = amended(current(), changes).unwrap();
+        let amended = amended(current(), changes, &HashMap::new()).unwrap();
         assert_eq!(amended.narrative, "", "an empty narrative given is meant");
         assert_eq!(amended.responses[0].version, 2);
         assert_eq!(amended.responses[0].answers.len(), 1);
@@ -126,6 +240,6 @@ mod tests {
 
     #[test]
     fn nothing_given_is_refused() {
-        assert!(amended(current(), Changes::default()).is_err());
+        assert!(amended(current(), Changes::default(), &HashMap::new()).is_err());
     }
 }

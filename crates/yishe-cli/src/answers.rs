@@ -16,11 +16,20 @@ use crate::failure::Failure;
 /// The form `instrument` is answered on now; an unknown one is refused with the
 /// instruments the server scores.
 pub(crate) async fn form(c: &Connection, instrument: &str) -> Result<Instrument, Failure> {
+    form_at(c, instrument, 0).await
+}
+
+/// The form of `instrument` at `version` (0: the newest).
+pub(crate) async fn form_at(
+    c: &Connection,
+    instrument: &str,
+    version: u32,
+) -> Result<Instrument, Failure> {
     let found = c
         .assessments()
         .get_instrument(GetInstrumentRequest {
             instrument_id: instrument.to_owned(),
-            version: 0,
+            version,
         })
         .await;
     match found {

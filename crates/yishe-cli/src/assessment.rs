@@ -320,7 +320,19 @@ pub(crate) async fn run(command: AssessmentCommand, c: &Connection) -> Result<()
                 narrative: a.content.narrative,
                 assess_time,
             };
-            let amended = crate::amendment::amended(current, changes).map_err(Failure::local)?;
+            // The forms the corrected answers were given on, to drop what they skip.
+            let mut forms = std::collections::HashMap::new();
+            for given in &changes.responses {
+                let version = current
+                    .responses
+                    .iter()
+                    .find(|r| r.instrument_id == given.instrument_id)
+                    .map_or(given.version, |r| r.version);
+                let form = crate::answers::form_at(c, &given.instrument_id, version).await?;
+                forms.insert(given.instrument_id.clone(), form);
+            }
+            let amended =
+                crate::amendment::amended(current, changes, &forms).map_err(Failure::local)?;
             let done = client
                 .amend_assessment(AmendAssessmentRequest {
                     assessment_id: a.id,

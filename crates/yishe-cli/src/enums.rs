@@ -15,7 +15,11 @@ pub(crate) fn parse<E: TryFrom<i32>>(
         "{prefix}{}",
         text.trim().to_ascii_uppercase().replace('-', "_")
     );
-    from_name(&name).ok_or_else(|| {
+    // The unset zero is no choice.
+    let known = (name != format!("{prefix}UNSPECIFIED"))
+        .then(|| from_name(&name))
+        .flatten();
+    known.ok_or_else(|| {
         Failure::local(format!(
             "unknown {what} {text:?}: one of {}",
             choices(prefix, to_name).join(", ")
@@ -60,5 +64,13 @@ mod tests {
             "priority",
         );
         assert!(matches!(priority, Ok(Priority::Urgent)));
+        let unset = parse(
+            "PRIORITY_",
+            "unspecified",
+            Priority::from_str_name,
+            Priority::as_str_name,
+            "priority",
+        );
+        assert!(unset.is_err(), "the unset zero is no choice");
     }
 }
