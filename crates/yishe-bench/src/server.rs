@@ -79,6 +79,8 @@ impl Server {
         config.database.database_url = url.clone();
         config.server.grpc_listen = ([127, 0, 0, 1], 0).into();
         config.server.http_listen = ([127, 0, 0, 1], 0).into();
+        // No browser here: the console's listener is not measured.
+        config.console.enabled = false;
         config.server.max_concurrent_requests = 4096;
         // One key drives thousands of calls a second here: a rate no credential is
         // allowed in production, but the limiter still counts every call.
@@ -95,15 +97,26 @@ impl Server {
             .build()
             .map_err(|e| e.to_string())?;
         let shutdown = Shutdown::new();
-        let running = runtime
+        let started = runtime
             .spawn(yishe_server::start(
                 config,
                 shutdown.clone(),
                 Arc::new(SystemClock),
             ))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+            .await;
+        let running = match started {
+            Ok(Ok(running)) => running,
+            failed => {
+                // Dropping a runtime may block, which an async context must not:
+                // let it wind down on its own threads, then say why.
+                runtime.shutdown_background();
+                return Err(match failed {
+                    Ok(Err(error)) => format!("the server did not start: {error}"),
+                    Err(join) => format!("the server did not start: {join}"),
+                    Ok(Ok(_)) => unreachable!("matched above"),
+                });
+            }
+        };
         let admin_key = running
             .first_admin_key
             .as_ref()

@@ -18,6 +18,20 @@ fn server() -> Command {
     cmd
 }
 
+/// Kills the server when the test fails before stopping it, so that no stray process
+/// keeps its ports (or the console's) for the tests after it.
+struct KilledIfTheTestFails(u32);
+
+impl Drop for KilledIfTheTestFails {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = Command::new("kill")
+                .args(["-9", &self.0.to_string()])
+                .status();
+        }
+    }
+}
+
 /// `yishe-server <command>` run to its end in `dir`.
 fn command_in(dir: &std::path::Path, command: &str) -> std::process::Output {
     server().current_dir(dir).arg(command).output().unwrap()
@@ -63,6 +77,7 @@ fn first_start_prints_the_admin_key_and_sigterm_drains() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let _stray = KilledIfTheTestFails(child.id());
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
     while printed.len() < 6 {
