@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { clientsFor, loadSettings, type ConsoleSettings } from "./api";
 import { explain } from "./errors";
+import { authorizationUrl, finishSignIn, returned } from "./oidc";
 import type { Locale } from "./i18n";
 import { SessionContext, translator, type Session } from "./session";
 import { Shell } from "./views/Shell";
@@ -18,7 +19,7 @@ export function App() {
   const t = useMemo(() => translator(locale), [locale]);
 
   useEffect(() => {
-    loadSettings().then(setSettings, () => setSettings({ timeZone: "Asia/Shanghai", idleMinutes: 15 }));
+    loadSettings().then(setSettings, () => setSettings({ timeZone: "Asia/Shanghai", idleMinutes: 15, oidc: null }));
   }, []);
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -42,6 +43,18 @@ export function App() {
     },
     [settings, t, locale, localeRef],
   );
+  // Back from the hospital's SSO: the code off the address bar at once, then the token.
+  // Runs once, when the settings have loaded (signIn and t of that render are current).
+  useEffect(() => {
+    const back = returned(window.location.search);
+    if (!settings || !back) return;
+    window.history.replaceState(null, "", "/");
+    if (!settings.oidc) return;
+    finishSignIn(settings.oidc, window.location.origin, back, window.sessionStorage).then(signIn, (error: Error) =>
+      setNotice(t("signin.failed", { message: error.message })),
+    );
+  }, [settings]);
+
   const signOut = useCallback((why?: string) => {
     setSession(null);
     setNotice(why ?? "");
@@ -54,7 +67,22 @@ export function App() {
   );
 
   if (!settings) return <p role="status">{t("loading")}</p>;
-  if (!session) return <SignIn t={t} notice={notice} onSignIn={signIn} languageToggle={toggle} />;
+  if (!session) {
+    const sso = settings.oidc;
+    return (
+      <SignIn
+        t={t}
+        notice={notice}
+        onSignIn={signIn}
+        onSso={
+          sso
+            ? async () => window.location.assign(await authorizationUrl(sso, window.location.origin, window.sessionStorage))
+            : undefined
+        }
+        languageToggle={toggle}
+      />
+    );
+  }
   return (
     <SessionContext.Provider value={{ ...session, locale, t, signOut }}>
       <Shell languageToggle={toggle} />

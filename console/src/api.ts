@@ -10,6 +10,7 @@ import { DirectoryService } from "./gen/yishe/directory/v1/directory_pb";
 import { FollowUpService } from "./gen/yishe/followup/v1/followup_pb";
 import { PlanService } from "./gen/yishe/plan/v1/plan_pb";
 import { ReferralService } from "./gen/yishe/referral/v1/referral_pb";
+import type { OidcSettings } from "./oidc";
 
 export interface Clients {
   referrals: Client<typeof ReferralService>;
@@ -40,6 +41,8 @@ export function clientsFor(key: string, locale: () => string, baseUrl = window.l
 export interface ConsoleSettings {
   timeZone: string;
   idleMinutes: number;
+  /** The hospital's SSO, when the station configured it. */
+  oidc: OidcSettings | null;
 }
 
 export async function loadSettings(): Promise<ConsoleSettings> {
@@ -48,5 +51,6 @@ export async function loadSettings(): Promise<ConsoleSettings> {
   return {
     timeZone: settings.timeZone ?? "Asia/Shanghai",
     idleMinutes: settings.idleMinutes ?? 15,
+    oidc: settings.oidc ?? null,
   };
 }

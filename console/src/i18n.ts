@@ -106,6 +106,7 @@ const zh = {
   "signin.key": "个人密钥",
   "signin.help": "请输入站点管理员为您发放的个人密钥（ysk_ 开头）。密钥只保存在本页面中，关闭页面即退出。",
   "signin.submit": "登录",
+  "signin.sso": "使用医院统一身份认证登录",
   "signin.failed": "无法登录：{message}",
   "signout": "退出",
   "signout.idle": "您已超过 {minutes} 分钟未操作，已自动退出。",
@@ -361,6 +362,7 @@ const en: Partial<Record<MessageKey, string>> = {
   "signin.key": "Personal key",
   "signin.help": "Enter the personal key your station admin gave you (it starts with ysk_). It is kept in this page only; closing the page signs you out.",
   "signin.submit": "Sign in",
+  "signin.sso": "Sign in with the hospital's SSO",
   "signin.failed": "Cannot sign in: {message}",
   "signout": "Sign out",
   "signout.idle": "You were signed out after {minutes} minutes without activity.",
@@ -524,7 +526,8 @@ export function translate(
   key: MessageKey,
   params: Record<string, string | number> = {},
 ): string {
-  const template = catalogues[locale][key] ?? zh[key];
+  // A key missing everywhere shows itself rather than breaking the page.
+  const template = catalogues[locale][key] ?? zh[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );

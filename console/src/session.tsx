@@ -2,9 +2,10 @@
 // station's settings; signed out by hand, when the key stops working, or after the
 // station's idle time without a key press, click or touch.
 
-import { createContext, useContext, useEffect, useRef } from "react";
+import { createContext, useContext, useEffect } from "react";
 import type { Clients, ConsoleSettings } from "./api";
 import type { GetCallerResponse } from "./gen/yishe/directory/v1/directory_pb";
+import { watchIdle } from "./idle";
 import { translate, type Locale, type MessageKey } from "./i18n";
 
 export interface Session {
@@ -30,19 +31,5 @@ export function translator(locale: Locale) {
 
 /** Calls `onIdle` after `minutes` without the person touching the page. */
 export function useIdleSignOut(minutes: number, onIdle: () => void) {
-  const last = useRef(Date.now());
-  useEffect(() => {
-    const touched = () => {
-      last.current = Date.now();
-    };
-    const events = ["keydown", "pointerdown", "wheel", "touchstart"] as const;
-    for (const e of events) window.addEventListener(e, touched, { passive: true });
-    const timer = window.setInterval(() => {
-      if (Date.now() - last.current > minutes * 60_000) onIdle();
-    }, 5_000);
-    return () => {
-      for (const e of events) window.removeEventListener(e, touched);
-      window.clearInterval(timer);
-    };
-  }, [minutes, onIdle]);
+  useEffect(() => watchIdle(window, minutes, onIdle), [minutes, onIdle]);
 }

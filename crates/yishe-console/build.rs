@@ -25,12 +25,12 @@ const INPUTS: &[&str] = &[
     "buf.gen.yaml",
 ];
 
-/// Not copied: what npm and the build make, and the browser tests' screenshots.
+/// Not copied, by path in `console/`: what npm and the build make there.
 const SKIPPED: &[&str] = &[
     "node_modules",
     "dist",
-    "gen",
-    "screenshots",
+    "src/gen",
+    "e2e/screenshots",
     "tsconfig.tsbuildinfo",
 ];
 
@@ -58,6 +58,12 @@ fn main() {
             if mode == "require" {
                 panic!("the console could not be built (YISHE_CONSOLE_BUILD=require): {why}");
             }
+            // A file that never exists: cargo runs this script again at the next build,
+            // so a console that failed (no Node.js yet, no network) is tried again.
+            println!(
+                "cargo:rerun-if-changed={}",
+                out.join("console-not-built-yet").display()
+            );
             println!("cargo:warning=building without the web console: {why}");
             format!(
                 "static ASSETS: &[Asset] = &[];\n\
@@ -79,11 +85,16 @@ fn build(root: &Path, out: &Path) -> Result<PathBuf, String> {
     let npm = which("npm").ok_or("Node.js (npm) not found")?;
     let work = out.join("work");
     let console = work.join("console");
-    copy_tree(&root.join("proto"), &work.join("proto"))
+    // Fresh copies, so a file deleted or renamed in the sources is gone here too; the
+    // installed node_modules stay (reinstalled only when the lockfile changes).
+    clear(&work.join("proto"), &[]).map_err(|e| format!("clearing proto/: {e}"))?;
+    clear(&console, &["node_modules"]).map_err(|e| format!("clearing console/: {e}"))?;
+    copy_tree(&root.join("proto"), &work.join("proto"), &[])
         .map_err(|e| format!("copying proto/: {e}"))?;
     fs::copy(root.join("buf.yaml"), work.join("buf.yaml"))
         .map_err(|e| format!("copying buf.yaml: {e}"))?;
-    copy_tree(&root.join("console"), &console).map_err(|e| format!("copying console/: {e}"))?;
+    copy_tree(&root.join("console"), &console, SKIPPED)
+        .map_err(|e| format!("copying console/: {e}"))?;
 
     let lock = fs::read(console.join("package-lock.json"))
         .map_err(|e| format!("package-lock.json: {e}"))?;
@@ -124,20 +135,44 @@ fn which(program: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
-/// Copies `from` into `to` (made fresh), leaving out what npm and the build make.
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Removes everything in `dir` but the entries named in `keep`.
+fn clear(dir: &Path, keep: &[&str]) -> std::io::Result<()> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry?;
+        if keep.iter().any(|k| entry.file_name() == *k) {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies `from` into `to`, leaving out the paths (relative to `from`) in `skipped`.
+fn copy_tree(from: &Path, to: &Path, skipped: &[&str]) -> std::io::Result<()> {
+    copy_below(from, from, to, skipped)
+}
+
+fn copy_below(root: &Path, from: &Path, to: &Path, skipped: &[&str]) -> std::io::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
-        let name = entry.file_name();
-        if SKIPPED.iter().any(|s| name == *s) {
+        let path = entry.path();
+        let relative = path.strip_prefix(root).expect("below root");
+        if skipped.iter().any(|s| relative == Path::new(s)) {
             continue;
         }
-        let target = to.join(&name);
+        let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
+            copy_below(root, &path, &target, skipped)?;
         } else {
-            fs::copy(entry.path(), target)?;
+            fs::copy(&path, target)?;
         }
     }
     Ok(())

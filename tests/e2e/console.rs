@@ -45,7 +45,7 @@ async fn exchange(addr: SocketAddr, request: Vec<u8>) -> (String, Vec<u8>) {
     (head, body)
 }
 
-async fn get(addr: SocketAddr, path: &str) -> (String, Vec<u8>) {
+pub(crate) async fn get(addr: SocketAddr, path: &str) -> (String, Vec<u8>) {
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     exchange(addr, request.into_bytes()).await
 }
@@ -135,8 +135,14 @@ async fn the_page_is_served_under_a_strict_policy(app: TestApp, _station: Statio
     let settings: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(settings["timeZone"], "Asia/Shanghai");
     assert_eq!(settings["idleMinutes"], 15);
-    let (head, _) = get(addr, "/yishe-data/admin.key").await;
-    assert!(head.starts_with("http/1.1 404"), "{head}");
+    for outside in [
+        "/assets/..%2F..%2FCargo.toml",
+        "/assets/../console.json",
+        "/etc/passwd",
+    ] {
+        let (head, _) = get(addr, outside).await;
+        assert!(head.starts_with("http/1.1 404"), "{outside}: {head}");
+    }
 }
 
 async fn grpc_web_takes_the_same_permissions_and_audit(app: TestApp, station: Station) {
@@ -152,6 +158,29 @@ async fn grpc_web_takes_the_same_permissions_and_audit(app: TestApp, station: St
     assert_eq!(me.social_worker_id, station.worker);
     let (_, status) = grpc_web(addr, caller, None, vec![]).await;
     assert_eq!(status, "16", "no key: UNAUTHENTICATED");
+
+    // Native gRPC belongs on the gRPC port (with its TLS and client certificates).
+    let native = format!(
+        "POST {caller} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         content-type: application/grpc\r\nauthorization: Bearer {}\r\n\
+         content-length: 5\r\n\r\n",
+        station.worker_key
+    );
+    let mut request = native.into_bytes();
+    request.extend_from_slice(&[0, 0, 0, 0, 0]);
+    let (head, _) = exchange(addr, request).await;
+    assert!(head.starts_with("http/1.1 415"), "{head}");
+    // Another site's page gets no leave to call: no CORS header, even for a valid call.
+    let cross = format!(
+        "POST {caller} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         origin: https://elsewhere.example\r\ncontent-type: application/grpc-web+proto\r\n\
+         authorization: Bearer {}\r\ncontent-length: 5\r\n\r\n",
+        station.worker_key
+    );
+    let mut request = cross.into_bytes();
+    request.extend_from_slice(&[0, 0, 0, 0, 0]);
+    let (head, _) = exchange(addr, request).await;
+    assert!(!head.contains("access-control-allow-origin"), "{head}");
     let (_, status) = grpc_web(
         addr,
         "/yishe.directory.v1.DirectoryService/ListSocialWorkers",
@@ -197,7 +226,7 @@ async fn grpc_web_takes_the_same_permissions_and_audit(app: TestApp, station: St
 
 /// Debian's Chromium, where the browser journey runs; `None` (said loudly) where it is
 /// not installed and the run does not require it.
-fn chromium() -> Option<String> {
+pub(crate) fn chromium() -> Option<String> {
     let path = std::env::var("YISHE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if std::path::Path::new(&path).exists() && yishe_console::build_dir().is_some() {
         return Some(path);

@@ -337,7 +337,17 @@ fn services_budgets_autoscalers_and_policies_fit_the_deployments() {
             for rule in policy["spec"]["ingress"].as_array().unwrap() {
                 for port in rule["ports"].as_array().unwrap() {
                     let port = port["port"].as_str().unwrap();
-                    assert!(["grpc", "metrics"].contains(&port), "{port}");
+                    assert!(["grpc", "metrics", "console"].contains(&port), "{port}");
+                    // The console's port is for the station's browsers only.
+                    if port == "console" {
+                        for from in rule["from"].as_array().unwrap() {
+                            assert_eq!(
+                                from["namespaceSelector"]["matchLabels"]["yishe.example/network"],
+                                "staff",
+                                "{from}"
+                            );
+                        }
+                    }
                 }
             }
         }

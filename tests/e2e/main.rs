@@ -11,6 +11,7 @@ mod backup;
 mod closure;
 mod consent;
 mod console;
+mod console_sso;
 mod database_faults;
 mod deploy;
 mod deploy_manifests;

@@ -3,9 +3,9 @@
 // skip logic, all by keyboard. The server scores it; a risk it raises is said in a
 // plain alert that stays on the page.
 
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { RiskKind, type Assessment, type Instrument, type InstrumentItem } from "../gen/yishe/assessment/v1/assessment_pb";
-import { choose, groupsOf, isAsked, tick, unanswered, type Answers } from "../forms";
+import { choose, groupsOf, isAsked, items, tick, unanswered, type Answers } from "../forms";
 import { bandName } from "../i18n";
 import { useSession } from "../session";
 import { Failure, useAction } from "./actions";
@@ -19,7 +19,8 @@ export function AssessmentForm({ referralId, onDone }: { referralId: string; onD
   const [missing, setMissing] = useState<string[]>([]);
   const [result, setResult] = useState<Assessment | null>(null);
   // One request id per filled form: a double submit or a retry replays, never doubles.
-  const requestId = useMemo(() => crypto.randomUUID(), [form]);
+  // A new one only for another instrument or after a recorded assessment.
+  const requestId = useRef(crypto.randomUUID());
   const action = useAction();
 
   useEffect(() => {
@@ -27,6 +28,7 @@ export function AssessmentForm({ referralId, onDone }: { referralId: string; onD
   }, [clients, action.fail]);
   useEffect(() => {
     if (!instrumentId) return;
+    requestId.current = crypto.randomUUID();
     setAnswers({});
     setResult(null);
     clients.assessments
@@ -36,15 +38,17 @@ export function AssessmentForm({ referralId, onDone }: { referralId: string; onD
 
   const submit = () => {
     if (!form) return;
-    const left = unanswered(form, answers);
+    const prompts = new Map(items(form).map((i) => [i.choiceGroup || i.itemId, i.prompt.split(": ")[0]]));
+    const left = unanswered(form, answers).map((id) => prompts.get(id) ?? id);
     setMissing(left);
     if (left.length > 0) return;
     action.run(async () => {
       const done = await clients.assessments.submitAssessment({
         referralId,
-        requestId,
+        requestId: requestId.current,
         responses: [{ instrumentId: form.instrumentId, version: form.version, answers }],
       });
+      requestId.current = crypto.randomUUID();
       setResult(done.assessment ?? null);
       return t("assess.saved");
     });
@@ -135,7 +139,7 @@ export function AssessmentForm({ referralId, onDone }: { referralId: string; onD
           ))}
           {missing.length > 0 && (
             <p role="alert" className="failure">
-              {t("assess.missing", { count: missing.length, items: missing.join(", ") })}
+              {t("assess.missing", { count: missing.length, items: missing.join("；") })}
             </p>
           )}
           <Failure action={action} />

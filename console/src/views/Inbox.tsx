@@ -13,6 +13,7 @@ import { useSession } from "../session";
 import { timeLeft } from "../time";
 import { Failure, useAction } from "./actions";
 import { Dialog } from "./Dialog";
+import { listAll } from "./referrals";
 
 export function Inbox({ changes, onOpen }: { changes: number; onOpen: (id: string) => void }) {
   const { clients, caller, t, locale } = useSession();
@@ -25,14 +26,11 @@ export function Inbox({ changes, onOpen }: { changes: number; onOpen: (id: strin
   const action = useAction();
 
   const load = useCallback(async () => {
-    const requested = await clients.referrals.listReferrals({ filter: "status=REQUESTED", pageSize: 200 });
-    setWaiting([...requested.referrals].sort(byUrgency));
+    const requested = await listAll(clients, "status=REQUESTED");
+    setWaiting(requested.sort(byUrgency));
     if (isSupervisor) {
-      const accepted = await clients.referrals.listReferrals({
-        filter: "status=ACCEPTED AND assigned_worker_id=",
-        pageSize: 200,
-      });
-      setUnassigned([...accepted.referrals].sort(byUrgency));
+      const accepted = await listAll(clients, "status=ACCEPTED AND assigned_worker_id=");
+      setUnassigned(accepted.sort(byUrgency));
       const list = await clients.directory.listSocialWorkers({ pageSize: 500 });
       setWorkers(list.socialWorkers);
     }

@@ -8,6 +8,7 @@ import { useSession } from "../session";
 import { FollowUpState, Purpose, type FollowUp } from "../gen/yishe/followup/v1/followup_pb";
 import { localTime, millis } from "../time";
 import { Failure, useAction } from "./actions";
+import { listAll } from "./referrals";
 
 const open = new Set([ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD]);
 
@@ -17,12 +18,18 @@ export function MyCases({ changes, onOpen }: { changes: number; onOpen: (id: str
   const [next, setNext] = useState<Map<string, FollowUp>>(new Map());
   const action = useAction();
   const load = useCallback(async () => {
-    const page = await clients.referrals.listReferrals({
-      filter: `assigned_worker_id=${caller.socialWorkerId}`,
-      orderBy: "update_time desc",
-      pageSize: 200,
-    });
-    setCases(page.referrals.filter((r) => open.has(r.status)));
+    // A credential without a worker record carries no cases (an empty id would
+    // name the unassigned ones).
+    if (!caller.socialWorkerId) {
+      setCases([]);
+      return;
+    }
+    const mine: Referral[] = [];
+    for (const status of open) {
+      const filter = `assigned_worker_id=${caller.socialWorkerId} AND status=${ReferralStatus[status]}`;
+      mine.push(...(await listAll(clients, filter, "update_time desc")));
+    }
+    setCases(mine);
     // A social worker's list is their own follow-ups: the soonest per case.
     const due = await clients.followups.listFollowUps({ state: FollowUpState.SCHEDULED, pageSize: 500 });
     const soonest = new Map<string, FollowUp>();

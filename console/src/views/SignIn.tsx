@@ -5,10 +5,12 @@ interface Props {
   t: (key: MessageKey, params?: Record<string, string | number>) => string;
   notice: string;
   onSignIn: (key: string) => Promise<void>;
+  /** Sign-in through the hospital's SSO, when configured. */
+  onSso?: () => void;
   languageToggle: ReactNode;
 }
 
-export function SignIn({ t, notice, onSignIn, languageToggle }: Props) {
+export function SignIn({ t, notice, onSignIn, onSso, languageToggle }: Props) {
   const [key, setKey] = useState("");
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -44,6 +46,13 @@ export function SignIn({ t, notice, onSignIn, languageToggle }: Props) {
             {t("signin.submit")}
           </button>
         </form>
+        {onSso && (
+          <p>
+            <button type="button" className="secondary" onClick={onSso}>
+              {t("signin.sso")}
+            </button>
+          </p>
+        )}
         {notice && (
           <p role="alert" className="notice">
             {notice}

@@ -2,7 +2,7 @@
 // server refused it, said in an alert with the offending fields. A key that stopped
 // working signs the person out.
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { Code } from "@connectrpc/connect";
 import { explain, type Explained } from "../errors";
 import { useSession } from "../session";
@@ -20,15 +20,16 @@ export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState("");
   const [failure, setFailure] = useState<Explained | null>(null);
-  const fail = useCallback(
-    (error: unknown) => {
-      const explained = explain(locale, error);
-      if (explained.code === Code.Unauthenticated) signOut(explained.message);
-      setDone("");
-      setFailure(explained);
-    },
-    [locale, signOut],
-  );
+  // `fail` stays the same function across language switches, so the effects that
+  // load with it do not run again (and reset a form) when the language changes.
+  const current = useRef({ locale, signOut });
+  current.current = { locale, signOut };
+  const fail = useCallback((error: unknown) => {
+    const explained = explain(current.current.locale, error);
+    if (explained.code === Code.Unauthenticated) current.current.signOut(explained.message);
+    setDone("");
+    setFailure(explained);
+  }, []);
   const run = useCallback(
     async (op: () => Promise<string | void>) => {
       setBusy(true);

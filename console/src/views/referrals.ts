@@ -20,3 +20,15 @@ export function patientAndBed(referral: Referral | undefined): string {
   const bed = [p.ward, p.bed].filter(Boolean).join(" ");
   return bed ? `${p.name} · ${bed}` : p.name;
 }
+
+/** Every referral `filter` names, page after page (up to `most`), in the list's order. */
+export async function listAll(clients: Clients, filter: string, orderBy = "", most = 2000): Promise<Referral[]> {
+  const all: Referral[] = [];
+  let pageToken = "";
+  do {
+    const page = await clients.referrals.listReferrals({ filter, orderBy, pageSize: 500, pageToken });
+    all.push(...page.referrals);
+    pageToken = page.nextPageToken;
+  } while (pageToken && all.length < most);
+  return all;
+}

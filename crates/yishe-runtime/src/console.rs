@@ -10,6 +10,8 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -26,15 +28,49 @@ use crate::shutdown::Shutdown;
 pub struct ConsoleSite {
     pub time_zone: String,
     pub idle_minutes: u32,
+    /// The hospital's SSO, when configured.
+    pub oidc: Option<crate::config::Oidc>,
 }
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
-     style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; \
-     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+impl ConsoleSite {
+    /// The page may load only its own files and call only its own origin, plus the
+    /// SSO's token endpoint when sign-in goes through it.
+    fn content_security_policy(&self) -> HeaderValue {
+        let token = self
+            .oidc
+            .as_ref()
+            .map(|o| format!(" {}", o.token_origin()))
+            .unwrap_or_default();
+        let policy = format!(
+            "default-src 'none'; script-src 'self'; style-src 'self'; \
+             connect-src 'self'{token}; img-src 'self' data:; font-src 'self'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        );
+        HeaderValue::from_str(&policy).expect("origins are header-safe")
+    }
+}
 
-/// Serves the console until shutdown. `grpc` is the services with their layers.
-pub(crate) async fn serve<S>(listener: TcpListener, grpc: S, site: ConsoleSite, shutdown: Shutdown)
-where
+/// How the console's listener serves, beside what its page reads.
+#[derive(Debug, Clone)]
+pub(crate) struct Serving {
+    /// TLS with the installation's certificate (no client certificate asked), when it
+    /// has one: staff keys never cross the network in clear where the HIS port is TLS.
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    /// The gRPC port's per-call deadline, for every call but the feed's stream.
+    pub(crate) request_timeout: Duration,
+    /// How long calls in flight may finish after a shutdown signal.
+    pub(crate) shutdown_grace: Duration,
+}
+
+/// Serves the console until shutdown, then lets the calls in flight finish within the
+/// grace period. `grpc` is the services with their layers.
+pub(crate) async fn serve<S>(
+    listener: TcpListener,
+    grpc: S,
+    site: ConsoleSite,
+    serving: Serving,
+    shutdown: Shutdown,
+) where
     S: tower::Service<
             http::Request<tonic::body::Body>,
             Response = http::Response<tonic::body::Body>,
@@ -47,27 +83,44 @@ where
 {
     let grpc_web = tower::ServiceBuilder::new()
         .layer(tonic_web::GrpcWebLayer::new())
-        .service(grpc);
+        .service(Deadline {
+            inner: grpc,
+            timeout: serving.request_timeout,
+        });
     let app = Router::new()
         .route("/", get(page))
         .route("/index.html", get(page))
         .route("/console.json", get(settings))
         .route("/assets/{file}", get(asset))
-        // Any other method on a two-part path is no call and no file: not found.
+        // gRPC-Web only: native gRPC belongs on the gRPC port, with its TLS and client
+        // certificates. Any other method on a two-part path is no call and no file.
         .route(
             "/{service}/{method}",
-            post_service(grpc_web).fallback(not_found),
+            post_service(grpc_web)
+                .route_layer(axum::middleware::from_fn(grpc_web_only))
+                .fallback(not_found),
         )
         .fallback(not_found)
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response_with_state(
+            site.content_security_policy(),
+            security_headers,
+        ))
         .with_state(site);
+    let acceptor = serving.tls.clone().map(tokio_rustls::TlsAcceptor::from);
+    let connections = tokio_util::task::TaskTracker::new();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = shutdown.wait() => return,
+            _ = shutdown.wait() => break,
         };
-        let Ok((tcp, remote)) = accepted else {
-            continue;
+        let (tcp, remote) = match accepted {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                // Out of file descriptors, say: wait instead of spinning.
+                tracing::warn!(%error, "the console's listener cannot accept");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
         };
         let _ = tcp.set_nodelay(true);
         // The authentication layer counts failures per address, as on the gRPC port.
@@ -81,19 +134,121 @@ where
                 request
             })
             .service(app.clone());
-        let shutdown = shutdown.clone();
-        tokio::spawn(async move {
-            let service = hyper_util::service::TowerToHyperService::new(app);
-            let builder =
-                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-            let connection =
-                builder.serve_connection_with_upgrades(hyper_util::rt::TokioIo::new(tcp), service);
-            tokio::pin!(connection);
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = shutdown.wait() => connection.as_mut().graceful_shutdown(),
+        let (shutdown, acceptor) = (shutdown.clone(), acceptor.clone());
+        connections.spawn(async move {
+            match acceptor {
+                Some(acceptor) => {
+                    let Ok(Ok(stream)) =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
+                    else {
+                        return;
+                    };
+                    serve_connection(stream, app, shutdown).await;
+                }
+                None => serve_connection(tcp, app, shutdown).await,
             }
         });
+    }
+    connections.close();
+    if tokio::time::timeout(serving.shutdown_grace, connections.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("grace period over; closing the console's calls still open");
+    }
+}
+
+/// How long a browser may take over the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One browser connection over HTTP/1.1 (what browsers speak to gRPC-Web), until it
+/// closes; on shutdown it finishes the call in flight and closes.
+async fn serve_connection<I, A>(io: I, app: A, shutdown: Shutdown)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    A: tower::Service<
+            http::Request<hyper::body::Incoming>,
+            Response = Response,
+            Error = Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    A::Future: Send + 'static,
+{
+    let service = hyper_util::service::TowerToHyperService::new(app);
+    let mut builder =
+        hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
+            .http1_only();
+    // A request's head must arrive within the default 30 s (hyper needs a timer).
+    builder.http1().timer(hyper_util::rt::TokioTimer::new());
+    let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(io), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = shutdown.wait() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
+
+/// Refuses anything on a call's path that is not gRPC-Web.
+async fn grpc_web_only(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let grpc_web = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc-web"));
+    if !grpc_web {
+        return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
+    }
+    next.run(request).await
+}
+
+/// The gRPC port's per-call deadline on the console's calls: a call whose answer has
+/// not begun within `timeout` gets DEADLINE_EXCEEDED (a stream, once begun, runs on).
+#[derive(Debug, Clone)]
+struct Deadline<S> {
+    inner: S,
+    timeout: Duration,
+}
+
+impl<S> tower::Service<http::Request<tonic::body::Body>> for Deadline<S>
+where
+    S: tower::Service<
+            http::Request<tonic::body::Body>,
+            Response = http::Response<tonic::body::Body>,
+            Error = Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = http::Response<tonic::body::Body>;
+    type Error = Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Infallible>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
+        let call = self.inner.call(request);
+        let timeout = self.timeout;
+        Box::pin(async move {
+            match tokio::time::timeout(timeout, call).await {
+                Ok(answer) => answer,
+                Err(_) => Ok(tonic::Status::deadline_exceeded(
+                    "the call took longer than the server's request timeout",
+                )
+                .into_http()),
+            }
+        })
     }
 }
 
@@ -145,9 +300,18 @@ fn file(asset: &'static yishe_console::Asset, immutable: bool) -> Response {
 }
 
 async fn settings(State(site): State<ConsoleSite>) -> Response {
+    let oidc = site.oidc.as_ref().map(|o| {
+        serde_json::json!({
+            "authorizationEndpoint": o.authorization_endpoint,
+            "tokenEndpoint": o.token_endpoint,
+            "clientId": o.client_id,
+            "scope": o.scope,
+        })
+    });
     let body = serde_json::json!({
         "timeZone": site.time_zone,
         "idleMinutes": site.idle_minutes,
+        "oidc": oidc,
     });
     (
         [
@@ -162,16 +326,12 @@ async fn settings(State(site): State<ConsoleSite>) -> Response {
 /// Every answer: the page may load and call only itself, is never framed, and leaks
 /// no address; an answer without its own caching rule (gRPC-Web, which carries
 /// patient data) is not stored.
-async fn security_headers(mut response: Response) -> Response {
+async fn security_headers(State(policy): State<HeaderValue>, mut response: Response) -> Response {
     let headers = response.headers_mut();
     let set = |headers: &mut http::HeaderMap, name, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        CONTENT_SECURITY_POLICY,
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "no-referrer");
     set(headers, header::X_FRAME_OPTIONS, "DENY");

@@ -64,6 +64,8 @@ pub struct Process {
     pub tls: Option<crate::tls::GrpcTls>,
     /// The metrics listener's TLS, when configured.
     pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
+    /// The console listener's TLS: the installation's certificate, no client one.
+    pub console_tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Process {
@@ -82,6 +84,15 @@ impl Process {
             .security
             .tls
             .metrics
+            .then(|| {
+                let tls = &config.security.tls;
+                crate::tls::server_config(&tls.cert_file, &tls.key_file)
+            })
+            .transpose()
+            .map_err(StartError::Config)?;
+        // The console's listener speaks TLS where the installation has a certificate,
+        // without asking browsers for a client certificate.
+        let console_tls = (config.console.enabled && config.security.tls.enabled())
             .then(|| {
                 let tls = &config.security.tls;
                 crate::tls::server_config(&tls.cert_file, &tls.key_file)
@@ -146,6 +157,7 @@ impl Process {
             new_key_file,
             tls,
             metrics_tls,
+            console_tls,
         })
     }
 
@@ -153,10 +165,13 @@ impl Process {
     pub async fn bind(&self) -> Result<Listeners, StartError> {
         let c = &self.config.server;
         let console = &self.config.console;
+        // A build without the console's files opens no listener for it (main says how
+        // to get them).
+        let served = console.enabled && yishe_console::not_built().is_none();
         Listeners::bind(
             c.grpc_listen,
             c.http_listen,
-            console.enabled.then_some(console.listen),
+            served.then_some(console.listen),
         )
         .await
         .map_err(|source| StartError::Listen {
@@ -187,9 +202,11 @@ impl Process {
             shutdown: self.shutdown.clone(),
             tls: self.tls.as_ref().map(|t| t.config.clone()),
             metrics_tls: self.metrics_tls.clone(),
+            console_tls: self.console_tls.clone(),
             console: crate::console::ConsoleSite {
                 time_zone: self.config.station.time_zone.clone(),
                 idle_minutes: self.config.console.idle_minutes,
+                oidc: self.config.console.oidc(),
             },
         }
     }

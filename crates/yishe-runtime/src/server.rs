@@ -43,6 +43,8 @@ pub struct App {
     pub metrics_tls: Option<Arc<rustls::ServerConfig>>,
     /// What the console's page reads, when the console is served.
     pub console: crate::console::ConsoleSite,
+    /// TLS for the console's listener (no client certificate asked).
+    pub console_tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// Bound listeners, ready to serve.
@@ -100,6 +102,7 @@ impl Listeners {
             tls,
             metrics_tls,
             console,
+            console_tls,
         } = app;
 
         let (reporter, health) = tonic_health::server::health_reporter();
@@ -175,6 +178,11 @@ impl Listeners {
                 listener,
                 layers.clone().service(routes.clone()),
                 console,
+                crate::console::Serving {
+                    tls: console_tls,
+                    request_timeout,
+                    shutdown_grace,
+                },
                 shutdown.clone(),
             ))
         });

@@ -33,9 +33,17 @@ async fn main() -> ExitCode {
         "yishe: metrics on http://{}/metrics, health on http://{}/healthz",
         running.http_addr, running.http_addr
     );
+    let console = &running.process.config.console;
     match (running.console_addr, yishe_console::not_built()) {
-        (Some(addr), None) => println!("yishe: the station's console on http://{addr}/"),
-        (Some(_), Some(why)) => println!("yishe: {why}"),
+        (Some(addr), _) => {
+            let scheme = if running.process.console_tls.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            println!("yishe: the station's console on {scheme}://{addr}/");
+        }
+        (None, Some(why)) if console.enabled => println!("yishe: {why}"),
         (None, _) => {}
     }
     if let Some(path) = &running.process.new_key_file {

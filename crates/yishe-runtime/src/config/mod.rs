@@ -44,7 +44,7 @@ pub fn is_setting_variable(name: &str) -> bool {
 pub use assessment::AssessmentConfig;
 pub use audit::AuditConfig;
 pub use closure::ClosureConfig;
-pub use console::ConsoleConfig;
+pub use console::{ConsoleConfig, Oidc};
 pub use database::DatabaseConfig;
 pub use jwt::{JwtConfig, JwtKey};
 pub use limits::LimitsConfig;
@@ -317,6 +317,11 @@ mod tests {
             Value::String(_, _) if path == "audit_chain_hash" => parsed("sm3"),
             Value::String(_, _) if path == "encryption_algorithm" => parsed("sm4-gcm"),
             Value::String(_, _) if path == "time_zone" => parsed("Asia/Urumqi"),
+            Value::String(_, _)
+                if path.starts_with("console.oidc_") && path.ends_with("endpoint") =>
+            {
+                parsed("https://idp.hospital.test/x")
+            }
             Value::String(_, s) if s.parse::<std::net::SocketAddr>().is_ok() => {
                 parsed("127.0.0.1:1")
             }
