@@ -11,9 +11,7 @@
 // is checked with axe (no serious or critical violation) and photographed; nothing
 // of the patient may reach the address bar or the browser's storage.
 
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-import AxeBuilder from "@axe-core/playwright";
+import { check as checkPage, finish, launch, newPage } from "./browser.mjs";
 
 const env = (name) => {
   const value = process.env[name];
@@ -23,21 +21,13 @@ const env = (name) => {
 const url = env("CONSOLE_URL");
 const patient = env("PATIENT");
 const workerName = env("WORKER_NAME");
-const shots = env("SCREENSHOTS");
-mkdirSync(shots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox"],
-});
-const failures = [];
+env("SCREENSHOTS");
+const { browser, failures } = await launch();
+const check = (page, name) => checkPage(page, name, failures, url);
 const step = (what) => console.log(`journey: ${what}`);
 
 async function signedIn(key) {
-  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => failures.push(`page error: ${error.message}`));
+  const page = await newPage(browser, failures);
   await page.goto(url);
   await page.getByLabel("个人密钥").fill(key);
   await page.keyboard.press("Enter");
@@ -45,19 +35,9 @@ async function signedIn(key) {
   return page;
 }
 
-async function check(page, name) {
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of serious) failures.push(`${name}: axe ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target).join(" ")}`);
-  if (page.url().replace(/\/$/, "") !== url.replace(/\/$/, "")) failures.push(`${name}: the address changed to ${page.url()}`);
-  const stored = await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length);
-  if (stored !== 0) failures.push(`${name}: the browser stored something`);
-}
-
 try {
   step("the sign-in page");
-  const first = await (await browser.newContext({ locale: "zh-CN" })).newPage();
+  const first = await newPage(browser, failures);
   await first.goto(url);
   await first.getByRole("heading", { name: "登录" }).waitFor();
   await check(first, "01-sign-in");
@@ -132,12 +112,5 @@ try {
   await check(supervisor, "09-english");
 } catch (error) {
   failures.push(`journey stopped: ${error.message}`);
-} finally {
-  await browser.close();
 }
-
-if (failures.length > 0) {
-  for (const f of failures) console.error(`FAILED ${f}`);
-  process.exit(1);
-}
-console.log("journey: passed");
+await finish(browser, failures, "journey");

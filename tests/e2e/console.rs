@@ -224,6 +224,39 @@ async fn grpc_web_takes_the_same_permissions_and_audit(app: TestApp, station: St
     );
 }
 
+/// Runs the console's browser script `console/e2e/<script>.mjs` (as built, beside its
+/// node_modules) with `env`, and asserts it passed; the directory of its screenshots.
+pub(crate) async fn in_browser(
+    script: &str,
+    run_name: &str,
+    chromium: &str,
+    env: &[(&str, String)],
+) -> std::path::PathBuf {
+    let build = yishe_console::build_dir().expect("built");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("console-screenshots")
+        .join(run_name.to_lowercase());
+    let run = tokio::process::Command::new("node")
+        .arg(format!("{build}/e2e/{script}.mjs"))
+        .current_dir(build)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("SCREENSHOTS", &shots)
+        .env("CHROMIUM", chromium)
+        .output()
+        .await
+        .expect("node runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.status.success() && said.contains(&format!("{script}: passed")),
+        "the browser's {script} failed:\n{said}"
+    );
+    shots
+}
+
 /// Debian's Chromium, where the browser journey runs; `None` (said loudly) where it is
 /// not installed and the run does not require it.
 pub(crate) fn chromium() -> Option<String> {
@@ -246,7 +279,6 @@ pub(crate) fn chromium() -> Option<String> {
 
 async fn a_supervisor_and_a_social_worker_in_a_real_browser(app: TestApp, station: Station) {
     let Some(chromium) = chromium() else { return };
-    let build = yishe_console::build_dir().expect("built");
     // A supervisor who is a person (plans need one to approve them), and a plan of
     // another case (陈建国's) awaiting approval.
     let (_, supervisor) = yishe_testserver::plans::supervisor(
@@ -274,32 +306,22 @@ async fn a_supervisor_and_a_social_worker_in_a_real_browser(app: TestApp, statio
         .create_referral(request)
         .await
         .expect("a new referral");
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("console-screenshots")
-        .join(format!("{:?}", app.engine).to_lowercase());
-    let run = tokio::process::Command::new("node")
-        .arg(format!("{build}/e2e/journey.mjs"))
-        .current_dir(build)
-        .env(
-            "CONSOLE_URL",
-            format!("http://{}/", app.console_addr.unwrap()),
-        )
-        .env("SUPERVISOR_KEY", &supervisor)
-        .env("WORKER_KEY", &station.worker_key)
-        .env("WORKER_NAME", "Wang Fang")
-        .env("PATIENT", "林秀英")
-        .env("SCREENSHOTS", &shots)
-        .env("CHROMIUM", chromium)
-        .output()
-        .await
-        .expect("node runs");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert!(run.status.success(), "the journey failed:\n{said}");
-    assert!(said.contains("journey: passed"), "{said}");
+    let shots = in_browser(
+        "journey",
+        &format!("{:?}", app.engine),
+        &chromium,
+        &[
+            (
+                "CONSOLE_URL",
+                format!("http://{}/", app.console_addr.unwrap()),
+            ),
+            ("SUPERVISOR_KEY", supervisor),
+            ("WORKER_KEY", station.worker_key.clone()),
+            ("WORKER_NAME", "Wang Fang".into()),
+            ("PATIENT", "林秀英".into()),
+        ],
+    )
+    .await;
     for page in [
         "02-inbox",
         "04-supervision",

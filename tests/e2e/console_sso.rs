@@ -123,28 +123,13 @@ async fn a_supervisor_signs_in_through_the_hospitals_sso(engine: Engine) {
     let settings: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(settings["oidc"]["clientId"], "yishe-console");
 
-    let build = yishe_console::build_dir().expect("built");
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("console-screenshots")
-        .join(format!("{engine:?}-sso").to_lowercase());
-    let run = tokio::process::Command::new("node")
-        .arg(format!("{build}/e2e/sso.mjs"))
-        .current_dir(build)
-        .env("CONSOLE_URL", format!("http://{console}/"))
-        .env("SCREENSHOTS", &shots)
-        .env("CHROMIUM", chromium)
-        .output()
-        .await
-        .expect("node runs");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert!(
-        run.status.success() && said.contains("sso: passed"),
-        "{said}"
-    );
+    crate::console::in_browser(
+        "sso",
+        &format!("{engine:?}-sso"),
+        &chromium,
+        &[("CONSOLE_URL", format!("http://{console}/"))],
+    )
+    .await;
     assert!(
         idp.challenges.lock().unwrap().is_empty(),
         "the code was exchanged, once"
