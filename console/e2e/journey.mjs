@@ -94,6 +94,13 @@ try {
   const alert = worker.getByRole("alert").filter({ hasText: "风险已上报督导，转介已升为紧急" });
   await alert.waitFor();
   await check(worker, "07-risk-alert");
+  // Back on the case page, the timeline has it, after the referral's arrival.
+  await worker.getByRole("button", { name: "返回" }).last().click();
+  const timeline = worker.locator("ol.timeline");
+  await timeline.getByText("发现风险，已上报督导").waitFor();
+  const entries = await timeline.locator("li").allTextContents();
+  if (!entries[0]?.includes("收到转介")) failures.push(`the timeline does not start with the referral: ${entries}`);
+  await check(worker, "07b-timeline");
 
   step("the supervisor sees the flag appear without reloading, and acknowledges it");
   const flag = supervisor.getByRole("row").filter({ hasText: patient });

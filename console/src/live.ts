@@ -9,26 +9,28 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useRef, useState } from "react";
 import { ErrorInfoSchema } from "./gen/google/rpc/error_details_pb";
 import { FeedStart, ReferralEventType } from "./gen/yishe/referral/v1/referral_pb";
+import type { MessageKey } from "./i18n";
 import { useSession } from "./session";
 
 export interface Feed {
   connected: boolean;
   /** Moves when events arrived: a view that shows what events change reloads on it. */
   changes: number;
-  /** The latest news, with a serial that moves even when the words repeat. */
-  announcement: { text: string; serial: number };
+  /** The latest news (a message key, said in the language of the moment), with a
+   * serial that moves even when the news repeats. */
+  announcement: { key: MessageKey | null; serial: number };
 }
 
 /** How often views may reload for events, in milliseconds. */
 const RELOAD_AT_MOST_EVERY = 1000;
 
 export function useFeed(enabled: boolean): Feed {
-  const { clients, t, signOut } = useSession();
+  const { clients, signOut } = useSession();
   const [connected, setConnected] = useState(false);
   const [changes, setChanges] = useState(0);
-  const [announcement, setAnnouncement] = useState({ text: "", serial: 0 });
-  const current = useRef({ t, signOut });
-  current.current = { t, signOut };
+  const [announcement, setAnnouncement] = useState<Feed["announcement"]>({ key: null, serial: 0 });
+  const current = useRef({ signOut });
+  current.current = { signOut };
 
   useEffect(() => {
     if (!enabled) return;
@@ -59,13 +61,13 @@ export function useFeed(enabled: boolean): Feed {
             const event = item.item.value;
             after = event.sequence;
             changed();
-            const news =
+            const news: MessageKey | null =
               event.type === ReferralEventType.CREATED
-                ? current.current.t("live.new")
+                ? "live.new"
                 : event.type === ReferralEventType.RISK_FLAG_RAISED
-                  ? current.current.t("risks.live")
-                  : "";
-            if (news) setAnnouncement((a) => ({ text: news, serial: a.serial + 1 }));
+                  ? "risks.live"
+                  : null;
+            if (news) setAnnouncement((a) => ({ key: news, serial: a.serial + 1 }));
           }
         } catch (error) {
           if (abort.signal.aborted) return;

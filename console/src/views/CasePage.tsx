@@ -76,7 +76,7 @@ export function CasePage({
             </div>
           ))}
       </dl>
-      <CaseWork referral={referral} changes={changes} action={action} />
+      <CaseWork referral={referral} assessments={assessments} changes={changes} action={action} />
       <h2>{t("case.assessments")}</h2>
       {mayAssess && !assessing && (
         <button type="button" onClick={() => setAssessing(true)}>

@@ -16,9 +16,11 @@ import {
   type ServicePlan,
 } from "../gen/yishe/plan/v1/plan_pb";
 import { ClosureOutcome, ClosureState, type Referral } from "../gen/yishe/referral/v1/referral_pb";
+import type { Assessment } from "../gen/yishe/assessment/v1/assessment_pb";
 import { useSession } from "../session";
 import { localTime } from "../time";
 import type { Action } from "./actions";
+import { Timeline } from "./Timeline";
 
 interface Work {
   plan?: ServicePlan;
@@ -26,7 +28,17 @@ interface Work {
   followUps: FollowUp[];
 }
 
-export function CaseWork({ referral, changes, action }: { referral: Referral; changes: number; action: Action }) {
+export function CaseWork({
+  referral,
+  assessments,
+  changes,
+  action,
+}: {
+  referral: Referral;
+  assessments: Assessment[];
+  changes: number;
+  action: Action;
+}) {
   const { clients, t, settings } = useSession();
   const [work, setWork] = useState<Work | null>(null);
   const load = useCallback(async () => {
@@ -35,9 +47,10 @@ export function CaseWork({ referral, changes, action }: { referral: Referral; ch
     const followUps = (await clients.followups.listFollowUps({ referralId: referral.id, pageSize: 100 })).followUps;
     setWork({ plan: plans[0], contacts, followUps });
   }, [clients, referral.id]);
+  // Again after a new assessment too: a risk it raised schedules a follow-up.
   useEffect(() => {
     load().catch(action.fail);
-  }, [load, changes, action.fail]);
+  }, [load, changes, assessments.length, action.fail]);
 
   if (!work) return <p role="status">{t("loading")}</p>;
   const { plan, contacts, followUps } = work;
@@ -45,7 +58,11 @@ export function CaseWork({ referral, changes, action }: { referral: Referral; ch
   const when = (ts: Parameters<typeof localTime>[0]) => localTime(ts, settings.timeZone);
   return (
     <>
-      <h2>{plan ? t("plan.title", { state: t(`planState.${PlanState[plan.state]}` as never) }) : t("plan.title", { state: "—" })}</h2>
+      <h2>{t("case.timeline")}</h2>
+      <Timeline record={{ referral, assessments, plan, contacts, followUps }} />
+      <h2>
+        {plan ? t("plan.title", { state: t(`planState.${PlanState[plan.state]}` as never) }) : t("plan.heading")}
+      </h2>
       {!plan ? (
         <p>{t("plan.none")}</p>
       ) : (

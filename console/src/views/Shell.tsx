@@ -67,10 +67,10 @@ export function Shell({ languageToggle }: { languageToggle: ReactNode }) {
             </span>
           </nav>
           <main id="main" tabIndex={-1}>
-            {feed.announcement.text && (
+            {feed.announcement.key && (
               // A new element per announcement, so screen readers say it again.
               <p key={feed.announcement.serial} className="announcement" role="status">
-                {feed.announcement.text}
+                {t(feed.announcement.key)}
               </p>
             )}
             {view.name === "inbox" && <Inbox changes={feed.changes} onOpen={open} />}

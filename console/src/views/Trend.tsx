@@ -1,5 +1,5 @@
-// Each instrument's totals over time as a small line chart, with the numbers also in
-// text for those who do not see the chart.
+// Each instrument's totals over time as a small line chart (from two assessments on),
+// with the numbers also in text for those who do not see the chart.
 
 import type { Assessment } from "../gen/yishe/assessment/v1/assessment_pb";
 import { useSession } from "../session";
@@ -25,12 +25,14 @@ export function Trend({ assessments }: { assessments: Assessment[] }) {
         const words = points.map((p) => `${p.time}: ${p.total}`).join("; ");
         return (
           <figure key={instrument}>
-            <svg width="220" height="80" role="img" aria-label={`${instrument}: ${words}`}>
-              <polyline points={coords} fill="none" stroke="currentColor" strokeWidth="2" />
-              {points.map((p, i) => (
-                <circle key={i} cx={10 + i * step} cy={70 - (p.total / max) * 60} r="3" />
-              ))}
-            </svg>
+            {points.length > 1 && (
+              <svg width="220" height="80" role="img" aria-label={`${instrument}: ${words}`}>
+                <polyline points={coords} fill="none" stroke="currentColor" strokeWidth="2" />
+                {points.map((p, i) => (
+                  <circle key={i} cx={10 + i * step} cy={70 - (p.total / max) * 60} r="3" />
+                ))}
+              </svg>
+            )}
             <figcaption>
               {instrument}: {points.map((p) => p.total).join(" → ")}
             </figcaption>
