@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { clientsFor, loadSettings, type ConsoleSettings } from "./api";
 import { explain } from "./errors";
-import { authorizationUrl, finishSignIn, returned } from "./oidc";
+import { abandon, authorizationUrl, finishSignIn, possibleHere, returned } from "./oidc";
 import type { Locale } from "./i18n";
 import { SessionContext, translator, type Session } from "./session";
 import { Shell } from "./views/Shell";
@@ -49,6 +49,11 @@ export function App() {
     const back = returned(window.location.search);
     if (!settings || !back) return;
     window.history.replaceState(null, "", "/");
+    if ("error" in back) {
+      abandon(window.sessionStorage);
+      setNotice(t("signin.failed", { message: back.error }));
+      return;
+    }
     if (!settings.oidc) return;
     finishSignIn(settings.oidc, window.location.origin, back, window.sessionStorage).then(signIn, (error: Error) =>
       setNotice(t("signin.failed", { message: error.message })),
@@ -75,8 +80,12 @@ export function App() {
         notice={notice}
         onSignIn={signIn}
         onSso={
-          sso
-            ? async () => window.location.assign(await authorizationUrl(sso, window.location.origin, window.sessionStorage))
+          sso && possibleHere()
+            ? () =>
+                authorizationUrl(sso, window.location.origin, window.sessionStorage).then(
+                  (url) => window.location.assign(url),
+                  (error: Error) => setNotice(t("signin.failed", { message: error.message })),
+                )
             : undefined
         }
         languageToggle={toggle}

@@ -48,15 +48,34 @@ export async function authorizationUrl(oidc: OidcSettings, origin: string, stora
   url.searchParams.set("state", state);
   url.searchParams.set("code_challenge", await challengeOf(verifier));
   url.searchParams.set("code_challenge_method", "S256");
+  // The IdP asks who is there every time: on a shared workstation, signing out of the
+  // console (or the idle sign-out) must not leave the next person signed in as the last.
+  url.searchParams.set("prompt", "login");
   return url.toString();
 }
 
-/** The code and state the IdP sent back in `search`, if this page load is a return. */
-export function returned(search: string): { code: string; state: string } | null {
+/** What the IdP sent back in `search`, if this page load is a return: a code, or the
+ * error it answered with (`access_denied` when the person cancelled). */
+export function returned(
+  search: string,
+): { code: string; state: string } | { error: string } | null {
   const params = new URLSearchParams(search);
   const code = params.get("code");
   const state = params.get("state");
+  const error = params.get("error");
+  if (error) return { error: params.get("error_description") ?? error };
   return code && state ? { code, state } : null;
+}
+
+/** Forgets an attempt that came back with an error. */
+export function abandon(storage: Storage): void {
+  storage.removeItem(PENDING);
+}
+
+/** Whether the browser can sign in through the SSO here: PKCE needs Web Crypto, which
+ * browsers give only to secure pages (HTTPS, or this machine). */
+export function possibleHere(): boolean {
+  return window.isSecureContext && !!crypto.subtle;
 }
 
 /** Exchanges the returned code for a token; refuses a state this page did not send. */

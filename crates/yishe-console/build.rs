@@ -58,12 +58,15 @@ fn main() {
             if mode == "require" {
                 panic!("the console could not be built (YISHE_CONSOLE_BUILD=require): {why}");
             }
-            // A file that never exists: cargo runs this script again at the next build,
-            // so a console that failed (no Node.js yet, no network) is tried again.
-            println!(
-                "cargo:rerun-if-changed={}",
-                out.join("console-not-built-yet").display()
-            );
+            // Tried again once Node.js is on the PATH; and, after a failed build (no
+            // network, say), at the next build, through a file that never exists.
+            println!("cargo:rerun-if-env-changed=PATH");
+            if mode != "skip" && which("npm").is_some() {
+                println!(
+                    "cargo:rerun-if-changed={}",
+                    out.join("console-not-built-yet").display()
+                );
+            }
             println!("cargo:warning=building without the web console: {why}");
             format!(
                 "static ASSETS: &[Asset] = &[];\n\

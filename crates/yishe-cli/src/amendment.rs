@@ -82,8 +82,10 @@ pub(crate) fn amended(
 }
 
 /// `answers` as `form` would have them after the `given` corrections: a ticked box
-/// clears the "none" of its group and a ticked "none" the other boxes, and an answer to
-/// a question no longer asked goes (with those that hung on it).
+/// clears the "none" of its group and a ticked "none" the other boxes, and an earlier
+/// answer to a question no longer asked goes (with those that hung on it). What the
+/// user gave is never dropped: a given answer the form skips, or a "none" given beside
+/// a box, goes to the server, which refuses it saying why.
 fn settle(
     form: &Instrument,
     mut answers: HashMap<String, i32>,
@@ -97,7 +99,8 @@ fn settle(
         for other in &items {
             let excluded = other.choice_group == item.choice_group
                 && other.item_id != item.item_id
-                && (item.exclusive || other.exclusive);
+                && (item.exclusive || other.exclusive)
+                && !given.contains_key(&other.item_id);
             if excluded {
                 answers.remove(&other.item_id);
             }
@@ -106,7 +109,7 @@ fn settle(
     loop {
         let skipped: Vec<String> = items
             .iter()
-            .filter(|i| answers.contains_key(&i.item_id))
+            .filter(|i| answers.contains_key(&i.item_id) && !given.contains_key(&i.item_id))
             .filter(|i| {
                 i.shown_if
                     .as_ref()
@@ -204,6 +207,30 @@ mod tests {
         assert_eq!(
             answers,
             &HashMap::from([("q2".to_owned(), 0), ("item6_none".to_owned(), 1)])
+        );
+    }
+
+    #[test]
+    fn what_the_user_gave_is_never_dropped() {
+        let current = Assessment {
+            responses: vec![response("cssrs_screener", 2, &[("q2", 0)])],
+            ..Default::default()
+        };
+        let forms = HashMap::from([("cssrs_screener".to_owned(), screener())]);
+        let changes = Changes {
+            responses: vec![response(
+                "cssrs_screener",
+                2,
+                &[("q3", 1), ("item6_none", 1), ("item6_spouse", 1)],
+            )],
+            ..Default::default()
+        };
+        let amended = amended(current, changes, &forms).unwrap();
+        let answers = &amended.responses[0].answers;
+        assert_eq!(
+            answers.len(),
+            4,
+            "the server says what is wrong: {answers:?}"
         );
     }
 

@@ -149,6 +149,9 @@ pub(crate) async fn serve<S>(
             }
         });
     }
+    // No new connections while the open ones drain: a browser reconnecting is refused
+    // at once instead of waiting in the backlog.
+    drop(listener);
     connections.close();
     if tokio::time::timeout(serving.shutdown_grace, connections.wait())
         .await
@@ -203,6 +206,55 @@ async fn grpc_web_only(request: axum::extract::Request, next: axum::middleware::
         return StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response();
     }
     next.run(request).await
+}
+
+/// The console's calls are station staff's: an HIS integration calls the gRPC port,
+/// where a client certificate may be required, and is refused here rather than let
+/// around it. Sits inside the authentication layer, which has named the caller.
+#[derive(Debug, Clone)]
+pub(crate) struct StaffOnly<S> {
+    pub(crate) inner: S,
+}
+
+impl<S> tower::Service<http::Request<tonic::body::Body>> for StaffOnly<S>
+where
+    S: tower::Service<
+            http::Request<tonic::body::Body>,
+            Response = http::Response<tonic::body::Body>,
+            Error = Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = http::Response<tonic::body::Body>;
+    type Error = Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Infallible>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
+        let his = request
+            .extensions()
+            .get::<crate::auth::RequestContext>()
+            .is_some_and(|ctx| ctx.caller.role == yishe_domain::Role::HisIntegration);
+        if his {
+            return Box::pin(async {
+                Ok(tonic::Status::permission_denied(
+                    "the console's port is for station staff; an HIS integration calls the gRPC port",
+                )
+                .into_http())
+            });
+        }
+        Box::pin(self.inner.call(request))
+    }
 }
 
 /// The gRPC port's per-call deadline on the console's calls: a call whose answer has

@@ -176,7 +176,9 @@ impl Listeners {
         let console_task = self.console.map(|listener| {
             tokio::spawn(crate::console::serve(
                 listener,
-                layers.clone().service(routes.clone()),
+                layers.clone().service(crate::console::StaffOnly {
+                    inner: routes.clone(),
+                }),
                 console,
                 crate::console::Serving {
                     tls: console_tls,

@@ -88,12 +88,65 @@ impl Oidc {
     }
 }
 
-/// `https://idp.hospital.cn` of `https://idp.hospital.cn/oauth2/token`.
+/// `https://idp.hospital.cn` of `https://idp.hospital.cn/oauth2/token`: a host of ASCII
+/// letters, digits, dots and hyphens (or a bracketed IPv6 address) with an optional
+/// port, and nothing else, since it goes into the page's Content-Security-Policy.
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     if !matches!(scheme, "http" | "https") {
         return None;
     }
-    let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| format!("{scheme}://{host}"))
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (inside, after) = v6.split_once(']')?;
+            let ok = !inside.is_empty()
+                && inside
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+            (ok, after)
+        }
+        None => {
+            let (host, after) = authority
+                .find(':')
+                .map_or((authority, ""), |i| authority.split_at(i));
+            let ok = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            (ok, after)
+        }
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    (host_ok && port_ok).then(|| format!("{scheme}://{authority}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn only_plain_origins_reach_the_policy() {
+        assert_eq!(
+            origin_of("https://idp.hospital.cn:8443/oauth2/token").as_deref(),
+            Some("https://idp.hospital.cn:8443")
+        );
+        assert_eq!(
+            origin_of("http://[::1]:9000/token").as_deref(),
+            Some("http://[::1]:9000")
+        );
+        for bad in [
+            "ftp://idp/token",
+            "https://认证.医院.cn/token",
+            "https://idp.cn; script-src *",
+            "https://user@idp.cn/token",
+            "https://idp.cn:80x/token",
+            "idp.cn/token",
+        ] {
+            assert_eq!(origin_of(bad), None, "{bad}");
+        }
+    }
 }
