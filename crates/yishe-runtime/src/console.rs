@@ -56,14 +56,12 @@ pub(crate) struct Serving {
     /// TLS with the installation's certificate (no client certificate asked), when it
     /// has one: staff keys never cross the network in clear where the HIS port is TLS.
     pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
-    /// The gRPC port's per-call deadline, for every call but the feed's stream.
-    pub(crate) request_timeout: Duration,
     /// How long calls in flight may finish after a shutdown signal.
     pub(crate) shutdown_grace: Duration,
 }
 
 /// Serves the console until shutdown, then lets the calls in flight finish within the
-/// grace period. `grpc` is the services with their layers.
+/// grace period. `grpc` is the services with their layers (and `StaffCalls`).
 pub(crate) async fn serve<S>(
     listener: TcpListener,
     grpc: S,
@@ -83,10 +81,7 @@ pub(crate) async fn serve<S>(
 {
     let grpc_web = tower::ServiceBuilder::new()
         .layer(tonic_web::GrpcWebLayer::new())
-        .service(Deadline {
-            inner: grpc,
-            timeout: serving.request_timeout,
-        });
+        .service(grpc);
     let app = Router::new()
         .route("/", get(page))
         .route("/index.html", get(page))
@@ -208,15 +203,18 @@ async fn grpc_web_only(request: axum::extract::Request, next: axum::middleware::
     next.run(request).await
 }
 
-/// The console's calls are station staff's: an HIS integration calls the gRPC port,
-/// where a client certificate may be required, and is refused here rather than let
-/// around it. Sits inside the authentication layer, which has named the caller.
+/// What the console's port adds to every call, inside the authentication layer (which
+/// has named the caller): the calls are station staff's, so an HIS integration (which
+/// calls the gRPC port, where a client certificate may be required) is refused rather
+/// than let around it; and the gRPC port's per-call deadline, so a call whose answer
+/// has not begun within `timeout` gets DEADLINE_EXCEEDED (a stream, once begun, runs on).
 #[derive(Debug, Clone)]
-pub(crate) struct StaffOnly<S> {
+pub(crate) struct StaffCalls<S> {
     pub(crate) inner: S,
+    pub(crate) timeout: Duration,
 }
 
-impl<S> tower::Service<http::Request<tonic::body::Body>> for StaffOnly<S>
+impl<S> tower::Service<http::Request<tonic::body::Body>> for StaffCalls<S>
 where
     S: tower::Service<
             http::Request<tonic::body::Body>,
@@ -253,43 +251,6 @@ where
                 .into_http())
             });
         }
-        Box::pin(self.inner.call(request))
-    }
-}
-
-/// The gRPC port's per-call deadline on the console's calls: a call whose answer has
-/// not begun within `timeout` gets DEADLINE_EXCEEDED (a stream, once begun, runs on).
-#[derive(Debug, Clone)]
-struct Deadline<S> {
-    inner: S,
-    timeout: Duration,
-}
-
-impl<S> tower::Service<http::Request<tonic::body::Body>> for Deadline<S>
-where
-    S: tower::Service<
-            http::Request<tonic::body::Body>,
-            Response = http::Response<tonic::body::Body>,
-            Error = Infallible,
-        > + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-{
-    type Response = http::Response<tonic::body::Body>;
-    type Error = Infallible;
-    type Future = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<Self::Response, Infallible>> + Send>,
-    >;
-
-    fn poll_ready(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: http::Request<tonic::body::Body>) -> Self::Future {
         let call = self.inner.call(request);
         let timeout = self.timeout;
         Box::pin(async move {

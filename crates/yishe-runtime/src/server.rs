@@ -176,13 +176,13 @@ impl Listeners {
         let console_task = self.console.map(|listener| {
             tokio::spawn(crate::console::serve(
                 listener,
-                layers.clone().service(crate::console::StaffOnly {
+                layers.clone().service(crate::console::StaffCalls {
                     inner: routes.clone(),
+                    timeout: request_timeout,
                 }),
                 console,
                 crate::console::Serving {
                     tls: console_tls,
-                    request_timeout,
                     shutdown_grace,
                 },
                 shutdown.clone(),
