@@ -84,8 +84,6 @@ async fn a_chain_cut_short_fails_against_its_checkpoints(engine: Engine) {
         .execute(&[
             &app.db.allow_deletes_from("audit_log"),
             &app.db.allow_deletes_from("audit_chain"),
-            &app.db.allow_deletes_from("audit_resources"),
-            &format!("DELETE FROM audit_resources WHERE audit_id IN ({doomed})"),
             &format!("DELETE FROM audit_log WHERE id IN ({doomed})"),
             &format!("DELETE FROM audit_checkpoints WHERE sequence > {cut}"),
             &format!("DELETE FROM audit_chain WHERE sequence > {cut}"),

@@ -138,7 +138,7 @@ async fn an_embedded_installation_moves_to_postgres_whole() {
         "assessments",
         "risk_flags",
         "audit_log",
-        "audit_resources",
+        "audit_sightings",
         "referral_feed",
         "api_keys",
         "volunteers",

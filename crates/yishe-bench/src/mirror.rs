@@ -308,17 +308,32 @@ macro_rules! mirrors {
                         let audit = uuid::Uuid::now_v7();
                         let (open, join) = $records;
                         let mut q = sqlx::QueryBuilder::<$db>::new(open);
+                        let names: Vec<String> = rows
+                            .iter()
+                            .map(|referral| sqlx::Row::get::<uuid::Uuid, _>(referral, "id").to_string())
+                            .collect();
                         q.push(
                             "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                             resource_id, request_id, outcome, purpose) VALUES (",
+                             resource_id, request_id, outcome, purpose, resources) VALUES (",
                         );
                         q.push_bind(audit).push(", ").push_bind(chrono::Utc::now());
-                        q.push(", 'key', 'supervisor', 'referral.list', 'referral', '', 'q', 'ok', '')");
-                        q.push(join).push("INSERT INTO audit_resources (audit_id, position, resource_id) ");
-                        q.push_values(rows.iter().enumerate(), |mut row, (i, referral)| {
-                            let id: uuid::Uuid = sqlx::Row::get(referral, "id");
-                            row.push_bind(audit).push_bind(i as i32).push_bind(id.to_string());
+                        q.push(", 'key', 'supervisor', 'referral.list', 'referral', '', 'q', 'ok', '', ");
+                        q.push_bind(serde_json::to_string(&names).expect("names as JSON")).push(")");
+                        // The minute each record was seen, as the server notes it.
+                        let minute = |ms: u64| {
+                            let mut bytes = [0u8; 16];
+                            bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+                            uuid::Uuid::from_bytes(bytes)
+                        };
+                        let now_ms = chrono::Utc::now().timestamp_millis() as u64;
+                        let from = now_ms - now_ms % 60_000;
+                        let mut sorted = names.clone();
+                        sorted.sort_unstable();
+                        q.push(join).push("INSERT INTO audit_sightings (resource_id, seen_from, seen_until) ");
+                        q.push_values(sorted, |mut row, name| {
+                            row.push_bind(name).push_bind(minute(from)).push_bind(minute(from + 60_000));
                         });
+                        q.push(" ON CONFLICT DO NOTHING");
                         if $one_write_alone {
                             q.build().execute(&mut **connection).await?;
                             return Ok(());

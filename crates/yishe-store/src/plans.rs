@@ -20,6 +20,10 @@ pub trait QueryPlans: Send + Sync + std::fmt::Debug {
         order: ListOrder,
     ) -> Result<Vec<String>>;
 
+    /// The engine's plan for the auditor's search for who saw one record (of a kind),
+    /// as above, sequential scans priced out on PostgreSQL.
+    async fn explain_audit_search(&self) -> Result<Vec<String>>;
+
     /// The engine's plan for each query of a station's report, by name, as above.
     async fn explain_report(
         &self,

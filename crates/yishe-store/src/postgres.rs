@@ -21,7 +21,8 @@ impl_tx!(
     lock_referral = "SELECT id FROM referrals WHERE id = $1 FOR UPDATE",
     create_referral = CREATE_REFERRAL.as_str(),
     // The row's insert as a data-modifying CTE before the records' insert.
-    audit_with_records = ("WITH logged AS (", ") ")
+    audit_with_records = ("WITH logged AS (", ") "),
+    audit_names_contain = "named.resources::jsonb ? $2"
 );
 
 /// A new referral with its CREATED event and the audit row of its creation, in one
@@ -276,5 +277,6 @@ impl_query_plans!(
         "SET LOCAL enable_seqscan = off",
         "SET LOCAL enable_sort = off"
     ],
+    scans_out = ["SET LOCAL enable_seqscan = off"],
     plan_column = 0
 );

@@ -27,7 +27,9 @@ impl_tx!(
     lock_referral = "SELECT id FROM referrals WHERE id = $1",
     create_referral = CREATE_REFERRAL.as_str(),
     // Two statements in one call, sharing its arguments.
-    audit_with_records = ("", "; ")
+    audit_with_records = ("", "; "),
+    audit_names_contain =
+        "EXISTS (SELECT 1 FROM json_each(named.resources) WHERE json_each.value = $2)"
 );
 
 /// A new referral with its CREATED event and the audit row of its creation, in one
@@ -234,5 +236,6 @@ impl_query_plans!(
     readers = readers,
     explain = "EXPLAIN QUERY PLAN ",
     price_out = [],
+    scans_out = [],
     plan_column = 3
 );

@@ -121,7 +121,7 @@ impl TestDatabase {
     }
 
     /// The statement that lets a test edit an append-only audit table (`audit_log`,
-    /// `audit_resources`): it drops (SQLite) or disables (PostgreSQL) the table's
+    /// `audit_sightings`): it drops (SQLite) or disables (PostgreSQL) the table's
     /// no-update trigger, as someone with owner rights could.
     pub fn allow_edits_to(&self, table: &str) -> String {
         match self.engine {

@@ -215,8 +215,8 @@ async fn each_step_is_audited_against_the_referral_and_the_answers_are_sealed(
     let actions = app
         .db
         .texts(&format!(
-            "SELECT action FROM audit_log WHERE resource_id = '{id}' OR id IN \
-             (SELECT audit_id FROM audit_resources WHERE resource_id = '{id}') ORDER BY id",
+            "SELECT action FROM audit_log WHERE resource_id = '{id}' \
+             OR resources LIKE '%\"{id}\"%' ORDER BY id",
             id = referral.id
         ))
         .await

@@ -17,6 +17,7 @@ pub(crate) struct AuditRow {
     request_id: String,
     outcome: String,
     purpose: String,
+    resources: Option<String>,
 }
 
 impl From<AuditRow> for AuditEntry {
@@ -32,7 +33,7 @@ impl From<AuditRow> for AuditEntry {
             request_id: row.request_id,
             outcome: row.outcome,
             purpose: row.purpose,
-            resources: Vec::new(),
+            resources: resources_from(row.resources.as_deref()),
         }
     }
 }
@@ -87,6 +88,7 @@ pub(crate) struct ChainRow {
     request_id: Option<String>,
     outcome: Option<String>,
     purpose: Option<String>,
+    resources: Option<String>,
 }
 
 impl From<ChainRow> for crate::ChainLink {
@@ -103,7 +105,7 @@ impl From<ChainRow> for crate::ChainLink {
                 request_id: row.request_id.unwrap_or_default(),
                 outcome: row.outcome.unwrap_or_default(),
                 purpose: row.purpose.unwrap_or_default(),
-                resources: Vec::new(),
+                resources: resources_from(row.resources.as_deref()),
             }),
             _ => None,
         };
@@ -129,5 +131,119 @@ pub(crate) fn attach_resources<T>(
         if let Some(resources) = named.remove(&entry.id) {
             entry.resources = resources;
         }
+    }
+}
+
+/// The records an audit row names, as stored in its `resources`: a JSON array, or NULL
+/// when it names none (or names them in audit_resources, written before migration
+/// 0030).
+pub(crate) fn resources_json(resources: &[String]) -> Option<String> {
+    (!resources.is_empty()).then(|| super::to_json(&resources))
+}
+
+/// The records named by a stored `resources`. A value that is not a JSON array of
+/// strings (edited behind Yishe's back) is kept whole as one name, so the chain's
+/// verification shows the row as changed rather than failing to read it.
+fn resources_from(stored: Option<&str>) -> Vec<String> {
+    match stored {
+        None => Vec::new(),
+        Some(text) => serde_json::from_str(text).unwrap_or_else(|_| vec![text.to_owned()]),
+    }
+}
+
+/// The ids of the rows in `items` that name no records in their own row: rows written
+/// before migration 0030 name theirs in audit_resources, which is read for these.
+pub(crate) fn named_elsewhere<T>(items: &[T], entry: impl Fn(&T) -> &AuditEntry) -> Vec<Uuid> {
+    items
+        .iter()
+        .map(entry)
+        .filter(|e| e.resources.is_empty())
+        .map(|e| e.id)
+        .collect()
+}
+
+/// The minute in which an audit row saw its records, as the range of audit ids
+/// (UUIDv7, which begin with their Unix time in milliseconds) written in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sighting {
+    pub(crate) from: Uuid,
+    pub(crate) until: Uuid,
+}
+
+impl Sighting {
+    const MINUTE_MS: u64 = 60_000;
+
+    /// The minute of the audit row `id`. An id that carries no time (not a v7, which
+    /// Yishe never writes) is given every id, so the row is still found, by a longer
+    /// read.
+    pub(crate) fn minute_of(id: Uuid) -> Self {
+        let Some(at) = id.get_timestamp() else {
+            return Self {
+                from: Uuid::nil(),
+                until: Uuid::max(),
+            };
+        };
+        let (seconds, nanos) = at.to_unix();
+        let ms = seconds * 1000 + u64::from(nanos) / 1_000_000;
+        let minute = ms - ms % Self::MINUTE_MS;
+        Self {
+            from: Self::first_id_at(minute),
+            until: Self::first_id_at(minute + Self::MINUTE_MS),
+        }
+    }
+
+    /// The smallest UUIDv7 of millisecond `ms`: the time in the first 48 bits, the
+    /// rest zero, so every id of that millisecond or later sorts at or after it (as
+    /// bytes, which is how both engines order UUIDs).
+    fn first_id_at(ms: u64) -> Uuid {
+        let mut bytes = [0u8; 16];
+        bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+        Uuid::from_bytes(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sighting_is_the_minute_of_ids_around_its_row() {
+        let id = Uuid::now_v7();
+        let seen = Sighting::minute_of(id);
+        assert!(seen.from <= id && id < seen.until, "{seen:?} holds {id}");
+        let ms = |u: Uuid| {
+            u.as_bytes()[..6]
+                .iter()
+                .fold(0u64, |n, byte| n << 8 | u64::from(*byte))
+        };
+        assert_eq!(ms(seen.from) % 60_000, 0);
+        assert_eq!(ms(seen.until) - ms(seen.from), 60_000);
+        // The greatest id of the minute's last millisecond is inside.
+        let mut last = [0xffu8; 16];
+        last[..6].copy_from_slice(&(ms(seen.until) - 1).to_be_bytes()[2..]);
+        let last = Uuid::from_bytes(last);
+        assert!(
+            seen.from < last && last < seen.until,
+            "{last} inside {seen:?}"
+        );
+    }
+
+    #[test]
+    fn an_id_without_a_time_is_seen_everywhere() {
+        let seen = Sighting::minute_of(Uuid::from_u128(0x1234_5678_9abc_4def_8123_4567_89ab_cdef));
+        assert_eq!((seen.from, seen.until), (Uuid::nil(), Uuid::max()));
+    }
+
+    #[test]
+    fn stored_names_read_back_and_an_edited_value_stays_visible() {
+        let names = vec!["a".to_owned(), "b\"x".to_owned()];
+        let stored = resources_json(&names);
+        assert_eq!(resources_from(stored.as_deref()), names);
+        assert_eq!(resources_json(&[]), None);
+        assert_eq!(resources_from(None), Vec::<String>::new());
+        assert_eq!(
+            resources_from(Some("not json")),
+            vec!["not json".to_owned()]
+        );
     }
 }

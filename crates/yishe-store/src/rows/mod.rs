@@ -13,7 +13,10 @@ mod volunteer;
 pub(crate) use assessment::{
     AssessmentRow, RiskFlagRow, SELECT_ASSESSMENT, SELECT_RISK_FLAG, SealedVersion, seal_flag_note,
 };
-pub(crate) use audit::{AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow, attach_resources};
+pub(crate) use audit::{
+    AuditRow, ChainRow, LinkedAuditRow, PendingAuditRow, Sighting, attach_resources,
+    named_elsewhere, resources_json,
+};
 pub(crate) use directory::{ApiKeyRow, DepartmentRow, WorkerRow};
 pub(crate) use followup::{
     ContactRow, FollowUpRow, SELECT_CONTACT, SELECT_FOLLOW_UP, instruments_json,

@@ -1,5 +1,7 @@
-//! `AuditLog` in SQL: rows only appended, each queued for the sealer; the records a
-//! list read are written beside its row, in order.
+//! `AuditLog` in SQL: rows only appended, each queued for the sealer. A read that
+//! returned several records names them in its row, and notes in `audit_sightings` the
+//! minute each was seen, so "who saw this record" finds the row without an index entry
+//! per record per call.
 
 macro_rules! impl_audit_log {
     ($tx:ident, $db:ty, records = $records:expr) => {
@@ -16,33 +18,37 @@ macro_rules! impl_audit_log {
                 resource_kind: &str,
                 resource_id: &str,
             ) -> crate::Result<Vec<crate::AuditEntry>> {
-                let rows: Vec<crate::rows::AuditRow> = ::sqlx::query_as(
-                    "SELECT id, occurred_at, subject, role, action, resource_kind, resource_id, \
-                     request_id, outcome, purpose FROM audit_log a \
-                     WHERE resource_kind = $1 AND (resource_id = $2 OR id IN \
-                     (SELECT audit_id FROM audit_resources WHERE resource_id = $2)) ORDER BY id",
-                )
-                .bind(resource_kind)
-                .bind(resource_id)
-                .fetch_all(&mut *self.tx)
-                .await?;
-                let mut entries: Vec<crate::AuditEntry> = rows.into_iter().map(Into::into).collect();
-                let ids: Vec<::uuid::Uuid> = entries.iter().map(|e| e.id).collect();
-                let resources = audit_resources_of(&mut *self.tx, &ids).await?;
+                let sql = format!(
+                    "{}SELECT a.id, a.occurred_at, a.subject, a.role, a.action, a.resource_kind, \
+                     a.resource_id, a.request_id, a.outcome, a.purpose, a.resources \
+                     FROM about JOIN audit_log a ON a.id = about.id \
+                     WHERE a.resource_kind = $1 ORDER BY a.id",
+                    about_record(true)
+                );
+                let rows: Vec<crate::rows::AuditRow> = ::sqlx::query_as(&sql)
+                    .bind(resource_kind)
+                    .bind(resource_id)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let mut entries: Vec<crate::AuditEntry> =
+                    rows.into_iter().map(Into::into).collect();
+                let legacy = crate::rows::named_elsewhere(&entries, |e| e);
+                let resources = audit_resources_of(&mut *self.tx, &legacy).await?;
                 crate::rows::attach_resources(&mut entries, resources, |e| e);
                 Ok(entries)
             }
         }
 
-        /// The statement appending `e`: the row and the records it names go in by one
-        /// call, so a list's audit costs one round trip, not two. `$records` says how
-        /// this engine joins two inserts into one call.
+        /// The statement appending `e`: the row, with the records it names, and the
+        /// minute each was seen, by one call (a list's audit costs one round trip).
+        /// `$records` says how this engine joins two inserts into one call.
         pub(crate) fn audit_insert(e: &crate::AuditEntry) -> ::sqlx::QueryBuilder<'static, $db> {
             let (open, join): (&str, &str) = $records;
-            let mut q = ::sqlx::QueryBuilder::<$db>::new(if e.resources.is_empty() { "" } else { open });
+            let mut q =
+                ::sqlx::QueryBuilder::<$db>::new(if e.resources.is_empty() { "" } else { open });
             q.push(
                 "INSERT INTO audit_log (id, occurred_at, subject, role, action, resource_kind, \
-                 resource_id, request_id, outcome, purpose) ",
+                 resource_id, request_id, outcome, purpose, resources) ",
             );
             q.push_values([e], |mut row, e| {
                 row.push_bind(e.id)
@@ -54,25 +60,86 @@ macro_rules! impl_audit_log {
                     .push_bind(e.resource_id.clone())
                     .push_bind(e.request_id.clone())
                     .push_bind(e.outcome.clone())
-                    .push_bind(e.purpose.clone());
+                    .push_bind(e.purpose.clone())
+                    .push_bind(crate::rows::resources_json(&e.resources));
             });
             if !e.resources.is_empty() {
+                let seen = crate::rows::Sighting::minute_of(e.id);
                 q.push(join);
-                q.push("INSERT INTO audit_resources (audit_id, position, resource_id) ");
-                q.push_values(e.resources.iter().enumerate(), |mut row, (i, resource)| {
-                    row.push_bind(e.id).push_bind(i as i32).push_bind(resource.clone());
+                q.push("INSERT INTO audit_sightings (resource_id, seen_from, seen_until) ");
+                // In one order, so two transactions noting the same records cannot wait
+                // on each other (PostgreSQL waits on a key another transaction is
+                // inserting).
+                let mut names: Vec<&String> = e.resources.iter().collect();
+                names.sort_unstable();
+                names.dedup();
+                q.push_values(names, |mut row, name| {
+                    row.push_bind(name.clone())
+                        .push_bind(seen.from)
+                        .push_bind(seen.until);
                 });
+                q.push(" ON CONFLICT DO NOTHING");
             }
             q
         }
     };
 }
 
-/// The records named by audit rows, for one engine: a free function the chain's
-/// readers and the sealer share (they need them to hash and to show each row).
+/// The records named by audit rows, for one engine: free functions the chain's readers
+/// and the sealer share (they need them to hash and to show each row).
+/// `names_contain` is this engine's test that the JSON array `named.resources` holds
+/// `$2`.
 macro_rules! impl_audit_resources {
-    ($db:ty) => {
-        /// The records each of `ids` names, in their order.
+    ($db:ty, names_contain = $names_contain:literal) => {
+        /// `about`: the ids of the audit rows about the record `$2` (of kind `$1`,
+        /// when `kind_given`), as a CTE to begin a statement with. A row is about it
+        /// as its one record, or by naming it among several (in audit_resources for
+        /// rows written before migration 0030; in its own `resources` otherwise,
+        /// found through the minutes the record was seen). Each part reads an index,
+        /// and the ids are gathered before the log is read by them (MATERIALIZED), so
+        /// no planner walks the whole log in id order looking for them.
+        fn about_record(kind_given: bool) -> String {
+            let own = if kind_given {
+                "SELECT id FROM audit_log WHERE resource_kind = $1 AND resource_id = $2"
+            } else {
+                // No index leads by the id alone: the rare search without a kind
+                // reads the log.
+                "SELECT id FROM audit_log WHERE $1 IS NULL AND resource_id = $2"
+            };
+            format!(
+                "WITH about AS MATERIALIZED ({own} \
+                 UNION SELECT audit_id FROM audit_resources WHERE resource_id = $2 \
+                 UNION SELECT named.id FROM audit_sightings s JOIN audit_log named \
+                   ON named.id >= s.seen_from AND named.id < s.seen_until \
+                   WHERE s.resource_id = $2 AND {}) ",
+                $names_contain
+            )
+        }
+
+        /// The auditor's search, `list_audit`: rows of kind `$1` about the record `$2`
+        /// after `$3` doing `$5`, each condition only when given, `$4` at most, with
+        /// their chain links.
+        fn audit_search(kind_given: bool, record_given: bool) -> String {
+            let (about, rows) = if record_given {
+                (about_record(kind_given), "about JOIN audit_log a ON a.id = about.id")
+            } else {
+                // `$2` is NULL: said so, as every argument has its place.
+                (String::new(), "audit_log a")
+            };
+            let unused = if record_given { "" } else { "$2 IS NULL AND " };
+            format!(
+                "{about}SELECT a.id, a.occurred_at, a.subject, a.role, a.action, a.resource_kind, \
+                 a.resource_id, a.request_id, a.outcome, a.purpose, a.resources, c.sequence, \
+                 c.previous_hash, c.hash \
+                 FROM {rows} LEFT JOIN audit_chain c ON c.audit_id = a.id \
+                 WHERE {unused}($1 IS NULL OR a.resource_kind = $1) \
+                 AND ($3 IS NULL OR a.id > $3) AND ($5 IS NULL OR a.action = $5) \
+                 ORDER BY a.id LIMIT $4"
+            )
+        }
+
+        /// The records each of `ids` names in audit_resources (rows written before
+        /// migration 0030), in their order.
         async fn audit_resources_of<'e, E>(
             executor: E,
             ids: &[::uuid::Uuid],

@@ -27,7 +27,7 @@ macro_rules! impl_audit_chain {
                 }
                 let pending: Vec<crate::rows::PendingAuditRow> = ::sqlx::query_as(
                     "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
-                     a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose \
+                     a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose, a.resources \
                      FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id ORDER BY p.id LIMIT $1",
                 )
                 .bind(i64::from(limit))
@@ -47,8 +47,8 @@ macro_rules! impl_audit_chain {
                     .into_iter()
                     .map(|row| (row.pending_id, row.audit.into()))
                     .collect();
-                let ids: Vec<::uuid::Uuid> = rows.iter().map(|(_, e)| e.id).collect();
-                let named = audit_resources_of(&mut *tx, &ids).await?;
+                let legacy = crate::rows::named_elsewhere(&rows, |(_, e)| e);
+                let named = audit_resources_of(&mut *tx, &legacy).await?;
                 crate::rows::attach_resources(&mut rows, named, |(_, entry)| entry);
                 // Each link hashes the one before, so the hashes are computed in order
                 // here; the rows go in with one statement, and leave the queue with one.
@@ -84,7 +84,7 @@ macro_rules! impl_audit_chain {
                 let rows: Vec<crate::rows::ChainRow> = ::sqlx::query_as(
                     "SELECT c.sequence, c.audit_id, c.previous_hash, c.hash, a.id, a.occurred_at, \
                      a.subject, a.role, a.action, a.resource_kind, a.resource_id, a.request_id, a.outcome, \
-                     a.purpose FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id \
+                     a.purpose, a.resources FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.audit_id \
                      WHERE c.sequence > $1 ORDER BY c.sequence LIMIT $2",
                 )
                 .bind(i64::try_from(after).unwrap_or(i64::MAX))
@@ -92,7 +92,10 @@ macro_rules! impl_audit_chain {
                 .fetch_all(&self.$readers)
                 .await?;
                 let mut links: Vec<crate::ChainLink> = rows.into_iter().map(Into::into).collect();
-                let ids: Vec<::uuid::Uuid> = links.iter().filter_map(|l| l.entry.as_ref().map(|e| e.id)).collect();
+                let ids: Vec<::uuid::Uuid> = links
+                    .iter()
+                    .filter_map(|l| l.entry.as_ref().filter(|e| e.resources.is_empty()).map(|e| e.id))
+                    .collect();
                 let named = audit_resources_of(&self.$readers, &ids).await?;
                 let mut with_entries: Vec<&mut crate::AuditEntry> =
                     links.iter_mut().filter_map(|l| l.entry.as_mut()).collect();
@@ -181,15 +184,8 @@ macro_rules! impl_audit_chain {
                 after: Option<::uuid::Uuid>,
                 limit: u32,
             ) -> crate::Result<Vec<crate::AuditRecord>> {
-                let rows: Vec<crate::rows::LinkedAuditRow> = ::sqlx::query_as(
-                    "SELECT a.id, a.occurred_at, a.subject, a.role, a.action, a.resource_kind, \
-                     a.resource_id, a.request_id, a.outcome, a.purpose, c.sequence, c.previous_hash, c.hash \
-                     FROM audit_log a LEFT JOIN audit_chain c ON c.audit_id = a.id \
-                     WHERE ($1 IS NULL OR a.resource_kind = $1) AND ($2 IS NULL OR a.resource_id = $2 \
-                 OR a.id IN (SELECT audit_id FROM audit_resources WHERE resource_id = $2)) \
-                     AND ($3 IS NULL OR a.id > $3) AND ($5 IS NULL OR a.action = $5) \
-                     ORDER BY a.id LIMIT $4",
-                )
+                let sql = audit_search(resource_kind.is_some(), resource_id.is_some());
+                let rows: Vec<crate::rows::LinkedAuditRow> = ::sqlx::query_as(&sql)
                 .bind(resource_kind)
                 .bind(resource_id)
                 .bind(after)
@@ -198,8 +194,8 @@ macro_rules! impl_audit_chain {
                 .fetch_all(&self.$readers)
                 .await?;
                 let mut records: Vec<crate::AuditRecord> = rows.into_iter().map(Into::into).collect();
-                let ids: Vec<::uuid::Uuid> = records.iter().map(|r| r.entry.id).collect();
-                let named = audit_resources_of(&self.$readers, &ids).await?;
+                let legacy = crate::rows::named_elsewhere(&records, |r| &r.entry);
+                let named = audit_resources_of(&self.$readers, &legacy).await?;
                 crate::rows::attach_resources(&mut records, named, |record| &mut record.entry);
                 Ok(records)
             }

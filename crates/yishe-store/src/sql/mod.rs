@@ -182,7 +182,8 @@ impl Commit for crate::group_commit::GroupTx {
 macro_rules! impl_tx {
     ($tx:ident, $db:ty, transaction = $transaction:ty, lock_worker = $lock_worker:literal,
      lock_referral = $lock_referral:literal, create_referral = $create_referral:expr,
-     audit_with_records = $audit_with_records:expr) => {
+     audit_with_records = $audit_with_records:expr,
+     audit_names_contain = $audit_names_contain:literal) => {
         /// A write transaction on this engine. It knows whether it appended feed
         /// events, changed a key or read a department, and tells this process's relay
         /// and caches when it commits.
@@ -250,7 +251,7 @@ macro_rules! impl_tx {
         crate::sql::impl_station_repo!($tx);
         crate::sql::impl_event_log!($tx);
         crate::sql::impl_audit_log!($tx, $db, records = $audit_with_records);
-        crate::sql::impl_audit_resources!($db);
+        crate::sql::impl_audit_resources!($db, names_contain = $audit_names_contain);
         crate::sql::impl_referral_list!($db);
         crate::sql::impl_assessment_repo!($tx, $db);
         crate::sql::impl_plan_repo!($tx, $db);

@@ -2,7 +2,8 @@
 
 macro_rules! impl_query_plans {
     ($name:ident, $db:ty, readers = $readers:ident, explain = $explain:literal,
-     price_out = [$($setting:literal),*], plan_column = $column:literal) => {
+     price_out = [$($setting:literal),*], scans_out = [$($scans:literal),*],
+     plan_column = $column:literal) => {
         #[::async_trait::async_trait]
         impl crate::QueryPlans for $name {
             async fn explain_referral_list(
@@ -24,6 +25,25 @@ macro_rules! impl_query_plans {
                 let mut tx = self.$readers.begin().await?;
                 $(::sqlx::query($setting).execute(&mut *tx).await?;)*
                 let rows = q.build().fetch_all(&mut *tx).await?;
+                rows.iter()
+                    .map(|row| Ok(::sqlx::Row::try_get::<String, _>(row, $column)?))
+                    .collect()
+            }
+
+            async fn explain_audit_search(&self) -> crate::Result<Vec<String>> {
+                let sql = format!("{}{}", $explain, audit_search(true, true));
+                // Sorting the rows found is expected here, so only scans are priced
+                // out.
+                let mut tx = self.$readers.begin().await?;
+                $(::sqlx::query($scans).execute(&mut *tx).await?;)*
+                let rows = ::sqlx::query(&sql)
+                    .bind("referral")
+                    .bind("a-record")
+                    .bind(None::<::uuid::Uuid>)
+                    .bind(50_i64)
+                    .bind(None::<&str>)
+                    .fetch_all(&mut *tx)
+                    .await?;
                 rows.iter()
                     .map(|row| Ok(::sqlx::Row::try_get::<String, _>(row, $column)?))
                     .collect()

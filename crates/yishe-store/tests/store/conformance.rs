@@ -348,8 +348,8 @@ async fn the_audit_log_is_append_only(db: TestDatabase) {
     for sql in [
         "UPDATE audit_log SET outcome = 'edited'",
         "DELETE FROM audit_log",
-        "UPDATE audit_resources SET resource_id = 'edited'",
-        "DELETE FROM audit_resources",
+        "UPDATE audit_sightings SET resource_id = 'edited'",
+        "DELETE FROM audit_sightings",
     ] {
         let error = db.execute(&[sql]).await.expect_err(sql);
         assert!(error.contains("append-only"), "{sql}: {error}");
@@ -518,8 +518,12 @@ async fn a_list_is_audited_once_naming_every_record(db: TestDatabase) {
     let verification = yishe_store::verify(store.as_ref()).await.unwrap();
     assert_eq!((verification.broken, verification.verified), (None, 2));
 
-    let hide_one = "UPDATE audit_resources SET resource_id = 'someone-else' WHERE position = 1";
-    db.execute(&[&db.allow_edits_to("audit_resources"), hide_one])
+    let hide_one = format!(
+        "UPDATE audit_log SET resources = replace(resources, '{}', 'someone-else') \
+         WHERE action = 'referral.list'",
+        first.id
+    );
+    db.execute(&[&db.allow_edits_to("audit_log"), &hide_one])
         .await
         .unwrap();
     let verification = yishe_store::verify(store.as_ref()).await.unwrap();

@@ -4,6 +4,7 @@
 mod fixtures;
 
 mod assessments;
+mod audit_names;
 mod conformance;
 mod feed_retention;
 mod group_commit;

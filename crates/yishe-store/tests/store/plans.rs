@@ -321,7 +321,78 @@ async fn every_report_query_is_served_by_an_index(db: TestDatabase) {
     }
 }
 
+/// "Who saw this record" reads the ids about it from indexes (its own rows', the old
+/// per-record table's, the minutes it was seen), never the whole audit log.
+async fn the_search_for_who_saw_a_record_reads_indexes(db: TestDatabase) {
+    let store = open(&db).await;
+    // A log of some size, as the planner would know it: two thousand rows about
+    // referrals, every tenth a list naming ten.
+    let mut tx = store.begin().await.unwrap();
+    for n in 0..2_000 {
+        let mut row = yishe_store::AuditEntry::system(
+            yishe_domain::audit::AuditAction::ReferralGet,
+            uuid::Uuid::now_v7(),
+            now(),
+        );
+        if n % 10 == 0 {
+            row = row.about_each((0..10).map(|_| uuid::Uuid::now_v7().to_string()).collect());
+        }
+        tx.append_audit(&row).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    if store.engine() == Engine::Postgres {
+        db.execute(&["ANALYZE audit_log", "ANALYZE audit_sightings"])
+            .await
+            .unwrap();
+    }
+    let plan = store.explain_audit_search().await.unwrap();
+    let text = plan.join("\n");
+    match store.engine() {
+        Engine::Sqlite => {
+            let scans: Vec<_> = plan
+                .iter()
+                .map(|l| l.trim_start_matches(['|', '`', '-', ' ']))
+                // The ids gathered are read in full, and each row's names.
+                .filter(|l| {
+                    l.starts_with("SCAN ")
+                        && !l.starts_with("SCAN about")
+                        && !l.starts_with("SCAN json_each")
+                })
+                .collect();
+            assert!(scans.is_empty(), "a full scan\n{text}");
+            for index in [
+                "audit_log_resource",
+                "audit_resources_by_resource",
+                "SEARCH s USING PRIMARY KEY",
+            ] {
+                assert!(text.contains(index), "{index} not used\n{text}");
+            }
+        }
+        Engine::Postgres => {
+            assert!(!text.contains("Seq Scan"), "a full scan\n{text}");
+            // The log is read by the ids found, not walked in order.
+            let by_id = plan
+                .iter()
+                .position(|l| l.contains(" on audit_log a "))
+                .and_then(|scan| plan.get(scan + 1))
+                .unwrap_or_else(|| panic!("no read of the log\n{text}"));
+            assert!(
+                by_id.contains("Index Cond: (id = about.id)"),
+                "the log walked\n{text}"
+            );
+            for index in [
+                "audit_log_resource",
+                "audit_resources_by_resource",
+                "audit_sightings_pkey",
+            ] {
+                assert!(text.contains(index), "{index} not used\n{text}");
+            }
+        }
+    }
+}
+
 on_both_engines!(
     every_list_filter_is_served_by_an_index,
-    every_report_query_is_served_by_an_index
+    every_report_query_is_served_by_an_index,
+    the_search_for_who_saw_a_record_reads_indexes
 );
