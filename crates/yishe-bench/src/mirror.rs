@@ -261,7 +261,8 @@ macro_rules! mirrors {
                 let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                 run(&mut tx, $seal_lock).await?;
                 let pending: Vec<(i64, uuid::Uuid)> = sqlx::query_as(
-                    "SELECT p.id, a.id FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id \
+                    "SELECT p.id, a.id FROM audit_pending p \
+                     JOIN audit_log a ON a.id = COALESCE(p.named_id, p.audit_id) \
                      ORDER BY p.id LIMIT 500",
                 )
                 .fetch_all(&mut *tx)
@@ -325,8 +326,9 @@ macro_rules! mirrors {
                             bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
                             uuid::Uuid::from_bytes(bytes)
                         };
-                        let now_ms = chrono::Utc::now().timestamp_millis() as u64;
-                        let from = now_ms - now_ms % 60_000;
+                        let (seconds, nanos) = audit.get_timestamp().expect("a v7 id").to_unix();
+                        let ms = seconds * 1000 + u64::from(nanos) / 1_000_000;
+                        let from = ms - ms % 60_000;
                         let mut sorted = names.clone();
                         sorted.sort_unstable();
                         q.push(join).push("INSERT INTO audit_sightings (resource_id, seen_from, seen_until) ");

@@ -170,6 +170,12 @@ pub async fn verify(db: &dyn AuditChain) -> Result<Verification> {
                     {
                         Some("the audit record was changed after it was sealed".to_owned())
                     }
+                    Some(_) if !link.unfindable.is_empty() => Some(format!(
+                        "a search for who saw {} (of the {} records the row names) would \
+                         not find it: the note of its sighting was removed",
+                        link.unfindable[0],
+                        link.entry.as_ref().map_or(0, |e| e.resources.len()),
+                    )),
                     Some(_) => None,
                 }
             };

@@ -22,7 +22,8 @@ impl_tx!(
     create_referral = CREATE_REFERRAL.as_str(),
     // The row's insert as a data-modifying CTE before the records' insert.
     audit_with_records = ("WITH logged AS (", ") "),
-    audit_names_contain = "named.resources::jsonb ? $2"
+    // A function of migration 0030's: false for a value that is not JSON.
+    audit_names_contain = "audit_names_contain(named.resources, $2)"
 );
 
 /// A new referral with its CREATED event and the audit row of its creation, in one

@@ -28,8 +28,10 @@ impl_tx!(
     create_referral = CREATE_REFERRAL.as_str(),
     // Two statements in one call, sharing its arguments.
     audit_with_records = ("", "; "),
-    audit_names_contain =
-        "EXISTS (SELECT 1 FROM json_each(named.resources) WHERE json_each.value = $2)"
+    // A value that is not JSON (edited by hand) names nothing here, rather than
+    // failing the search; the verification reports it.
+    audit_names_contain = "CASE WHEN json_valid(named.resources) THEN EXISTS \
+        (SELECT 1 FROM json_each(named.resources) WHERE json_each.value = $2) ELSE 0 END"
 );
 
 /// A new referral with its CREATED event and the audit row of its creation, in one

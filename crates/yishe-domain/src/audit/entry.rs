@@ -102,6 +102,10 @@ pub struct ChainLink {
     pub previous_hash: String,
     pub hash: String,
     pub entry: Option<AuditEntry>,
+    /// Records the row names that a search for who saw them would not find (their
+    /// note in the store's index of sightings is gone): the row itself may verify, but
+    /// the log no longer answers for it.
+    pub unfindable: Vec<String>,
 }
 
 /// A record with its place in the chain, if sealed yet.

@@ -115,6 +115,7 @@ impl From<ChainRow> for crate::ChainLink {
             previous_hash: row.previous_hash,
             hash: row.hash,
             entry,
+            unfindable: Vec::new(),
         }
     }
 }
@@ -173,11 +174,15 @@ pub(crate) struct Sighting {
 impl Sighting {
     const MINUTE_MS: u64 = 60_000;
 
-    /// The minute of the audit row `id`. An id that carries no time (not a v7, which
-    /// Yishe never writes) is given every id, so the row is still found, by a longer
-    /// read.
+    /// The minute of the audit row `id`. An id that does not begin with its time (not
+    /// a v7, which Yishe never writes) is given every id, so the row is still found,
+    /// by a longer read.
     pub(crate) fn minute_of(id: Uuid) -> Self {
-        let Some(at) = id.get_timestamp() else {
+        let at = match id.get_version() {
+            Some(uuid::Version::SortRand) => id.get_timestamp(),
+            _ => None,
+        };
+        let Some(at) = at else {
             return Self {
                 from: Uuid::nil(),
                 until: Uuid::max(),
@@ -230,8 +235,14 @@ mod tests {
 
     #[test]
     fn an_id_without_a_time_is_seen_everywhere() {
-        let seen = Sighting::minute_of(Uuid::from_u128(0x1234_5678_9abc_4def_8123_4567_89ab_cdef));
-        assert_eq!((seen.from, seen.until), (Uuid::nil(), Uuid::max()));
+        // A v4, and a v6, which carries a time but does not begin with it.
+        for id in [
+            Uuid::from_u128(0x1234_5678_9abc_4def_8123_4567_89ab_cdef),
+            Uuid::from_u128(0x1ef1_a2b3_c4d5_6e7f_8123_4567_89ab_cdef),
+        ] {
+            let seen = Sighting::minute_of(id);
+            assert_eq!((seen.from, seen.until), (Uuid::nil(), Uuid::max()), "{id}");
+        }
     }
 
     #[test]

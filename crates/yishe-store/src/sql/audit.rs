@@ -67,9 +67,10 @@ macro_rules! impl_audit_log {
                 let seen = crate::rows::Sighting::minute_of(e.id);
                 q.push(join);
                 q.push("INSERT INTO audit_sightings (resource_id, seen_from, seen_until) ");
-                // In one order, so two transactions noting the same records cannot wait
+                // In one order, so two statements noting the same records cannot wait
                 // on each other (PostgreSQL waits on a key another transaction is
-                // inserting).
+                // inserting). Two transactions each noting two lists could still; none
+                // does: a list's audit row is its call's last write.
                 let mut names: Vec<&String> = e.resources.iter().collect();
                 names.sort_unstable();
                 names.dedup();
@@ -94,8 +95,9 @@ macro_rules! impl_audit_resources {
         /// `about`: the ids of the audit rows about the record `$2` (of kind `$1`,
         /// when `kind_given`), as a CTE to begin a statement with. A row is about it
         /// as its one record, or by naming it among several (in audit_resources for
-        /// rows written before migration 0030; in its own `resources` otherwise,
-        /// found through the minutes the record was seen). Each part reads an index,
+        /// rows written before migration 0030, and only for those: a row added there
+        /// later is not the chain's; in its own `resources` otherwise, found through
+        /// the minutes the record was seen). Each part reads an index,
         /// and the ids are gathered before the log is read by them (MATERIALIZED), so
         /// no planner walks the whole log in id order looking for them.
         fn about_record(kind_given: bool) -> String {
@@ -108,9 +110,12 @@ macro_rules! impl_audit_resources {
             };
             format!(
                 "WITH about AS MATERIALIZED ({own} \
-                 UNION SELECT audit_id FROM audit_resources WHERE resource_id = $2 \
+                 UNION SELECT old.audit_id FROM audit_resources old JOIN audit_log a_old \
+                   ON a_old.id = old.audit_id AND a_old.resources IS NULL \
+                   WHERE old.resource_id = $2 \
                  UNION SELECT named.id FROM audit_sightings s JOIN audit_log named \
                    ON named.id >= s.seen_from AND named.id < s.seen_until \
+                   AND named.resources IS NOT NULL \
                    WHERE s.resource_id = $2 AND {}) ",
                 $names_contain
             )
@@ -136,6 +141,49 @@ macro_rules! impl_audit_resources {
                  AND ($3 IS NULL OR a.id > $3) AND ($5 IS NULL OR a.action = $5) \
                  ORDER BY a.id LIMIT $4"
             )
+        }
+
+        /// Marks in each of `links` the records its row names in itself that have no
+        /// note in audit_sightings for the row's minute: a search for who saw them
+        /// would not find the row. Rows naming theirs in audit_resources (before
+        /// migration 0030) have none to check. One read for the page.
+        async fn unfindable_names<'e, E>(
+            executor: E,
+            links: &mut [crate::ChainLink],
+        ) -> crate::Result<()>
+        where
+            E: ::sqlx::Executor<'e, Database = $db>,
+        {
+            let minutes: ::std::collections::BTreeSet<::uuid::Uuid> = links
+                .iter()
+                .filter_map(|l| l.entry.as_ref())
+                .filter(|e| !e.resources.is_empty())
+                .map(|e| crate::rows::Sighting::minute_of(e.id).from)
+                .collect();
+            if minutes.is_empty() {
+                return Ok(());
+            }
+            let mut q = ::sqlx::QueryBuilder::<$db>::new(
+                "SELECT resource_id, seen_from FROM audit_sightings WHERE seen_from IN (",
+            );
+            let mut list = q.separated(", ");
+            for minute in &minutes {
+                list.push_bind(*minute);
+            }
+            q.push(")");
+            let noted: ::std::collections::HashSet<(String, ::uuid::Uuid)> =
+                q.build_query_as().fetch_all(executor).await?.into_iter().collect();
+            for link in links {
+                let Some(entry) = &link.entry else { continue };
+                let from = crate::rows::Sighting::minute_of(entry.id).from;
+                link.unfindable = entry
+                    .resources
+                    .iter()
+                    .filter(|name| !noted.contains(&((*name).clone(), from)))
+                    .cloned()
+                    .collect();
+            }
+            Ok(())
         }
 
         /// The records each of `ids` names in audit_resources (rows written before

@@ -28,7 +28,8 @@ macro_rules! impl_audit_chain {
                 let pending: Vec<crate::rows::PendingAuditRow> = ::sqlx::query_as(
                     "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
                      a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose, a.resources \
-                     FROM audit_pending p JOIN audit_log a ON a.id = p.audit_id ORDER BY p.id LIMIT $1",
+                     FROM audit_pending p JOIN audit_log a ON a.id = COALESCE(p.named_id, p.audit_id) \
+                     ORDER BY p.id LIMIT $1",
                 )
                 .bind(i64::from(limit))
                 .fetch_all(&mut *tx)
@@ -92,6 +93,7 @@ macro_rules! impl_audit_chain {
                 .fetch_all(&self.$readers)
                 .await?;
                 let mut links: Vec<crate::ChainLink> = rows.into_iter().map(Into::into).collect();
+                unfindable_names(&self.$readers, &mut links).await?;
                 let ids: Vec<::uuid::Uuid> = links
                     .iter()
                     .filter_map(|l| l.entry.as_ref().filter(|e| e.resources.is_empty()).map(|e| e.id))

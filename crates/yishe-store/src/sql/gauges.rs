@@ -161,7 +161,8 @@ macro_rules! impl_gauges {
                 // The head of the sealer's queue: the row it has waited on longest.
                 let oldest: Option<::chrono::DateTime<::chrono::Utc>> = ::sqlx::query_scalar(
                     "SELECT a.occurred_at FROM audit_pending p \
-                     JOIN audit_log a ON a.id = p.audit_id ORDER BY p.id LIMIT 1",
+                     JOIN audit_log a ON a.id = COALESCE(p.named_id, p.audit_id) \
+                     ORDER BY p.id LIMIT 1",
                 )
                 .fetch_optional(&self.$readers)
                 .await?;

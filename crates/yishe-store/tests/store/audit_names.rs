@@ -154,6 +154,13 @@ async fn rows_named_in_the_old_table_are_still_found_and_verify(db: TestDatabase
     .unwrap();
     let new = list_row(Uuid::now_v7(), &names[1..]);
     append(&store, std::slice::from_ref(&new)).await;
+    for sql in [
+        "UPDATE audit_resources SET resource_id = 'edited'",
+        "DELETE FROM audit_resources",
+    ] {
+        let error = db.execute(&[sql]).await.expect_err(sql);
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
 
     assert_eq!(found_about(&store, &names[0]).await, (vec![old], vec![old]));
     assert_eq!(
@@ -181,8 +188,107 @@ async fn rows_named_in_the_old_table_are_still_found_and_verify(db: TestDatabase
     );
 }
 
+/// During a rolling upgrade (or after a rollback) a sealer of the release before may
+/// run beside this one. It reads names from audit_resources only, so it must never take
+/// a row that names its records in itself: its query passes such rows by, and this
+/// release's sealer takes them.
+async fn an_older_sealer_never_takes_a_row_naming_its_records(db: TestDatabase) {
+    let store = open(&db).await;
+    let named = list_row(Uuid::now_v7(), &[Uuid::now_v7().to_string()]);
+    let single = AuditEntry {
+        resources: Vec::new(),
+        resource_id: Uuid::now_v7().to_string(),
+        action: "referral.get".into(),
+        ..list_row(Uuid::now_v7(), &[])
+    };
+    append(&store, &[named.clone(), single.clone()]).await;
+    // The query of the release before's sealer (migration 0012 to 0029).
+    let older_sealer_sees = db
+        .texts(
+            "SELECT a.request_id || ':' || a.action FROM audit_pending p \
+             JOIN audit_log a ON a.id = p.audit_id ORDER BY p.id",
+        )
+        .await
+        .unwrap();
+    assert_eq!(older_sealer_sees, vec!["req-list:referral.get".to_owned()]);
+    assert_eq!(count(&db, "audit_pending").await, "2");
+    assert_eq!(store.seal_audit(100, ChainHash::Sha256).await.unwrap(), 2);
+    assert_eq!(count(&db, "audit_pending").await, "0");
+    let links = store.audit_chain_after(0, 10).await.unwrap();
+    let sealed: Vec<Uuid> = links.iter().map(|l| l.audit_id).collect();
+    assert_eq!(sealed, vec![named.id, single.id], "in the order queued");
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    assert_eq!((verification.broken, verification.verified), (None, 2));
+}
+
+/// What someone with the database's owner rights might do to the names, and what
+/// becomes of it: a row added to audit_resources for a row that names its records in
+/// itself is not read; a value edited into something that is not JSON is reported by
+/// the verification and does not stop searches; a sighting's note removed makes the
+/// verification say which record a search would no longer find.
+async fn tampering_with_the_names_is_found_or_harmless(db: TestDatabase) {
+    let store = open(&db).await;
+    let (shown, stranger) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let list = list_row(Uuid::now_v7(), std::slice::from_ref(&shown));
+    let other = list_row(Uuid::now_v7(), std::slice::from_ref(&shown));
+    append(&store, &[list.clone(), other.clone()]).await;
+    assert_eq!(store.seal_audit(100, ChainHash::Sha256).await.unwrap(), 2);
+
+    let literal = |id: Uuid| match db.engine {
+        Engine::Sqlite => format!("X'{}'", id.simple()),
+        Engine::Postgres => format!("'{id}'"),
+    };
+    db.execute(&[&format!(
+        "INSERT INTO audit_resources (audit_id, position, resource_id) VALUES ({}, 1, '{stranger}')",
+        literal(list.id)
+    )])
+    .await
+    .unwrap();
+    assert_eq!(found_about(&store, &stranger).await, (vec![], vec![]));
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    assert_eq!((verification.broken, verification.verified), (None, 2));
+
+    db.execute(&[
+        &db.allow_deletes_from("audit_sightings"),
+        &format!("DELETE FROM audit_sightings WHERE resource_id = '{shown}'"),
+    ])
+    .await
+    .unwrap();
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    let (sequence, id, problem) = verification.broken.expect("the lost note is found");
+    assert_eq!((sequence, id), (1, list.id.to_string()));
+    assert!(
+        problem.contains(&shown) && problem.contains("would not find"),
+        "{problem}"
+    );
+
+    let other_record = Uuid::now_v7().to_string();
+    let next = list_row(Uuid::now_v7(), std::slice::from_ref(&other_record));
+    append(&store, std::slice::from_ref(&next)).await;
+    db.execute(&[
+        &db.allow_edits_to("audit_log"),
+        &format!(
+            "UPDATE audit_log SET resources = 'not json' WHERE id = {}",
+            literal(list.id)
+        ),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        found_about(&store, &other_record).await,
+        (vec![next.id], vec![next.id]),
+        "a search beside the edited row still answers"
+    );
+    let verification = yishe_store::verify(store.as_ref()).await.unwrap();
+    let (sequence, _, problem) = verification.broken.expect("the edit is found");
+    assert_eq!(sequence, 1);
+    assert!(problem.contains("changed"), "{problem}");
+}
+
 on_both_engines!(
     a_record_seen_again_within_a_minute_costs_no_write,
     a_record_is_found_by_its_whole_name,
     rows_named_in_the_old_table_are_still_found_and_verify,
+    an_older_sealer_never_takes_a_row_naming_its_records,
+    tampering_with_the_names_is_found_or_harmless,
 );
