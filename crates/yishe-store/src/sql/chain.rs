@@ -94,13 +94,10 @@ macro_rules! impl_audit_chain {
                 .await?;
                 let mut links: Vec<crate::ChainLink> = rows.into_iter().map(Into::into).collect();
                 unfindable_names(&self.$readers, &mut links).await?;
-                let ids: Vec<::uuid::Uuid> = links
-                    .iter()
-                    .filter_map(|l| l.entry.as_ref().filter(|e| e.resources.is_empty()).map(|e| e.id))
-                    .collect();
-                let named = audit_resources_of(&self.$readers, &ids).await?;
                 let mut with_entries: Vec<&mut crate::AuditEntry> =
                     links.iter_mut().filter_map(|l| l.entry.as_mut()).collect();
+                let legacy = crate::rows::named_elsewhere(&with_entries, |entry| &**entry);
+                let named = audit_resources_of(&self.$readers, &legacy).await?;
                 crate::rows::attach_resources(&mut with_entries, named, |entry| &mut **entry);
                 Ok(links)
             }
