@@ -28,6 +28,9 @@ pub(crate) struct Stats {
     /// The load generator's own CPU time over the window: it shares the machine's cores
     /// with the server and the database, so it is part of what limits the rate.
     pub(crate) client_cpu: Duration,
+    /// PostgreSQL's CPU time over the window (its processes on this machine): with the
+    /// two above, where the cores went.
+    pub(crate) database_cpu: Duration,
 }
 
 impl Stats {
@@ -52,6 +55,17 @@ impl Stats {
     /// The load generator's CPU per successful call, in microseconds.
     pub(crate) fn client_cpu_per_call_us(&self) -> f64 {
         self.client_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+    }
+
+    /// PostgreSQL's CPU per successful call, in microseconds.
+    pub(crate) fn database_cpu_per_call_us(&self) -> f64 {
+        self.database_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+    }
+
+    /// The CPU of everything the run measured (server, client, database) per
+    /// successful call, in microseconds.
+    pub(crate) fn all_cpu_per_call_us(&self) -> f64 {
+        self.cpu_per_call_us() + self.client_cpu_per_call_us() + self.database_cpu_per_call_us()
     }
 }
 
@@ -100,6 +114,7 @@ where
     tokio::time::sleep_until(measure_from.into()).await;
     let cpu_before = crate::cpu::server_cpu();
     let client_before = crate::cpu::client_cpu();
+    let database_before = crate::cpu::database_cpu();
     let mut total = Stats::default();
     for caller in loops {
         let stats = caller.await.expect("a caller loop");
@@ -109,6 +124,7 @@ where
     }
     total.server_cpu = crate::cpu::server_cpu().saturating_sub(cpu_before);
     total.client_cpu = crate::cpu::client_cpu().saturating_sub(client_before);
+    total.database_cpu = crate::cpu::database_cpu().saturating_sub(database_before);
     total.elapsed = measure_from
         .elapsed()
         .min(drive.measure + Duration::from_secs(5));

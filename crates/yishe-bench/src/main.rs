@@ -1,8 +1,10 @@
 //! `yishe-bench`: the real server, on embedded SQLite and on PostgreSQL, under the
 //! workloads an HIS, the station's staff and their watchers make, each measured for
 //! throughput, latency and the server's CPU per call, beside the same SQL run without
-//! Yishe in the same run, and printed as a table of ratios. Absolute numbers move from
-//! run to run on a shared machine; ratios in one run hold.
+//! Yishe in the same run (as fast as it can, and again at Yishe's rate), and printed as
+//! a table of ratios. Absolute numbers move from run to run on a shared machine; ratios
+//! in one run hold better, and the CPU ratio at Yishe's rate best: a ratio of rates
+//! also counts the group commit a faster run shares among more commits.
 //!
 //! `cargo run --release -p yishe-bench` runs the full plan; `--quick` a smoke of a few
 //! seconds (CI runs it, in a debug build, so the benchmark never rots). No test asserts

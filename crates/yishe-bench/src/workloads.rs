@@ -87,6 +87,7 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
                 engine,
                 yishe,
                 mirror: None,
+                paced_mirror: None,
                 note,
             },
             mirror,
@@ -160,23 +161,19 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
     }
     server.stop_serving().await;
 
-    // The mirrors, with the server stopped.
+    // The mirrors, with the server stopped: as fast as they can, then held to the rate
+    // Yishe reached, where the database's cost per call is what Yishe's was at it
+    // (group commit shares a WAL flush among more commits at a higher rate).
     for (mut row, mirror_of) in measured {
-        row.mirror = match mirror_of {
-            Some(Mirror::Create(callers)) => Some(
-                mirror::create(
-                    engine,
-                    &server.url,
-                    &station.department,
-                    plan.drive(callers),
-                )
-                .await,
-            ),
-            Some(Mirror::List(filter)) => {
-                Some(mirror::list(engine, &server.url, filter, plan.drive(8)).await)
-            }
-            None => None,
-        };
+        if let Some(mirror_of) = mirror_of {
+            let yishe_rate = row.yishe.throughput();
+            row.mirror = Some(mirror_of.run(engine, &server, &station, plan, None).await);
+            row.paced_mirror = Some(
+                mirror_of
+                    .run(engine, &server, &station, plan, Some(yishe_rate))
+                    .await,
+            );
+        }
         rows.push(row);
     }
     server.remove().await;
@@ -216,6 +213,30 @@ enum Mirror {
     Create(usize),
     /// The list path, with this SQL filter.
     List(&'static str),
+}
+
+impl Mirror {
+    /// Runs this mirror on the stopped server's database, as fast as it can or at
+    /// `rate` calls a second.
+    async fn run(
+        self,
+        engine: Engine,
+        server: &Server,
+        station: &Station,
+        plan: Plan,
+        rate: Option<f64>,
+    ) -> Stats {
+        let drive = |callers| Drive {
+            rate,
+            ..plan.drive(callers)
+        };
+        match self {
+            Mirror::Create(callers) => {
+                mirror::create(engine, &server.url, &station.department, drive(callers)).await
+            }
+            Mirror::List(filter) => mirror::list(engine, &server.url, filter, drive(8)).await,
+        }
+    }
 }
 
 /// `grpc.health.v1` Check: what tonic alone costs.
