@@ -3,6 +3,7 @@
 //! generator's, so their user and system time is the server's cost. PostgreSQL's
 //! processes, where it runs on the same machine, are read from `/proc` as well.
 
+use std::path::Path;
 use std::time::Duration;
 
 /// Clock ticks per second in `/proc` (USER_HZ, 100 on Linux).
@@ -10,48 +11,46 @@ const TICKS_PER_SECOND: u64 = 100;
 
 /// The CPU time of this process's threads whose name starts with one of `prefixes`.
 pub(crate) fn threads_cpu(prefixes: &[&str]) -> Duration {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return Duration::ZERO;
-    };
-    let mut ticks = 0;
-    for task in tasks.flatten() {
-        let path = task.path();
-        let name = std::fs::read_to_string(path.join("comm")).unwrap_or_default();
-        if !prefixes.iter().any(|p| name.trim_end().starts_with(p)) {
-            continue;
-        }
-        ticks += stat_ticks(&path);
-    }
-    Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
+    cpu_of_entries(Path::new("/proc/self/task"), |name| {
+        prefixes.iter().any(|p| name.starts_with(p))
+    })
 }
 
 /// The CPU time of every process on this machine named `postgres` (the postmaster,
 /// its backends, the WAL writer, the checkpointer): what the database spent, where
 /// it runs on this machine as the bench's default URL has it. Zero where it does not.
+/// A process that exits between two readings takes its time with it (an autovacuum
+/// worker, say), so this can read low, never high.
 pub(crate) fn database_cpu() -> Duration {
-    let Ok(processes) = std::fs::read_dir("/proc") else {
+    cpu_of_entries(Path::new("/proc"), |name| name == "postgres")
+}
+
+/// The user and system time of the entries of `dir` (processes or threads) whose
+/// name (`comm`) `named` accepts.
+fn cpu_of_entries(dir: &Path, named: impl Fn(&str) -> bool) -> Duration {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Duration::ZERO;
     };
-    let ticks: u64 = processes
+    let ticks: u64 = entries
         .flatten()
-        .filter(|p| {
-            p.file_name()
+        .filter(|e| {
+            e.file_name()
                 .to_string_lossy()
                 .bytes()
                 .all(|b| b.is_ascii_digit())
         })
-        .filter(|p| {
-            std::fs::read_to_string(p.path().join("comm")).is_ok_and(|c| c.trim_end() == "postgres")
+        .filter(|e| {
+            std::fs::read_to_string(e.path().join("comm")).is_ok_and(|c| named(c.trim_end()))
         })
-        .map(|p| stat_ticks(&p.path()))
+        .map(|e| std::fs::read_to_string(e.path().join("stat")).map_or(0, |s| ticks_of(&s)))
         .sum();
     Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
 }
 
-/// User and system ticks of the task or process at `path` (in `/proc`).
-fn stat_ticks(path: &std::path::Path) -> u64 {
-    let stat = std::fs::read_to_string(path.join("stat")).unwrap_or_default();
-    // The fields after the name (which may hold spaces) start after the last ')'.
+/// User and system ticks from the text of a `/proc` `stat` file.
+fn ticks_of(stat: &str) -> u64 {
+    // The fields after the name (which may hold spaces and parentheses) start after
+    // the last ')'.
     let fields: Vec<&str> = stat
         .rsplit_once(')')
         .map(|(_, rest)| rest.split_whitespace().collect())
@@ -81,19 +80,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_process_that_works_shows_ticks_in_its_stat() {
-        let this = std::path::Path::new("/proc/self");
-        let before = stat_ticks(this);
-        let started = std::time::Instant::now();
-        let mut spin = 0u64;
-        // Work until the kernel has counted a tick of it (10 ms at USER_HZ 100).
-        while stat_ticks(this) == before {
-            spin = spin.wrapping_add(std::hint::black_box(spin) | 1);
+    fn user_and_system_ticks_are_read_after_a_name_with_spaces_and_parentheses() {
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt
+        // cmajflt utime stime ...
+        let stat = "4242 (postgres: a (b) c) S 1 4242 4242 0 -1 4194560 900 0 7 0 \
+                    123 45 0 0 20 0 1 0 100 1000 10";
+        assert_eq!(ticks_of(stat), 168);
+    }
+
+    #[test]
+    fn a_thread_that_works_is_counted_under_its_name() {
+        let (done, read) = std::sync::mpsc::channel::<()>();
+        let busy = std::thread::Builder::new()
+            .name("cpu-test-busy".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let mut spin = 0u64;
+                // A few ticks' work (10 ms each at USER_HZ 100).
+                while started.elapsed() < Duration::from_millis(200) {
+                    spin = spin.wrapping_add(std::hint::black_box(spin) | 1);
+                }
+                // Still alive while it is read.
+                let _ = read.recv();
+            })
+            .expect("a thread");
+        let waited = std::time::Instant::now();
+        while threads_cpu(&["cpu-test-busy"]).is_zero() {
             assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "ten seconds of work and no tick counted in /proc/self/stat"
+                waited.elapsed() < Duration::from_secs(10),
+                "a thread that worked 200 ms shows no CPU time under its name"
             );
+            std::thread::sleep(Duration::from_millis(50));
         }
-        assert!(stat_ticks(this) > before);
+        assert!(threads_cpu(&["no-such-thread"]).is_zero());
+        drop(done);
+        busy.join().expect("the busy thread");
     }
 }

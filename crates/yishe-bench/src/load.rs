@@ -62,10 +62,16 @@ impl Stats {
         self.database_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
     }
 
-    /// The CPU of everything the run measured (server, client, database) per
-    /// successful call, in microseconds.
-    pub(crate) fn all_cpu_per_call_us(&self) -> f64 {
-        self.cpu_per_call_us() + self.client_cpu_per_call_us() + self.database_cpu_per_call_us()
+    /// The CPU of everything that did the run's work per successful call, in
+    /// microseconds: server (or SQLite's workers), client and, with `database`,
+    /// PostgreSQL.
+    pub(crate) fn all_cpu_per_call_us(&self, database: bool) -> f64 {
+        let database = if database {
+            self.database_cpu_per_call_us()
+        } else {
+            0.0
+        };
+        self.cpu_per_call_us() + self.client_cpu_per_call_us() + database
     }
 }
 
@@ -80,18 +86,28 @@ where
     let start = Instant::now();
     let measure_from = start + drive.warm_up;
     let end = measure_from + drive.measure;
+    // No pace where there is no rate to hold (a workload whose every call failed).
     let interval = drive
         .rate
+        .filter(|r| r.is_finite() && *r > 0.0)
         .map(|r| Duration::from_secs_f64(drive.callers as f64 / r));
     let mut loops = Vec::new();
     for caller in 0..drive.callers {
         let call = call.clone();
         loops.push(tokio::spawn(async move {
             let mut stats = Stats::default();
-            let mut next = Instant::now();
+            // Paced callers start spread over one interval, so their calls arrive
+            // evenly rather than all on each tick.
+            let mut next = Instant::now()
+                + interval.map_or(Duration::ZERO, |i| {
+                    i.mul_f64(caller as f64 / drive.callers as f64)
+                });
             let mut n = 0;
             while Instant::now() < end {
                 if let Some(interval) = interval {
+                    if next >= end {
+                        break;
+                    }
                     tokio::time::sleep_until(next.into()).await;
                     next += interval;
                 }
