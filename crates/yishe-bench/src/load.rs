@@ -47,19 +47,24 @@ impl Stats {
         f64::from(self.latencies[i]) / 1000.0
     }
 
+    /// `cpu` per successful call, in microseconds.
+    fn per_call_us(&self, cpu: Duration) -> f64 {
+        cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+    }
+
     /// The server's CPU per successful call, in microseconds.
     pub(crate) fn cpu_per_call_us(&self) -> f64 {
-        self.server_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+        self.per_call_us(self.server_cpu)
     }
 
     /// The load generator's CPU per successful call, in microseconds.
     pub(crate) fn client_cpu_per_call_us(&self) -> f64 {
-        self.client_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+        self.per_call_us(self.client_cpu)
     }
 
     /// PostgreSQL's CPU per successful call, in microseconds.
     pub(crate) fn database_cpu_per_call_us(&self) -> f64 {
-        self.database_cpu.as_secs_f64() * 1e6 / self.ok.max(1) as f64
+        self.per_call_us(self.database_cpu)
     }
 
     /// The CPU of everything that did the run's work per successful call, in
@@ -67,11 +72,11 @@ impl Stats {
     /// PostgreSQL.
     pub(crate) fn all_cpu_per_call_us(&self, database: bool) -> f64 {
         let database = if database {
-            self.database_cpu_per_call_us()
+            self.database_cpu
         } else {
-            0.0
+            Duration::ZERO
         };
-        self.cpu_per_call_us() + self.client_cpu_per_call_us() + database
+        self.per_call_us(self.server_cpu + self.client_cpu + database)
     }
 }
 

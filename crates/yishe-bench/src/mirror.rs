@@ -120,8 +120,12 @@ macro_rules! mirrors {
             let department = uuid::Uuid::parse_str(department).expect("a department id");
             let (patient, short) = (Arc::new(filler(SEALED_PATIENT)), Arc::new(filler(SEALED_SHORT)));
             let background = Background::start(&writers);
+            // Request ids of this run's own, so a second run (held to Yishe's rate) creates
+            // referrals as the first did rather than replaying its ids.
+            let run = uuid::Uuid::now_v7().simple().to_string();
             let stats = load::run(drive, move |caller, n| {
                 let writer = writers.caller(caller).clone();
+                let run = run.clone();
                 let (patient, short) = (patient.clone(), short.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
@@ -131,7 +135,7 @@ macro_rules! mirrors {
                         let (event, audit) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
                         let create = sqlx::query(&CREATE)
                             .bind(id)
-                            .bind(format!("m-{caller}-{n}"))
+                            .bind(format!("m-{run}-{caller}-{n}"))
                             .bind(department)
                             .bind(patient.as_str())
                             .bind(short.as_str())

@@ -32,9 +32,11 @@ pub(crate) fn print(rows: &[Row]) {
     for row in rows {
         let s = &row.yishe;
         let (mirror, ratio) = match &row.mirror {
+            // A mirror whose every call failed (its errors are on stderr) has no ratio.
+            Some(m) if m.ok == 0 => ("0".into(), String::new()),
             Some(m) => (
                 format!("{:.0}", m.throughput()),
-                format!("{:.2}×", s.throughput() / m.throughput().max(1e-9)),
+                format!("{:.2}×", s.throughput() / m.throughput()),
             ),
             None => ("".into(), "".into()),
         };
