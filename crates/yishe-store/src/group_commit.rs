@@ -220,6 +220,15 @@ pub(crate) struct GroupTx {
 }
 
 impl GroupTx {
+    /// Every write here joins a batch already (the writer's open transaction), so a
+    /// create runs as any other write does.
+    pub(crate) async fn create_in_batch(
+        &mut self,
+        _create: impl FnOnce() -> crate::pg_create_batches::NewReferral,
+    ) -> crate::pg_create_batches::Batched {
+        crate::pg_create_batches::Batched::RunAlone
+    }
+
     /// Lets the next request in, and waits until the batch holding these writes is
     /// committed. The savepoint is not released: savepoints nest, the next request's
     /// opens inside this one's (a rollback to it undoes only that request's writes),

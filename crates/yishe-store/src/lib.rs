@@ -27,6 +27,7 @@ mod keys;
 mod maintenance;
 mod migrations;
 mod move_to_postgres;
+mod pg_create_batches;
 mod pg_transactions;
 mod plans;
 mod postgres;

@@ -20,6 +20,7 @@ use sqlx::{PgPool, Postgres, TransactionManager as _};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::in_process::WriterWaits;
+use crate::pg_create_batches::{Batched, CreateBatches, NewReferral};
 use crate::{Error, Result};
 
 type Manager = <Postgres as sqlx::Database>::TransactionManager;
@@ -35,18 +36,27 @@ pub(crate) struct WriteConnections {
     warm: Mutex<Option<Vec<PoolConnection<Postgres>>>>,
     acquire_timeout: Duration,
     size: usize,
+    /// Where creates that commit by themselves are batched; `None` where they are not
+    /// (tests of the connections alone).
+    creates: Option<CreateBatches>,
 }
 
 impl WriteConnections {
     /// `size` must leave room in `pool` for the reads that use it directly, since the
     /// warm connections stay checked out of it.
-    pub(crate) fn new(pool: PgPool, size: usize, acquire_timeout: Duration) -> Arc<Self> {
+    pub(crate) fn new(
+        pool: PgPool,
+        size: usize,
+        acquire_timeout: Duration,
+        creates: Option<CreateBatches>,
+    ) -> Arc<Self> {
         let connections = Arc::new(Self {
             pool,
             permits: Arc::new(Semaphore::new(size)),
             warm: Mutex::new(Some(Vec::with_capacity(size))),
             acquire_timeout,
             size,
+            creates,
         });
         let closing = connections.pool.close_event();
         let home = Arc::downgrade(&connections);
@@ -114,6 +124,7 @@ impl WriteConnections {
         Ok(PgTx {
             connection: Some(connection),
             home: self.clone(),
+            created_in_batch: false,
             _permit: permit,
         })
     }
@@ -140,6 +151,8 @@ impl WriteConnections {
 pub(crate) struct PgTx {
     connection: Option<PoolConnection<Postgres>>,
     home: Arc<WriteConnections>,
+    /// Its one write was a create that a batch committed, with the batch's COMMIT.
+    created_in_batch: bool,
     /// Released after the connection is back on the stack (fields drop after `drop`).
     _permit: OwnedSemaphorePermit,
 }
@@ -154,6 +167,30 @@ impl PgTx {
             self.home.keep_warm(connection);
         }
         Ok(())
+    }
+
+    /// Whether its write was a create committed by a batch's COMMIT rather than one
+    /// of its own.
+    pub(crate) fn created_in_batch(&self) -> bool {
+        self.created_in_batch
+    }
+
+    /// Hands a create to the next batch when this connection has no transaction begun
+    /// (each statement would commit by itself, so the create may as well commit with
+    /// others); inside a transaction the create is the transaction's, and runs alone.
+    pub(crate) async fn create_in_batch(
+        &mut self,
+        create: impl FnOnce() -> NewReferral,
+    ) -> Batched {
+        let Some(creates) = self.home.creates.as_ref() else {
+            return Batched::RunAlone;
+        };
+        if Manager::get_transaction_depth(self) != 0 {
+            return Batched::RunAlone;
+        }
+        let batched = creates.create(create()).await;
+        self.created_in_batch |= batched == Batched::Inserted;
+        batched
     }
 }
 
@@ -206,7 +243,7 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        let writes = WriteConnections::new(pool.clone(), 2, Duration::from_secs(2));
+        let writes = WriteConnections::new(pool.clone(), 2, Duration::from_secs(2), None);
         let waits = WriterWaits::default();
 
         let mut tx = writes.begin("BEGIN", &waits).await.unwrap();
@@ -292,7 +329,7 @@ mod tests {
             .connect(&db.url)
             .await
             .unwrap();
-        let writes = WriteConnections::new(pool, 1, Duration::from_secs(2));
+        let writes = WriteConnections::new(pool, 1, Duration::from_secs(2), None);
         let waits = Arc::new(WriterWaits::default());
         let (observed, mut heard) = tokio::sync::mpsc::unbounded_channel();
         waits.observe_with(Box::new(move |waited| {

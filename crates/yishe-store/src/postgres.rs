@@ -86,7 +86,10 @@ impl PostgresDatabase {
             // A session stuck inside a transaction must not hold locks forever.
             .options([("idle_in_transaction_session_timeout", "30s")]);
         let pool = PgPoolOptions::new()
-            .max_connections((WRITE_CONNECTIONS + READ_CONNECTIONS) as u32)
+            .max_connections(
+                (WRITE_CONNECTIONS + READ_CONNECTIONS + crate::pg_create_batches::BATCH_WRITERS)
+                    as u32,
+            )
             .acquire_timeout(ACQUIRE_TIMEOUT)
             // No ping before every transaction (a round trip each): a connection is
             // still tested when it goes back to the pool, and one the server closed
@@ -96,16 +99,19 @@ impl PostgresDatabase {
             .await
             .map_err(|e| Error::from_sqlx(e, "database"))?;
         crate::migrations::run(sqlx::migrate!("./migrations/postgres"), &pool).await?;
+        let local = std::sync::Arc::<crate::in_process::InProcess>::default();
+        let creates = crate::pg_create_batches::CreateBatches::start(pool.clone(), local.clone());
         let writes = crate::pg_transactions::WriteConnections::new(
             pool.clone(),
             WRITE_CONNECTIONS,
             ACQUIRE_TIMEOUT,
+            Some(creates),
         );
         Ok(Self {
             pool,
             writes,
             crypto,
-            local: Default::default(),
+            local,
         })
     }
 }

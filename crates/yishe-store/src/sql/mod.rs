@@ -162,12 +162,16 @@ pub(crate) trait Commit {
 }
 
 /// On PostgreSQL each transaction commits alone (the server groups the WAL flushes of
-/// concurrent commits itself).
+/// concurrent commits itself), except a create that a batch committed: the batch
+/// counted its one COMMIT.
 impl Commit for crate::pg_transactions::PgTx {
     async fn commit_durably(self, counts: &CommitCounts) -> crate::Result<()> {
+        let created_in_batch = self.created_in_batch();
         self.commit().await?;
         counts.transaction_committed();
-        counts.batch_committed();
+        if !created_in_batch {
+            counts.batch_committed();
+        }
         Ok(())
     }
 }

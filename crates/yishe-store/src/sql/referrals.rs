@@ -188,6 +188,19 @@ macro_rules! impl_referral_repo {
             ) -> crate::Result<crate::CreateOutcome> {
                 use ::sqlx::Row as _;
                 debug_assert!(audit.resources.is_empty(), "a create's audit row names one referral");
+                // Where the create commits by itself, with others that arrived with it
+                // (PostgreSQL); a create not inserted there runs alone below, which
+                // tells a replay from a reused request id.
+                let batched = self
+                    .tx
+                    .create_in_batch(|| {
+                        crate::pg_create_batches::NewReferral::of(r, fingerprint, &self.crypto, event, audit)
+                    })
+                    .await;
+                if batched == crate::pg_create_batches::Batched::Inserted {
+                    self.appended_events = true;
+                    return Ok(crate::CreateOutcome::Created);
+                }
                 // Binds $1..$27 (the referral), $28..$29 (its event), $30..$39 (the
                 // audit row), $40 (the event's trace context), in the order of
                 // `CREATE_REFERRAL`.

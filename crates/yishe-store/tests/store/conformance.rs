@@ -298,22 +298,6 @@ async fn a_rolled_back_change_leaves_nothing(db: TestDatabase) {
     );
 }
 
-fn audit(r: &Referral, action: &str) -> AuditEntry {
-    AuditEntry {
-        id: uuid::Uuid::now_v7(),
-        occurred_at: now(),
-        subject: "key-1".into(),
-        role: "his_integration".into(),
-        action: action.into(),
-        resource_kind: "referral".into(),
-        resource_id: r.id.to_string(),
-        request_id: "req-1".into(),
-        outcome: "ok".into(),
-        purpose: String::new(),
-        resources: Vec::new(),
-    }
-}
-
 async fn audit_rows_are_appended_and_read_back(db: TestDatabase) {
     let store = open(&db).await;
     let d = department(&store, "onc").await;

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use yishe_domain::ReferralId;
+use yishe_domain::referral::Referral;
 use yishe_store::{Commits, Engine, Store};
 use yishe_testkit::{TestDatabase, on_both_engines};
 
@@ -132,7 +133,138 @@ async fn an_abandoned_transaction_frees_the_writer(db: TestDatabase) {
     assert!(stored(&db, &store, r.id).await);
 }
 
+/// Runs every create of `creates` at once, each in a write of its own that commits by
+/// itself, as the service's creates do; what each answered.
+async fn create_together(
+    store: &Store,
+    creates: &[Referral],
+) -> Vec<yishe_store::Result<yishe_store::CreateOutcome>> {
+    use yishe_domain::referral::{EventType, ReferralEvent};
+
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(creates.len()));
+    let mut tasks = Vec::new();
+    for r in creates.iter().cloned() {
+        let (store, start) = (store.clone(), start.clone());
+        tasks.push(tokio::spawn(async move {
+            let event = ReferralEvent::of(EventType::Created, &r, r.created_at);
+            let audit = audit(&r, "referral.create");
+            start.wait().await;
+            let mut tx = store.begin_one_write().await.unwrap();
+            let created = tx.create_referral(&r, "fp", &event, &audit).await;
+            if created.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            created
+        }));
+    }
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    outcomes
+}
+
+/// Creates that commit by themselves, arriving together: on PostgreSQL they share
+/// statements and COMMITs (batches), on SQLite the writer's batches. Either way each new
+/// one is there with its one event and its audit row, a resend of one replays it, and
+/// one whose order number an open referral holds fails alone, with the error it gets
+/// by itself.
+async fn concurrent_creates_commit_together_and_fail_alone(db: TestDatabase) {
+    use yishe_store::{CreateOutcome, Error};
+
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let mut holder = referral(&d, "holder");
+    holder.placer_order_id = Some("ORD-1".into());
+    insert(&store, &holder).await;
+
+    // 24 new requests and c0 sent again.
+    let mut first_wave: Vec<_> = (0..24).map(|i| referral(&d, &format!("c{i}"))).collect();
+    let mut resend = first_wave[0].clone();
+    resend.id = ReferralId::new();
+    first_wave.push(resend);
+    let before = store.commits();
+    let outcomes = create_together(&store, &first_wave).await;
+    let counted = since(before, &store);
+    assert_eq!(counted.transactions, 25);
+    assert!(
+        counted.commits < counted.transactions,
+        "no COMMIT was shared: {counted:?}"
+    );
+    let mut created = Vec::new();
+    let mut replayed = Vec::new();
+    for (r, outcome) in first_wave.iter().zip(outcomes) {
+        match outcome {
+            Ok(CreateOutcome::Created) => created.push(r.id),
+            Ok(CreateOutcome::Replayed(existing)) => replayed.push(existing.id),
+            other => panic!("{}: {other:?}", r.request_id),
+        }
+    }
+    assert_eq!(created.len(), 24, "every new request, and one of c0's two");
+    assert_eq!(replayed.len(), 1);
+    assert!(
+        created.contains(&replayed[0]),
+        "the replay answers the referral the other made"
+    );
+
+    // Eight new requests with one naming the taken order number among them.
+    let mut second_wave: Vec<_> = (0..8).map(|i| referral(&d, &format!("d{i}"))).collect();
+    let mut taken = referral(&d, "taken-order");
+    taken.placer_order_id = Some("ORD-1".into());
+    second_wave.insert(3, taken.clone());
+    let outcomes = create_together(&store, &second_wave).await;
+    for (r, outcome) in second_wave.iter().zip(outcomes) {
+        match outcome {
+            Ok(CreateOutcome::Created) if r.id != taken.id => created.push(r.id),
+            Err(Error::AlreadyExists(_)) if r.id == taken.id => {}
+            other => panic!("{}: {other:?}", r.request_id),
+        }
+    }
+
+    // From the database, through a store that holds nothing of this one's.
+    assert!(!stored(&db, &store, taken.id).await);
+    let fresh = beside(&db, &store).await;
+    let mut tx = fresh.begin().await.unwrap();
+    for id in &created {
+        assert!(tx.get_referral(*id).await.unwrap().is_some());
+        let mut actions: Vec<String> = tx
+            .audit_of("referral", &id.to_string())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.action)
+            .collect();
+        // In the order of their ids, which the callers made before either wrote.
+        actions.sort();
+        let expected: &[&str] = if *id == replayed[0] {
+            &["referral.create", "referral.create.replay"]
+        } else {
+            &["referral.create"]
+        };
+        assert_eq!(actions, expected, "the audit rows of {id}");
+    }
+    drop(tx);
+    let mut expected = created.clone();
+    expected.push(holder.id);
+    let mut moved = 0;
+    while moved < expected.len() {
+        let now = fresh.relay_events(100).await.unwrap();
+        assert!(now > 0, "{moved} events moved, then none");
+        moved += now;
+    }
+    let feed = fresh.feed_after(0, 100).await.unwrap();
+    let mut referrals: Vec<_> = feed.iter().map(|e| e.referral).collect();
+    referrals.sort();
+    expected.sort();
+    assert_eq!(
+        referrals, expected,
+        "one event each, and none for the others"
+    );
+    fresh.close().await;
+}
+
 on_both_engines!(
+    concurrent_creates_commit_together_and_fail_alone,
     concurrent_writes_are_each_committed,
     a_failing_transaction_in_a_batch_fails_alone,
     an_abandoned_transaction_frees_the_writer,
