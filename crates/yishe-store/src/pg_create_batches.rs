@@ -11,20 +11,26 @@
 //! are waiting, insert them with one `INSERT … SELECT FROM unnest(…)` that inserts
 //! their events and audit rows too, and answer each once that statement (its own
 //! transaction) has committed. Under light load a batch is one create and costs what
-//! it did; under load the waiting creates share a statement and a commit.
+//! it did; under load the waiting creates share a statement and a commit. A create
+//! that finds no other being written runs alone on its caller's connection as before,
+//! with no hand-over to a writer: one caller at a time pays nothing for the batches.
 //!
 //! Nothing else changes for a caller. A create whose request id is taken is not
-//! inserted by the batch and runs the one-create statement on its own connection,
-//! which reads the first referral and audits the replay as before. If the batch's
+//! inserted; the same statement reads the first referral and, if the payload is the
+//! same, audits the replay, as the one-create statement does, so a resend costs no
+//! more than a create. (One whose first create committed after the statement began,
+//! or came in the same batch, runs alone and is told then.) If the batch's
 //! statement fails (an order number an open referral holds, a deadlock between two
 //! batches, a lost connection), nothing of it was written and every create in it runs
 //! alone, so a failing create fails alone with its own error.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
-use sqlx::pool::PoolConnection;
-use sqlx::{PgPool, Postgres};
+use sqlx::postgres::PgRow;
+use sqlx::{Connection as _, FromRow as _, PgConnection, PgPool, Row as _};
 use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
@@ -32,19 +38,27 @@ use crate::in_process::InProcess;
 
 /// Batch writers, each with a connection of its own: two, so that one batch's
 /// statement runs while the other's COMMIT waits for the disk.
-pub(crate) const BATCH_WRITERS: usize = 2;
+const BATCH_WRITERS: usize = 2;
 
 /// The most creates one statement inserts (the callers waiting are bounded anyway,
 /// by the write connections they each hold).
 const MOST_PER_BATCH: usize = 64;
 
-/// What became of a create handed to a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What became of a create handed to a batch. (No `Debug`: it may hold a patient's
+/// sealed details.)
 pub(crate) enum Batched {
     /// Inserted, with its event and audit row, and committed.
     Inserted,
-    /// Not inserted: its hospital's request id is taken (a replay, or a reused id),
-    /// or the batch failed. The caller runs the create alone, which says which.
+    /// Not inserted: its hospital's request id is another referral's, here. If that
+    /// was made from the same payload, the replay's audit row is committed.
+    Existing {
+        first: Box<crate::rows::ReferralRow>,
+        replay_audited: bool,
+    },
+    /// Not written: no other create was being written (so it runs alone, sooner
+    /// than a batch would take it), its request id's first referral was not to be
+    /// read yet, or the batch failed. The caller runs the create alone, which inserts
+    /// it or says why not.
     RunAlone,
 }
 
@@ -144,6 +158,18 @@ pub(crate) struct CreateBatches {
     // Unbounded: every create in it holds a write connection while it waits, so there
     // are never more than the write connections.
     queue: mpsc::UnboundedSender<Waiting>,
+    /// Creates being written now, alone or in a batch.
+    writing: Arc<AtomicUsize>,
+}
+
+/// A create written alone, counted among those being written until dropped.
+#[derive(Debug)]
+pub(crate) struct WritingAlone(Arc<AtomicUsize>);
+
+impl Drop for WritingAlone {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl CreateBatches {
@@ -152,10 +178,25 @@ impl CreateBatches {
     pub(crate) fn start(pool: PgPool, local: Arc<InProcess>) -> Self {
         let (queue, waiting) = mpsc::unbounded_channel();
         let waiting = Arc::new(Mutex::new(waiting));
+        let writing = Arc::new(AtomicUsize::new(0));
         for _ in 0..BATCH_WRITERS {
-            tokio::spawn(write_batches(pool.clone(), waiting.clone(), local.clone()));
+            tokio::spawn(write_batches(
+                pool.clone(),
+                waiting.clone(),
+                writing.clone(),
+                local.clone(),
+            ));
         }
-        Self { queue }
+        Self { queue, writing }
+    }
+
+    /// A create may run alone when no other is being written: it would be a batch of
+    /// one, later.
+    pub(crate) fn alone(&self) -> Option<WritingAlone> {
+        self.writing
+            .compare_exchange(0, 1, Ordering::Relaxed, Ordering::Relaxed)
+            .ok()
+            .map(|_| WritingAlone(self.writing.clone()))
     }
 
     /// Inserts `create` in the next batch and waits for its commit.
@@ -183,71 +224,86 @@ impl std::fmt::Debug for Waiting {
 async fn write_batches(
     pool: PgPool,
     queue: Arc<Mutex<mpsc::UnboundedReceiver<Waiting>>>,
+    writing: Arc<AtomicUsize>,
     local: Arc<InProcess>,
 ) {
     let closing = pool.close_event();
     tokio::pin!(closing);
-    let mut connection: Option<PoolConnection<Postgres>> = None;
+    let mut connection: Option<PgConnection> = None;
     loop {
-        let batch = {
-            let mut queue = tokio::select! {
-                queue = queue.lock() => queue,
-                _ = &mut closing => return,
-            };
-            let first = tokio::select! {
-                first = queue.recv() => first,
-                _ = &mut closing => return,
-            };
-            let Some(first) = first else { return };
-            let mut batch = vec![first];
-            while batch.len() < MOST_PER_BATCH {
-                match queue.try_recv() {
-                    Ok(next) => batch.push(next),
-                    Err(_) => break,
-                }
-            }
-            batch
+        let batch = tokio::select! {
+            batch = next_batch(&queue) => batch,
+            _ = &mut closing => None,
         };
-        let inserted = match insert(&pool, &mut connection, &batch).await {
-            Ok(inserted) => {
+        let Some(batch) = batch else { break };
+        writing.fetch_add(batch.len(), Ordering::Relaxed);
+        let mut answers = match insert(&pool, &mut connection, &batch).await {
+            Ok(answers) => {
                 local.commits.batch_committed();
-                inserted
+                answers
             }
             Err(error) => {
-                // Not trusted again: sqlx tests it on its way back to the pool.
-                connection = None;
+                // Not trusted again.
+                if let Some(broken) = connection.take() {
+                    let _ = broken.close().await;
+                }
                 // Each create runs alone next and meets the error itself, if it is its own.
                 tracing::debug!(%error, creates = batch.len(), "a batch of creates failed; each runs alone");
-                Vec::new()
+                HashMap::new()
             }
         };
+        writing.fetch_sub(batch.len(), Ordering::Relaxed);
         for waiting in batch {
-            let batched = if inserted.contains(&waiting.create.id) {
-                Batched::Inserted
-            } else {
-                Batched::RunAlone
-            };
+            let batched = answers
+                .remove(&waiting.create.id)
+                .unwrap_or(Batched::RunAlone);
             // A caller that went away: its create is committed all the same, and a
             // resend of it replays.
             let _ = waiting.answer.send(batched);
         }
     }
+    if let Some(connection) = connection {
+        let _ = connection.close().await;
+    }
 }
 
-/// Inserts `batch` on the writer's connection (taking one if it has none) in one
-/// statement that commits by itself; the ids of the referrals it inserted.
+/// Every create waiting, once one is: `None` when no more can come.
+async fn next_batch(queue: &Mutex<mpsc::UnboundedReceiver<Waiting>>) -> Option<Vec<Waiting>> {
+    // One writer at a time waits for the next create; the other is writing its batch
+    // meanwhile, or waits its turn here.
+    let mut queue = queue.lock().await;
+    let mut batch = vec![queue.recv().await?];
+    while batch.len() < MOST_PER_BATCH {
+        match queue.try_recv() {
+            Ok(next) => batch.push(next),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
+/// Inserts `batch` on the writer's connection (opening one if it has none) in one
+/// statement that commits by itself; what became of each create, by its referral's id.
 async fn insert(
     pool: &PgPool,
-    connection: &mut Option<PoolConnection<Postgres>>,
+    connection: &mut Option<PgConnection>,
     batch: &[Waiting],
-) -> Result<Vec<Uuid>, sqlx::Error> {
+) -> Result<HashMap<Uuid, Batched>, sqlx::Error> {
     let connection = match connection {
         Some(connection) => connection,
-        None => connection.insert(pool.acquire().await?),
+        None => {
+            // Outside the pool, so that the session's one setting stays with it: the
+            // statement's plan made once, not again for each batch (a custom plan of
+            // this statement costs more than inserting a few referrals).
+            let options = (*pool.connect_options())
+                .clone()
+                .options([("plan_cache_mode", "force_generic_plan")]);
+            connection.insert(PgConnection::connect_with(&options).await?)
+        }
     };
     let creates = || batch.iter().map(|w| &w.create);
     let audits = || creates().map(|c| &c.audit);
-    sqlx::query_scalar(&INSERT_BATCH)
+    let rows = sqlx::query(&INSERT_BATCH)
         .bind(creates().map(|c| c.id).collect::<Vec<_>>())
         .bind(creates().map(|c| c.created_by.as_str()).collect::<Vec<_>>())
         .bind(creates().map(|c| c.request_id.as_str()).collect::<Vec<_>>())
@@ -328,8 +384,30 @@ async fn insert(
         .bind(audits().map(|a| a.request_id.as_str()).collect::<Vec<_>>())
         .bind(audits().map(|a| a.outcome.as_str()).collect::<Vec<_>>())
         .bind(audits().map(|a| a.purpose.as_str()).collect::<Vec<_>>())
-        .fetch_all(&mut **connection)
-        .await
+        .fetch_all(connection)
+        .await?;
+    rows.iter().map(answer).collect()
+}
+
+/// One create's row of the batch's answer: its id, and what became of it.
+fn answer(row: &PgRow) -> Result<(Uuid, Batched), sqlx::Error> {
+    let id = row.try_get("batch_id")?;
+    if row.try_get::<Option<Uuid>, _>("inserted")?.is_some() {
+        return Ok((id, Batched::Inserted));
+    }
+    // The first referral's columns, NULL when it was not to be read.
+    if row.try_get::<Option<Uuid>, _>("id")?.is_none() {
+        return Ok((id, Batched::RunAlone));
+    }
+    let first = crate::rows::ReferralRow::from_row(row)?;
+    let replay_audited = row.try_get("replay_audited")?;
+    Ok((
+        id,
+        Batched::Existing {
+            first: Box::new(first),
+            replay_audited,
+        },
+    ))
 }
 
 /// The referral's columns in `INSERT_REFERRAL`'s order, then the event's and the audit
@@ -382,8 +460,12 @@ const AUDIT_COLUMNS: [(&str, &str); 10] = [
 ];
 
 /// The batch's statement: the creates unnested from one array per column, in the
-/// order they arrived; the referrals whose request id is free inserted; an event and
-/// an audit row for each inserted; the inserted ids answered.
+/// order they arrived; the referrals whose request id is free inserted, with an event
+/// and an audit row each; for the others the first referral of their request id read
+/// and, where the payload is the same (the fingerprint), the replay audited. A row
+/// for each create: `batch_id`, `inserted` (its id, or NULL), `replay_audited`, and the
+/// first referral's columns (NULL when it was inserted, or when the first is not to
+/// be read: made in this batch, or committed after the statement began).
 static INSERT_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let names = |columns: &[(&str, &str)], prefix: &str| {
         columns
@@ -430,8 +512,22 @@ static INSERT_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
            ORDER BY i.arrival), \
          audit AS (INSERT INTO audit_log ({audit_columns}) \
            SELECT {audit_values} FROM input i JOIN created c ON c.id = i.id \
-           ORDER BY i.arrival) \
-         SELECT id FROM created",
+           ORDER BY i.arrival), \
+         prior AS ({select} WHERE (r.hospital_id, r.request_id) IN \
+           (SELECT i.hospital_id, i.request_id FROM input i \
+             WHERE i.id NOT IN (SELECT id FROM created))), \
+         replay AS (INSERT INTO audit_log ({audit_columns}) \
+           SELECT i.a_id, i.a_occurred_at, i.a_subject, i.a_role, '{replay}', \
+             i.a_resource_kind, p.id::text, i.a_request_id, i.a_outcome, i.a_purpose \
+           FROM input i JOIN prior p ON p.hospital_id = i.hospital_id \
+             AND p.request_id = i.request_id \
+           WHERE p.fingerprint = i.fingerprint RETURNING id) \
+         SELECT i.id AS batch_id, c.id AS inserted, \
+           EXISTS (SELECT 1 FROM replay WHERE replay.id = i.a_id) AS replay_audited, p.* \
+         FROM input i LEFT JOIN created c ON c.id = i.id \
+           LEFT JOIN prior p ON p.hospital_id = i.hospital_id AND p.request_id = i.request_id",
+        select = crate::sql::SELECT_REFERRAL,
+        replay = crate::sql::REPLAY_ACTION,
         input_columns = input_columns.join(", "),
         referral_columns = plain(&REFERRAL_COLUMNS),
         referral_values = prefixed(&referral),

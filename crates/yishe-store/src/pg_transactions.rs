@@ -20,7 +20,7 @@ use sqlx::{PgPool, Postgres, TransactionManager as _};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::in_process::WriterWaits;
-use crate::pg_create_batches::{Batched, CreateBatches, NewReferral};
+use crate::pg_create_batches::{Batched, CreateBatches, NewReferral, WritingAlone};
 use crate::{Error, Result};
 
 type Manager = <Postgres as sqlx::Database>::TransactionManager;
@@ -125,6 +125,7 @@ impl WriteConnections {
             connection: Some(connection),
             home: self.clone(),
             created_in_batch: false,
+            writing_alone: None,
             _permit: permit,
         })
     }
@@ -153,6 +154,9 @@ pub(crate) struct PgTx {
     home: Arc<WriteConnections>,
     /// Its one write was a create that a batch committed, with the batch's COMMIT.
     created_in_batch: bool,
+    /// Its one write is a create written alone, which creates arriving meanwhile wait
+    /// behind in a batch.
+    writing_alone: Option<WritingAlone>,
     /// Released after the connection is back on the stack (fields drop after `drop`).
     _permit: OwnedSemaphorePermit,
 }
@@ -188,8 +192,13 @@ impl PgTx {
         if Manager::get_transaction_depth(self) != 0 {
             return Batched::RunAlone;
         }
+        if let Some(alone) = creates.alone() {
+            self.writing_alone = Some(alone);
+            return Batched::RunAlone;
+        }
         let batched = creates.create(create()).await;
-        self.created_in_batch |= batched == Batched::Inserted;
+        // Its write (the referral, or the replay's audit row) is the batch's.
+        self.created_in_batch |= !matches!(batched, Batched::RunAlone);
         batched
     }
 }

@@ -86,10 +86,7 @@ impl PostgresDatabase {
             // A session stuck inside a transaction must not hold locks forever.
             .options([("idle_in_transaction_session_timeout", "30s")]);
         let pool = PgPoolOptions::new()
-            .max_connections(
-                (WRITE_CONNECTIONS + READ_CONNECTIONS + crate::pg_create_batches::BATCH_WRITERS)
-                    as u32,
-            )
+            .max_connections((WRITE_CONNECTIONS + READ_CONNECTIONS) as u32)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             // No ping before every transaction (a round trip each): a connection is
             // still tested when it goes back to the pool, and one the server closed

@@ -69,6 +69,26 @@ macro_rules! impl_referral_repo {
                     .await?)
             }
 
+            /// A create that found its request id taken by `first`: a replay of the same
+            /// payload (audited here unless the statement did), or a reuse of the id.
+            async fn not_created(
+                &mut self,
+                first: crate::rows::ReferralRow,
+                replay_audited: bool,
+                fingerprint: &str,
+                audit: &crate::AuditEntry,
+            ) -> crate::Result<crate::CreateOutcome> {
+                let stored_fingerprint = first.fingerprint.clone();
+                let first = Box::new(first.into_referral(&self.crypto)?);
+                if stored_fingerprint != fingerprint {
+                    return Ok(crate::CreateOutcome::RequestIdReused(first));
+                }
+                if !replay_audited {
+                    crate::AuditLog::append_audit(self, &crate::sql::replay_audit(audit, first.id)).await?;
+                }
+                Ok(crate::CreateOutcome::Replayed(first))
+            }
+
             /// Writes the changed referral, whose `version` is one more than the stored
             /// one; `Error::Stale` when the stored version moved on.
             async fn update_referral(
@@ -197,9 +217,15 @@ macro_rules! impl_referral_repo {
                         crate::pg_create_batches::NewReferral::of(r, fingerprint, &self.crypto, event, audit)
                     })
                     .await;
-                if batched == crate::pg_create_batches::Batched::Inserted {
-                    self.appended_events = true;
-                    return Ok(crate::CreateOutcome::Created);
+                match batched {
+                    crate::pg_create_batches::Batched::Inserted => {
+                        self.appended_events = true;
+                        return Ok(crate::CreateOutcome::Created);
+                    }
+                    crate::pg_create_batches::Batched::Existing { first, replay_audited } => {
+                        return self.not_created(*first, replay_audited, fingerprint, audit).await;
+                    }
+                    crate::pg_create_batches::Batched::RunAlone => {}
                 }
                 // Binds $1..$27 (the referral), $28..$29 (its event), $30..$39 (the
                 // audit row), $40 (the event's trace context), in the order of
@@ -242,15 +268,7 @@ macro_rules! impl_referral_repo {
                 let replay_audited = row
                     .and_then(|row| row.try_get::<bool, _>("replay_audited").ok())
                     .unwrap_or(false);
-                let stored_fingerprint = existing.fingerprint.clone();
-                let existing = Box::new(existing.into_referral(&self.crypto)?);
-                if stored_fingerprint != fingerprint {
-                    return Ok(crate::CreateOutcome::RequestIdReused(existing));
-                }
-                if !replay_audited {
-                    crate::AuditLog::append_audit(self, &crate::sql::replay_audit(audit, existing.id)).await?;
-                }
-                Ok(crate::CreateOutcome::Replayed(existing))
+                self.not_created(existing, replay_audited, fingerprint, audit).await
             }
 
             async fn save_referral(

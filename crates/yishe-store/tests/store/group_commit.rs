@@ -134,24 +134,36 @@ async fn an_abandoned_transaction_frees_the_writer(db: TestDatabase) {
 }
 
 /// Runs every create of `creates` at once, each in a write of its own that commits by
-/// itself, as the service's creates do; what each answered.
+/// itself, as the service's creates do; what each answered. Each payload's fingerprint
+/// is "fp", but for the ids in `other_payload`.
 async fn create_together(
     store: &Store,
     creates: &[Referral],
+    other_payload: &[ReferralId],
 ) -> Vec<yishe_store::Result<yishe_store::CreateOutcome>> {
     use yishe_domain::referral::{EventType, ReferralEvent};
+    use yishe_store::CreateOutcome;
 
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(creates.len()));
     let mut tasks = Vec::new();
     for r in creates.iter().cloned() {
         let (store, start) = (store.clone(), start.clone());
+        let fingerprint = if other_payload.contains(&r.id) {
+            "other-fp"
+        } else {
+            "fp"
+        };
         tasks.push(tokio::spawn(async move {
             let event = ReferralEvent::of(EventType::Created, &r, r.created_at);
             let audit = audit(&r, "referral.create");
             start.wait().await;
             let mut tx = store.begin_one_write().await.unwrap();
-            let created = tx.create_referral(&r, "fp", &event, &audit).await;
-            if created.is_ok() {
+            let created = tx.create_referral(&r, fingerprint, &event, &audit).await;
+            // As the service does: a reused request id's write is not committed.
+            if matches!(
+                created,
+                Ok(CreateOutcome::Created | CreateOutcome::Replayed(_))
+            ) {
                 tx.commit().await.unwrap();
             }
             created
@@ -166,9 +178,10 @@ async fn create_together(
 
 /// Creates that commit by themselves, arriving together: on PostgreSQL they share
 /// statements and COMMITs (batches), on SQLite the writer's batches. Either way each new
-/// one is there with its one event and its audit row, a resend of one replays it, and
-/// one whose order number an open referral holds fails alone, with the error it gets
-/// by itself.
+/// one is there with its one event and its audit row, a resend of one replays it (of
+/// one made in the same wave, or before), a request id reused for another payload is
+/// refused, and one whose order number an open referral holds fails alone, with the
+/// error it gets by itself.
 async fn concurrent_creates_commit_together_and_fail_alone(db: TestDatabase) {
     use yishe_store::{CreateOutcome, Error};
 
@@ -184,7 +197,7 @@ async fn concurrent_creates_commit_together_and_fail_alone(db: TestDatabase) {
     resend.id = ReferralId::new();
     first_wave.push(resend);
     let before = store.commits();
-    let outcomes = create_together(&store, &first_wave).await;
+    let outcomes = create_together(&store, &first_wave, &[]).await;
     let counted = since(before, &store);
     assert_eq!(counted.transactions, 25);
     assert!(
@@ -212,11 +225,44 @@ async fn concurrent_creates_commit_together_and_fail_alone(db: TestDatabase) {
     let mut taken = referral(&d, "taken-order");
     taken.placer_order_id = Some("ORD-1".into());
     second_wave.insert(3, taken.clone());
-    let outcomes = create_together(&store, &second_wave).await;
+    let outcomes = create_together(&store, &second_wave, &[]).await;
     for (r, outcome) in second_wave.iter().zip(outcomes) {
         match outcome {
             Ok(CreateOutcome::Created) if r.id != taken.id => created.push(r.id),
             Err(Error::AlreadyExists(_)) if r.id == taken.id => {}
+            other => panic!("{}: {other:?}", r.request_id),
+        }
+    }
+
+    // Five resends of c1 (made before), c2's request id for another payload, and four
+    // new requests.
+    let resent = |first: &Referral| Referral {
+        id: ReferralId::new(),
+        ..first.clone()
+    };
+    let (c1, c2) = (&first_wave[1], &first_wave[2]);
+    let mut third_wave: Vec<_> = (0..5).map(|_| resent(c1)).collect();
+    let reuse = resent(c2);
+    third_wave.push(reuse.clone());
+    third_wave.extend((0..4).map(|i| referral(&d, &format!("e{i}"))));
+    let before = store.commits();
+    let outcomes = create_together(&store, &third_wave, &[reuse.id]).await;
+    let counted = since(before, &store);
+    assert_eq!(counted.transactions, 9, "the reuse wrote nothing");
+    assert!(
+        counted.commits < counted.transactions,
+        "no COMMIT was shared: {counted:?}"
+    );
+    for (r, outcome) in third_wave.iter().zip(outcomes) {
+        match outcome {
+            Ok(CreateOutcome::Replayed(first)) if r.request_id == c1.request_id => {
+                assert_eq!(first.id, c1.id);
+                assert_eq!(first.patient, c1.patient, "read back and opened");
+            }
+            Ok(CreateOutcome::RequestIdReused(first)) if r.id == reuse.id => {
+                assert_eq!(first.id, c2.id)
+            }
+            Ok(CreateOutcome::Created) if r.request_id.starts_with('e') => created.push(r.id),
             other => panic!("{}: {other:?}", r.request_id),
         }
     }
@@ -236,11 +282,18 @@ async fn concurrent_creates_commit_together_and_fail_alone(db: TestDatabase) {
             .collect();
         // In the order of their ids, which the callers made before either wrote.
         actions.sort();
-        let expected: &[&str] = if *id == replayed[0] {
-            &["referral.create", "referral.create.replay"]
+        let replays = if *id == replayed[0] {
+            1
+        } else if *id == c1.id {
+            5
         } else {
-            &["referral.create"]
+            0
         };
+        let mut expected = vec!["referral.create".to_owned()];
+        expected.extend(std::iter::repeat_n(
+            "referral.create.replay".to_owned(),
+            replays,
+        ));
         assert_eq!(actions, expected, "the audit rows of {id}");
     }
     drop(tx);
