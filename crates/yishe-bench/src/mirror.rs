@@ -116,6 +116,9 @@ macro_rules! mirrors {
         /// `create_referral` does on this engine (alone where one write commits by
         /// itself, as the server's create does on PostgreSQL); then, as the relay and the
         /// sealer do for it, the event moved into the feed and the audit row chained.
+        /// Each create is its own transaction, as a plain program writes it: the
+        /// server's group commit (SQLite's writer, PostgreSQL's create batches) is what
+        /// Yishe adds, and the ratio counts it, as the targets do.
                 pub(super) async fn create(writers: Arc<Writers<$db>>, department: &str, drive: Drive) -> Stats {
             let department = uuid::Uuid::parse_str(department).expect("a department id");
             let (patient, short) = (Arc::new(filler(SEALED_PATIENT)), Arc::new(filler(SEALED_SHORT)));

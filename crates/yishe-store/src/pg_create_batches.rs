@@ -19,10 +19,11 @@
 //! inserted; the same statement reads the first referral and, if the payload is the
 //! same, audits the replay, as the one-create statement does, so a resend costs no
 //! more than a create. (One whose first create committed after the statement began,
-//! or came in the same batch, runs alone and is told then.) If the batch's
-//! statement fails (an order number an open referral holds, a deadlock between two
-//! batches, a lost connection), nothing of it was written and every create in it runs
-//! alone, so a failing create fails alone with its own error.
+//! or came in the same batch, runs alone and is told then.) If the batch's statement
+//! fails (an order number an open referral holds, a lost connection), every create in
+//! it runs alone, so a failing create fails alone with its own error. Where the batch
+//! did commit but its answer was lost (the connection dropped after the COMMIT), a
+//! create running alone finds its own referral and is answered as created.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,6 +41,10 @@ use crate::in_process::InProcess;
 /// statement runs while the other's COMMIT waits for the disk.
 const BATCH_WRITERS: usize = 2;
 
+/// How long a batch writer waits for a connection to open: as long as a create waits
+/// for one of the pool's.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The most creates one statement inserts (the callers waiting are bounded anyway,
 /// by the write connections they each hold).
 const MOST_PER_BATCH: usize = 64;
@@ -49,8 +54,9 @@ const MOST_PER_BATCH: usize = 64;
 pub(crate) enum Batched {
     /// Inserted, with its event and audit row, and committed.
     Inserted,
-    /// Not inserted: its hospital's request id is another referral's, here. If that
-    /// was made from the same payload, the replay's audit row is committed.
+    /// Not inserted: another referral of its hospital already has its request id,
+    /// here. If that one was made from the same payload, the replay's audit row is
+    /// committed.
     Existing {
         first: Box<crate::rows::ReferralRow>,
         replay_audited: bool,
@@ -146,6 +152,17 @@ impl NewReferral {
     }
 }
 
+impl Batched {
+    /// Whether the batch wrote anything for this create.
+    fn wrote(&self) -> bool {
+        match self {
+            Self::Inserted => true,
+            Self::Existing { replay_audited, .. } => *replay_audited,
+            Self::RunAlone => false,
+        }
+    }
+}
+
 /// A create waiting for its batch, and where its answer goes.
 struct Waiting {
     create: NewReferral,
@@ -155,8 +172,9 @@ struct Waiting {
 /// The queue of creates and the batch writers that take from it.
 #[derive(Debug, Clone)]
 pub(crate) struct CreateBatches {
-    // Unbounded: every create in it holds a write connection while it waits, so there
-    // are never more than the write connections.
+    // Unbounded: every create in it was queued by a caller holding a write
+    // connection, so no more than those wait at once (a caller that went away leaves
+    // its create to be written and answered to nobody, until a writer takes it).
     queue: mpsc::UnboundedSender<Waiting>,
     /// Creates being written now, alone or in a batch.
     writing: Arc<AtomicUsize>,
@@ -239,12 +257,18 @@ async fn write_batches(
         writing.fetch_add(batch.len(), Ordering::Relaxed);
         let mut answers = match insert(&pool, &mut connection, &batch).await {
             Ok(answers) => {
-                local.commits.batch_committed();
+                if answers.values().any(Batched::wrote) {
+                    local.commits.batch_committed();
+                }
                 answers
             }
             Err(error) => {
-                // Not trusted again.
-                if let Some(broken) = connection.take() {
+                // A statement the database refused (an order number in use) leaves the
+                // connection as it was; any other error may leave it mid-exchange, so
+                // the next batch opens another.
+                if !matches!(error, sqlx::Error::Database(_))
+                    && let Some(broken) = connection.take()
+                {
                     let _ = broken.close().await;
                 }
                 // Each create runs alone next and meets the error itself, if it is its own.
@@ -298,7 +322,12 @@ async fn insert(
             let options = (*pool.connect_options())
                 .clone()
                 .options([("plan_cache_mode", "force_generic_plan")]);
-            connection.insert(PgConnection::connect_with(&options).await?)
+            // No longer than a create waits for a connection of the pool.
+            let opened =
+                tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)??;
+            connection.insert(opened)
         }
     };
     let creates = || batch.iter().map(|w| &w.create);
@@ -386,28 +415,32 @@ async fn insert(
         .bind(audits().map(|a| a.purpose.as_str()).collect::<Vec<_>>())
         .fetch_all(connection)
         .await?;
-    rows.iter().map(answer).collect()
+    Ok(rows.iter().filter_map(answer).collect())
 }
 
-/// One create's row of the batch's answer: its id, and what became of it.
-fn answer(row: &PgRow) -> Result<(Uuid, Batched), sqlx::Error> {
-    let id = row.try_get("batch_id")?;
-    if row.try_get::<Option<Uuid>, _>("inserted")?.is_some() {
-        return Ok((id, Batched::Inserted));
+/// One create's row of the batch's answer: its id, and what became of it. The batch
+/// has committed by now, so a row that cannot be read does not fail the others: its
+/// create runs alone, and finds its referral if the batch inserted it.
+fn answer(row: &PgRow) -> Option<(Uuid, Batched)> {
+    let id = row.try_get("batch_id").ok()?;
+    let inserted: Option<Uuid> = row.try_get("inserted").ok()?;
+    if inserted.is_some() {
+        return Some((id, Batched::Inserted));
     }
     // The first referral's columns, NULL when it was not to be read.
-    if row.try_get::<Option<Uuid>, _>("id")?.is_none() {
-        return Ok((id, Batched::RunAlone));
-    }
-    let first = crate::rows::ReferralRow::from_row(row)?;
-    let replay_audited = row.try_get("replay_audited")?;
-    Ok((
-        id,
-        Batched::Existing {
+    let existing = row
+        .try_get::<Option<Uuid>, _>("id")
+        .ok()
+        .flatten()
+        .and_then(|_| crate::rows::ReferralRow::from_row(row).ok());
+    let batched = match (existing, row.try_get("replay_audited")) {
+        (Some(first), Ok(replay_audited)) => Batched::Existing {
             first: Box::new(first),
             replay_audited,
         },
-    ))
+        _ => Batched::RunAlone,
+    };
+    Some((id, batched))
 }
 
 /// The referral's columns in `INSERT_REFERRAL`'s order, then the event's and the audit
@@ -465,7 +498,11 @@ const AUDIT_COLUMNS: [(&str, &str); 10] = [
 /// and, where the payload is the same (the fingerprint), the replay audited. A row
 /// for each create: `batch_id`, `inserted` (its id, or NULL), `replay_audited`, and the
 /// first referral's columns (NULL when it was inserted, or when the first is not to
-/// be read: made in this batch, or committed after the statement began).
+/// be read: made in this batch, or committed after the statement began). The referrals
+/// go in in the order of their request ids, so that two batches holding resends of
+/// each other's requests take the unique index's entries in the same order and one
+/// waits for the other, rather than each for the other (a deadlock, broken only after
+/// a second); within a batch the first to arrive of one request id is the one made.
 static INSERT_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let names = |columns: &[(&str, &str)], prefix: &str| {
         columns
@@ -505,7 +542,8 @@ static INSERT_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         "WITH input AS (SELECT * FROM unnest({arrays}) WITH ORDINALITY \
            AS i({input_columns}, arrival)), \
          created AS (INSERT INTO referrals ({referral_columns}) \
-           SELECT {referral_values} FROM input i ORDER BY i.arrival \
+           SELECT {referral_values} FROM input i \
+           ORDER BY i.hospital_id, i.request_id, i.arrival \
            ON CONFLICT (hospital_id, request_id) DO NOTHING RETURNING id), \
          event AS (INSERT INTO referral_outbox ({event_columns}) \
            SELECT {event_values} FROM input i JOIN created c ON c.id = i.id \

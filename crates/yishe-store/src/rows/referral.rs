@@ -24,7 +24,7 @@ pub(crate) fn reasons_from_json(text: &str) -> Result<Vec<ReferralReason>> {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ReferralRow {
-    id: Uuid,
+    pub(crate) id: Uuid,
     created_by: String,
     request_id: String,
     placer_order_id: Option<String>,

@@ -69,15 +69,21 @@ macro_rules! impl_referral_repo {
                     .await?)
             }
 
-            /// A create that found its request id taken by `first`: a replay of the same
-            /// payload (audited here unless the statement did), or a reuse of the id.
+            /// A create of `r` that found its request id taken by `first`: a replay of
+            /// the same payload (audited here unless the statement did), or a reuse of
+            /// the id; or `r` itself, committed by a batch whose answer was lost.
             async fn not_created(
                 &mut self,
+                r: &::yishe_domain::referral::Referral,
                 first: crate::rows::ReferralRow,
                 replay_audited: bool,
                 fingerprint: &str,
                 audit: &crate::AuditEntry,
             ) -> crate::Result<crate::CreateOutcome> {
+                if first.id == r.id.as_uuid() {
+                    self.appended_events = true;
+                    return Ok(crate::CreateOutcome::Created);
+                }
                 let stored_fingerprint = first.fingerprint.clone();
                 let first = Box::new(first.into_referral(&self.crypto)?);
                 if stored_fingerprint != fingerprint {
@@ -223,7 +229,7 @@ macro_rules! impl_referral_repo {
                         return Ok(crate::CreateOutcome::Created);
                     }
                     crate::pg_create_batches::Batched::Existing { first, replay_audited } => {
-                        return self.not_created(*first, replay_audited, fingerprint, audit).await;
+                        return self.not_created(r, *first, replay_audited, fingerprint, audit).await;
                     }
                     crate::pg_create_batches::Batched::RunAlone => {}
                 }
@@ -268,7 +274,7 @@ macro_rules! impl_referral_repo {
                 let replay_audited = row
                     .and_then(|row| row.try_get::<bool, _>("replay_audited").ok())
                     .unwrap_or(false);
-                self.not_created(existing, replay_audited, fingerprint, audit).await
+                self.not_created(r, existing, replay_audited, fingerprint, audit).await
             }
 
             async fn save_referral(
