@@ -144,7 +144,6 @@ async fn postgres_restarted_under_load_loses_no_acknowledged_create() {
 /// The server's write connections in use, as its metrics show them (read from its store:
 /// `/metrics` also counts referrals, which waits for the table's lock).
 fn writer_connections_in_use(app: &TestApp) -> Option<u32> {
-    use yishe_store::Gauges as _;
     app.process
         .store
         .pools()
