@@ -4,9 +4,9 @@
 //! A create is one statement already (the referral, its event and its audit row), but
 //! each still paid PostgreSQL's fixed cost of a statement and a commit: parsing the
 //! binding, planning, a WAL record and flush per commit, a snapshot. On a two-core
-//! machine that fixed part was more than half of PostgreSQL's CPU per create (measured
-//! with pgbench on the real schema: 550–700 µs per create one at a time, 240–310 µs
-//! eight at a time). So a create that commits by itself (`begin_one_write`) is queued
+//! machine that fixed part was more than half of the machine's CPU per create (measured
+//! with pgbench on the real schema, 16 clients: about 700 µs per create one at a time,
+//! 310 µs four at a time, 250 µs eight at a time). So a create that commits by itself (`begin_one_write`) is queued
 //! here: a few batch writers, each on a connection of its own, take whatever creates
 //! are waiting, insert them with one `INSERT … SELECT FROM unnest(…)` that inserts
 //! their events and audit rows too, and answer each once that statement (its own
@@ -19,9 +19,10 @@
 //! inserted; the same statement reads the first referral and, if the payload is the
 //! same, audits the replay, as the one-create statement does, so a resend costs no
 //! more than a create. (One whose first create committed after the statement began,
-//! or came in the same batch, runs alone and is told then.) If the batch's statement
-//! fails (an order number an open referral holds, a lost connection), every create in
-//! it runs alone, so a failing create fails alone with its own error. Where the batch
+//! or came in the same batch, runs alone and is told then.) A create that breaks another
+//! unique rule (an order number an open referral holds) is not inserted either and runs
+//! alone, where it meets the rule with its own error; if the batch's statement fails
+//! (a lost connection), every create in it runs alone. Where the batch
 //! did commit but its answer was lost (the connection dropped after the COMMIT), a
 //! create running alone finds its own referral and is answered as created.
 
@@ -263,12 +264,9 @@ async fn write_batches(
                 answers
             }
             Err(error) => {
-                // A statement the database refused (an order number in use) leaves the
-                // connection as it was; any other error may leave it mid-exchange, so
-                // the next batch opens another.
-                if !matches!(error, sqlx::Error::Database(_))
-                    && let Some(broken) = connection.take()
-                {
+                // Nothing a create can break fails the statement (conflicts are skipped),
+                // so this is the connection or the server: the next batch opens another.
+                if let Some(broken) = connection.take() {
                     let _ = broken.close().await;
                 }
                 // Each create runs alone next and meets the error itself, if it is its own.
@@ -291,17 +289,23 @@ async fn write_batches(
     }
 }
 
-/// Every create waiting, once one is: `None` when no more can come.
+/// Every create waiting whose caller still waits, once there is one: `None` when no
+/// more can come. A caller that went away (its deadline passed, or it cancelled) was
+/// told its create failed, so its create is not written.
 async fn next_batch(queue: &Mutex<mpsc::UnboundedReceiver<Waiting>>) -> Option<Vec<Waiting>> {
     // One writer at a time waits for the next create; the other is writing its batch
     // meanwhile, or waits its turn here.
     let mut queue = queue.lock().await;
-    let mut batch = vec![queue.recv().await?];
-    while batch.len() < MOST_PER_BATCH {
-        match queue.try_recv() {
-            Ok(next) => batch.push(next),
-            Err(_) => break,
+    let mut batch = Vec::new();
+    while batch.is_empty() {
+        batch.push(queue.recv().await?);
+        while batch.len() < MOST_PER_BATCH {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
         }
+        batch.retain(|waiting| !waiting.answer.is_closed());
     }
     Some(batch)
 }
@@ -319,14 +323,17 @@ async fn insert(
             // Outside the pool, so that the session's one setting stays with it: the
             // statement's plan made once, not again for each batch (a custom plan of
             // this statement costs more than inserting a few referrals).
-            let options = (*pool.connect_options())
-                .clone()
-                .options([("plan_cache_mode", "force_generic_plan")]);
+            let options = (*pool.connect_options()).clone();
             // No longer than a create waits for a connection of the pool.
             let opened =
                 tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
                     .await
                     .map_err(|_| sqlx::Error::PoolTimedOut)??;
+            let mut opened = opened;
+            // Set in the session, not in the startup options, which a pooler may drop.
+            sqlx::query("SET plan_cache_mode = force_generic_plan")
+                .execute(&mut opened)
+                .await?;
             connection.insert(opened)
         }
     };
@@ -498,11 +505,16 @@ const AUDIT_COLUMNS: [(&str, &str); 10] = [
 /// and, where the payload is the same (the fingerprint), the replay audited. A row
 /// for each create: `batch_id`, `inserted` (its id, or NULL), `replay_audited`, and the
 /// first referral's columns (NULL when it was inserted, or when the first is not to
-/// be read: made in this batch, or committed after the statement began). The referrals
+/// be read: made in this batch, or committed after the statement began). A referral
+/// that breaks any unique rule is skipped, not the statement failed: one whose request
+/// id is taken is answered from `prior`, one whose order number an open referral holds
+/// has no `prior` and runs alone, where the rule refuses it. The referrals
 /// go in in the order of their request ids, so that two batches holding resends of
 /// each other's requests take the unique index's entries in the same order and one
 /// waits for the other, rather than each for the other (a deadlock, broken only after
-/// a second); within a batch the first to arrive of one request id is the one made.
+/// a second; the order numbers' index can still, rarely, cross two batches, and then
+/// one fails after PostgreSQL's deadlock timeout and its creates run alone); within a
+/// batch the first to arrive of one request id is the one made.
 static INSERT_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let names = |columns: &[(&str, &str)], prefix: &str| {
         columns
@@ -544,7 +556,7 @@ static INSERT_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
          created AS (INSERT INTO referrals ({referral_columns}) \
            SELECT {referral_values} FROM input i \
            ORDER BY i.hospital_id, i.request_id, i.arrival \
-           ON CONFLICT (hospital_id, request_id) DO NOTHING RETURNING id), \
+           ON CONFLICT DO NOTHING RETURNING id), \
          event AS (INSERT INTO referral_outbox ({event_columns}) \
            SELECT {event_values} FROM input i JOIN created c ON c.id = i.id \
            ORDER BY i.arrival), \
@@ -559,7 +571,7 @@ static INSERT_BATCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
              i.a_resource_kind, p.id::text, i.a_request_id, i.a_outcome, i.a_purpose \
            FROM input i JOIN prior p ON p.hospital_id = i.hospital_id \
              AND p.request_id = i.request_id \
-           WHERE p.fingerprint = i.fingerprint RETURNING id) \
+           WHERE p.fingerprint = i.fingerprint AND p.id <> i.id RETURNING id) \
          SELECT i.id AS batch_id, c.id AS inserted, \
            EXISTS (SELECT 1 FROM replay WHERE replay.id = i.a_id) AS replay_audited, p.* \
          FROM input i LEFT JOIN created c ON c.id = i.id \

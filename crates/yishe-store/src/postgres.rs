@@ -31,7 +31,8 @@ impl_tx!(
 /// referral's RETURNING, so only when the referral was. When it was not (a replay), the
 /// same statement reads the first referral and, if the payload is the same
 /// (fingerprint `$4`), audits the replay, unless the first is this very create (a batch
-/// committed it and lost its answer). The one row it answers carries `inserted`
+/// committed it and lost its answer) or a batch audited this replay already (and lost
+/// its answer: the row's id is the create's own). The one row it answers carries `inserted`
 /// (the new id, or NULL), `replay_audited`, and the first referral's columns (NULL
 /// when new, or when the first create committed after this statement's snapshot was
 /// taken: then the caller reads it again).
@@ -46,9 +47,11 @@ static CREATE_REFERRAL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|
            AND NOT EXISTS (SELECT 1 FROM created)), \
          replay AS (INSERT INTO {audit} \
            SELECT $30, $31, $32, $33, '{replay}', $35, prior.id::text, $37, $38, $39 \
-           FROM prior WHERE prior.fingerprint = $4 AND prior.id <> $1 RETURNING 1) \
+           FROM prior WHERE prior.fingerprint = $4 AND prior.id <> $1 \
+           ON CONFLICT (id) DO NOTHING RETURNING 1) \
          SELECT (SELECT id FROM created) AS inserted, \
-           EXISTS (SELECT 1 FROM replay) AS replay_audited, prior.* \
+           EXISTS (SELECT 1 FROM replay) OR EXISTS (SELECT 1 FROM audit_log WHERE id = $30) \
+             AS replay_audited, prior.* \
          FROM (SELECT 1) AS one LEFT JOIN prior ON TRUE",
         insert = crate::sql::INSERT_REFERRAL,
         audit = crate::sql::AUDIT_COLUMNS,

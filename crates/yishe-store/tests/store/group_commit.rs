@@ -1,6 +1,7 @@
 //! Concurrent write transactions: on SQLite they share COMMITs (group commit), on
-//! PostgreSQL each commits alone; on both, every committed write is there afterwards
-//! and a transaction that fails or is abandoned takes nothing else with it.
+//! PostgreSQL each commits alone but for creates, which share batches; on both, every
+//! committed write is there afterwards and a transaction that fails or is abandoned
+//! takes nothing else with it.
 
 use std::time::Duration;
 
@@ -176,6 +177,28 @@ async fn create_together(
     outcomes
 }
 
+/// On PostgreSQL, opens the sixteen write connections beforehand (each kept once its
+/// empty write commits), so that the creates of a wave arrive together rather than each
+/// behind a connection being opened. SQLite's one writer is open already.
+async fn warm_write_connections(store: &Store) {
+    if store.engine() != Engine::Postgres {
+        return;
+    }
+    let all_open = std::sync::Arc::new(tokio::sync::Barrier::new(16));
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (store, all_open) = (store.clone(), all_open.clone());
+        tasks.push(tokio::spawn(async move {
+            let tx = store.begin_one_write().await.unwrap();
+            all_open.wait().await;
+            tx.commit().await.unwrap();
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
 /// Creates that commit by themselves, arriving together: on PostgreSQL they share
 /// statements and COMMITs (batches), on SQLite the writer's batches. Either way each new
 /// one is there with its one event and its audit row, a resend of one replays it (of
@@ -187,6 +210,7 @@ async fn concurrent_creates_commit_together_and_fail_alone(db: TestDatabase) {
 
     let store = open(&db).await;
     let d = department(&store, "onc").await;
+    warm_write_connections(&store).await;
     let mut holder = referral(&d, "holder");
     holder.placer_order_id = Some("ORD-1".into());
     insert(&store, &holder).await;
@@ -316,7 +340,74 @@ async fn concurrent_creates_commit_together_and_fail_alone(db: TestDatabase) {
     fresh.close().await;
 }
 
+/// A batch may commit and lose its answer (the connection drops after the COMMIT); each
+/// of its creates then runs alone. One the batch inserted finds its own referral and is
+/// answered as created, with no replay audited; on PostgreSQL, a resend the batch
+/// already audited is answered as a replay without a second replay row.
+async fn a_create_run_again_after_a_lost_answer_is_not_a_replay(db: TestDatabase) {
+    use yishe_domain::referral::{EventType, ReferralEvent};
+    use yishe_store::CreateOutcome;
+
+    let store = open(&db).await;
+    let d = department(&store, "onc").await;
+    let r = referral(&d, "lost-answer");
+    let event = ReferralEvent::of(EventType::Created, &r, r.created_at);
+    let audit = audit(&r, "referral.create");
+    let mut tx = store.begin().await.unwrap();
+    let first = tx.create_referral(&r, "fp", &event, &audit).await.unwrap();
+    assert!(matches!(first, CreateOutcome::Created));
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    let again = tx.create_referral(&r, "fp", &event, &audit).await.unwrap();
+    assert!(
+        matches!(again, CreateOutcome::Created),
+        "its own referral: {again:?}"
+    );
+    tx.commit().await.unwrap();
+
+    let replays_of = |rows: Vec<yishe_store::AuditEntry>| {
+        rows.iter()
+            .filter(|row| row.action == "referral.create.replay")
+            .count()
+    };
+    if store.engine() == Engine::Postgres {
+        // A resend whose replay row a batch wrote (under the resend's own audit id).
+        let mut resend = r.clone();
+        resend.id = ReferralId::new();
+        let resend_audit = audit_of_resend(&resend, r.id);
+        let mut tx = store.begin().await.unwrap();
+        tx.append_audit(&resend_audit).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = store.begin().await.unwrap();
+        let replayed = tx
+            .create_referral(&resend, "fp", &event, &resend_audit)
+            .await
+            .unwrap();
+        match replayed {
+            CreateOutcome::Replayed(first) => assert_eq!(first.id, r.id),
+            other => panic!("a resend: {other:?}"),
+        }
+        tx.commit().await.unwrap();
+    }
+
+    let mut tx = store.begin().await.unwrap();
+    let rows = tx.audit_of("referral", &r.id.to_string()).await.unwrap();
+    let expected = usize::from(store.engine() == Engine::Postgres);
+    assert_eq!(replays_of(rows), expected, "replay rows of {}", r.id);
+}
+
+/// The replay row a batch writes for `resend` of `first`: the resend's audit id.
+fn audit_of_resend(resend: &Referral, first: ReferralId) -> yishe_store::AuditEntry {
+    yishe_store::AuditEntry {
+        action: "referral.create.replay".into(),
+        resource_id: first.to_string(),
+        ..audit(resend, "referral.create")
+    }
+}
+
 on_both_engines!(
+    a_create_run_again_after_a_lost_answer_is_not_a_replay,
     concurrent_creates_commit_together_and_fail_alone,
     concurrent_writes_are_each_committed,
     a_failing_transaction_in_a_batch_fails_alone,
