@@ -30,7 +30,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{Connection as _, FromRow as _, PgConnection, PgPool, Row as _};
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -71,33 +70,7 @@ pub(crate) enum Batched {
 
 /// One create's values, sealed, as the batch statement binds them.
 pub(crate) struct NewReferral {
-    pub(crate) id: Uuid,
-    pub(crate) created_by: String,
-    pub(crate) request_id: String,
-    pub(crate) fingerprint: String,
-    pub(crate) hospital_id: String,
-    pub(crate) department_id: Uuid,
-    pub(crate) station_id: String,
-    pub(crate) clinician: String,
-    pub(crate) patient: String,
-    pub(crate) reasons: String,
-    pub(crate) note: String,
-    pub(crate) priority: String,
-    pub(crate) consent: String,
-    pub(crate) status: String,
-    pub(crate) rejection_reason: Option<String>,
-    pub(crate) status_note: String,
-    pub(crate) assigned_worker_id: Option<Uuid>,
-    pub(crate) acceptance_deadline: DateTime<Utc>,
-    pub(crate) sla_breached: bool,
-    pub(crate) accepted_at: Option<DateTime<Utc>>,
-    pub(crate) created_at: DateTime<Utc>,
-    pub(crate) updated_at: DateTime<Utc>,
-    pub(crate) version: i64,
-    pub(crate) patient_lookup: String,
-    pub(crate) key_id: String,
-    pub(crate) placer_order_id: Option<String>,
-    pub(crate) previous_referral_id: Option<Uuid>,
+    pub(crate) referral: crate::rows::ReferralColumns,
     pub(crate) event_id: Uuid,
     pub(crate) event_payload: String,
     pub(crate) trace_context: Option<String>,
@@ -113,38 +86,8 @@ impl NewReferral {
         event: &yishe_domain::referral::ReferralEvent,
         audit: &crate::AuditEntry,
     ) -> Self {
-        let sealed = crate::rows::SealedReferral::of(r, &crypto.sealer());
         Self {
-            id: r.id.as_uuid(),
-            created_by: r.created_by.clone(),
-            request_id: r.request_id.clone(),
-            fingerprint: fingerprint.to_owned(),
-            hospital_id: r.hospital.as_str().to_owned(),
-            department_id: r.department.as_uuid(),
-            station_id: r.station.as_str().to_owned(),
-            clinician: crate::rows::to_json(&r.clinician),
-            patient: sealed.patient,
-            reasons: crate::rows::reasons_json(&r.reasons),
-            note: sealed.note,
-            priority: r.priority.as_str().to_owned(),
-            consent: sealed.consent,
-            status: r.status.as_str().to_owned(),
-            rejection_reason: r
-                .status_reason
-                .rejection_reason
-                .map(|x| x.as_str().to_owned()),
-            status_note: sealed.status_note,
-            assigned_worker_id: r.assigned_worker.map(|w| w.as_uuid()),
-            acceptance_deadline: r.acceptance_deadline,
-            sla_breached: r.sla_breached,
-            accepted_at: r.accepted_at,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-            version: r.version,
-            patient_lookup: sealed.patient_lookup,
-            key_id: sealed.key_id,
-            placer_order_id: r.placer_order_id.clone(),
-            previous_referral_id: r.previous_referral.map(|id| id.as_uuid()),
+            referral: crate::rows::ReferralColumns::of(r, fingerprint, &crypto.sealer()),
             event_id: event.id,
             event_payload: crate::rows::to_json(event),
             trace_context: crate::trace_context::current(),
@@ -277,7 +220,7 @@ async fn write_batches(
         writing.fetch_sub(batch.len(), Ordering::Relaxed);
         for waiting in batch {
             let batched = answers
-                .remove(&waiting.create.id)
+                .remove(&waiting.create.referral.id)
                 .unwrap_or(Batched::RunAlone);
             // A caller that went away: its create is committed all the same, and a
             // resend of it replays.
@@ -337,89 +280,60 @@ async fn insert(
             connection.insert(opened)
         }
     };
-    let creates = || batch.iter().map(|w| &w.create);
-    let audits = || creates().map(|c| &c.audit);
+    // One array per column, in the order of `REFERRAL_COLUMNS`, `EVENT_COLUMNS` and
+    // `AUDIT_COLUMNS`.
+    macro_rules! column {
+        ($c:ident => $value:expr) => {
+            batch
+                .iter()
+                .map(|waiting| {
+                    let $c = &waiting.create;
+                    $value
+                })
+                .collect::<Vec<_>>()
+        };
+    }
     let rows = sqlx::query(&INSERT_BATCH)
-        .bind(creates().map(|c| c.id).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.created_by.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.request_id.as_str()).collect::<Vec<_>>())
-        .bind(
-            creates()
-                .map(|c| c.fingerprint.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            creates()
-                .map(|c| c.hospital_id.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(creates().map(|c| c.department_id).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.station_id.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.clinician.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.patient.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.reasons.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.note.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.priority.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.consent.as_str()).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.status.as_str()).collect::<Vec<_>>())
-        .bind(
-            creates()
-                .map(|c| c.rejection_reason.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            creates()
-                .map(|c| c.status_note.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(creates().map(|c| c.assigned_worker_id).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.acceptance_deadline).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.sla_breached).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.accepted_at).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.created_at).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.updated_at).collect::<Vec<_>>())
-        .bind(creates().map(|c| c.version).collect::<Vec<_>>())
-        .bind(
-            creates()
-                .map(|c| c.patient_lookup.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(creates().map(|c| c.key_id.as_str()).collect::<Vec<_>>())
-        .bind(
-            creates()
-                .map(|c| c.placer_order_id.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            creates()
-                .map(|c| c.previous_referral_id)
-                .collect::<Vec<_>>(),
-        )
-        .bind(creates().map(|c| c.event_id).collect::<Vec<_>>())
-        .bind(
-            creates()
-                .map(|c| c.event_payload.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            creates()
-                .map(|c| c.trace_context.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .bind(audits().map(|a| a.id).collect::<Vec<_>>())
-        .bind(audits().map(|a| a.occurred_at).collect::<Vec<_>>())
-        .bind(audits().map(|a| a.subject.as_str()).collect::<Vec<_>>())
-        .bind(audits().map(|a| a.role.as_str()).collect::<Vec<_>>())
-        .bind(audits().map(|a| a.action.as_str()).collect::<Vec<_>>())
-        .bind(
-            audits()
-                .map(|a| a.resource_kind.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(audits().map(|a| a.resource_id.as_str()).collect::<Vec<_>>())
-        .bind(audits().map(|a| a.request_id.as_str()).collect::<Vec<_>>())
-        .bind(audits().map(|a| a.outcome.as_str()).collect::<Vec<_>>())
-        .bind(audits().map(|a| a.purpose.as_str()).collect::<Vec<_>>())
+        .bind(column!(c => c.referral.id))
+        .bind(column!(c => c.referral.created_by.as_str()))
+        .bind(column!(c => c.referral.request_id.as_str()))
+        .bind(column!(c => c.referral.fingerprint.as_str()))
+        .bind(column!(c => c.referral.hospital_id.as_str()))
+        .bind(column!(c => c.referral.department_id))
+        .bind(column!(c => c.referral.station_id.as_str()))
+        .bind(column!(c => c.referral.clinician.as_str()))
+        .bind(column!(c => c.referral.patient.as_str()))
+        .bind(column!(c => c.referral.reasons.as_str()))
+        .bind(column!(c => c.referral.note.as_str()))
+        .bind(column!(c => c.referral.priority))
+        .bind(column!(c => c.referral.consent.as_str()))
+        .bind(column!(c => c.referral.status))
+        .bind(column!(c => c.referral.rejection_reason))
+        .bind(column!(c => c.referral.status_note.as_str()))
+        .bind(column!(c => c.referral.assigned_worker_id))
+        .bind(column!(c => c.referral.acceptance_deadline))
+        .bind(column!(c => c.referral.sla_breached))
+        .bind(column!(c => c.referral.accepted_at))
+        .bind(column!(c => c.referral.created_at))
+        .bind(column!(c => c.referral.updated_at))
+        .bind(column!(c => c.referral.version))
+        .bind(column!(c => c.referral.patient_lookup.as_str()))
+        .bind(column!(c => c.referral.key_id.as_str()))
+        .bind(column!(c => c.referral.placer_order_id.as_deref()))
+        .bind(column!(c => c.referral.previous_referral_id))
+        .bind(column!(c => c.event_id))
+        .bind(column!(c => c.event_payload.as_str()))
+        .bind(column!(c => c.trace_context.as_deref()))
+        .bind(column!(c => c.audit.id))
+        .bind(column!(c => c.audit.occurred_at))
+        .bind(column!(c => c.audit.subject.as_str()))
+        .bind(column!(c => c.audit.role.as_str()))
+        .bind(column!(c => c.audit.action.as_str()))
+        .bind(column!(c => c.audit.resource_kind.as_str()))
+        .bind(column!(c => c.audit.resource_id.as_str()))
+        .bind(column!(c => c.audit.request_id.as_str()))
+        .bind(column!(c => c.audit.outcome.as_str()))
+        .bind(column!(c => c.audit.purpose.as_str()))
         .fetch_all(connection)
         .await?;
     Ok(rows.iter().filter_map(answer).collect())

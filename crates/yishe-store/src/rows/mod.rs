@@ -27,8 +27,8 @@ pub(crate) use plan::{
     SELECT_PLAN_WITH_NEWEST, seal_body, seal_work,
 };
 pub(crate) use referral::{
-    FeedRow, HistoryRow, ReferralRow, SealedReferral, event_payload, reasons_from_json,
-    reasons_json,
+    FeedRow, HistoryRow, ReferralColumns, ReferralRow, SealedReferral, event_payload,
+    reasons_from_json, reasons_json,
 };
 pub(crate) use station::{DirectoryRequestRow, StationRow};
 pub(crate) use volunteer::{

@@ -56,6 +56,74 @@ pub(crate) struct ReferralRow {
     reopened_from_id: Option<Uuid>,
 }
 
+/// A referral's columns as a create inserts them (`INSERT_REFERRAL`'s, in its order),
+/// the sensitive ones sealed with the current key: bound one create at a time, or
+/// gathered for a batch of creates on PostgreSQL.
+pub(crate) struct ReferralColumns {
+    pub(crate) id: Uuid,
+    pub(crate) created_by: String,
+    pub(crate) request_id: String,
+    pub(crate) fingerprint: String,
+    pub(crate) hospital_id: String,
+    pub(crate) department_id: Uuid,
+    pub(crate) station_id: String,
+    pub(crate) clinician: String,
+    pub(crate) patient: String,
+    pub(crate) reasons: String,
+    pub(crate) note: String,
+    pub(crate) priority: &'static str,
+    pub(crate) consent: String,
+    pub(crate) status: &'static str,
+    pub(crate) rejection_reason: Option<&'static str>,
+    pub(crate) status_note: String,
+    pub(crate) assigned_worker_id: Option<Uuid>,
+    pub(crate) acceptance_deadline: DateTime<Utc>,
+    pub(crate) sla_breached: bool,
+    pub(crate) accepted_at: Option<DateTime<Utc>>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+    pub(crate) version: i64,
+    pub(crate) patient_lookup: String,
+    pub(crate) key_id: String,
+    pub(crate) placer_order_id: Option<String>,
+    pub(crate) previous_referral_id: Option<Uuid>,
+}
+
+impl ReferralColumns {
+    pub(crate) fn of(r: &Referral, fingerprint: &str, sealer: &Sealer) -> Self {
+        let sealed = SealedReferral::of(r, sealer);
+        Self {
+            id: r.id.as_uuid(),
+            created_by: r.created_by.clone(),
+            request_id: r.request_id.clone(),
+            fingerprint: fingerprint.to_owned(),
+            hospital_id: r.hospital.as_str().to_owned(),
+            department_id: r.department.as_uuid(),
+            station_id: r.station.as_str().to_owned(),
+            clinician: to_json(&r.clinician),
+            patient: sealed.patient,
+            reasons: reasons_json(&r.reasons),
+            note: sealed.note,
+            priority: r.priority.as_str(),
+            consent: sealed.consent,
+            status: r.status.as_str(),
+            rejection_reason: r.status_reason.rejection_reason.map(|x| x.as_str()),
+            status_note: sealed.status_note,
+            assigned_worker_id: r.assigned_worker.map(|w| w.as_uuid()),
+            acceptance_deadline: r.acceptance_deadline,
+            sla_breached: r.sla_breached,
+            accepted_at: r.accepted_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+            patient_lookup: sealed.patient_lookup,
+            key_id: sealed.key_id,
+            placer_order_id: r.placer_order_id.clone(),
+            previous_referral_id: r.previous_referral.map(|id| id.as_uuid()),
+        }
+    }
+}
+
 /// A referral's sensitive columns as stored: sealed with the current key.
 pub(crate) struct SealedReferral {
     /// The closure, when the case has one.

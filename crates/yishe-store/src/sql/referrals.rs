@@ -6,39 +6,39 @@ macro_rules! impl_referral_repo {
         /// Binds a new referral's 27 columns, in the order of `INSERT_REFERRAL`.
         fn bind_referral<'q>(
             query: ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>>,
-            r: &'q ::yishe_domain::referral::Referral,
-            fingerprint: &'q str,
+            r: &::yishe_domain::referral::Referral,
+            fingerprint: &str,
             crypto: &crate::Crypto,
         ) -> ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>> {
-            let sealed = crate::rows::SealedReferral::of(r, &crypto.sealer());
+            let c = crate::rows::ReferralColumns::of(r, fingerprint, &crypto.sealer());
             query
-                .bind(r.id.as_uuid())
-                .bind(&r.created_by)
-                .bind(&r.request_id)
-                .bind(fingerprint)
-                .bind(r.hospital.as_str())
-                .bind(r.department.as_uuid())
-                .bind(r.station.as_str())
-                .bind(crate::rows::to_json(&r.clinician))
-                .bind(sealed.patient)
-                .bind(crate::rows::reasons_json(&r.reasons))
-                .bind(sealed.note)
-                .bind(r.priority.as_str())
-                .bind(sealed.consent)
-                .bind(r.status.as_str())
-                .bind(r.status_reason.rejection_reason.map(|x| x.as_str()))
-                .bind(sealed.status_note)
-                .bind(r.assigned_worker.map(|w| w.as_uuid()))
-                .bind(r.acceptance_deadline)
-                .bind(r.sla_breached)
-                .bind(r.accepted_at)
-                .bind(r.created_at)
-                .bind(r.updated_at)
-                .bind(r.version)
-                .bind(sealed.patient_lookup)
-                .bind(sealed.key_id)
-                .bind(r.placer_order_id.as_deref())
-                .bind(r.previous_referral.map(|id| id.as_uuid()))
+                .bind(c.id)
+                .bind(c.created_by)
+                .bind(c.request_id)
+                .bind(c.fingerprint)
+                .bind(c.hospital_id)
+                .bind(c.department_id)
+                .bind(c.station_id)
+                .bind(c.clinician)
+                .bind(c.patient)
+                .bind(c.reasons)
+                .bind(c.note)
+                .bind(c.priority)
+                .bind(c.consent)
+                .bind(c.status)
+                .bind(c.rejection_reason)
+                .bind(c.status_note)
+                .bind(c.assigned_worker_id)
+                .bind(c.acceptance_deadline)
+                .bind(c.sla_breached)
+                .bind(c.accepted_at)
+                .bind(c.created_at)
+                .bind(c.updated_at)
+                .bind(c.version)
+                .bind(c.patient_lookup)
+                .bind(c.key_id)
+                .bind(c.placer_order_id)
+                .bind(c.previous_referral_id)
         }
 
         /// How many goals an approved closure marked `result`: plain, for the reports.
