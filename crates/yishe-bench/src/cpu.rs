@@ -65,6 +65,23 @@ fn ticks_of(stat: &str) -> u64 {
     parse(11) + parse(12)
 }
 
+/// The time the host took from this machine's cores for other guests (`steal` in
+/// `/proc/stat`), all cores together: a shared virtual machine runs slower while it
+/// grows, whatever runs on it.
+pub(crate) fn stolen() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    Duration::from_millis(stolen_ticks(&stat) * 1000 / TICKS_PER_SECOND)
+}
+
+/// The steal ticks of the `cpu` line of `/proc/stat`'s text: its eighth number.
+fn stolen_ticks(stat: &str) -> u64 {
+    stat.lines()
+        .find(|line| line.starts_with("cpu "))
+        .and_then(|line| line.split_whitespace().nth(8))
+        .and_then(|ticks| ticks.parse().ok())
+        .unwrap_or(0)
+}
+
 /// The server's threads: its runtime and SQLite's workers.
 pub(crate) fn server_cpu() -> Duration {
     threads_cpu(&["yishe-srv", "sqlx-sqlite-wor"])
@@ -78,6 +95,13 @@ pub(crate) fn client_cpu() -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steal_is_the_eighth_number_of_the_cpu_line() {
+        let stat = "cpu  261870 0 70884 178088 7821 0 21822 8169 0 0\ncpu0 1 2 3 4 5 6 7 99 0 0\n";
+        assert_eq!(stolen_ticks(stat), 8169);
+        assert_eq!(stolen_ticks("intr 1 2 3"), 0);
+    }
 
     #[test]
     fn user_and_system_ticks_are_read_after_a_name_with_spaces_and_parentheses() {

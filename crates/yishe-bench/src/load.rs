@@ -31,6 +31,10 @@ pub(crate) struct Stats {
     /// PostgreSQL's CPU time over the window (its processes on this machine): with the
     /// two above, where the cores went.
     pub(crate) database_cpu: Duration,
+    /// The time the host took from the machine's cores over the window (steal).
+    pub(crate) stolen: Duration,
+    /// The WAL PostgreSQL wrote over the window, in bytes (none on SQLite).
+    pub(crate) wal_bytes: Option<u64>,
 }
 
 impl Stats {
@@ -60,6 +64,37 @@ impl Stats {
     /// The load generator's CPU per successful call, in microseconds.
     pub(crate) fn client_cpu_per_call_us(&self) -> f64 {
         self.per_call_us(self.client_cpu)
+    }
+
+    /// This window and `other` as one: their calls, times and latencies added up.
+    pub(crate) fn merge(mut self, other: Stats) -> Stats {
+        self.ok += other.ok;
+        self.errors += other.errors;
+        self.latencies.extend(other.latencies);
+        self.latencies.sort_unstable();
+        self.elapsed += other.elapsed;
+        self.server_cpu += other.server_cpu;
+        self.client_cpu += other.client_cpu;
+        self.database_cpu += other.database_cpu;
+        self.stolen += other.stolen;
+        self.wal_bytes = match (self.wal_bytes, other.wal_bytes) {
+            (Some(a), Some(b)) => Some(a + b),
+            // A window whose WAL could not be read: no total is better than a short one.
+            _ => None,
+        };
+        self
+    }
+
+    /// The share of the machine's cores the host took over the window, in percent.
+    pub(crate) fn stolen_percent(&self) -> f64 {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        100.0 * self.stolen.as_secs_f64() / (cores as f64 * self.elapsed.as_secs_f64().max(1e-9))
+    }
+
+    /// The WAL written per successful call, in kilobytes (PostgreSQL only).
+    pub(crate) fn wal_per_call_kb(&self) -> Option<f64> {
+        self.wal_bytes
+            .map(|bytes| bytes as f64 / 1024.0 / self.ok.max(1) as f64)
     }
 
     /// PostgreSQL's CPU per successful call, in microseconds.
@@ -136,6 +171,8 @@ where
     let cpu_before = crate::cpu::server_cpu();
     let client_before = crate::cpu::client_cpu();
     let database_before = crate::cpu::database_cpu();
+    let wal_before = crate::wal::position().await;
+    let stolen_before = crate::cpu::stolen();
     let mut total = Stats::default();
     for caller in loops {
         let stats = caller.await.expect("a caller loop");
@@ -146,6 +183,11 @@ where
     total.server_cpu = crate::cpu::server_cpu().saturating_sub(cpu_before);
     total.client_cpu = crate::cpu::client_cpu().saturating_sub(client_before);
     total.database_cpu = crate::cpu::database_cpu().saturating_sub(database_before);
+    total.stolen = crate::cpu::stolen().saturating_sub(stolen_before);
+    total.wal_bytes = match (wal_before, crate::wal::position().await) {
+        (Some(before), Some(after)) => Some(after.saturating_sub(before)),
+        _ => None,
+    };
     total.elapsed = measure_from
         .elapsed()
         .min(drive.measure + Duration::from_secs(5));

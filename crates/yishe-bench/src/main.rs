@@ -17,6 +17,7 @@ mod mirror;
 mod report;
 mod seed;
 mod server;
+mod wal;
 mod workloads;
 
 use std::time::Duration;

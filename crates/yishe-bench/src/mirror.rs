@@ -24,18 +24,63 @@ const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id
      hospital_id, department_id, station_id, clinician, patient, reasons, note, priority, consent, \
      status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, sla_breached, \
      accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
-     VALUES ($1, 'mirror', $2, 'fp', 'h1', $3, 'main', '{}', $4, '[\"FINANCIAL_HARDSHIP\"]', $5, \
-     'URGENT', $5, 'REQUESTED', NULL, $5, NULL, $6, FALSE, NULL, $6, $6, 1, 'lookup', 'k1') \
+     VALUES ($1, $11, $2, $12, 'h1', $3, 'main', $13, $4, '[\"FINANCIAL_HARDSHIP\"]', $5, \
+     'URGENT', $14, 'REQUESTED', NULL, $15, NULL, $6, FALSE, NULL, $6, $6, 1, $17, $16) \
      ON CONFLICT (hospital_id, request_id) DO NOTHING";
 
 /// The audit row of a create.
 const AUDIT_ROW: &str = "INSERT INTO audit_log (id, occurred_at, subject, role, action, \
      resource_kind, resource_id, request_id, outcome, purpose) \
-     SELECT $9, $6, 'key', 'his_integration', 'referral.create', 'referral', $10, 'r', 'ok', ''";
+     SELECT $9, $6, $11, 'his_integration', 'referral.create', 'referral', $10, $18, 'ok', ''";
 
-/// Sizes like the sealed columns the server writes.
-const SEALED_PATIENT: usize = 420;
-const SEALED_SHORT: usize = 120;
+/// What the server wrote in this run, read back from the scratch database, so that the
+/// mirror writes the same values: the same sealed columns, the same key and lookup,
+/// the same event payload. Rows of other sizes would make other WAL (an earlier mirror
+/// wrote placeholders of a few bytes and logged 4.3 KB of WAL per create to the
+/// server's 6.0 KB), and the ratio would measure the data, not Yishe.
+#[derive(Debug, Clone)]
+pub(crate) struct Written {
+    /// The key the calls came with: each referral's `created_by`, each audit row's
+    /// subject.
+    subject: String,
+    fingerprint: String,
+    clinician: String,
+    patient: String,
+    note: String,
+    consent: String,
+    status_note: String,
+    key_id: Option<String>,
+    patient_lookup: Option<String>,
+    /// The payload of the event a create records, and its trace context.
+    payload: String,
+    trace_context: Option<String>,
+}
+
+/// The columns `Written` is read from: the newest referral the server wrote.
+const WRITTEN_REFERRAL: &str = "SELECT created_by, fingerprint, clinician, patient, note, consent, \
+     status_note, key_id, patient_lookup FROM referrals ORDER BY created_at DESC, id DESC LIMIT 1";
+/// ... and the newest event it relayed.
+const WRITTEN_EVENT: &str =
+    "SELECT payload, trace_context FROM referral_feed ORDER BY sequence DESC LIMIT 1";
+
+impl Written {
+    /// Reads what the server wrote into the scratch database at `url`.
+    pub(crate) async fn read(engine: Engine, url: &str) -> Self {
+        match engine {
+            Engine::Sqlite => on_sqlite::written(&sqlite(url, true).await).await,
+            Engine::Postgres => on_postgres::written(&postgres(url, 1).await).await,
+        }
+    }
+}
+
+/// A fresh request id, as long as the ids callers send.
+fn request_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A link hash as long as the sealer's (hex SHA-256): the mirror does not hash, but
+/// writes what the sealer writes.
+const LINK_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The mirror's write connections, each held for the whole run as a plain loop holds
 /// its connection: no pool between transactions, so none of the pool's tests of a
@@ -85,14 +130,6 @@ impl<DB: sqlx::Database> Writers<DB> {
     }
 }
 
-fn filler(len: usize) -> String {
-    "enc:v1:k1:"
-        .chars()
-        .chain(std::iter::repeat('x'))
-        .take(len)
-        .collect()
-}
-
 /// The mirrors of one engine, instantiated for each below (sqlx binds uuids and times
 /// natively per engine, as the store does).
 macro_rules! mirrors {
@@ -103,12 +140,41 @@ macro_rules! mirrors {
             use std::sync::Arc;
 
             use crate::load::{self, Drive, Stats};
-            use super::{SEALED_PATIENT, SEALED_SHORT, Writer, Writers, filler};
+            use super::{LINK_HASH, Writer, Writers, Written, request_id};
 
             /// The create statement(s) of this engine: $1 id, $2 request id, $3 department,
-            /// $4 the sealed patient, $5 the other sealed values, $6 now, $7 and $8 the
-            /// event, $9 the audit row's id, $10 the referral's id as text.
+            /// $4 the sealed patient, $5 the sealed note, $6 now, $7, $8 and $19 the event
+            /// (id, payload, trace context), $9 the audit row's id, $10 the referral's id
+            /// as text, $11 the caller's key, $12 the fingerprint, $13 to $15 the sealed
+            /// clinician, consent and status note, $16 the data key's id, $17 the patient
+            /// lookup, $18 the audit row's request id.
             static CREATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| $create);
+
+            /// What the server wrote in this run (see `Written`).
+            pub(super) async fn written(pool: &$pool) -> Written {
+                let (subject, fingerprint, clinician, patient, note, consent, status_note, key_id, patient_lookup) =
+                    sqlx::query_as(super::WRITTEN_REFERRAL)
+                        .fetch_one(pool)
+                        .await
+                        .expect("a referral the server wrote, before its mirror runs");
+                let (payload, trace_context): (String, Option<String>) = sqlx::query_as(super::WRITTEN_EVENT)
+                    .fetch_one(pool)
+                    .await
+                    .expect("an event the server relayed, before its mirror runs");
+                Written {
+                    subject,
+                    fingerprint,
+                    clinician,
+                    patient,
+                    note,
+                    consent,
+                    status_note,
+                    key_id,
+                    patient_lookup,
+                    payload,
+                    trace_context,
+                }
+            }
 
         /// The create path as the server runs it once its caches are warm (the caller's key
         /// and the department are remembered): the referral, its event and its audit row
@@ -119,17 +185,21 @@ macro_rules! mirrors {
         /// Each create is its own transaction, as a plain program writes it: the
         /// server's group commit (SQLite's writer, PostgreSQL's create batches) is what
         /// Yishe adds, and the ratio counts it, as the issue's targets do.
-                pub(super) async fn create(writers: Arc<Writers<$db>>, department: &str, drive: Drive) -> Stats {
+                pub(super) async fn create(
+                    writers: Arc<Writers<$db>>,
+                    written: Written,
+                    department: &str,
+                    drive: Drive,
+                ) -> Stats {
             let department = uuid::Uuid::parse_str(department).expect("a department id");
-            let (patient, short) = (Arc::new(filler(SEALED_PATIENT)), Arc::new(filler(SEALED_SHORT)));
+            let written = Arc::new(written);
             let background = Background::start(&writers);
             // Request ids of this run's own, so a second run (held to Yishe's rate) creates
             // referrals as the first did rather than replaying its ids.
             let run = uuid::Uuid::now_v7().simple().to_string();
             let stats = load::run(drive, move |caller, n| {
                 let writer = writers.caller(caller).clone();
-                let run = run.clone();
-                let (patient, short) = (patient.clone(), short.clone());
+                let (run, w) = (run.clone(), written.clone());
                 async move {
                     let result: Result<(), sqlx::Error> = async {
                         let mut connection = writer.lock().await;
@@ -140,13 +210,22 @@ macro_rules! mirrors {
                             .bind(id)
                             .bind(format!("m-{run}-{caller}-{n}"))
                             .bind(department)
-                            .bind(patient.as_str())
-                            .bind(short.as_str())
+                            .bind(w.patient.as_str())
+                            .bind(w.note.as_str())
                             .bind(now)
                             .bind(event)
-                            .bind(short.as_str())
+                            .bind(w.payload.as_str())
                             .bind(audit)
-                            .bind(id.to_string());
+                            .bind(id.to_string())
+                            .bind(w.subject.as_str())
+                            .bind(w.fingerprint.as_str())
+                            .bind(w.clinician.as_str())
+                            .bind(w.consent.as_str())
+                            .bind(w.status_note.as_str())
+                            .bind(w.key_id.as_deref())
+                            .bind(w.patient_lookup.as_deref())
+                            .bind(request_id())
+                            .bind(w.trace_context.as_deref());
                         if $one_write_alone {
                             create.fetch_all(&mut **connection).await?;
                             return Ok(());
@@ -238,8 +317,8 @@ macro_rules! mirrors {
                 let mut connection = writer.lock().await;
                 let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                 run(&mut tx, $feed_lock).await?;
-                let pending: Vec<(i64, uuid::Uuid, String)> = sqlx::query_as(
-                    "SELECT id, event_id, payload FROM referral_outbox ORDER BY id LIMIT 500",
+                let pending: Vec<(i64, uuid::Uuid, String, Option<String>)> = sqlx::query_as(
+                    "SELECT id, event_id, payload, trace_context FROM referral_outbox ORDER BY id LIMIT 500",
                 )
                 .fetch_all(&mut *tx)
                 .await?;
@@ -249,12 +328,19 @@ macro_rules! mirrors {
                 let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM referral_feed")
                     .fetch_one(&mut *tx)
                     .await?;
-                let mut feed = sqlx::QueryBuilder::<$db>::new("INSERT INTO referral_feed (sequence, event_id, payload) ");
-                feed.push_values(pending.iter().enumerate(), |mut row, (offset, (_, event, payload))| {
-                    row.push_bind(head + 1 + offset as i64).push_bind(event).push_bind(payload);
+                let mut feed = sqlx::QueryBuilder::<$db>::new(
+                    "INSERT INTO referral_feed (sequence, event_id, payload, relayed_at, trace_context) ",
+                );
+                let now = chrono::Utc::now();
+                feed.push_values(pending.iter().enumerate(), |mut row, (offset, (_, event, payload, trace))| {
+                    row.push_bind(head + 1 + offset as i64)
+                        .push_bind(event)
+                        .push_bind(payload)
+                        .push_bind(now)
+                        .push_bind(trace);
                 });
                 feed.build().execute(&mut *tx).await?;
-                delete(&mut tx, "referral_outbox", pending.iter().map(|(id, _, _)| *id)).await?;
+                delete(&mut tx, "referral_outbox", pending.iter().map(|(id, _, _, _)| *id)).await?;
                 run(&mut tx, $announce).await?;
                 tx.commit().await?;
                 Ok(pending.len())
@@ -267,24 +353,31 @@ macro_rules! mirrors {
                 let mut connection = writer.lock().await;
                 let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                 run(&mut tx, $seal_lock).await?;
-                let pending: Vec<(i64, uuid::Uuid)> = sqlx::query_as(
-                    "SELECT p.id, a.id FROM audit_pending p \
-                     JOIN audit_log a ON a.id = COALESCE(p.named_id, p.audit_id) \
+                // Every column the sealer hashes, as it reads them.
+                let pending: Vec<(i64, uuid::Uuid)> = sqlx::query(
+                    "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
+                     a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose, a.resources \
+                     FROM audit_pending p JOIN audit_log a ON a.id = COALESCE(p.named_id, p.audit_id) \
                      ORDER BY p.id LIMIT 500",
                 )
                 .fetch_all(&mut *tx)
-                .await?;
+                .await?
+                .iter()
+                .map(|row| (sqlx::Row::get(row, 0), sqlx::Row::get(row, 1)))
+                .collect();
                 if pending.is_empty() {
                     return Ok(0);
                 }
-                let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM audit_chain")
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let head: Option<(i64, String)> =
+                    sqlx::query_as("SELECT sequence, hash FROM audit_chain ORDER BY sequence DESC LIMIT 1")
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let head = head.map_or(0, |(sequence, _)| sequence);
                 let mut chain = sqlx::QueryBuilder::<$db>::new(
                     "INSERT INTO audit_chain (sequence, audit_id, previous_hash, hash) ",
                 );
                 chain.push_values(pending.iter().enumerate(), |mut row, (offset, (_, audit))| {
-                    row.push_bind(head + 1 + offset as i64).push_bind(audit).push_bind("p").push_bind("h");
+                    row.push_bind(head + 1 + offset as i64).push_bind(audit).push_bind(LINK_HASH).push_bind(LINK_HASH);
                 });
                 chain.build().execute(&mut *tx).await?;
                 delete(&mut tx, "audit_pending", pending.iter().map(|(id, _)| *id)).await?;
@@ -298,7 +391,14 @@ macro_rules! mirrors {
         /// row naming every referral read, as the server writes it on this engine: by a
         /// statement that commits by itself, or in a write transaction (the sealer
         /// chains it in the background).
-                pub(super) async fn list(writers: Arc<Writers<$db>>, readers: $pool, filter: &str, drive: Drive) -> Stats {
+                pub(super) async fn list(
+                    writers: Arc<Writers<$db>>,
+                    readers: $pool,
+                    written: Written,
+                    filter: &str,
+                    drive: Drive,
+                ) -> Stats {
+            let subject = Arc::new(written.subject);
             let page = format!(
                 "SELECT r.id, r.patient, r.consent, r.note, r.status_note, r.clinician, r.reasons, \
                  w.display_name FROM referrals r LEFT JOIN social_workers w ON w.id = r.assigned_worker_id \
@@ -307,6 +407,7 @@ macro_rules! mirrors {
             let background = Background::start(&writers);
             let stats = load::run(drive, move |caller, _| {
                 let (writer, readers, page) = (writers.caller(caller).clone(), readers.clone(), page.clone());
+                let subject = subject.clone();
                 async move {
                     let result: Result<(), sqlx::Error> = async {
                         // The page as committed, then the audit row, as the server writes it.
@@ -325,7 +426,9 @@ macro_rules! mirrors {
                              resource_id, request_id, outcome, purpose, resources) VALUES (",
                         );
                         q.push_bind(audit).push(", ").push_bind(chrono::Utc::now());
-                        q.push(", 'key', 'supervisor', 'referral.list', 'referral', '', 'q', 'ok', '', ");
+                        q.push(", ").push_bind(subject.as_str());
+                        q.push(", 'supervisor', 'referral.list', 'referral', '', ").push_bind(request_id());
+                        q.push(", 'ok', '', ");
                         q.push_bind(serde_json::to_string(&names).expect("names as JSON")).push(")");
                         // The minute each record was seen, as the server notes it.
                         let minute = |ms: u64| {
@@ -376,7 +479,7 @@ mirrors!(
     announce = None,
     create = format!(
         "{insert} RETURNING id AS inserted; \
-         INSERT INTO referral_outbox (event_id, payload) SELECT $7, $8 WHERE changes() = 1; \
+         INSERT INTO referral_outbox (event_id, payload, trace_context) SELECT $7, $8, $19 WHERE changes() = 1; \
          {audit} WHERE changes() = 1",
         // Expanded inside the engine's module.
         insert = super::INSERT_REFERRAL,
@@ -397,7 +500,7 @@ mirrors!(
     // a create runs too (they find nothing).
     create = format!(
         "WITH created AS ({insert} RETURNING id), \
-         event AS (INSERT INTO referral_outbox (event_id, payload) SELECT $7, $8 FROM created), \
+         event AS (INSERT INTO referral_outbox (event_id, payload, trace_context) SELECT $7, $8, $19 FROM created), \
          audit AS ({audit} FROM created), \
          prior AS (SELECT r.id, r.created_by, r.request_id, r.fingerprint, r.hospital_id, \
            r.department_id, r.station_id, r.clinician, r.patient, r.reasons, r.note, r.priority, \
@@ -409,8 +512,8 @@ mirrors!(
            AND NOT EXISTS (SELECT 1 FROM created)), \
          replay AS (INSERT INTO audit_log (id, occurred_at, subject, role, action, \
            resource_kind, resource_id, request_id, outcome, purpose) \
-           SELECT $9, $6, 'key', 'his_integration', 'referral.create.replay', 'referral', \
-           prior.id::text, 'r', 'ok', '' FROM prior WHERE prior.fingerprint = 'fp' RETURNING 1) \
+           SELECT $9, $6, $11, 'his_integration', 'referral.create.replay', 'referral', \
+           prior.id::text, $18, 'ok', '' FROM prior WHERE prior.fingerprint = $12 RETURNING 1) \
          SELECT (SELECT id FROM created) AS inserted, \
            EXISTS (SELECT 1 FROM replay) AS replay_audited, prior.* \
          FROM (SELECT 1) AS one LEFT JOIN prior ON TRUE",
@@ -424,32 +527,44 @@ mirrors!(
 );
 
 /// Runs the create mirror on the scratch database at `url`.
-pub(crate) async fn create(engine: Engine, url: &str, department: &str, drive: Drive) -> Stats {
+pub(crate) async fn create(
+    engine: Engine,
+    url: &str,
+    written: Written,
+    department: &str,
+    drive: Drive,
+) -> Stats {
     match engine {
         Engine::Sqlite => {
             let writers = Writers::of(&sqlite(url, false).await, drive.callers, true).await;
-            on_sqlite::create(writers, department, drive).await
+            on_sqlite::create(writers, written, department, drive).await
         }
         Engine::Postgres => {
             let writers =
                 Writers::of(&postgres(url, drive.callers).await, drive.callers, false).await;
-            on_postgres::create(writers, department, drive).await
+            on_postgres::create(writers, written, department, drive).await
         }
     }
 }
 
 /// Runs the list mirror on the scratch database at `url`.
-pub(crate) async fn list(engine: Engine, url: &str, filter: &str, drive: Drive) -> Stats {
+pub(crate) async fn list(
+    engine: Engine,
+    url: &str,
+    written: Written,
+    filter: &str,
+    drive: Drive,
+) -> Stats {
     match engine {
         // Pages are read beside the writer, on read-only connections, as the server does.
         Engine::Sqlite => {
             let writers = Writers::of(&sqlite(url, false).await, drive.callers, true).await;
-            on_sqlite::list(writers, sqlite(url, true).await, filter, drive).await
+            on_sqlite::list(writers, sqlite(url, true).await, written, filter, drive).await
         }
         Engine::Postgres => {
             let pool = postgres(url, drive.callers).await;
             let writers = Writers::of(&pool, drive.callers, false).await;
-            on_postgres::list(writers, pool, filter, drive).await
+            on_postgres::list(writers, pool, written, filter, drive).await
         }
     }
 }

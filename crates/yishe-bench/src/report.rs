@@ -67,6 +67,33 @@ pub(crate) fn print(rows: &[Row]) {
         } else {
             String::new()
         };
+        // The WAL of each side, where there is one: the same SQL on the same rows
+        // writes as much as Yishe does.
+        let wal = match (
+            s.wal_per_call_kb(),
+            row.mirror.as_ref().and_then(Stats::wal_per_call_kb),
+        ) {
+            (Some(yishe), Some(mirror)) => {
+                format!("{yishe:.1} KB of WAL per call (same SQL: {mirror:.1})")
+            }
+            (Some(yishe), None) => format!("{yishe:.1} KB of WAL per call"),
+            _ => String::new(),
+        };
+        // A host taking the cores for other guests slows whichever side runs then.
+        let stolen = |s: &Stats| format!("{:.0}%", s.stolen_percent());
+        let stolen = match &row.mirror {
+            Some(m) => format!(
+                "host took {} of the cores (same SQL: {})",
+                stolen(s),
+                stolen(m)
+            ),
+            None => format!("host took {} of the cores", stolen(s)),
+        };
+        let notes = [wal.as_str(), row.note.as_str(), stolen.as_str()]
+            .into_iter()
+            .filter(|note| !note.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
         println!(
             "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {} | {:.0} | {:.0} | {} | {} | {} | {} | {} | {} |",
             row.workload,
@@ -83,7 +110,7 @@ pub(crate) fn print(rows: &[Row]) {
             ratio,
             paced,
             cpu_ratio,
-            row.note
+            notes
         );
     }
 }

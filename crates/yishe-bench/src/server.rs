@@ -35,11 +35,11 @@ pub(crate) struct Server {
     pub(crate) store: Store,
     /// The database URL, for the SQL mirrors.
     pub(crate) url: String,
-    shutdown: Shutdown,
-    runtime: Option<tokio::runtime::Runtime>,
+    /// The server while it serves (none while a mirror runs).
+    serving: Option<Serving>,
     /// For PostgreSQL: the server URL to drop the scratch database through, and its name.
     drop_via: Option<(String, String)>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl std::fmt::Debug for Server {
@@ -51,32 +51,23 @@ impl std::fmt::Debug for Server {
     }
 }
 
-impl Server {
-    /// Starts a server on `engine`; PostgreSQL at `postgres` (an admin URL), where a
-    /// scratch database is made.
-    pub(crate) async fn start(engine: Engine, postgres: &str) -> Result<Self, String> {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let (url, drop_via) = match engine {
-            Engine::Sqlite => (format!("sqlite://{}/yishe.db", dir.path().display()), None),
-            Engine::Postgres => {
-                let name = format!("yishe_bench_{}", uuid::Uuid::now_v7().simple());
-                let mut admin = sqlx::PgConnection::connect(postgres)
-                    .await
-                    .map_err(|e| format!("cannot reach PostgreSQL at {postgres}: {e}"))?;
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let base = postgres
-                    .rsplit_once('/')
-                    .map(|(b, _)| b)
-                    .unwrap_or(postgres);
-                (format!("{base}/{name}"), Some((postgres.to_owned(), name)))
-            }
-        };
+/// One run of the server on the database: its runtime, how to stop it, and where it
+/// listens.
+struct Serving {
+    grpc_addr: SocketAddr,
+    store: Store,
+    /// The admin key a fresh database is given (none when served again).
+    first_admin_key: Option<String>,
+    shutdown: Shutdown,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Serving {
+    /// Starts the all-in-one server on the database at `url`, keeping its files in `dir`.
+    async fn start(url: &str, dir: &std::path::Path) -> Result<Self, String> {
         let mut config = Config::default();
-        config.database.data_dir = dir.path().join("data");
-        config.database.database_url = url.clone();
+        config.database.data_dir = dir.join("data");
+        config.database.database_url = url.to_owned();
         config.server.grpc_listen = ([127, 0, 0, 1], 0).into();
         config.server.http_listen = ([127, 0, 0, 1], 0).into();
         // No browser here: the console's listener is not measured.
@@ -117,24 +108,76 @@ impl Server {
                 });
             }
         };
-        let admin_key = running
-            .first_admin_key
-            .as_ref()
-            .map(|k| k.secret.clone())
-            .ok_or("a fresh database gets an admin key")?;
+        let first_admin_key = running.first_admin_key.as_ref().map(|k| k.secret.clone());
         let (grpc_addr, store) = (running.grpc_addr, running.process.store.clone());
         runtime.spawn(running.wait());
         Ok(Self {
-            engine,
             grpc_addr,
-            admin_key,
             store,
-            url,
+            first_admin_key,
             shutdown,
-            runtime: Some(runtime),
-            drop_via,
-            _dir: dir,
+            runtime,
         })
+    }
+
+    /// Stops serving and closes the store; the database stays.
+    async fn stop(self) {
+        self.shutdown.trigger();
+        self.store.close().await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        self.runtime.shutdown_background();
+    }
+}
+
+impl Server {
+    /// Starts a server on `engine`; PostgreSQL at `postgres` (an admin URL), where a
+    /// scratch database is made.
+    pub(crate) async fn start(engine: Engine, postgres: &str) -> Result<Self, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let (url, drop_via) = match engine {
+            Engine::Sqlite => (format!("sqlite://{}/yishe.db", dir.path().display()), None),
+            Engine::Postgres => {
+                let name = format!("yishe_bench_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = sqlx::PgConnection::connect(postgres)
+                    .await
+                    .map_err(|e| format!("cannot reach PostgreSQL at {postgres}: {e}"))?;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let base = postgres
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(postgres);
+                (format!("{base}/{name}"), Some((postgres.to_owned(), name)))
+            }
+        };
+        crate::wal::watch((engine == Engine::Postgres).then(|| url.clone()));
+        let serving = Serving::start(&url, dir.path()).await?;
+        let admin_key = serving
+            .first_admin_key
+            .clone()
+            .ok_or("a fresh database gets an admin key")?;
+        Ok(Self {
+            engine,
+            grpc_addr: serving.grpc_addr,
+            admin_key,
+            store: serving.store.clone(),
+            url,
+            serving: Some(serving),
+            drop_via,
+            dir,
+        })
+    }
+
+    /// Serves again on the same database after `stop_serving` (on a new port, with
+    /// cold caches: a workload warms up before it measures).
+    pub(crate) async fn serve_again(&mut self) {
+        let serving = Serving::start(&self.url, self.dir.path())
+            .await
+            .expect("the server starts again on its database");
+        (self.grpc_addr, self.store) = (serving.grpc_addr, serving.store.clone());
+        self.serving = Some(serving);
     }
 
     /// A new connection to the server (each caller its own HTTP/2 connection, as
@@ -168,17 +211,15 @@ impl Server {
 
     /// Stops serving; the database stays for the SQL mirrors.
     pub(crate) async fn stop_serving(&mut self) {
-        self.shutdown.trigger();
-        self.store.close().await;
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
+        if let Some(serving) = self.serving.take() {
+            serving.stop().await;
         }
     }
 
     /// Stops serving and removes the database.
     pub(crate) async fn remove(mut self) {
         self.stop_serving().await;
+        crate::wal::watch(None);
         if let Some((server, name)) = self.drop_via.take()
             && let Ok(mut admin) = sqlx::PgConnection::connect(&server).await
         {

@@ -1,5 +1,6 @@
 //! The workloads, each driven against the real server and, where it has one, its SQL
-//! mirror after the server stopped (so the two never share the machine).
+//! mirror in turns with it, the server stopped while the mirror runs (so the two never
+//! share the machine).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,62 +80,49 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
         }
     };
     let station = Station::seed(&server).await;
-    let mut measured = Vec::new();
-    let mut row = |workload: String, yishe: Stats, note: String, mirror: Option<Mirror>| {
-        measured.push((
-            Row {
-                workload,
-                engine,
-                yishe,
-                mirror: None,
-                paced_mirror: None,
-                note,
-            },
-            mirror,
-        ));
+    let row = |workload: String, yishe: Stats, note: String| Row {
+        workload,
+        engine,
+        yishe,
+        mirror: None,
+        paced_mirror: None,
+        note,
     };
+    // What the server wrote, read once before the first mirror writes anything.
+    let mut written = None;
 
     let runs = |group: Group| plan.groups.contains(&group);
     if runs(Group::Health) {
-        row(
+        let stats = health(&server, plan).await;
+        rows.push(row(
             "health check (no auth, no database)".into(),
-            health(&server, plan).await,
+            stats,
             String::new(),
-            None,
-        );
+        ));
     }
     for callers in [16, 1] {
         if !runs(Group::Create) || callers == 1 && engine == Engine::Sqlite {
             continue;
         }
-        let (stats, note) =
-            counting_commits(&server, plan, create(&server, &station, plan, callers)).await;
-        row(
-            format!("CreateReferral, {callers} callers"),
-            stats,
-            note,
-            Some(Mirror::Create(callers)),
-        );
+        let workload = format!("CreateReferral, {callers} callers");
+        let mirror = Mirror::Create(callers);
+        rows.push(alternated(&mut server, &station, plan, mirror, &mut written, workload).await);
     }
     if runs(Group::Replay) {
-        row(
+        let stats = replay(&server, &station, plan).await;
+        rows.push(row(
             "replay of one request_id, 16 callers".into(),
-            replay(&server, &station, plan).await,
+            stats,
             String::new(),
-            None,
-        );
+        ));
     }
     for &watchers in plan.watchers.iter().filter(|_| runs(Group::Feed)) {
         for rate in [None, Some(WATCHED_CREATE_RATE)] {
             let pace = rate.map_or("as fast as they can".into(), |r| format!("at {r:.0}/s"));
             let (stats, note) =
                 feed::watched_creates(&server, &station, plan, watchers, rate).await;
-            row(
-                format!("4 callers creating {pace} while {watchers} supervisors watch"),
-                stats,
-                note,
-                None,
-            );
+            let workload = format!("4 callers creating {pace} while {watchers} supervisors watch");
+            rows.push(row(workload, stats, note));
         }
     }
     if runs(Group::List) {
@@ -151,42 +139,114 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
     .into_iter()
     .filter(|_| runs(Group::List))
     {
-        let (stats, note) =
-            counting_commits(&server, plan, list(&server, &station, plan, filter)).await;
         let workload = format!(
             "ListReferrals{name}, first page of 50, {} referrals, 8 callers",
             plan.referrals
         );
-        row(workload, stats, note, Some(Mirror::List(sql)));
-    }
-    server.stop_serving().await;
-
-    // The mirrors, with the server stopped: as fast as they can, then held to the rate
-    // Yishe reached, where the database's cost per call is what Yishe's was at it
-    // (group commit shares a WAL flush among more commits at a higher rate).
-    for (mut row, mirror_of) in measured {
-        if let Some(mirror_of) = mirror_of {
-            let yishe_rate = row.yishe.throughput();
-            row.mirror = Some(mirror_of.run(engine, &server, &station, plan, None).await);
-            row.paced_mirror = Some(
-                mirror_of
-                    .run(engine, &server, &station, plan, Some(yishe_rate))
-                    .await,
-            );
-        }
-        rows.push(row);
+        let mirror = Mirror::List { filter, sql };
+        rows.push(alternated(&mut server, &station, plan, mirror, &mut written, workload).await);
     }
     server.remove().await;
 }
 
-/// Runs `work` (driven by `plan`) and counts the COMMITs (each one fsync) the server
-/// made in its measured window, every write transaction's (the calls', the relay's,
-/// the sealer's): per call, below one where group commit shared them.
+/// How many slices a workload with a mirror is measured in, each side's taking turns.
+/// This machine's speed drifts: the same build's CPU per create moved between 104 and
+/// 187 µs from one run to the next minutes later, so a mirror measured after all of
+/// Yishe's workloads divided one speed by another. In turns, both sides see the same
+/// drift.
+const ROUNDS: u32 = 3;
+
+/// A workload and its SQL mirror in turns on the same database, `ROUNDS` times: Yishe
+/// for a slice of the measure, then with the server stopped (so the two never share
+/// the machine) the mirror as fast as it can and again held to the rate Yishe just
+/// reached (where the database's cost per call is what Yishe's was at it: group commit
+/// shares a WAL flush among more commits at a higher rate), then the server again.
+/// Each side's slices add up to one measure, and each slice warms up first.
+async fn alternated(
+    server: &mut Server,
+    station: &Station,
+    plan: Plan,
+    mirror: Mirror,
+    written: &mut Option<mirror::Written>,
+    workload: String,
+) -> Row {
+    let slice = Plan {
+        measure: plan.measure / ROUNDS,
+        ..plan
+    };
+    let engine = server.engine;
+    let (mut yishe, mut free, mut paced) = (None::<Stats>, None::<Stats>, None::<Stats>);
+    let mut commits = Commits::default();
+    let add = |total: Option<Stats>, slice: Stats| match total {
+        Some(total) => total.merge(slice),
+        None => slice,
+    };
+    for _ in 0..ROUNDS {
+        let (stats, counted) =
+            counting_commits(server, slice, mirror.yishe(server, station, slice)).await;
+        commits = commits + counted;
+        let rate = stats.throughput();
+        yishe = Some(add(yishe, stats));
+        server.stop_serving().await;
+        if written.is_none() {
+            *written = Some(mirror::Written::read(engine, &server.url).await);
+        }
+        let w = written.as_ref().expect("read above");
+        free = Some(add(free, mirror.run(server, station, w, slice, None).await));
+        paced = Some(add(
+            paced,
+            mirror.run(server, station, w, slice, Some(rate)).await,
+        ));
+        server.serve_again().await;
+    }
+    let yishe = yishe.expect("at least one round");
+    Row {
+        workload,
+        engine,
+        note: commits.note(yishe.ok),
+        yishe,
+        mirror: free,
+        paced_mirror: paced,
+    }
+}
+
+/// The COMMITs (each one fsync) the server made in a measured window, every write
+/// transaction's (the calls', the relay's, the sealer's): per call, below one where
+/// group commit shared them.
+#[derive(Debug, Default, Clone, Copy)]
+struct Commits {
+    commits: u64,
+    transactions: u64,
+}
+
+impl std::ops::Add for Commits {
+    type Output = Commits;
+    fn add(self, other: Commits) -> Commits {
+        Commits {
+            commits: self.commits + other.commits,
+            transactions: self.transactions + other.transactions,
+        }
+    }
+}
+
+impl Commits {
+    fn note(self, calls: u64) -> String {
+        format!(
+            "{:.2} fsyncs (COMMITs) per call: {} for {calls} calls and {} write transactions",
+            self.commits as f64 / calls.max(1) as f64,
+            self.commits,
+            self.transactions
+        )
+    }
+}
+
+/// Runs `work` (driven by `plan`) and counts the COMMITs the server made in its
+/// measured window.
 async fn counting_commits(
     server: &Server,
     plan: Plan,
     work: impl std::future::Future<Output = Stats>,
-) -> (Stats, String) {
+) -> (Stats, Commits) {
     let store = server.store.clone();
     let at_start = tokio::spawn(async move {
         tokio::time::sleep(plan.warm_up).await;
@@ -194,16 +254,11 @@ async fn counting_commits(
     });
     let stats = work.await;
     let (before, after) = (at_start.await.expect("a count"), server.store.commits());
-    let (commits, transactions) = (
-        after.commits - before.commits,
-        after.transactions - before.transactions,
-    );
-    let note = format!(
-        "{:.2} fsyncs (COMMITs) per call: {commits} for {} calls and {transactions} write transactions",
-        commits as f64 / stats.ok.max(1) as f64,
-        stats.ok
-    );
-    (stats, note)
+    let commits = Commits {
+        commits: after.commits - before.commits,
+        transactions: after.transactions - before.transactions,
+    };
+    (stats, commits)
 }
 
 /// Which SQL mirror a workload has.
@@ -211,18 +266,29 @@ async fn counting_commits(
 enum Mirror {
     /// The create path, with this many callers.
     Create(usize),
-    /// The list path, with this SQL filter.
-    List(&'static str),
+    /// The list path: the call's filter, and the same filter in SQL.
+    List {
+        filter: &'static str,
+        sql: &'static str,
+    },
 }
 
 impl Mirror {
+    /// Drives Yishe through the workload this mirrors.
+    async fn yishe(self, server: &Server, station: &Station, plan: Plan) -> Stats {
+        match self {
+            Mirror::Create(callers) => create(server, station, plan, callers).await,
+            Mirror::List { filter, .. } => list(server, station, plan, filter).await,
+        }
+    }
+
     /// Runs this mirror on the stopped server's database, as fast as it can or at
     /// `rate` calls a second.
     async fn run(
         self,
-        engine: Engine,
         server: &Server,
         station: &Station,
+        written: &mirror::Written,
         plan: Plan,
         rate: Option<f64>,
     ) -> Stats {
@@ -230,11 +296,15 @@ impl Mirror {
             rate,
             ..plan.drive(callers)
         };
+        let (engine, url) = (server.engine, &server.url);
         match self {
             Mirror::Create(callers) => {
-                mirror::create(engine, &server.url, &station.department, drive(callers)).await
+                let department = &station.department;
+                mirror::create(engine, url, written.clone(), department, drive(callers)).await
             }
-            Mirror::List(filter) => mirror::list(engine, &server.url, filter, drive(8)).await,
+            Mirror::List { sql, .. } => {
+                mirror::list(engine, url, written.clone(), sql, drive(8)).await
+            }
         }
     }
 }
