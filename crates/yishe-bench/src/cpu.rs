@@ -73,6 +73,21 @@ pub(crate) fn stolen() -> Duration {
     Duration::from_millis(stolen_ticks(&stat) * 1000 / TICKS_PER_SECOND)
 }
 
+/// The machine's cores as `/proc/stat` counts them (its `cpuN` lines), which the
+/// steal time is summed over: a container's CPU limit does not change it.
+pub(crate) fn cores() -> usize {
+    cores_in(&std::fs::read_to_string("/proc/stat").unwrap_or_default())
+}
+
+fn cores_in(stat: &str) -> usize {
+    stat.lines()
+        .filter(|line| {
+            line.strip_prefix("cpu")
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .count()
+}
+
 /// The steal ticks of the `cpu` line of `/proc/stat`'s text: its eighth number.
 fn stolen_ticks(stat: &str) -> u64 {
     stat.lines()
@@ -97,10 +112,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn steal_is_the_eighth_number_of_the_cpu_line() {
+    fn steal_is_the_eighth_number_of_the_cpu_line_summed_over_the_cpun_lines() {
         let stat = "cpu  261870 0 70884 178088 7821 0 21822 8169 0 0\ncpu0 1 2 3 4 5 6 7 99 0 0\n";
         assert_eq!(stolen_ticks(stat), 8169);
         assert_eq!(stolen_ticks("intr 1 2 3"), 0);
+        assert_eq!(cores_in(stat), 1);
     }
 
     #[test]

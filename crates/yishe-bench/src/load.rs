@@ -87,7 +87,7 @@ impl Stats {
 
     /// The share of the machine's cores the host took over the window, in percent.
     pub(crate) fn stolen_percent(&self) -> f64 {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let cores = crate::cpu::cores().max(1);
         100.0 * self.stolen.as_secs_f64() / (cores as f64 * self.elapsed.as_secs_f64().max(1e-9))
     }
 
@@ -168,10 +168,12 @@ where
         }));
     }
     tokio::time::sleep_until(measure_from.into()).await;
+    // The WAL's position first and last: its reading opens a connection, whose cost
+    // stays outside the CPU readings.
+    let wal_before = crate::wal::position().await;
     let cpu_before = crate::cpu::server_cpu();
     let client_before = crate::cpu::client_cpu();
     let database_before = crate::cpu::database_cpu();
-    let wal_before = crate::wal::position().await;
     let stolen_before = crate::cpu::stolen();
     let mut total = Stats::default();
     for caller in loops {
@@ -180,6 +182,9 @@ where
         total.errors += stats.errors;
         total.latencies.extend(stats.latencies);
     }
+    total.elapsed = measure_from
+        .elapsed()
+        .min(drive.measure + Duration::from_secs(5));
     total.server_cpu = crate::cpu::server_cpu().saturating_sub(cpu_before);
     total.client_cpu = crate::cpu::client_cpu().saturating_sub(client_before);
     total.database_cpu = crate::cpu::database_cpu().saturating_sub(database_before);
@@ -188,9 +193,6 @@ where
         (Some(before), Some(after)) => Some(after.saturating_sub(before)),
         _ => None,
     };
-    total.elapsed = measure_from
-        .elapsed()
-        .min(drive.measure + Duration::from_secs(5));
     total.latencies.sort_unstable();
     total
 }

@@ -25,7 +25,7 @@ const INSERT_REFERRAL: &str = "INSERT INTO referrals (id, created_by, request_id
      status, rejection_reason, status_note, assigned_worker_id, acceptance_deadline, sla_breached, \
      accepted_at, created_at, updated_at, version, patient_lookup, key_id) \
      VALUES ($1, $11, $2, $12, 'h1', $3, 'main', $13, $4, '[\"FINANCIAL_HARDSHIP\"]', $5, \
-     'URGENT', $14, 'REQUESTED', NULL, $15, NULL, $6, FALSE, NULL, $6, $6, 1, $17, $16) \
+     'URGENT', $14, 'REQUESTED', NULL, $15, NULL, $20, FALSE, NULL, $6, $6, 1, $17, $16) \
      ON CONFLICT (hospital_id, request_id) DO NOTHING";
 
 /// The audit row of a create.
@@ -38,11 +38,18 @@ const AUDIT_ROW: &str = "INSERT INTO audit_log (id, occurred_at, subject, role, 
 /// the same event payload. Rows of other sizes would make other WAL (an earlier mirror
 /// wrote placeholders of a few bytes and logged 4.3 KB of WAL per create to the
 /// server's 6.0 KB), and the ratio would measure the data, not Yishe.
+///
+/// The server cannot open the mirror's copies (a sealed value is bound to its row's
+/// id), and need not: their deadline is as far ahead as the server's, so no sweep of
+/// overdue referrals takes them during a run, and every read Yishe is measured on
+/// reads newer rows (its own creates, or the list's seeded referrals).
 #[derive(Debug, Clone)]
 pub(crate) struct Written {
-    /// The key the calls came with: each referral's `created_by`, each audit row's
-    /// subject.
+    /// The key the workload's calls came with: the subject of the server's newest
+    /// audit row of the workload's action, and each created referral's `created_by`.
     subject: String,
+    /// How far ahead of its creation a referral's acceptance deadline is.
+    deadline_after: chrono::Duration,
     fingerprint: String,
     clinician: String,
     patient: String,
@@ -57,18 +64,23 @@ pub(crate) struct Written {
 }
 
 /// The columns `Written` is read from: the newest referral the server wrote.
-const WRITTEN_REFERRAL: &str = "SELECT created_by, fingerprint, clinician, patient, note, consent, \
-     status_note, key_id, patient_lookup FROM referrals ORDER BY created_at DESC, id DESC LIMIT 1";
-/// ... and the newest event it relayed.
+const WRITTEN_REFERRAL: &str = "SELECT fingerprint, clinician, patient, note, consent, \
+     status_note, key_id, patient_lookup, created_at, acceptance_deadline FROM referrals \
+     ORDER BY created_at DESC, id DESC LIMIT 1";
+/// ... the newest event it relayed ...
 const WRITTEN_EVENT: &str =
     "SELECT payload, trace_context FROM referral_feed ORDER BY sequence DESC LIMIT 1";
+/// ... and the caller of its newest audit row of an action.
+const WRITTEN_SUBJECT: &str =
+    "SELECT subject FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT 1";
 
 impl Written {
-    /// Reads what the server wrote into the scratch database at `url`.
-    pub(crate) async fn read(engine: Engine, url: &str) -> Self {
+    /// Reads what the server wrote into the scratch database at `url`, for a workload
+    /// whose calls are audited as `action`.
+    pub(crate) async fn read(engine: Engine, url: &str, action: &str) -> Self {
         match engine {
-            Engine::Sqlite => on_sqlite::written(&sqlite(url, true).await).await,
-            Engine::Postgres => on_postgres::written(&postgres(url, 1).await).await,
+            Engine::Sqlite => on_sqlite::written(&sqlite(url, true).await, action).await,
+            Engine::Postgres => on_postgres::written(&postgres(url, 1).await, action).await,
         }
     }
 }
@@ -145,24 +157,33 @@ macro_rules! mirrors {
             /// The create statement(s) of this engine: $1 id, $2 request id, $3 department,
             /// $4 the sealed patient, $5 the sealed note, $6 now, $7, $8 and $19 the event
             /// (id, payload, trace context), $9 the audit row's id, $10 the referral's id
-            /// as text, $11 the caller's key, $12 the fingerprint, $13 to $15 the sealed
-            /// clinician, consent and status note, $16 the data key's id, $17 the patient
-            /// lookup, $18 the audit row's request id.
+            /// as text, $11 the caller's key, $12 the fingerprint, $13 the clinician,
+            /// $14 and $15 the sealed consent and status note, $16 the data key's id,
+            /// $17 the patient lookup, $18 the audit row's request id, $20 the acceptance
+            /// deadline.
             static CREATE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| $create);
 
             /// What the server wrote in this run (see `Written`).
-            pub(super) async fn written(pool: &$pool) -> Written {
-                let (subject, fingerprint, clinician, patient, note, consent, status_note, key_id, patient_lookup) =
+            pub(super) async fn written(pool: &$pool, action: &str) -> Written {
+                type At = chrono::DateTime<chrono::Utc>;
+                let (fingerprint, clinician, patient, note, consent, status_note, key_id, patient_lookup, created, deadline):
+                    (String, String, String, String, String, String, Option<String>, Option<String>, At, At) =
                     sqlx::query_as(super::WRITTEN_REFERRAL)
                         .fetch_one(pool)
                         .await
                         .expect("a referral the server wrote, before its mirror runs");
+                let subject: String = sqlx::query_scalar(super::WRITTEN_SUBJECT)
+                    .bind(action)
+                    .fetch_one(pool)
+                    .await
+                    .expect("an audit row of the server's, before its mirror runs");
                 let (payload, trace_context): (String, Option<String>) = sqlx::query_as(super::WRITTEN_EVENT)
                     .fetch_one(pool)
                     .await
                     .expect("an event the server relayed, before its mirror runs");
                 Written {
                     subject,
+                    deadline_after: deadline - created,
                     fingerprint,
                     clinician,
                     patient,
@@ -225,7 +246,8 @@ macro_rules! mirrors {
                             .bind(w.key_id.as_deref())
                             .bind(w.patient_lookup.as_deref())
                             .bind(request_id())
-                            .bind(w.trace_context.as_deref());
+                            .bind(w.trace_context.as_deref())
+                            .bind(now + w.deadline_after);
                         if $one_write_alone {
                             create.fetch_all(&mut **connection).await?;
                             return Ok(());
@@ -251,16 +273,23 @@ macro_rules! mirrors {
         struct Background {
             stop: Arc<std::sync::atomic::AtomicBool>,
             loops: Vec<tokio::task::JoinHandle<()>>,
+            /// Each loop's work and its connection: the relay's, then the sealer's.
+            work: Vec<(Once, Writer<$db>)>,
         }
+
+        /// One run of the relay or the sealer.
+        type Once = fn(Writer<$db>) -> Moved;
 
         impl Background {
             fn start(writers: &Writers<$db>) -> Self {
                 let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-                let loops = [
-                    (relay_once as fn(Writer<$db>) -> Moved, writers.relay.clone()),
-                    (seal_once as fn(Writer<$db>) -> Moved, writers.sealer.clone()),
-                ]
-                    .into_iter()
+                let work: Vec<(Once, Writer<$db>)> = vec![
+                    (relay_once, writers.relay.clone()),
+                    (seal_once, writers.sealer.clone()),
+                ];
+                let loops = work
+                    .iter()
+                    .cloned()
                     .map(|(once, writer)| {
                         let stop = stop.clone();
                         tokio::spawn(async move {
@@ -274,13 +303,18 @@ macro_rules! mirrors {
                         })
                     })
                     .collect();
-                Self { stop, loops }
+                Self { stop, loops, work }
             }
 
+            /// Stops the loops, then moves what they left (outside the measured window), so
+            /// that neither the next side nor the server served again inherits it.
             async fn stop(self) {
                 self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
                 for one in self.loops {
                     let _ = one.await;
+                }
+                for (once, writer) in self.work {
+                    while matches!(once(writer.clone()).await, Ok(moved) if moved > 0) {}
                 }
             }
         }
@@ -353,7 +387,7 @@ macro_rules! mirrors {
                 let mut connection = writer.lock().await;
                 let mut tx = sqlx::Connection::begin(&mut **connection).await?;
                 run(&mut tx, $seal_lock).await?;
-                // Every column the sealer hashes, as it reads them.
+                // Every column the sealer reads to hash (fetched, not hashed here).
                 let pending: Vec<(i64, uuid::Uuid)> = sqlx::query(
                     "SELECT p.id AS pending_id, a.id, a.occurred_at, a.subject, a.role, a.action, \
                      a.resource_kind, a.resource_id, a.request_id, a.outcome, a.purpose, a.resources \

@@ -1,6 +1,7 @@
 //! The write-ahead log PostgreSQL writes over a measured window, per call: two runs of
 //! "the same SQL" that log different amounts are not writing the same rows, and this
-//! is where it shows.
+//! is where it shows. The WAL is the whole PostgreSQL server's: anything else writing
+//! to it during a run (a CI run on the same server) is counted too.
 
 use std::sync::Mutex;
 

@@ -88,8 +88,6 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
         paced_mirror: None,
         note,
     };
-    // What the server wrote, read once before the first mirror writes anything.
-    let mut written = None;
 
     let runs = |group: Group| plan.groups.contains(&group);
     if runs(Group::Health) {
@@ -106,7 +104,7 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
         }
         let workload = format!("CreateReferral, {callers} callers");
         let mirror = Mirror::Create(callers);
-        rows.push(alternated(&mut server, &station, plan, mirror, &mut written, workload).await);
+        rows.push(alternated(&mut server, &station, plan, mirror, workload).await);
     }
     if runs(Group::Replay) {
         let stats = replay(&server, &station, plan).await;
@@ -144,7 +142,7 @@ pub(crate) async fn run(engine: Engine, postgres: &str, plan: Plan, rows: &mut V
             plan.referrals
         );
         let mirror = Mirror::List { filter, sql };
-        rows.push(alternated(&mut server, &station, plan, mirror, &mut written, workload).await);
+        rows.push(alternated(&mut server, &station, plan, mirror, workload).await);
     }
     server.remove().await;
 }
@@ -167,7 +165,6 @@ async fn alternated(
     station: &Station,
     plan: Plan,
     mirror: Mirror,
-    written: &mut Option<mirror::Written>,
     workload: String,
 ) -> Row {
     let slice = Plan {
@@ -177,6 +174,8 @@ async fn alternated(
     let engine = server.engine;
     let (mut yishe, mut free, mut paced) = (None::<Stats>, None::<Stats>, None::<Stats>);
     let mut commits = Commits::default();
+    // What the server wrote for this workload, read once before its mirror writes.
+    let mut written = None;
     let add = |total: Option<Stats>, slice: Stats| match total {
         Some(total) => total.merge(slice),
         None => slice,
@@ -189,7 +188,7 @@ async fn alternated(
         yishe = Some(add(yishe, stats));
         server.stop_serving().await;
         if written.is_none() {
-            *written = Some(mirror::Written::read(engine, &server.url).await);
+            written = Some(mirror::Written::read(engine, &server.url, mirror.action()).await);
         }
         let w = written.as_ref().expect("read above");
         free = Some(add(free, mirror.run(server, station, w, slice, None).await));
@@ -274,6 +273,14 @@ enum Mirror {
 }
 
 impl Mirror {
+    /// The audit action of the calls this mirrors.
+    fn action(self) -> &'static str {
+        match self {
+            Mirror::Create(_) => "referral.create",
+            Mirror::List { .. } => "referral.list",
+        }
+    }
+
     /// Drives Yishe through the workload this mirrors.
     async fn yishe(self, server: &Server, station: &Station, plan: Plan) -> Stats {
         match self {
